@@ -1,0 +1,184 @@
+/**
+ * Newline-delimited JSON framing, with no I/O (DESIGN.md invariant 3).
+ *
+ * Bytes go in as they arrive from a pipe; complete lines come out. The framer never
+ * rescans bytes it already holds and concatenates a line's chunks once, when the line
+ * completes, so an 8 MiB line in 64 KiB chunks costs one copy, not 128.
+ */
+
+import { Buffer } from 'node:buffer';
+
+/** One event from the framer, in input order. */
+export type FrameEvent =
+  /** One line, without its "\n" and without a single trailing "\r". */
+  | { kind: 'frame'; bytes: Buffer }
+  /**
+   * A line longer than `maxFrameBytes`, discarded. `size` is its length in bytes (as a
+   * frame would count it: no "\n", no trailing "\r"); `head` and `tail` are its first and
+   * last 1 KiB (copies), kept so the caller can try to recover a JSON-RPC id.
+   */
+  | { kind: 'oversize'; size: number; head: Buffer; tail: Buffer };
+
+/** Options for {@link LineFramer}. */
+export interface LineFramerOptions {
+  /** Longest line, in bytes (excluding "\n" and a trailing "\r"), emitted as a frame. */
+  maxFrameBytes: number;
+}
+
+/** How much of an oversize line is kept at each end. */
+export const OVERSIZE_KEEP_BYTES = 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into lines.
+ *
+ * Frames may share memory with the pushed chunks (a line wholly inside one chunk is a
+ * `subarray`), and chunks are held by reference until their line completes: callers must
+ * not reuse or mutate a buffer after pushing it. Node's stream chunks satisfy this.
+ */
+export class LineFramer {
+  readonly #max: number;
+  /** Chunks (or chunk tails) of the current, incomplete line. */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** Set once the current line is known to be oversize; its bytes are no longer held. */
+  #oversize: { size: number; head: Buffer; tail: Buffer } | null = null;
+
+  constructor(options: LineFramerOptions) {
+    const max = options.maxFrameBytes;
+    if (!Number.isSafeInteger(max) || max < 1) {
+      throw new RangeError(`maxFrameBytes must be a positive integer, got ${String(max)}`);
+    }
+    this.#max = max;
+  }
+
+  /** Bytes currently held for an incomplete line (for an oversize line: only its kept head and tail). */
+  get buffered(): number {
+    const o = this.#oversize;
+    return o === null ? this.#pendingBytes : o.head.length + o.tail.length;
+  }
+
+  /** Feeds one chunk; returns an event for every line this chunk completes, in order. */
+  push(chunk: Buffer): FrameEvent[] {
+    const events: FrameEvent[] = [];
+    let start = 0;
+    // Only the new chunk is scanned: held bytes are known to contain no "\n".
+    let nl = chunk.indexOf(LF, start);
+    while (nl !== -1) {
+      this.#completeLine(chunk.subarray(start, nl), events);
+      start = nl + 1;
+      nl = chunk.indexOf(LF, start);
+    }
+    if (start < chunk.length) this.#hold(start === 0 ? chunk : chunk.subarray(start));
+    return events;
+  }
+
+  /** Signals end of input: a final line without "\n" is emitted like any other line. */
+  end(): FrameEvent[] {
+    const events: FrameEvent[] = [];
+    if (this.#oversize !== null || this.#pendingBytes > 0) {
+      this.#completeLine(Buffer.alloc(0), events);
+    }
+    return events;
+  }
+
+  /** Holds the unterminated rest of a chunk, switching to oversize mode once over the limit. */
+  #hold(piece: Buffer): void {
+    if (this.#oversize !== null) {
+      this.#appendOversize(piece);
+      return;
+    }
+    this.#pending.push(piece);
+    this.#pendingBytes += piece.length;
+    // One byte of slack: a trailing "\r" does not count towards a frame's size, and we
+    // cannot know yet whether the last held byte is that "\r".
+    if (this.#pendingBytes > this.#max + 1) {
+      const held = this.#pending;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+      this.#oversize = { size: 0, head: Buffer.alloc(0), tail: Buffer.alloc(0) };
+      for (const p of held) this.#appendOversize(p);
+    }
+  }
+
+  /** Counts an oversize line's bytes, keeping copies of only its first and last 1 KiB. */
+  #appendOversize(piece: Buffer): void {
+    const o = this.#oversize!;
+    if (o.head.length < OVERSIZE_KEEP_BYTES) {
+      const take = piece.subarray(0, OVERSIZE_KEEP_BYTES - o.head.length);
+      o.head = Buffer.concat([o.head, take]);
+    }
+    o.size += piece.length;
+    // One extra byte so that, if the line ends in "\r", a full 1 KiB remains once it is dropped.
+    const keep = OVERSIZE_KEEP_BYTES + 1;
+    if (piece.length >= keep) {
+      o.tail = Buffer.from(piece.subarray(piece.length - keep));
+    } else if (piece.length > 0) {
+      const joined = Buffer.concat([o.tail, piece]);
+      o.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
+    }
+  }
+
+  /** Finishes the current line with `last` (the bytes before its "\n") and emits its event. */
+  #completeLine(last: Buffer, events: FrameEvent[]): void {
+    if (this.#oversize !== null) {
+      this.#appendOversize(last);
+      events.push(this.#takeOversize());
+      return;
+    }
+    let line: Buffer;
+    if (this.#pendingBytes === 0) {
+      line = last; // zero copy: the whole line is inside one chunk
+    } else {
+      this.#pending.push(last);
+      line = Buffer.concat(this.#pending, this.#pendingBytes + last.length);
+      this.#pending = [];
+      this.#pendingBytes = 0;
+    }
+    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
+    if (line.length > this.#max) {
+      events.push({
+        kind: 'oversize',
+        size: line.length,
+        head: Buffer.from(line.subarray(0, OVERSIZE_KEEP_BYTES)),
+        tail: Buffer.from(line.subarray(Math.max(0, line.length - OVERSIZE_KEEP_BYTES))),
+      });
+      return;
+    }
+    if (!isBlank(line)) events.push({ kind: 'frame', bytes: line });
+  }
+
+  /** Emits the streamed oversize line, dropping its trailing "\r" from the count and tail. */
+  #takeOversize(): FrameEvent {
+    const o = this.#oversize!;
+    this.#oversize = null;
+    let { size, tail } = o;
+    if (tail.length > 0 && tail[tail.length - 1] === CR) {
+      size -= 1;
+      tail = tail.subarray(0, tail.length - 1);
+    }
+    tail = tail.subarray(Math.max(0, tail.length - OVERSIZE_KEEP_BYTES));
+    return { kind: 'oversize', size, head: o.head.subarray(0, Math.min(o.head.length, size)), tail };
+  }
+}
+
+/** True for a line holding only JSON whitespace (space, tab, CR): no event, not an error. */
+function isBlank(line: Buffer): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i];
+    if (b !== 0x20 && b !== 0x09 && b !== CR) return false;
+  }
+  return true;
+}
+
+/**
+ * Decodes a frame as UTF-8. Invalid sequences become U+FFFD rather than throwing: the
+ * decoded text is what gets parsed, inspected and (re-serialised) forwarded, so a
+ * replacement character cannot smuggle anything past the checks. A UTF-8 BOM is kept as
+ * U+FEFF, which the JSON parser then rejects.
+ */
+export function frameToString(bytes: Buffer): string {
+  return bytes.toString('utf8');
+}
