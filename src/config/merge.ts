@@ -1,0 +1,72 @@
+/**
+ * How a policy combines with the policies it extends, and the defaults that
+ * fill whatever no file says.
+ */
+import type { PolicyDocument, ToolAction, ToolActionSpec } from './policy-types.js';
+
+/** 64 MiB, the frame limit when a policy sets none. */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Every setting's default; the base under every merged policy. */
+export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>({
+  mode: 'enforce',
+  onBlock: 'result',
+  tools: { allow: ['*'], deny: [], actions: {} },
+  limits: { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES },
+  audit: { stderr: true, arguments: 'redacted', redactKeys: [], chain: true },
+});
+
+// Union keeping first occurrences in order: base entries, then new ones.
+function union(base: string[] | undefined, over: string[] | undefined): string[] | undefined {
+  if (base === undefined && over === undefined) return undefined;
+  return [...new Set([...(base ?? []), ...(over ?? [])])];
+}
+
+// The extending file's entries first, so they are tried first when matching.
+function mergeActions(
+  base: Record<string, ToolAction | ToolActionSpec> | undefined,
+  over: Record<string, ToolAction | ToolActionSpec> | undefined,
+): Record<string, ToolAction | ToolActionSpec> | undefined {
+  if (base === undefined && over === undefined) return undefined;
+  const out: Record<string, ToolAction | ToolActionSpec> = { ...over };
+  for (const [glob, action] of Object.entries(base ?? {})) if (!(glob in out)) out[glob] = action;
+  return out;
+}
+
+// Drop undefined members so rendered YAML and deep equality stay clean.
+function compact<T extends object>(o: T): T | undefined {
+  const entries = Object.entries(o).filter(([, v]) => v !== undefined);
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+}
+
+/**
+ * `over` extends `base`. Scalars: `over` wins. `tools.allow`: `over` replaces.
+ * `tools.deny`, `audit.redactKeys`: union (a base's deny is never dropped).
+ * `tools.actions`: merged map, `over`'s entries win and come first.
+ * `$schema` and `extends` are consumed by loading and not carried over.
+ */
+export function mergePolicies(base: PolicyDocument, over: PolicyDocument): PolicyDocument {
+  const merged: PolicyDocument = {
+    mode: over.mode ?? base.mode,
+    onBlock: over.onBlock ?? base.onBlock,
+    tools: compact({
+      allow: over.tools?.allow ?? base.tools?.allow,
+      deny: union(base.tools?.deny, over.tools?.deny),
+      actions: mergeActions(base.tools?.actions, over.tools?.actions),
+    }),
+    limits: compact({ maxFrameBytes: over.limits?.maxFrameBytes ?? base.limits?.maxFrameBytes }),
+    audit: compact({
+      stderr: over.audit?.stderr ?? base.audit?.stderr,
+      file: over.audit?.file ?? base.audit?.file,
+      arguments: over.audit?.arguments ?? base.audit?.arguments,
+      redactKeys: union(base.audit?.redactKeys, over.audit?.redactKeys),
+      chain: over.audit?.chain ?? base.audit?.chain,
+    }),
+  };
+  return compact(merged) ?? {};
+}
+
+/** A merged policy with every default filled in: what actually applies. */
+export function withDefaults(doc: PolicyDocument): PolicyDocument {
+  return mergePolicies(structuredClone(DEFAULTS) as PolicyDocument, doc);
+}

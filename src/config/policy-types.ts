@@ -1,0 +1,80 @@
+/**
+ * The shapes of a policy: as written in a file (after presets are merged and
+ * environment variables expanded) and as compiled for the engine.
+ * The engine only ever sees a CompiledPolicy; compiling happens once at load.
+ */
+
+/** What the shim does with a call to a visible tool. */
+export type ToolAction = 'allow' | 'block';
+
+/** enforce: decisions take effect. monitor: decide and log, block nothing. */
+export type PolicyMode = 'enforce' | 'monitor';
+
+/** How a blocked tools/call is answered: a CallToolResult with isError, or a JSON-RPC error. */
+export type BlockResponseMode = 'result' | 'error';
+
+/** How tool arguments appear in the audit log. */
+export type AuditArgumentsMode = 'redacted' | 'hashed' | 'full' | 'omit';
+
+/** A per-tool action in its long form. */
+export interface ToolActionSpec {
+  action: ToolAction;
+  reason?: string;
+}
+
+/** A policy document as written (one file), before merging. All keys optional. */
+export interface PolicyDocument {
+  $schema?: string;
+  extends?: string | string[];
+  mode?: PolicyMode;
+  onBlock?: BlockResponseMode;
+  tools?: {
+    allow?: string[];
+    deny?: string[];
+    actions?: Record<string, ToolAction | ToolActionSpec>;
+  };
+  limits?: {
+    maxFrameBytes?: number;
+  };
+  audit?: {
+    stderr?: boolean;
+    file?: string;
+    arguments?: AuditArgumentsMode;
+    redactKeys?: string[];
+    chain?: boolean;
+  };
+}
+
+/** The verdict of the tool policy on one tool name. Pure data, cached per name. */
+export interface ToolVerdict {
+  /** false: hidden from tools/list and answered as unknown when called. */
+  visible: boolean;
+  /** Only meaningful when visible. */
+  action: ToolAction;
+  /** Stable id of the rule that decided, e.g. "tools.deny", "tools.allow", "tools.actions". */
+  ruleId: string;
+  /** The glob that matched, when one did. */
+  pattern?: string;
+  /** Reason shown to the model when a visible tool is blocked. */
+  reason?: string;
+}
+
+/** The policy as the engine uses it: validated, merged, with matchers compiled once. */
+export interface CompiledPolicy {
+  mode: PolicyMode;
+  onBlock: BlockResponseMode;
+  /** Decide on a tool name. Pure; results may be cached by name. */
+  toolVerdict(name: string): ToolVerdict;
+  limits: {
+    maxFrameBytes: number;
+  };
+  audit: {
+    stderr: boolean;
+    file?: string;
+    arguments: AuditArgumentsMode;
+    redactKeys: string[];
+    chain: boolean;
+  };
+  /** Files the policy was read from, the extending file last. */
+  sources: string[];
+}
