@@ -1,0 +1,145 @@
+/**
+ * Turning raw tools/call arguments (and other free-form values) into something safe to log.
+ * Pure: no I/O, no clock. Compiled once per sink, applied per record.
+ */
+import { createHash } from 'node:crypto';
+import { REDACTED, compileKeyGlob, isSecretKeyName, redactSecretsInText } from './secret-patterns.js';
+
+/**
+ * How arguments are logged.
+ * - `redacted`: structure kept; secret-named keys and credential-shaped strings replaced with
+ *   `[REDACTED]`, long strings truncated.
+ * - `hashed`: structure and keys kept; each leaf replaced with `sha256:<16 hex>` of its JSON, so
+ *   equal values can be correlated. Values under secret-named keys are `[REDACTED]` instead,
+ *   because an unsalted hash of a short password can be brute-forced.
+ * - `full`: logged as received. The log then holds whatever the model sent, secrets included:
+ *   only for debugging, on a log file nobody else can read.
+ * - `omit`: no `args` field at all.
+ */
+export type ArgumentsMode = 'redacted' | 'hashed' | 'full' | 'omit';
+
+/** Bounds on what a logged value may cost. */
+export interface ArgumentLimits {
+  /** Containers nested deeper than this become `"[DEPTH]"`. */
+  maxDepth: number;
+  /** After this many values (not in `full` mode), the rest become `"[LIMIT]"`. */
+  maxNodes: number;
+  /** Strings longer than this (UTF-16 units) are truncated in `redacted` mode... */
+  truncateOver: number;
+  /** ...to this many characters, followed by `…[+N chars]`. */
+  keepChars: number;
+}
+
+/** The defaults: depth 32, 10 000 values, strings over 1 KiB kept as their first 256 chars. */
+export const DEFAULT_ARGUMENT_LIMITS: Readonly<ArgumentLimits> = {
+  maxDepth: 32,
+  maxNodes: 10_000,
+  truncateOver: 1024,
+  keepChars: 256,
+};
+
+/** Options for {@link createArgumentProcessor}. */
+export interface ArgumentProcessorOptions {
+  mode: ArgumentsMode;
+  /** Extra key globs (`*`, `?`, case-insensitive) whose values are always redacted. */
+  redactKeys?: readonly string[];
+  limits?: Partial<ArgumentLimits>;
+}
+
+/** Maps a raw value to its loggable form; `undefined` means "log no field". */
+export type ArgumentProcessor = (value: unknown) => unknown;
+
+// Per-call state: a node budget and the current ancestors (to cut cycles, not shared refs).
+interface WalkState {
+  nodes: number;
+  ancestors: Set<object>;
+}
+
+/** Compile the redaction settings once; the returned function is pure. */
+export function createArgumentProcessor(options: ArgumentProcessorOptions): ArgumentProcessor {
+  const limits = { ...DEFAULT_ARGUMENT_LIMITS, ...options.limits };
+  const userGlobs = (options.redactKeys ?? []).map(compileKeyGlob);
+  const isSecretKey = (key: string) => isSecretKeyName(key) || userGlobs.some((match) => match(key));
+  const mode = options.mode;
+  if (mode === 'omit') return () => undefined;
+
+  const leaf = (value: unknown): unknown => {
+    if (mode === 'hashed') return hashLeaf(value);
+    if (mode === 'redacted' && typeof value === 'string') return truncate(redactSecretsInText(value), limits);
+    return value;
+  };
+  const key = (name: string): string => (mode === 'redacted' ? truncate(redactSecretsInText(name), limits) : name);
+
+  const walk = (value: unknown, depth: number, state: WalkState): unknown => {
+    // `full` is bounded only in depth and cycles, which protect the serializer, not the reader.
+    if (mode !== 'full' && ++state.nodes > limits.maxNodes) return '[LIMIT]';
+    const plain = toPlain(value);
+    if (plain === null || typeof plain !== 'object') return leaf(plain);
+    if (depth >= limits.maxDepth) return '[DEPTH]';
+    if (state.ancestors.has(plain)) return '[CIRCULAR]';
+    state.ancestors.add(plain);
+    try {
+      if (Array.isArray(plain)) return plain.map((item) => (isDropped(item) ? null : walk(item, depth + 1, state)));
+      // A null prototype, so a `__proto__` key is kept as data instead of changing the object.
+      const out: Record<string, unknown> = Object.create(null);
+      for (const [name, item] of Object.entries(plain)) {
+        if (isDropped(item)) continue;
+        const value =
+          mode !== 'full' && isSecretKey(name) ? REDACTED : walk(item, depth + 1, state);
+        out[uniqueKey(out, key(name))] = value;
+      }
+      return out;
+    } finally {
+      state.ancestors.delete(plain);
+    }
+  };
+
+  return (value) => (value === undefined ? undefined : walk(value, 0, { nodes: 0, ancestors: new Set() }));
+}
+
+/** One-shot form of {@link createArgumentProcessor}, for callers that process one value. */
+export function processArguments(value: unknown, options: ArgumentProcessorOptions): unknown {
+  return createArgumentProcessor(options)(value);
+}
+
+/** `sha256:` and the first 16 hex digits of the leaf's JSON text. */
+export function hashLeaf(value: unknown): string {
+  const json = typeof value === 'bigint' ? value.toString() : (JSON.stringify(value) ?? 'null');
+  return `sha256:${createHash('sha256').update(json).digest('hex').slice(0, 16)}`;
+}
+
+/** Cut a long string to its head and say how much was left out. */
+export function truncate(text: string, limits: Pick<ArgumentLimits, 'truncateOver' | 'keepChars'>): string {
+  if (text.length <= limits.truncateOver) return text;
+  let keep = limits.keepChars;
+  // Never split a surrogate pair: half a character would not survive UTF-8.
+  const last = text.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep -= 1;
+  return `${text.slice(0, keep)}…[+${text.length - keep} chars]`;
+}
+
+// What JSON.stringify would do with the value (toJSON, e.g. dates), except that errors keep
+// their name, message, code and stack instead of becoming `{}`.
+function toPlain(value: unknown): unknown {
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { type: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack };
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return (value as { toJSON: () => unknown }).toJSON();
+  }
+  return value;
+}
+
+// JSON leaves these out of objects (and turns them into null in arrays).
+function isDropped(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+// Two keys can redact to the same text; keep both values rather than lose one.
+function uniqueKey(out: Record<string, unknown>, name: string): string {
+  if (!(name in out)) return name;
+  let n = 2;
+  while (`${name}#${n}` in out) n++;
+  return `${name}#${n}`;
+}

@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAuditSink, type AuditSinkOptions } from '../../src/audit/sink.js';
+import { decisionLevel } from '../../src/audit/record.js';
+import type { DecisionRecord } from '../../src/audit/types.js';
+
+const clock = () => new Date('2026-01-02T03:04:05.678Z');
+
+function collect(overrides: Partial<AuditSinkOptions> = {}) {
+  const lines: string[] = [];
+  const sink = createAuditSink({
+    serverName: 'filesystem',
+    sessionId: 's-1',
+    stderr: { write: (line: string) => lines.push(line) },
+    arguments: 'redacted',
+    redactKeys: [],
+    chain: false,
+    clock,
+    ...overrides,
+  });
+  const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { sink, lines, parsed };
+}
+
+const call: DecisionRecord = {
+  direction: 'client',
+  method: 'tools/call',
+  id: 7,
+  tool: 'read_file',
+  verdict: 'block',
+  rules: ['paths.denied'],
+  reason: 'path /etc/shadow is denied',
+  decisionUs: 85,
+  args: { path: '/etc/shadow', token: 'abc' },
+  detail: { resolved: '/etc/shadow' },
+};
+
+describe('createAuditSink', () => {
+  it('writes one JSON line per record with every decision field', () => {
+    const { sink, lines, parsed } = collect();
+    sink.record(call);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.endsWith('}\n')).toBe(true);
+    expect(lines[0]?.indexOf('\n')).toBe(lines[0]!.length - 1);
+    expect(parsed()[0]).toEqual({
+      level: 'warn',
+      time: '2026-01-02T03:04:05.678Z',
+      server: 'filesystem',
+      session: 's-1',
+      direction: 'client',
+      method: 'tools/call',
+      id: 7,
+      tool: 'read_file',
+      verdict: 'block',
+      rules: ['paths.denied'],
+      reason: 'path /etc/shadow is denied',
+      decisionUs: 85,
+      args: { path: '/etc/shadow', token: '[REDACTED]' },
+      detail: { resolved: '/etc/shadow' },
+      msg: 'decision',
+    });
+  });
+
+  it('leaves plain forwards of non-tool methods out at the default level', () => {
+    const { sink, parsed } = collect();
+    sink.record({ direction: 'server', method: 'notifications/progress', verdict: 'forward', rules: [], decisionUs: 3 });
+    sink.record({ direction: 'client', method: 'tools/list', id: 1, verdict: 'forward', rules: [], decisionUs: 4 });
+    sink.record({ direction: 'client', method: 'tools/call', id: 'a', tool: 't', verdict: 'forward', rules: [], decisionUs: 5, args: {} });
+    sink.record({ direction: 'client', method: 'ping', id: 2, verdict: 'drop', rules: [], decisionUs: 1 });
+    expect(parsed().map((line) => [line.method, line.level])).toEqual([
+      ['tools/list', 'info'],
+      ['tools/call', 'info'],
+      ['ping', 'info'],
+    ]);
+  });
+
+  it('writes them at level debug', () => {
+    const { sink, parsed } = collect({ level: 'debug' });
+    sink.record({ direction: 'server', method: 'notifications/progress', verdict: 'forward', rules: [], decisionUs: 3 });
+    expect(parsed()[0]).toMatchObject({ level: 'debug', method: 'notifications/progress' });
+  });
+
+  it('honours a higher level for operational logs too', () => {
+    const { sink, parsed } = collect({ level: 'warn' });
+    sink.log('info', 'child started');
+    sink.record({ ...call, verdict: 'forward' });
+    sink.record(call);
+    sink.log('error', 'child died', { code: 1 });
+    expect(parsed().map((line) => line.msg)).toEqual(['decision', 'child died']);
+  });
+
+  it('leaves args out in omit mode', () => {
+    const { sink, parsed } = collect({ arguments: 'omit' });
+    sink.record(call);
+    expect(parsed()[0]).not.toHaveProperty('args');
+  });
+
+  it('hashes args in hashed mode', () => {
+    const { sink, parsed } = collect({ arguments: 'hashed' });
+    sink.record(call);
+    expect(parsed()[0]?.args).toEqual({ path: expect.stringMatching(/^sha256:[0-9a-f]{16}$/), token: '[REDACTED]' });
+  });
+
+  it('logs args as received in full mode', () => {
+    const { sink, parsed } = collect({ arguments: 'full' });
+    sink.record(call);
+    expect(parsed()[0]?.args).toEqual({ path: '/etc/shadow', token: 'abc' });
+  });
+
+  it('redacts reason and detail whatever the argument mode', () => {
+    const { sink, parsed } = collect({ arguments: 'full' });
+    sink.record({ ...call, reason: 'secret found: ghp_abcdefghijklmnopqrstuvwxyz0123456789', detail: { password: 'x' } });
+    expect(parsed()[0]).toMatchObject({ reason: 'secret found: [REDACTED]', detail: { password: '[REDACTED]' } });
+  });
+
+  it('writes operational logs with msg and fields, redacted, reserved names moved', () => {
+    const { sink, parsed } = collect();
+    sink.log('info', 'child started', { command: 'server --token=abc', pid: 42, seq: 9, msg: 'x' });
+    expect(parsed()[0]).toEqual({
+      level: 'info',
+      time: '2026-01-02T03:04:05.678Z',
+      server: 'filesystem',
+      session: 's-1',
+      command: 'server --token=[REDACTED]',
+      pid: 42,
+      field_seq: 9,
+      field_msg: 'x',
+      msg: 'child started',
+    });
+  });
+
+  it('ignores records after close', async () => {
+    const { sink, lines } = collect();
+    await sink.close();
+    sink.record(call);
+    sink.log('info', 'late');
+    expect(lines).toHaveLength(0);
+  });
+
+  it('writes to the file as well as the stream, and never to stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vanguard-audit-'));
+    const stdout = vi.spyOn(process.stdout, 'write');
+    try {
+      const { sink, lines } = collect({ file: join(dir, 'nested', 'audit.log'), chain: true });
+      sink.log('info', 'started');
+      sink.record(call);
+      await sink.close();
+      expect(stdout).not.toHaveBeenCalled();
+      expect(lines).toHaveLength(2);
+      expect(readFileSync(join(dir, 'nested', 'audit.log'), 'utf8').split('\n')).toHaveLength(3);
+    } finally {
+      stdout.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('decisionLevel', () => {
+  const base: Omit<DecisionRecord, 'verdict'> = { direction: 'client', rules: [], decisionUs: 0 };
+  it.each([
+    ['forward', 'tools/call', 'info'],
+    ['forward', 'tools/list', 'info'],
+    ['forward', 'resources/read', 'debug'],
+    ['forward', undefined, 'debug'],
+    ['rewrite', 'tools/list', 'info'],
+    ['drop', 'notifications/cancelled', 'info'],
+    ['block', 'tools/call', 'warn'],
+    ['hide', 'tools/call', 'warn'],
+    ['would-block', 'tools/call', 'warn'],
+  ] as const)('%s of %s is %s', (verdict, method, level) => {
+    expect(decisionLevel({ ...base, verdict, method })).toBe(level);
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
