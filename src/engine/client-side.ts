@@ -1,0 +1,112 @@
+/**
+ * Decisions on messages from the client, one JSON-RPC message at a time. Anything not
+ * understood is refused, never forwarded (invariant 7).
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { errorResponse } from '../protocol/answers.js';
+import { modernVersionOf } from '../protocol/era.js';
+import { JsonRpcCode } from '../protocol/errors.js';
+import { idKey, isObject, type Classified, type RequestId } from '../protocol/jsonrpc.js';
+import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
+import { decideToolCall } from './tool-call.js';
+
+/** What to do with one client message. `forward` sends the message's own text or bytes. */
+export type ClientAction =
+  | { type: 'forward' }
+  | { type: 'forward-text'; text: string }
+  | { type: 'answer'; message: Record<string, unknown> }
+  | { type: 'drop' };
+
+export interface ClientDecision {
+  action: ClientAction;
+  record: Omit<DecisionRecord, 'decisionUs'>;
+}
+
+function cancelledRequestId(params: Record<string, unknown> | undefined): RequestId | undefined {
+  const requestId = params?.requestId;
+  return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
+}
+
+function refuse(id: RequestId | null, code: number, message: string, rule: string, method?: string): ClientDecision {
+  return {
+    action: { type: 'answer', message: errorResponse(id, code, message) },
+    record: { direction: 'client', method, id, verdict: 'block', rules: [rule], reason: message },
+  };
+}
+
+/**
+ * Decide on one classified client message and update the session. `batch` is set when
+ * the message came inside a batch, so the server's answer can be gathered into it.
+ */
+export function decideClientMessage(
+  message: Classified,
+  state: SessionState,
+  policy: CompiledPolicy,
+  batch?: BatchGroup,
+): ClientDecision {
+  switch (message.kind) {
+    case 'invalid':
+      return refuse(message.id, JsonRpcCode.invalidRequest, `Invalid Request: ${message.reason}`, 'protocol.invalid');
+    case 'notification': {
+      const base = { direction: 'client' as const, method: message.method };
+      if (message.method === 'notifications/cancelled') {
+        const target = cancelledRequestId(message.params);
+        if (target !== undefined) {
+          const key = idKey(target);
+          // The shim answered that request itself; the server never saw it (invariant 10).
+          if (state.answeredLocally.has(key)) {
+            return { action: { type: 'drop' }, record: { ...base, verdict: 'drop', rules: ['protocol.cancel-answered'], detail: { requestId: target } } };
+          }
+          const pending = state.pendingClient.get(key);
+          if (pending) pending.cancelled = true;
+        }
+      }
+      return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+    }
+    case 'response': {
+      if (message.id !== null) state.pendingServer.delete(idKey(message.id));
+      return { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
+    }
+    case 'request':
+      return decideClientRequest(message, state, policy, batch);
+  }
+}
+
+function decideClientRequest(
+  request: Extract<Classified, { kind: 'request' }>,
+  state: SessionState,
+  policy: CompiledPolicy,
+  batch: BatchGroup | undefined,
+): ClientDecision {
+  const key = idKey(request.id);
+  // A second request with an id still in flight would make the answers ambiguous: an
+  // unfiltered tools/list could be taken for the other one.
+  if (state.pendingClient.has(key)) {
+    return refuse(request.id, JsonRpcCode.invalidRequest, `Invalid Request: id ${JSON.stringify(request.id)} is already in use by a request in flight`, 'protocol.duplicate-id', request.method);
+  }
+  if (state.pendingClient.size >= SESSION_LIMITS.maxPendingClient) {
+    return refuse(request.id, JsonRpcCode.internalError, 'Vanguard: too many requests in flight; retry later', 'limits.pending', request.method);
+  }
+  const modern = modernVersionOf(request.params) !== undefined;
+  if (request.method === 'initialize') state.era = 'legacy';
+  else if (modern) state.era = 'modern';
+
+  let decision: ClientDecision;
+  if (request.method === 'tools/call') {
+    const call = decideToolCall(request, policy);
+    decision = {
+      action: call.action.type === 'forward' ? { type: 'forward-text', text: call.action.text } : call.action,
+      record: call.record,
+    };
+  } else {
+    decision = { action: { type: 'forward' }, record: { direction: 'client', method: request.method, id: request.id, verdict: 'forward', rules: [] } };
+  }
+  if (decision.action.type === 'answer') {
+    state.answeredLocally.add(key);
+  } else {
+    const tool = request.method === 'tools/call' && isObject(request.params) && typeof request.params.name === 'string' ? request.params.name : undefined;
+    state.pendingClient.set(key, { id: request.id, method: request.method, tool, modern, cancelled: false, batch });
+  }
+  return decision;
+}

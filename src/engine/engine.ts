@@ -1,0 +1,200 @@
+/**
+ * The engine: frames in, outcomes out. It parses, classifies and decides, and keeps the
+ * session state; it does no I/O. The clock is passed in.
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { errorResponse } from '../protocol/answers.js';
+import { JsonRpcCode } from '../protocol/errors.js';
+import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.js';
+import { sniffId } from '../protocol/sniff-id.js';
+import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { decideClientMessage, type ClientDecision } from './client-side.js';
+import { emptyOutcome, type Outcome } from './outcome.js';
+import { decideServerMessage } from './server-side.js';
+import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
+
+export interface EngineDeps {
+  /** A monotonic clock in microseconds, for the decision times in the audit. */
+  nowUs(): number;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class Engine {
+  readonly state = new SessionState();
+
+  constructor(
+    private readonly policy: CompiledPolicy,
+    private readonly deps: EngineDeps,
+  ) {}
+
+  /** Decide on one frame from the client. */
+  fromClient(frame: Buffer): Outcome {
+    const start = this.deps.nowUs();
+    const out = emptyOutcome();
+    let text: string;
+    try {
+      // Bytes that are not UTF-8 could read differently to the server; refuse them.
+      text = strictUtf8.decode(frame);
+    } catch {
+      return this.answerClient(out, start, null, JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
+    }
+    const parsed = parseStrict(text);
+    if (!parsed.ok) {
+      if (parsed.code === 'duplicate-key') {
+        return this.answerClient(out, start, lenientId(text), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
+      }
+      return this.answerClient(out, start, null, JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
+    }
+    if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
+
+    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy);
+    const action = decision.action;
+    if (action.type === 'forward') out.outputs.push({ to: 'server', data: frame });
+    else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
+    else if (action.type === 'answer') out.outputs.push({ to: 'client', data: serializeStrict(action.message) });
+    out.records.push(this.timed(decision.record, start));
+    return out;
+  }
+
+  /** Decide on one frame from the server. */
+  fromServer(frame: Buffer): Outcome {
+    const start = this.deps.nowUs();
+    const out = emptyOutcome();
+    const text = frame.toString('utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Servers print banners and debug lines to stdout; a client would choke on them.
+      out.records.push(this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.noise'], detail: { bytes: frame.length, preview: text.slice(0, 120) } }, start));
+      return out;
+    }
+    if (Array.isArray(value)) return this.serverBatch(text, out, start);
+
+    const decision = decideServerMessage(classify(value), text, this.state, this.policy);
+    const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
+    const batch = decision.answers?.batch;
+    if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
+    else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
+    else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
+    out.records.push(this.timed(decision.record, start));
+    return out;
+  }
+
+  /** A frame over the size limit was discarded; answer the request it belonged to if it can be known. */
+  oversize(from: 'client' | 'server', size: number, head: Buffer, tail: Buffer): Outcome {
+    const start = this.deps.nowUs();
+    const out = emptyOutcome();
+    const id = sniffId(head.toString('utf8'), tail.toString('utf8'));
+    const message = `Vanguard: a ${size}-byte frame from the ${from} exceeds the frame limit and was discarded`;
+    if (from === 'client') {
+      return this.answerClient(out, start, id ?? null, JsonRpcCode.frameTooLarge, message, 'limits.frame');
+    }
+    const pending = id === undefined ? undefined : this.state.pendingClient.get(idKey(id));
+    if (pending && id !== undefined) {
+      this.state.pendingClient.delete(idKey(id));
+      this.deliver(pending.batch, serializeStrict(errorResponse(id, JsonRpcCode.frameTooLarge, message)), out);
+    }
+    out.records.push(this.timed({ direction: 'server', id, verdict: 'drop', rules: ['limits.frame'], reason: message }, start));
+    return out;
+  }
+
+  /** The server is gone: every request still waiting is answered with an error (invariant 6). */
+  serverGone(reason: string): Outcome {
+    const start = this.deps.nowUs();
+    const out = emptyOutcome();
+    for (const pending of this.state.pendingClient.values()) {
+      if (pending.cancelled) continue;
+      const text = serializeStrict(errorResponse(pending.id, JsonRpcCode.connectionClosed, `MCP server ${reason} before answering`));
+      this.deliver(pending.batch, text, out);
+      out.records.push(this.timed({ direction: 'server', method: pending.method, id: pending.id, tool: pending.tool, verdict: 'block', rules: ['server.gone'], reason }, start));
+    }
+    this.state.pendingClient.clear();
+    return out;
+  }
+
+  /** Client requests forwarded and not yet answered. */
+  get pendingCount(): number {
+    return this.state.pendingClient.size;
+  }
+
+  // A batch is never forwarded as it came (invariant 7): each element is decided alone and
+  // sent alone; the answers are gathered and returned to the client as one array.
+  private clientBatch(elements: unknown[], out: Outcome, start: number): Outcome {
+    if (elements.length === 0 || elements.length > SESSION_LIMITS.maxBatchLength) {
+      const why = elements.length === 0 ? 'an empty batch' : `a batch of more than ${SESSION_LIMITS.maxBatchLength} messages`;
+      return this.answerClient(out, start, null, JsonRpcCode.invalidRequest, `Invalid Request: ${why}`, 'protocol.batch');
+    }
+    const group: BatchGroup = { answers: [], waiting: 0 };
+    const decisions: Array<{ decision: ClientDecision; element: unknown }> = [];
+    for (const element of elements) {
+      const message = classify(element);
+      const decision = decideClientMessage(message, this.state, this.policy, group);
+      if (message.kind === 'request' && decision.action.type !== 'answer') group.waiting++;
+      decisions.push({ decision, element });
+    }
+    for (const { decision, element } of decisions) {
+      const action = decision.action;
+      if (action.type === 'forward') out.outputs.push({ to: 'server', data: serializeStrict(element) });
+      else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
+      else if (action.type === 'answer') group.answers.push(serializeStrict(action.message));
+      out.records.push(this.timed({ ...decision.record, detail: { ...decision.record.detail, batch: true } }, start));
+    }
+    if (group.waiting === 0 && group.answers.length > 0) out.outputs.push({ to: 'client', data: `[${group.answers.join(',')}]` });
+    return out;
+  }
+
+  // Arrays from the server are rare (2025-03-26 only); each element is decided and the
+  // array is rebuilt from what may pass.
+  private serverBatch(text: string, out: Outcome, start: number): Outcome {
+    const parsed = parseStrict(text);
+    if (!parsed.ok || !Array.isArray(parsed.value)) {
+      out.records.push(this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.strict-json'], reason: parsed.ok ? 'not an array' : parsed.message }, start));
+      return out;
+    }
+    const passed: string[] = [];
+    for (const element of parsed.value) {
+      const elementText = serializeStrict(element);
+      const decision = decideServerMessage(classify(element), elementText, this.state, this.policy);
+      const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
+      const batch = decision.answers?.batch;
+      if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
+      else if (answerText !== undefined) passed.push(answerText);
+      out.records.push(this.timed(decision.record, start));
+    }
+    if (passed.length > 0) out.outputs.push({ to: 'client', data: `[${passed.join(',')}]` });
+    return out;
+  }
+
+  private deliver(batch: BatchGroup | undefined, text: string, out: Outcome): void {
+    if (batch) this.addToBatch(batch, text, out);
+    else out.outputs.push({ to: 'client', data: text });
+  }
+
+  private addToBatch(batch: BatchGroup, text: string, out: Outcome): void {
+    batch.answers.push(text);
+    batch.waiting--;
+    if (batch.waiting === 0) out.outputs.push({ to: 'client', data: `[${batch.answers.join(',')}]` });
+  }
+
+  private answerClient(out: Outcome, start: number, id: RequestId | null, code: number, message: string, rule: string): Outcome {
+    out.outputs.push({ to: 'client', data: serializeStrict(errorResponse(id, code, message)) });
+    if (id !== null) this.state.answeredLocally.add(idKey(id));
+    out.records.push(this.timed({ direction: 'client', id, verdict: 'block', rules: [rule], reason: message }, start));
+    return out;
+  }
+
+  private timed(record: Omit<DecisionRecord, 'decisionUs'>, start: number): DecisionRecord {
+    return { ...record, decisionUs: Math.max(0, Math.round(this.deps.nowUs() - start)) };
+  }
+}
+
+// The id of a frame refused for duplicate keys, read leniently, so the refusal can be addressed.
+function lenientId(text: string): RequestId | null {
+  const lenient = parseStrict(text, { rejectDuplicateKeys: false });
+  if (!lenient.ok || !isObject(lenient.value)) return null;
+  const id = lenient.value.id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? id : null;
+}

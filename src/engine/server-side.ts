@@ -1,0 +1,52 @@
+/**
+ * Decisions on messages from the server. The server's answers are matched to the
+ * client request they answer by id, in the client's id space (invariant 2).
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { idKey, type Classified } from '../protocol/jsonrpc.js';
+import type { PendingClientRequest, SessionState } from './session.js';
+import { decideToolList } from './tool-list.js';
+
+/** What to do with one server message. */
+export type ServerAction =
+  | { type: 'forward' }
+  | { type: 'forward-text'; text: string }
+  | { type: 'drop' };
+
+export interface ServerDecision {
+  action: ServerAction;
+  record: Omit<DecisionRecord, 'decisionUs'>;
+  /** The client request this message answers, if it answers one. */
+  answers?: PendingClientRequest;
+}
+
+/** Decide on one classified server message; `text` is the message as the server wrote it. */
+export function decideServerMessage(message: Classified, text: string, state: SessionState, policy: CompiledPolicy): ServerDecision {
+  switch (message.kind) {
+    case 'invalid':
+      // JSON, but not JSON-RPC: noise a client would choke on.
+      return { action: { type: 'drop' }, record: { direction: 'server', verdict: 'drop', rules: ['protocol.noise'], reason: message.reason } };
+    case 'notification':
+      return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, verdict: 'forward', rules: [] } };
+    case 'request':
+      state.pendingServer.set(idKey(message.id), { id: message.id, method: message.method });
+      return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, id: message.id, verdict: 'forward', rules: [] } };
+    case 'response': {
+      const pending = message.id === null ? undefined : state.pendingClient.get(idKey(message.id));
+      if (!pending || message.id === null) {
+        return { action: { type: 'forward' }, record: { direction: 'server', id: message.id, verdict: 'forward', rules: [], detail: { unmatched: true } } };
+      }
+      state.pendingClient.delete(idKey(message.id));
+      if (pending.method === 'tools/list') {
+        const list = decideToolList(text, message.id, policy);
+        return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
+      }
+      return {
+        action: { type: 'forward' },
+        record: { direction: 'server', method: pending.method, id: message.id, tool: pending.tool, verdict: 'forward', rules: [] },
+        answers: pending,
+      };
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The state of one session, as the engine keeps it between frames. Ids live in two
+ * spaces: requests the client sent (answered by the server or the shim) and requests
+ * the server sent (answered by the client). They are never mixed (invariant 2).
+ */
+import type { RequestId } from '../protocol/jsonrpc.js';
+import { BoundedSet } from './bounded-set.js';
+
+/** A batch from the client, waiting for every answer before it is answered as one array. */
+export interface BatchGroup {
+  /** Answers in arrival order: raw server text or text the shim serialised. */
+  answers: string[];
+  /** Requests of the batch still waiting for an answer. */
+  waiting: number;
+}
+
+/** A client request that was forwarded and is waiting for the server's answer. */
+export interface PendingClientRequest {
+  id: RequestId;
+  method: string;
+  tool?: string;
+  /** The request carried a modern-era `_meta` protocol version. */
+  modern: boolean;
+  /** The client cancelled it: the server may never answer, and the client expects nothing. */
+  cancelled: boolean;
+  batch?: BatchGroup;
+}
+
+/** A server request waiting for the client's answer. */
+export interface PendingServerRequest {
+  id: RequestId;
+  method: string;
+}
+
+/** Limits on session state, so a peer cannot make it grow without bound. */
+export const SESSION_LIMITS = {
+  /** Client requests in flight at once; more are refused. */
+  maxPendingClient: 10_000,
+  /** Ids the shim answered itself, remembered so a late cancel can be swallowed. */
+  answeredMemory: 4_096,
+  /** Elements in one batch. */
+  maxBatchLength: 1_000,
+} as const;
+
+/** Mutable per-session state. Only the engine changes it. */
+export class SessionState {
+  readonly pendingClient = new Map<string, PendingClientRequest>();
+  readonly pendingServer = new Map<string, PendingServerRequest>();
+  /** Keys of client ids the shim answered itself. */
+  readonly answeredLocally = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
+  /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */
+  era: 'unknown' | 'legacy' | 'modern' = 'unknown';
+}

@@ -1,0 +1,73 @@
+/**
+ * The decision on a client's tools/call: forward it re-serialised from the object that
+ * was inspected (invariant 8), or answer it here: as an unknown tool when the policy
+ * hides it (invariant 9), or as a refusal the model can act on (invariant 10).
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { blockedToolError, blockedToolResult, errorResponse, unknownToolResponse, type Refusal } from '../protocol/answers.js';
+import { modernVersionOf } from '../protocol/era.js';
+import { JsonRpcCode } from '../protocol/errors.js';
+import type { RequestMessage } from '../protocol/jsonrpc.js';
+import { serializeStrict } from '../protocol/strict-json.js';
+
+/** Forward the inspected object, or answer the client without the server. */
+export type ToolCallAction =
+  | { type: 'forward'; text: string }
+  | { type: 'answer'; message: Record<string, unknown> };
+
+export interface ToolCallDecision {
+  action: ToolCallAction;
+  record: Omit<DecisionRecord, 'decisionUs'>;
+}
+
+/** Decide on one tools/call request. Throws nothing: a failure while deciding blocks the call. */
+export function decideToolCall(request: RequestMessage, policy: CompiledPolicy): ToolCallDecision {
+  const modern = modernVersionOf(request.params) !== undefined;
+  const base = { direction: 'client' as const, method: request.method, id: request.id };
+  try {
+    const name = request.params?.name;
+    if (typeof name !== 'string') {
+      return {
+        action: { type: 'answer', message: errorResponse(request.id, JsonRpcCode.invalidParams, 'tools/call needs params.name, a string') },
+        record: { ...base, verdict: 'block', rules: ['protocol.tool-name'], reason: 'params.name missing or not a string' },
+      };
+    }
+    const args = request.params?.arguments;
+    const withTool = { ...base, tool: name, args };
+    const verdict = policy.toolVerdict(name);
+    const rules = [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
+    const forward: ToolCallAction = { type: 'forward', text: serializeStrict(request.message) };
+
+    if (!verdict.visible) {
+      if (policy.mode === 'monitor') {
+        return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: 'tool is hidden by policy' } };
+      }
+      return {
+        action: { type: 'answer', message: unknownToolResponse(request.id, name, modern) },
+        record: { ...withTool, verdict: 'hide', rules, reason: 'tool is hidden by policy' },
+      };
+    }
+    if (verdict.action === 'block') {
+      const refusal: Refusal = {
+        tool: name,
+        ruleId: rules[0] ?? verdict.ruleId,
+        reason: verdict.reason ?? `the tool "${name}" may not be called in this session.`,
+      };
+      if (policy.mode === 'monitor') {
+        return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: refusal.reason } };
+      }
+      const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
+      return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules, reason: refusal.reason } };
+    }
+    return { action: forward, record: { ...withTool, verdict: 'forward', rules } };
+  } catch (error) {
+    // Fail closed (invariant 7): whatever went wrong, the call does not reach the server.
+    const reason = `internal error while deciding: ${error instanceof Error ? error.message : String(error)}`;
+    const refusal: Refusal = { tool: String(request.params?.name ?? ''), ruleId: 'engine.error', reason: 'the call could not be checked, so it was refused.' };
+    return {
+      action: { type: 'answer', message: blockedToolResult(request.id, refusal, modern) },
+      record: { ...base, verdict: 'block', rules: ['engine.error'], reason },
+    };
+  }
+}

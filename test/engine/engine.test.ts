@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../src/config/compile.js';
+import type { PolicyDocument } from '../../src/config/policy-types.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { Outcome } from '../../src/engine/outcome.js';
+
+const POLICY: PolicyDocument = {
+  tools: {
+    deny: ['write_*'],
+    actions: { delete_everything: { action: 'block', reason: 'deleting is done by hand.' } },
+  },
+};
+
+function engine(doc: PolicyDocument = POLICY): Engine {
+  let t = 0;
+  return new Engine(compilePolicy(doc, ['test']), { nowUs: () => (t += 3) });
+}
+
+const frame = (value: unknown): Buffer => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+const text = (data: Buffer | string): string => (typeof data === 'string' ? data : data.toString('utf8'));
+const toServer = (o: Outcome): string[] => o.outputs.filter((x) => x.to === 'server').map((x) => text(x.data));
+const toClient = (o: Outcome): unknown[] => o.outputs.filter((x) => x.to === 'client').map((x) => JSON.parse(text(x.data)));
+
+const call = (id: number | string, name: string, args: unknown = {}, meta?: Record<string, unknown>) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { ...(meta ? { _meta: meta } : {}), name, arguments: args },
+});
+
+describe('client frames', () => {
+  it('forwards a frame the policy does not touch as the very same bytes', () => {
+    const e = engine();
+    const raw = frame('{"jsonrpc":"2.0", "id":7,"method":"resources/list" ,"params":{}}');
+    const out = e.fromClient(raw);
+    expect(out.outputs).toHaveLength(1);
+    expect(out.outputs[0]?.to).toBe('server');
+    expect(out.outputs[0]?.data).toBe(raw);
+    expect(out.records[0]).toMatchObject({ direction: 'client', method: 'resources/list', verdict: 'forward', id: 7 });
+  });
+
+  it('forwards an allowed tools/call re-serialised, keeping integers beyond 2^53 exact', () => {
+    const e = engine();
+    const raw = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"n":12345678901234567890,"x":1.0}}}';
+    const out = e.fromClient(frame(raw));
+    expect(toServer(out)).toEqual(['{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"n":12345678901234567890,"x":1.0}}}']);
+    expect(typeof out.outputs[0]?.data).toBe('string');
+    expect(out.records[0]).toMatchObject({ verdict: 'forward', tool: 'echo', rules: ['default'] });
+  });
+
+  it('re-serialises rather than passing odd spellings through', () => {
+    const out = engine().fromClient(frame('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"\\u0065cho","arguments":{}}}'));
+    expect(toServer(out)).toEqual(['{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}']);
+  });
+
+  it('answers a hidden tool exactly like an SDK server answers an unknown one', () => {
+    const e = engine();
+    const out = e.fromClient(frame(call(2, 'write_file')));
+    expect(toServer(out)).toEqual([]);
+    expect(out.outputs.map((o) => text(o.data))).toEqual([
+      '{"result":{"content":[{"type":"text","text":"MCP error -32602: Tool write_file not found"}],"isError":true},"jsonrpc":"2.0","id":2}',
+    ]);
+    expect(out.records[0]).toMatchObject({ verdict: 'hide', tool: 'write_file', rules: ['tools.deny:write_*'] });
+  });
+
+  it('refuses a blocked tool with a reason the model can act on', () => {
+    const out = engine().fromClient(frame(call('a', 'delete_everything')));
+    expect(toServer(out)).toEqual([]);
+    const [answer] = toClient(out) as Array<{ id: string; result: { isError: boolean; content: Array<{ text: string }> } }>;
+    expect(answer?.id).toBe('a');
+    expect(answer?.result.isError).toBe(true);
+    expect(answer?.result.content[0]?.text).toBe(
+      'Blocked by Vanguard policy (rule tools.actions:delete_everything): deleting is done by hand. Do not retry this call unchanged.',
+    );
+  });
+
+  it('answers a blocked tool with a JSON-RPC error in error mode', () => {
+    const out = engine({ ...POLICY, onBlock: 'error' }).fromClient(frame(call(3, 'delete_everything')));
+    expect(toClient(out)).toEqual([
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        error: { code: -32010, message: expect.stringContaining('deleting is done by hand.'), data: { rule: 'tools.actions:delete_everything', tool: 'delete_everything' } },
+      },
+    ]);
+  });
+
+  it('sets resultType in a modern session', () => {
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' };
+    const e = engine();
+    const hidden = toClient(e.fromClient(frame(call('m1', 'write_file', {}, meta)))) as Array<{ result: Record<string, unknown> }>;
+    expect(hidden[0]?.result.resultType).toBe('complete');
+    const blocked = toClient(e.fromClient(frame(call('m2', 'delete_everything', {}, meta)))) as Array<{ result: Record<string, unknown> }>;
+    expect(blocked[0]?.result).toMatchObject({ resultType: 'complete', isError: true });
+    expect(e.state.era).toBe('modern');
+  });
+
+  it('in monitor mode forwards everything and records what it would have refused', () => {
+    const e = engine({ ...POLICY, mode: 'monitor' });
+    const hidden = e.fromClient(frame(call(1, 'write_file')));
+    const blocked = e.fromClient(frame(call(2, 'delete_everything')));
+    expect(toServer(hidden)).toHaveLength(1);
+    expect(toServer(blocked)).toHaveLength(1);
+    expect(hidden.records[0]?.verdict).toBe('would-block');
+    expect(blocked.records[0]?.verdict).toBe('would-block');
+  });
+
+  it('answers a frame that does not parse with -32700 and forwards nothing', () => {
+    const out = engine().fromClient(frame('{"jsonrpc":"2.0","id":1,"method":'));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error/) } }]);
+  });
+
+  it('refuses bytes that are not UTF-8', () => {
+    const bad = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":1,"method":"ping","x":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
+    const out = engine().fromClient(bad);
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ error: { code: -32700 } }]);
+  });
+
+  it('refuses duplicate keys anywhere, answering the request by its id', () => {
+    const out = engine().fromClient(frame('{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","name":"write_file"}}'));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ id: 9, error: { code: -32600 } }]);
+    expect(out.records[0]?.rules).toEqual(['protocol.duplicate-key']);
+  });
+
+  it('refuses a message that is JSON but not JSON-RPC', () => {
+    const out = engine().fromClient(frame({ id: 4, method: 'ping' }));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ id: 4, error: { code: -32600 } }]);
+  });
+
+  it('refuses a tools/call without a name instead of forwarding what it cannot check', () => {
+    const out = engine().fromClient(frame({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { arguments: {} } }));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ id: 5, error: { code: -32602 } }]);
+  });
+
+  it('refuses a second request with an id still in flight', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    const out = e.fromClient(frame(call(1, 'echo')));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ id: 1, error: { code: -32600 } }]);
+  });
+
+  it('swallows a cancel for a request the shim answered, forwards one for a request in flight', () => {
+    const e = engine();
+    e.fromClient(frame(call(1, 'write_file')));
+    const swallowed = e.fromClient(frame({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } }));
+    expect(swallowed.outputs).toEqual([]);
+    expect(swallowed.records[0]).toMatchObject({ verdict: 'drop', rules: ['protocol.cancel-answered'] });
+
+    e.fromClient(frame(call(2, 'slow')));
+    const cancel = frame({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 2 } });
+    expect(e.fromClient(cancel).outputs).toEqual([{ to: 'server', data: cancel }]);
+    // A cancelled request is not answered again when the server dies.
+    expect(e.serverGone('process exited with code 1').outputs).toEqual([]);
+  });
+});
+
+describe('batches', () => {
+  it('decides per element, forwards each alone and answers the batch as one array', () => {
+    const e = engine();
+    const batch = [call(1, 'echo', { a: 1 }), call(2, 'write_file'), { jsonrpc: '2.0', method: 'notifications/initialized' }];
+    const out = e.fromClient(frame(batch));
+    expect(toServer(out)).toEqual([JSON.stringify(batch[0]), JSON.stringify(batch[2])]);
+    expect(out.outputs.filter((o) => o.to === 'client')).toEqual([]);
+    const answer = e.fromServer(frame({ jsonrpc: '2.0', id: 1, result: { content: [] } }));
+    const [array] = toClient(answer) as unknown[][];
+    expect(array).toHaveLength(2);
+    expect(array).toContainEqual({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+    expect(array).toContainEqual(expect.objectContaining({ id: 2, result: expect.objectContaining({ isError: true }) }));
+  });
+
+  it('answers a batch refused in full at once', () => {
+    const out = engine().fromClient(frame([call(1, 'write_file'), call(2, 'delete_everything')]));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toEqual([[expect.objectContaining({ id: 1 }), expect.objectContaining({ id: 2 })]]);
+  });
+
+  it('refuses an empty batch', () => {
+    expect(toClient(engine().fromClient(frame([])))).toMatchObject([{ id: null, error: { code: -32600 } }]);
+  });
+
+  it('completes a batch when the server dies', () => {
+    const e = engine();
+    e.fromClient(frame([call(1, 'slow'), call(2, 'slow')]));
+    const out = e.serverGone('process exited with code 3');
+    expect(toClient(out)).toEqual([[expect.objectContaining({ id: 1, error: expect.objectContaining({ code: -32000 }) }), expect.objectContaining({ id: 2 })]]);
+  });
+});
+
+describe('server frames', () => {
+  const list = (id: number | string, names: string[], extra: Record<string, unknown> = {}) => ({
+    jsonrpc: '2.0',
+    id,
+    result: { tools: names.map((name) => ({ name, inputSchema: { type: 'object', maximum: 9007199254740993 } })), ...extra },
+  });
+
+  it('filters hidden tools out of a tools/list page, leaving the cursor and numbers as they were', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { cursor: 'p1' } }));
+    const raw = JSON.stringify(list(1, ['echo', 'write_file', 'delete_everything'], { nextCursor: 'p2' })).replace('9007199254740992', '9007199254740993');
+    const out = e.fromServer(frame(raw));
+    const sent = text(out.outputs[0]?.data ?? '');
+    expect(sent).toContain('9007199254740993');
+    const parsed = JSON.parse(sent) as { result: { tools: Array<{ name: string }>; nextCursor: string } };
+    expect(parsed.result.tools.map((t) => t.name)).toEqual(['echo', 'delete_everything']);
+    expect(parsed.result.nextCursor).toBe('p2');
+    expect(out.records[0]).toMatchObject({ verdict: 'rewrite', detail: { hidden: ['write_file'] } });
+  });
+
+  it('passes a tools/list with nothing to hide byte for byte', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    const raw = frame(list(1, ['echo']));
+    expect(e.fromServer(raw).outputs).toEqual([{ to: 'client', data: raw }]);
+  });
+
+  it('refuses a tools/list answer whose duplicate keys could read differently to the client', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    const out = e.fromServer(frame('{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"write_file"}],"tools":[]}}'));
+    expect(toClient(out)).toMatchObject([{ id: 1, error: { code: -32603 } }]);
+  });
+
+  it('does not filter the answer to a request that was not a tools/list', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'prompts/list' }));
+    const raw = frame(list(1, ['write_file']));
+    expect(e.fromServer(raw).outputs).toEqual([{ to: 'client', data: raw }]);
+  });
+
+  it('keeps the client and server id spaces apart', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    const serverRequest = frame({ jsonrpc: '2.0', id: 1, method: 'roots/list' });
+    expect(e.fromServer(serverRequest).outputs).toEqual([{ to: 'client', data: serverRequest }]);
+    // The client's answer to the server's request 1 leaves the client's request 1 waiting.
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, result: { roots: [] } }));
+    expect(e.pendingCount).toBe(1);
+    const out = e.fromServer(frame(list(1, ['echo', 'write_file'])));
+    expect((JSON.parse(text(out.outputs[0]?.data ?? '')) as { result: { tools: unknown[] } }).result.tools).toHaveLength(1);
+  });
+
+  it('drops lines that are not JSON-RPC and says so in the audit', () => {
+    const e = engine();
+    const out = e.fromServer(frame('Server listening on stdio'));
+    expect(out.outputs).toEqual([]);
+    expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['protocol.noise'] });
+  });
+
+  it('answers every request in flight when the server is gone', () => {
+    const e = engine();
+    e.fromClient(frame(call(1, 'slow')));
+    e.fromClient(frame({ jsonrpc: '2.0', id: 'x', method: 'ping' }));
+    const out = e.serverGone('process exited with code 3');
+    expect(toClient(out)).toEqual([
+      { jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'MCP server process exited with code 3 before answering' } },
+      { jsonrpc: '2.0', id: 'x', error: { code: -32000, message: 'MCP server process exited with code 3 before answering' } },
+    ]);
+    expect(e.pendingCount).toBe(0);
+  });
+
+  it('answers the request an oversize response belonged to', () => {
+    const e = engine();
+    e.fromClient(frame(call(42, 'big')));
+    const out = e.oversize('server', 100_000_000, Buffer.from('{"result":{"content":[{"type":"text","text":"xxxx'), Buffer.from('xxxx"}]},"jsonrpc":"2.0","id":42}'));
+    expect(toClient(out)).toMatchObject([{ id: 42, error: { code: -32011 } }]);
+    expect(e.pendingCount).toBe(0);
+  });
+
+  it('answers an oversize client request by the id at its head', () => {
+    const out = engine().oversize('client', 100_000_000, Buffer.from('{"jsonrpc":"2.0","id":"big-1","method":"tools/call","params":{"name":"echo","arguments":{"a":"xxx'), Buffer.from('xxx"}}}'));
+    expect(toClient(out)).toMatchObject([{ id: 'big-1', error: { code: -32011 } }]);
+    expect(toServer(out)).toEqual([]);
+  });
+});
+
+describe('ids', () => {
+  it('refuses a numeric id beyond 2^53, whose answer could not be matched exactly', () => {
+    const out = engine().fromClient(frame('{"jsonrpc":"2.0","id":12345678901234567890,"method":"tools/list"}'));
+    expect(toServer(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ id: null, error: { code: -32600, message: expect.stringContaining('2^53') } }]);
+  });
+
+  it('keeps "1" and 1 apart', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    e.fromClient(frame({ jsonrpc: '2.0', id: '1', method: 'prompts/list' }));
+    expect(e.pendingCount).toBe(2);
+    const out = e.fromServer(frame({ jsonrpc: '2.0', id: '1', result: { tools: [{ name: 'write_file' }] } }));
+    // The string id answers the prompts/list, which is not filtered.
+    expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: '1', result: { tools: [{ name: 'write_file' }] } }]);
+  });
+});
