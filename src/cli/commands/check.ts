@@ -1,0 +1,15 @@
+/** `vanguard check [POLICY]`: validate and print the effective policy, or every error. */
+import { formatIssue, loadPolicy, nodePolicyIO, renderEffectivePolicy } from '../../config/index.js';
+
+/** Returns the exit code: 0 valid, 1 invalid. */
+export function checkCommand(file: string | undefined): number {
+  const result = loadPolicy(file, nodePolicyIO());
+  for (const warning of result.warnings) process.stderr.write(`${formatIssue(warning)}\n`);
+  if (result.errors.length > 0 || !result.effective) {
+    for (const error of result.errors) process.stderr.write(`${formatIssue(error)}\n`);
+    process.stderr.write(`${result.errors.length} error(s); the policy was not loaded\n`);
+    return 1;
+  }
+  process.stdout.write(renderEffectivePolicy(result.effective)); // stdout-ok: check prints the policy
+  return 0;
+}

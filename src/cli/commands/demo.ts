@@ -1,0 +1,91 @@
+/**
+ * `vanguard demo`: a newcomer's first command. The official filesystem server runs
+ * behind the shipped filesystem-readonly policy, the SDK's real client drives it through
+ * the real CLI, and a short table shows what the shim did.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { defaultPresetsDir } from '../../config/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// The server from node_modules when the repo was installed with its dev dependencies
+// (no network); otherwise npx fetches it.
+function filesystemServer(): string[] {
+  try {
+    const require = createRequire(import.meta.url);
+    const manifest = require.resolve('@modelcontextprotocol/server-filesystem/package.json');
+    return [process.execPath, path.join(path.dirname(manifest), 'dist', 'index.js')];
+  } catch {
+    return ['npx', '-y', '@modelcontextprotocol/server-filesystem'];
+  }
+}
+
+function firstText(result: unknown): string {
+  const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
+  const text = content.find((c) => c.type === 'text')?.text ?? '';
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 90 ? `${line.slice(0, 87)}...` : line;
+}
+
+interface Row {
+  step: string;
+  outcome: string;
+}
+
+/** Run the demo; returns 0 when every step behaved as the policy says. */
+export async function demoCommand(): Promise<number> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'vanguard-demo-'));
+  const auditFile = path.join(folder, '..', `${path.basename(folder)}-audit.jsonl`);
+  writeFileSync(path.join(folder, 'hello.txt'), 'Hello from a file the policy lets the model read.\n');
+  const policy = path.join(defaultPresetsDir(), 'filesystem-readonly.yaml');
+  const cli = path.resolve(here, '..', '..', '..', 'bin', 'vanguard.js');
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli, 'start', '--policy', policy, '--audit', auditFile, '--name', 'filesystem-demo', '--', ...filesystemServer(), folder],
+    env: { ...process.env } as Record<string, string>,
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'vanguard-demo', version: '1.0.0' });
+  const rows: Row[] = [];
+  let ok = true;
+  try {
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    rows.push({ step: 'tools the client saw', outcome: `${names.length}: ${names.join(', ')}` });
+
+    const read = await client.callTool({ name: 'read_text_file', arguments: { path: path.join(folder, 'hello.txt') } });
+    ok &&= read.isError !== true;
+    rows.push({ step: 'read_text_file hello.txt (allowed)', outcome: `${read.isError ? 'ERROR' : 'passed'}: ${firstText(read)}` });
+
+    const tree = await client.callTool({ name: 'directory_tree', arguments: { path: folder } });
+    ok &&= tree.isError === true;
+    rows.push({ step: 'directory_tree (blocked by policy)', outcome: `${tree.isError ? 'refused' : 'PASSED'}: ${firstText(tree)}` });
+
+    const write = await client.callTool({ name: 'write_file', arguments: { path: path.join(folder, 'x.txt'), content: 'x' } });
+    ok &&= write.isError === true && !names.includes('write_file');
+    rows.push({ step: 'write_file (hidden, called anyway)', outcome: `${write.isError ? 'refused as unknown' : 'PASSED'}: ${firstText(write)}` });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+  const records = readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).length;
+  rows.push({ step: 'audit trail', outcome: `${records} hash-chained records in ${auditFile} (check: vanguard audit verify ${auditFile})` });
+  rmSync(folder, { recursive: true, force: true });
+
+  const width = Math.max(...rows.map((r) => r.step.length));
+  const lines = [
+    `Vanguard demo: @modelcontextprotocol/server-filesystem behind ${path.relative(process.cwd(), policy) || policy}`,
+    '',
+    ...rows.map((r) => `  ${r.step.padEnd(width)}  ${r.outcome}`),
+    '',
+    ok ? 'Every step behaved as the policy says.' : 'Some step did not behave as the policy says (see above).',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`); // stdout-ok: demo prints its table
+  return ok ? 0 : 1;
+}

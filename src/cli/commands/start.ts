@@ -1,0 +1,81 @@
+/**
+ * `vanguard start`: run one server behind the policy, with the client on our stdin and
+ * stdout. Everything we say ourselves goes to stderr.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createAuditSink } from '../../audit/index.js';
+import { VanguardError } from '../../errors.js';
+import { runProxy } from '../../proxy/proxy.js';
+import { loadCompiledPolicy } from '../load-policy.js';
+import { deriveServerName } from '../server-name.js';
+import { splitCommand } from '../split-command.js';
+
+export interface StartArgs {
+  server?: string;
+  policy?: string;
+  name?: string;
+  mode?: 'enforce' | 'monitor';
+  audit?: string;
+  'on-block'?: 'result' | 'error';
+  'log-level': 'debug' | 'info' | 'warn' | 'error';
+  'grace-ms': number;
+  '--'?: Array<string | number>;
+}
+
+/** The server's argv from --server or from everything after --. */
+export function serverArgv(args: Pick<StartArgs, 'server' | '--'>): string[] {
+  const rest = (args['--'] ?? []).map(String);
+  if (args.server !== undefined && rest.length > 0) {
+    throw new VanguardError('USAGE', 'give the server either with --server "…" or after --, not both', 2);
+  }
+  if (args.server !== undefined) {
+    const split = splitCommand(args.server);
+    if (!split.ok) throw new VanguardError('USAGE', `--server: ${split.message}`, 2);
+    return split.argv;
+  }
+  if (rest.length === 0) {
+    throw new VanguardError('USAGE', 'say which server to run: vanguard start --server "npx -y @modelcontextprotocol/server-filesystem ." or vanguard start -- <command> [args…]', 2);
+  }
+  return rest;
+}
+
+function graceOf(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new VanguardError('USAGE', '--grace-ms must be a number of milliseconds, 0 or more', 2);
+  return ms;
+}
+
+/** Run the proxy to the end; resolves with the child's exit code. */
+export async function startCommand(args: StartArgs): Promise<number> {
+  const [command, ...commandArgs] = serverArgv(args);
+  if (command === undefined) throw new VanguardError('USAGE', 'the server command is empty', 2);
+  const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
+  const policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
+  const serverName = args.name ?? deriveServerName([command, ...commandArgs]);
+  const audit = createAuditSink({
+    serverName,
+    sessionId: randomUUID(),
+    stderr: policy.audit.stderr,
+    file: policy.audit.file,
+    arguments: policy.audit.arguments,
+    redactKeys: policy.audit.redactKeys,
+    chain: policy.audit.chain,
+    level: args['log-level'],
+  });
+  try {
+    return await runProxy({
+      policy,
+      child: { command, args: commandArgs, env: process.env },
+      clientIn: process.stdin,
+      clientOut: process.stdout,
+      audit,
+      nowUs: () => performance.now() * 1000,
+      signals: process,
+      errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
+      timing: { graceMs: graceOf(args['grace-ms']), killMs: graceOf(args['grace-ms']) },
+    });
+  } finally {
+    await audit.close();
+  }
+}

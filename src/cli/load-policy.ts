@@ -1,0 +1,29 @@
+/**
+ * Loading a policy for a command: read and validate it, apply command-line overrides,
+ * and print warnings. Errors become one VanguardError listing every problem.
+ */
+import { compilePolicy, formatIssue, loadPolicy, nodePolicyIO } from '../config/index.js';
+import type { CompiledPolicy, PolicyDocument } from '../config/policy-types.js';
+import { VanguardError } from '../errors.js';
+
+/** Overrides from the command line, applied on top of the effective policy. */
+export type PolicyOverrides = Pick<PolicyDocument, 'mode' | 'onBlock'> & { auditFile?: string };
+
+/** Load, validate and compile; warnings go to `warn`, errors throw. */
+export function loadCompiledPolicy(file: string | undefined, overrides: PolicyOverrides, warn: (line: string) => void): CompiledPolicy {
+  const result = loadPolicy(file, nodePolicyIO());
+  for (const warning of result.warnings) warn(formatIssue(warning));
+  if (result.errors.length > 0 || !result.compiled || !result.effective) {
+    const lines = result.errors.map(formatIssue).join('\n');
+    throw new VanguardError('POLICY_INVALID', `the policy is not valid:\n${lines}`, 1);
+  }
+  const { mode, onBlock, auditFile } = overrides;
+  if (mode === undefined && onBlock === undefined && auditFile === undefined) return result.compiled;
+  const effective: PolicyDocument = {
+    ...result.effective,
+    ...(mode ? { mode } : {}),
+    ...(onBlock ? { onBlock } : {}),
+    ...(auditFile ? { audit: { ...result.effective.audit, file: auditFile } } : {}),
+  };
+  return compilePolicy(effective, result.compiled.sources);
+}

@@ -1,0 +1,86 @@
+/**
+ * The command line: yargs builds the commands; each command reads its inputs, calls the
+ * pure parts, and prints. Returns the exit code; only main.ts exits the process.
+ */
+import yargs from 'yargs';
+import { VanguardError } from '../errors.js';
+import { auditVerifyCommand } from './commands/audit-verify.js';
+import { checkCommand } from './commands/check.js';
+import { demoCommand } from './commands/demo.js';
+import { startCommand, type StartArgs } from './commands/start.js';
+
+const EXAMPLES_EPILOGUE = `Claude Desktop (claude_desktop_config.json):
+  "filesystem": {
+    "command": "npx",
+    "args": ["-y", "vanguard-mcp", "start", "--policy", "/path/to/policy.yaml", "--",
+             "npx", "-y", "@modelcontextprotocol/server-filesystem", "/Users/me/Documents"]
+  }
+
+Claude Code (.mcp.json), Cursor (mcp.json) and VS Code take the same command and args.
+Logs and the audit trail go to stderr (Claude Desktop keeps a log per server) or --audit FILE;
+stdout carries protocol frames only.`;
+
+/** Parse argv, run the command, and return the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const parser = yargs(argv)
+    .scriptName('vanguard')
+    .parserConfiguration({ 'populate--': true })
+    .usage('$0 <command> [options]\n\nA security shim for stdio MCP servers: it sits between the client and one server and enforces a local policy.')
+    .command<StartArgs>(
+      'start',
+      'Run an MCP server behind the policy: vanguard start [options] (--server "<command line>" | -- <command> [args…])',
+      (y) =>
+        y
+          .option('server', { type: 'string', describe: 'The server command line, split like a shell (quotes, escapes)' })
+          .option('policy', { type: 'string', describe: 'Policy file (YAML or JSON); default: the shipped policies/default.yaml' })
+          .option('name', { type: 'string', describe: 'The server\'s name in logs; default: derived from the command' })
+          .option('mode', { choices: ['enforce', 'monitor'] as const, describe: 'Override the policy\'s mode (monitor: decide and log, block nothing)' })
+          .option('audit', { type: 'string', describe: 'Also write the audit trail, hash-chained, to this file' })
+          .option('on-block', { choices: ['result', 'error'] as const, describe: 'Answer blocked calls as a tool error result (default) or a JSON-RPC error' })
+          .option('grace-ms', { type: 'number', default: 2000, describe: 'On shutdown: how long the server gets after stdin closes, and again after SIGTERM, before SIGKILL' })
+          .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info', describe: 'Least severe audit/log level written' })
+          .example('$0 start --server "npx -y @modelcontextprotocol/server-filesystem ."', 'Wrap a server from a terminal with the default policy')
+          .example('$0 start --policy p.yaml -- npx -y @modelcontextprotocol/server-filesystem /data', 'Everything after -- is the server command, as is')
+          .epilogue(EXAMPLES_EPILOGUE),
+      async (args) => setExit(await startCommand(args)),
+    )
+    .command<{ policy?: string }>(
+      'check [policy]',
+      'Validate a policy; print the effective policy (presets merged) or every error as file:line:col',
+      (y) => y.positional('policy', { type: 'string', describe: 'Policy file; default: the shipped default' }),
+      (args) => setExit(checkCommand(args.policy)),
+    )
+    .command(
+      'demo',
+      'Run the official filesystem server behind a shipped policy and show what the shim does',
+      (y) => y,
+      async () => setExit(await demoCommand()),
+    )
+    .command('audit', 'Work with audit files', (y) =>
+      y
+        .command<{ file: string }>(
+          'verify <file>',
+          'Check an audit file\'s hash chain offline; names the first record altered, removed or reordered',
+          (z) => z.positional('file', { type: 'string', demandOption: true }),
+          (args) => setExit(auditVerifyCommand(args.file)),
+        )
+        .demandCommand(1, 'Say what to do: vanguard audit verify FILE'),
+    )
+    .demandCommand(1, 'Say which command to run (vanguard --help lists them)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stderr.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new VanguardError('USAGE', message, 2);
+    });
+  await parser.parseAsync();
+  return exitCode;
+}

@@ -1,0 +1,55 @@
+/**
+ * Reads a stream into frames and hands each to a handler. When the handler reports
+ * that a destination is full, reading pauses until it has drained (backpressure).
+ */
+import type { Readable } from 'node:stream';
+import { LineFramer, type FrameEvent } from '../protocol/framer.js';
+
+export interface FrameReaderOptions {
+  maxFrameBytes: number;
+  /** Handle one event; return a promise to pause reading until it settles. */
+  onEvent(event: FrameEvent): Promise<void> | undefined;
+  /** Called once when the stream has ended and every frame was handled. */
+  onEnd(): void;
+}
+
+/** Start reading `stream`. Returns a function that stops reading. */
+export function readFrames(stream: Readable, options: FrameReaderOptions): () => void {
+  const framer = new LineFramer({ maxFrameBytes: options.maxFrameBytes });
+  let stopped = false;
+  let ended = false;
+  let waiting: Promise<void> | undefined;
+
+  const handle = (events: FrameEvent[]): void => {
+    for (const event of events) {
+      if (stopped) return;
+      const wait = options.onEvent(event);
+      if (wait) waiting = waiting ? Promise.all([waiting, wait]).then(() => undefined) : wait;
+    }
+    if (waiting && !stream.isPaused()) {
+      stream.pause();
+      const current = waiting;
+      void current.then(() => {
+        if (waiting === current) waiting = undefined;
+        if (!stopped && !ended) stream.resume();
+      });
+    }
+  };
+
+  stream.on('data', (chunk: Buffer | string) => handle(framer.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
+  stream.once('end', () => {
+    ended = true;
+    handle(framer.end());
+    if (!stopped) options.onEnd();
+  });
+  stream.on('error', () => {
+    // A broken input is treated like its end.
+    if (ended) return;
+    ended = true;
+    if (!stopped) options.onEnd();
+  });
+  return () => {
+    stopped = true;
+    stream.pause();
+  };
+}

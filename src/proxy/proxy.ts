@@ -1,0 +1,166 @@
+/**
+ * The proxy: wires the client's streams, the server's process, the engine and the audit
+ * sink together, applies the engine's outcomes, and runs the lifecycle (invariant 6).
+ * Everything it touches is passed in, so tests can hand it fakes.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { AuditSink } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { Engine } from '../engine/engine.js';
+import type { Outcome } from '../engine/outcome.js';
+import type { FrameEvent } from '../protocol/framer.js';
+import { exitCodeOf, startChild, type ChildExit, type ChildHandle, type ChildSpec, type SpawnFunction } from './child.js';
+import { FrameWriter } from './frame-writer.js';
+import { readFrames } from './frame-reader.js';
+import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
+
+export interface ProxyOptions {
+  policy: CompiledPolicy;
+  child: ChildSpec;
+  /** The client's side: what it writes to us, and where our answers go. */
+  clientIn: Readable;
+  clientOut: Writable;
+  audit: AuditSink;
+  /** A monotonic clock in microseconds. */
+  nowUs(): number;
+  spawn?: SpawnFunction;
+  timing?: TerminateTiming;
+  /** One line for the user when something goes wrong that the audit cannot carry. */
+  errorLine(line: string): void;
+  /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
+  signals?: NodeJS.EventEmitter;
+}
+
+/** How long to wait for the server's last output after it exited. */
+const STDOUT_DRAIN_MS = 500;
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Run one proxied session to the end. Resolves with the exit code the shim should use. */
+export async function runProxy(options: ProxyOptions): Promise<number> {
+  const timing = options.timing ?? DEFAULT_TERMINATE_TIMING;
+  const child = await startChild(options.child, options.spawn);
+  const session = new ProxySession(options, child, timing);
+  return session.run();
+}
+
+class ProxySession {
+  private readonly engine: Engine;
+  private readonly toServer: FrameWriter;
+  private readonly toClient: FrameWriter;
+  private terminating = false;
+  private auditFailed = false;
+  private stopClient: () => void = () => undefined;
+  private serverOutputDone!: Promise<void>;
+
+  constructor(
+    private readonly options: ProxyOptions,
+    private readonly child: ChildHandle,
+    private readonly timing: TerminateTiming,
+  ) {
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs });
+    // The server went away while we were writing to it: its exit is handled below.
+    this.toServer = new FrameWriter(child.stdin, () => undefined);
+    this.toClient = new FrameWriter(options.clientOut, (error) => {
+      options.audit.log('warn', 'client output closed; stopping the server', { error: error.message });
+      this.shutDown();
+    });
+  }
+
+  async run(): Promise<number> {
+    const { audit, policy } = this.options;
+    audit.log('info', 'server started', {
+      pid: this.child.pid,
+      command: this.options.child.command,
+      args: this.options.child.args,
+      policy: policy.sources,
+      mode: policy.mode,
+    });
+    const maxFrameBytes = policy.limits.maxFrameBytes;
+
+    this.serverOutputDone = new Promise((resolve) => {
+      readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), onEnd: resolve });
+    });
+    this.stopClient = readFrames(this.options.clientIn, {
+      maxFrameBytes,
+      onEvent: (event) => this.onFrame('client', event),
+      onEnd: () => {
+        audit.log('info', 'client input ended; stopping the server');
+        this.shutDown();
+      },
+    });
+    const removeSignals = this.forwardSignals();
+
+    const exit = await this.child.exited;
+    removeSignals();
+    this.stopClient();
+    await this.settleServerOutput();
+    this.apply(this.engine.serverGone(describeExit(exit)));
+    audit.log('info', 'server exited', { code: exit.code, signal: exit.signal });
+    await this.toClient.flush();
+    return exitCodeOf(exit);
+  }
+
+  private onFrame(from: 'client' | 'server', event: FrameEvent): Promise<void> | undefined {
+    if (event.kind === 'oversize') {
+      return this.apply(this.engine.oversize(from, event.size, event.head, event.tail));
+    }
+    return this.apply(from === 'client' ? this.engine.fromClient(event.bytes) : this.engine.fromServer(event.bytes));
+  }
+
+  // Writes what the engine decided and audits it; returns a promise when a destination is full.
+  private apply(outcome: Outcome): Promise<void> | undefined {
+    let full: Promise<void>[] | undefined;
+    for (const output of outcome.outputs) {
+      const writer = output.to === 'server' ? this.toServer : this.toClient;
+      if (!writer.write(output.data)) (full ??= []).push(writer.drained());
+    }
+    this.audit(outcome);
+    return full ? Promise.all(full).then(() => undefined) : undefined;
+  }
+
+  // A decision that cannot be written down must not go on being made: if the audit
+  // file fails (disk full, removed volume), the session stops.
+  private audit(outcome: Outcome): void {
+    try {
+      for (const record of outcome.records) this.options.audit.record(record);
+    } catch (error) {
+      if (this.auditFailed) return;
+      this.auditFailed = true;
+      this.options.errorLine(`the audit trail cannot be written (${error instanceof Error ? error.message : String(error)}); stopping the server`);
+      this.shutDown();
+    }
+  }
+
+  private shutDown(): void {
+    if (this.terminating) return;
+    this.terminating = true;
+    void terminateChild(this.child, this.timing);
+  }
+
+  private forwardSignals(): () => void {
+    const emitter = this.options.signals;
+    if (!emitter) return () => undefined;
+    const handlers = FORWARDED_SIGNALS.map((signal) => {
+      const handler = (): void => {
+        this.options.audit.log('info', `received ${signal}; forwarding it to the server`);
+        this.child.signal(signal);
+        void escalateAfter(this.child, this.timing.killMs);
+      };
+      emitter.on(signal, handler);
+      return () => emitter.off(signal, handler);
+    });
+    return () => handlers.forEach((remove) => remove());
+  }
+
+  // The server's last answers may still be in the pipe when it exits; read them first,
+  // unless something it left behind holds the pipe open.
+  private async settleServerOutput(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.serverOutputDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, STDOUT_DRAIN_MS)))]);
+    clearTimeout(timer);
+  }
+}
+
+function describeExit(exit: ChildExit): string {
+  return exit.signal ? `process was killed by ${exit.signal}` : `process exited with code ${exit.code}`;
+}

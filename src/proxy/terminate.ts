@@ -1,0 +1,39 @@
+/**
+ * Stopping the server the polite way first: close its stdin, wait, SIGTERM, wait,
+ * SIGKILL (invariant 6).
+ */
+import type { ChildExit, ChildHandle } from './child.js';
+
+export interface TerminateTiming {
+  /** How long the server gets to exit on its own after stdin closes. */
+  graceMs: number;
+  /** How long it gets after SIGTERM before SIGKILL. */
+  killMs: number;
+}
+
+export const DEFAULT_TERMINATE_TIMING: TerminateTiming = { graceMs: 2_000, killMs: 2_000 };
+
+function within(exited: Promise<ChildExit>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void exited.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Close the child's stdin, then escalate until it has exited. */
+export async function terminateChild(child: ChildHandle, timing: TerminateTiming): Promise<ChildExit> {
+  if (!child.stdin.destroyed) child.stdin.end();
+  if (await within(child.exited, timing.graceMs)) return child.exited;
+  child.signal('SIGTERM');
+  if (await within(child.exited, timing.killMs)) return child.exited;
+  child.signal('SIGKILL');
+  return child.exited;
+}
+
+/** After a forwarded signal: SIGKILL if the child is still there after killMs. */
+export async function escalateAfter(child: ChildHandle, killMs: number): Promise<void> {
+  if (!(await within(child.exited, killMs))) child.signal('SIGKILL');
+}
