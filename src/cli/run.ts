@@ -4,12 +4,14 @@
  */
 import yargs from 'yargs';
 import { VanguardError } from '../errors.js';
-import { auditVerifyCommand } from './commands/audit-verify.js';
-import { checkCommand } from './commands/check.js';
-import { demoCommand } from './commands/demo.js';
-import { startCommand, type StartArgs } from './commands/start.js';
+import type { StartArgs } from './commands/start.js';
 
-const EXAMPLES_EPILOGUE = `Claude Desktop (claude_desktop_config.json):
+const EXAMPLES_EPILOGUE = `From a terminal:
+  vanguard start --server "npx -y @modelcontextprotocol/server-filesystem ."
+  vanguard start --policy p.yaml -- npx -y @modelcontextprotocol/server-filesystem /data
+  (--server is split like a shell; everything after -- is taken as it is)
+
+Claude Desktop (claude_desktop_config.json):
   "filesystem": {
     "command": "npx",
     "args": ["-y", "vanguard-mcp", "start", "--policy", "/path/to/policy.yaml", "--",
@@ -19,6 +21,9 @@ const EXAMPLES_EPILOGUE = `Claude Desktop (claude_desktop_config.json):
 Claude Code (.mcp.json), Cursor (mcp.json) and VS Code take the same command and args.
 Logs and the audit trail go to stderr (Claude Desktop keeps a log per server) or --audit FILE;
 stdout carries protocol frames only.`;
+
+// Commands are imported when chosen: the demo's SDK client alone costs ~150 ms to load,
+// and every start of a wrapped server pays for whatever is loaded here.
 
 /** Parse argv, run the command, and return the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -43,22 +48,20 @@ export async function runCli(argv: string[]): Promise<number> {
           .option('on-block', { choices: ['result', 'error'] as const, describe: 'Answer blocked calls as a tool error result (default) or a JSON-RPC error' })
           .option('grace-ms', { type: 'number', default: 2000, describe: 'On shutdown: how long the server gets after stdin closes, and again after SIGTERM, before SIGKILL' })
           .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info', describe: 'Least severe audit/log level written' })
-          .example('$0 start --server "npx -y @modelcontextprotocol/server-filesystem ."', 'Wrap a server from a terminal with the default policy')
-          .example('$0 start --policy p.yaml -- npx -y @modelcontextprotocol/server-filesystem /data', 'Everything after -- is the server command, as is')
           .epilogue(EXAMPLES_EPILOGUE),
-      async (args) => setExit(await startCommand(args)),
+      async (args) => setExit(await (await import('./commands/start.js')).startCommand(args)),
     )
     .command<{ policy?: string }>(
       'check [policy]',
       'Validate a policy; print the effective policy (presets merged) or every error as file:line:col',
       (y) => y.positional('policy', { type: 'string', describe: 'Policy file; default: the shipped default' }),
-      (args) => setExit(checkCommand(args.policy)),
+      async (args) => setExit((await import('./commands/check.js')).checkCommand(args.policy)),
     )
     .command(
       'demo',
       'Run the official filesystem server behind a shipped policy and show what the shim does',
       (y) => y,
-      async () => setExit(await demoCommand()),
+      async () => setExit(await (await import('./commands/demo.js')).demoCommand()),
     )
     .command('audit', 'Work with audit files', (y) =>
       y
@@ -66,7 +69,7 @@ export async function runCli(argv: string[]): Promise<number> {
           'verify <file>',
           'Check an audit file\'s hash chain offline; names the first record altered, removed or reordered',
           (z) => z.positional('file', { type: 'string', demandOption: true }),
-          (args) => setExit(auditVerifyCommand(args.file)),
+          async (args) => setExit((await import('./commands/audit-verify.js')).auditVerifyCommand(args.file)),
         )
         .demandCommand(1, 'Say what to do: vanguard audit verify FILE'),
     )

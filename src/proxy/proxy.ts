@@ -9,21 +9,23 @@ import type { CompiledPolicy } from '../config/policy-types.js';
 import { Engine } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
 import type { FrameEvent } from '../protocol/framer.js';
-import { exitCodeOf, startChild, type ChildExit, type ChildHandle, type ChildSpec, type SpawnFunction } from './child.js';
+import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
 import { readFrames } from './frame-reader.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
 
 export interface ProxyOptions {
   policy: CompiledPolicy;
-  child: ChildSpec;
+  /** The server, already started (see startChild): it boots while the policy loads. */
+  child: ChildHandle;
+  /** How it was started, for the log. */
+  spec: ChildSpec;
   /** The client's side: what it writes to us, and where our answers go. */
   clientIn: Readable;
   clientOut: Writable;
   audit: AuditSink;
   /** A monotonic clock in microseconds. */
   nowUs(): number;
-  spawn?: SpawnFunction;
   timing?: TerminateTiming;
   /** One line for the user when something goes wrong that the audit cannot carry. */
   errorLine(line: string): void;
@@ -36,10 +38,8 @@ const STDOUT_DRAIN_MS = 500;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Run one proxied session to the end. Resolves with the exit code the shim should use. */
-export async function runProxy(options: ProxyOptions): Promise<number> {
-  const timing = options.timing ?? DEFAULT_TERMINATE_TIMING;
-  const child = await startChild(options.child, options.spawn);
-  const session = new ProxySession(options, child, timing);
+export function runProxy(options: ProxyOptions): Promise<number> {
+  const session = new ProxySession(options, options.child, options.timing ?? DEFAULT_TERMINATE_TIMING);
   return session.run();
 }
 
@@ -70,8 +70,8 @@ class ProxySession {
     const { audit, policy } = this.options;
     audit.log('info', 'server started', {
       pid: this.child.pid,
-      command: this.options.child.command,
-      args: this.options.child.args,
+      command: this.options.spec.command,
+      args: this.options.spec.args,
       policy: policy.sources,
       mode: policy.mode,
     });

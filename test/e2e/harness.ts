@@ -22,7 +22,7 @@ export interface RawSession {
   lines: string[];
   stderr(): string;
   send(frame: unknown): void;
-  /** The next stdout line (after those already taken) that satisfies `match`. */
+  /** The first stdout line not yet claimed by an earlier call that satisfies `match`; claims it. */
   next(match?: (value: unknown, line: string) => boolean, timeoutMs?: number): Promise<unknown>;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   close(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -34,7 +34,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RawSessio
   const lines: string[] = [];
   let err = '';
   let partial = '';
-  let taken = 0;
+  const claimed = new Set<number>();
   const waiters = new Set<() => void>();
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {
@@ -60,8 +60,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RawSessio
     next(match = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
-          while (taken < lines.length) {
-            const line = lines[taken++] ?? '';
+          for (let index = 0; index < lines.length; index++) {
+            if (claimed.has(index)) continue;
+            const line = lines[index] ?? '';
             let value: unknown;
             try {
               value = JSON.parse(line);
@@ -69,6 +70,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): RawSessio
               value = undefined;
             }
             if (match(value, line)) {
+              claimed.add(index);
               waiters.delete(check);
               clearTimeout(timer);
               resolve(value);

@@ -30,7 +30,7 @@ function firstText(result: unknown): string {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
   const text = content.find((c) => c.type === 'text')?.text ?? '';
   const line = text.split('\n')[0] ?? '';
-  return line.length > 90 ? `${line.slice(0, 87)}...` : line;
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
 interface Row {
@@ -50,6 +50,11 @@ export async function demoCommand(): Promise<number> {
     args: [cli, 'start', '--policy', policy, '--audit', auditFile, '--name', 'filesystem-demo', '--', ...filesystemServer(), folder],
     env: { ...process.env } as Record<string, string>,
     stderr: 'pipe',
+  });
+  // The shim's audit lines and the server's own stderr: read, or a full pipe would stall them.
+  let serverLog = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    serverLog = (serverLog + chunk.toString('utf8')).slice(-20_000);
   });
   const client = new Client({ name: 'vanguard-demo', version: '1.0.0' });
   const rows: Row[] = [];
@@ -71,6 +76,9 @@ export async function demoCommand(): Promise<number> {
     const write = await client.callTool({ name: 'write_file', arguments: { path: path.join(folder, 'x.txt'), content: 'x' } });
     ok &&= write.isError === true && !names.includes('write_file');
     rows.push({ step: 'write_file (hidden, called anyway)', outcome: `${write.isError ? 'refused as unknown' : 'PASSED'}: ${firstText(write)}` });
+  } catch (error) {
+    process.stderr.write(`${serverLog}\n`);
+    throw error;
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createAuditSink } from '../../audit/index.js';
+import type { AuditSink } from '../../audit/types.js';
+import type { CompiledPolicy } from '../../config/policy-types.js';
 import { VanguardError } from '../../errors.js';
+import { startChild, type ChildSpec } from '../../proxy/child.js';
 import { runProxy } from '../../proxy/proxy.js';
-import { loadCompiledPolicy } from '../load-policy.js';
 import { deriveServerName } from '../server-name.js';
 import { splitCommand } from '../split-command.js';
 
@@ -50,30 +51,48 @@ function graceOf(ms: number): number {
 export async function startCommand(args: StartArgs): Promise<number> {
   const [command, ...commandArgs] = serverArgv(args);
   if (command === undefined) throw new VanguardError('USAGE', 'the server command is empty', 2);
-  const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
-  const policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
-  const serverName = args.name ?? deriveServerName([command, ...commandArgs]);
-  const audit = createAuditSink({
-    serverName,
-    sessionId: randomUUID(),
-    stderr: policy.audit.stderr,
-    file: policy.audit.file,
-    arguments: policy.audit.arguments,
-    redactKeys: policy.audit.redactKeys,
-    chain: policy.audit.chain,
-    level: args['log-level'],
-  });
+  const timing = { graceMs: graceOf(args['grace-ms']), killMs: graceOf(args['grace-ms']) };
+  const spec: ChildSpec = { command, args: commandArgs, env: process.env };
+  // The server boots on the other core while the policy is read and checked: a client's
+  // first answer waits for the slower of the two, not for both in turn. A server that
+  // cannot start is reported before anything else is loaded.
+  const child = await startChild(spec);
+  let policy: CompiledPolicy;
+  let audit: AuditSink;
+  try {
+    // Imported only now, so that loading them (ajv, yaml, pino) overlaps the server's start.
+    const { loadCompiledPolicy } = await import('../load-policy.js');
+    const { createAuditSink } = await import('../../audit/index.js');
+    const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
+    policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
+    audit = createAuditSink({
+      serverName: args.name ?? deriveServerName([command, ...commandArgs]),
+      sessionId: randomUUID(),
+      stderr: policy.audit.stderr,
+      file: policy.audit.file,
+      arguments: policy.audit.arguments,
+      redactKeys: policy.audit.redactKeys,
+      chain: policy.audit.chain,
+      level: args['log-level'],
+    });
+  } catch (error) {
+    // No policy, no session: the server never sees a byte.
+    child.signal('SIGKILL');
+    await child.exited;
+    throw error;
+  }
   try {
     return await runProxy({
       policy,
-      child: { command, args: commandArgs, env: process.env },
+      child,
+      spec,
       clientIn: process.stdin,
       clientOut: process.stdout,
       audit,
       nowUs: () => performance.now() * 1000,
       signals: process,
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
-      timing: { graceMs: graceOf(args['grace-ms']), killMs: graceOf(args['grace-ms']) },
+      timing,
     });
   } finally {
     await audit.close();
