@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER = path.join(root, 'test/fixtures/servers/tiny-server.mjs');
-export const CLI = path.join(root, 'bin/vanguard.js');
+// VANGUARD_BENCH_CLI: benchmark another build of the CLI (e.g. a patched copy) against the same server.
+export const CLI = process.env.VANGUARD_BENCH_CLI ? path.resolve(process.env.VANGUARD_BENCH_CLI) : path.join(root, 'bin/vanguard.js');
 
 /** argv for each arm: the server alone, or the server behind `vanguard start` (default policy). */
 export const ARMS = {

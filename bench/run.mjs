@@ -61,11 +61,12 @@ async function main() {
   const conns = { direct: track(new Conn('direct')), shim: track(new Conn('shim')) };
   await conns.direct.initialize();
   await conns.shim.initialize();
-  const memory = {};
   const snapshot = () => ({ direct: conns.direct.memory(), shim: conns.shim.memory() });
+  const memory = { afterInit: snapshot() };
 
   step('latency');
   const lat = await latency(conns, config.latency);
+  memory.afterLatency = snapshot();
   step('8 MiB results');
   const big = await bigResult(conns, config.big);
   memory.afterBig = snapshot();

@@ -13,8 +13,8 @@ const EXAMPLES_EPILOGUE = `From a terminal:
 
 Claude Desktop (claude_desktop_config.json):
   "filesystem": {
-    "command": "npx",
-    "args": ["-y", "vanguard-mcp", "start", "--policy", "/path/to/policy.yaml", "--",
+    "command": "vanguard",
+    "args": ["start", "--policy", "/path/to/policy.yaml", "--",
              "npx", "-y", "@modelcontextprotocol/server-filesystem", "/Users/me/Documents"]
   }
 

@@ -35,7 +35,9 @@ export interface Refusal {
 
 /** One line the model can act on. */
 export function refusalText(refusal: Refusal): string {
-  return `Blocked by Vanguard policy (rule ${refusal.ruleId}): ${refusal.reason} Do not retry this call unchanged.`;
+  const reason = refusal.reason.trim();
+  const sentence = /[.!?]$/.test(reason) ? reason : `${reason}.`;
+  return `Blocked by Vanguard policy (rule ${refusal.ruleId}): ${sentence} Do not retry this call unchanged.`;
 }
 
 /** A refused tools/call answered as a tool error the model sees (the default). */

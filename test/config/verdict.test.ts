@@ -95,7 +95,7 @@ describe('toolVerdict', () => {
   });
 });
 
-describe('glob syntax, as documented in docs/policy.md', () => {
+describe('glob syntax, as documented in the README (Policy reference, Globs)', () => {
   test.each<[string, string, boolean]>([
     ['*', 'a/b', false],
     ['**', 'a/b', true],

@@ -296,3 +296,11 @@ describe('ids', () => {
     expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: '1', result: { tools: [{ name: 'write_file' }] } }]);
   });
 });
+
+describe('refusal text', () => {
+  it('ends the policy\'s reason as a sentence before telling the model not to retry', () => {
+    const out = engine({ tools: { actions: { t: { action: 'block', reason: 'use list_directory instead' } } } }).fromClient(frame(call(1, 't')));
+    const [answer] = toClient(out) as Array<{ result: { content: Array<{ text: string }> } }>;
+    expect(answer?.result.content[0]?.text).toBe('Blocked by Vanguard policy (rule tools.actions:t): use list_directory instead. Do not retry this call unchanged.');
+  });
+});
