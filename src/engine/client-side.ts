@@ -50,6 +50,12 @@ export function decideClientMessage(
       return refuse(message.id, JsonRpcCode.invalidRequest, `Invalid Request: ${message.reason}`, 'protocol.invalid');
     case 'notification': {
       const base = { direction: 'client' as const, method: message.method };
+      // A tools/call without an id expects no answer, but a lax server might still run
+      // it; it is never forwarded unchecked.
+      if (message.method === 'tools/call') {
+        const reason = 'a tools/call without an id (a notification) is not forwarded';
+        return { action: { type: 'drop' }, record: { ...base, verdict: 'drop', rules: ['protocol.call-without-id'], reason } };
+      }
       if (message.method === 'notifications/cancelled') {
         const target = cancelledRequestId(message.params);
         if (target !== undefined) {

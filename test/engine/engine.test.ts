@@ -304,3 +304,11 @@ describe('refusal text', () => {
     expect(answer?.result.content[0]?.text).toBe('Blocked by Vanguard policy (rule tools.actions:t): use list_directory instead. Do not retry this call unchanged.');
   });
 });
+
+describe('calls without an id', () => {
+  it('drops a tools/call sent as a notification, which a lax server might still run', () => {
+    const out = engine().fromClient(frame({ jsonrpc: '2.0', method: 'tools/call', params: { name: 'write_file', arguments: {} } }));
+    expect(out.outputs).toEqual([]);
+    expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['protocol.call-without-id'] });
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Backpressure with real Node streams: when the destination stops taking data, the
+ * reader stops reading its source, and starts again once the destination has drained.
+ */
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { FrameWriter } from '../../src/proxy/frame-writer.js';
+import { readFrames } from '../../src/proxy/frame-reader.js';
+
+// A destination that accepts writes but finishes none until released.
+function stalledDestination(): { stream: Writable; release(): void; received(): number } {
+  const held: Array<() => void> = [];
+  let bytes = 0;
+  let released = false;
+  const stream = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      if (released) callback();
+      else held.push(callback);
+    },
+  });
+  return {
+    stream,
+    received: () => bytes,
+    release() {
+      released = true;
+      held.splice(0).forEach((callback) => callback());
+    },
+  };
+}
+
+describe('backpressure', () => {
+  it('pauses the source while the destination is full, and resumes after it drains', async () => {
+    const source = new PassThrough();
+    const destination = stalledDestination();
+    const writer = new FrameWriter(destination.stream, () => undefined);
+    let frames = 0;
+    let ended = false;
+    readFrames(source, {
+      maxFrameBytes: 1 << 20,
+      onEvent(event) {
+        if (event.kind !== 'frame') return undefined;
+        frames++;
+        return writer.write(event.bytes) ? undefined : writer.drained();
+      },
+      onEnd: () => (ended = true),
+    });
+    const line = `${JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'p'.repeat(4000) } })}\n`;
+    for (let i = 0; i < 50; i++) source.write(line);
+    source.end();
+    await new Promise((r) => setTimeout(r, 100));
+    // The first frame filled the destination; the reader paused instead of taking all 50.
+    expect(source.isPaused()).toBe(true);
+    expect(frames).toBeLessThan(50);
+    const beforeRelease = frames;
+    destination.release();
+    for (let i = 0; i < 200 && !ended; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(frames).toBe(50);
+    expect(frames).toBeGreaterThan(beforeRelease);
+    expect(ended).toBe(true);
+    expect(destination.received()).toBe(50 * line.length);
+  });
+
+  it('reports a broken destination once and stops writing to it', () => {
+    const broken: Error[] = [];
+    const stream = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const writer = new FrameWriter(stream, (error) => broken.push(error));
+    writer.write('{"a":1}');
+    return new Promise<void>((resolve) => {
+      setTimeout(() => {
+        expect(broken.map((e) => e.message)).toEqual(['write EPIPE']);
+        expect(writer.open).toBe(false);
+        expect(writer.write('{"b":2}')).toBe(true);
+        resolve();
+      }, 20);
+    });
+  });
+});
