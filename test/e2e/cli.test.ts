@@ -137,3 +137,19 @@ describe('audit verify', () => {
     expect(bad.stdout).toContain(`line ${index + 1}`);
   });
 });
+
+describe('demo', () => {
+  it('runs the filesystem server behind the shipped policy and shows each step', async () => {
+    const { code, stdout } = await cli(['demo']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/tools the client saw\s+10: read_file/);
+    expect(stdout).not.toMatch(/tools the client saw[^\n]*write_file/);
+    expect(stdout).toMatch(/read_text_file hello\.txt \(allowed\)\s+passed: Hello from a file/);
+    expect(stdout).toMatch(/directory_tree \(blocked by policy\)\s+refused: Blocked by Vanguard policy \(rule tools\.actions:directory_tree\)/);
+    expect(stdout).toMatch(/write_file \(hidden, called anyway\)\s+refused as unknown: MCP error -32602: Tool write_file not found/);
+    const auditFile = /records in (\S+)/.exec(stdout)?.[1] ?? '';
+    expect((await cli(['audit', 'verify', auditFile])).code).toBe(0);
+    expect(stdout).toContain('Every step behaved as the policy says.');
+    rmSync(auditFile, { force: true });
+  });
+});
