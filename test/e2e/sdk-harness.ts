@@ -23,10 +23,21 @@ if (!existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
   throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
 }
 
+/** A JSON-RPC message as it was on the wire, loosely typed for inspection. */
+export interface WireMessage {
+  jsonrpc: '2.0';
+  id?: string | number;
+  method?: string;
+  params?: Record<string, any>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data?: unknown };
+}
+
 export interface WireEntry {
   /** `sent`: client → server (or shim); `received`: server (or shim) → client. */
   direction: 'sent' | 'received';
-  message: JSONRPCMessage;
+  /** A copy, taken before the SDK's schemas parse it: keys in the order they came. */
+  message: WireMessage;
 }
 
 export interface SessionOptions {
@@ -49,10 +60,10 @@ export interface McpSession {
   client: Client;
   /** Every message on the client's pipe, in order. */
   wire: WireEntry[];
-  /** Server → client notifications, in order (a view of `wire`). */
-  notifications(method?: string): Array<{ method: string; params?: Record<string, unknown> }>;
-  /** Server → client requests, in order (a view of `wire`). */
-  serverRequests(method?: string): Array<{ id: string | number; method: string; params?: Record<string, unknown> }>;
+  /** Server → client notifications as received (jsonrpc, method, params), in order: a view of `wire`. */
+  notifications(method?: string): Array<{ jsonrpc: '2.0'; method: string; params?: Record<string, unknown> }>;
+  /** Server → client requests as received, in order: a view of `wire`. */
+  serverRequests(method?: string): Array<{ jsonrpc: '2.0'; id: string | number; method: string; params?: Record<string, unknown> }>;
   /**
    * Errors the client reported (transport and protocol: a non-JSON line on stdout, a
    * response to an unknown id, progress for an unknown token…). A clean session has none.
@@ -71,7 +82,7 @@ class RecordingTransport implements Transport {
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
   constructor(
-    private readonly inner: StdioClientTransport,
+    private readonly inner: Transport,
     private readonly wire: WireEntry[],
   ) {}
 
@@ -80,8 +91,8 @@ class RecordingTransport implements Transport {
   }
 
   async start(): Promise<void> {
-    this.inner.onmessage = (message, extra) => {
-      this.wire.push({ direction: 'received', message: structuredClone(message) });
+    this.inner.onmessage = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+      this.wire.push({ direction: 'received', message: structuredClone(message) as WireMessage });
       this.onmessage?.(message, extra);
     };
     this.inner.onerror = (error) => this.onerror?.(error);
@@ -90,7 +101,7 @@ class RecordingTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    this.wire.push({ direction: 'sent', message: structuredClone(message) });
+    this.wire.push({ direction: 'sent', message: structuredClone(message) as WireMessage });
     await this.inner.send(message, options);
   }
 
@@ -114,11 +125,7 @@ async function connect(command: string, args: string[], options: SessionOptions)
   });
   let err = '';
   // Drain stderr from the start, or the child blocks once the pipe is full.
-  const stream = inner.stderr;
-  if (stream) {
-    stream.setEncoding?.('utf8');
-    stream.on('data', (chunk: string | Buffer) => (err += chunk.toString()));
-  }
+  inner.stderr?.on('data', (chunk: string | Buffer) => (err += chunk.toString()));
   const wire: WireEntry[] = [];
   const taskStore = options.taskStore ? new InMemoryTaskStore() : undefined;
   const client = new Client(options.clientInfo ?? { name: 'vanguard-parity', version: '1.0.0' }, {
@@ -139,7 +146,7 @@ async function connect(command: string, args: string[], options: SessionOptions)
     await transport.close().catch(() => undefined);
     throw new Error(`connect failed: ${error instanceof Error ? error.message : String(error)}\nstderr: ${err.slice(-2000)}`);
   }
-  const received = () => wire.filter((e) => e.direction === 'received').map((e) => e.message as Record<string, unknown>);
+  const received = () => wire.filter((e) => e.direction === 'received').map((e) => e.message);
   let closed: Promise<void> | undefined;
   return {
     client,
@@ -147,11 +154,11 @@ async function connect(command: string, args: string[], options: SessionOptions)
     notifications: (method) =>
       received()
         .filter((m) => m.id === undefined && typeof m.method === 'string' && (method === undefined || m.method === method))
-        .map((m) => m as { method: string; params?: Record<string, unknown> }),
+        .map((m) => m as { jsonrpc: '2.0'; method: string; params?: Record<string, unknown> }),
     serverRequests: (method) =>
       received()
         .filter((m) => m.id !== undefined && typeof m.method === 'string' && (method === undefined || m.method === method))
-        .map((m) => m as { id: string | number; method: string; params?: Record<string, unknown> }),
+        .map((m) => m as { jsonrpc: '2.0'; id: string | number; method: string; params?: Record<string, unknown> }),
     errors,
     stderr: () => err,
     pid: () => inner.pid,
