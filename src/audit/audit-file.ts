@@ -13,6 +13,8 @@ import { AuditError } from './errors.js';
 export interface AuditFile {
   /** Append one pino line (`{...}\n`), sealed into the chain when chaining is on. */
   write(line: string): void;
+  /** Append several lines with one write. */
+  writeLines(lines: string[]): void;
   /** Where the chain stands (GENESIS_HEAD when unchained). */
   head(): ChainHead;
   close(): void;
@@ -43,11 +45,20 @@ export function openAuditFile(path: string, options: { chain: boolean }): AuditF
 
   return {
     write(line) {
+      this.writeLines([line]);
+    },
+    writeLines(lines) {
       if (failed !== undefined) throw failed;
       if (!open) return;
-      const sealed = options.chain ? sealLine(head, line) : { text: line, head };
+      let next = head;
+      const texts: string[] = [];
+      for (const line of lines) {
+        const sealed = options.chain ? sealLine(next, line) : { text: line, head: next };
+        texts.push(sealed.text);
+        next = sealed.head;
+      }
       try {
-        writeAll(fd, Buffer.from(sealed.text, 'utf8'));
+        writeAll(fd, Buffer.from(texts.join(''), 'utf8'));
       } catch (error) {
         // A failed write may have left half a line; stop, so the damage stays at the end.
         failed = new AuditError('AUDIT_WRITE_FAILED', `cannot write audit file ${path}: ${describe(error)}`, {
@@ -55,7 +66,7 @@ export function openAuditFile(path: string, options: { chain: boolean }): AuditF
         });
         throw failed;
       }
-      head = sealed.head;
+      head = next;
     },
     head: () => ({ ...head }),
     close() {

@@ -10,13 +10,13 @@ export type AuditLevel = 'debug' | 'info' | 'warn' | 'error';
 export const DECISION_MSG = 'decision';
 
 // Methods whose forwarded decisions are worth seeing at the default level.
-const TOOL_METHODS = new Set(['tools/call', 'tools/list']);
 
 /**
  * The level of a decision line:
  * - `warn` for refusals, and for what monitor mode would have refused (block, hide, would-block);
- * - `debug` for a plain forward of anything but tools/call and tools/list: pings, progress,
- *   notifications and the like would drown the log at the default level `info`;
+ * - `debug` for a plain forward of anything but a client's tools/call and a server's tools/list
+ *   answer: pings, progress, notifications, the answers to calls and the like would drown the
+ *   log at the default level `info` (and cost a line per frame);
  * - `info` for the rest (tool calls and lists passed, rewrites, drops).
  */
 export function decisionLevel(decision: DecisionRecord): AuditLevel {
@@ -26,7 +26,9 @@ export function decisionLevel(decision: DecisionRecord): AuditLevel {
     case 'would-block':
       return 'warn';
     case 'forward':
-      return decision.method !== undefined && TOOL_METHODS.has(decision.method) ? 'info' : 'debug';
+      return (decision.direction === 'client' && decision.method === 'tools/call') || (decision.direction === 'server' && decision.method === 'tools/list')
+        ? 'info'
+        : 'debug';
     default:
       return 'info';
   }

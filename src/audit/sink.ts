@@ -9,6 +9,11 @@ import { DECISION_MSG, decisionFields, decisionLevel, operationalFields, type Au
 import { redactSecretsInText } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
+/** How long a record may wait in the queue before it is written. */
+const FLUSH_AFTER_MS = 20;
+/** A queue this long is written at once, so memory stays bounded under load. */
+const FLUSH_AT_RECORDS = 512;
+
 /** Anything with a `write(line)`: a test's collector, a PassThrough, a file stream. */
 export interface AuditDestination {
   write(line: string): unknown;
@@ -39,8 +44,8 @@ export interface AuditSinkOptions {
 /**
  * Create the audit sink. Every line goes to every destination; operational logs join the
  * chain too, so the file is one verifiable sequence. Writes are synchronous, so nothing is lost
- * when the process exits right after a decision. A failing file write throws from `record`
- * (AUDIT_WRITE_FAILED) so the caller can fail closed; a failing stderr is given up silently,
+ * when the process exits right after a decision, as long as `flush` or `close` runs. A failing
+ * file write is thrown from the next `record` (AUDIT_WRITE_FAILED) so the caller can fail closed; a failing stderr is given up silently,
  * since the parent may simply have closed it. Throws AUDIT_OPEN_FAILED / AUDIT_TAIL_INVALID
  * when the file cannot be opened or its chain cannot be continued.
  */
@@ -51,25 +56,52 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain });
   const stderr = openStderr(options.stderr);
 
-  const destination: AuditDestination = {
-    write(line: string) {
-      // The file first: it is the record that counts. Its error is rethrown after stderr has
-      // had the line, so a full disk still leaves a trace on the terminal.
-      let fileError: unknown;
-      try {
-        file?.write(line);
-      } catch (error) {
-        fileError = error;
-      }
-      stderr?.write(line);
-      if (fileError !== undefined) throw fileError;
-    },
+  // Deciding is on the path of every frame; writing it down need not be. A record is
+  // queued with its time, and the queue is serialised (redaction, pino) and written in one
+  // go shortly after: every FLUSH_AFTER_MS, or sooner when it grows long. `flush()` writes
+  // it at once (the CLI calls it on exit), so only a SIGKILL can lose queued records.
+  type Queued = { at: number; level: AuditLevel; write(): void };
+  let queue: Queued[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let failure: unknown;
+  let lines: string[] = [];
+  let now = 0;
+  const flushQueue = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (queue.length === 0) return;
+    const items = queue;
+    queue = [];
+    for (const item of items) {
+      now = item.at;
+      item.write();
+    }
+    const written = lines;
+    lines = [];
+    // The file first: it is the record that counts. Its error is kept and thrown from the
+    // next record(), after stderr has had the lines, so a full disk still leaves a trace.
+    try {
+      if (failure === undefined) file?.writeLines(written);
+    } catch (error) {
+      failure = error;
+    }
+    stderr?.write(written);
   };
+  const enqueue = (item: Queued): void => {
+    queue.push(item);
+    if (queue.length >= FLUSH_AT_RECORDS) flushQueue();
+    // Unref'd: a queue alone does not keep the process alive; exit paths flush.
+    else timer ??= setTimeout(flushQueue, FLUSH_AFTER_MS).unref();
+  };
+  const destination: AuditDestination = { write: (line: string) => void lines.push(line) };
   const logger: Logger<never, boolean> = pino(
     {
       level: options.level ?? 'info',
       base: { server: options.serverName, session: options.sessionId },
-      timestamp: () => `,"time":"${clock().toISOString()}"`,
+      // The time the record was made, not the time it was written.
+      timestamp: () => `,"time":"${new Date(now).toISOString()}"`,
       // Level names read better in an audit file than pino's numbers.
       formatters: { level: (label) => ({ level: label }) },
     },
@@ -79,36 +111,43 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
 
   return {
     record(decision: DecisionRecord) {
+      if (failure !== undefined) throw failure;
       if (closed) return;
       const level = decisionLevel(decision);
-      // Skip redaction work for lines the level would drop anyway.
+      // Skip all work for lines the level would drop anyway.
       if (!logger.isLevelEnabled(level)) return;
-      logger[level](decisionFields(decision, processArgs, redactValue), DECISION_MSG);
+      enqueue({ at: clock().getTime(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue), DECISION_MSG) });
     },
     log(level, msg, fields) {
       if (closed || !logger.isLevelEnabled(level)) return;
-      logger[level](operationalFields(fields, redactValue), redactSecretsInText(msg));
+      enqueue({ at: clock().getTime(), level, write: () => logger[level](operationalFields(fields, redactValue), redactSecretsInText(msg)) });
+    },
+    flush() {
+      flushQueue();
+      stderr?.flush();
+      if (failure !== undefined) throw failure;
     },
     close() {
       if (!closed) {
         closed = true;
+        flushQueue();
         stderr?.flush();
         file?.close();
       }
-      return Promise.resolve();
+      return failure === undefined ? Promise.resolve() : Promise.reject(failure);
     },
   };
 }
 
 /** A stderr writer that gives up (rather than throwing into the proxy) once stderr fails. */
 interface StderrWriter {
-  write(line: string): void;
+  write(lines: string[]): void;
   flush(): void;
 }
 
 function openStderr(option: AuditSinkOptions['stderr']): StderrWriter | undefined {
   if (option === false) return undefined;
-  if (option !== true) return { write: (line) => void option.write(line), flush: () => undefined };
+  if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined };
   // fd 2, written synchronously: an exit right after a decision must not lose its line.
   const sonic = pino.destination({ dest: 2, sync: true });
   let failed = false;
@@ -116,10 +155,10 @@ function openStderr(option: AuditSinkOptions['stderr']): StderrWriter | undefine
     failed = true;
   });
   return {
-    write(line) {
+    write(lines) {
       if (failed) return;
       try {
-        sonic.write(line);
+        sonic.write(lines.join(''));
       } catch {
         failed = true;
       }

@@ -37,6 +37,8 @@ export interface AuditSink {
   record(decision: DecisionRecord): void;
   /** Operational log lines (startup, child exit): level + message + fields. */
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
+  /** Write every record made so far, now. Throws if the audit file cannot be written. */
+  flush(): void;
   /** Flush and close files. */
   close(): Promise<void>;
 }

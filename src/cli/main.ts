@@ -3,11 +3,16 @@
  * stderr and an exit code, never a stack trace, unless VANGUARD_DEBUG is set.
  */
 import { VanguardError } from '../errors.js';
-import { runCli } from './run.js';
 
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
   try {
-    return await runCli(process.argv.slice(2));
+    // A plain `start` skips yargs (see fast-start.ts); everything else goes through it.
+    if (argv[0] === 'start') {
+      const fast = (await import('./fast-start.js')).parseStartFast(argv);
+      if (fast) return await (await import('./commands/start.js')).startCommand(fast);
+    }
+    return await (await import('./run.js')).runCli(argv);
   } catch (error) {
     if (error instanceof VanguardError) {
       process.stderr.write(`vanguard: ${error.message}\n`);

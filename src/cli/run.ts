@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { VanguardError } from '../errors.js';
 import type { StartArgs } from './commands/start.js';
+import { PARSER_CONFIGURATION, START_OPTIONS } from './start-options.js';
 
 const EXAMPLES_EPILOGUE = `From a terminal:
   vanguard start --server "npx -y @modelcontextprotocol/server-filesystem ."
@@ -33,21 +34,14 @@ export async function runCli(argv: string[]): Promise<number> {
   };
   const parser = yargs(argv)
     .scriptName('vanguard')
-    .parserConfiguration({ 'populate--': true })
+    .parserConfiguration(PARSER_CONFIGURATION)
     .usage('$0 <command> [options]\n\nA security shim for stdio MCP servers: it sits between the client and one server and enforces a local policy.')
     .command<StartArgs>(
       'start',
       'Run an MCP server behind the policy: vanguard start [options] (--server "<command line>" | -- <command> [args…])',
       (y) =>
         y
-          .option('server', { type: 'string', describe: 'The server command line, split like a shell (quotes, escapes)' })
-          .option('policy', { type: 'string', describe: 'Policy file (YAML or JSON); default: the shipped policies/default.yaml' })
-          .option('name', { type: 'string', describe: 'The server\'s name in logs; default: derived from the command' })
-          .option('mode', { choices: ['enforce', 'monitor'] as const, describe: 'Override the policy\'s mode (monitor: decide and log, block nothing)' })
-          .option('audit', { type: 'string', describe: 'Also write the audit trail, hash-chained, to this file' })
-          .option('on-block', { choices: ['result', 'error'] as const, describe: 'Answer blocked calls as a tool error result (default) or a JSON-RPC error' })
-          .option('grace-ms', { type: 'number', default: 2000, describe: 'On shutdown: how long the server gets after stdin closes, and again after SIGTERM, before SIGKILL' })
-          .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info', describe: 'Least severe audit/log level written' })
+          .options(START_OPTIONS)
           .epilogue(EXAMPLES_EPILOGUE),
       async (args) => setExit(await (await import('./commands/start.js')).startCommand(args)),
     )

@@ -3,20 +3,30 @@
  * and the translation of ajv's errors into messages a policy author can act on.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import { AJV_OPTIONS } from './ajv-options.js';
 import { defaultPresetsDir } from './io.js';
 import { errorAt, type PolicyIssue } from './issues.js';
 import { fieldName, locate, type FieldPath, type ParsedFile } from './parse.js';
 import { didYouMean } from './suggest.js';
 
 let compiled: ValidateFunction | undefined;
+const require = createRequire(import.meta.url);
 
-// Compiled once per process: ajv compilation costs far more than validation.
+// Once per process. The build precompiles the schema (dist/config/schema-validator.cjs,
+// see scripts/schema-validator.mjs); from the sources, as under vitest, it is compiled here
+// with the same options.
 function validator(): ValidateFunction {
   if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(join(defaultPresetsDir(), 'schema.json'), 'utf8')) as object;
-    compiled = new Ajv({ allErrors: true, verbose: true, strict: true }).compile(schema);
+    try {
+      compiled = require('./schema-validator.cjs') as ValidateFunction;
+    } catch {
+      const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+      const schema = JSON.parse(readFileSync(join(defaultPresetsDir(), 'schema.json'), 'utf8')) as object;
+      compiled = new Ajv(AJV_OPTIONS).compile(schema);
+    }
   }
   return compiled;
 }

@@ -186,8 +186,11 @@ export class Engine {
     return out;
   }
 
+  // Records are fresh objects made for this decision, so the time is set on them in place.
   private timed(record: Omit<DecisionRecord, 'decisionUs'>, start: number): DecisionRecord {
-    return { ...record, decisionUs: Math.max(0, Math.round(this.deps.nowUs() - start)) };
+    const timed = record as DecisionRecord;
+    timed.decisionUs = Math.max(0, Math.round(this.deps.nowUs() - start));
+    return timed;
   }
 }
 

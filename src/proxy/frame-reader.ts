@@ -9,6 +9,9 @@ export interface FrameReaderOptions {
   maxFrameBytes: number;
   /** Handle one event; return a promise to pause reading until it settles. */
   onEvent(event: FrameEvent): Promise<void> | undefined;
+  /** Around the events of one chunk: lets the caller batch its writes. */
+  onChunkStart?(): void;
+  onChunkEnd?(): void;
   /** Called once when the stream has ended and every frame was handled. */
   onEnd(): void;
 }
@@ -18,19 +21,24 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
   const framer = new LineFramer({ maxFrameBytes: options.maxFrameBytes });
   let stopped = false;
   let ended = false;
-  let waiting: Promise<void> | undefined;
 
   const handle = (events: FrameEvent[]): void => {
-    for (const event of events) {
-      if (stopped) return;
-      const wait = options.onEvent(event);
-      if (wait) waiting = waiting ? Promise.all([waiting, wait]).then(() => undefined) : wait;
+    if (events.length === 0) return;
+    // Writers hand out one shared promise each, so this holds at most one per destination.
+    const waits = new Set<Promise<void>>();
+    options.onChunkStart?.();
+    try {
+      for (const event of events) {
+        if (stopped) break;
+        const wait = options.onEvent(event);
+        if (wait) waits.add(wait);
+      }
+    } finally {
+      options.onChunkEnd?.();
     }
-    if (waiting && !stream.isPaused()) {
+    if (waits.size > 0 && !stopped) {
       stream.pause();
-      const current = waiting;
-      void current.then(() => {
-        if (waiting === current) waiting = undefined;
+      void Promise.all(waits).then(() => {
         if (!stopped && !ended) stream.resume();
       });
     }

@@ -78,11 +78,12 @@ class ProxySession {
     const maxFrameBytes = policy.limits.maxFrameBytes;
 
     this.serverOutputDone = new Promise((resolve) => {
-      readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), onEnd: resolve });
+      readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
     });
     this.stopClient = readFrames(this.options.clientIn, {
       maxFrameBytes,
       onEvent: (event) => this.onFrame('client', event),
+      ...this.batching(),
       onEnd: () => {
         audit.log('info', 'client input ended; stopping the server');
         this.shutDown();
@@ -100,6 +101,20 @@ class ProxySession {
     return exitCodeOf(exit);
   }
 
+  // Frames decided from one chunk of input go out together, one write per destination.
+  private batching(): { onChunkStart(): void; onChunkEnd(): void } {
+    return {
+      onChunkStart: () => {
+        this.toServer.cork();
+        this.toClient.cork();
+      },
+      onChunkEnd: () => {
+        this.toServer.uncork();
+        this.toClient.uncork();
+      },
+    };
+  }
+
   private onFrame(from: 'client' | 'server', event: FrameEvent): Promise<void> | undefined {
     if (event.kind === 'oversize') {
       return this.apply(this.engine.oversize(from, event.size, event.head, event.tail));
@@ -109,13 +124,18 @@ class ProxySession {
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
   private apply(outcome: Outcome): Promise<void> | undefined {
-    let full: Promise<void>[] | undefined;
+    let serverFull = false;
+    let clientFull = false;
     for (const output of outcome.outputs) {
-      const writer = output.to === 'server' ? this.toServer : this.toClient;
-      if (!writer.write(output.data)) (full ??= []).push(writer.drained());
+      if (output.to === 'server') serverFull = !this.toServer.write(output.data) || serverFull;
+      else clientFull = !this.toClient.write(output.data) || clientFull;
     }
     this.audit(outcome);
-    return full ? Promise.all(full).then(() => undefined) : undefined;
+    // The writers' shared drain promises, so waiting costs nothing per frame.
+    if (serverFull && clientFull) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
+    if (serverFull) return this.toServer.drained();
+    if (clientFull) return this.toClient.drained();
+    return undefined;
   }
 
   // A decision that cannot be written down must not go on being made: if the audit

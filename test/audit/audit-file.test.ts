@@ -147,10 +147,12 @@ describe('chained audit file', () => {
     const seen: string[] = [];
     const sink = openSink({ file: '/dev/full', stderr: { write: (line: string) => seen.push(line) } });
     const decision: DecisionRecord = { direction: 'client', method: 'tools/call', verdict: 'block', rules: [], decisionUs: 1 };
+    sink.record(decision);
+    // Lines are written once per turn: the failure shows at the flush, then on every record.
+    expect(() => sink.flush()).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }));
     expect(() => sink.record(decision)).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }));
-    expect(() => sink.record(decision)).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }));
-    // The terminal still gets the lines the file could not take.
-    expect(seen).toHaveLength(2);
+    // The terminal still gets the line the file could not take.
+    expect(seen).toHaveLength(1);
   });
 
   it('reports a file it cannot open as AUDIT_OPEN_FAILED', () => {

@@ -21,7 +21,20 @@ function collect(overrides: Partial<AuditSinkOptions> = {}) {
     ...overrides,
   });
   const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { sink, lines, parsed };
+  // Lines are written once per event-loop turn; these tests look right after each call.
+  const flushing: typeof sink = {
+    record: (decision) => {
+      sink.record(decision);
+      sink.flush();
+    },
+    log: (level, msg, fields) => {
+      sink.log(level, msg, fields);
+      sink.flush();
+    },
+    flush: () => sink.flush(),
+    close: () => sink.close(),
+  };
+  return { sink: flushing, raw: sink, lines, parsed };
 }
 
 const call: DecisionRecord = {
@@ -38,6 +51,27 @@ const call: DecisionRecord = {
 };
 
 describe('createAuditSink', () => {
+  it('queues records and writes them together shortly after, in order, with the time they were made', async () => {
+    let t = Date.parse('2026-01-02T03:04:05.000Z');
+    const { raw, lines } = collect({ clock: () => new Date((t += 1000)) });
+    raw.record({ ...call, id: 1 });
+    raw.record({ ...call, id: 2 });
+    expect(lines).toEqual([]);
+    for (let i = 0; i < 100 && lines.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lines.map((line) => JSON.parse(line) as { id: number; time: string }).map((r) => [r.id, r.time])).toEqual([
+      [1, '2026-01-02T03:04:06.000Z'],
+      [2, '2026-01-02T03:04:07.000Z'],
+    ]);
+  });
+
+  it('writes a long queue at once, so it cannot grow without bound', () => {
+    const { raw, lines } = collect();
+    for (let i = 0; i < 600; i++) raw.record({ ...call, id: i });
+    expect(lines.length).toBeGreaterThanOrEqual(512);
+    raw.flush();
+    expect(lines).toHaveLength(600);
+  });
+
   it('writes one JSON line per record with every decision field', () => {
     const { sink, lines, parsed } = collect();
     sink.record(call);
@@ -63,16 +97,18 @@ describe('createAuditSink', () => {
     });
   });
 
-  it('leaves plain forwards of non-tool methods out at the default level', () => {
+  it('leaves plain forwards out at the default level, but for calls and the tool lists answered', () => {
     const { sink, parsed } = collect();
     sink.record({ direction: 'server', method: 'notifications/progress', verdict: 'forward', rules: [], decisionUs: 3 });
     sink.record({ direction: 'client', method: 'tools/list', id: 1, verdict: 'forward', rules: [], decisionUs: 4 });
+    sink.record({ direction: 'server', method: 'tools/list', id: 1, verdict: 'forward', rules: [], decisionUs: 4 });
     sink.record({ direction: 'client', method: 'tools/call', id: 'a', tool: 't', verdict: 'forward', rules: [], decisionUs: 5, args: {} });
+    sink.record({ direction: 'server', method: 'tools/call', id: 'a', tool: 't', verdict: 'forward', rules: [], decisionUs: 5 });
     sink.record({ direction: 'client', method: 'ping', id: 2, verdict: 'drop', rules: [], decisionUs: 1 });
-    expect(parsed().map((line) => [line.method, line.level])).toEqual([
-      ['tools/list', 'info'],
-      ['tools/call', 'info'],
-      ['ping', 'info'],
+    expect(parsed().map((line) => [line.direction, line.method, line.level])).toEqual([
+      ['server', 'tools/list', 'info'],
+      ['client', 'tools/call', 'info'],
+      ['client', 'ping', 'info'],
     ]);
   });
 
@@ -160,17 +196,19 @@ describe('createAuditSink', () => {
 describe('decisionLevel', () => {
   const base: Omit<DecisionRecord, 'verdict'> = { direction: 'client', rules: [], decisionUs: 0 };
   it.each([
-    ['forward', 'tools/call', 'info'],
-    ['forward', 'tools/list', 'info'],
-    ['forward', 'resources/read', 'debug'],
-    ['forward', undefined, 'debug'],
-    ['rewrite', 'tools/list', 'info'],
-    ['drop', 'notifications/cancelled', 'info'],
-    ['block', 'tools/call', 'warn'],
-    ['hide', 'tools/call', 'warn'],
-    ['would-block', 'tools/call', 'warn'],
-  ] as const)('%s of %s is %s', (verdict, method, level) => {
-    expect(decisionLevel({ ...base, verdict, method })).toBe(level);
+    ['forward', 'client', 'tools/call', 'info'],
+    ['forward', 'server', 'tools/call', 'debug'],
+    ['forward', 'client', 'tools/list', 'debug'],
+    ['forward', 'server', 'tools/list', 'info'],
+    ['forward', 'client', 'resources/read', 'debug'],
+    ['forward', 'server', undefined, 'debug'],
+    ['rewrite', 'server', 'tools/list', 'info'],
+    ['drop', 'client', 'notifications/cancelled', 'info'],
+    ['block', 'client', 'tools/call', 'warn'],
+    ['hide', 'client', 'tools/call', 'warn'],
+    ['would-block', 'client', 'tools/call', 'warn'],
+  ] as const)('%s from the %s of %s is %s', (verdict, direction, method, level) => {
+    expect(decisionLevel({ ...base, direction, verdict, method })).toBe(level);
   });
 });
 

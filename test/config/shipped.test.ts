@@ -108,3 +108,50 @@ describe('schema.json', () => {
     expect(open).toEqual([]);
   });
 });
+
+describe('policies/schema.json', () => {
+  test('is a valid draft-07 schema under strict mode (the loader skips this check at run time)', async () => {
+    const { Ajv } = await import('ajv');
+    const schema = JSON.parse(readFileSync(join(defaultPresetsDir(), 'schema.json'), 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+});
+
+describe('the precompiled schema validator', () => {
+  test('reports exactly what the run-time compiled one reports, on every fixture', async () => {
+    const { createRequire } = await import('node:module');
+    const { mkdtempSync, rmSync, writeFileSync: write } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const { Ajv } = await import('ajv');
+    const { AJV_OPTIONS } = await import('../../src/config/ajv-options.js');
+    // @ts-expect-error: a plain .mjs build script without types
+    const { validatorSource } = (await import('../../scripts/schema-validator.mjs')) as { validatorSource(schema: object): Promise<string> };
+    const schema = JSON.parse(readFileSync(join(defaultPresetsDir(), 'schema.json'), 'utf8')) as object;
+    // Inside the repo, so the generated code finds ajv's runtime helpers in node_modules.
+    const folder = mkdtempSync(join(defaultPresetsDir(), '..', 'node_modules', '.vanguard-validator-'));
+    const file = join(folder, 'validator.cjs');
+    write(file, await validatorSource(schema));
+    const precompiled = createRequire(import.meta.url)(file) as ((data: unknown) => boolean) & { errors?: unknown };
+    rmSync(folder, { recursive: true, force: true });
+    const runtime = new Ajv(AJV_OPTIONS).compile(schema);
+    const dir = join(defaultPresetsDir(), '..', 'test', 'fixtures', 'policies', 'invalid');
+    const samples = [...readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(dir, f)), ...presets.map((p) => join(defaultPresetsDir(), `${p}.yaml`))];
+    let invalid = 0;
+    for (const sample of samples) {
+      let data: unknown;
+      try {
+        data = parse(readFileSync(sample, 'utf8'));
+      } catch {
+        continue; // a YAML syntax fixture never reaches the schema
+      }
+      const ok = precompiled(data);
+      expect(ok, sample).toBe(runtime(data));
+      expect(precompiled.errors ?? null, sample).toEqual(runtime.errors ?? null);
+      if (!ok) invalid++;
+    }
+    expect(invalid).toBeGreaterThan(5);
+  });
+});

@@ -153,3 +153,13 @@ describe('demo', () => {
     rmSync(auditFile, { force: true });
   });
 });
+
+describe('server arguments', () => {
+  it('passes numbers after -- to the server as written', async () => {
+    const script = 'process.stdout.write(JSON.stringify({jsonrpc:"2.0",method:"argv",params:{argv:process.argv.slice(1)}})+"\\n"); setTimeout(()=>{},200)';
+    const s = startCli(['start', '--grace-ms', '100', '--', process.execPath, '-e', script, '007', '1e3', '-5']);
+    const message = (await s.next((v) => (v as { method?: string })?.method === 'argv')) as { params: { argv: string[] } };
+    expect(message.params.argv).toEqual(['007', '1e3', '-5']);
+    await s.close();
+  });
+});

@@ -72,10 +72,12 @@ describe('filesystem server, enforce mode', () => {
     expect(shim.errors).toEqual([]);
   });
 
-  it('writes every decision to the audit file, arguments redacted, and never to stdout', () => {
+  it('writes every call decision to the hash-chained audit file', async () => {
+    // Records reach the file a few milliseconds after the decision.
+    const calls = () => auditRecords(audit).filter((r) => r.msg === 'decision' && r.direction === 'client' && r.method === 'tools/call');
+    for (let i = 0; i < 100 && calls().length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     const records = auditRecords(audit);
-    const calls = records.filter((r) => r.msg === 'decision' && r.direction === 'client' && r.method === 'tools/call');
-    expect(calls.map((r) => [r.tool, r.verdict])).toEqual([
+    expect(calls().map((r) => [r.tool, r.verdict])).toEqual([
       ['read_text_file', 'forward'],
       ['write_file', 'hide'],
       ['get_file_info', 'block'],

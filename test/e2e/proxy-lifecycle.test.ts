@@ -22,10 +22,14 @@ afterEach(async () => {
 });
 
 const call = (id: number | string, name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
-const serverPid = (s: RawSession): number => {
-  const match = /"msg":"server started"[^\n]*"pid":(\d+)|"pid":(\d+)[^\n]*"msg":"server started"/.exec(s.stderr());
+// The server's pid, from the shim's 'server started' log line (audit lines are written a
+// few milliseconds after the fact, so wait for it).
+async function serverPid(s: RawSession): Promise<number> {
+  const find = () => /"msg":"server started"[^\n]*"pid":(\d+)|"pid":(\d+)[^\n]*"msg":"server started"/.exec(s.stderr());
+  await eventually(() => find() !== null);
+  const match = find();
   return Number(match?.[1] ?? match?.[2]);
-};
+}
 
 describe('policy through the real CLI', () => {
   it('hides a denied tool, refuses it as unknown, blocks a blocked one, passes the rest', async () => {
@@ -135,7 +139,7 @@ describe('child lifecycle', () => {
     const s = shim([], { TINY_EXIT_CODE: '5' });
     s.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
     await s.next(byId(1));
-    const pid = serverPid(s);
+    const pid = await serverPid(s);
     expect(alive(pid)).toBe(true);
     expect(await s.close()).toEqual({ code: 5, signal: null });
     expect(await eventually(() => !alive(pid))).toBe(true);
@@ -148,7 +152,7 @@ describe('child lifecycle', () => {
       s.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
       await s.next(byId(1));
     }
-    const pids = [serverPid(polite), serverPid(stubborn)];
+    const pids = [await serverPid(polite), await serverPid(stubborn)];
     expect(await polite.close()).toEqual({ code: 128 + 15, signal: null });
     expect(await stubborn.close()).toEqual({ code: 128 + 9, signal: null });
     for (const pid of pids) expect(await eventually(() => !alive(pid))).toBe(true);
@@ -158,7 +162,7 @@ describe('child lifecycle', () => {
     const s = shim();
     s.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
     await s.next(byId(1));
-    const pid = serverPid(s);
+    const pid = await serverPid(s);
     s.child.kill('SIGTERM');
     expect(await s.exit).toEqual({ code: 128 + 15, signal: null });
     expect(await eventually(() => !alive(pid))).toBe(true);

@@ -9,7 +9,6 @@ import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildSpec } from '../../proxy/child.js';
-import { runProxy } from '../../proxy/proxy.js';
 import { deriveServerName } from '../server-name.js';
 import { splitCommand } from '../split-command.js';
 
@@ -60,7 +59,8 @@ export async function startCommand(args: StartArgs): Promise<number> {
   let policy: CompiledPolicy;
   let audit: AuditSink;
   try {
-    // Imported only now, so that loading them (ajv, yaml, pino) overlaps the server's start.
+    // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
+    // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
@@ -81,6 +81,15 @@ export async function startCommand(args: StartArgs): Promise<number> {
     await child.exited;
     throw error;
   }
+  // Records are written once per event-loop turn; an exit by any path still writes them.
+  process.once('exit', () => {
+    try {
+      audit.flush();
+    } catch {
+      // The failure was already reported when the write failed.
+    }
+  });
+  const { runProxy } = await import('../../proxy/proxy.js');
   try {
     return await runProxy({
       policy,
