@@ -7,11 +7,12 @@ import type { CompiledPolicy } from '../config/policy-types.js';
 import { errorResponse } from '../protocol/answers.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.js';
+import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
-import { decideServerMessage } from './server-side.js';
+import { decideServerMessage, needsFullRead } from './server-side.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 
 export interface EngineDeps {
@@ -20,6 +21,8 @@ export interface EngineDeps {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** From this size on, a server frame is routed by its envelope rather than parsed whole. */
+export const LARGE_FRAME_BYTES = 256 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
@@ -60,6 +63,10 @@ export class Engine {
 
   /** Decide on one frame from the server. */
   fromServer(frame: Buffer): Outcome {
+    if (frame.length >= LARGE_FRAME_BYTES) {
+      const large = this.largeFromServer(frame);
+      if (large) return large;
+    }
     const start = this.deps.nowUs();
     const out = emptyOutcome();
     const text = frame.toString('utf8');
@@ -73,13 +80,30 @@ export class Engine {
     }
     if (Array.isArray(value)) return this.serverBatch(text, out, start);
 
-    const decision = decideServerMessage(classify(value), text, this.state, this.policy);
+    const decision = decideServerMessage(classify(value), () => text, this.state, this.policy);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
     else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
     out.records.push(this.timed(decision.record, start));
+    return out;
+  }
+
+  // A large answer (a big tool result, say) is routed by its envelope, read from the bytes:
+  // no string copy and no parse of a payload nobody inspects. Anything that must be read in
+  // full (a tools/list, part of a batch), or that is not a plain object, takes the usual path.
+  private largeFromServer(frame: Buffer): Outcome | undefined {
+    const start = this.deps.nowUs();
+    const scan = scanEnvelope(frame);
+    if (!scan.ok) return undefined;
+    const skeleton = envelopeSkeleton(scan.envelope);
+    if (needsFullRead(skeleton.id, this.state)) return undefined;
+    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy);
+    const out = emptyOutcome();
+    if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
+    else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
+    out.records.push(this.timed({ ...decision.record, detail: { ...decision.record.detail, bytes: frame.length } }, start));
     return out;
   }
 
@@ -157,7 +181,7 @@ export class Engine {
     const passed: string[] = [];
     for (const element of parsed.value) {
       const elementText = serializeStrict(element);
-      const decision = decideServerMessage(classify(element), elementText, this.state, this.policy);
+      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);

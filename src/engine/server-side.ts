@@ -21,8 +21,11 @@ export interface ServerDecision {
   answers?: PendingClientRequest;
 }
 
-/** Decide on one classified server message; `text` is the message as the server wrote it. */
-export function decideServerMessage(message: Classified, text: string, state: SessionState, policy: CompiledPolicy): ServerDecision {
+/**
+ * Decide on one classified server message. `text` gives the message as the server wrote
+ * it, for the answers that are read in full (tools/list); the others never decode it.
+ */
+export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy): ServerDecision {
   switch (message.kind) {
     case 'invalid':
       // JSON, but not JSON-RPC: noise a client would choke on.
@@ -39,7 +42,7 @@ export function decideServerMessage(message: Classified, text: string, state: Se
       }
       state.pendingClient.delete(idKey(message.id));
       if (pending.method === 'tools/list') {
-        const list = decideToolList(text, message.id, policy);
+        const list = decideToolList(text(), message.id, policy);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
       return {
@@ -49,4 +52,11 @@ export function decideServerMessage(message: Classified, text: string, state: Se
       };
     }
   }
+}
+
+/** True when an answer with this id needs to be read in full (a tools/list, or part of a batch). */
+export function needsFullRead(id: unknown, state: SessionState): boolean {
+  if (typeof id !== 'string' && typeof id !== 'number') return true;
+  const pending = state.pendingClient.get(idKey(id));
+  return pending !== undefined && (pending.method === 'tools/list' || pending.batch !== undefined);
 }

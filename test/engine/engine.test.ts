@@ -312,3 +312,33 @@ describe('calls without an id', () => {
     expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['protocol.call-without-id'] });
   });
 });
+
+describe('large server frames', () => {
+  const big = (id: number | string, extra = '') => Buffer.from(`{"result":{"content":[{"type":"text","text":"${'x'.repeat(300 * 1024)}"}]${extra}},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`);
+
+  it('routes a large answer by its envelope and passes the very same bytes', () => {
+    const e = engine();
+    e.fromClient(frame(call(7, 'big')));
+    const raw = big(7);
+    const out = e.fromServer(raw);
+    expect(out.outputs).toEqual([{ to: 'client', data: raw }]);
+    expect(out.records[0]).toMatchObject({ direction: 'server', id: 7, tool: 'big', verdict: 'forward', detail: { bytes: raw.length } });
+    expect(e.pendingCount).toBe(0);
+  });
+
+  it('still reads a large tools/list answer in full, and filters it', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    const tools = [{ name: 'write_file', description: 'y'.repeat(300 * 1024) }, { name: 'echo' }];
+    const out = e.fromServer(frame({ jsonrpc: '2.0', id: 1, result: { tools } }));
+    expect((JSON.parse(text(out.outputs[0]?.data ?? '')) as { result: { tools: Array<{ name: string }> } }).result.tools.map((t) => t.name)).toEqual(['echo']);
+  });
+
+  it('drops a large line that is not well-formed JSON', () => {
+    const e = engine();
+    e.fromClient(frame(call(7, 'big')));
+    const out = e.fromServer(Buffer.concat([big(7).subarray(0, 1000), Buffer.from('}')]));
+    expect(out.outputs).toEqual([]);
+    expect(e.pendingCount).toBe(1);
+  });
+});
