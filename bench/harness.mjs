@@ -1,6 +1,6 @@
 // Benchmark harness: a raw NDJSON client over a child's stdio, process stats, and statistics.
 // The client is deliberately minimal and identical for the direct and the shimmed path.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -11,11 +11,25 @@ export const SERVER = path.join(root, 'test/fixtures/servers/tiny-server.mjs');
 // VANGUARD_BENCH_CLI: benchmark another build of the CLI (e.g. a patched copy) against the same server.
 export const CLI = process.env.VANGUARD_BENCH_CLI ? path.resolve(process.env.VANGUARD_BENCH_CLI) : path.join(root, 'bin/vanguard.js');
 
-/** argv for each arm: the server alone, or the server behind `vanguard start` (default policy). */
-export const ARMS = {
-  direct: [process.execPath, [SERVER]],
-  shim: [process.execPath, [CLI, 'start', '--', process.execPath, SERVER]],
-};
+/** A real SDK-based server, for the startup comparison (stdio is its default transport). */
+export const EVERYTHING = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+/** Our null proxy: spawns the server and pipes bytes both ways, parsing nothing. */
+export const RELAY = path.join(root, 'bench/null-relay.mjs');
+
+/** The three arms, in their base order; every measure rotates this order per round. */
+export const ARM_NAMES = ['direct', 'relay', 'shim'];
+
+/** argv for an arm in front of a server ([command, args]): the server alone, behind the null relay,
+ * or behind `vanguard start` (default policy). */
+export function armArgv(arm, [command, args] = [process.execPath, [SERVER]]) {
+  if (arm === 'direct') return [command, args];
+  if (arm === 'relay') return [process.execPath, [RELAY, command, ...args]];
+  if (arm === 'shim') return [process.execPath, [CLI, 'start', '--', command, ...args]];
+  throw new Error(`unknown arm ${arm}`);
+}
+
+/** argv for each arm in front of tiny-server. */
+export const ARMS = Object.fromEntries(ARM_NAMES.map((arm) => [arm, armArgv(arm)]));
 
 /** One connection: a spawned process we talk NDJSON to. */
 export class Conn {
@@ -30,8 +44,14 @@ export class Conn {
     this.pending = new Map(); // id -> resolve(line, arrivedAt)
     this.onLine = null; // optional override: (line: Buffer, arrivedAt: number) => void
     this.chunks = [];
+    this.stderrTail = ''; // audit lines are consumed and not counted; the tail explains a failure
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (text) => (this.stderrTail = (this.stderrTail + text).slice(-2000)));
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    this.child.stderr.resume(); // audit lines: consumed, never counted
+    void this.exited.then(({ code, signal }) => {
+      for (const fail of this.failers) fail(new Error(`${this.arm} exited (code ${code}, signal ${signal}) while waiting for answers; its stderr ends with:\n${this.stderrTail.slice(-600)}`));
+    });
+    this.failers = new Set();
     this.child.stdin.on('error', () => {});
     this.child.stdout.on('data', (chunk) => this.#data(chunk));
   }
@@ -71,13 +91,18 @@ export class Conn {
   request(method, params, timeoutMs = 30_000) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const fail = (error) => {
+        clearTimeout(timer);
         this.pending.delete(id);
-        reject(new Error(`${this.arm}: no answer to ${method} #${id} within ${timeoutMs} ms`));
-      }, timeoutMs);
+        this.failers.delete(fail);
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error(`${this.arm}: no answer to ${method} #${id} within ${timeoutMs} ms; stderr ends with:\n${this.stderrTail.slice(-600)}`)), timeoutMs);
+      this.failers.add(fail);
       const sentAt = performance.now();
       this.pending.set(id, (answer) => {
         clearTimeout(timer);
+        this.failers.delete(fail);
         resolve({ ...answer, sentAt });
       });
       this.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
@@ -99,9 +124,16 @@ export class Conn {
     return procMemory(this.pid);
   }
 
-  /** Close stdin and wait for exit (SIGKILL after 5 s). */
-  async close() {
-    this.child.stdin.end();
+  /** CPU time (user + system, all threads) the spawned process has used so far, in ms. */
+  cpuMs() {
+    return procCpuMs(this.pid);
+  }
+
+  /** Close stdin and wait for exit (SIGKILL after 5 s). With `signal`, send it instead of closing
+   * stdin (relay and shim forward it to the server): quicker where the server takes its time to exit. */
+  async close(signal) {
+    if (signal) this.child.kill(signal);
+    else this.child.stdin.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     const exit = await this.exited;
     clearTimeout(timer);
@@ -115,6 +147,34 @@ export function procMemory(pid) {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
     return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+let ticksPerSecond;
+/** utime + stime of a process from /proc/<pid>/stat, in ms (clock-tick resolution), or NaN. */
+export function procCpuMs(pid) {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()) || 100;
+  } catch {
+    ticksPerSecond = 100;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3, state
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond; // fields 14, 15
+  } catch {
+    return NaN;
+  }
+}
+
+/** Aggregate CPU counters from /proc/stat (clock ticks), to report steal over a run; null without /proc. */
+export function procCpuTotals() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest times are already counted in user)
+    return { total: ticks.slice(0, 8).reduce((a, b) => a + b, 0), idle: ticks[3] + ticks[4], steal: ticks[7] ?? 0 };
   } catch {
     return null;
   }

@@ -1,9 +1,15 @@
-// The measurements. Each runs both arms in interleaved rounds, alternating which goes first,
-// so drift and noise on a shared machine hit the direct and the shimmed path alike.
+// The measurements. Each runs the three arms (direct, relay, shim) in interleaved rounds, rotating
+// which goes first, so drift and noise on a shared machine hit every arm alike.
 import { performance } from 'node:perf_hooks';
-import { Conn } from './harness.mjs';
+import { ARM_NAMES, Conn, armArgv } from './harness.mjs';
 
-const order = (round) => (round % 2 === 0 ? ['direct', 'shim'] : ['shim', 'direct']);
+/** Round r runs the arms rotated by r: direct relay shim, relay shim direct, shim direct relay, … */
+export const order = (round) => ARM_NAMES.map((_, i) => ARM_NAMES[(round + i) % ARM_NAMES.length]);
+const byArm = (make) => Object.fromEntries(ARM_NAMES.map((arm) => [arm, make(arm)]));
+
+/** CPU ms used by each arm's own process (the server for direct, the proxy for relay and shim). */
+const cpuOf = (conns) => byArm((arm) => conns[arm].cpuMs());
+const cpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].cpuMs() - before[arm], calls }));
 const ECHO_ARGS = { text: 'hello vanguard' };
 const ECHO_TEXT = JSON.stringify(ECHO_ARGS);
 
@@ -13,12 +19,13 @@ function checkEcho(answer, arm) {
   }
 }
 
-/** 1. Sequential tools/call round trips; samples in µs. */
+/** 1. Sequential tools/call round trips; samples in µs, and CPU used by each arm's process over the timed rounds. */
 export async function latency(conns, { warmup, rounds, perRound }) {
-  const samples = { direct: [], shim: [] };
-  for (const arm of ['direct', 'shim']) {
+  const samples = { ...byArm(() => []), perRound };
+  for (const arm of ARM_NAMES) {
     for (let i = 0; i < warmup; i++) checkEcho(await conns[arm].request('tools/call', { name: 'echo', arguments: ECHO_ARGS }), arm);
   }
+  const cpuBefore = cpuOf(conns);
   for (let round = 0; round < rounds; round++) {
     for (const arm of order(round)) {
       for (let i = 0; i < perRound; i++) {
@@ -28,28 +35,40 @@ export async function latency(conns, { warmup, rounds, perRound }) {
       }
     }
   }
+  samples.cpu = cpuSince(conns, cpuBefore, rounds * perRound);
   return samples;
 }
 
-/** Send `n` echo calls at once, without waiting; time until the last answer. */
+// The shim refuses requests beyond 10 000 in flight (SESSION_LIMITS.maxPendingClient), answering
+// them itself with an error; a pipelined run keeps at most WINDOW calls unanswered so it measures
+// forwarding, not refusals. Chunks of CHUNK calls are written as the window allows.
+const CHUNK = 500;
+const WINDOW = 5000;
+
+/** Send `n` echo calls without waiting for answers (at most WINDOW outstanding); time until the last answer. */
 function pipelined(conn, n, timeoutMs = 60_000) {
   const base = conn.nextId;
   conn.nextId += n;
   const payload = [];
-  for (let i = 0; i < n; i += 500) {
+  for (let i = 0; i < n; i += CHUNK) {
     let text = '';
-    for (let j = i; j < Math.min(n, i + 500); j++) {
+    for (let j = i; j < Math.min(n, i + CHUNK); j++) {
       text += JSON.stringify({ jsonrpc: '2.0', id: base + j, method: 'tools/call', params: { name: 'echo', arguments: ECHO_ARGS } }) + '\n';
     }
     payload.push(text);
   }
   const seen = new Uint8Array(n);
-  const result = { n, answered: 0, duplicates: 0, stray: 0, errors: 0, ms: NaN, callsPerSec: NaN };
+  const result = { n, answered: 0, duplicates: 0, stray: 0, errors: 0, firstError: undefined, ms: NaN, callsPerSec: NaN };
+  let written = 0; // chunks
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = (error) => {
+      clearTimeout(timer);
       conn.onLine = null;
-      reject(new Error(`${conn.arm}: only ${result.answered}/${n} pipelined calls answered within ${timeoutMs} ms`));
-    }, timeoutMs);
+      conn.failers.delete(fail);
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`${conn.arm}: only ${result.answered}/${n} pipelined calls answered within ${timeoutMs} ms`)), timeoutMs);
+    conn.failers.add(fail);
     const start = performance.now();
     conn.onLine = (line, arrivedAt) => {
       const message = JSON.parse(line.toString('utf8'));
@@ -57,32 +76,40 @@ function pipelined(conn, n, timeoutMs = 60_000) {
       if (!Number.isInteger(index) || index < 0 || index >= n) return void result.stray++;
       if (seen[index]) return void result.duplicates++;
       seen[index] = 1;
-      if (message.error || message.result?.content?.[0]?.text !== ECHO_TEXT) result.errors++;
+      if (message.error || message.result?.content?.[0]?.text !== ECHO_TEXT) {
+        result.errors++;
+        result.firstError ??= JSON.stringify(message.error ?? message.result).slice(0, 200);
+      }
       if (++result.answered === n) {
         clearTimeout(timer);
         conn.onLine = null;
+        conn.failers.delete(fail);
         result.ms = arrivedAt - start;
         result.callsPerSec = n / (result.ms / 1000);
         resolve(result);
+      } else {
+        while (written < payload.length && written * CHUNK - result.answered <= WINDOW - CHUNK) conn.write(payload[written++]);
       }
     };
-    for (const text of payload) conn.write(text);
+    while (written < payload.length && written * CHUNK <= WINDOW - CHUNK) conn.write(payload[written++]);
   });
 }
 
-/** 2. Pipelined throughput, `rounds` runs per arm. */
+/** 2. Pipelined throughput, `rounds` runs per arm, and CPU used by each arm's process over them. */
 export async function throughput(conns, { n, rounds }) {
-  const runs = { direct: [], shim: [] };
-  for (const arm of ['direct', 'shim']) await pipelined(conns[arm], Math.min(n, 2000)); // warm-up
+  const runs = byArm(() => []);
+  for (const arm of ARM_NAMES) await pipelined(conns[arm], Math.min(n, 2000)); // warm-up
+  const cpuBefore = cpuOf(conns);
   for (let round = 0; round < rounds; round++) {
     for (const arm of order(round)) runs[arm].push(await pipelined(conns[arm], n));
   }
+  runs.cpu = cpuSince(conns, cpuBefore, rounds * n);
   return runs;
 }
 
 /** 3. One large result: request to the full line received, in ms. */
 export async function bigResult(conns, { bytes, rounds }) {
-  const ms = { direct: [], shim: [] };
+  const ms = byArm(() => []);
   for (let round = -1; round < rounds; round++) {
     for (const arm of order(round + 1)) {
       const answer = await conns[arm].request('tools/call', { name: 'big', arguments: { bytes } }, 60_000);
@@ -94,16 +121,20 @@ export async function bigResult(conns, { bytes, rounds }) {
   return ms;
 }
 
-/** 5. Spawn to the first initialize answer, in ms, on fresh processes. */
-export async function startup({ rounds }, track) {
-  const ms = { direct: [], shim: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (const arm of order(round)) {
-      const conn = track(new Conn(arm));
-      const answer = await conn.initialize();
-      if (!answer.message.result?.serverInfo) throw new Error(`${arm}: bad initialize answer`);
-      ms[arm].push(answer.arrivedAt - conn.spawnedAt);
-      await conn.close();
+/** 5. Spawn to the first initialize answer, in ms, on fresh processes, for each server
+ * ({ name: [command, args] }); servers and arms interleaved. Round -1 is an untimed warm-up
+ * (file cache, module compile cache), so every timed start is process-cold but not disk-cold. */
+export async function startup({ rounds }, track, servers) {
+  const ms = Object.fromEntries(Object.keys(servers).map((name) => [name, byArm(() => [])]));
+  for (let round = -1; round < rounds; round++) {
+    for (const [name, server] of Object.entries(servers)) {
+      for (const arm of order(round + 1)) {
+        const conn = track(new Conn(`${arm} (${name})`, armArgv(arm, server)));
+        const answer = await conn.initialize();
+        if (!answer.message.result?.serverInfo) throw new Error(`${arm} (${name}): bad initialize answer ${JSON.stringify(answer.message).slice(0, 200)}`);
+        if (round >= 0) ms[name][arm].push(answer.arrivedAt - conn.spawnedAt);
+        await conn.close('SIGTERM'); // not timed; server-everything takes ~0.4 s to exit on EOF
+      }
     }
   }
   return ms;

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `npm run bench`: the shim against a direct connection to the same server (tiny-server),
-// in one run, with interleaved rounds. Options: --quick (smaller run), --json [FILE] (raw numbers;
+// `npm run bench`: the shim against a direct connection to the same server (tiny-server) and
+// against a null relay (bench/null-relay.mjs, the floor for any Node proxy process), in one run,
+// with interleaved rounds; plus startup against a real SDK server (server-everything). Options: --quick (smaller run), --json [FILE] (raw numbers;
 // default bench/results.json). Always writes bench/results.md. Exits 0 even when a target fails.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Conn } from './harness.mjs';
+import { ARM_NAMES, Conn, EVERYTHING, SERVER, procCpuTotals } from './harness.mjs';
 import { bigResult, latency, startup, throughput } from './measures.mjs';
-import { machineLine, markdownTable, sizesLine, summarize, textTable } from './report.mjs';
+import { RELAY_NOTE, RESULT, machineLine, markdownTable, noteLines, summarize, textTable } from './report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -19,8 +20,8 @@ const jsonAt = argv.indexOf('--json');
 const jsonFile = jsonAt === -1 ? undefined : argv[jsonAt + 1] && !argv[jsonAt + 1].startsWith('--') ? path.resolve(argv[jsonAt + 1]) : path.join(here, 'results.json');
 
 const config = quick
-  ? { latency: { warmup: 200, rounds: 4, perRound: 200 }, throughput: { n: 5000, rounds: 2 }, big: { bytes: 8 << 20, rounds: 3 }, startup: { rounds: 4 } }
-  : { latency: { warmup: 500, rounds: 10, perRound: 300 }, throughput: { n: 20000, rounds: 3 }, big: { bytes: 8 << 20, rounds: 5 }, startup: { rounds: 10 } };
+  ? { latency: { warmup: 500, rounds: 40, perRound: 50 }, throughput: { n: 5000, rounds: 2 }, big: { bytes: 8 << 20, rounds: 3 }, startup: { rounds: 5 } }
+  : { latency: { warmup: 2000, rounds: 200, perRound: 50 }, throughput: { n: 20000, rounds: 5 }, big: { bytes: 8 << 20, rounds: 5 }, startup: { rounds: 15 } };
 
 const live = new Set();
 const track = (conn) => {
@@ -36,10 +37,11 @@ const watchdog = setTimeout(() => {
 }, 300_000);
 watchdog.unref();
 
-function machine(seconds) {
+function machine(seconds, cpuBefore) {
   let commit;
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args) => execFileSync('git', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no', '--', 'src') ? '+local changes' : '');
   } catch {}
   return {
     node: process.version,
@@ -52,16 +54,24 @@ function machine(seconds) {
     commit,
     mode: quick ? 'quick' : 'full',
     seconds: seconds.toFixed(1),
+    ...cpuShares(cpuBefore, procCpuTotals()),
   };
+}
+
+/** Machine-wide steal and busy shares (%) between two /proc/stat readings. */
+function cpuShares(before, after) {
+  if (!before || !after) return {};
+  const total = after.total - before.total;
+  return { stealPct: ((100 * (after.steal - before.steal)) / total).toFixed(1), busyPct: ((100 * (total - (after.idle - before.idle))) / total).toFixed(1) };
 }
 
 async function main() {
   const began = performance.now();
+  const cpuBefore = procCpuTotals();
   const step = (what) => process.stderr.write(`bench: ${what} (${((performance.now() - began) / 1000).toFixed(1)} s)\n`);
-  const conns = { direct: track(new Conn('direct')), shim: track(new Conn('shim')) };
-  await conns.direct.initialize();
-  await conns.shim.initialize();
-  const snapshot = () => ({ direct: conns.direct.memory(), shim: conns.shim.memory() });
+  const conns = Object.fromEntries(ARM_NAMES.map((arm) => [arm, track(new Conn(arm))]));
+  for (const arm of ARM_NAMES) await conns[arm].initialize();
+  const snapshot = () => Object.fromEntries(ARM_NAMES.map((arm) => [arm, conns[arm].memory()]));
   const memory = { afterInit: snapshot() };
 
   step('latency');
@@ -74,22 +84,24 @@ async function main() {
   const tput = await throughput(conns, config.throughput);
   memory.afterThroughput = snapshot();
   memory.final = snapshot();
-  await Promise.all([conns.direct.close(), conns.shim.close()]);
+  await Promise.all(ARM_NAMES.map((arm) => conns[arm].close()));
   step('startup');
-  const start = await startup(config.startup, track);
+  const servers = { tiny: [process.execPath, [SERVER]] };
+  if (existsSync(EVERYTHING)) servers.everything = [process.execPath, [EVERYTHING]];
+  else process.stderr.write(`bench: ${EVERYTHING} not installed (npm install); skipping the server-everything startup row\n`);
+  const start = await startup(config.startup, track, servers);
 
   const raw = { latency: lat, throughput: tput, big, memory, startup: start };
   const { summary, rows } = summarize(raw);
-  const info = machine((performance.now() - began) / 1000);
+  const info = machine((performance.now() - began) / 1000, cpuBefore);
   const text = textTable(rows);
-  const md = `### Benchmark: Vanguard vs direct (tiny-server)\n\n${markdownTable(rows)}\n\n${machineLine(info)}.\n${sizesLine(config, raw)}\n`;
+  const notes = noteLines(config, raw, summary);
+  const md = `### Benchmark: Vanguard vs direct and vs a null relay (tiny-server)\n\n${markdownTable(rows)}\n\n${machineLine(info)}.\n${notes.join('\n')}\n\n${RELAY_NOTE}\n`;
 
   console.log(`\nVanguard benchmark — ${machineLine(info)}\n`);
   console.log(text);
-  if (summary.pipelineProblems.some((n) => n > 0)) {
-    console.log(`\nWARNING: pipelined runs had missing/duplicate/stray/error answers: direct ${summary.pipelineProblems[0]}, shim ${summary.pipelineProblems[1]}`);
-  }
-  const failed = rows.filter((row) => row[5] === 'FAIL').map((row) => row[0]);
+  console.log(`\n${notes.join('\n')}`);
+  const failed = rows.filter((row) => row[RESULT] === 'FAIL').map((row) => row[0]);
   console.log(failed.length ? `\nFAIL: ${failed.join('; ')}` : '\nAll targets PASS');
   console.log(`\nMarkdown (also in bench/results.md):\n\n${md}`);
   writeFileSync(path.join(here, 'results.md'), md);
