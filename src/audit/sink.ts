@@ -9,6 +9,17 @@ import { DECISION_MSG, decisionFields, decisionLevel, operationalFields, type Au
 import { redactSecretsInText } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
+// Records made in the same millisecond share one formatted time.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** How long a record may wait in the queue before it is written. */
 const FLUSH_AFTER_MS = 20;
 /** A queue this long is written at once, so memory stays bounded under load. */
@@ -50,7 +61,8 @@ export interface AuditSinkOptions {
  * when the file cannot be opened or its chain cannot be continued.
  */
 export function createAuditSink(options: AuditSinkOptions): AuditSink {
-  const clock = options.clock ?? (() => new Date());
+  // Milliseconds since the epoch; Date.now unless a test brings its own clock.
+  const now = options.clock ? () => options.clock!().getTime() : Date.now;
   const processArgs = createArgumentProcessor({ mode: options.arguments, redactKeys: options.redactKeys });
   const redactValue = createArgumentProcessor({ mode: 'redacted', redactKeys: options.redactKeys });
   const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain });
@@ -65,7 +77,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   let timer: NodeJS.Timeout | undefined;
   let failure: unknown;
   let lines: string[] = [];
-  let now = 0;
+  let madeAt = 0;
   const flushQueue = (): void => {
     if (timer !== undefined) {
       clearTimeout(timer);
@@ -75,7 +87,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     const items = queue;
     queue = [];
     for (const item of items) {
-      now = item.at;
+      madeAt = item.at;
       item.write();
     }
     const written = lines;
@@ -101,7 +113,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       level: options.level ?? 'info',
       base: { server: options.serverName, session: options.sessionId },
       // The time the record was made, not the time it was written.
-      timestamp: () => `,"time":"${new Date(now).toISOString()}"`,
+      timestamp: () => `,"time":"${isoTime(madeAt)}"`,
       // Level names read better in an audit file than pino's numbers.
       formatters: { level: (label) => ({ level: label }) },
     },
@@ -116,11 +128,11 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
       if (!logger.isLevelEnabled(level)) return;
-      enqueue({ at: clock().getTime(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue), DECISION_MSG) });
+      enqueue({ at: now(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue), DECISION_MSG) });
     },
     log(level, msg, fields) {
       if (closed || !logger.isLevelEnabled(level)) return;
-      enqueue({ at: clock().getTime(), level, write: () => logger[level](operationalFields(fields, redactValue), redactSecretsInText(msg)) });
+      enqueue({ at: now(), level, write: () => logger[level](operationalFields(fields, redactValue), redactSecretsInText(msg)) });
     },
     flush() {
       flushQueue();
