@@ -158,6 +158,17 @@ describe('child lifecycle', () => {
     for (const pid of pids) expect(await eventually(() => !alive(pid))).toBe(true);
   });
 
+  it('takes what the server started down with it', async () => {
+    const s = shim([], { TINY_GRANDCHILD: '1' });
+    s.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    await s.next(byId(1));
+    await eventually(() => /grandchild pid (\d+)/.test(s.stderr()));
+    const grandchild = Number(/grandchild pid (\d+)/.exec(s.stderr())?.[1]);
+    expect(alive(grandchild)).toBe(true);
+    expect(await s.close()).toEqual({ code: 0, signal: null });
+    expect(await eventually(() => !alive(grandchild))).toBe(true);
+  });
+
   it('forwards SIGTERM to the server and leaves no orphan', async () => {
     const s = shim();
     s.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
