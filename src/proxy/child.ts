@@ -4,7 +4,7 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import crossSpawn from 'cross-spawn';
 import { VanguardError } from '../errors.js';
 
@@ -64,11 +64,15 @@ export function startChild(spec: ChildSpec, spawn: SpawnFunction = crossSpawn): 
     });
     child.once('error', (error) => reject(startError(spec.command, error)));
     child.once('spawn', () => {
-      const { pid, stdin, stdout } = child;
-      if (pid === undefined || !stdin || !stdout) {
+      const { pid, stdin, stdout: pipe } = child;
+      if (pid === undefined || !stdin || !pipe) {
         reject(new VanguardError('CHILD_START_FAILED', `cannot start "${spec.command}": no process`, 1));
         return;
       }
+      // The server starts before the proxy is wired (it boots while the policy loads). Node
+      // drains a child's untouched stdout when it exits, so what a quick server wrote would
+      // be lost: it is piped into a stream of ours at once, which holds it until read.
+      const stdout = pipe.pipe(new PassThrough({ highWaterMark: 64 * 1024 }));
       resolve({
         pid,
         stdin,

@@ -179,6 +179,14 @@ describe('child lifecycle', () => {
     expect(await eventually(() => !alive(pid))).toBe(true);
   });
 
+  it('delivers what a server wrote just before it exited, however early', async () => {
+    const script = 'process.stdout.write(JSON.stringify({jsonrpc:"2.0",method:"notifications/message",params:{level:"info",data:"bye"}})+"\\n"); process.exit(4)';
+    const s = startCli(['start', '--', process.execPath, '-e', script]);
+    sessions.push(s);
+    expect(await s.next()).toEqual({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'bye' } });
+    expect(await s.exit).toEqual({ code: 4, signal: null });
+  });
+
   it('says in one line that a command does not exist, and exits 127', async () => {
     const s = startCli(['start', '--', 'definitely-not-a-command-vanguard']);
     sessions.push(s);
