@@ -1,0 +1,97 @@
+/**
+ * Normalisation of `tools/call` arguments: every string (keys, values, array elements,
+ * numbers, strings of JSON documents nested in strings) with its decoded variants, and the
+ * hidden characters found on the way. Pure, linear, bounded; a bound exceeded fails closed.
+ */
+import type { Finding, InspectedString } from '../types.js';
+import { scanHidden } from './hidden.js';
+import { DEFAULT_NORMALIZE_LIMITS, LimitExceeded, VARIANT_BUDGET_FACTOR, type NormalizeLimits } from './limits.js';
+import { parseNestedJson } from './nested-json.js';
+import { TOP, childOf, elementOf, insideString, keyPath, valuePath, type Place } from './paths.js';
+import { buildVariants } from './variants.js';
+
+/** Strings with their variants and hidden-character findings, or why the arguments were refused. */
+export type NormalizeResult =
+  | { ok: true; strings: InspectedString[]; findings: Finding[] }
+  | { ok: false; reason: string };
+
+const NO_RULES: ReadonlySet<string> = new Set();
+
+class Walk {
+  readonly strings: InspectedString[] = [];
+  readonly findings: Finding[] = [];
+  private bytes = 0;
+  private variantBytes = 0;
+
+  constructor(private readonly limits: NormalizeLimits) {}
+
+  value(v: unknown, place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
+    if (typeof v === 'string') this.text(v, valuePath(place), key, false, depth, reported);
+    // Numbers are strings to a server too: `"host": 2130706433` is 127.0.0.1.
+    else if (typeof v === 'number' || typeof v === 'bigint') this.number(String(v), valuePath(place), key);
+    else if (Array.isArray(v)) this.array(v, place, key, depth + 1, reported);
+    else if (typeof v === 'object' && v !== null) this.object(v as Record<string, unknown>, place, key, depth + 1, reported);
+    // Booleans and null carry nothing a detector could read.
+  }
+
+  private enter(depth: number): void {
+    if (depth > this.limits.maxDepth) throw new LimitExceeded(`arguments nest deeper than ${this.limits.maxDepth} levels`);
+  }
+
+  private array(items: readonly unknown[], place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
+    this.enter(depth);
+    items.forEach((item, index) => this.value(item, elementOf(place, index), key, depth, reported));
+  }
+
+  private object(obj: Record<string, unknown>, place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
+    this.enter(depth);
+    for (const name of Object.keys(obj)) {
+      this.text(name, keyPath(place, name), key, true, depth, reported);
+      this.value(obj[name], childOf(place, name), name, depth, reported);
+    }
+  }
+
+  private count(length: number): void {
+    this.bytes += length;
+    if (this.strings.length >= this.limits.maxStrings) throw new LimitExceeded(`arguments hold more than ${this.limits.maxStrings} strings`);
+    if (this.bytes > this.limits.maxTotalBytes) throw new LimitExceeded(`arguments hold more than ${this.limits.maxTotalBytes} characters of text`);
+  }
+
+  private number(raw: string, path: string, key: string | undefined): void {
+    this.count(raw.length);
+    this.strings.push({ path, key, isKey: false, raw, variants: [] });
+  }
+
+  private text(raw: string, path: string, key: string | undefined, isKey: boolean, depth: number, reported: ReadonlySet<string>): void {
+    this.count(raw.length);
+    const hidden = scanHidden(raw, path, reported);
+    this.findings.push(...hidden);
+    const variants = buildVariants(raw, this.limits);
+    for (const v of variants) this.variantBytes += v.text.length;
+    if (this.variantBytes > VARIANT_BUDGET_FACTOR * this.limits.maxTotalBytes) {
+      throw new LimitExceeded('decoded arguments grow beyond the size limit');
+    }
+    this.strings.push({ path, key, isKey, raw, variants });
+    if (isKey) return;
+    const nested = parseNestedJson(raw);
+    if (nested === undefined) return;
+    // What this string reported is not reported again for the strings inside it.
+    const below = hidden.length === 0 ? reported : new Set([...reported, ...hidden.map((f) => f.ruleId)]);
+    this.value(nested, insideString(path), key, depth, below);
+  }
+}
+
+/**
+ * Walks `args` and returns every string in every spelling that matters, plus hidden-character
+ * findings; `ok: false` when a limit is exceeded (the caller blocks the call).
+ */
+export function normalizeArguments(args: unknown, limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS): NormalizeResult {
+  const walk = new Walk(limits);
+  try {
+    walk.value(args, TOP, undefined, 0, NO_RULES);
+  } catch (err) {
+    if (err instanceof LimitExceeded) return { ok: false, reason: err.message };
+    throw err;
+  }
+  return { ok: true, strings: walk.strings, findings: walk.findings };
+}

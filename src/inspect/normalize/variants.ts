@@ -1,0 +1,141 @@
+/**
+ * Every spelling of one string that matters to a detector: each decoder applied to the raw
+ * text, plus the deep reading (all decoders chained until nothing changes), deduplicated,
+ * most telling first, bounded in number.
+ */
+import { decodeBlobs } from './blobs.js';
+import { unescapeOnce } from './escapes.js';
+import { htmlDecode } from './html.js';
+import { cleanText } from './invisible.js';
+import { LimitExceeded, type NormalizeLimits } from './limits.js';
+import { decodeSelectors, decodeTags } from './smuggled.js';
+import { percentDecode } from './url.js';
+
+/** A decoded spelling and the chain of steps that produced it ('url+url', 'html+url', 'base64'). */
+export interface Variant {
+  text: string;
+  via: string;
+}
+
+// A step: the decoded text and its name(s), or undefined when it changes nothing.
+type Step = (text: string, rounds: number) => Variant | undefined;
+
+function repeated(name: string, rounds: number): string {
+  return Array.from({ length: rounds }, () => name).join('+');
+}
+
+function unescape(text: string, maxRounds: number): Variant | undefined {
+  let current = text;
+  let rounds = 0;
+  while (rounds < maxRounds) {
+    const next = unescapeOnce(current);
+    if (next === current) break;
+    current = next;
+    rounds += 1;
+  }
+  return rounds === 0 ? undefined : { text: current, via: repeated('escape', rounds) };
+}
+
+function changed(text: string, next: string, via: string): Variant | undefined {
+  return next === text ? undefined : { text: next, via };
+}
+
+const STEPS = {
+  clean: (text: string) => {
+    const c = cleanText(text);
+    if (c === undefined) throw new LimitExceeded('a string grows more than fourfold under Unicode normalisation');
+    return c.via.length === 0 ? undefined : { text: c.text, via: c.via.join('+') };
+  },
+  url: (text: string, rounds: number) => {
+    const r = percentDecode(text, rounds);
+    return r.rounds === 0 ? undefined : { text: r.text, via: repeated('url', r.rounds) };
+  },
+  html: (text: string, rounds: number) => {
+    const r = htmlDecode(text, rounds);
+    return r.rounds === 0 ? undefined : { text: r.text, via: repeated('html', r.rounds) };
+  },
+  escape: unescape,
+  blobs: (text: string) => {
+    const b = decodeBlobs(text);
+    return b.via.length === 0 ? undefined : { text: b.text, via: b.via.join('+') };
+  },
+  tags: (text: string) => changed(text, decodeTags(text), 'tags'),
+  selectors: (text: string) => changed(text, decodeSelectors(text), 'selectors'),
+  // '+' as a space matters only where a form decoder reads the text: a URL-encoded value,
+  // with escapes and without raw spaces (code and prose have both '+' and '%', and spaces).
+  form: (text: string, rounds: number) => {
+    if (text.indexOf('+') < 0 || !/%[0-9a-fA-F]{2}/.test(text) || /\s/.test(text)) return undefined;
+    const r = percentDecode(text, rounds, true);
+    return { text: r.text, via: `form${r.rounds > 1 ? `+${repeated('url', r.rounds - 1)}` : ''}` };
+  },
+} satisfies Record<string, Step>;
+
+type StepName = keyof typeof STEPS;
+
+// The deep reading chains these, in this order, round after round.
+const DEEP: readonly StepName[] = ['clean', 'url', 'html', 'escape', 'blobs'];
+// Single steps on the raw text, after the deep reading, most telling first.
+const SINGLE: readonly StepName[] = ['url', 'html', 'escape', 'blobs', 'clean', 'tags', 'selectors', 'form'];
+
+// Each step remembers what it was last given per input, so a deep round that changes
+// nothing, and the single steps on the raw text, do not decode the same text twice.
+class Steps {
+  private readonly memo = new Map<StepName, Array<[string, Variant | undefined]>>();
+
+  constructor(private readonly rounds: number) {}
+
+  apply(name: StepName, text: string): Variant | undefined {
+    const seen = this.memo.get(name) ?? [];
+    for (const [input, output] of seen) if (input === text) return output;
+    const output = STEPS[name](text, this.rounds);
+    seen.push([text, output]);
+    // Cleaning is idempotent, so its own output needs no second pass in the next round.
+    if (name === 'clean' && output !== undefined) seen.push([output.text, undefined]);
+    this.memo.set(name, seen);
+    return output;
+  }
+}
+
+/** The decoded variants of `raw`, each different from it and from each other. */
+export function buildVariants(raw: string, limits: NormalizeLimits): Variant[] {
+  const steps = new Steps(limits.maxDecodeRounds);
+  const variants: Variant[] = [];
+  const texts = new Set<string>([raw]);
+  const add = (v: Variant | undefined): void => {
+    if (v === undefined || texts.has(v.text) || variants.length >= limits.maxVariantsPerString) return;
+    texts.add(v.text);
+    variants.push(v);
+  };
+
+  const deep = deepReading(raw, limits.maxDecodeRounds, steps);
+  add(deep.variant);
+  // A decoder that found nothing anywhere in the deep reading finds nothing in the raw
+  // text either (the other decoders do not create what it looks for), so it is not rerun.
+  for (const name of SINGLE) if (!DEEP.includes(name) || deep.used.has(name)) add(steps.apply(name, raw));
+  return variants;
+}
+
+interface DeepReading {
+  variant: Variant | undefined;
+  /** The steps that changed something. */
+  used: Set<StepName>;
+}
+
+// All decoders chained until the text stops changing, at most `rounds` rounds.
+function deepReading(raw: string, rounds: number, steps: Steps): DeepReading {
+  let text = raw;
+  const chain: string[] = [];
+  const used = new Set<StepName>();
+  for (let round = 0; round < rounds; round += 1) {
+    const before = text;
+    for (const name of DEEP) {
+      const v = steps.apply(name, text);
+      if (v === undefined) continue;
+      text = v.text;
+      chain.push(v.via);
+      used.add(name);
+    }
+    if (text === before) break;
+  }
+  return { variant: chain.length === 0 ? undefined : { text, via: chain.join('+') }, used };
+}
