@@ -1,0 +1,135 @@
+/**
+ * The glob lists a resolved path is checked against: the shipped sensitive files, the
+ * policy's denied globs, and the system locations a `..` may not head for. Compiled once per
+ * context (the lists do not change between calls) and matched case-insensitively with
+ * `dot: true`, on every form of the path a glob may be written for.
+ */
+import type { PathContext } from '../../types.js';
+import { parseAbsolute } from './parse.js';
+import { basenameTest, globTest, shippedGlobTest, type PathTest } from './glob-regex.js';
+import { baseFolder, isInside, type AbsolutePath } from './resolve.js';
+import { SENSITIVE_ABSOLUTE, SENSITIVE_ANYWHERE, SENSITIVE_IN_HOME, TRAVERSAL_TARGETS, type SensitiveEntry } from './sensitive.js';
+
+/** A compiled policy glob with the glob as written, for messages. */
+interface CompiledGlob {
+  glob: string;
+  test: PathTest;
+}
+
+/** Everything a path is checked against, compiled for one context. */
+export interface PathChecks {
+  roots: AbsolutePath[];
+  hasRoots: boolean;
+  /** The first denied glob a form of the path matches. */
+  deniedBy(path: AbsolutePath): string | undefined;
+  isSensitive(path: AbsolutePath): boolean;
+  /** True when the parts after a `..`, seen from `/`, name a system location or a sensitive file. */
+  headsForSystem(tail: readonly string[]): boolean;
+}
+
+// Longer names and paths are refused by every file system (ENAMETOOLONG), so there is nothing to
+// protect; and not matching them keeps a policy glob with many `*` from backtracking for long.
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+
+// Windows opens `SAM.`, `SAM ` and `SAM::$DATA` as `SAM`: names are also matched so trimmed.
+const trimWindowsName = (name: string) => name.replace(/:(?::?\$data)?$/i, '').replace(/[. ]+$/, '') || name;
+
+/**
+ * The forms a glob may be written for: `/a/b`; a drive path as `c:/a/b` and, drive removed,
+ * `/a/b`; a UNC path as `//host/share/a`; and, inside the base folder, relative `a/b`. Each
+ * also with names trimmed as Windows trims them, when that differs. None for a path no file
+ * system would open.
+ */
+export function globForms(path: AbsolutePath, base: AbsolutePath | undefined): string[] {
+  if (path.segments.some((s) => s.length > NAME_MAX) || path.segments.join('/').length > PATH_MAX) return [];
+  const forms = formsOf(path, base);
+  const trimmed = path.segments.map(trimWindowsName);
+  if (trimmed.some((name, i) => name !== path.segments[i])) forms.push(...formsOf({ anchor: path.anchor, segments: trimmed }, base));
+  return forms;
+}
+
+function formsOf(path: AbsolutePath, base: AbsolutePath | undefined): string[] {
+  const { anchor, segments } = path;
+  const tail = segments.join('/');
+  const forms = anchor.type === 'posix' ? [`/${tail}`] : anchor.type === 'drive' ? [`${anchor.letter}:/${tail}`, `/${tail}`] : [`//${anchor.host}/${anchor.share}/${tail}`];
+  if (base && isInside(path, base) && segments.length > base.segments.length) forms.push(segments.slice(base.segments.length).join('/'));
+  return forms;
+}
+
+// A folder named in a glob may contain glob syntax (`C:\Users\Ann (work)`); it is meant literally.
+const escapeGlob = (text: string) => text.replace(/[*?[\]{}()!+@\\]/g, (c) => `\\${c}`);
+
+// A folder as a glob prefix: forward slashes, escaped; a Windows one also without its drive.
+function folderGlobs(folder: string): string[] {
+  const parsed = parseAbsolute(folder);
+  if (!parsed) return [];
+  return globForms(parsed, undefined).map((form) => escapeGlob(form.replace(/\/$/, '')));
+}
+
+function compileSensitive(home: string): (path: string) => boolean {
+  const homes = [...folderGlobs(home), '/root', '/home/*', '/users/*'];
+  const entries: SensitiveEntry[] = [
+    ...SENSITIVE_IN_HOME.flatMap((entry) => homes.map((h) => ({ ...entry, glob: `${h}/${entry.glob.slice(2)}` }))),
+    ...SENSITIVE_ABSOLUTE,
+    ...SENSITIVE_ANYWHERE,
+  ];
+  const plain = shippedGlobTest(entries.filter((e) => !e.except).map((e) => e.glob));
+  const withExceptions = entries.filter((e) => e.except).map((e) => {
+    const test = shippedGlobTest([e.glob]);
+    const except = shippedGlobTest(e.except ?? []);
+    return (path: string) => test(path) && !except(path.slice(path.lastIndexOf('/') + 1));
+  });
+  return (path) => plain(path) || withExceptions.some((test) => test(path));
+}
+
+/**
+ * A policy glob made matchable: `~` expanded; a Windows one with `/`; one without any `/`
+ * matched against the file name alone (`*.pem` anywhere), as a gitignore line is.
+ */
+function compileDeny(glob: string, home: string): CompiledGlob[] {
+  let pattern = glob;
+  if (/^[a-z]:\\|^\\\\/i.test(pattern)) pattern = pattern.replace(/\\/g, '/');
+  if (pattern === '~' || pattern.startsWith('~/')) return folderGlobs(home).map((h) => ({ glob, test: globTest(`${h}${pattern.slice(1)}`) }));
+  return [{ glob, test: pattern.includes('/') ? globTest(pattern) : basenameTest(pattern) }];
+}
+
+/** Compile the checks for one path context. */
+export function compileChecks(ctx: PathContext): PathChecks {
+  const base = parseAbsolute(baseFolder(ctx));
+  const roots = ctx.roots.map(parseAbsolute).filter((r): r is AbsolutePath => r !== undefined);
+  const deny = ctx.deny.flatMap((glob) => compileDeny(glob, ctx.home));
+  const sensitive = compileSensitive(ctx.home);
+  const targets = shippedGlobTest(TRAVERSAL_TARGETS);
+  return {
+    roots,
+    hasRoots: ctx.roots.length > 0,
+    deniedBy(path) {
+      const forms = globForms(path, base);
+      return deny.find((d) => forms.some((form) => d.test(form)))?.glob;
+    },
+    isSensitive(path) {
+      const forms = globForms(path, undefined);
+      return forms.some(sensitive);
+    },
+    headsForSystem(tail) {
+      const forms = globForms({ anchor: { type: 'posix' }, segments: [...tail] }, undefined);
+      return forms.some((form) => targets(form) || sensitive(form));
+    },
+  };
+}
+
+// Keyed by content, not identity, so a context rebuilt per call still compiles once.
+const cache = new Map<string, PathChecks>();
+const CACHE_SIZE = 8;
+
+/** The checks for a context, compiled on first use and kept for the next calls. */
+export function checksFor(ctx: PathContext): PathChecks {
+  const key = JSON.stringify([ctx.roots, ctx.deny, ctx.cwd, ctx.home]);
+  let checks = cache.get(key);
+  if (!checks) {
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(key, (checks = compileChecks(ctx)));
+  }
+  return checks;
+}
