@@ -1,0 +1,110 @@
+/**
+ * Finding URLs and hosts inside free text and shell commands
+ * (`curl -s http://169.254.169.254/`, `nc 10.0.0.5 6379`). Patterns either
+ * run on one token of at most 300 characters or have bounded repetition, so
+ * a scan stays linear in the text.
+ */
+
+/** A host written without a scheme, as a command argument. */
+export interface BareHost {
+  /** The token as written, for evidence. */
+  token: string;
+  host: string;
+  port: string | undefined;
+}
+
+// `://`, or with backslashes for either slash; schemes are found by walking back from it.
+const SCHEME_MARK = /:[/\\]{2}/g;
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+const LETTER = /[a-z]/i;
+// A URL in a command or sentence ends at whitespace, a quote, or a shell character.
+const URL_END = /[\s"'`<>|;&(){}^]/;
+const MAX_SCHEME = 31;
+const MAX_URL = 2048;
+
+// Command separators, quotes, assignment and grouping split tokens; `user@host` keeps the host.
+const TOKEN_SPLIT = /[\s"'`<>|;&(),={}]+/;
+
+const DOTTED_ADDRESS = /^(?:0x[0-9a-f]{1,8}|[0-9]{1,10})(?:\.(?:0x[0-9a-f]{1,8}|[0-9]{1,10})){3}\.?$/;
+const DOTLESS_ADDRESS = /^(?:0x[0-9a-f]{8}|[0-9]{8,10})$/;
+const NAME = /^[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63}){0,8}\.?$/;
+const IPV6_BARE = /^[0-9a-f]{0,4}(?::[0-9a-f.]{0,15}){2,8}$/;
+const PORT = /^[0-9]{1,5}$/;
+
+// Programs and calls that open connections; a bare address next to one is a destination.
+const NETWORK_TOOL =
+  /\b(?:curl|wget|nc|ncat|netcat|socat|telnet|ssh|scp|sftp|ftp|tftp|rsync|nmap|httpie|xh|aria2c|lynx|w3m|redis-cli|mysql|psql|mongo|mongosh|ldapsearch|smbclient|s_client|invoke-webrequest|iwr|invoke-restmethod|irm|urlopen|urllib|requests\.(?:get|post|put|request)|axios|dig|nslookup|ssh-keyscan)\b/;
+
+/**
+ * URLs with a scheme and an authority written anywhere in the text. Scans for
+ * `://` and walks back over the scheme, so each character is looked at a
+ * bounded number of times (a regex starting at every letter is not).
+ */
+export function findUrls(text: string): string[] {
+  const urls: string[] = [];
+  SCHEME_MARK.lastIndex = 0;
+  for (let m = SCHEME_MARK.exec(text); m !== null; m = SCHEME_MARK.exec(text)) {
+    const colon = m.index;
+    let start = colon;
+    while (start > 0 && colon - start < MAX_SCHEME && SCHEME_CHAR.test(text.charAt(start - 1))) start--;
+    while (start < colon && !LETTER.test(text.charAt(start))) start++;
+    if (start === colon) continue;
+    let end = colon + m[0].length;
+    while (end < text.length && end - colon < MAX_URL && !URL_END.test(text.charAt(end))) end++;
+    urls.push(text.slice(start, end));
+    SCHEME_MARK.lastIndex = end;
+  }
+  return urls;
+}
+
+/** True when a command runs something that connects to the hosts it names. */
+export function mentionsNetworkTool(command: string): boolean {
+  return NETWORK_TOOL.test(command.toLowerCase());
+}
+
+/** Split `host:port`, or undefined when what follows the colon is not a port. */
+function splitPort(text: string): { host: string; port: string | undefined } | undefined {
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) return { host: text, port: undefined };
+  const port = text.slice(colon + 1);
+  return PORT.test(port) ? { host: text.slice(0, colon), port } : undefined;
+}
+
+/** Drop sentence punctuation after a host (`10.0.0.5,` `localhost:`), keeping one trailing dot. */
+function trimPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0 && '.,:;!?'.includes(text.charAt(end - 1))) end--;
+  return text.charAt(end) === '.' ? text.slice(0, end + 1) : text.slice(0, end);
+}
+
+/** Read one token as a bare host; undefined when it does not look like one. */
+function readToken(token: string): BareHost | undefined {
+  const lower = token.toLowerCase();
+  const noUser = lower.slice(lower.lastIndexOf('@') + 1);
+  const slash = noUser.search(/[/\\?#]/);
+  const hostport = trimPunctuation(slash < 0 ? noUser : noUser.slice(0, slash));
+  if (hostport.startsWith('[')) {
+    const close = hostport.indexOf(']');
+    const rest = hostport.slice(close + 1);
+    if (close < 0 || (rest !== '' && !PORT.test(rest.slice(1)))) return undefined;
+    return { token, host: hostport.slice(0, close + 1), port: rest === '' ? undefined : rest.slice(1) };
+  }
+  if (IPV6_BARE.test(hostport) && hostport.includes('::')) return { token, host: hostport, port: undefined };
+  const split = splitPort(hostport);
+  if (split === undefined) return undefined;
+  const { host, port } = split;
+  const isHost = DOTTED_ADDRESS.test(host) || DOTLESS_ADDRESS.test(host) || (NAME.test(host) && /[a-z]/.test(host));
+  return isHost ? { token, host, port } : undefined;
+}
+
+/** Tokens of a command that read as hosts, with or without a port. */
+export function findBareHosts(command: string): BareHost[] {
+  const found: BareHost[] = [];
+  // A repeated token says nothing new; reading each once keeps long commands cheap.
+  for (const token of new Set(command.split(TOKEN_SPLIT))) {
+    if (token === '' || token.length > 300 || token.includes('://')) continue;
+    const bare = readToken(token);
+    if (bare !== undefined) found.push(bare);
+  }
+  return found;
+}

@@ -1,0 +1,61 @@
+/**
+ * The policy's host allow and deny lists. A glob is matched against the host
+ * as written (decoded), its canonical address when it is an IP, and each of
+ * those with the port (`localhost:3000`), so `127.1:3000` is allowed by
+ * `127.0.0.1:3000` and `[::1]` by `::1`.
+ */
+import { decodeHost } from './host.js';
+
+// Ports URL clients use when none is written.
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443', ftp: '21', gopher: '70' };
+
+/**
+ * Whole-string glob match: `*` any run of characters (dots included), `?` one
+ * character. Greedy with one backtrack point, so at most |glob|·|text| steps.
+ */
+export function hostGlobMatch(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const c = glob[g];
+    if (c === '*') {
+      star = g++;
+      resume = t;
+    } else if (c !== undefined && (c === '?' || c === text[t])) {
+      g++;
+      t++;
+    } else if (star >= 0) {
+      g = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
+}
+
+/** The spellings of a host that list globs are compared with. */
+export function hostSubjects(rawHost: string, port: string | undefined, scheme: string | undefined): string[] {
+  const { name, addresses } = decodeHost(rawHost);
+  if (name === '') return [];
+  // An address padded with zeros past any DNS name's length is compared by its canonical form only.
+  const names = [...new Set([...(name.length <= 260 ? [name] : []), ...addresses])];
+  const withBrackets = names.map((n) => (n.includes(':') ? `[${n}]` : n));
+  // A lenient reader may leave a fragment or junk after the port (`:3000#x`); parsers read its digits.
+  const digits = /^[0-9]{1,5}/.exec(port ?? '')?.[0];
+  const effectivePort = digits !== undefined ? String(Number(digits)) : scheme === undefined ? undefined : DEFAULT_PORTS[scheme];
+  const subjects = [...names, ...withBrackets];
+  if (effectivePort !== undefined) subjects.push(...withBrackets.map((n) => `${n}:${effectivePort}`));
+  return [...new Set(subjects)];
+}
+
+/** True when any glob matches any subject. */
+export function listMatches(globs: readonly string[], subjects: readonly string[]): boolean {
+  return globs.some((glob) => {
+    const g = glob.toLowerCase();
+    return subjects.some((s) => hostGlobMatch(g, s));
+  });
+}

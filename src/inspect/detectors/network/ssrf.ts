@@ -1,0 +1,142 @@
+/**
+ * The SSRF detector: refuses arguments that would steer a server to cloud
+ * metadata, this machine, private networks, internal names, rebinding DNS or
+ * file-reading schemes, in every spelling a URL parser or resolver accepts.
+ *
+ * Where it looks: strings taken to be URLs are read whole (with or without a
+ * scheme); commands are searched for URLs and for bare hosts next to a
+ * network tool; prose is only searched for metadata endpoints and denied
+ * hosts, since people mention localhost and private addresses in passing.
+ */
+import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
+import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
+import { decodeHost, judgeHost, shorten, type HostHit } from './host.js';
+import { hostSubjects, listMatches } from './host-lists.js';
+import { evidenceOf, messageFor } from './messages.js';
+import { SSRF_RULE_IDS, SSRF_RULES, type SsrfRuleId } from './rule-ids.js';
+import { authorityIsHost, isDangerousScheme } from './schemes.js';
+import { viewUrl, type HostCandidate } from './url-parse.js';
+
+/** A hit with the text it was seen in. */
+interface Seen extends HostHit {
+  evidence: string;
+}
+
+// Argument names whose whole value is a host even when the kind is only 'text'.
+const HOST_KEY_WORDS = new Set(['host', 'hostname', 'ip', 'addr', 'address', 'server', 'endpoint', 'target', 'domain', 'url', 'uri']);
+
+/** Hits for one host: denied wins over allowed; an allowed host is otherwise never reported. */
+function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boolean, net: NetworkContext): HostHit[] {
+  const subjects = hostSubjects(c.host, c.port, scheme);
+  if (listMatches(net.denyHosts, subjects)) {
+    return [{ ruleId: 'ssrf.denied-host', detail: shorten(decodeHost(c.host).name) }, ...judgeHost(c.host, singleLabel)];
+  }
+  if (listMatches(net.allowHosts, subjects)) return [];
+  return judgeHost(c.host, singleLabel);
+}
+
+/** Everything wrong with one URL (or `host:port/path` when `schemeless`). */
+function urlHits(url: string, schemeless: boolean, net: NetworkContext): Seen[] {
+  const view = viewUrl(url, schemeless);
+  if (view === undefined) return [];
+  const evidence = evidenceOf(url.trim());
+  const hits: HostHit[] = [];
+  if (view.scheme !== undefined && isDangerousScheme(view.scheme)) hits.push({ ruleId: 'ssrf.dangerous-scheme', detail: view.scheme });
+  // A dotless name is a host only after a network scheme: `http://redis/`, not `redis` or `php://filter`.
+  const singleLabel = view.scheme !== undefined && authorityIsHost(view.scheme);
+  for (const c of view.hosts) hits.push(...hostHits(c, view.scheme, singleLabel, net));
+  return hits.map((h) => ({ ...h, evidence }));
+}
+
+/** Hits for a bare host in a command: only where it is clearly a destination. */
+function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Seen[] {
+  const hits = hostHits(bare, undefined, false, net);
+  const { addresses } = decodeHost(bare.host);
+  // 0.0.0.0 and :: next to a command are bind addresses (`--host 0.0.0.0`), not destinations.
+  const bindAddress = addresses.some((a) => a === '::' || a.startsWith('0.'));
+  const destination = (networkTool || bare.port !== undefined) && !bindAddress;
+  const strong = hits.some((h) => h.ruleId !== 'ssrf.obfuscated-address' && h.ruleId !== 'ssrf.internal-name');
+  // Words such as `main` or `ls` are not hosts, so a broad deny glob only meets tokens shaped like one.
+  const hostShaped = /[.:[]/.test(bare.host) || bare.port !== undefined;
+  const kept = hits.filter((h) => {
+    if (h.ruleId === 'ssrf.metadata-endpoint') return true;
+    if (h.ruleId === 'ssrf.denied-host') return hostShaped;
+    // A disguised spelling alone could be a version number; with a private target it is intent.
+    if (h.ruleId === 'ssrf.obfuscated-address') return destination && strong;
+    return destination;
+  });
+  return kept.map((h) => ({ ...h, evidence: evidenceOf(bare.token) }));
+}
+
+/**
+ * A string known to be a URL: read whole. URLs inside its query are not where
+ * it leads (`?next=http://localhost/` is common), but when the value holds
+ * several words, each URL among them is read too.
+ */
+function inspectUrl(text: string, net: NetworkContext): Seen[] {
+  const whole = urlHits(text, true, net);
+  // URL parsers drop tabs and newlines anywhere, so they do not make a value several words.
+  if (!/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
+  return [...whole, ...findUrls(text).flatMap((u) => urlHits(u, false, net))];
+}
+
+/** A shell command: every URL in it, and bare hosts that a network tool would reach. */
+function inspectCommand(text: string, net: NetworkContext): Seen[] {
+  const networkTool = mentionsNetworkTool(text);
+  return [...findUrls(text).flatMap((u) => urlHits(u, false, net)), ...findBareHosts(text).flatMap((b) => bareHits(b, networkTool, net))];
+}
+
+/** True when the argument's name says its value is a host or URL (`host`, `targetIp`, `server_url`). */
+function namesAHost(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  const last = words.filter((w) => w !== '').pop();
+  return last !== undefined && HOST_KEY_WORDS.has(last.replace(/s$/, ''));
+}
+
+/** Prose: a string that is only a URL is read as one; URLs inside sentences only for metadata and denied hosts. */
+function inspectText(text: string, key: string | undefined, net: NetworkContext): Seen[] {
+  const trimmed = text.trim();
+  if (trimmed !== '' && !/\s/.test(trimmed)) {
+    const alone = urlHits(trimmed, namesAHost(key), net);
+    if (alone.length > 0 || viewUrl(trimmed, false) !== undefined) return alone;
+  }
+  const serious = new Set<SsrfRuleId>(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
+  return findUrls(text).flatMap((u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)));
+}
+
+/** All hits in one spelling of a string, by the kinds it is taken to be. */
+function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): Seen[] {
+  const kinds = ctx.kindsOf(s);
+  const hits: Seen[] = [];
+  if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network));
+  if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network));
+  if (kinds.has('text') && !kinds.has('url')) hits.push(...inspectText(text, s.key, ctx.network));
+  return hits;
+}
+
+/** One finding per rule per string: the first spelling that shows it. */
+function inspectString(s: InspectedString, ctx: InspectContext): Finding[] {
+  const first = new Map<SsrfRuleId, Seen>();
+  for (const { text } of [{ text: s.raw }, ...s.variants]) {
+    for (const hit of inspectSpelling(text, s, ctx)) if (!first.has(hit.ruleId)) first.set(hit.ruleId, hit);
+  }
+  return SSRF_RULE_IDS.flatMap((ruleId) => {
+    const hit = first.get(ruleId);
+    if (hit === undefined) return [];
+    const severity = SSRF_RULES[ruleId];
+    return [{ ruleId, category: 'ssrf', severity, path: s.path, evidence: hit.evidence, message: messageFor(ruleId, hit.detail) }];
+  });
+}
+
+/** The code detector named 'ssrf' in policies/rules/ssrf.yaml. */
+export const ssrfDetector: Detector = {
+  category: 'ssrf',
+  ruleIds: SSRF_RULE_IDS,
+  inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[] {
+    return strings.flatMap((s) => inspectString(s, ctx));
+  },
+};

@@ -1,0 +1,123 @@
+/**
+ * Where a URL leads, as different parsers would read it. Servers parse URLs
+ * with WHATWG, RFC 3986, curl or hand-written code, and SSRF payloads live in
+ * the gaps (`http://a@b`, `http://127.0.0.1#@example.com`, `http:\\host`), so
+ * this returns every host a reasonable parser could pick, not one.
+ */
+import { trimControls } from './trim.js';
+
+/** A host a parser could connect to, as written (not yet decoded). */
+export interface HostCandidate {
+  host: string;
+  /** The port as written, when there is one. */
+  port: string | undefined;
+}
+
+/** A URL split into what matters for SSRF. */
+export interface UrlView {
+  /** Lower-case scheme, or undefined for `host:port/path` and `//host` forms. */
+  scheme: string | undefined;
+  hosts: HostCandidate[];
+}
+
+// Schemes whose authority WHATWG parses leniently (any run of / and \ before it).
+const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file']);
+
+// Authority ends: WHATWG (also at \), RFC 3986, and a naive reader that keeps the fragment.
+const AUTHORITY_ENDS = [/[/\\?#]/, /[/?#]/, /[/?]/];
+
+/** Remove what URL parsers remove before parsing: surrounding controls and spaces, tabs and newlines anywhere. */
+function stripUrl(text: string): string {
+  return trimControls(text).replace(/[\t\n\r]/g, '');
+}
+
+/** Split `host[:port]`, keeping IPv6 brackets. */
+function splitHostPort(hostport: string): HostCandidate {
+  if (hostport.startsWith('[')) {
+    const close = hostport.indexOf(']');
+    if (close > 0) {
+      const rest = hostport.slice(close + 1);
+      return { host: hostport.slice(0, close + 1), port: rest.startsWith(':') ? rest.slice(1) : undefined };
+    }
+  }
+  const colon = hostport.indexOf(':');
+  return colon < 0 ? { host: hostport, port: undefined } : { host: hostport.slice(0, colon), port: hostport.slice(colon + 1) };
+}
+
+/**
+ * Without a scheme, a lone small number is a count or an id, not a host
+ * (`server: "1"`); a host has a dot, a port, brackets, letters, or is a long
+ * number such as `2130706433`.
+ */
+function hostLike(c: HostCandidate): boolean {
+  return c.port !== undefined || /[.:[a-z]/i.test(c.host) || /^[0-9]{8,}$/.test(c.host);
+}
+
+/** Every host the authority at the start of `rest` can be read to name. */
+function authorityHosts(rest: string): HostCandidate[] {
+  const hosts: HostCandidate[] = [];
+  for (const end of AUTHORITY_ENDS) {
+    const at = rest.search(end);
+    const authority = at < 0 ? rest : rest.slice(0, at);
+    // Userinfo ends at the last @ for WHATWG and most libraries, at the first for some.
+    for (const cut of [authority.lastIndexOf('@'), authority.indexOf('@')]) {
+      const hp = splitHostPort(authority.slice(cut + 1));
+      // Some clients stop a host at the first character a name cannot hold (`127.0.0.1!/`).
+      const short = /^[^!$&'()*+,;=\\]*/.exec(hp.host)?.[0] ?? '';
+      for (const host of [hp.host, short]) {
+        if (host !== '' && !hosts.some((h) => h.host === host && h.port === hp.port)) hosts.push({ host, port: hp.port });
+      }
+    }
+  }
+  return hosts;
+}
+
+/** The host Node's own URL parser picks (IDN mapping, fullwidth dots), when it parses. */
+function whatwgHost(text: string): HostCandidate | undefined {
+  try {
+    const url = new URL(text);
+    return url.hostname === '' ? undefined : { host: url.hostname, port: url.port === '' ? undefined : url.port };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Read a string as a URL. `schemeless`: also read `host[:port][/path]` and
+ * `localhost:3000` (for arguments known to be URLs). Undefined when it is not
+ * a URL in any reading.
+ */
+export function viewUrl(input: string, schemeless: boolean, depth = 0): UrlView | undefined {
+  const stripped = stripUrl(input);
+  // A host cannot hold a space, so whatever follows one is not part of where the URL leads;
+  // and a value with spaces is prose, not `host:port`.
+  const text = stripped.split(/\s/, 1)[0] ?? '';
+  if (text === '') return undefined;
+  const bare = schemeless && text === stripped;
+  const m = /^([a-z][a-z0-9+.-]{0,30}):/i.exec(text);
+  const scheme = m?.[1]?.toLowerCase();
+  const after = m === null ? text : text.slice(m[0].length);
+  // `localhost:3000/x` looks like scheme "localhost" to a URL parser, but a port to a person.
+  if (scheme !== undefined && /^[0-9]{1,5}(?:[/?#]|$)/.test(after)) {
+    return bare ? { scheme: undefined, hosts: authorityHosts(text).filter(hostLike) } : undefined;
+  }
+  if (scheme === undefined) {
+    if (/^[/\\]{2}/.test(text)) return { scheme: undefined, hosts: authorityHosts(text.replace(/^[/\\]+/, '')) };
+    return bare && !/^[/\\.~]/.test(text) ? { scheme: undefined, hosts: authorityHosts(text).filter(hostLike) } : undefined;
+  }
+  let hosts: HostCandidate[] = [];
+  if (scheme === 'file') {
+    // file:///etc/passwd has an empty host; only file://server/share names one.
+    hosts = /^[/\\]{2}/.test(after) ? authorityHosts(after.slice(2)) : [];
+  } else if (SPECIAL.has(scheme)) {
+    hosts = authorityHosts(after.replace(/^[/\\]+/, ''));
+  } else if (after.startsWith('//')) {
+    hosts = authorityHosts(after.slice(2));
+  } else if (depth < 2 && /^[a-z][a-z0-9+.-]{0,30}:/i.test(after)) {
+    // Wrappers such as jar:, view-source: and netdoc: carry a whole URL.
+    hosts = viewUrl(after, false, depth + 1)?.hosts ?? [];
+  }
+  const node = whatwgHost(text);
+  if (node !== undefined && !hosts.some((h) => h.host === node.host)) hosts.push(node);
+  return { scheme, hosts };
+}
