@@ -1,0 +1,72 @@
+/**
+ * The `sql` detector: for arguments that are SQL (kind `sql`), tokenize every spelling and
+ * report what a tokenizer sees better than a pattern: stacked statements, writes without
+ * WHERE, comments that cut the query, constant conditions, column-count probes, and values
+ * shaped to break out of quotes. Keyword-level signs (DROP, SLEEP(, UNION SELECT NULL…)
+ * are pattern rules in the same pack.
+ */
+import { excerpt } from '../../evidence.js';
+import type { Detector, Finding, InspectedString } from '../../types.js';
+import { tautologies } from './conditions.js';
+import { tokenizeSql } from './lexer.js';
+import { commentTricks, quoteProbes } from './quoting.js';
+import { SQL_RULES, SQL_RULE_IDS, type SqlHit, type SqlRuleId } from './rule-ids.js';
+import { columnProbes, stackedQueries, statementsOf, unbalanced, unscopedWrites } from './structure.js';
+
+// Every rule one reading of the text fires.
+function analyseReading(text: string, backslashEscapes: boolean): SqlHit[] {
+  const tokens = tokenizeSql(text, backslashEscapes);
+  const statements = statementsOf(tokens);
+  return [
+    ...stackedQueries(statements),
+    ...unscopedWrites(statements),
+    ...commentTricks(tokens, text),
+    ...tautologies(statements),
+    ...columnProbes(statements),
+    ...quoteProbes(tokens),
+    ...unbalanced(tokens, text.length),
+  ];
+}
+
+/**
+ * Every rule one SQL text fires, with where. Databases disagree on `\'` inside strings, so
+ * a text with backslashes is read both ways and a payload that works in either is reported;
+ * an open quote counts only when both readings leave it open.
+ */
+export function analyseSql(text: string): SqlHit[] {
+  const standard = analyseReading(text, false);
+  if (!text.includes('\\')) return standard;
+  const escaped = analyseReading(text, true);
+  const openInBoth = standard.some((h) => h.ruleId === 'sql.unbalanced') && escaped.some((h) => h.ruleId === 'sql.unbalanced');
+  return [...standard, ...escaped].filter((h) => h.ruleId !== 'sql.unbalanced' || openInBoth);
+}
+
+/** The rules one SQL string fires, each with evidence from the first spelling that fired it. */
+export function inspectSql(s: InspectedString): Map<SqlRuleId, string> {
+  const seen = new Map<SqlRuleId, string>();
+  for (const { text, via } of [{ text: s.raw, via: 'raw' }, ...s.variants]) {
+    for (const hit of analyseSql(text)) {
+      if (seen.has(hit.ruleId)) continue;
+      const shown = excerpt(text, hit.start, hit.end);
+      seen.set(hit.ruleId, via === 'raw' ? shown : `${shown} (after ${via})`);
+    }
+  }
+  return seen;
+}
+
+/** Injection shapes in arguments that are SQL queries. */
+export const sqlDetector: Detector = {
+  category: 'sql-injection',
+  ruleIds: SQL_RULE_IDS,
+  inspect(strings, ctx) {
+    const findings: Finding[] = [];
+    for (const s of strings) {
+      if (!ctx.kindsOf(s).has('sql')) continue;
+      for (const [ruleId, evidence] of inspectSql(s)) {
+        const rule = SQL_RULES[ruleId];
+        findings.push({ ruleId, category: 'sql-injection', severity: rule.severity, path: s.path, evidence, message: rule.message });
+      }
+    }
+    return findings;
+  },
+};

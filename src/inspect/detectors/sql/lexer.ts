@@ -1,0 +1,122 @@
+/**
+ * A small SQL tokenizer, dialect-tolerant: strings ('' and, optionally, backslash escapes; E'…', N'…',
+ * $tag$…$tag$), quoted identifiers ("…", `…`), comments (--, #, /* *\/), numbers, words,
+ * operators and statement separators. It is what lets the checks tell a `--` inside a
+ * string from one that cuts the query off. One pass, each character read once.
+ */
+
+/** What a token is. */
+export type SqlTokenType = 'word' | 'number' | 'string' | 'ident' | 'op' | 'comment';
+
+/** One token, with its place in the text. */
+export interface SqlToken {
+  type: SqlTokenType;
+  /** Words lower-cased; strings and identifiers without their quotes; comments without markers. */
+  value: string;
+  start: number;
+  end: number;
+  /** A string, identifier or block comment still open at the end of the text. */
+  unterminated?: boolean;
+  /** Comments: `line` (--, #) or `block`; identifiers: the quote used. */
+  flavour?: string;
+  /** Comments: code precedes it on the same line. */
+  trailing?: boolean;
+  /** Paren depth before this token. */
+  depth: number;
+}
+
+const OPERATORS = ['<=>', '->>', '#>>', '<>', '!=', '<=', '>=', '||', '&&', '::', '->', '#>', ':=', '=='];
+const WORD_START = /[A-Za-z_@\u0080-\uffff]/;
+const WORD_CHAR = /[A-Za-z0-9_@$\u0080-\uffff]/;
+const NUMBER = /^(?:0x[0-9a-f]+|0b[01]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)/i;
+
+/**
+ * Tokens of a SQL text, comments included, with paren depth. `backslashEscapes`: read `\'`
+ * inside strings as an escaped quote (MySQL's default) rather than a backslash (standard SQL).
+ */
+export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let depth = 0;
+  let lineHasCode = false;
+  let i = 0;
+  const push = (type: SqlTokenType, value: string, start: number, end: number, extra: Partial<SqlToken> = {}): void => {
+    tokens.push({ type, value, start, end, depth, ...extra });
+    if (type !== 'comment') lineHasCode = true;
+    i = end;
+  };
+  while (i < text.length) {
+    const c = text.charAt(i);
+    const n = text.charAt(i + 1);
+    if (c === '\n') {
+      lineHasCode = false;
+      i += 1;
+    } else if (/\s/.test(c)) i += 1;
+    else if ((c === '-' && n === '-') || (c === '#' && n !== '>')) {
+      const eol = text.indexOf('\n', i);
+      const end = eol < 0 ? text.length : eol;
+      push('comment', text.slice(i + (c === '#' ? 1 : 2), end), i, end, { flavour: 'line', trailing: lineHasCode });
+    } else if (c === '/' && n === '*') {
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? text.length : close + 2;
+      push('comment', text.slice(i + 2, close < 0 ? text.length : close), i, end, { flavour: 'block', trailing: lineHasCode, unterminated: close < 0 });
+    } else if (c === "'") quoted(text, i, "'", 'string');
+    else if (c === '"' || c === '`') quoted(text, i, c, 'ident');
+    else if (c === '$' && /[A-Za-z_$]/.test(n)) dollar();
+    else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(n))) {
+      const m = NUMBER.exec(text.slice(i, i + 256));
+      push('number', (m?.[0] ?? c).toLowerCase(), i, i + (m?.[0].length ?? 1));
+    } else if (WORD_START.test(c)) {
+      let j = i + 1;
+      while (j < text.length && WORD_CHAR.test(text.charAt(j))) j += 1;
+      const word = text.slice(i, j);
+      // N'…', E'…', X'…', B'…': a prefixed string, not a word.
+      if (/^(?:n|e|x|b|u&)$/i.test(word) && text.charAt(j) === "'") quoted(text, j, "'", 'string', i);
+      else push('word', word.toLowerCase(), i, j);
+    } else {
+      const op = OPERATORS.find((o) => text.startsWith(o, i)) ?? c;
+      if (op === ')') depth -= 1;
+      push('op', op, i, i + op.length);
+      if (op === '(') depth += 1;
+    }
+  }
+  return tokens;
+
+  // A quoted run: the quote doubled stands for itself.
+  function quoted(t: string, at: number, q: string, type: 'string' | 'ident', from = at): void {
+    let j = at + 1;
+    const parts: string[] = [];
+    let closed = false;
+    while (j < t.length) {
+      const ch = t.charAt(j);
+      if (ch === q && t.charAt(j + 1) === q) {
+        parts.push(q);
+        j += 2;
+      } else if (ch === q) {
+        closed = true;
+        j += 1;
+        break;
+      } else if (ch === '\\' && backslashEscapes && type === 'string' && j + 1 < t.length) {
+        parts.push(t.charAt(j + 1));
+        j += 2;
+      } else {
+        parts.push(ch);
+        j += 1;
+      }
+    }
+    push(type, parts.join(''), from, j, { unterminated: !closed, flavour: q });
+  }
+
+  // $$…$$ or $tag$…$tag$ (PostgreSQL); a bare `$1` parameter is a word.
+  function dollar(): void {
+    const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(text.slice(i, i + 66))?.[0];
+    if (tag === undefined) {
+      let j = i + 1;
+      while (j < text.length && WORD_CHAR.test(text.charAt(j))) j += 1;
+      push('word', text.slice(i, j).toLowerCase(), i, j);
+      return;
+    }
+    const close = text.indexOf(tag, i + tag.length);
+    const end = close < 0 ? text.length : close + tag.length;
+    push('string', text.slice(i + tag.length, close < 0 ? text.length : close), i, end, { unterminated: close < 0, flavour: '$' });
+  }
+}
