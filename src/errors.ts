@@ -7,6 +7,7 @@ export type VanguardErrorCode =
   | 'CHILD_NOT_EXECUTABLE'
   | 'CHILD_START_FAILED'
   | 'POLICY_INVALID'
+  | 'RULES_INVALID'
   | 'USAGE'
   | 'AUDIT_INVALID';
 

@@ -4,6 +4,7 @@
  */
 import type { CompiledPolicy, PolicyDocument, ToolAction, ToolActionSpec, ToolVerdict } from './policy-types.js';
 import { compileGlob, type Matcher } from './globs.js';
+import { compileInspection } from './compile-inspection.js';
 import { DEFAULT_MAX_FRAME_BYTES, withDefaults } from './merge.js';
 
 /** Verdicts kept per policy; names beyond this evict the oldest, so invented names cannot grow memory. */
@@ -57,7 +58,7 @@ function toolDecider(tools: NonNullable<PolicyDocument['tools']>): (name: string
  * missing settings take their defaults). Throws only on an invalid glob, which
  * loadPolicy has already ruled out.
  */
-export function compilePolicy(doc: PolicyDocument, sources: string[]): CompiledPolicy {
+export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: string = process.cwd()): CompiledPolicy {
   const full = withDefaults(doc);
   const decide = toolDecider(full.tools ?? {});
   const cache = new Map<string, ToolVerdict>();
@@ -83,5 +84,6 @@ export function compilePolicy(doc: PolicyDocument, sources: string[]): CompiledP
       chain: audit.chain ?? true,
     }),
     sources: Object.freeze([...sources]) as string[],
+    inspection: compileInspection(full, cwd),
   });
 }

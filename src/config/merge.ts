@@ -14,6 +14,15 @@ export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>(
   tools: { allow: ['*'], deny: [], actions: {} },
   limits: { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES },
   audit: { stderr: true, arguments: 'redacted', redactKeys: [], chain: true },
+  detectors: {
+    'path-traversal': 'block',
+    'command-injection': 'block',
+    'sql-injection': 'block',
+    ssrf: 'block',
+    secrets: 'block',
+    'prompt-injection': 'block',
+    'hidden-characters': 'block',
+  },
 });
 
 // Union keeping first occurrences in order: base entries, then new ones.
@@ -43,6 +52,8 @@ function compact<T extends object>(o: T): T | undefined {
  * `over` extends `base`. Scalars: `over` wins. `tools.allow`: `over` replaces.
  * `tools.deny`, `audit.redactKeys`: union (a base's deny is never dropped).
  * `tools.actions`: merged map, `over`'s entries win and come first.
+ * `detectors`, `arguments`: merged key by key, `over` wins. `paths.roots`,
+ * `network.allowHosts`: `over` replaces. `paths.deny`, `network.denyHosts`: union.
  * `$schema` and `extends` are consumed by loading and not carried over.
  */
 export function mergePolicies(base: PolicyDocument, over: PolicyDocument): PolicyDocument {
@@ -55,6 +66,17 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       actions: mergeActions(base.tools?.actions, over.tools?.actions),
     }),
     limits: compact({ maxFrameBytes: over.limits?.maxFrameBytes ?? base.limits?.maxFrameBytes }),
+    detectors: compact({ ...base.detectors, ...over.detectors }),
+    paths: compact({
+      roots: over.paths?.roots ?? base.paths?.roots,
+      deny: union(base.paths?.deny, over.paths?.deny),
+      cwd: over.paths?.cwd ?? base.paths?.cwd,
+    }),
+    network: compact({
+      allowHosts: over.network?.allowHosts ?? base.network?.allowHosts,
+      denyHosts: union(base.network?.denyHosts, over.network?.denyHosts),
+    }),
+    arguments: compact({ ...base.arguments, ...over.arguments }),
     audit: compact({
       stderr: over.audit?.stderr ?? base.audit?.stderr,
       file: over.audit?.file ?? base.audit?.file,

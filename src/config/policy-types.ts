@@ -3,6 +3,7 @@
  * environment variables expanded) and as compiled for the engine.
  * The engine only ever sees a CompiledPolicy; compiling happens once at load.
  */
+import type { ArgumentKind, Category, Severity } from '../inspect/types.js';
 
 /** What the shim does with a call to a visible tool. */
 export type ToolAction = 'allow' | 'block';
@@ -43,6 +44,28 @@ export interface PolicyDocument {
     redactKeys?: string[];
     chain?: boolean;
   };
+  detectors?: Partial<Record<Category, DetectorAction | { action: DetectorAction; minSeverity?: Severity }>>;
+  paths?: { roots?: string[]; deny?: string[]; cwd?: string };
+  network?: { allowHosts?: string[]; denyHosts?: string[] };
+  arguments?: Record<string, ArgumentOverride>;
+}
+
+/** What inspection does with a category's findings. */
+export type DetectorAction = 'off' | 'warn' | 'block';
+
+/** Per-tool inspection overrides. */
+export interface ArgumentOverride {
+  exempt?: Category[];
+  kinds?: Record<string, ArgumentKind | ArgumentKind[]>;
+}
+
+/** The inspection part of a compiled policy. */
+export interface CompiledInspection {
+  settings: Record<Category, { action: DetectorAction; minSeverity: Severity }>;
+  paths: { roots: string[]; deny: string[]; cwd: string };
+  network: { allowHosts: string[]; denyHosts: string[] };
+  /** The overrides that apply to a tool (every matching glob, merged). */
+  overridesFor(tool: string): { exempt: ReadonlySet<Category>; kinds: ReadonlyMap<string, ReadonlySet<ArgumentKind>> };
 }
 
 /** The verdict of the tool policy on one tool name. Pure data, cached per name. */
@@ -77,4 +100,5 @@ export interface CompiledPolicy {
   };
   /** Files the policy was read from, the extending file last. */
   sources: string[];
+  inspection: CompiledInspection;
 }

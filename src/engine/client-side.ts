@@ -9,7 +9,7 @@ import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { idKey, isObject, type Classified, type RequestId } from '../protocol/jsonrpc.js';
 import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
-import { decideToolCall } from './tool-call.js';
+import { decideToolCall, type InspectFunction } from './tool-call.js';
 
 /** What to do with one client message. `forward` sends the message's own text or bytes. */
 export type ClientAction =
@@ -44,6 +44,7 @@ export function decideClientMessage(
   state: SessionState,
   policy: CompiledPolicy,
   batch?: BatchGroup,
+  inspect?: InspectFunction,
 ): ClientDecision {
   switch (message.kind) {
     case 'invalid':
@@ -75,7 +76,7 @@ export function decideClientMessage(
       return { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
-      return decideClientRequest(message, state, policy, batch);
+      return decideClientRequest(message, state, policy, batch, inspect);
   }
 }
 
@@ -84,6 +85,7 @@ function decideClientRequest(
   state: SessionState,
   policy: CompiledPolicy,
   batch: BatchGroup | undefined,
+  inspect: InspectFunction | undefined,
 ): ClientDecision {
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
@@ -100,7 +102,7 @@ function decideClientRequest(
 
   let decision: ClientDecision;
   if (request.method === 'tools/call') {
-    const call = decideToolCall(request, policy);
+    const call = decideToolCall(request, policy, state, inspect);
     decision = {
       action: call.action.type === 'forward' ? { type: 'forward-text', text: call.action.text } : call.action,
       record: call.record,

@@ -14,10 +14,13 @@ import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
 import { decideServerMessage, needsFullRead } from './server-side.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
+import type { InspectFunction } from './tool-call.js';
 
 export interface EngineDeps {
   /** A monotonic clock in microseconds, for the decision times in the audit. */
   nowUs(): number;
+  /** Argument inspection for tools/call; absent, arguments are not inspected. */
+  inspect?: InspectFunction;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -52,7 +55,7 @@ export class Engine {
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
-    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy);
+    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect);
     const action = decision.action;
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: frame });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
@@ -155,7 +158,7 @@ export class Engine {
     const decisions: Array<{ decision: ClientDecision; element: unknown }> = [];
     for (const element of elements) {
       const message = classify(element);
-      const decision = decideClientMessage(message, this.state, this.policy, group);
+      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect);
       if (message.kind === 'request' && decision.action.type !== 'answer') group.waiting++;
       decisions.push({ decision, element });
     }

@@ -42,7 +42,7 @@ export function decideServerMessage(message: Classified, text: () => string, sta
       }
       state.pendingClient.delete(idKey(message.id));
       if (pending.method === 'tools/list') {
-        const list = decideToolList(text(), message.id, policy);
+        const list = decideToolList(text(), message.id, policy, state);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
       return {

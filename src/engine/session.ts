@@ -4,6 +4,7 @@
  * the server sent (answered by the client). They are never mixed (invariant 2).
  */
 import type { RequestId } from '../protocol/jsonrpc.js';
+import type { ArgumentKind } from '../inspect/types.js';
 import { BoundedSet } from './bounded-set.js';
 
 /** A batch from the client, waiting for every answer before it is answered as one array. */
@@ -40,6 +41,8 @@ export const SESSION_LIMITS = {
   answeredMemory: 4_096,
   /** Elements in one batch. */
   maxBatchLength: 1_000,
+  /** Tools whose schema hints are remembered. */
+  maxToolSchemas: 10_000,
 } as const;
 
 /** Mutable per-session state. Only the engine changes it. */
@@ -48,6 +51,8 @@ export class SessionState {
   readonly pendingServer = new Map<string, PendingServerRequest>();
   /** Keys of client ids the shim answered itself. */
   readonly answeredLocally = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
+  /** Argument kinds each tool's input schema suggests, from the last tools/list that showed it. */
+  readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<ArgumentKind>>>();
   /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */
   era: 'unknown' | 'legacy' | 'modern' = 'unknown';
 }

@@ -10,6 +10,14 @@ import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import type { RequestMessage } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
+import type { InspectionInput, InspectionResult } from '../inspect/inspect.js';
+import type { Finding } from '../inspect/types.js';
+import type { SessionState } from './session.js';
+
+// A finding as the audit log keeps it (the evidence of secrets is already masked).
+function describeFinding(f: Finding): Record<string, string> {
+  return { rule: f.ruleId, category: f.category, severity: f.severity, path: f.path, evidence: f.evidence };
+}
 
 /** Forward the inspected object, or answer the client without the server. */
 export type ToolCallAction =
@@ -21,8 +29,11 @@ export interface ToolCallDecision {
   record: Omit<DecisionRecord, 'decisionUs'>;
 }
 
+/** Inspects a call's arguments (see src/inspect); absent, arguments are not inspected. */
+export type InspectFunction = (input: InspectionInput) => InspectionResult;
+
 /** Decide on one tools/call request. Throws nothing: a failure while deciding blocks the call. */
-export function decideToolCall(request: RequestMessage, policy: CompiledPolicy): ToolCallDecision {
+export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
   const modern = modernVersionOf(request.params) !== undefined;
   const base = { direction: 'client' as const, method: request.method, id: request.id };
   try {
@@ -59,6 +70,25 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy):
       }
       const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
       return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules, reason: refusal.reason } };
+    }
+    if (inspect) {
+      const overrides = policy.inspection.overridesFor(name);
+      const result = inspect({ tool: name, args, exempt: overrides.exempt, hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(name) } });
+      const detail = result.findings.length > 0 ? { findings: result.findings.map(describeFinding) } : undefined;
+      if (result.verdict === 'block') {
+        const first = result.blocking[0];
+        const ruleIds = result.blocking.length > 0 ? [...new Set(result.blocking.map((f) => f.ruleId))] : ['inspect.failure'];
+        const reason = first
+          ? `${first.message.trim().replace(/[.!?]$/, '')} (in argument "${first.path}").`
+          : `the arguments could not be inspected: ${result.failure ?? 'unknown error'}; the call was refused.`;
+        if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ruleIds, reason, detail } };
+        const refusal: Refusal = { tool: name, ruleId: ruleIds[0] ?? 'inspect.failure', reason };
+        const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
+        return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ruleIds, reason, detail } };
+      }
+      if (result.verdict === 'warn') {
+        return { action: forward, record: { ...withTool, verdict: 'forward', rules: [...rules, ...new Set(result.findings.map((f) => f.ruleId))], detail } };
+      }
     }
     return { action: forward, record: { ...withTool, verdict: 'forward', rules } };
   } catch (error) {

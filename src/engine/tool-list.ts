@@ -8,6 +8,9 @@ import { errorResponse } from '../protocol/answers.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { schemaKinds } from '../inspect/kinds.js';
+import type { ArgumentKind } from '../inspect/types.js';
+import { SESSION_LIMITS, type SessionState } from './session.js';
 
 export type ToolListAction =
   | { type: 'forward' }
@@ -27,12 +30,29 @@ function hiddenNames(tools: unknown[], policy: CompiledPolicy): string[] {
   return hidden;
 }
 
+// What each tool's input schema says its arguments are, for inspecting later calls.
+function rememberSchemas(tools: unknown[], state: SessionState): void {
+  for (const tool of tools) {
+    if (!isObject(tool) || typeof tool.name !== 'string') continue;
+    const properties = isObject(tool.inputSchema) && isObject(tool.inputSchema.properties) ? tool.inputSchema.properties : {};
+    const kinds = new Map<string, ReadonlySet<ArgumentKind>>();
+    for (const [name, property] of Object.entries(properties)) {
+      const found = schemaKinds(property);
+      // An array of paths: the items' schema speaks for every element.
+      if (isObject(property) && isObject(property.items)) for (const kind of schemaKinds(property.items)) found.add(kind);
+      if (found.size > 0) kinds.set(name, found);
+    }
+    if (state.schemaKinds.size >= SESSION_LIMITS.maxToolSchemas && !state.schemaKinds.has(tool.name)) continue;
+    state.schemaKinds.set(tool.name, kinds);
+  }
+}
+
 /**
  * Decide on the server's answer to a tools/list. The answer is re-read with the strict
  * parser: a list with duplicate keys could read differently to the client, so it is
  * refused rather than passed.
  */
-export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy): ToolListDecision {
+export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState): ToolListDecision {
   const base = { direction: 'server' as const, method: 'tools/list', id };
   const parsed = parseStrict(text);
   if (!parsed.ok) {
@@ -49,6 +69,7 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
     // An error answer, or a result without tools: nothing to filter.
     return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
   }
+  rememberSchemas(tools, state);
   const hidden = hiddenNames(tools, policy);
   if (hidden.length === 0) {
     return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { tools: tools.length } } };

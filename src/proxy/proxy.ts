@@ -8,6 +8,7 @@ import type { AuditSink } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { Engine } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
+import type { InspectFunction } from '../engine/tool-call.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
@@ -27,6 +28,8 @@ export interface ProxyOptions {
   /** A monotonic clock in microseconds. */
   nowUs(): number;
   timing?: TerminateTiming;
+  /** Argument inspection for tools/call (see src/inspect/build.ts); absent, none. */
+  inspect?: InspectFunction;
   /** One line for the user when something goes wrong that the audit cannot carry. */
   errorLine(line: string): void;
   /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
@@ -57,7 +60,7 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs });
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect });
     // The server went away while we were writing to it: its exit is handled below.
     this.toServer = new FrameWriter(child.stdin, () => undefined);
     this.toClient = new FrameWriter(options.clientOut, (error) => {

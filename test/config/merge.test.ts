@@ -59,7 +59,28 @@ describe('merging a policy with what it extends', () => {
         redactKeys: ['*token*', 'password'],
         chain: true,
       },
+      detectors: {
+        'path-traversal': 'block',
+        'command-injection': 'block',
+        'sql-injection': 'block',
+        ssrf: 'block',
+        secrets: 'block',
+        'prompt-injection': 'block',
+        'hidden-characters': 'block',
+      },
     });
+  });
+
+  test('inspection sections: detectors merge key by key, roots and allowHosts replace, deny lists add up', async () => {
+    const { mergePolicies } = await import('../../src/config/merge.js');
+    const merged = mergePolicies(
+      { detectors: { ssrf: 'warn', secrets: 'off' }, paths: { roots: ['/a'], deny: ['**/.env'] }, network: { allowHosts: ['localhost'], denyHosts: ['a.example'] }, arguments: { run: { exempt: ['command-injection'] } } },
+      { detectors: { ssrf: 'block' }, paths: { roots: ['/b'], deny: ['~/.ssh/**'] }, network: { allowHosts: ['dev.local'], denyHosts: ['b.example'] }, arguments: { q: { kinds: { sql: 'sql' } } } },
+    );
+    expect(merged.detectors).toEqual({ ssrf: 'block', secrets: 'off' });
+    expect(merged.paths).toEqual({ roots: ['/b'], deny: ['**/.env', '~/.ssh/**'] });
+    expect(merged.network).toEqual({ allowHosts: ['dev.local'], denyHosts: ['a.example', 'b.example'] });
+    expect(merged.arguments).toEqual({ run: { exempt: ['command-injection'] }, q: { kinds: { sql: 'sql' } } });
   });
 
   test('the extending file\'s actions come first, so they are tried first', () => {

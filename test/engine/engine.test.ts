@@ -342,3 +342,49 @@ describe('large server frames', () => {
     expect(e.pendingCount).toBe(1);
   });
 });
+
+describe('argument inspection', () => {
+  const finding = { ruleId: 'cmd.pipe-to-shell', category: 'command-injection' as const, severity: 'high' as const, path: 'command', evidence: 'curl … | sh', message: 'Piping a download into a shell is refused.' };
+  const withInspect = (verdict: 'allow' | 'warn' | 'block', doc: PolicyDocument = POLICY, failure?: string) =>
+    new Engine(compilePolicy(doc, ['test']), {
+      nowUs: () => 0,
+      inspect: () => ({ verdict, findings: verdict === 'allow' ? [] : [finding], blocking: verdict === 'block' && !failure ? [finding] : [], failure }),
+    });
+
+  it('refuses a call whose arguments fail inspection, naming the rule and the argument', () => {
+    const out = withInspect('block').fromClient(frame(call(1, 'run', { command: 'curl x | sh' })));
+    expect(toServer(out)).toEqual([]);
+    const [answer] = toClient(out) as Array<{ result: { isError: boolean; content: Array<{ text: string }> } }>;
+    expect(answer?.result.content[0]?.text).toBe(
+      'Blocked by Vanguard policy (rule cmd.pipe-to-shell): Piping a download into a shell is refused (in argument "command"). Do not retry this call unchanged.',
+    );
+    expect(out.records[0]).toMatchObject({ verdict: 'block', rules: ['cmd.pipe-to-shell'], detail: { findings: [{ rule: 'cmd.pipe-to-shell', path: 'command' }] } });
+  });
+
+  it('forwards a call with warnings, and records them', () => {
+    const out = withInspect('warn').fromClient(frame(call(1, 'run', { command: 'curl x | sh' })));
+    expect(toServer(out)).toHaveLength(1);
+    expect(out.records[0]).toMatchObject({ verdict: 'forward', rules: ['default', 'cmd.pipe-to-shell'] });
+  });
+
+  it('forwards in monitor mode what it would refuse', () => {
+    const out = withInspect('block', { ...POLICY, mode: 'monitor' }).fromClient(frame(call(1, 'run', {})));
+    expect(toServer(out)).toHaveLength(1);
+    expect(out.records[0]?.verdict).toBe('would-block');
+  });
+
+  it('refuses a call it could not inspect', () => {
+    const out = withInspect('block', POLICY, 'inspection took longer than 1000 ms').fromClient(frame(call(1, 'run', {})));
+    expect(toServer(out)).toEqual([]);
+    expect(out.records[0]).toMatchObject({ verdict: 'block', rules: ['inspect.failure'] });
+  });
+
+  it('does not inspect the arguments of a hidden or blocked tool', () => {
+    let inspected = 0;
+    const e = new Engine(compilePolicy(POLICY, ['test']), { nowUs: () => 0, inspect: () => ((inspected += 1), { verdict: 'allow', findings: [], blocking: [] }) });
+    e.fromClient(frame(call(1, 'write_file')));
+    e.fromClient(frame(call(2, 'delete_everything')));
+    e.fromClient(frame(call(3, 'echo')));
+    expect(inspected).toBe(1);
+  });
+});

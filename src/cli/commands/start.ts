@@ -7,6 +7,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
+import { realpathSync } from 'node:fs';
+import type { InspectFunction } from '../../engine/tool-call.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildSpec } from '../../proxy/child.js';
 import { deriveServerName } from '../server-name.js';
@@ -41,6 +43,15 @@ export function serverArgv(args: Pick<StartArgs, 'server' | '--'>): string[] {
   return rest;
 }
 
+// Symlinks resolved as the server will see them; a path that does not exist has none.
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function graceOf(ms: number): number {
   if (!Number.isFinite(ms) || ms < 0) throw new VanguardError('USAGE', '--grace-ms must be a number of milliseconds, 0 or more', 2);
   return ms;
@@ -58,13 +69,16 @@ export async function startCommand(args: StartArgs): Promise<number> {
   const child = await startChild(spec);
   let policy: CompiledPolicy;
   let audit: AuditSink;
+  let inspect: InspectFunction;
   try {
     // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
     // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
+    const { buildInspector } = await import('../../inspect/build.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
+    inspect = buildInspector(policy, { realpath: realpathOrUndefined });
     audit = createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
       sessionId: randomUUID(),
@@ -98,6 +112,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       clientIn: process.stdin,
       clientOut: process.stdout,
       audit,
+      inspect,
       nowUs: () => performance.now() * 1000,
       signals: process,
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Detection quality on a corpus folder (such as ../shared/corpora): every payload goes
+// through the real engine as a tools/call in the argument position it targets, and we
+// count what was refused. Attack suites report the share blocked; benign suites the share
+// wrongly blocked. The path suite runs twice: with the corpus's root (/srv/data)
+// configured, and with the shipped default policy (no roots).
+//   npm run eval -- --corpus ../shared/corpora [--misses 5] [--json FILE]
+// Needs a build (npm run eval builds first).
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
+const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
+const { buildInspector } = await import(path.join(root, 'dist/inspect/build.js'));
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const corpus = path.resolve(option('--corpus', path.join(root, '..', 'shared', 'corpora')));
+const misses = Number(option('--misses', 5));
+if (!existsSync(corpus)) {
+  process.stderr.write(`eval: no corpus folder at ${corpus} (give one with --corpus DIR)\n`);
+  process.exit(2);
+}
+
+// Bare payload files: which tool and argument they target.
+const TXT_TARGETS = {
+  path_traversal: ['read_file', 'path'],
+  cmd_injection: ['run_command', 'command'],
+  sql_injection: ['query', 'sql'],
+  ssrf: ['fetch_url', 'url'],
+};
+
+function readItems(name) {
+  const jsonl = path.join(corpus, `${name}.jsonl`);
+  if (existsSync(jsonl)) return readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const txt = path.join(corpus, `${name}.txt`);
+  if (existsSync(txt) && TXT_TARGETS[name]) {
+    const [tool, arg] = TXT_TARGETS[name];
+    return readFileSync(txt, 'utf8').split('\n').filter((l) => l.trim()).map((payload, i) => ({ id: `${name}:${i}`, label: 'attack', tool, args: { [arg]: payload } }));
+  }
+  return [];
+}
+
+// The tool definitions the corpus's fake server exposes, so schema hints apply as in a session.
+const tools = existsSync(path.join(corpus, 'tools.json')) ? JSON.parse(readFileSync(path.join(corpus, 'tools.json'), 'utf8')).base ?? [] : [];
+
+function engineFor(doc) {
+  const policy = compilePolicy(doc, ['eval'], '/srv/data');
+  const inspect = buildInspector(policy, { realpath: (p) => p });
+  const engine = new Engine(policy, { nowUs: () => performance.now() * 1000, inspect });
+  engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', method: 'tools/list' })));
+  engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', result: { tools } })));
+  return engine;
+}
+
+let next = 0;
+function blocked(engine, item) {
+  const extra = item.toolDef ? [item.toolDef] : [];
+  if (extra.length) {
+    engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: `l${next}`, method: 'tools/list' })));
+    engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: `l${next}`, result: { tools: extra } })));
+  }
+  const id = next++;
+  const out = engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: item.tool, arguments: item.args } })));
+  const refused = out.outputs.some((o) => o.to === 'client');
+  if (!refused) engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [] } })));
+  return { refused, rules: out.records[0]?.rules ?? [] };
+}
+
+const rows = [];
+function run(label, name, items, doc) {
+  if (items.length === 0) return;
+  const engine = engineFor(doc);
+  const attack = items.filter((i) => i.label === 'attack');
+  const benign = items.filter((i) => i.label === 'benign');
+  for (const [kind, set] of [['attack', attack], ['benign', benign]]) {
+    if (set.length === 0) continue;
+    const start = performance.now();
+    const results = set.map((item) => ({ item, ...blocked(engine, item) }));
+    const refused = results.filter((r) => r.refused);
+    const wrong = kind === 'attack' ? results.filter((r) => !r.refused) : refused;
+    rows.push({
+      suite: label,
+      kind,
+      n: set.length,
+      blocked: refused.length,
+      rate: refused.length / set.length,
+      msPerCall: (performance.now() - start) / set.length,
+      samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
+    });
+  }
+}
+
+const NO_ROOTS = {};
+const SRV_DATA = { paths: { roots: ['/srv/data'] } };
+for (const name of ['path_traversal']) {
+  run('path_traversal (root /srv/data)', name, readItems(name), SRV_DATA);
+  run('path_traversal (default policy, no roots)', name, readItems(name), NO_ROOTS);
+}
+for (const name of ['cmd_injection', 'sql_injection', 'ssrf', 'secrets', 'prompt_injection']) run(name, name, readItems(name), NO_ROOTS);
+run('benign tool arguments (default policy)', 'benign', readItems('benign'), NO_ROOTS);
+run('benign tool arguments (root /srv/data)', 'benign', readItems('benign'), SRV_DATA);
+
+const pct = (x) => `${(x * 100).toFixed(1)} %`;
+const lines = ['| suite | items | refused | rate | meaning |', '| --- | ---: | ---: | ---: | --- |'];
+for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : 'wrongly blocked'} |`);
+process.stdout.write(`Detection on ${corpus}\n\n${lines.join('\n')}\n`);
+for (const r of rows) {
+  if (r.samples.length === 0) continue;
+  process.stdout.write(`\n${r.kind === 'attack' ? 'Missed' : 'Wrongly blocked'} in ${r.suite} (first ${r.samples.length}):\n`);
+  for (const s of r.samples) process.stdout.write(`  ${s.tool} ${s.args}${s.rules.length ? `  [${s.rules.join(', ')}]` : ''}\n`);
+}
+const json = option('--json');
+if (json) writeFileSync(json, JSON.stringify(rows, null, 2));

@@ -1,0 +1,61 @@
+/**
+ * Assembling the inspector for a session, at the edge: the shipped rule packs (read from
+ * policies/rules once), the code detectors, and the policy's settings, with the file
+ * system's realpath passed in.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { VanguardError } from '../errors.js';
+import type { InspectFunction } from '../engine/tool-call.js';
+import { loadRuleSet, type RuleSet } from '../rules/load-packs.js';
+import { inspectArguments, type Inspector } from './inspect.js';
+import { DETECTORS, RULE_REGISTRY } from './registry.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The shipped rule packs folder (works from dist/ and from src/). */
+export const SHIPPED_RULES_DIR = path.resolve(here, '..', '..', 'policies', 'rules');
+
+let shipped: RuleSet | undefined;
+
+/** The shipped rule packs, read and compiled once per process. */
+export function shippedRules(): RuleSet {
+  shipped ??= loadRuleSet(SHIPPED_RULES_DIR, { list: (dir) => readdirSync(dir), read: (file) => readFileSync(file, 'utf8') }, RULE_REGISTRY);
+  return shipped;
+}
+
+export interface InspectorEdge {
+  /** Resolve symlinks as the server will; undefined when the path does not exist. */
+  realpath(path: string): string | undefined;
+  home?: string;
+  rules?: RuleSet;
+  /** A clock in milliseconds, and how long one call's inspection may take. */
+  now?: () => number;
+  budgetMs?: number;
+}
+
+/** How long inspecting one call may take before the call is refused (fail closed). */
+export const INSPECTION_BUDGET_MS = 1000;
+
+/** The inspector a policy asks for. Throws when a rule pack has problems (the shipped ones have none: a test). */
+export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): InspectFunction {
+  const rules = edge.rules ?? shippedRules();
+  if (rules.issues.length > 0) {
+    const list = rules.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n');
+    throw new VanguardError('RULES_INVALID', `the rule packs have problems:\n${list}`, 1);
+  }
+  const { settings, paths, network } = policy.inspection;
+  const inspector: Inspector = {
+    rules: rules.rules,
+    detectors: DETECTORS,
+    settings,
+    paths: { roots: paths.roots, deny: paths.deny, cwd: paths.cwd, home: edge.home ?? homedir(), realpath: edge.realpath },
+    network,
+    clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
+  };
+  return (input) => inspectArguments(input, inspector);
+}

@@ -1,0 +1,107 @@
+/**
+ * Runs the pattern rules of the rule packs over every spelling of every string: keyword
+ * prefilter first, then the linear-time patterns on the lower-cased text, then the
+ * rule's validator on the matched text in its original case.
+ */
+import type { CompiledRule } from '../rules/rule-types.js';
+import { excerpt, maskSecret } from './evidence.js';
+import type { ArgumentKind, Finding, InspectedString } from './types.js';
+
+/** One spelling of a string, lower-cased once for every rule. */
+interface Spelling {
+  text: string;
+  lower: string;
+  via: string;
+}
+
+function spellings(s: InspectedString): Spelling[] {
+  const all = [{ text: s.raw, via: 'raw' }, ...s.variants];
+  return all.map(({ text, via }) => ({ text, lower: text.toLowerCase(), via }));
+}
+
+// Long text is searched only around the rule's keywords: the linear engine costs tens of
+// milliseconds per MiB per pattern, and a match always contains a keyword (a pack test
+// holds every example to that). A window reaches this far before and after each keyword.
+const WINDOW_FROM_BYTES = 2048;
+const WINDOW_BEFORE = 512;
+const WINDOW_AFTER = 1024;
+
+// The stretches of `lower` worth searching for a rule: all of it when short or when the
+// rule has no keywords, else merged windows around every keyword occurrence.
+function searchWindows(rule: CompiledRule, lower: string): Array<[number, number]> | undefined {
+  if (!rule.keywords) return [[0, lower.length]];
+  if (lower.length < WINDOW_FROM_BYTES) return rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
+  const hits: number[] = [];
+  for (const keyword of rule.keywords) {
+    for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + keyword.length)) hits.push(at);
+  }
+  if (hits.length === 0) return undefined;
+  hits.sort((a, b) => a - b);
+  const windows: Array<[number, number]> = [];
+  for (const hit of hits) {
+    const from = Math.max(0, hit - WINDOW_BEFORE);
+    const to = Math.min(lower.length, hit + WINDOW_AFTER);
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else windows.push([from, to]);
+  }
+  return windows;
+}
+
+// The first match of a rule in one spelling that its validator accepts.
+function firstMatch(rule: CompiledRule, spelling: Spelling): { start: number; end: number; text: string } | undefined {
+  const windows = searchWindows(rule, spelling.lower);
+  if (!windows) return undefined;
+  // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
+  const sameLength = spelling.lower.length === spelling.text.length;
+  for (const [from, to] of windows) {
+    const region = from === 0 && to === spelling.lower.length ? spelling.lower : spelling.lower.slice(from, to);
+    for (const regex of rule.regexes) {
+      regex.lastIndex = 0;
+      let match: RegExpExecArray | null;
+      while ((match = regex.exec(region)) !== null) {
+        const start = from + match.index;
+        const end = start + match[0].length;
+        const original = sameLength ? spelling.text.slice(start, end) : match[0];
+        if (!rule.validate || rule.validate(original)) return { start, end, text: original };
+        if (match[0].length === 0) regex.lastIndex++;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Every pattern rule that fires, once per rule and string, with where and how it matched. */
+export function runPatternRules(
+  strings: readonly InspectedString[],
+  rules: readonly CompiledRule[],
+  kindsOf: (s: InspectedString) => ReadonlySet<ArgumentKind>,
+  checkBudget: () => void = () => undefined,
+): Finding[] {
+  const findings: Finding[] = [];
+  const patternRules = rules.filter((r) => r.regexes.length > 0);
+  for (const s of strings) {
+    const kinds = kindsOf(s);
+    const applicable = patternRules.filter((r) => !r.kinds || r.kinds.some((k) => kinds.has(k)));
+    if (applicable.length === 0) continue;
+    const all = spellings(s);
+    for (const rule of applicable) {
+      checkBudget();
+      for (const spelling of all) {
+        const hit = firstMatch(rule, spelling);
+        if (!hit) continue;
+        const shown = rule.category === 'secrets' ? maskSecret(hit.text) : excerpt(spelling.text, hit.start, hit.end);
+        findings.push({
+          ruleId: rule.id,
+          category: rule.category,
+          severity: rule.severity,
+          path: s.path,
+          evidence: spelling.via === 'raw' ? shown : `${shown} (after ${spelling.via})`,
+          message: rule.message ?? rule.description,
+        });
+        break;
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,46 @@
+/** A detection rule as written in a rule pack (policies/rules/*.yaml), and as compiled. */
+import type { ArgumentKind, Category, Severity } from '../inspect/types.js';
+
+/** An example: a string sent as an argument of the rule's first kind, or whole arguments. */
+export type RuleExample = string | { args: Record<string, unknown>; tool?: string };
+
+export interface RuleSpec {
+  id: string;
+  category: Category;
+  severity: Severity;
+  description: string;
+  /** What the model reads when the rule blocks a call; defaults to the description. */
+  message?: string;
+  /** Argument kinds the rule applies to; absent: every string. */
+  kinds?: ArgumentKind[];
+  /** Lower-case substrings; the patterns run only on text containing one. */
+  keywords?: string[];
+  /** Pattern sources for the linear engine, matched against lower-cased text. */
+  patterns?: string[];
+  /** A named check in code that must also accept the matched text. */
+  validator?: string;
+  /** The code detector that reports this rule (instead of patterns). */
+  detector?: string;
+  examples: { match: RuleExample[]; nomatch: RuleExample[]; context?: ExampleContext };
+}
+
+/** Policy settings the examples of a rule need (roots for `path.outside-root`, say). */
+export interface ExampleContext {
+  roots?: string[];
+  deny?: string[];
+  allowHosts?: string[];
+  denyHosts?: string[];
+}
+
+/** Where a rule was written, for messages. */
+export interface RuleSource {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface CompiledRule extends RuleSpec {
+  regexes: RegExp[];
+  validate?: (match: string) => boolean;
+  source: RuleSource;
+}
