@@ -3,28 +3,21 @@
  * policies/rules once), the code detectors, and the policy's settings, with the file
  * system's realpath passed in.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { VanguardError } from '../errors.js';
 import type { InspectFunction } from '../engine/tool-call.js';
-import { loadRuleSet, type RuleSet } from '../rules/load-packs.js';
+import type { RuleSet } from '../rules/load-packs.js';
+import { loadShippedRules } from '../rules/shipped.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** The shipped rule packs folder (works from dist/ and from src/). */
-export const SHIPPED_RULES_DIR = path.resolve(here, '..', '..', 'policies', 'rules');
 
 let shipped: RuleSet | undefined;
 
 /** The shipped rule packs, read and compiled once per process. */
 export function shippedRules(): RuleSet {
-  shipped ??= loadRuleSet(SHIPPED_RULES_DIR, { list: (dir) => readdirSync(dir), read: (file) => readFileSync(file, 'utf8') }, RULE_REGISTRY);
+  shipped ??= loadShippedRules(RULE_REGISTRY);
   return shipped;
 }
 

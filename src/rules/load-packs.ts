@@ -38,8 +38,3 @@ export function loadRuleSet(dir: string, reader: PackReader, registry: RuleRegis
   }
   return { rules, byId, issues };
 }
-
-/** Where the shipped packs are, from dist/rules or src/rules. */
-export function shippedRulesDir(here: string): string {
-  return path.resolve(here, '..', '..', 'policies', 'rules');
-}

@@ -62,3 +62,16 @@ describe('rule packs', () => {
     },
   );
 });
+
+describe('the prebuilt packs (dist/rules/packs.json)', () => {
+  it('compile to exactly the rules the YAML gives', async () => {
+    const { compilePrebuilt } = await import('../../src/rules/shipped.js');
+    const { RULE_REGISTRY } = await import('../../src/inspect/registry.js');
+    const specs = rules.rules.map(({ regexes: _r, validate: _v, ...spec }) => spec);
+    const rebuilt = compilePrebuilt(JSON.parse(JSON.stringify(specs)), RULE_REGISTRY);
+    expect(rebuilt.issues).toEqual([]);
+    expect(rebuilt.rules.map((r) => [r.id, r.regexes.map((x) => x.source), r.validate === undefined])).toEqual(
+      rules.rules.map((r) => [r.id, r.regexes.map((x) => x.source), r.validate === undefined]),
+    );
+  });
+});
