@@ -25,6 +25,20 @@ function spellings(s: InspectedString): Spelling[] {
 const WINDOW_FROM_BYTES = 2048;
 const WINDOW_BEFORE = 512;
 const WINDOW_AFTER = 1024;
+// One regex run covers at most this much text; slices overlap by the window's reach.
+const SLICE_BYTES = 64 * 1024;
+const SLICE_OVERLAP = WINDOW_AFTER;
+
+// Cut [from, to) into overlapping slices of at most SLICE_BYTES.
+function slices(from: number, to: number): Array<[number, number]> {
+  if (to - from <= SLICE_BYTES) return [[from, to]];
+  const out: Array<[number, number]> = [];
+  for (let at = from; at < to; at += SLICE_BYTES - SLICE_OVERLAP) {
+    out.push([at, Math.min(to, at + SLICE_BYTES)]);
+    if (at + SLICE_BYTES >= to) break;
+  }
+  return out;
+}
 
 // The stretches of `lower` worth searching for a rule: all of it when short or when the
 // rule has no keywords, else merged windows around every keyword occurrence.
@@ -32,6 +46,8 @@ function searchWindows(rule: CompiledRule, lower: string): Array<[number, number
   if (!rule.keywords) return [[0, lower.length]];
   if (lower.length < WINDOW_FROM_BYTES) return rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
   const hits: number[] = [];
+  // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
+  // checked between slices of a long stretch.)
   for (const keyword of rule.keywords) {
     for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + keyword.length)) hits.push(at);
   }
@@ -49,12 +65,14 @@ function searchWindows(rule: CompiledRule, lower: string): Array<[number, number
 }
 
 // The first match of a rule in one spelling that its validator accepts.
-function firstMatch(rule: CompiledRule, spelling: Spelling): { start: number; end: number; text: string } | undefined {
+function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: () => void): { start: number; end: number; text: string } | undefined {
   const windows = searchWindows(rule, spelling.lower);
   if (!windows) return undefined;
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = spelling.lower.length === spelling.text.length;
-  for (const [from, to] of windows) {
+  let steps = 0;
+  for (const [from, to] of windows.flatMap(([a, b]) => slices(a, b))) {
+    checkBudget();
     const region = from === 0 && to === spelling.lower.length ? spelling.lower : spelling.lower.slice(from, to);
     for (const regex of rule.regexes) {
       regex.lastIndex = 0;
@@ -65,6 +83,8 @@ function firstMatch(rule: CompiledRule, spelling: Spelling): { start: number; en
         const original = sameLength ? spelling.text.slice(start, end) : match[0];
         if (!rule.validate || rule.validate(original)) return { start, end, text: original };
         if (match[0].length === 0) regex.lastIndex++;
+        // Text full of near-misses (matches the validator turns down) could take long.
+        if (++steps % 64 === 0) checkBudget();
       }
     }
   }
@@ -88,7 +108,7 @@ export function runPatternRules(
     for (const rule of applicable) {
       checkBudget();
       for (const spelling of all) {
-        const hit = firstMatch(rule, spelling);
+        const hit = firstMatch(rule, spelling, checkBudget);
         if (!hit) continue;
         const shown = rule.category === 'secrets' ? maskSecret(hit.text) : excerpt(spelling.text, hit.start, hit.end);
         findings.push({
