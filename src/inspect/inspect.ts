@@ -77,7 +77,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
       if (active(detector.category)) raw.push(...detector.inspect(normalized.strings, context));
       checkBudget();
     }
-    raw.push(...runPatternRules(normalized.strings, inspector.rules.filter((r) => active(r.category)), kinds, checkBudget));
+    raw.push(...runPatternRules(normalized.strings, inspector.rules.filter((r) => active(r.category)), kinds, checkBudget, inspector.rules));
 
     const findings = raw.filter((f) => active(f.category) && rank(f.severity) >= rank(inspector.settings[f.category].minSeverity));
     const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');

@@ -12,7 +12,45 @@ interface Spelling {
   text: string;
   lower: string;
   via: string;
+  /** The rules' keywords that occur in it, found in one pass (see KeywordIndex). */
+  keywords?: ReadonlySet<string>;
 }
+
+/**
+ * Every keyword of a rule set in one pattern, so each spelling is searched once for all of
+ * them instead of once per rule: most text holds none, and then no rule runs at all.
+ * Keywords are literal, so the pattern is a plain alternation, longest first; a keyword
+ * found also counts for the keywords it contains (`sk-ant-` holds `sk-`).
+ */
+class KeywordIndex {
+  private readonly pattern: RegExp | undefined;
+  private readonly contained = new Map<string, string[]>();
+
+  constructor(rules: readonly CompiledRule[]) {
+    const all = [...new Set(rules.flatMap((r) => r.keywords ?? []))].sort((a, b) => b.length - a.length);
+    for (const keyword of all) this.contained.set(keyword, all.filter((other) => other !== keyword && keyword.includes(other)));
+    const escaped = all.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern = all.length > 0 ? new RegExp(escaped.join('|'), 'g') : undefined;
+  }
+
+  /** The keywords present in `lower`. */
+  find(lower: string): Set<string> {
+    const found = new Set<string>();
+    if (!this.pattern) return found;
+    this.pattern.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = this.pattern.exec(lower)) !== null) {
+      const keyword = match[0];
+      found.add(keyword);
+      for (const inner of this.contained.get(keyword) ?? []) found.add(inner);
+      // Keep looking from the next character, so keywords that overlap are all seen.
+      this.pattern.lastIndex = match.index + 1;
+    }
+    return found;
+  }
+}
+
+const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
 
 function spellings(s: InspectedString): Spelling[] {
   const all = [{ text: s.raw, via: 'raw' }, ...s.variants];
@@ -42,8 +80,9 @@ function slices(from: number, to: number): Array<[number, number]> {
 
 // The stretches of `lower` worth searching for a rule: all of it when short or when the
 // rule has no keywords, else merged windows around every keyword occurrence.
-function searchWindows(rule: CompiledRule, lower: string): Array<[number, number]> | undefined {
+function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<string>): Array<[number, number]> | undefined {
   if (!rule.keywords) return [[0, lower.length]];
+  if (present && !rule.keywords.some((k) => present.has(k))) return undefined;
   if (lower.length < WINDOW_FROM_BYTES) return rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
   const hits: number[] = [];
   // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
@@ -66,7 +105,7 @@ function searchWindows(rule: CompiledRule, lower: string): Array<[number, number
 
 // The first match of a rule in one spelling that its validator accepts.
 function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: () => void): { start: number; end: number; text: string } | undefined {
-  const windows = searchWindows(rule, spelling.lower);
+  const windows = searchWindows(rule, spelling.lower, spelling.keywords);
   if (!windows) return undefined;
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = spelling.lower.length === spelling.text.length;
@@ -97,15 +136,26 @@ export function runPatternRules(
   rules: readonly CompiledRule[],
   kindsOf: (s: InspectedString) => ReadonlySet<ArgumentKind>,
   checkBudget: () => void = () => undefined,
+  /** The whole rule set `rules` was taken from (a stable array), to build the keyword index once. */
+  allRules: readonly CompiledRule[] = rules,
 ): Finding[] {
   const findings: Finding[] = [];
   const patternRules = rules.filter((r) => r.regexes.length > 0);
+  let index = indexes.get(allRules);
+  if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
   for (const s of strings) {
     const kinds = kindsOf(s);
     const applicable = patternRules.filter((r) => !r.kinds || r.kinds.some((k) => kinds.has(k)));
     if (applicable.length === 0) continue;
     const all = spellings(s);
+    const present = new Set<string>();
+    for (const spelling of all) {
+      spelling.keywords = index.find(spelling.lower);
+      for (const keyword of spelling.keywords) present.add(keyword);
+    }
+    // Only rules with no keywords, or with one present in some spelling, can fire.
     for (const rule of applicable) {
+      if (rule.keywords && !rule.keywords.some((k) => present.has(k))) continue;
       checkBudget();
       for (const spelling of all) {
         const hit = firstMatch(rule, spelling, checkBudget);
