@@ -70,7 +70,7 @@ for (const [name, build] of Object.entries(ADVERSARIAL)) {
   for (const size of SIZES) {
     const args = build(size);
     const runs = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) {
+    for (let i = 0; i < 1; i++) {
       const start = performance.now();
       const result = inspect('adversarial_tool', args);
       runs.push({ ms: performance.now() - start, verdict: result.verdict, failure: result.failure });
