@@ -49,7 +49,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'check [policy]',
       'Validate a policy; print the effective policy (presets merged) or every error as file:line:col',
       (y) => y.positional('policy', { type: 'string', describe: 'Policy file; default: the shipped default' }),
-      async (args) => setExit((await import('./commands/check.js')).checkCommand(args.policy)),
+      async (args) => setExit(await (await import('./commands/check.js')).checkCommand(args.policy)),
     )
     .command(
       'demo',

@@ -25,6 +25,7 @@ export function compileInspection(doc: PolicyDocument, cwd: string): CompiledIns
   return {
     settings,
     paths: { roots: (doc.paths?.roots ?? []).map((root) => path.resolve(base, root)), deny: [...(doc.paths?.deny ?? [])], cwd: base },
+    rulePacks: [...(doc.rulePacks ?? [])],
     network: { allowHosts: (doc.network?.allowHosts ?? []).map((h) => h.toLowerCase()), denyHosts: (doc.network?.denyHosts ?? []).map((h) => h.toLowerCase()) },
     overridesFor(tool) {
       let found = cache.get(tool);

@@ -2,7 +2,7 @@
  * loadPolicy: read a policy and everything it extends, validate each file
  * (syntax, schema, meaning), merge, and compile. Never throws for bad input.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CompiledPolicy, PolicyDocument } from './policy-types.js';
 import { compilePolicy } from './compile.js';
 import { expandDocument } from './env.js';
@@ -123,6 +123,8 @@ function readAndCheck(walk: Walk, file: string, from: Reference | undefined): Lo
     if ('error' in r) issues.add(errorAt(locate(parsed, ['audit', 'file']), r.error));
     else doc.audit.file = r.path;
   }
+  // Rule packs are named relative to the policy that names them.
+  if (doc.rulePacks !== undefined) doc.rulePacks = doc.rulePacks.map((pack) => resolve(dirname(file), pack));
   return { parsed, doc };
 }
 

@@ -77,6 +77,7 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       denyHosts: union(base.network?.denyHosts, over.network?.denyHosts),
     }),
     arguments: compact({ ...base.arguments, ...over.arguments }),
+    rulePacks: union(base.rulePacks, over.rulePacks),
     audit: compact({
       stderr: over.audit?.stderr ?? base.audit?.stderr,
       file: over.audit?.file ?? base.audit?.file,

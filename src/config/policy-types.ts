@@ -48,6 +48,8 @@ export interface PolicyDocument {
   paths?: { roots?: string[]; deny?: string[]; cwd?: string };
   network?: { allowHosts?: string[]; denyHosts?: string[] };
   arguments?: Record<string, ArgumentOverride>;
+  /** Rule pack files of the user's own (absolute once loaded). */
+  rulePacks?: string[];
 }
 
 /** What inspection does with a category's findings. */
@@ -64,6 +66,8 @@ export interface CompiledInspection {
   settings: Record<Category, { action: DetectorAction; minSeverity: Severity }>;
   paths: { roots: string[]; deny: string[]; cwd: string };
   network: { allowHosts: string[]; denyHosts: string[] };
+  /** Rule pack files of the user's own, absolute. */
+  rulePacks: string[];
   /** The overrides that apply to a tool (every matching glob, merged). */
   overridesFor(tool: string): { exempt: ReadonlySet<Category>; kinds: ReadonlyMap<string, ReadonlySet<ArgumentKind>> };
 }

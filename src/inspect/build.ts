@@ -3,12 +3,14 @@
  * policies/rules once), the code detectors, and the policy's settings, with the file
  * system's realpath passed in.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { VanguardError } from '../errors.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import type { RuleSet } from '../rules/load-packs.js';
+import { loadPack } from '../rules/load-pack.js';
 import { loadShippedRules } from '../rules/shipped.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
@@ -34,9 +36,39 @@ export interface InspectorEdge {
 /** How long inspecting one call may take before the call is refused (fail closed). */
 export const INSPECTION_BUDGET_MS = 1000;
 
+/** The shipped rules plus the policy's own packs; problems are returned, not thrown. */
+export function policyRules(policy: CompiledPolicy, read: (file: string) => string = (file) => readFileSync(file, 'utf8')): RuleSet {
+  const shipped = shippedRules();
+  if (policy.inspection.rulePacks.length === 0) return shipped;
+  const rules = [...shipped.rules];
+  const issues = [...shipped.issues];
+  const byId = new Map(shipped.byId);
+  for (const file of policy.inspection.rulePacks) {
+    let text: string;
+    try {
+      text = read(file);
+    } catch (error) {
+      issues.push({ file, line: 1, col: 1, message: `cannot read rule pack: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      continue;
+    }
+    const pack = loadPack(file, text, RULE_REGISTRY);
+    issues.push(...pack.issues);
+    for (const rule of pack.rules) {
+      const earlier = byId.get(rule.id);
+      if (earlier) {
+        issues.push({ ...rule.source, message: `rule ${rule.id} is already defined at ${earlier.source.file}:${earlier.source.line}` });
+        continue;
+      }
+      byId.set(rule.id, rule);
+      rules.push(rule);
+    }
+  }
+  return { rules, byId, issues };
+}
+
 /** The inspector a policy asks for. Throws when a rule pack has problems (the shipped ones have none: a test). */
 export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): InspectFunction {
-  const rules = edge.rules ?? shippedRules();
+  const rules = edge.rules ?? policyRules(policy);
   if (rules.issues.length > 0) {
     const list = rules.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n');
     throw new VanguardError('RULES_INVALID', `the rule packs have problems:\n${list}`, 1);

@@ -163,3 +163,29 @@ describe('server arguments', () => {
     await s.close();
   });
 });
+
+describe('rule packs of your own', () => {
+  const dir = path.join(FIXTURE_POLICIES, 'custom-rules');
+
+  it('refuse a call the custom rule matches, through the CLI', async () => {
+    const s = startCli(['start', '--policy', path.join(dir, 'policy.yaml'), '--', process.execPath, TINY_SERVER]);
+    s.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { note: 'connect to billing-db-eu1.corp please' } } });
+    s.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { note: 'the billing database is down' } } });
+    expect(await s.next(byId(1))).toMatchObject({ result: { isError: true, content: [{ text: expect.stringContaining('rule custom.billing-db-name') }] } });
+    expect(await s.next(byId(2))).toMatchObject({ result: { content: [{ text: '{"note":"the billing database is down"}' }] } });
+    await s.close();
+  });
+
+  it('are checked by vanguard check, with file:line:col', async () => {
+    const { code, stderr } = await cli(['check', path.join(dir, 'broken-policy.yaml')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${path.join(dir, 'broken.yaml')}:6:15: rule custom.lookahead: "secret(?=x)": pattern cannot be used`);
+  });
+
+  it('stop vanguard start when broken', async () => {
+    const { code, stderr } = await cli(['start', '--policy', path.join(dir, 'broken-policy.yaml'), '--', process.execPath, TINY_SERVER]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('the rule packs have problems');
+    expect(stderr).toContain('broken.yaml:6:15');
+  });
+});
