@@ -77,7 +77,9 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
       if (active(detector.category)) raw.push(...detector.inspect(normalized.strings, context));
       checkBudget();
     }
-    raw.push(...runPatternRules(normalized.strings, inspector.rules.filter((r) => active(r.category)), kinds, checkBudget, inspector.rules));
+    const allActive = input.exempt.size === 0 && Object.values(inspector.settings).every((setting) => setting.action !== 'off');
+    const rules = allActive ? inspector.rules : inspector.rules.filter((r) => active(r.category));
+    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules));
 
     const findings = raw.filter((f) => active(f.category) && rank(f.severity) >= rank(inspector.settings[f.category].minSeverity));
     const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');

@@ -17,26 +17,53 @@ interface Spelling {
 }
 
 /**
- * The distinct keywords of a rule set, searched once per spelling for all rules instead of
- * once per rule: most text holds none, and then no rule runs at all. (A regex alternation of
- * all keywords is slower: it tries every keyword at every position.)
+ * The keywords of a rule set, found in one pass over each spelling instead of one search
+ * per keyword per rule: keywords are filed by their first two characters, so each position
+ * of the text looks at the few keywords that could start there. Most text holds none, and
+ * then no rule runs at all. It also lists, per keyword, the rules that name it.
  */
 class KeywordIndex {
-  private readonly keywords: string[];
+  private readonly byPrefix = new Map<string, string[]>();
+  private readonly short: string[] = [];
+  /** Rules by each of their keywords; rules without keywords are in `always`. */
+  readonly rulesByKeyword = new Map<string, CompiledRule[]>();
+  readonly always: CompiledRule[] = [];
 
   constructor(rules: readonly CompiledRule[]) {
-    this.keywords = [...new Set(rules.flatMap((r) => r.keywords ?? []))];
+    for (const rule of rules) {
+      if (!rule.keywords) this.always.push(rule);
+      for (const keyword of rule.keywords ?? []) {
+        const list = this.rulesByKeyword.get(keyword);
+        if (list) list.push(rule);
+        else this.rulesByKeyword.set(keyword, [rule]);
+      }
+    }
+    for (const keyword of this.rulesByKeyword.keys()) {
+      if (keyword.length < 2) this.short.push(keyword);
+      else {
+        const prefix = keyword.slice(0, 2);
+        const list = this.byPrefix.get(prefix);
+        if (list) list.push(keyword);
+        else this.byPrefix.set(prefix, [keyword]);
+      }
+    }
   }
 
   /** The keywords present in `lower`. */
   find(lower: string): Set<string> {
     const found = new Set<string>();
-    for (const keyword of this.keywords) if (lower.includes(keyword)) found.add(keyword);
+    for (const keyword of this.short) if (lower.includes(keyword)) found.add(keyword);
+    for (let i = 0; i + 1 < lower.length; i++) {
+      const candidates = this.byPrefix.get(lower.slice(i, i + 2));
+      if (!candidates) continue;
+      for (const keyword of candidates) if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
+    }
     return found;
   }
 }
 
 const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
+const orders = new WeakMap<readonly CompiledRule[], Map<CompiledRule, number>>();
 
 function spellings(s: InspectedString): Spelling[] {
   const all = [{ text: s.raw, via: 'raw' }, ...s.variants];
@@ -126,22 +153,25 @@ export function runPatternRules(
   allRules: readonly CompiledRule[] = rules,
 ): Finding[] {
   const findings: Finding[] = [];
-  const patternRules = rules.filter((r) => r.regexes.length > 0);
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
+  // The rules in play (`rules` may leave out inactive categories), in rule-set order.
+  const inPlay = rules === allRules ? undefined : new Set(rules);
+  const order = orders.get(allRules) ?? new Map(allRules.map((r, i) => [r, i]));
+  orders.set(allRules, order);
   for (const s of strings) {
     const kinds = kindsOf(s);
-    const applicable = patternRules.filter((r) => !r.kinds || r.kinds.some((k) => kinds.has(k)));
-    if (applicable.length === 0) continue;
     const all = spellings(s);
-    const present = new Set<string>();
+    // Only rules with no keywords, or with one present in some spelling, can fire.
+    const candidates = new Set<CompiledRule>(index.always);
     for (const spelling of all) {
       spelling.keywords = index.find(spelling.lower);
-      for (const keyword of spelling.keywords) present.add(keyword);
+      for (const keyword of spelling.keywords) for (const rule of index.rulesByKeyword.get(keyword) ?? []) candidates.add(rule);
     }
-    // Only rules with no keywords, or with one present in some spelling, can fire.
+    const applicable = [...candidates]
+      .filter((r) => (!inPlay || inPlay.has(r)) && (!r.kinds || r.kinds.some((k) => kinds.has(k))))
+      .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     for (const rule of applicable) {
-      if (rule.keywords && !rule.keywords.some((k) => present.has(k))) continue;
       checkBudget();
       for (const spelling of all) {
         const hit = firstMatch(rule, spelling, checkBudget);
