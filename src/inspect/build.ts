@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { VanguardError } from '../errors.js';
 import type { InspectFunction } from '../engine/tool-call.js';
-import type { RuleSet } from '../rules/load-packs.js';
+import { addPack, type RuleSet } from '../rules/load-packs.js';
 import { loadPack } from '../rules/load-pack.js';
 import { loadShippedRules } from '../rules/shipped.js';
 import { inspectArguments, type Inspector } from './inspect.js';
@@ -40,30 +40,18 @@ export const INSPECTION_BUDGET_MS = 1000;
 export function policyRules(policy: CompiledPolicy, read: (file: string) => string = (file) => readFileSync(file, 'utf8')): RuleSet {
   const shipped = shippedRules();
   if (policy.inspection.rulePacks.length === 0) return shipped;
-  const rules = [...shipped.rules];
-  const issues = [...shipped.issues];
-  const byId = new Map(shipped.byId);
+  const set = { rules: [...shipped.rules], byId: new Map(shipped.byId), issues: [...shipped.issues] };
   for (const file of policy.inspection.rulePacks) {
     let text: string;
     try {
       text = read(file);
     } catch (error) {
-      issues.push({ file, line: 1, col: 1, message: `cannot read rule pack: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      set.issues.push({ file, line: 1, col: 1, message: `cannot read rule pack: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       continue;
     }
-    const pack = loadPack(file, text, RULE_REGISTRY);
-    issues.push(...pack.issues);
-    for (const rule of pack.rules) {
-      const earlier = byId.get(rule.id);
-      if (earlier) {
-        issues.push({ ...rule.source, message: `rule ${rule.id} is already defined at ${earlier.source.file}:${earlier.source.line}` });
-        continue;
-      }
-      byId.set(rule.id, rule);
-      rules.push(rule);
-    }
+    addPack(set, loadPack(file, text, RULE_REGISTRY));
   }
-  return { rules, byId, issues };
+  return set;
 }
 
 /** The inspector a policy asks for. Throws when a rule pack has problems (the shipped ones have none: a test). */
