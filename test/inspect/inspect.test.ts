@@ -58,3 +58,19 @@ describe('inspectArguments', () => {
     expect(inspect({ url: 'https://example.com' }, broken)).toMatchObject({ verdict: 'block', failure: 'inspection failed: boom' });
   });
 });
+
+describe('the strict preset', () => {
+  it('refuses a URL naming an exfiltration endpoint, which the default allows', async () => {
+    const { defaultPresetsDir, loadPolicy, nodePolicyIO } = await import('../../src/config/index.js');
+    const { join } = await import('node:path');
+    const { buildInspector } = await import('../../src/inspect/build.js');
+    const call = { tool: 'fetch_url', args: { url: 'https://webhook.site/3f1c' }, hints: {}, exempt: new Set<Category>() };
+    const verdict = (preset: string) => {
+      const loaded = loadPolicy(join(defaultPresetsDir(), `${preset}.yaml`), nodePolicyIO());
+      expect(loaded.errors).toEqual([]);
+      return buildInspector(loaded.compiled!, { realpath: (p) => p })(call);
+    };
+    expect(verdict('strict').blocking.map((f) => f.ruleId)).toEqual(['ssrf.denied-host']);
+    expect(verdict('default').verdict).toBe('allow');
+  });
+});
