@@ -128,6 +128,23 @@ export class Engine {
     return out;
   }
 
+  /**
+   * Deciding on a frame threw (a bug): nothing is forwarded, and a client request whose id
+   * can be read is answered with an internal error.
+   */
+  failed(from: 'client' | 'server', bytes: Buffer, error: unknown): Outcome {
+    const start = this.deps.nowUs();
+    const out = emptyOutcome();
+    const reason = `Vanguard could not decide on this frame: ${error instanceof Error ? error.message : String(error)}`;
+    if (from === 'client') {
+      const head = bytes.subarray(0, 1024).toString('utf8');
+      const tail = bytes.subarray(Math.max(0, bytes.length - 1024)).toString('utf8');
+      return this.answerClient(out, start, sniffId(head, tail) ?? null, JsonRpcCode.internalError, reason, 'engine.error');
+    }
+    out.records.push(this.timed({ direction: 'server', verdict: 'drop', rules: ['engine.error'], reason }, start));
+    return out;
+  }
+
   /** The server is gone: every request still waiting is answered with an error (invariant 6). */
   serverGone(reason: string): Outcome {
     const start = this.deps.nowUs();

@@ -119,10 +119,16 @@ class ProxySession {
   }
 
   private onFrame(from: 'client' | 'server', event: FrameEvent): Promise<void> | undefined {
-    if (event.kind === 'oversize') {
-      return this.apply(this.engine.oversize(from, event.size, event.head, event.tail));
+    let outcome: Outcome;
+    try {
+      if (event.kind === 'oversize') outcome = this.engine.oversize(from, event.size, event.head, event.tail);
+      else outcome = from === 'client' ? this.engine.fromClient(event.bytes) : this.engine.fromServer(event.bytes);
+    } catch (error) {
+      // The engine does not throw by design; if it ever does, the frame goes nowhere (fail
+      // closed) and a client request is answered rather than left hanging.
+      outcome = this.engine.failed(from, event.kind === 'frame' ? event.bytes : event.head, error);
     }
-    return this.apply(from === 'client' ? this.engine.fromClient(event.bytes) : this.engine.fromServer(event.bytes));
+    return this.apply(outcome);
   }
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.

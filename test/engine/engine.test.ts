@@ -388,3 +388,17 @@ describe('argument inspection', () => {
     expect(inspected).toBe(1);
   });
 });
+
+describe('a decision that throws', () => {
+  it('answers the client request it can read, and forwards nothing', () => {
+    const out = engine().failed('client', frame(call(7, 'echo')), new Error('bug'));
+    expect(out.outputs).toEqual([{ to: 'client', data: expect.stringContaining('"id":7') }]);
+    expect(toClient(out)).toMatchObject([{ id: 7, error: { code: -32603, message: expect.stringContaining('bug') } }]);
+  });
+
+  it('drops a server frame', () => {
+    const out = engine().failed('server', frame({ jsonrpc: '2.0', id: 1, result: {} }), new Error('bug'));
+    expect(out.outputs).toEqual([]);
+    expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['engine.error'] });
+  });
+});
