@@ -66,6 +66,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
   return Object.freeze({
     mode: full.mode ?? 'enforce',
     onBlock: full.onBlock ?? 'result',
+    validateArguments: full.tools?.validateArguments ?? false,
     toolVerdict(name: string): ToolVerdict {
       let verdict = cache.get(name);
       if (verdict === undefined) {

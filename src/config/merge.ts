@@ -64,6 +64,7 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       allow: over.tools?.allow ?? base.tools?.allow,
       deny: union(base.tools?.deny, over.tools?.deny),
       actions: mergeActions(base.tools?.actions, over.tools?.actions),
+      validateArguments: over.tools?.validateArguments ?? base.tools?.validateArguments,
     }),
     limits: compact({ maxFrameBytes: over.limits?.maxFrameBytes ?? base.limits?.maxFrameBytes }),
     detectors: compact({ ...base.detectors, ...over.detectors }),

@@ -33,6 +33,7 @@ export interface PolicyDocument {
     allow?: string[];
     deny?: string[];
     actions?: Record<string, ToolAction | ToolActionSpec>;
+    validateArguments?: boolean;
   };
   limits?: {
     maxFrameBytes?: number;
@@ -92,6 +93,8 @@ export interface CompiledPolicy {
   onBlock: BlockResponseMode;
   /** Decide on a tool name. Pure; results may be cached by name. */
   toolVerdict(name: string): ToolVerdict;
+  /** Refuse calls whose arguments do not match the tool's announced input schema. */
+  validateArguments: boolean;
   limits: {
     maxFrameBytes: number;
   };

@@ -11,6 +11,7 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import type { RequestMessage } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import type { InspectionInput, InspectionResult } from '../inspect/inspect.js';
+import { checkArguments } from '../inspect/schema-arguments.js';
 import type { Finding } from '../inspect/types.js';
 import type { SessionState } from './session.js';
 
@@ -70,6 +71,17 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, 
       }
       const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
       return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules, reason: refusal.reason } };
+    }
+    const schema = policy.validateArguments ? state.inputSchemas.get(name) : undefined;
+    if (schema) {
+      const check = checkArguments(schema, args);
+      if (!check.ok) {
+        const reason = `${check.message}. Call the tool with arguments that match its input schema.`;
+        if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ['schema.arguments'], reason } };
+        const refusal: Refusal = { tool: name, ruleId: 'schema.arguments', reason };
+        const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
+        return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ['schema.arguments'], reason } };
+      }
     }
     if (inspect) {
       const overrides = policy.inspection.overridesFor(name);

@@ -44,6 +44,8 @@ function rememberSchemas(tools: unknown[], state: SessionState): void {
     }
     if (state.schemaKinds.size >= SESSION_LIMITS.maxToolSchemas && !state.schemaKinds.has(tool.name)) continue;
     state.schemaKinds.set(tool.name, kinds);
+    if (isObject(tool.inputSchema)) state.inputSchemas.set(tool.name, tool.inputSchema);
+    else state.inputSchemas.delete(tool.name);
   }
 }
 

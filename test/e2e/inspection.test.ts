@@ -53,6 +53,13 @@ describe('inspection of filesystem calls', () => {
     expect(text(result)).toMatch(/rule path\./);
   });
 
+  it('refuses arguments that do not match the schema the server announced', async () => {
+    await shim.client.listTools();
+    const result = await shim.client.callTool({ name: 'read_text_file', arguments: { path: 42 } });
+    expect(refusedByVanguard(result)).toBe(true);
+    expect(text(result)).toContain('(rule schema.arguments): argument path must be string');
+  });
+
   it('refuses read_multiple_files when one of its paths is outside the root', async () => {
     const result = await shim.client.callTool({ name: 'read_multiple_files', arguments: { paths: [path.join(root, 'notes.txt'), path.join(outside, 'secret.txt')] } });
     expect(refusedByVanguard(result)).toBe(true);

@@ -402,3 +402,27 @@ describe('a decision that throws', () => {
     expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['engine.error'] });
   });
 });
+
+describe('arguments against the tool\'s own schema', () => {
+  const listed = (doc: PolicyDocument) => {
+    const e = engine(doc);
+    e.fromClient(frame({ jsonrpc: '2.0', id: 'l', method: 'tools/list' }));
+    e.fromServer(frame({ jsonrpc: '2.0', id: 'l', result: { tools: [{ name: 'echo', inputSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } }] } }));
+    return e;
+  };
+
+  it('refuses a call whose arguments do not match, when the policy asks', () => {
+    const out = listed({ ...POLICY, tools: { ...POLICY.tools, validateArguments: true } }).fromClient(frame(call(1, 'echo', { n: 'x' })));
+    expect(toServer(out)).toEqual([]);
+    expect(out.records[0]).toMatchObject({ verdict: 'block', rules: ['schema.arguments'] });
+    const [answer] = toClient(out) as Array<{ result: { content: Array<{ text: string }> } }>;
+    expect(answer?.result.content[0]?.text).toBe(
+      "Blocked by Vanguard policy (rule schema.arguments): argument n must be integer (the tool's input schema). Call the tool with arguments that match its input schema. Do not retry this call unchanged.",
+    );
+  });
+
+  it('passes matching arguments, and everything when the option is off', () => {
+    expect(toServer(listed({ ...POLICY, tools: { ...POLICY.tools, validateArguments: true } }).fromClient(frame(call(1, 'echo', { n: 3 }))))).toHaveLength(1);
+    expect(toServer(listed(POLICY).fromClient(frame(call(1, 'echo', { n: 'x' }))))).toHaveLength(1);
+  });
+});
