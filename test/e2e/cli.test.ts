@@ -146,6 +146,7 @@ describe('demo', () => {
     expect(stdout).not.toMatch(/tools the client saw[^\n]*write_file/);
     expect(stdout).toMatch(/read_text_file hello\.txt \(allowed\)\s+passed: Hello from a file/);
     expect(stdout).toMatch(/directory_tree \(blocked by policy\)\s+refused: Blocked by Vanguard policy \(rule tools\.actions:directory_tree\)/);
+    expect(stdout).toMatch(/read_text_file \.\.\/\.\.\/\.\.\/etc\/passwd \(inspected\)\s+refused: Blocked by Vanguard policy \(rule path\./);
     expect(stdout).toMatch(/write_file \(hidden, called anyway\)\s+refused as unknown: MCP error -32602: Tool write_file not found/);
     const auditFile = /records in (\S+)/.exec(stdout)?.[1] ?? '';
     expect((await cli(['audit', 'verify', auditFile])).code).toBe(0);

@@ -69,6 +69,10 @@ export async function demoCommand(): Promise<number> {
     ok &&= read.isError !== true;
     rows.push({ step: 'read_text_file hello.txt (allowed)', outcome: `${read.isError ? 'ERROR' : 'passed'}: ${firstText(read)}` });
 
+    const traversal = await client.callTool({ name: 'read_text_file', arguments: { path: `${folder}/../../../etc/passwd` } });
+    ok &&= traversal.isError === true && firstText(traversal).startsWith('Blocked by Vanguard');
+    rows.push({ step: 'read_text_file ../../../etc/passwd (inspected)', outcome: `${traversal.isError ? 'refused' : 'PASSED'}: ${firstText(traversal)}` });
+
     const tree = await client.callTool({ name: 'directory_tree', arguments: { path: folder } });
     ok &&= tree.isError === true;
     rows.push({ step: 'directory_tree (blocked by policy)', outcome: `${tree.isError ? 'refused' : 'PASSED'}: ${firstText(tree)}` });
