@@ -67,6 +67,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
     mode: full.mode ?? 'enforce',
     onBlock: full.onBlock ?? 'result',
     validateArguments: full.tools?.validateArguments ?? false,
+    metadata: Object.freeze({ poisoning: full.metadata?.poisoning ?? 'hide', minSeverity: full.metadata?.minSeverity ?? 'high' }),
     toolVerdict(name: string): ToolVerdict {
       let verdict = cache.get(name);
       if (verdict === undefined) {

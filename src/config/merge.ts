@@ -79,6 +79,7 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
     }),
     arguments: compact({ ...base.arguments, ...over.arguments }),
     rulePacks: union(base.rulePacks, over.rulePacks),
+    metadata: compact({ poisoning: over.metadata?.poisoning ?? base.metadata?.poisoning, minSeverity: over.metadata?.minSeverity ?? base.metadata?.minSeverity }),
     audit: compact({
       stderr: over.audit?.stderr ?? base.audit?.stderr,
       file: over.audit?.file ?? base.audit?.file,

@@ -51,7 +51,11 @@ export interface PolicyDocument {
   arguments?: Record<string, ArgumentOverride>;
   /** Rule pack files of the user's own (absolute once loaded). */
   rulePacks?: string[];
+  metadata?: { poisoning?: PoisoningAction; minSeverity?: Severity };
 }
+
+/** What to do with a tool whose definition is poisoned. */
+export type PoisoningAction = 'off' | 'warn' | 'hide' | 'block';
 
 /** What inspection does with a category's findings. */
 export type DetectorAction = 'off' | 'warn' | 'block';
@@ -95,6 +99,8 @@ export interface CompiledPolicy {
   toolVerdict(name: string): ToolVerdict;
   /** Refuse calls whose arguments do not match the tool's announced input schema. */
   validateArguments: boolean;
+  /** Tool definitions in tools/list: what to do with poisoned ones, from which severity. */
+  metadata: { poisoning: PoisoningAction; minSeverity: Severity };
   limits: {
     maxFrameBytes: number;
   };

@@ -9,7 +9,7 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { schemaKinds } from '../inspect/kinds.js';
-import type { ArgumentKind } from '../inspect/types.js';
+import { SEVERITIES, type ArgumentKind, type Finding, type Severity } from '../inspect/types.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 
 export type ToolListAction =
@@ -54,7 +54,7 @@ function rememberSchemas(tools: unknown[], state: SessionState): void {
  * parser: a list with duplicate keys could read differently to the client, so it is
  * refused rather than passed.
  */
-export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState): ToolListDecision {
+export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan?: DefinitionScan): ToolListDecision {
   const base = { direction: 'server' as const, method: 'tools/list', id };
   const parsed = parseStrict(text);
   if (!parsed.ok) {
@@ -73,18 +73,45 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   }
   rememberSchemas(tools, state);
   const hidden = hiddenNames(tools, policy);
-  if (hidden.length === 0) {
-    return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { tools: tools.length } } };
+  const poisoned = scanDefinitions(tools, policy, state, scan);
+  const rules = [...(hidden.length > 0 ? ['tools.policy'] : []), ...(poisoned.length > 0 ? ['metadata.poisoning'] : [])];
+  const detail = { tools: tools.length, ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }) };
+  if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
+  const act = policy.metadata.poisoning;
+  if (policy.mode === 'monitor' || (hidden.length === 0 && act === 'warn')) {
+    return { action: { type: 'forward' }, record: { ...base, verdict: policy.mode === 'monitor' ? 'would-block' : 'forward', rules, detail } };
   }
-  if (policy.mode === 'monitor') {
+  if (poisoned.length > 0 && act === 'block') {
+    const reason = `the server's tool list has poisoned definitions (${poisoned.map((p) => `${p.tool}: ${p.rules.join(', ')}`).join('; ')})`;
     return {
-      action: { type: 'forward' },
-      record: { ...base, verdict: 'would-block', rules: ['tools.policy'], detail: { tools: tools.length, wouldHide: hidden } },
+      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
+      record: { ...base, verdict: 'block', rules, reason, detail },
     };
   }
-  result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && policy.toolVerdict(tool.name).visible);
-  return {
-    action: { type: 'rewrite', text: serializeStrict(message) },
-    record: { ...base, verdict: 'rewrite', rules: ['tools.policy'], detail: { tools: tools.length, hidden } },
-  };
+  const dropped = new Set([...hidden, ...(act === 'hide' ? poisoned.map((p) => p.tool) : [])]);
+  result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && !dropped.has(tool.name));
+  return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
+}
+
+/** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */
+export type DefinitionScan = (definition: unknown) => Finding[];
+
+const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+
+// Which visible tools have poisoned definitions, by the policy's floor. Tools hidden for it
+// are remembered, so a call to one is answered as unknown too.
+function scanDefinitions(tools: unknown[], policy: CompiledPolicy, state: SessionState, scan: DefinitionScan | undefined): Array<{ tool: string; rules: string[] }> {
+  if (!scan || policy.metadata.poisoning === 'off') return [];
+  const poisoned: Array<{ tool: string; rules: string[] }> = [];
+  for (const tool of tools) {
+    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
+    const findings = scan(tool).filter((f) => rank(f.severity) >= rank(policy.metadata.minSeverity));
+    if (findings.length > 0) {
+      poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
+      if (policy.metadata.poisoning === 'hide' && state.poisonedTools.size < SESSION_LIMITS.maxToolSchemas) state.poisonedTools.add(tool.name);
+    } else {
+      state.poisonedTools.delete(tool.name);
+    }
+  }
+  return poisoned;
 }

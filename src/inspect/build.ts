@@ -14,6 +14,8 @@ import { loadPack } from '../rules/load-pack.js';
 import { loadShippedRules } from '../rules/shipped.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
+import { CATEGORIES, type Finding } from './types.js';
+import type { DefinitionScan } from '../engine/tool-list.js';
 
 let shipped: RuleSet | undefined;
 
@@ -71,4 +73,36 @@ export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): Ins
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
   };
   return (input) => inspectArguments(input, inspector);
+}
+
+/**
+ * The scan of tool definitions (tools/list): every string of a definition (name, title,
+ * description, schema, annotations, _meta) through the same normaliser, detectors and
+ * rules as arguments, every category on. Results are cached by the definition's text; a
+ * definition that cannot be scanned counts as poisoned (fail closed).
+ */
+export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge): DefinitionScan {
+  const rules = edge.rules ?? policyRules(policy);
+  const inspector: Inspector = {
+    rules: rules.rules,
+    detectors: DETECTORS,
+    settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: 'block', minSeverity: 'low' }])) as Inspector['settings'],
+    paths: { roots: [], deny: [], cwd: policy.inspection.paths.cwd, home: edge.home ?? homedir(), realpath: () => undefined },
+    network: policy.inspection.network,
+    clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
+  };
+  const cache = new Map<string, Finding[]>();
+  return (definition) => {
+    const key = JSON.stringify(definition);
+    let findings = cache.get(key);
+    if (!findings) {
+      const result = inspectArguments({ tool: '(definition)', args: definition, hints: {}, exempt: new Set() }, inspector);
+      findings = result.failure
+        ? [{ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: result.failure }]
+        : result.findings;
+      if (cache.size >= 1_000) cache.delete(cache.keys().next().value as string);
+      cache.set(key, findings);
+    }
+    return findings;
+  };
 }

@@ -9,6 +9,7 @@ import type { CompiledPolicy } from '../config/policy-types.js';
 import { Engine } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
 import type { InspectFunction } from '../engine/tool-call.js';
+import type { DefinitionScan } from '../engine/tool-list.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
@@ -30,6 +31,8 @@ export interface ProxyOptions {
   timing?: TerminateTiming;
   /** Argument inspection for tools/call (see src/inspect/build.ts); absent, none. */
   inspect?: InspectFunction;
+  /** Scanning of tool definitions (see src/inspect/build.ts); absent, none. */
+  scanDefinition?: DefinitionScan;
   /** One line for the user when something goes wrong that the audit cannot carry. */
   errorLine(line: string): void;
   /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
@@ -60,7 +63,7 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect });
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition });
     // The server went away while we were writing to it: its exit is handled below.
     this.toServer = new FrameWriter(child.stdin, () => undefined);
     this.toClient = new FrameWriter(options.clientOut, (error) => {

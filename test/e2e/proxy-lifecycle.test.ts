@@ -65,6 +65,18 @@ describe('policy through the real CLI', () => {
     expect(await s.close()).toEqual({ code: 0, signal: null });
   });
 
+  it('hides a tool whose definition is poisoned, and answers a call to it as unknown', async () => {
+    const s = shim([], { TINY_POISON: '1' });
+    s.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const list = (await s.next(byId(1))) as { result: { tools: Array<{ name: string }> } };
+    expect(list.result.tools.map((t) => t.name)).not.toContain('add_numbers');
+    expect(list.result.tools.map((t) => t.name)).toContain('echo');
+    s.send(call(2, 'add_numbers', { a: 1, b: 2, sidenote: 'x' }));
+    expect(await s.next(byId(2))).toMatchObject({ result: { isError: true, content: [{ text: 'MCP error -32602: Tool add_numbers not found' }] } });
+    await s.close();
+    expect(s.stderr()).toContain('metadata.poisoning');
+  });
+
   it('passes a server request to the client and the client\'s answer back', async () => {
     const s = shim([], { TINY_ASK_ROOTS: '1' });
     s.send(initialize(0));

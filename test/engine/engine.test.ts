@@ -426,3 +426,29 @@ describe('arguments against the tool\'s own schema', () => {
     expect(toServer(listed(POLICY).fromClient(frame(call(1, 'echo', { n: 'x' }))))).toHaveLength(1);
   });
 });
+
+describe('poisoned tool definitions', () => {
+  const poison = { ruleId: 'inject.exfiltration-directive', category: 'prompt-injection' as const, severity: 'high' as const, path: 'description', evidence: '…', message: 'm' };
+  const scan = (definition: unknown) => ((definition as { name: string }).name === 'bad' ? [poison] : []);
+  const listOf = (doc: PolicyDocument) => {
+    const e = new Engine(compilePolicy(doc, ['test']), { nowUs: () => 0, scanDefinition: scan });
+    e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    return { e, out: e.fromServer(frame({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'good' }, { name: 'bad' }] } })) };
+  };
+  const names = (out: Outcome) => ((JSON.parse(text(out.outputs[0]?.data ?? '')) as { result?: { tools: Array<{ name: string }> } }).result?.tools ?? []).map((t) => t.name);
+
+  it('hides them by default, and answers calls to them as unknown', () => {
+    const { e, out } = listOf(POLICY);
+    expect(names(out)).toEqual(['good']);
+    expect(out.records[0]).toMatchObject({ verdict: 'rewrite', rules: ['metadata.poisoning'], detail: { poisoned: [{ tool: 'bad', rules: ['inject.exfiltration-directive'] }] } });
+    const called = e.fromClient(frame(call(2, 'bad')));
+    expect(toServer(called)).toEqual([]);
+    expect(toClient(called)).toEqual([{ result: { content: [{ type: 'text', text: 'MCP error -32602: Tool bad not found' }], isError: true }, jsonrpc: '2.0', id: 2 }]);
+  });
+
+  it('keeps them with warn, refuses the whole list with block, and ignores findings below the floor', () => {
+    expect(names(listOf({ ...POLICY, metadata: { poisoning: 'warn' } }).out)).toEqual(['good', 'bad']);
+    expect(toClient(listOf({ ...POLICY, metadata: { poisoning: 'block' } }).out)).toMatchObject([{ id: 1, error: { code: -32603, message: expect.stringContaining('bad: inject.exfiltration-directive') } }]);
+    expect(names(listOf({ ...POLICY, metadata: { minSeverity: 'critical' } }).out)).toEqual(['good', 'bad']);
+  });
+});

@@ -9,6 +9,7 @@ import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
 import { realpathSync } from 'node:fs';
 import type { InspectFunction } from '../../engine/tool-call.js';
+import type { DefinitionScan } from '../../engine/tool-list.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildSpec } from '../../proxy/child.js';
 import { deriveServerName } from '../server-name.js';
@@ -70,15 +71,17 @@ export async function startCommand(args: StartArgs): Promise<number> {
   let policy: CompiledPolicy;
   let audit: AuditSink;
   let inspect: InspectFunction;
+  let scanDefinition: DefinitionScan;
   try {
     // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
     // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
-    const { buildInspector } = await import('../../inspect/build.js');
+    const { buildDefinitionScan, buildInspector } = await import('../../inspect/build.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
     inspect = buildInspector(policy, { realpath: realpathOrUndefined });
+    scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined });
     audit = createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
       sessionId: randomUUID(),
@@ -113,6 +116,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       clientOut: process.stdout,
       audit,
       inspect,
+      scanDefinition,
       nowUs: () => performance.now() * 1000,
       signals: process,
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
