@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
 const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
-const { buildInspector } = await import(path.join(root, 'dist/inspect/build.js'));
+const { buildInspector, buildDefinitionScan } = await import(path.join(root, 'dist/inspect/build.js'));
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -104,9 +104,31 @@ for (const name of ['cmd_injection', 'sql_injection', 'ssrf', 'secrets', 'prompt
 run('benign tool arguments (default policy)', 'benign', readItems('benign'), NO_ROOTS);
 run('benign tool arguments (root /srv/data)', 'benign', readItems('benign'), SRV_DATA);
 
+// Tool definitions (tool_poisoning.json): what the tools/list scan finds at the default floor (high).
+const poisoningFile = path.join(corpus, 'tool_poisoning.json');
+if (existsSync(poisoningFile)) {
+  const scan = buildDefinitionScan(compilePolicy({}, ['eval'], '/srv/data'), { realpath: () => undefined });
+  const items = JSON.parse(readFileSync(poisoningFile, 'utf8'));
+  for (const [kind, label] of [['attack', 'poisoned'], ['benign', 'benign']]) {
+    const set = items.filter((i) => i.label === label);
+    if (set.length === 0) continue;
+    const results = set.map((item) => ({ item, rules: scan(item.tool).filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId) }));
+    const hit = results.filter((r) => r.rules.length > 0);
+    const wrong = kind === 'attack' ? results.filter((r) => r.rules.length === 0) : hit;
+    rows.push({
+      suite: `tool definitions (${label})`,
+      kind,
+      n: set.length,
+      blocked: hit.length,
+      rate: hit.length / set.length,
+      samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.tool?.name, args: String(r.item.tool?.description ?? '').slice(0, 140), rules: r.rules })),
+    });
+  }
+}
+
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const lines = ['| suite | items | refused | rate | meaning |', '| --- | ---: | ---: | ---: | --- |'];
-for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : 'wrongly blocked'} |`);
+for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') ? 'wrongly flagged' : 'wrongly blocked'} |`);
 process.stdout.write(`Detection on ${corpus}\n\n${lines.join('\n')}\n`);
 for (const r of rows) {
   if (r.samples.length === 0) continue;
