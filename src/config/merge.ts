@@ -11,7 +11,8 @@ export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>({
   mode: 'enforce',
   onBlock: 'result',
-  tools: { allow: ['*'], deny: [], actions: {} },
+  tools: { allow: ['*'], deny: [], actions: {}, validateArguments: false },
+  metadata: { poisoning: 'hide', minSeverity: 'high' },
   limits: { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES },
   audit: { stderr: true, arguments: 'redacted', redactKeys: [], chain: true },
   detectors: {

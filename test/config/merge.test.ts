@@ -50,6 +50,7 @@ describe('merging a policy with what it extends', () => {
         allow: ['*'],
         deny: ['shell', 'write_file'],
         actions: { y: 'allow', 'z_*': { action: 'block', reason: 'ask a human' }, 'x_*': 'block' },
+        validateArguments: false,
       },
       limits: { maxFrameBytes: 2048 },
       audit: {
@@ -68,6 +69,7 @@ describe('merging a policy with what it extends', () => {
         'prompt-injection': 'block',
         'hidden-characters': 'block',
       },
+      metadata: { poisoning: 'hide', minSeverity: 'high' },
     });
   });
 
