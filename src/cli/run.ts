@@ -4,6 +4,7 @@
  */
 import yargs from 'yargs';
 import { VanguardError } from '../errors.js';
+import type { PinArgs } from './commands/pin.js';
 import type { StartArgs } from './commands/start.js';
 import { PARSER_CONFIGURATION, START_OPTIONS } from './start-options.js';
 
@@ -50,6 +51,16 @@ export async function runCli(argv: string[]): Promise<number> {
       'Validate a policy; print the effective policy (presets merged) or every error as file:line:col',
       (y) => y.positional('policy', { type: 'string', describe: 'Policy file; default: the shipped default' }),
       async (args) => setExit(await (await import('./commands/check.js')).checkCommand(args.policy)),
+    )
+    .command<PinArgs>(
+      'pin',
+      'Start a server, list its tools, prompts and resources, and write a lock file of their fingerprints: vanguard pin [--lock FILE] (--server "<command line>" | -- <command> [args…])',
+      (y) =>
+        y
+          .option('lock', { type: 'string', default: 'vanguard.lock.json', describe: 'Where to write the lock file' })
+          .option('server', { type: 'string', describe: 'The server command line, split like a shell' })
+          .option('name', { type: 'string', describe: "The server's name in the lock file; default: derived from the command" }),
+      async (args) => setExit(await (await import('./commands/pin.js')).pinCommand(args)),
     )
     .command(
       'demo',

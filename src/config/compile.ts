@@ -67,6 +67,12 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
     mode: full.mode ?? 'enforce',
     onBlock: full.onBlock ?? 'result',
     validateArguments: full.tools?.validateArguments ?? false,
+    pinning: Object.freeze({
+      ...(full.pinning?.lock !== undefined && { lock: full.pinning.lock }),
+      onChanged: full.pinning?.onChanged ?? 'hide',
+      onNew: full.pinning?.onNew ?? 'warn',
+      onRenamed: full.pinning?.onRenamed ?? 'hide',
+    }),
     metadata: Object.freeze({ poisoning: full.metadata?.poisoning ?? 'hide', minSeverity: full.metadata?.minSeverity ?? 'high' }),
     toolVerdict(name: string): ToolVerdict {
       let verdict = cache.get(name);

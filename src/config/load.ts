@@ -125,6 +125,7 @@ function readAndCheck(walk: Walk, file: string, from: Reference | undefined): Lo
   }
   // Rule packs are named relative to the policy that names them.
   if (doc.rulePacks !== undefined) doc.rulePacks = doc.rulePacks.map((pack) => resolve(dirname(file), pack));
+  if (doc.pinning?.lock !== undefined) doc.pinning.lock = resolve(dirname(file), doc.pinning.lock);
   return { parsed, doc };
 }
 

@@ -80,6 +80,12 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
     }),
     arguments: compact({ ...base.arguments, ...over.arguments }),
     rulePacks: union(base.rulePacks, over.rulePacks),
+    pinning: compact({
+      lock: over.pinning?.lock ?? base.pinning?.lock,
+      onChanged: over.pinning?.onChanged ?? base.pinning?.onChanged,
+      onNew: over.pinning?.onNew ?? base.pinning?.onNew,
+      onRenamed: over.pinning?.onRenamed ?? base.pinning?.onRenamed,
+    }),
     metadata: compact({ poisoning: over.metadata?.poisoning ?? base.metadata?.poisoning, minSeverity: over.metadata?.minSeverity ?? base.metadata?.minSeverity }),
     audit: compact({
       stderr: over.audit?.stderr ?? base.audit?.stderr,

@@ -52,6 +52,7 @@ export interface PolicyDocument {
   /** Rule pack files of the user's own (absolute once loaded). */
   rulePacks?: string[];
   metadata?: { poisoning?: PoisoningAction; minSeverity?: Severity };
+  pinning?: { lock?: string; onChanged?: PoisoningAction; onNew?: PoisoningAction; onRenamed?: PoisoningAction };
 }
 
 /** What to do with a tool whose definition is poisoned. */
@@ -101,6 +102,8 @@ export interface CompiledPolicy {
   validateArguments: boolean;
   /** Tool definitions in tools/list: what to do with poisoned ones, from which severity. */
   metadata: { poisoning: PoisoningAction; minSeverity: Severity };
+  /** Rug-pull detection against a lock file (absolute path), and what to do per kind of difference. */
+  pinning: { lock?: string; onChanged: PoisoningAction; onNew: PoisoningAction; onRenamed: PoisoningAction };
   limits: {
     maxFrameBytes: number;
   };

@@ -14,6 +14,7 @@ import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
 import { decideServerMessage, needsFullRead } from './server-side.js';
 import type { DefinitionScan } from './tool-list.js';
+import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
 
@@ -24,6 +25,8 @@ export interface EngineDeps {
   inspect?: InspectFunction;
   /** Scanning of tool definitions in tools/list answers; absent, definitions are not scanned. */
   scanDefinition?: DefinitionScan;
+  /** The lock file tool definitions are compared with (rug pulls); absent, none. */
+  pins?: LockFile;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -86,7 +89,7 @@ export class Engine {
     }
     if (Array.isArray(value)) return this.serverBatch(text, out, start);
 
-    const decision = decideServerMessage(classify(value), () => text, this.state, this.policy, this.deps.scanDefinition);
+    const decision = decideServerMessage(classify(value), () => text, this.state, this.policy, this.deps.scanDefinition, this.deps.pins);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
@@ -105,7 +108,7 @@ export class Engine {
     if (!scan.ok) return undefined;
     const skeleton = envelopeSkeleton(scan.envelope);
     if (needsFullRead(skeleton.id, this.state)) return undefined;
-    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps.scanDefinition);
+    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps.scanDefinition, this.deps.pins);
     const out = emptyOutcome();
     if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
@@ -204,7 +207,7 @@ export class Engine {
     const passed: string[] = [];
     for (const element of parsed.value) {
       const elementText = serializeStrict(element);
-      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps.scanDefinition);
+      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps.scanDefinition, this.deps.pins);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);

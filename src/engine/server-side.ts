@@ -7,6 +7,7 @@ import type { CompiledPolicy } from '../config/policy-types.js';
 import { idKey, type Classified } from '../protocol/jsonrpc.js';
 import type { PendingClientRequest, SessionState } from './session.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
+import type { LockFile } from '../pinning/lock.js';
 
 /** What to do with one server message. */
 export type ServerAction =
@@ -25,7 +26,7 @@ export interface ServerDecision {
  * Decide on one classified server message. `text` gives the message as the server wrote
  * it, for the answers that are read in full (tools/list); the others never decode it.
  */
-export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, scan?: DefinitionScan): ServerDecision {
+export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, scan?: DefinitionScan, pins?: LockFile): ServerDecision {
   switch (message.kind) {
     case 'invalid':
       // JSON, but not JSON-RPC: noise a client would choke on.
@@ -42,7 +43,7 @@ export function decideServerMessage(message: Classified, text: () => string, sta
       }
       state.pendingClient.delete(idKey(message.id));
       if (pending.method === 'tools/list') {
-        const list = decideToolList(text(), message.id, policy, state, scan);
+        const list = decideToolList(text(), message.id, policy, state, scan, pins);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
       return {

@@ -53,8 +53,8 @@ export class SessionState {
   readonly answeredLocally = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
   /** Argument kinds each tool's input schema suggests, from the last tools/list that showed it. */
   readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<ArgumentKind>>>();
-  /** Tools hidden because their definitions are poisoned; calls to them are answered as unknown. */
-  readonly poisonedTools = new Set<string>();
+  /** Tools hidden for what their definitions say (poisoned, changed since pinned), with the rule; calls to them are answered as unknown. */
+  readonly refusedTools = new Map<string, string>();
   /** Each tool's input schema, from the last tools/list that showed it. */
   readonly inputSchemas = new Map<string, Record<string, unknown>>();
   /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */

@@ -48,14 +48,15 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, 
     const args = request.params?.arguments;
     const withTool = { ...base, tool: name, args };
     const verdict = policy.toolVerdict(name);
-    const rules = !verdict.visible || !state.poisonedTools.has(name) ? [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`] : ['metadata.poisoning'];
+    const refusedFor = verdict.visible ? state.refusedTools.get(name) : undefined;
+    const rules = refusedFor ? [refusedFor] : [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
     const forward: ToolCallAction = { type: 'forward', text: serializeStrict(request.message) };
 
-    if (!verdict.visible || state.poisonedTools.has(name)) {
+    if (!verdict.visible || refusedFor) {
       if (policy.mode === 'monitor') {
         return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: 'tool is hidden by policy' } };
       }
-      const why = verdict.visible ? 'tool is hidden: its definition is poisoned' : 'tool is hidden by policy';
+      const why = refusedFor ? `tool is hidden for its definition (${refusedFor})` : 'tool is hidden by policy';
       return {
         action: { type: 'answer', message: unknownToolResponse(request.id, name, modern) },
         record: { ...withTool, verdict: 'hide', rules, reason: why },

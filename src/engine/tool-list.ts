@@ -10,6 +10,7 @@ import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { schemaKinds } from '../inspect/kinds.js';
 import { SEVERITIES, type ArgumentKind, type Finding, type Severity } from '../inspect/types.js';
+import { comparePin, type LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 
 export type ToolListAction =
@@ -54,7 +55,7 @@ function rememberSchemas(tools: unknown[], state: SessionState): void {
  * parser: a list with duplicate keys could read differently to the client, so it is
  * refused rather than passed.
  */
-export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan?: DefinitionScan): ToolListDecision {
+export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan?: DefinitionScan, pins?: LockFile): ToolListDecision {
   const base = { direction: 'server' as const, method: 'tools/list', id };
   const parsed = parseStrict(text);
   if (!parsed.ok) {
@@ -73,24 +74,63 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   }
   rememberSchemas(tools, state);
   const hidden = hiddenNames(tools, policy);
-  const poisoned = scanDefinitions(tools, policy, state, scan);
-  const rules = [...(hidden.length > 0 ? ['tools.policy'] : []), ...(poisoned.length > 0 ? ['metadata.poisoning'] : [])];
-  const detail = { tools: tools.length, ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }) };
-  if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
+  const poisoned = scanDefinitions(tools, policy, scan);
+  const pinned = comparePins(tools, policy, pins);
   const act = policy.metadata.poisoning;
-  if (policy.mode === 'monitor' || (hidden.length === 0 && act === 'warn')) {
+  const rules = [
+    ...(hidden.length > 0 ? ['tools.policy'] : []),
+    ...(poisoned.length > 0 ? ['metadata.poisoning'] : []),
+    ...new Set(pinned.map((p) => `pin.${p.status}`)),
+  ];
+  const detail = { tools: tools.length, ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
+  if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
+  const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
+  const refused = new Map<string, string>([
+    ...pinned.filter((p) => p.action === 'hide').map((p): [string, string] => [p.tool, `pin.${p.status}`]),
+    ...(act === 'hide' ? poisoned.map((p): [string, string] => [p.tool, 'metadata.poisoning']) : []),
+  ]);
+  const dropped = new Set([...hidden, ...refused.keys()]);
+  // Tools hidden for what their definitions say are remembered, so a call to one is answered
+  // as unknown; a tool that comes back clean is forgotten.
+  if (policy.mode !== 'monitor') {
+    for (const tool of tools) {
+      if (!isObject(tool) || typeof tool.name !== 'string') continue;
+      const rule = refused.get(tool.name);
+      if (rule === undefined) state.refusedTools.delete(tool.name);
+      else if (state.refusedTools.size < SESSION_LIMITS.maxToolSchemas) state.refusedTools.set(tool.name, rule);
+    }
+  }
+  if (policy.mode === 'monitor' || (!refusing && dropped.size === 0)) {
     return { action: { type: 'forward' }, record: { ...base, verdict: policy.mode === 'monitor' ? 'would-block' : 'forward', rules, detail } };
   }
-  if (poisoned.length > 0 && act === 'block') {
-    const reason = `the server's tool list has poisoned definitions (${poisoned.map((p) => `${p.tool}: ${p.rules.join(', ')}`).join('; ')})`;
+  if (refusing) {
+    const why = [
+      ...poisoned.map((p) => `${p.tool}: ${p.rules.join(', ')}`),
+      ...pinned.filter((p) => p.action === 'block').map((p) => `${p.tool}: ${p.status} since pinned`),
+    ];
+    const reason = `the server's tool list was refused (${why.join('; ')})`;
     return {
       action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
       record: { ...base, verdict: 'block', rules, reason, detail },
     };
   }
-  const dropped = new Set([...hidden, ...(act === 'hide' ? poisoned.map((p) => p.tool) : [])]);
   result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && !dropped.has(tool.name));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
+}
+
+// How each visible tool compares with the lock file.
+function comparePins(tools: unknown[], policy: CompiledPolicy, pins: LockFile | undefined): Array<{ tool: string; status: string; action: string; from?: string }> {
+  if (!pins) return [];
+  const out: Array<{ tool: string; status: string; action: string; from?: string }> = [];
+  for (const tool of tools) {
+    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
+    const status = comparePin('tools', pins.tools, tool.name, tool);
+    if (status.kind === 'same') continue;
+    const action = status.kind === 'changed' ? policy.pinning.onChanged : status.kind === 'new' ? policy.pinning.onNew : policy.pinning.onRenamed;
+    if (action === 'off') continue;
+    out.push({ tool: tool.name, status: status.kind, action, ...(status.kind === 'renamed' && { from: status.from }) });
+  }
+  return out;
 }
 
 /** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */
@@ -98,20 +138,14 @@ export type DefinitionScan = (definition: unknown) => Finding[];
 
 const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
-// Which visible tools have poisoned definitions, by the policy's floor. Tools hidden for it
-// are remembered, so a call to one is answered as unknown too.
-function scanDefinitions(tools: unknown[], policy: CompiledPolicy, state: SessionState, scan: DefinitionScan | undefined): Array<{ tool: string; rules: string[] }> {
+// Which visible tools have poisoned definitions, by the policy's floor.
+function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: DefinitionScan | undefined): Array<{ tool: string; rules: string[] }> {
   if (!scan || policy.metadata.poisoning === 'off') return [];
   const poisoned: Array<{ tool: string; rules: string[] }> = [];
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
     const findings = scan(tool).filter((f) => rank(f.severity) >= rank(policy.metadata.minSeverity));
-    if (findings.length > 0) {
-      poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
-      if (policy.metadata.poisoning === 'hide' && state.poisonedTools.size < SESSION_LIMITS.maxToolSchemas) state.poisonedTools.add(tool.name);
-    } else {
-      state.poisonedTools.delete(tool.name);
-    }
+    if (findings.length > 0) poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
   return poisoned;
 }

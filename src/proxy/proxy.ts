@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
+import type { LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
@@ -33,6 +34,8 @@ export interface ProxyOptions {
   inspect?: InspectFunction;
   /** Scanning of tool definitions (see src/inspect/build.ts); absent, none. */
   scanDefinition?: DefinitionScan;
+  /** The lock file tool definitions are compared with; absent, none. */
+  pins?: LockFile;
   /** One line for the user when something goes wrong that the audit cannot carry. */
   errorLine(line: string): void;
   /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
@@ -63,7 +66,7 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition });
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins });
     // The server went away while we were writing to it: its exit is handled below.
     this.toServer = new FrameWriter(child.stdin, () => undefined);
     this.toClient = new FrameWriter(options.clientOut, (error) => {

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import type { InspectFunction } from '../../engine/tool-call.js';
 import type { DefinitionScan } from '../../engine/tool-list.js';
+import { parseLock, type LockFile } from '../../pinning/lock.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildSpec } from '../../proxy/child.js';
 import { deriveServerName } from '../server-name.js';
@@ -53,6 +54,19 @@ function realpathOrUndefined(path: string): string | undefined {
   }
 }
 
+// The lock file the policy names; a missing or malformed one stops the start.
+function readLock(file: string): LockFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new VanguardError('POLICY_INVALID', `pinning.lock: cannot read ${file} (write it with: vanguard pin --lock ${file} -- <server command>)`, 1);
+  }
+  const parsed = parseLock(text);
+  if (!parsed.ok) throw new VanguardError('POLICY_INVALID', `pinning.lock: ${file}: ${parsed.message}`, 1);
+  return parsed.lock;
+}
+
 function graceOf(ms: number): number {
   if (!Number.isFinite(ms) || ms < 0) throw new VanguardError('USAGE', '--grace-ms must be a number of milliseconds, 0 or more', 2);
   return ms;
@@ -72,6 +86,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
   let audit: AuditSink;
   let inspect: InspectFunction;
   let scanDefinition: DefinitionScan;
+  let pins: LockFile | undefined;
   try {
     // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
     // server's start.
@@ -82,6 +97,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
     inspect = buildInspector(policy, { realpath: realpathOrUndefined });
     scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined });
+    pins = policy.pinning.lock === undefined ? undefined : readLock(policy.pinning.lock);
     audit = createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
       sessionId: randomUUID(),
@@ -117,6 +133,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       audit,
       inspect,
       scanDefinition,
+      pins,
       nowUs: () => performance.now() * 1000,
       signals: process,
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
