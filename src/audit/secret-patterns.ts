@@ -3,6 +3,7 @@
  * Data plus small matchers, compiled once; every regex here is linear in its input
  * (bounded quantifiers, no nested repetition), since argument values are attacker-controlled.
  */
+import { wildcardMatch } from '../util/wildcard.js';
 
 /** The text that replaces a secret. */
 export const REDACTED = '[REDACTED]';
@@ -60,33 +61,9 @@ export function isSecretKeyName(key: string): boolean {
  */
 export function compileKeyGlob(glob: string): (key: string) => boolean {
   const pattern = glob.toLowerCase();
-  return (key: string) => matchGlob(pattern, key.toLowerCase());
+  return (key: string) => wildcardMatch(pattern, key.toLowerCase());
 }
 
-// Wildcard match that remembers only the last `*`: linear in the key per glob position.
-function matchGlob(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text.length) {
-    const c = pattern[p];
-    if (c === '*') {
-      star = p++;
-      resume = t;
-    } else if (c !== undefined && (c === '?' || c === text[t])) {
-      p++;
-      t++;
-    } else if (star >= 0) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
-}
 
 /** A value pattern and what replaces a match (`$n` keeps the non-secret context). */
 interface ValuePattern {

@@ -14,20 +14,23 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const require = createRequire(import.meta.url);
-const sourceDir = join(import.meta.dirname, '../../src/audit');
+const sourceDirs = ['audit', 'util'].map((folder) => [folder, join(import.meta.dirname, '../../src', folder)] as const);
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'vanguard-silence-'));
-  mkdirSync(join(dir, 'audit'));
   // The child runs from a temp dir, so bare imports are pointed at this repo's node_modules.
   const pino = pathToFileURL(require.resolve('pino')).href;
-  for (const name of readdirSync(sourceDir).filter((file) => file.endsWith('.ts'))) {
-    const source = readFileSync(join(sourceDir, name), 'utf8').replace(/from 'pino'/g, `from '${pino}'`);
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    });
-    writeFileSync(join(dir, 'audit', name.replace(/\.ts$/, '.js')), outputText);
+  // The audit folder and the small helpers it imports, side by side as in src/.
+  for (const [folder, sourceDir] of sourceDirs) {
+    mkdirSync(join(dir, folder));
+    for (const name of readdirSync(sourceDir).filter((file) => file.endsWith('.ts'))) {
+      const source = readFileSync(join(sourceDir, name), 'utf8').replace(/from 'pino'/g, `from '${pino}'`);
+      const { outputText } = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      });
+      writeFileSync(join(dir, folder, name.replace(/\.ts$/, '.js')), outputText);
+    }
   }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
   writeFileSync(

@@ -4,37 +4,15 @@
  * those with the port (`localhost:3000`), so `127.1:3000` is allowed by
  * `127.0.0.1:3000` and `[::1]` by `::1`.
  */
+import { wildcardMatch } from '../../../util/wildcard.js';
 import { decodeHost } from './host.js';
 
 // Ports URL clients use when none is written.
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443', ftp: '21', gopher: '70' };
 
-/**
- * Whole-string glob match: `*` any run of characters (dots included), `?` one
- * character. Greedy with one backtrack point, so at most |glob|·|text| steps.
- */
+/** Whole-string glob match of a host: `*` any run of characters (dots included), `?` one character. */
 export function hostGlobMatch(glob: string, text: string): boolean {
-  let g = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text.length) {
-    const c = glob[g];
-    if (c === '*') {
-      star = g++;
-      resume = t;
-    } else if (c !== undefined && (c === '?' || c === text[t])) {
-      g++;
-      t++;
-    } else if (star >= 0) {
-      g = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (glob[g] === '*') g++;
-  return g === glob.length;
+  return wildcardMatch(glob, text);
 }
 
 /** The spellings of a host that list globs are compared with. */
