@@ -9,6 +9,7 @@ import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { idKey, isObject, type Classified, type RequestId } from '../protocol/jsonrpc.js';
 import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
+import { unknownEntryResponse } from './definition-list.js';
 import { decideToolCall, type InspectFunction } from './tool-call.js';
 
 /** What to do with one client message. `forward` sends the message's own text or bytes. */
@@ -26,6 +27,17 @@ export interface ClientDecision {
 function cancelledRequestId(params: Record<string, unknown> | undefined): RequestId | undefined {
   const requestId = params?.requestId;
   return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
+}
+
+// A prompts/get or resources/read of an entry hidden for its definition.
+function hiddenEntryOf(request: Extract<Classified, { kind: 'request' }>, state: SessionState): { kind: 'prompts' | 'resources'; key: string } | undefined {
+  if (request.method === 'prompts/get' && typeof request.params?.name === 'string' && state.refused.prompts.has(request.params.name)) {
+    return { kind: 'prompts', key: request.params.name };
+  }
+  if (request.method === 'resources/read' && typeof request.params?.uri === 'string' && state.refused.resources.has(request.params.uri)) {
+    return { kind: 'resources', key: request.params.uri };
+  }
+  return undefined;
 }
 
 function refuse(id: RequestId | null, code: number, message: string, rule: string, method?: string): ClientDecision {
@@ -101,7 +113,14 @@ function decideClientRequest(
   else if (modern) state.era = 'modern';
 
   let decision: ClientDecision;
-  if (request.method === 'tools/call') {
+  const hiddenEntry = hiddenEntryOf(request, state);
+  if (hiddenEntry) {
+    const record = { direction: 'client' as const, method: request.method, id: request.id, rules: ['metadata.poisoning'], reason: `${hiddenEntry.key} is hidden for its definition` };
+    decision =
+      policy.mode === 'monitor'
+        ? { action: { type: 'forward' }, record: { ...record, verdict: 'would-block' } }
+        : { action: { type: 'answer', message: unknownEntryResponse(request.id, hiddenEntry.kind, hiddenEntry.key) }, record: { ...record, verdict: 'hide' } };
+  } else if (request.method === 'tools/call') {
     const call = decideToolCall(request, policy, state, inspect);
     decision = {
       action: call.action.type === 'forward' ? { type: 'forward-text', text: call.action.text } : call.action,

@@ -6,6 +6,7 @@ import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { idKey, type Classified } from '../protocol/jsonrpc.js';
 import type { PendingClientRequest, SessionState } from './session.js';
+import { DEFINITION_LISTS, decideDefinitionList } from './definition-list.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 
@@ -42,6 +43,10 @@ export function decideServerMessage(message: Classified, text: () => string, sta
         return { action: { type: 'forward' }, record: { direction: 'server', id: message.id, verdict: 'forward', rules: [], detail: { unmatched: true } } };
       }
       state.pendingClient.delete(idKey(message.id));
+      if (DEFINITION_LISTS[pending.method]) {
+        const list = decideDefinitionList(pending.method, text(), message.id, policy, state, scan);
+        return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
+      }
       if (pending.method === 'tools/list') {
         const list = decideToolList(text(), message.id, policy, state, scan, pins);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
@@ -59,5 +64,5 @@ export function decideServerMessage(message: Classified, text: () => string, sta
 export function needsFullRead(id: unknown, state: SessionState): boolean {
   if (typeof id !== 'string' && typeof id !== 'number') return true;
   const pending = state.pendingClient.get(idKey(id));
-  return pending !== undefined && (pending.method === 'tools/list' || pending.batch !== undefined);
+  return pending !== undefined && (pending.method === 'tools/list' || DEFINITION_LISTS[pending.method] !== undefined || pending.batch !== undefined);
 }

@@ -55,6 +55,8 @@ export class SessionState {
   readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<ArgumentKind>>>();
   /** Tools hidden for what their definitions say (poisoned, changed since pinned), with the rule; calls to them are answered as unknown. */
   readonly refusedTools = new Map<string, string>();
+  /** Prompts (by name) and resources (by URI or template) hidden for their definitions. */
+  readonly refused = { prompts: new Set<string>(), resources: new Set<string>() };
   /** Each tool's input schema, from the last tools/list that showed it. */
   readonly inputSchemas = new Map<string, Record<string, unknown>>();
   /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */

@@ -1,0 +1,88 @@
+/**
+ * The server's prompts and resources lists (prompts/list, resources/list,
+ * resources/templates/list), scanned like tool definitions: a poisoned entry is dropped per
+ * `metadata.poisoning`, and remembered, so a prompts/get or resources/read of it is answered
+ * the way the official SDK answers one that does not exist.
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { SEVERITIES, type Severity } from '../inspect/types.js';
+import { errorResponse } from '../protocol/answers.js';
+import { JsonRpcCode } from '../protocol/errors.js';
+import { isObject, type RequestId } from '../protocol/jsonrpc.js';
+import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { SESSION_LIMITS, type SessionState } from './session.js';
+import type { DefinitionScan } from './tool-list.js';
+
+/** The list methods whose entries are scanned, with the field that holds them and each entry's key. */
+export const DEFINITION_LISTS: Readonly<Record<string, { field: string; key: string; refused: 'prompts' | 'resources' }>> = {
+  'prompts/list': { field: 'prompts', key: 'name', refused: 'prompts' },
+  'resources/list': { field: 'resources', key: 'uri', refused: 'resources' },
+  'resources/templates/list': { field: 'resourceTemplates', key: 'uriTemplate', refused: 'resources' },
+};
+
+const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+
+export interface DefinitionListDecision {
+  action: { type: 'forward' } | { type: 'rewrite'; text: string };
+  record: Omit<DecisionRecord, 'decisionUs'>;
+}
+
+/** Decide on the answer to one of DEFINITION_LISTS' methods. */
+export function decideDefinitionList(method: string, text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan: DefinitionScan | undefined): DefinitionListDecision {
+  const base = { direction: 'server' as const, method, id };
+  const spec = DEFINITION_LISTS[method];
+  const act = policy.metadata.poisoning;
+  if (!spec || !scan || act === 'off') return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  const parsed = parseStrict(text);
+  if (!parsed.ok) {
+    const reason = `the server's ${spec.field} list could not be read safely (${parsed.message})`;
+    return {
+      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
+      record: { ...base, verdict: 'block', rules: ['protocol.strict-json'], reason },
+    };
+  }
+  const message = parsed.value;
+  const result = isObject(message) ? message.result : undefined;
+  const entries = isObject(result) ? result[spec.field] : undefined;
+  if (!isObject(result) || !Array.isArray(entries)) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+
+  const refused = state.refused[spec.refused];
+  const poisoned: Array<{ entry: string; rules: string[] }> = [];
+  for (const entry of entries) {
+    const key = isObject(entry) ? entry[spec.key] : undefined;
+    if (typeof key !== 'string') continue;
+    const findings = scan(entry).filter((f) => rank(f.severity) >= rank(policy.metadata.minSeverity));
+    if (findings.length === 0) {
+      refused.delete(key);
+      continue;
+    }
+    poisoned.push({ entry: key, rules: [...new Set(findings.map((f) => f.ruleId))] });
+    if (act === 'hide' && policy.mode !== 'monitor' && refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
+  }
+  if (poisoned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };
+  const detail = { entries: entries.length, poisoned };
+  const rules = ['metadata.poisoning'];
+  if (policy.mode === 'monitor' || act === 'warn') {
+    return { action: { type: 'forward' }, record: { ...base, verdict: policy.mode === 'monitor' ? 'would-block' : 'forward', rules, detail } };
+  }
+  if (act === 'block') {
+    const reason = `the server's ${spec.field} list has poisoned entries (${poisoned.map((p) => `${p.entry}: ${p.rules.join(', ')}`).join('; ')})`;
+    return {
+      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
+      record: { ...base, verdict: 'block', rules, reason, detail },
+    };
+  }
+  const dropped = new Set(poisoned.map((p) => p.entry));
+  result[spec.field] = entries.filter((entry) => !(isObject(entry) && typeof entry[spec.key] === 'string' && dropped.has(entry[spec.key] as string)));
+  return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
+}
+
+/**
+ * The answer for a prompt or resource hidden for its definition: what servers built on the
+ * official SDK answer for one they do not have.
+ */
+export function unknownEntryResponse(id: RequestId, kind: 'prompts' | 'resources', key: string): Record<string, unknown> {
+  const what = kind === 'prompts' ? `Prompt ${key}` : `Resource ${key}`;
+  return { jsonrpc: '2.0', id, error: { code: JsonRpcCode.invalidParams, message: `MCP error ${JsonRpcCode.invalidParams}: ${what} not found` } };
+}
