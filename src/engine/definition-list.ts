@@ -6,11 +6,11 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
-import { SEVERITIES, type Severity } from '../inspect/types.js';
-import { errorResponse } from '../protocol/answers.js';
+import { atLeast } from '../inspect/types.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
-import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { serializeStrict } from '../protocol/strict-json.js';
+import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 import type { DefinitionScan } from './tool-list.js';
 
@@ -21,7 +21,6 @@ export const DEFINITION_LISTS: Readonly<Record<string, { field: string; key: str
   'resources/templates/list': { field: 'resourceTemplates', key: 'uriTemplate', refused: 'resources' },
 };
 
-const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
 export interface DefinitionListDecision {
   action: { type: 'forward' } | { type: 'rewrite'; text: string };
@@ -34,25 +33,19 @@ export function decideDefinitionList(method: string, text: string, id: RequestId
   const spec = DEFINITION_LISTS[method];
   const act = policy.metadata.poisoning;
   if (!spec || !scan || act === 'off') return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
-  const parsed = parseStrict(text);
-  if (!parsed.ok) {
-    const reason = `the server's ${spec.field} list could not be read safely (${parsed.message})`;
-    return {
-      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
-      record: { ...base, verdict: 'block', rules: ['protocol.strict-json'], reason },
-    };
+  const answer = readListAnswer(text, spec.field);
+  if (answer.kind === 'unreadable') {
+    return { action: { type: 'rewrite', text: refusedListAnswer(id, answer.reason) }, record: { ...base, verdict: 'block', rules: ['protocol.strict-json'], reason: answer.reason } };
   }
-  const message = parsed.value;
-  const result = isObject(message) ? message.result : undefined;
-  const entries = isObject(result) ? result[spec.field] : undefined;
-  if (!isObject(result) || !Array.isArray(entries)) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  if (answer.kind === 'none') return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  const { message, result, entries } = answer;
 
   const refused = state.refused[spec.refused];
   const poisoned: Array<{ entry: string; rules: string[] }> = [];
   for (const entry of entries) {
     const key = isObject(entry) ? entry[spec.key] : undefined;
     if (typeof key !== 'string') continue;
-    const findings = scan(entry).filter((f) => rank(f.severity) >= rank(policy.metadata.minSeverity));
+    const findings = scan(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
     if (findings.length === 0) {
       refused.delete(key);
       continue;
@@ -68,10 +61,7 @@ export function decideDefinitionList(method: string, text: string, id: RequestId
   }
   if (act === 'block') {
     const reason = `the server's ${spec.field} list has poisoned entries (${poisoned.map((p) => `${p.entry}: ${p.rules.join(', ')}`).join('; ')})`;
-    return {
-      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
-      record: { ...base, verdict: 'block', rules, reason, detail },
-    };
+    return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules, reason, detail } };
   }
   const dropped = new Set(poisoned.map((p) => p.entry));
   result[spec.field] = entries.filter((entry) => !(isObject(entry) && typeof entry[spec.key] === 'string' && dropped.has(entry[spec.key] as string)));

@@ -51,39 +51,28 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, 
     const refusedFor = verdict.visible ? state.refusedTools.get(name) : undefined;
     const rules = refusedFor ? [refusedFor] : [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
     const forward: ToolCallAction = { type: 'forward', text: serializeStrict(request.message) };
+    // Every refusal below reads the same way: forwarded and noted in monitor mode, answered
+    // with a reason otherwise.
+    const refuse = (ruleIds: string[], reason: string, detail?: Record<string, unknown>): ToolCallDecision => {
+      if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ruleIds, reason, detail } };
+      const refusal: Refusal = { tool: name, ruleId: ruleIds[0] ?? 'engine.error', reason };
+      const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
+      return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ruleIds, reason, detail } };
+    };
 
     if (!verdict.visible || refusedFor) {
-      if (policy.mode === 'monitor') {
-        return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: 'tool is hidden by policy' } };
-      }
       const why = refusedFor ? `tool is hidden for its definition (${refusedFor})` : 'tool is hidden by policy';
+      if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: why } };
       return {
         action: { type: 'answer', message: unknownToolResponse(request.id, name, modern) },
         record: { ...withTool, verdict: 'hide', rules, reason: why },
       };
     }
-    if (verdict.action === 'block') {
-      const refusal: Refusal = {
-        tool: name,
-        ruleId: rules[0] ?? verdict.ruleId,
-        reason: verdict.reason ?? `the tool "${name}" may not be called in this session.`,
-      };
-      if (policy.mode === 'monitor') {
-        return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: refusal.reason } };
-      }
-      const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
-      return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules, reason: refusal.reason } };
-    }
+    if (verdict.action === 'block') return refuse(rules, verdict.reason ?? `the tool "${name}" may not be called in this session.`);
     const schema = policy.validateArguments ? state.inputSchemas.get(name) : undefined;
     if (schema) {
       const check = checkArguments(schema, args);
-      if (!check.ok) {
-        const reason = `${check.message}. Call the tool with arguments that match its input schema.`;
-        if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ['schema.arguments'], reason } };
-        const refusal: Refusal = { tool: name, ruleId: 'schema.arguments', reason };
-        const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
-        return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ['schema.arguments'], reason } };
-      }
+      if (!check.ok) return refuse(['schema.arguments'], `${check.message}. Call the tool with arguments that match its input schema.`);
     }
     if (inspect) {
       const overrides = policy.inspection.overridesFor(name);
@@ -95,10 +84,7 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, 
         const reason = first
           ? `${first.message.trim().replace(/[.!?]$/, '')} (in argument "${first.path}").`
           : `the arguments could not be inspected: ${result.failure ?? 'unknown error'}; the call was refused.`;
-        if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ruleIds, reason, detail } };
-        const refusal: Refusal = { tool: name, ruleId: ruleIds[0] ?? 'inspect.failure', reason };
-        const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
-        return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ruleIds, reason, detail } };
+        return refuse(ruleIds, reason, detail);
       }
       if (result.verdict === 'warn') {
         return { action: forward, record: { ...withTool, verdict: 'forward', rules: [...rules, ...new Set(result.findings.map((f) => f.ruleId))], detail } };

@@ -4,12 +4,11 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
-import { errorResponse } from '../protocol/answers.js';
-import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
-import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { serializeStrict } from '../protocol/strict-json.js';
+import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { schemaKinds } from '../inspect/kinds.js';
-import { SEVERITIES, type ArgumentKind, type Finding, type Severity } from '../inspect/types.js';
+import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
 import { comparePin, type LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 
@@ -50,28 +49,15 @@ function rememberSchemas(tools: unknown[], state: SessionState): void {
   }
 }
 
-/**
- * Decide on the server's answer to a tools/list. The answer is re-read with the strict
- * parser: a list with duplicate keys could read differently to the client, so it is
- * refused rather than passed.
- */
+/** Decide on the server's answer to a tools/list (read as readListAnswer reads it). */
 export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan?: DefinitionScan, pins?: LockFile): ToolListDecision {
   const base = { direction: 'server' as const, method: 'tools/list', id };
-  const parsed = parseStrict(text);
-  if (!parsed.ok) {
-    const reason = `the server's tool list could not be read safely (${parsed.message})`;
-    return {
-      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
-      record: { ...base, verdict: 'block', rules: ['protocol.strict-json'], reason },
-    };
+  const answer = readListAnswer(text, 'tools');
+  if (answer.kind === 'unreadable') {
+    return { action: { type: 'rewrite', text: refusedListAnswer(id, answer.reason) }, record: { ...base, verdict: 'block', rules: ['protocol.strict-json'], reason: answer.reason } };
   }
-  const message = parsed.value;
-  const result = isObject(message) ? message.result : undefined;
-  const tools = isObject(result) ? result.tools : undefined;
-  if (!isObject(result) || !Array.isArray(tools)) {
-    // An error answer, or a result without tools: nothing to filter.
-    return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
-  }
+  if (answer.kind === 'none') return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  const { message, result, entries: tools } = answer;
   rememberSchemas(tools, state);
   const hidden = hiddenNames(tools, policy);
   const poisoned = scanDefinitions(tools, policy, scan);
@@ -109,10 +95,7 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
       ...pinned.filter((p) => p.action === 'block').map((p) => `${p.tool}: ${p.status} since pinned`),
     ];
     const reason = `the server's tool list was refused (${why.join('; ')})`;
-    return {
-      action: { type: 'rewrite', text: serializeStrict(errorResponse(id, JsonRpcCode.internalError, `Vanguard: ${reason}`)) },
-      record: { ...base, verdict: 'block', rules, reason, detail },
-    };
+    return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules, reason, detail } };
   }
   result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && !dropped.has(tool.name));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
@@ -136,7 +119,6 @@ function comparePins(tools: unknown[], policy: CompiledPolicy, pins: LockFile | 
 /** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */
 export type DefinitionScan = (definition: unknown) => Finding[];
 
-const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
 // Which visible tools have poisoned definitions, by the policy's floor.
 function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: DefinitionScan | undefined): Array<{ tool: string; rules: string[] }> {
@@ -144,7 +126,7 @@ function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: Definit
   const poisoned: Array<{ tool: string; rules: string[] }> = [];
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
-    const findings = scan(tool).filter((f) => rank(f.severity) >= rank(policy.metadata.minSeverity));
+    const findings = scan(tool).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
     if (findings.length > 0) poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
   return poisoned;

@@ -8,7 +8,7 @@ import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits } fr
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
-import { SEVERITIES, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
+import { atLeast, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
 export interface CategorySetting {
@@ -51,7 +51,6 @@ export interface InspectionResult {
   failure?: string;
 }
 
-const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
 /** Inspect one call's arguments. Never throws. */
 export function inspectArguments(input: InspectionInput, inspector: Inspector): InspectionResult {
@@ -81,7 +80,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     const rules = allActive ? inspector.rules : inspector.rules.filter((r) => active(r.category));
     raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules));
 
-    const findings = raw.filter((f) => active(f.category) && rank(f.severity) >= rank(inspector.settings[f.category].minSeverity));
+    const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
     const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
     const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
     return { verdict, findings, blocking };

@@ -27,6 +27,11 @@ export const CATEGORIES: readonly Category[] = [
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
+/** True when `severity` is at or above `floor`. */
+export function atLeast(severity: Severity, floor: Severity): boolean {
+  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(floor);
+}
+
 /** One thing a detector saw. */
 export interface Finding {
   /** The rule's id, as declared in a rule pack (policies/rules/*.yaml). */
