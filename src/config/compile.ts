@@ -2,7 +2,7 @@
  * A merged policy document to the CompiledPolicy the engine consumes: globs
  * compiled once here, verdicts cached per tool name.
  */
-import type { CompiledPolicy, PolicyDocument, ToolAction, ToolActionSpec, ToolVerdict } from './policy-types.js';
+import type { CompiledPolicy, CompiledResults, PolicyDocument, ToolAction, ToolActionSpec, ToolVerdict } from './policy-types.js';
 import { compileGlob, type Matcher } from './globs.js';
 import { compileInspection } from './compile-inspection.js';
 import { DEFAULT_MAX_FRAME_BYTES, withDefaults } from './merge.js';
@@ -83,6 +83,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
       }
       return verdict;
     },
+    results: compileResults(full.results ?? {}),
     limits: Object.freeze({ maxFrameBytes: full.limits?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES }),
     audit: Object.freeze({
       stderr: audit.stderr ?? true,
@@ -93,5 +94,17 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
     }),
     sources: Object.freeze([...sources]) as string[],
     inspection: compileInspection(full, cwd),
+  });
+}
+
+// The results section with every default filled in (scalars are the short form of { action }).
+function compileResults(results: NonNullable<PolicyDocument['results']>): CompiledResults {
+  const injection = typeof results.injection === 'object' ? results.injection : { action: results.injection ?? 'block' };
+  const pii = typeof results.pii === 'object' ? results.pii : { action: results.pii ?? 'redact' };
+  return Object.freeze({
+    injection: Object.freeze({ action: injection.action, minSeverity: injection.minSeverity ?? 'medium' }),
+    secrets: results.secrets ?? 'redact',
+    pii: Object.freeze({ action: pii.action, kinds: Object.freeze([...(pii.kinds ?? ['payment-card', 'iban', 'national-id'])]) }),
+    hidden: results.hidden ?? 'strip',
   });
 }

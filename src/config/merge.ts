@@ -13,6 +13,12 @@ export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>(
   onBlock: 'result',
   tools: { allow: ['*'], deny: [], actions: {}, validateArguments: false },
   metadata: { poisoning: 'hide', minSeverity: 'high' },
+  results: {
+    injection: { action: 'block', minSeverity: 'medium' },
+    secrets: 'redact',
+    pii: { action: 'redact', kinds: ['payment-card', 'iban', 'national-id'] },
+    hidden: 'strip',
+  },
   limits: { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES },
   audit: { stderr: true, arguments: 'redacted', redactKeys: [], chain: true },
   detectors: {
@@ -23,6 +29,7 @@ export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>(
     secrets: 'block',
     'prompt-injection': 'block',
     'hidden-characters': 'block',
+    pii: 'off',
   },
 });
 
@@ -55,6 +62,7 @@ function compact<T extends object>(o: T): T | undefined {
  * `tools.actions`: merged map, `over`'s entries win and come first.
  * `detectors`, `arguments`: merged key by key, `over` wins. `paths.roots`,
  * `network.allowHosts`: `over` replaces. `paths.deny`, `network.denyHosts`: union.
+ * `results`: key by key, `over` wins (a whole `pii` or `injection` setting at once).
  * `$schema` and `extends` are consumed by loading and not carried over.
  */
 export function mergePolicies(base: PolicyDocument, over: PolicyDocument): PolicyDocument {
@@ -85,6 +93,12 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       onChanged: over.pinning?.onChanged ?? base.pinning?.onChanged,
       onNew: over.pinning?.onNew ?? base.pinning?.onNew,
       onRenamed: over.pinning?.onRenamed ?? base.pinning?.onRenamed,
+    }),
+    results: compact({
+      injection: over.results?.injection ?? base.results?.injection,
+      secrets: over.results?.secrets ?? base.results?.secrets,
+      pii: over.results?.pii ?? base.results?.pii,
+      hidden: over.results?.hidden ?? base.results?.hidden,
     }),
     metadata: compact({ poisoning: over.metadata?.poisoning ?? base.metadata?.poisoning, minSeverity: over.metadata?.minSeverity ?? base.metadata?.minSeverity }),
     audit: compact({

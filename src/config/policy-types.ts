@@ -53,6 +53,30 @@ export interface PolicyDocument {
   rulePacks?: string[];
   metadata?: { poisoning?: PoisoningAction; minSeverity?: Severity };
   pinning?: { lock?: string; onChanged?: PoisoningAction; onNew?: PoisoningAction; onRenamed?: PoisoningAction };
+  results?: {
+    injection?: ResultInjectionAction | { action: ResultInjectionAction; minSeverity?: Severity };
+    secrets?: RedactAction;
+    pii?: RedactAction | { action: RedactAction; kinds?: PiiKind[] };
+    hidden?: StripAction;
+  };
+}
+
+/** What to do with a result that carries instructions aimed at the model. */
+export type ResultInjectionAction = 'off' | 'warn' | 'flag' | 'block';
+/** What to do with secrets and personal data in a result. */
+export type RedactAction = 'off' | 'warn' | 'redact';
+/** What to do with ANSI escapes and hidden characters in a result. */
+export type StripAction = 'off' | 'warn' | 'strip';
+/** The kinds of personal data results can be redacted for. */
+export type PiiKind = 'email' | 'phone' | 'payment-card' | 'iban' | 'national-id';
+export const PII_KINDS: readonly PiiKind[] = ['email', 'phone', 'payment-card', 'iban', 'national-id'];
+
+/** How results (tools/call, resources/read, prompts/get) are scanned, compiled. */
+export interface CompiledResults {
+  injection: { action: ResultInjectionAction; minSeverity: Severity };
+  secrets: RedactAction;
+  pii: { action: RedactAction; kinds: readonly PiiKind[] };
+  hidden: StripAction;
 }
 
 /** What to do with a tool whose definition is poisoned. */
@@ -104,6 +128,8 @@ export interface CompiledPolicy {
   metadata: { poisoning: PoisoningAction; minSeverity: Severity };
   /** Rug-pull detection against a lock file (absolute path), and what to do per kind of difference. */
   pinning: { lock?: string; onChanged: PoisoningAction; onNew: PoisoningAction; onRenamed: PoisoningAction };
+  /** What is done to the server's results before the model reads them. */
+  results: CompiledResults;
   limits: {
     maxFrameBytes: number;
   };

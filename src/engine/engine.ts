@@ -17,6 +17,7 @@ import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
+import type { ResultScan } from './result-answer.js';
 
 export interface EngineDeps {
   /** A monotonic clock in microseconds, for the decision times in the audit. */
@@ -27,6 +28,8 @@ export interface EngineDeps {
   scanDefinition?: DefinitionScan;
   /** The lock file tool definitions are compared with (rug pulls); absent, none. */
   pins?: LockFile;
+  /** Scanning of results (tools/call, resources/read, prompts/get); absent, results pass unscanned. */
+  scanResult?: ResultScan;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -89,7 +92,7 @@ export class Engine {
     }
     if (Array.isArray(value)) return this.serverBatch(text, out, start);
 
-    const decision = decideServerMessage(classify(value), () => text, this.state, this.policy, this.deps.scanDefinition, this.deps.pins);
+    const decision = decideServerMessage(classify(value), () => text, this.state, this.policy, this.deps);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
@@ -99,16 +102,17 @@ export class Engine {
     return out;
   }
 
-  // A large answer (a big tool result, say) is routed by its envelope, read from the bytes:
-  // no string copy and no parse of a payload nobody inspects. Anything that must be read in
-  // full (a tools/list, part of a batch), or that is not a plain object, takes the usual path.
+  // A large answer nobody inspects (a big result, when results are not scanned) is routed by
+  // its envelope, read from the bytes: no string copy and no parse. Anything that must be
+  // read in full (a list, a scanned result, part of a batch), or that is not a plain object,
+  // takes the usual path.
   private largeFromServer(frame: Buffer): Outcome | undefined {
     const start = this.deps.nowUs();
     const scan = scanEnvelope(frame);
     if (!scan.ok) return undefined;
     const skeleton = envelopeSkeleton(scan.envelope);
-    if (needsFullRead(skeleton.id, this.state)) return undefined;
-    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps.scanDefinition, this.deps.pins);
+    if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
+    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps);
     const out = emptyOutcome();
     if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
@@ -207,7 +211,7 @@ export class Engine {
     const passed: string[] = [];
     for (const element of parsed.value) {
       const elementText = serializeStrict(element);
-      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps.scanDefinition, this.deps.pins);
+      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);

@@ -9,6 +9,14 @@ import type { PendingClientRequest, SessionState } from './session.js';
 import { DEFINITION_LISTS, decideDefinitionList } from './definition-list.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
+import { SCANNED_RESULTS, decideResult, type ResultScan } from './result-answer.js';
+
+/** What inspects the server's messages; each part absent is not done. */
+export interface ServerInspection {
+  scanDefinition?: DefinitionScan;
+  pins?: LockFile;
+  scanResult?: ResultScan;
+}
 
 /** What to do with one server message. */
 export type ServerAction =
@@ -27,7 +35,8 @@ export interface ServerDecision {
  * Decide on one classified server message. `text` gives the message as the server wrote
  * it, for the answers that are read in full (tools/list); the others never decode it.
  */
-export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, scan?: DefinitionScan, pins?: LockFile): ServerDecision {
+export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}): ServerDecision {
+  const { scanDefinition: scan, pins, scanResult } = inspection;
   switch (message.kind) {
     case 'invalid':
       // JSON, but not JSON-RPC: noise a client would choke on.
@@ -51,6 +60,10 @@ export function decideServerMessage(message: Classified, text: () => string, sta
         const list = decideToolList(text(), message.id, policy, state, scan, pins);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
+      if (scanResult && SCANNED_RESULTS.has(pending.method)) {
+        const decision = decideResult(text(), message.id, pending, policy, scanResult);
+        return { action: decision.action.type === 'rewrite' ? { type: 'forward-text', text: decision.action.text } : { type: 'forward' }, record: decision.record, answers: pending };
+      }
       return {
         action: { type: 'forward' },
         record: { direction: 'server', method: pending.method, id: message.id, tool: pending.tool, verdict: 'forward', rules: [] },
@@ -60,9 +73,10 @@ export function decideServerMessage(message: Classified, text: () => string, sta
   }
 }
 
-/** True when an answer with this id needs to be read in full (a tools/list, or part of a batch). */
-export function needsFullRead(id: unknown, state: SessionState): boolean {
+/** True when an answer with this id needs to be read in full (a list, a scanned result, or part of a batch). */
+export function needsFullRead(id: unknown, state: SessionState, scansResults: boolean): boolean {
   if (typeof id !== 'string' && typeof id !== 'number') return true;
   const pending = state.pendingClient.get(idKey(id));
-  return pending !== undefined && (pending.method === 'tools/list' || DEFINITION_LISTS[pending.method] !== undefined || pending.batch !== undefined);
+  if (pending === undefined) return false;
+  return pending.method === 'tools/list' || DEFINITION_LISTS[pending.method] !== undefined || pending.batch !== undefined || (scansResults && SCANNED_RESULTS.has(pending.method));
 }

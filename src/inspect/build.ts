@@ -15,6 +15,8 @@ import { loadShippedRules } from '../rules/shipped.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
 import { CATEGORIES, type Finding } from './types.js';
+import { scanResult, type ResultScanOutcome, type ResultScanner } from './results/scan-result.js';
+import { redactionKind } from './results/redact.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
 
 let shipped: RuleSet | undefined;
@@ -86,7 +88,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
   const inspector: Inspector = {
     rules: rules.rules,
     detectors: DETECTORS,
-    settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: 'block', minSeverity: 'low' }])) as Inspector['settings'],
+    // Every category but personal data: a definition may well name a support address.
+    settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: c === 'pii' ? 'off' : 'block', minSeverity: 'low' }])) as Inspector['settings'],
     paths: { roots: [], deny: [], cwd: policy.inspection.paths.cwd, home: edge.home ?? homedir(), realpath: () => undefined },
     network: policy.inspection.network,
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
@@ -105,4 +108,26 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     }
     return findings;
   };
+}
+
+/** Scans one result the server returns (see src/inspect/results). */
+export type ResultScanFunction = (result: unknown) => ResultScanOutcome;
+
+/** Time a result scan may take: the inspection budget, plus this much per MiB of text. */
+export const RESULT_BUDGET_MS_PER_MIB = 250;
+
+/** The scan of results the policy asks for (policy.results); undefined when it asks for none. */
+export function buildResultScan(policy: CompiledPolicy, edge: InspectorEdge): ResultScanFunction | undefined {
+  const { injection, secrets, pii, hidden } = policy.results;
+  if (injection.action === 'off' && secrets === 'off' && pii.action === 'off' && hidden === 'off') return undefined;
+  const rules = edge.rules ?? policyRules(policy);
+  const kinds = new Set<string>(policy.results.pii.kinds);
+  const scanner: ResultScanner = {
+    settings: policy.results,
+    injectionRules: rules.rules.filter((r) => r.category === 'prompt-injection' && r.regexes.length > 0),
+    redactionRules: rules.rules.filter((r) => r.regexes.length > 0 && (r.category === 'secrets' || (r.category === 'pii' && kinds.has(redactionKind(r))))),
+    allRules: rules.rules,
+    clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS, msPerMiB: RESULT_BUDGET_MS_PER_MIB },
+  };
+  return (result) => scanResult(result, scanner);
 }

@@ -23,7 +23,10 @@ interface Spelling {
  * then no rule runs at all. It also lists, per keyword, the rules that name it.
  */
 class KeywordIndex {
-  private readonly byPrefix = new Map<string, string[]>();
+  // Keyed by the first two UTF-16 units, packed into one number: no string per position.
+  private readonly byPrefix = new Map<number, string[]>();
+  // For two ASCII units, whether any keyword starts with them: a table look-up, not a Map's.
+  private readonly asciiPairs = new Uint8Array(128 * 128);
   private readonly short: string[] = [];
   /** Rules by each of their keywords; rules without keywords are in `always`. */
   readonly rulesByKeyword = new Map<string, CompiledRule[]>();
@@ -41,7 +44,8 @@ class KeywordIndex {
     for (const keyword of this.rulesByKeyword.keys()) {
       if (keyword.length < 2) this.short.push(keyword);
       else {
-        const prefix = keyword.slice(0, 2);
+        const prefix = keyword.charCodeAt(0) * 0x10000 + keyword.charCodeAt(1);
+        if (keyword.charCodeAt(0) < 128 && keyword.charCodeAt(1) < 128) this.asciiPairs[keyword.charCodeAt(0) * 128 + keyword.charCodeAt(1)] = 1;
         const list = this.byPrefix.get(prefix);
         if (list) list.push(keyword);
         else this.byPrefix.set(prefix, [keyword]);
@@ -53,8 +57,12 @@ class KeywordIndex {
   find(lower: string): Set<string> {
     const found = new Set<string>();
     for (const keyword of this.short) if (lower.includes(keyword)) found.add(keyword);
+    const { byPrefix, asciiPairs } = this;
     for (let i = 0; i + 1 < lower.length; i++) {
-      const candidates = this.byPrefix.get(lower.slice(i, i + 2));
+      const a = lower.charCodeAt(i);
+      const b = lower.charCodeAt(i + 1);
+      if (a < 128 && b < 128 && asciiPairs[a * 128 + b] === 0) continue;
+      const candidates = byPrefix.get(a * 0x10000 + b);
       if (!candidates) continue;
       for (const keyword of candidates) if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
     }
@@ -141,6 +149,66 @@ function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: () => v
     }
   }
   return undefined;
+}
+
+/** A stretch of text a rule matched (and its validator accepted). */
+export interface Span {
+  start: number;
+  end: number;
+  rule: CompiledRule;
+}
+
+/**
+ * Lower-case `text` without changing its length, so that offsets found in the lower-cased
+ * text hold in the original: the few characters whose lower case is longer stay as they are.
+ */
+export function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let out = '';
+  for (const ch of text) {
+    const l = ch.toLowerCase();
+    out += l.length === ch.length ? l : ch;
+  }
+  return out;
+}
+
+/**
+ * Every match of each rule in one text (not only the first), for redaction. Matches of one
+ * rule do not overlap; `lower` is lowerSameLength(text).
+ */
+export function findAllSpans(text: string, lower: string, rules: readonly CompiledRule[], checkBudget: () => void = () => undefined): Span[] {
+  const spans: Span[] = [];
+  for (const rule of rules) {
+    const windows = searchWindows(rule, lower);
+    if (!windows) continue;
+    const found: Span[] = [];
+    let steps = 0;
+    for (const [from, to] of windows.flatMap(([a, b]) => slices(a, b))) {
+      checkBudget();
+      const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
+      for (const regex of rule.regexes) {
+        regex.lastIndex = 0;
+        let match: RegExpExecArray | null;
+        while ((match = regex.exec(region)) !== null) {
+          const start = from + match.index;
+          const end = start + match[0].length;
+          if (match[0].length === 0) regex.lastIndex++;
+          else if (!rule.validate || rule.validate(text.slice(start, end))) found.push({ start, end, rule });
+          if (++steps % 64 === 0) checkBudget();
+        }
+      }
+    }
+    // Slices overlap, and so can the matches of a rule's several patterns: keep the first of each overlap.
+    found.sort((a, b) => a.start - b.start || b.end - a.end);
+    let reached = 0;
+    for (const span of found) {
+      if (span.start < reached) continue;
+      spans.push(span);
+      reached = span.end;
+    }
+  }
+  return spans;
 }
 
 /** Every pattern rule that fires, once per rule and string, with where and how it matched. */

@@ -12,7 +12,8 @@ export type Category =
   | 'ssrf'
   | 'secrets'
   | 'prompt-injection'
-  | 'hidden-characters';
+  | 'hidden-characters'
+  | 'pii';
 
 export const CATEGORIES: readonly Category[] = [
   'path-traversal',
@@ -22,6 +23,7 @@ export const CATEGORIES: readonly Category[] = [
   'secrets',
   'prompt-injection',
   'hidden-characters',
+  'pii',
 ];
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';

@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine.js';
 import type { Outcome } from '../engine/outcome.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
+import type { ResultScan } from '../engine/result-answer.js';
 import type { LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
@@ -36,6 +37,8 @@ export interface ProxyOptions {
   scanDefinition?: DefinitionScan;
   /** The lock file tool definitions are compared with; absent, none. */
   pins?: LockFile;
+  /** Scanning of results (see src/inspect/build.ts); absent, none. */
+  scanResult?: ResultScan;
   /** One line for the user when something goes wrong that the audit cannot carry. */
   errorLine(line: string): void;
   /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
@@ -66,7 +69,7 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins });
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult });
     // The server went away while we were writing to it: its exit is handled below.
     this.toServer = new FrameWriter(child.stdin, () => undefined);
     this.toClient = new FrameWriter(options.clientOut, (error) => {

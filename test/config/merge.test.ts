@@ -68,9 +68,25 @@ describe('merging a policy with what it extends', () => {
         secrets: 'block',
         'prompt-injection': 'block',
         'hidden-characters': 'block',
+        pii: 'off',
       },
       metadata: { poisoning: 'hide', minSeverity: 'high' },
+      results: {
+        injection: { action: 'block', minSeverity: 'medium' },
+        secrets: 'redact',
+        pii: { action: 'redact', kinds: ['payment-card', 'iban', 'national-id'] },
+        hidden: 'strip',
+      },
     });
+  });
+
+  test('results: merged key by key, a whole injection or pii setting at once', async () => {
+    const { mergePolicies } = await import('../../src/config/merge.js');
+    const merged = mergePolicies(
+      { results: { injection: 'flag', pii: { action: 'redact', kinds: ['email'] }, hidden: 'warn' } },
+      { results: { pii: 'off', secrets: 'warn' } },
+    );
+    expect(merged.results).toEqual({ injection: 'flag', secrets: 'warn', pii: 'off', hidden: 'warn' });
   });
 
   test('inspection sections: detectors merge key by key, roots and allowHosts replace, deny lists add up', async () => {

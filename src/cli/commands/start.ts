@@ -10,6 +10,7 @@ import type { CompiledPolicy } from '../../config/policy-types.js';
 import { readFileSync, realpathSync } from 'node:fs';
 import type { InspectFunction } from '../../engine/tool-call.js';
 import type { DefinitionScan } from '../../engine/tool-list.js';
+import type { ResultScanFunction } from '../../inspect/build.js';
 import { parseLock, type LockFile } from '../../pinning/lock.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildSpec } from '../../proxy/child.js';
@@ -87,16 +88,18 @@ export async function startCommand(args: StartArgs): Promise<number> {
   let inspect: InspectFunction;
   let scanDefinition: DefinitionScan;
   let pins: LockFile | undefined;
+  let scanResult: ResultScanFunction | undefined;
   try {
     // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
     // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
-    const { buildDefinitionScan, buildInspector } = await import('../../inspect/build.js');
+    const { buildDefinitionScan, buildInspector, buildResultScan } = await import('../../inspect/build.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
     inspect = buildInspector(policy, { realpath: realpathOrUndefined });
     scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined });
+    scanResult = buildResultScan(policy, { realpath: realpathOrUndefined });
     pins = policy.pinning.lock === undefined ? undefined : readLock(policy.pinning.lock);
     audit = createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
@@ -133,6 +136,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       audit,
       inspect,
       scanDefinition,
+      scanResult,
       pins,
       nowUs: () => performance.now() * 1000,
       signals: process,

@@ -12,7 +12,7 @@ export function tagToAscii(cp: number): string {
   return c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : '';
 }
 
-/** Tag characters replaced by the ASCII they copy; subdivision flags are left alone. */
+/** Tag characters replaced by the ASCII they copy, a run on a line of its own; subdivision flags are left alone. */
 export function decodeTags(text: string): string {
   let i = text.indexOf('\udb40');
   if (i < 0) return text;
@@ -32,7 +32,8 @@ export function decodeTags(text: string): string {
       if (c >= 0x20 && c <= 0x7e) ascii.push(c);
       j += 2;
     }
-    parts.push(text.slice(copied, i), unitsToString(ascii));
+    // Set apart on its own line: it is a message of its own, even when hidden mid-word.
+    parts.push(text.slice(copied, i), ascii.length > 1 ? `\n${unitsToString(ascii)}\n` : unitsToString(ascii));
     copied = j;
     i = text.indexOf('\udb40', j);
   }

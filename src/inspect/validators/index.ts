@@ -7,6 +7,7 @@ import { hasValidBase62Checksum, isUnverifiedBase62Token } from './base62-checks
 import { isPasswordAssignment, isSecretAssignment } from './assignments.js';
 import { hasCommandLinePassword, hasUrlPassword, isBasicAuthHeader, isBearerToken } from './credentials.js';
 import { isJwt } from './jwt.js';
+import { isEmailAddress, isIban, isPaymentCard, isPhoneNumber, isUkNino, isUsSsn } from './personal-data.js';
 import {
   casedPrefix,
   isAwsAccessKeyId,
@@ -53,4 +54,10 @@ export const VALIDATORS: Readonly<Record<string, (match: string) => boolean>> = 
   'atlassian-token': casedPrefix('ATATT3xFfGF0'),
   'heroku-key': casedPrefix('HRKU-'),
   'age-secret-key': casedPrefix('AGE-SECRET-KEY-1'),
+  'payment-card': isPaymentCard,
+  iban: isIban,
+  'us-ssn': isUsSsn,
+  'uk-nino': isUkNino,
+  email: isEmailAddress,
+  phone: isPhoneNumber,
 };

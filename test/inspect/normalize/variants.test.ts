@@ -68,11 +68,11 @@ describe('buildVariants: single steps are kept beside the deep reading', () => {
     expect(texts(`powershell -enc ${encoded}`)).toContain('powershell -enc IEX (New-Object Net.WebClient)');
   });
 
-  it('reads text smuggled in tag characters and in variation selectors', () => {
+  it('reads text smuggled in tag characters (set on a line of its own) and in variation selectors', () => {
     const tagged = `ok${[...'rm -rf /'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}`;
     expect(variants(tagged)).toEqual([
       { text: 'ok', via: 'invisible' },
-      { text: 'okrm -rf /', via: 'tags' },
+      { text: 'ok\nrm -rf /\n', via: 'tags' },
     ]);
     const selectors = `\u{1F600}${[...Buffer.from('rm -rf /')].map((b) => String.fromCodePoint(b < 16 ? 0xfe00 + b : 0xe0100 + b - 16)).join('')}`;
     expect(variants(selectors)).toContainEqual({ text: '\u{1F600}rm -rf /', via: 'selectors' });

@@ -1,0 +1,66 @@
+/**
+ * Redaction of secrets and personal data in result text: every match of the rules in play
+ * is replaced, in place, by a marker that names its kind ([REDACTED:aws-access-key-id]).
+ */
+import { findAllSpans, lowerSameLength } from '../pattern-rules.js';
+import type { CompiledRule } from '../../rules/rule-types.js';
+import { secretPart } from './secret-part.js';
+
+/** The kind a marker names: the rule id without its category (secret.github-pat → github-pat; pii.national-id.us-ssn → national-id). */
+export function redactionKind(rule: CompiledRule): string {
+  const [prefix, kind = rule.id] = rule.id.split('.');
+  return prefix === 'pii' ? kind : rule.id.slice(rule.id.indexOf('.') + 1);
+}
+
+export interface Redaction {
+  text: string;
+  /** Rule ids that matched, with how many times. */
+  hits: Map<CompiledRule, number>;
+}
+
+/** `text` with every match of `rules` replaced by its marker, and what matched. */
+export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: () => void): Redaction {
+  const hits = new Map<CompiledRule, number>();
+  if (rules.length === 0) return { text, hits };
+  const spans = findAllSpans(text, lowerSameLength(text), rules, checkBudget);
+  if (spans.length === 0) return { text, hits };
+  // The secret inside each match; where matches of different rules overlap, the earlier wins.
+  const parts = spans
+    .map((span) => {
+      if (span.rule.category !== 'secrets') return { ...span };
+      const block = keyBlockEnd(text, span.start, span.end);
+      if (block !== undefined) return { start: span.start, end: block, rule: span.rule };
+      const [from, to] = secretPart(text.slice(span.start, span.end));
+      return { start: span.start + from, end: span.start + to, rule: span.rule };
+    })
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: string[] = [];
+  let kept = 0;
+  for (const part of parts) {
+    if (part.start < kept) continue;
+    hits.set(part.rule, (hits.get(part.rule) ?? 0) + 1);
+    out.push(text.slice(kept, part.start), `[REDACTED:${redactionKind(part.rule)}]`);
+    kept = part.end;
+  }
+  out.push(text.slice(kept));
+  return { text: out.join(''), hits };
+}
+
+// A key block is longer than what its rule needs to see: it runs to its END line (or, in
+// text that lost it, to the end of the base64 lines), at most 64 KiB on.
+const MAX_KEY_BLOCK = 64 * 1024;
+const BASE64_LINES = /[A-Za-z0-9+/=\s\\]*/y;
+
+function keyBlockEnd(text: string, start: number, end: number): number | undefined {
+  const begin = text.indexOf('-----BEGIN', start);
+  if (begin === -1 || begin >= end) return undefined;
+  const limit = Math.min(text.length, start + MAX_KEY_BLOCK);
+  const close = text.indexOf('-----END', end);
+  if (close !== -1 && close < limit) {
+    const after = text.indexOf('-----', close + 8);
+    if (after !== -1 && after < limit) return after + 5;
+  }
+  BASE64_LINES.lastIndex = end;
+  BASE64_LINES.exec(text);
+  return Math.min(limit, Math.max(end, BASE64_LINES.lastIndex));
+}

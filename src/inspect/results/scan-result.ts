@@ -1,0 +1,149 @@
+/**
+ * The scan of one result the server returns to the model (tools/call, resources/read,
+ * prompts/get): every string, in one pass, has hidden characters stripped, is read for
+ * instructions aimed at the model (in every spelling the argument normaliser knows,
+ * smuggled tag text included), and has secrets and personal data redacted. Binary
+ * payloads (`blob`, and `data` of images and audio) are left alone. Pure; bounded in depth
+ * and time, and a bound exceeded is a failure the caller treats as a block.
+ */
+import type { CompiledResults } from '../../config/policy-types.js';
+import type { CompiledRule } from '../../rules/rule-types.js';
+import { buildVariants, DEFAULT_NORMALIZE_LIMITS } from '../normalize/index.js';
+import { isPlainAscii } from '../normalize/chars.js';
+import { runPatternRules } from '../pattern-rules.js';
+import { atLeast, type ArgumentKind, type Finding } from '../types.js';
+import { redact, redactionKind } from './redact.js';
+import { stripHidden } from './strip.js';
+
+/** Where a string sits in the result: keys and indices from the result object down. */
+export type Location = ReadonlyArray<string | number>;
+
+export interface ResultScanner {
+  settings: CompiledResults;
+  /** Prompt-injection rules (all of them; the severity floor is applied here). */
+  injectionRules: readonly CompiledRule[];
+  /** Secret rules, and the personal-data rules of the kinds the policy names. */
+  redactionRules: readonly CompiledRule[];
+  /** The rule set the rules were taken from, for its keyword index. */
+  allRules: readonly CompiledRule[];
+  clock?: { now(): number; budgetMs: number; msPerMiB: number };
+}
+
+export interface ResultScanOutcome {
+  /** The result as the model may read it (the same object when nothing changed). */
+  value: unknown;
+  changed: boolean;
+  /** Instructions aimed at the model, at or above the policy's floor, with where they are. */
+  injection: Array<Finding & { at: Location }>;
+  /** Redactions by kind (redacted, or only seen when the action is warn). */
+  redacted: Record<string, number>;
+  /** Hidden characters by kind (stripped, or only seen when the action is warn). */
+  hidden: Record<string, number>;
+  /** Why the result could not be scanned; the caller blocks it. */
+  failure?: string;
+}
+
+class ScanLimit extends Error {}
+
+const MAX_DEPTH = 64;
+const TEXT_ONLY: ReadonlySet<ArgumentKind> = new Set(['text']);
+
+// Base64 payloads: a resource's blob, and the data of image and audio content.
+function isBinary(key: string, parent: Record<string, unknown>): boolean {
+  return key === 'blob' || (key === 'data' && (parent.type === 'image' || parent.type === 'audio'));
+}
+
+function showPath(at: Location): string {
+  return at.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+/** Scan one result object. Never throws. */
+export function scanResult(result: unknown, scanner: ResultScanner): ResultScanOutcome {
+  const { settings } = scanner;
+  const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
+  const injectionRules = settings.injection.action === 'off' ? [] : scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity));
+  const redactionRules = scanner.redactionRules.filter((r) => (r.category === 'secrets' ? settings.secrets : settings.pii.action) !== 'off');
+  const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
+  const clock = scanner.clock;
+  let deadline = Infinity;
+  const checkBudget = (): void => {
+    if (clock && clock.now() > deadline) throw new ScanLimit(`scanning the result took longer than its time budget`);
+  };
+
+  const scanString = (text: string, at: Location): string => {
+    let current = text;
+    const plain = isPlainAscii(text);
+    if (!plain && settings.hidden !== 'off') {
+      const stripped = stripHidden(text);
+      for (const [kind, n] of Object.entries(stripped.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
+      if (settings.hidden === 'strip') current = stripped.text;
+    }
+    if (injectionRules.length > 0) {
+      // Read as the model would read it once stripped, and in every decoded spelling of the original.
+      const readable = plain ? text : stripHidden(text).text;
+      const variants = buildVariants(text, DEFAULT_NORMALIZE_LIMITS).filter((v) => v.text !== readable);
+      const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
+      if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
+      const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: readable, variants }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
+      for (const f of found) outcome.injection.push({ ...f, at });
+    }
+    if (redactionRules.length > 0) {
+      const redaction = redact(current, redactionRules, checkBudget);
+      for (const [rule, n] of redaction.hits) {
+        const kind = redactionKind(rule);
+        outcome.redacted[kind] = (outcome.redacted[kind] ?? 0) + n;
+      }
+      const hits = [...redaction.hits.keys()];
+      // Kinds the policy only warns about are counted, not replaced.
+      if (hits.every(redacting)) current = redaction.text;
+      else if (hits.some(redacting)) current = redact(current, redactionRules.filter(redacting), checkBudget).text;
+    }
+    checkBudget();
+    return current;
+  };
+
+  const walk = (value: unknown, at: Location, depth: number): unknown => {
+    if (depth > MAX_DEPTH) throw new ScanLimit(`the result nests deeper than ${MAX_DEPTH} levels`);
+    if (typeof value === 'string') return scanString(value, at);
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, i) => {
+        const next = walk(item, [...at, i], depth + 1);
+        if (next !== item) (copy ??= [...value])[i] = next;
+      });
+      return copy ?? value;
+    }
+    if (typeof value === 'object' && value !== null) {
+      const obj = value as Record<string, unknown>;
+      let copy: Record<string, unknown> | undefined;
+      for (const key of Object.keys(obj)) {
+        if (isBinary(key, obj)) continue;
+        const item = obj[key];
+        const next = walk(item, [...at, key], depth + 1);
+        if (next !== item) (copy ??= { ...obj })[key] = next;
+      }
+      return copy ?? value;
+    }
+    return value;
+  };
+
+  try {
+    if (clock) deadline = clock.now() + clock.budgetMs + clock.msPerMiB * (approximateSize(result) / (1024 * 1024));
+    outcome.value = walk(result, [], 0);
+    outcome.changed = outcome.value !== result;
+  } catch (error) {
+    outcome.value = result;
+    outcome.changed = false;
+    outcome.failure = error instanceof ScanLimit ? error.message : `scanning the result failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return outcome;
+}
+
+// The text a result holds, roughly, for the time budget: string lengths, without a copy.
+function approximateSize(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length;
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return 8;
+  let size = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) size += approximateSize(item, depth + 1);
+  return size;
+}
