@@ -10,6 +10,7 @@ import { DEFINITION_LISTS, decideDefinitionList } from './definition-list.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SCANNED_RESULTS, decideResult, type ResultScan } from './result-answer.js';
+import { INSTRUCTION_ANSWERS, decideInstructions } from './instructions.js';
 
 /** What inspects the server's messages; each part absent is not done. */
 export interface ServerInspection {
@@ -60,6 +61,10 @@ export function decideServerMessage(message: Classified, text: () => string, sta
         const list = decideToolList(text(), message.id, policy, state, scan, pins);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
+      if (scan && INSTRUCTION_ANSWERS.has(pending.method)) {
+        const decision = decideInstructions(text(), message.id, pending.method, policy, scan);
+        return { action: decision.action.type === 'rewrite' ? { type: 'forward-text', text: decision.action.text } : { type: 'forward' }, record: decision.record, answers: pending };
+      }
       if (scanResult && SCANNED_RESULTS.has(pending.method)) {
         const decision = decideResult(text(), message.id, pending, policy, scanResult);
         return { action: decision.action.type === 'rewrite' ? { type: 'forward-text', text: decision.action.text } : { type: 'forward' }, record: decision.record, answers: pending };
@@ -78,5 +83,5 @@ export function needsFullRead(id: unknown, state: SessionState, scansResults: bo
   if (typeof id !== 'string' && typeof id !== 'number') return true;
   const pending = state.pendingClient.get(idKey(id));
   if (pending === undefined) return false;
-  return pending.method === 'tools/list' || DEFINITION_LISTS[pending.method] !== undefined || pending.batch !== undefined || (scansResults && SCANNED_RESULTS.has(pending.method));
+  return pending.method === 'tools/list' || INSTRUCTION_ANSWERS.has(pending.method) || DEFINITION_LISTS[pending.method] !== undefined || pending.batch !== undefined || (scansResults && SCANNED_RESULTS.has(pending.method));
 }

@@ -6,6 +6,7 @@
 import type { RequestId } from '../protocol/jsonrpc.js';
 import type { ArgumentKind } from '../inspect/types.js';
 import { BoundedSet } from './bounded-set.js';
+import type { LockEntry } from '../pinning/lock.js';
 
 /** A batch from the client, waiting for every answer before it is answered as one array. */
 export interface BatchGroup {
@@ -57,6 +58,8 @@ export class SessionState {
   readonly refusedTools = new Map<string, string>();
   /** Prompts (by name) and resources (by URI or template) hidden for their definitions. */
   readonly refused = { prompts: new Set<string>(), resources: new Set<string>() };
+  /** Trust on first use: tools not in the lock file, as first listed in this session. */
+  readonly firstSeen: Record<string, LockEntry> = {};
   /** Each tool's input schema, from the last tools/list that showed it. */
   readonly inputSchemas = new Map<string, Record<string, unknown>>();
   /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */

@@ -9,7 +9,7 @@ import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { schemaKinds } from '../inspect/kinds.js';
 import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
-import { comparePin, type LockFile } from '../pinning/lock.js';
+import { comparePin, pinDefinitions, type LockEntry, type LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 
 export type ToolListAction =
@@ -61,8 +61,9 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   rememberSchemas(tools, state);
   const hidden = hiddenNames(tools, policy);
   const poisoned = scanDefinitions(tools, policy, scan);
-  const pinned = comparePins(tools, policy, pins);
   const act = policy.metadata.poisoning;
+  // A tool hidden for its definition is not trusted on first use either.
+  const pinned = comparePins(tools, policy, pins, state, new Set(act === 'off' || act === 'warn' ? [] : poisoned.map((p) => p.tool)));
   const rules = [
     ...(hidden.length > 0 ? ['tools.policy'] : []),
     ...(poisoned.length > 0 ? ['metadata.poisoning'] : []),
@@ -101,13 +102,23 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
 }
 
-// How each visible tool compares with the lock file.
-function comparePins(tools: unknown[], policy: CompiledPolicy, pins: LockFile | undefined): Array<{ tool: string; status: string; action: string; from?: string }> {
-  if (!pins) return [];
+// How each visible tool compares with the lock file, and, trusting on first use, with the
+// definition first listed in this session (a tool the lock does not know is recorded then).
+function comparePins(tools: unknown[], policy: CompiledPolicy, pins: LockFile | undefined, state: SessionState, poisoned: ReadonlySet<string>): Array<{ tool: string; status: string; action: string; from?: string }> {
+  const tofu = policy.pinning.trustOnFirstUse;
+  if (!pins && !tofu) return [];
   const out: Array<{ tool: string; status: string; action: string; from?: string }> = [];
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
-    const status = comparePin('tools', pins.tools, tool.name, tool);
+    let status = pins ? comparePin('tools', pins.tools, tool.name, tool) : ({ kind: 'new' } as const);
+    if (status.kind === 'new' && tofu && !poisoned.has(tool.name)) {
+      const first = state.firstSeen[tool.name];
+      if (first === undefined && Object.keys(state.firstSeen).length < SESSION_LIMITS.maxToolSchemas) {
+        state.firstSeen[tool.name] = pinDefinitions('tools', [tool])[tool.name] as LockEntry;
+      }
+      // First sight is trusted; after that the first definition is what it must match.
+      status = first === undefined ? { kind: 'same' } : comparePin('tools', { [tool.name]: first }, tool.name, tool);
+    }
     if (status.kind === 'same') continue;
     const action = status.kind === 'changed' ? policy.pinning.onChanged : status.kind === 'new' ? policy.pinning.onNew : policy.pinning.onRenamed;
     if (action === 'off') continue;

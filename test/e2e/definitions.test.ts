@@ -30,6 +30,17 @@ describe('definition scan', () => {
     }
   });
 
+  it('finds nothing in the instructions of server-everything', async () => {
+    const session = await connectDirect(process.execPath, [EVERYTHING_SERVER]);
+    try {
+      const instructions = session.client.getInstructions();
+      expect(instructions?.length).toBeGreaterThan(100);
+      expect(scan({ instructions }).map((f) => f.ruleId)).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('finds nothing in the prompts, resources and templates of server-everything', async () => {
     const session = await connectDirect(process.execPath, [EVERYTHING_SERVER]);
     try {

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import type { InspectFunction } from '../../engine/tool-call.js';
 import type { DefinitionScan } from '../../engine/tool-list.js';
 import type { ResultScanFunction } from '../../inspect/build.js';
-import { parseLock, type LockFile } from '../../pinning/lock.js';
+import { parseLock, renderLock, type LockFile } from '../../pinning/lock.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildSpec } from '../../proxy/child.js';
 import { deriveServerName } from '../server-name.js';
@@ -68,6 +68,17 @@ function readLock(file: string): LockFile {
   return parsed.lock;
 }
 
+// The lock file trust on first use writes: the tools as first listed, nothing else pinned yet.
+function writeLearnedLock(file: string, server: string, tools: LockFile['tools']): void {
+  const lock: LockFile = { vanguardLock: 1, server, pinnedAt: new Date().toISOString(), tools: pinnedOrder(tools), prompts: {}, resources: {} };
+  // 'wx': if another session wrote it meanwhile, that one stands.
+  writeFileSync(file, renderLock(lock), { flag: 'wx' });
+}
+
+function pinnedOrder(tools: LockFile['tools']): LockFile['tools'] {
+  return Object.fromEntries(Object.entries(tools).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 function graceOf(ms: number): number {
   if (!Number.isFinite(ms) || ms < 0) throw new VanguardError('USAGE', '--grace-ms must be a number of milliseconds, 0 or more', 2);
   return ms;
@@ -89,6 +100,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
   let scanDefinition: DefinitionScan;
   let pins: LockFile | undefined;
   let scanResult: ResultScanFunction | undefined;
+  let learnInto: string | undefined;
   try {
     // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
     // server's start.
@@ -100,7 +112,10 @@ export async function startCommand(args: StartArgs): Promise<number> {
     inspect = buildInspector(policy, { realpath: realpathOrUndefined });
     scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined });
     scanResult = buildResultScan(policy, { realpath: realpathOrUndefined });
-    pins = policy.pinning.lock === undefined ? undefined : readLock(policy.pinning.lock);
+    // Trusting on first use, a lock file that does not exist yet is written when the session ends.
+    const lockFile = policy.pinning.lock;
+    if (lockFile !== undefined && policy.pinning.trustOnFirstUse && !existsSync(lockFile)) learnInto = lockFile;
+    else pins = lockFile === undefined ? undefined : readLock(lockFile);
     audit = createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
       sessionId: randomUUID(),
@@ -138,6 +153,9 @@ export async function startCommand(args: StartArgs): Promise<number> {
       scanDefinition,
       scanResult,
       pins,
+      ...(learnInto !== undefined && {
+        learnedPins: (tools: LockFile['tools']) => writeLearnedLock(learnInto as string, deriveServerName([command, ...commandArgs]), tools),
+      }),
       nowUs: () => performance.now() * 1000,
       signals: process,
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
