@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
 const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
-const { buildInspector, buildDefinitionScan } = await import(path.join(root, 'dist/inspect/build.js'));
+const { buildInspector, buildDefinitionScan, buildResultScan } = await import(path.join(root, 'dist/inspect/build.js'));
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -50,7 +50,8 @@ const tools = existsSync(path.join(corpus, 'tools.json')) ? JSON.parse(readFileS
 function engineFor(doc) {
   const policy = compilePolicy(doc, ['eval'], '/srv/data');
   const inspect = buildInspector(policy, { realpath: (p) => p });
-  const engine = new Engine(policy, { nowUs: () => performance.now() * 1000, inspect });
+  const scanResult = buildResultScan(policy, { realpath: (p) => p });
+  const engine = new Engine(policy, { nowUs: () => performance.now() * 1000, inspect, scanResult });
   engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', method: 'tools/list' })));
   engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', result: { tools } })));
   return engine;
@@ -126,9 +127,79 @@ if (existsSync(poisoningFile)) {
   }
 }
 
+// Results (response_injection.jsonl): each text returned by the server as a tools/call
+// result, through the real engine with the default policy. An attack is caught when its
+// marker does not reach the client verbatim (the result withheld, hidden text stripped, a
+// secret redacted); a benign result is wrongly flagged when the client gets anything but
+// the result as it was sent. The benign pool adds the texts a tool really returns: the
+// README of every installed package (as a file-reading tool would), and the corpus's
+// benign arguments and tool descriptions read as results.
+function resultThroughEngine(engine, text) {
+  const id = `r${next++}`;
+  engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'get_text', arguments: {} } })));
+  const sent = JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }] } });
+  const out = engine.fromServer(Buffer.from(sent));
+  const received = out.outputs.find((o) => o.to === 'client');
+  const data = received ? received.data.toString() : '';
+  const message = data ? JSON.parse(data) : undefined;
+  return { changed: data !== sent, withheld: message?.result?.isError === true, text: message?.result?.content?.map((c) => c.text ?? '').join('\n') ?? '', rules: out.records[0]?.rules ?? [] };
+}
+
+function resultRow(suite, kind, items, engine, caughtOf) {
+  if (items.length === 0) return;
+  const start = performance.now();
+  const results = items.map((item) => ({ item, ...resultThroughEngine(engine, item.text) }));
+  const hit = results.filter((r) => caughtOf(r));
+  const wrong = kind === 'attack' ? results.filter((r) => !caughtOf(r)) : hit;
+  rows.push({
+    suite,
+    kind,
+    n: items.length,
+    blocked: hit.length,
+    rate: hit.length / items.length,
+    msPerCall: (performance.now() - start) / items.length,
+    samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.category ?? r.item.source ?? '', args: JSON.stringify(r.item.text).slice(0, 140), rules: r.rules })),
+  });
+}
+
+function packageReadmes() {
+  const base = path.join(root, 'node_modules');
+  const files = [];
+  const visit = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      if (name.startsWith('@')) visit(path.join(dir, name));
+      else {
+        const readme = ['README.md', 'readme.md', 'Readme.md'].map((f) => path.join(dir, name, f)).find((f) => existsSync(f));
+        if (readme) files.push(readme);
+      }
+    }
+  };
+  if (existsSync(base)) visit(base);
+  return files.map((file) => ({ source: path.relative(root, file), text: readFileSync(file, 'utf8') }));
+}
+
+const responses = readItems('response_injection');
+if (responses.length > 0) {
+  const engine = engineFor({});
+  const attacks = responses.filter((r) => r.label === 'malicious');
+  const leaked = (r, item) => !r.withheld && r.text.includes(item.marker);
+  const caught = (r) => !leaked(r, r.item);
+  resultRow('results: injected (withheld, or hidden text stripped)', 'attack', attacks.filter((r) => !r.category.startsWith('secret')), engine, caught);
+  resultRow('results: injected (instructions found: withheld)', 'attack', attacks.filter((r) => r.category === 'dev-injection' || r.category.startsWith('ansi-conceal') || r.category.startsWith('unicode-tags')), engine, (r) => r.withheld);
+  resultRow('results: secrets (redacted)', 'attack', attacks.filter((r) => r.category.startsWith('secret')), engine, caught);
+  resultRow('results: benign (corpus)', 'benign', responses.filter((r) => r.label === 'benign'), engine, (r) => r.changed);
+  const pool = [
+    ...packageReadmes(),
+    ...readItems('benign').flatMap((item) => Object.values(item.args ?? {}).filter((v) => typeof v === 'string' && v.length >= 20).map((text) => ({ source: item.tool, text }))),
+  ];
+  resultRow('results: benign (package READMEs, benign arguments as text)', 'benign', pool, engine, (r) => r.withheld);
+  resultRow('results: benign (same pool, any change incl. redaction)', 'benign', pool, engine, (r) => r.changed);
+}
+
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const lines = ['| suite | items | refused | rate | meaning |', '| --- | ---: | ---: | ---: | --- |'];
-for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') ? 'wrongly flagged' : 'wrongly blocked'} |`);
+for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') || r.suite.startsWith('results') ? 'wrongly flagged' : 'wrongly blocked'} |`);
 process.stdout.write(`Detection on ${corpus}\n\n${lines.join('\n')}\n`);
 for (const r of rows) {
   if (r.samples.length === 0) continue;

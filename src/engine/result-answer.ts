@@ -69,9 +69,11 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   const parsed = parseStrict(text);
   if (!parsed.ok) return block(['protocol.strict-json'], `the server's result could not be read safely (${parsed.message}), so it was withheld.`);
   const message = parsed.value;
-  if (!isObject(message) || !isObject(message.result)) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  // An error's message and data reach the model as well (as the text of a failed call).
+  const field = isObject(message) && isObject(message.result) ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
+  if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
 
-  const outcome = scan(message.result);
+  const outcome = scan(message[field]);
   const injection = policy.results.injection.action;
   const injectionRules = [...new Set(outcome.injection.map((f) => f.ruleId))];
   const detail: Record<string, unknown> = {
@@ -83,7 +85,8 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   if (outcome.failure !== undefined) return block(['result.failure'], `the result could not be scanned (${outcome.failure}), so it was withheld.`, shown);
   if (injectionRules.length > 0 && injection === 'block') {
     const first = outcome.injection[0];
-    const reason = `the result contains instructions aimed at the model${first ? ` (${first.message.trim().replace(/[.!?]$/, '')}, at ${first.path || 'the result'})` : ''}; it was withheld.`;
+    // The rule and where, not the text: quoting it would hand the model what was withheld.
+    const reason = `the result contains instructions aimed at the model (rule ${first?.ruleId ?? injectionRules[0]}, at ${first?.path || 'the result'}); it was withheld.`;
     return block(injectionRules, reason, shown);
   }
 
@@ -94,9 +97,10 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   ];
   let result = outcome.value as Record<string, unknown>;
   const flag = injectionRules.length > 0 && injection === 'flag';
-  if (flag) result = withNotice(pending.method, result, outcome, injectionNotice(injectionRules));
+  if (flag && field === 'result') result = withNotice(pending.method, result, outcome, injectionNotice(injectionRules));
+  if (flag && field === 'error') result = { ...result, message: `${injectionNotice(injectionRules)} ${String(result.message ?? '')}` };
   if (policy.mode === 'monitor' || (!outcome.changed && !flag)) {
     return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules, detail: shown } };
   }
-  return { action: { type: 'rewrite', text: serializeStrict({ ...message, result }) }, record: { ...base, verdict: 'rewrite', rules, detail: shown } };
+  return { action: { type: 'rewrite', text: serializeStrict({ ...message, [field]: result }) }, record: { ...base, verdict: 'rewrite', rules, detail: shown } };
 }

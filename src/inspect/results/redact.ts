@@ -34,10 +34,19 @@ export function redact(text: string, rules: readonly CompiledRule[], checkBudget
       return { start: span.start + from, end: span.start + to, rule: span.rule };
     })
     .sort((a, b) => a.start - b.start || b.end - a.end);
+  // Where a secret and personal data overlap (the password of a connection string reads as
+  // an email address up to the host), the secret wins; otherwise the earlier match does.
+  const accepted: typeof parts = [];
+  for (const pass of ['secrets', 'pii']) {
+    for (const part of parts) {
+      if ((part.rule.category === 'secrets') !== (pass === 'secrets')) continue;
+      if (!accepted.some((a) => part.start < a.end && a.start < part.end)) accepted.push(part);
+    }
+  }
+  accepted.sort((a, b) => a.start - b.start);
   const out: string[] = [];
   let kept = 0;
-  for (const part of parts) {
-    if (part.start < kept) continue;
+  for (const part of accepted) {
     hits.set(part.rule, (hits.get(part.rule) ?? 0) + 1);
     out.push(text.slice(kept, part.start), `[REDACTED:${redactionKind(part.rule)}]`);
     kept = part.end;

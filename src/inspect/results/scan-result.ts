@@ -116,12 +116,18 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
     if (typeof value === 'object' && value !== null) {
       const obj = value as Record<string, unknown>;
       let copy: Record<string, unknown> | undefined;
+      let renamed = false;
+      const entries: Array<[string, unknown]> = [];
       for (const key of Object.keys(obj)) {
-        if (isBinary(key, obj)) continue;
         const item = obj[key];
-        const next = walk(item, [...at, key], depth + 1);
+        // Keys reach the model too (structuredContent): read, stripped and redacted like values.
+        const name = scanString(key, [...at, key]);
+        if (name !== key) renamed = true;
+        const next = isBinary(key, obj) ? item : walk(item, [...at, key], depth + 1);
         if (next !== item) (copy ??= { ...obj })[key] = next;
+        entries.push([name, next]);
       }
+      if (renamed) return Object.fromEntries(entries);
       return copy ?? value;
     }
     return value;

@@ -15,8 +15,10 @@ export function secretPart(match: string): [number, number] {
   if (match.includes('-----BEGIN') || match.includes('-----begin')) return [0, match.length];
   let best: [number, number] = [0, 0];
   for (const token of match.matchAll(TOKEN)) {
-    const text = token[0];
-    let from = token.index;
+    // A pattern may take the separator before a token with it (=123456:ABC…).
+    const lead = /^[=:]*/.exec(token[0])?.[0].length ?? 0;
+    const text = token[0].slice(lead);
+    let from = token.index + lead;
     let to = from + text.length;
     const scheme = text.indexOf('://');
     if (scheme !== -1) {

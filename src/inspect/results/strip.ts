@@ -6,7 +6,7 @@
  * and joiners or one variation selector inside emoji and non-Latin script. One pass.
  */
 import {
-  C1_CSI, ESC, SOFT_HYPHEN, ansiSequenceEnd, besideAsciiOrEdge, flagTagsEnd, isBidiControl, isBlankFormat,
+  C1_CSI, ESC, SOFT_HYPHEN, ansiSequenceEnd, besideAsciiOrEdge, codePointBefore, flagTagsEnd, isBidiControl, isBlankFormat,
   isControl, isJoiner, isTag, isVariationSelector, isZeroWidth, nextMaybeHidden,
 } from '../normalize/chars.js';
 
@@ -33,9 +33,13 @@ function hiddenAt(text: string, i: number): { kind: string; end: number } | unde
   if (isJoiner(cp)) return besideAsciiOrEdge(text, i, 1) ? { kind: 'zero-width', end: i + 1 } : undefined;
   if (isZeroWidth(cp)) return { kind: 'zero-width', end: i + width };
   if (isVariationSelector(cp)) {
-    const next = text.codePointAt(i + width) ?? 0;
-    const run = isVariationSelector(next);
-    return run || besideAsciiOrEdge(text, i, width) ? { kind: 'variation-selectors', end: i + width } : undefined;
+    // One selector after an emoji or a CJK character picks its glyph; after ASCII, at the
+    // start, or in a run, it carries nothing a reader sees.
+    const before = codePointBefore(text, i);
+    const run = isVariationSelector(text.codePointAt(i + width) ?? 0) || (before !== undefined && isVariationSelector(before));
+    // A keycap (1️⃣) is a digit, the selector and U+20E3.
+    if (!run && text.charCodeAt(i + width) === 0x20e3) return undefined;
+    return run || before === undefined || before < 0x80 ? { kind: 'variation-selectors', end: i + width } : undefined;
   }
   if (isBlankFormat(cp)) return { kind: 'blank', end: i + 1 };
   if (cp === SOFT_HYPHEN) return { kind: 'soft-hyphen', end: i + 1 };
