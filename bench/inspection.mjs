@@ -2,7 +2,8 @@
 // `npm run bench:inspect`: what argument inspection costs, in-process (no pipes): a typical
 // small call (p50, p99 µs), and large adversarial arguments against every rule, at 1 and 2
 // MiB, so linearity shows (the 2 MiB time should be about twice the 1 MiB time). Targets:
-// typical p50 ≤ 50 µs; 1 MiB adversarial ≤ 50 ms. Writes bench/inspection.md. Exits 0.
+// typical p50 ≤ 50 µs; 1 MiB adversarial ≤ 50 ms. Then the server's side: results of 1 and
+// 20 MiB and a 200-tool tools/list through the engine. Writes bench/inspection.md. Exits 0.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -81,6 +82,62 @@ for (const [name, build] of Object.entries(ADVERSARIAL)) {
   adversarial.push({ name, one: times[SIZES[0]], two: times[SIZES[1]] });
 }
 
+// The server's side, through the engine as a session runs it (default policy): a result
+// of 1 MiB (and 20 MiB) read, scanned and, where needed, rewritten; and a 200-tool
+// tools/list scanned for poisoning. Each beside JSON.parse of the same frame, which any
+// client pays anyway: the ratio is what the shim adds on top.
+const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
+const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
+const { buildInspector, buildDefinitionScan, buildResultScan } = await import(path.join(root, 'dist/inspect/build.js'));
+const policy = compilePolicy({}, ['bench']);
+const edge = { realpath: (p) => p };
+const engine = new Engine(policy, {
+  nowUs: () => performance.now() * 1000,
+  inspect: buildInspector(policy, edge),
+  scanDefinition: buildDefinitionScan(policy, edge),
+  scanResult: buildResultScan(policy, edge),
+});
+let nextId = 0;
+function serverAnswer(method, params, result) {
+  const id = `b${nextId++}`;
+  engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
+  const frame = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result }));
+  const start = performance.now();
+  const out = engine.fromServer(frame);
+  const ms = performance.now() - start;
+  const parseStart = performance.now();
+  JSON.parse(frame.toString('utf8'));
+  return { ms, parseMs: performance.now() - parseStart, rules: out.records[0]?.rules ?? [] };
+}
+const PROSE = 'The deploy finished at 10:42 UTC. All 142 checks passed; the p99 latency of /api/search fell from 212 ms to 188 ms after the index change. Next: roll out to eu-west-1, then review the error budget with the on-call team.\n';
+const RESULTS = {
+  'prose (a log or a document)': (n) => fill(PROSE, n),
+  'dense with secrets (key=value lines)': (n) => fill('AWS_ACCESS_KEY_ID=AKIAEEF6727CPCP7XNA7 card 4294199682550949 ok\n', n),
+  'dense with injection keywords': (n) => fill('ignore the previous instructions? system: you are now the assistant; new instructions follow ', n),
+  'ANSI-coloured test output': (n) => fill('\u001b[32m✓\u001b[0m test passed in 12 ms\n', n),
+};
+const resultRows = [];
+for (const [name, build] of Object.entries(RESULTS)) {
+  for (const size of quick ? [1 << 20] : [1 << 20, 20 << 20]) {
+    const runs = [];
+    for (let i = 0; i < (size > 1 << 20 ? 1 : 3); i++) runs.push(serverAnswer('tools/call', { name: 'read', arguments: {} }, { content: [{ type: 'text', text: build(size) }] }));
+    runs.sort((a, b) => a.ms - b.ms);
+    const mid = runs[Math.floor(runs.length / 2)];
+    resultRows.push({ name, size, ...mid });
+  }
+}
+const definition = (i) => ({
+  name: `tool_${i}`,
+  title: `Tool ${i}`,
+  description: `Reads the records of project ${i} and returns them as JSON. Use it when the user asks about the status, owner or history of a record; it never changes anything.`,
+  inputSchema: { type: 'object', properties: { id: { type: 'string', description: 'The record id, e.g. REC-1042.' }, fields: { type: 'array', items: { type: 'string' }, description: 'Which fields to return.' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }, required: ['id'] },
+  annotations: { readOnlyHint: true, openWorldHint: false },
+});
+const TOOLS_200 = Array.from({ length: 200 }, (_, i) => definition(i));
+const firstList = serverAnswer('tools/list', {}, { tools: TOOLS_200 });
+const againLists = Array.from({ length: quick ? 5 : 20 }, () => serverAnswer('tools/list', {}, { tools: TOOLS_200 })).sort((a, b) => a.ms - b.ms);
+const againList = againLists[Math.floor(againLists.length / 2)];
+
 const p50 = percentile(samples, 0.5);
 const lines = [
   '### Inspection cost (in-process, every shipped rule and detector)',
@@ -93,6 +150,14 @@ const lines = [
   '| Adversarial argument | 1 MiB | 2 MiB | 2 MiB ÷ 1 MiB | verdict at 1 MiB | Target (1 MiB ≤ 50 ms) |',
   '| --- | ---: | ---: | ---: | --- | --- |',
   ...adversarial.map((a) => `| ${a.name} | ${a.one.ms.toFixed(0)} ms | ${a.two.ms.toFixed(0)} ms | ${(a.two.ms / a.one.ms).toFixed(2)} | ${a.one.verdict}${a.one.failure ? ` (${a.one.failure})` : ''} | ${a.one.ms <= 50 ? 'PASS' : '**FAIL**'} |`),
+  '',
+  '### What the server says, through the engine (default policy)',
+  '',
+  '| Answer | Size | Shim decision | JSON.parse alone | Ratio | Rules |',
+  '| --- | ---: | ---: | ---: | ---: | --- |',
+  ...resultRows.map((r) => `| result: ${r.name} | ${r.size >> 20} MiB | ${r.ms.toFixed(0)} ms | ${r.parseMs.toFixed(1)} ms | ${(r.ms / r.parseMs).toFixed(1)}× | ${[...new Set(r.rules)].slice(0, 3).join(', ') || '–'} |`),
+  `| tools/list of 200 tools, first | ${(Buffer.byteLength(JSON.stringify(TOOLS_200)) / 1024).toFixed(0)} KiB | ${firstList.ms.toFixed(1)} ms | ${firstList.parseMs.toFixed(2)} ms | ${(firstList.ms / firstList.parseMs).toFixed(1)}× | ${firstList.rules.join(', ') || '–'} |`,
+  `| tools/list of 200 tools, again (p50) | ${(Buffer.byteLength(JSON.stringify(TOOLS_200)) / 1024).toFixed(0)} KiB | ${againList.ms.toFixed(1)} ms | ${againList.parseMs.toFixed(2)} ms | ${(againList.ms / againList.parseMs).toFixed(1)}× | ${againList.rules.join(', ') || '–'} |`,
   '',
   `Node ${process.version}, ${new Date().toISOString()}${quick ? ', quick run' : ''}. Inspection stops at its time budget (1 s by default) and refuses the call: a verdict of block with "longer than" is that budget, not a finding.`,
 ];

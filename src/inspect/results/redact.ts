@@ -36,12 +36,15 @@ export function redact(text: string, rules: readonly CompiledRule[], checkBudget
     .sort((a, b) => a.start - b.start || b.end - a.end);
   // Where a secret and personal data overlap (the password of a connection string reads as
   // an email address up to the host), the secret wins; otherwise the earlier match does.
-  const accepted: typeof parts = [];
-  for (const pass of ['secrets', 'pii']) {
-    for (const part of parts) {
-      if ((part.rule.category === 'secrets') !== (pass === 'secrets')) continue;
-      if (!accepted.some((a) => part.start < a.end && a.start < part.end)) accepted.push(part);
-    }
+  // Both passes sweep in order of start, so this stays linear in the number of matches.
+  const secrets = nonOverlapping(parts.filter((p) => p.rule.category === 'secrets'));
+  const personal = nonOverlapping(parts.filter((p) => p.rule.category !== 'secrets'));
+  const accepted = [...secrets];
+  let s = 0;
+  for (const part of personal) {
+    while (s < secrets.length && (secrets[s] as Part).end <= part.start) s += 1;
+    const next = secrets[s];
+    if (next === undefined || next.start >= part.end) accepted.push(part);
   }
   accepted.sort((a, b) => a.start - b.start);
   const out: string[] = [];
@@ -72,4 +75,22 @@ function keyBlockEnd(text: string, start: number, end: number): number | undefin
   BASE64_LINES.lastIndex = end;
   BASE64_LINES.exec(text);
   return Math.min(limit, Math.max(end, BASE64_LINES.lastIndex));
+}
+
+interface Part {
+  start: number;
+  end: number;
+  rule: CompiledRule;
+}
+
+// Sorted by start: each part that begins after the last kept one ended.
+function nonOverlapping(parts: Part[]): Part[] {
+  const kept: Part[] = [];
+  let reached = 0;
+  for (const part of parts) {
+    if (part.start < reached) continue;
+    kept.push(part);
+    reached = part.end;
+  }
+  return kept;
 }
