@@ -72,6 +72,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
       onChanged: full.pinning?.onChanged ?? 'hide',
       onNew: full.pinning?.onNew ?? 'warn',
       onRenamed: full.pinning?.onRenamed ?? 'hide',
+      onRemoved: full.pinning?.onRemoved ?? 'warn',
       trustOnFirstUse: full.pinning?.trustOnFirstUse ?? false,
     }),
     metadata: Object.freeze({ poisoning: full.metadata?.poisoning ?? 'hide', minSeverity: full.metadata?.minSeverity ?? 'high' }),

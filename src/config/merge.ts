@@ -93,6 +93,7 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       onChanged: over.pinning?.onChanged ?? base.pinning?.onChanged,
       onNew: over.pinning?.onNew ?? base.pinning?.onNew,
       onRenamed: over.pinning?.onRenamed ?? base.pinning?.onRenamed,
+      onRemoved: over.pinning?.onRemoved ?? base.pinning?.onRemoved,
       trustOnFirstUse: over.pinning?.trustOnFirstUse ?? base.pinning?.trustOnFirstUse,
     }),
     results: compact({

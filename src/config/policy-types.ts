@@ -52,7 +52,7 @@ export interface PolicyDocument {
   /** Rule pack files of the user's own (absolute once loaded). */
   rulePacks?: string[];
   metadata?: { poisoning?: PoisoningAction; minSeverity?: Severity };
-  pinning?: { lock?: string; onChanged?: PoisoningAction; onNew?: PoisoningAction; onRenamed?: PoisoningAction; trustOnFirstUse?: boolean };
+  pinning?: { lock?: string; onChanged?: PoisoningAction; onNew?: PoisoningAction; onRenamed?: PoisoningAction; onRemoved?: PoisoningAction; trustOnFirstUse?: boolean };
   results?: {
     injection?: ResultInjectionAction | { action: ResultInjectionAction; minSeverity?: Severity };
     secrets?: RedactAction;
@@ -127,7 +127,7 @@ export interface CompiledPolicy {
   /** Tool definitions in tools/list: what to do with poisoned ones, from which severity. */
   metadata: { poisoning: PoisoningAction; minSeverity: Severity };
   /** Rug-pull detection against a lock file (absolute path), and what to do per kind of difference. */
-  pinning: { lock?: string; onChanged: PoisoningAction; onNew: PoisoningAction; onRenamed: PoisoningAction; trustOnFirstUse: boolean };
+  pinning: { lock?: string; onChanged: PoisoningAction; onNew: PoisoningAction; onRenamed: PoisoningAction; onRemoved: PoisoningAction; trustOnFirstUse: boolean };
   /** What is done to the server's results before the model reads them. */
   results: CompiledResults;
   limits: {

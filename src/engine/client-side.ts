@@ -133,7 +133,8 @@ function decideClientRequest(
     state.answeredLocally.add(key);
   } else {
     const tool = request.method === 'tools/call' && isObject(request.params) && typeof request.params.name === 'string' ? request.params.name : undefined;
-    state.pendingClient.set(key, { id: request.id, method: request.method, tool, modern, cancelled: false, batch });
+    const firstPage = request.method.endsWith('/list') ? !(isObject(request.params) && request.params.cursor !== undefined) : undefined;
+    state.pendingClient.set(key, { id: request.id, method: request.method, tool, modern, cancelled: false, batch, ...(firstPage !== undefined && { firstPage }) });
   }
   return decision;
 }

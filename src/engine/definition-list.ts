@@ -1,7 +1,8 @@
 /**
  * The server's prompts and resources lists (prompts/list, resources/list,
- * resources/templates/list), scanned like tool definitions: a poisoned entry is dropped per
- * `metadata.poisoning`, and remembered, so a prompts/get or resources/read of it is answered
+ * resources/templates/list), scanned like tool definitions and compared with the lock file
+ * like them: a poisoned entry is dropped per `metadata.poisoning`, a changed one per
+ * `pinning`, and remembered, so a prompts/get or resources/read of it is answered
  * the way the official SDK answers one that does not exist.
  */
 import type { DecisionRecord } from '../audit/types.js';
@@ -13,11 +14,14 @@ import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 import type { DefinitionScan } from './tool-list.js';
+import type { DefinitionKind, LockFile } from '../pinning/lock.js';
+import { comparePage } from './pins.js';
 
 /** The list methods whose entries are scanned, with the field that holds them and each entry's key. */
-export const DEFINITION_LISTS: Readonly<Record<string, { field: string; key: string; refused: 'prompts' | 'resources' }>> = {
-  'prompts/list': { field: 'prompts', key: 'name', refused: 'prompts' },
-  'resources/list': { field: 'resources', key: 'uri', refused: 'resources' },
+export const DEFINITION_LISTS: Readonly<Record<string, { field: string; key: string; refused: 'prompts' | 'resources'; pinned?: DefinitionKind }>> = {
+  'prompts/list': { field: 'prompts', key: 'name', refused: 'prompts', pinned: 'prompts' },
+  'resources/list': { field: 'resources', key: 'uri', refused: 'resources', pinned: 'resources' },
+  // Templates are not pinned (the lock file holds tools, prompts and resources).
   'resources/templates/list': { field: 'resourceTemplates', key: 'uriTemplate', refused: 'resources' },
 };
 
@@ -28,11 +32,22 @@ export interface DefinitionListDecision {
 }
 
 /** Decide on the answer to one of DEFINITION_LISTS' methods. */
-export function decideDefinitionList(method: string, text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan: DefinitionScan | undefined): DefinitionListDecision {
+export function decideDefinitionList(
+  method: string,
+  text: string,
+  id: RequestId,
+  policy: CompiledPolicy,
+  state: SessionState,
+  scan: DefinitionScan | undefined,
+  pins?: LockFile,
+  firstPage = true,
+): DefinitionListDecision {
   const base = { direction: 'server' as const, method, id };
   const spec = DEFINITION_LISTS[method];
   const act = policy.metadata.poisoning;
-  if (!spec || !scan || act === 'off') return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  const scanning = scan !== undefined && act !== 'off';
+  const comparing = spec?.pinned !== undefined && (pins !== undefined || policy.pinning.trustOnFirstUse);
+  if (!spec || (!scanning && !comparing)) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
   const answer = readListAnswer(text, spec.field);
   if (answer.kind === 'unreadable') {
     return { action: { type: 'rewrite', text: refusedListAnswer(id, answer.reason) }, record: { ...base, verdict: 'block', rules: ['protocol.strict-json'], reason: answer.reason } };
@@ -42,28 +57,33 @@ export function decideDefinitionList(method: string, text: string, id: RequestId
 
   const refused = state.refused[spec.refused];
   const poisoned: Array<{ entry: string; rules: string[] }> = [];
-  for (const entry of entries) {
+  for (const entry of scanning ? entries : []) {
     const key = isObject(entry) ? entry[spec.key] : undefined;
     if (typeof key !== 'string') continue;
-    const findings = scan(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
+    const findings = (scan as DefinitionScan)(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
     if (findings.length === 0) {
       refused.delete(key);
       continue;
     }
     poisoned.push({ entry: key, rules: [...new Set(findings.map((f) => f.ruleId))] });
-    if (act === 'hide' && policy.mode !== 'monitor' && refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
   }
-  if (poisoned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };
-  const detail = { entries: entries.length, poisoned };
-  const rules = ['metadata.poisoning'];
-  if (policy.mode === 'monitor' || act === 'warn') {
+  const hiding = act === 'hide' ? new Set(poisoned.map((p) => p.entry)) : new Set<string>();
+  const lastPage = typeof result.nextCursor !== 'string';
+  const pinned = spec.pinned && comparing ? comparePage(spec.pinned, entries, { firstPage, lastPage }, policy, state, pins, (key) => hiding.has(key)) : [];
+  if (poisoned.length === 0 && pinned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };
+  const detail = { entries: entries.length, ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
+  const rules = [...(poisoned.length > 0 ? ['metadata.poisoning'] : []), ...new Set(pinned.map((p) => `pin.${p.status}`))];
+  const dropped = new Set([...hiding, ...pinned.filter((p) => p.action === 'hide' && p.status !== 'removed').map((p) => p.key)]);
+  const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
+  if (policy.mode === 'monitor' || (!refusing && dropped.size === 0)) {
     return { action: { type: 'forward' }, record: { ...base, verdict: policy.mode === 'monitor' ? 'would-block' : 'forward', rules, detail } };
   }
-  if (act === 'block') {
-    const reason = `the server's ${spec.field} list has poisoned entries (${poisoned.map((p) => `${p.entry}: ${p.rules.join(', ')}`).join('; ')})`;
+  if (refusing) {
+    const why = [...poisoned.map((p) => `${p.entry}: ${p.rules.join(', ')}`), ...pinned.filter((p) => p.action === 'block').map((p) => `${p.key}: ${p.status} since pinned`)];
+    const reason = `the server's ${spec.field} list was refused (${why.join('; ')})`;
     return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules, reason, detail } };
   }
-  const dropped = new Set(poisoned.map((p) => p.entry));
+  for (const key of dropped) if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
   result[spec.field] = entries.filter((entry) => !(isObject(entry) && typeof entry[spec.key] === 'string' && dropped.has(entry[spec.key] as string)));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
 }

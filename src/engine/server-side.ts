@@ -54,11 +54,11 @@ export function decideServerMessage(message: Classified, text: () => string, sta
       }
       state.pendingClient.delete(idKey(message.id));
       if (DEFINITION_LISTS[pending.method]) {
-        const list = decideDefinitionList(pending.method, text(), message.id, policy, state, scan);
+        const list = decideDefinitionList(pending.method, text(), message.id, policy, state, scan, pins, pending.firstPage ?? true);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
       if (pending.method === 'tools/list') {
-        const list = decideToolList(text(), message.id, policy, state, scan, pins);
+        const list = decideToolList(text(), message.id, policy, state, scan, pins, pending.firstPage ?? true);
         return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
       }
       if (scan && INSTRUCTION_ANSWERS.has(pending.method)) {

@@ -6,7 +6,7 @@
 import type { RequestId } from '../protocol/jsonrpc.js';
 import type { ArgumentKind } from '../inspect/types.js';
 import { BoundedSet } from './bounded-set.js';
-import type { LockEntry } from '../pinning/lock.js';
+import type { DefinitionKind, LockEntry } from '../pinning/lock.js';
 
 /** A batch from the client, waiting for every answer before it is answered as one array. */
 export interface BatchGroup {
@@ -26,6 +26,8 @@ export interface PendingClientRequest {
   /** The client cancelled it: the server may never answer, and the client expects nothing. */
   cancelled: boolean;
   batch?: BatchGroup;
+  /** A list request without a cursor: its answer is the first page of a listing. */
+  firstPage?: boolean;
 }
 
 /** A server request waiting for the client's answer. */
@@ -58,8 +60,12 @@ export class SessionState {
   readonly refusedTools = new Map<string, string>();
   /** Prompts (by name) and resources (by URI or template) hidden for their definitions. */
   readonly refused = { prompts: new Set<string>(), resources: new Set<string>() };
-  /** Trust on first use: tools not in the lock file, as first listed in this session. */
-  readonly firstSeen: Record<string, LockEntry> = {};
+  /** Trust on first use: definitions not in the lock file, as first listed in this session. */
+  readonly firstSeen: Record<DefinitionKind, Record<string, LockEntry>> = { tools: {}, prompts: {}, resources: {} };
+  /** The keys seen so far in the listing under way (from its first page), per kind. */
+  readonly listing: Record<DefinitionKind, Set<string>> = { tools: new Set(), prompts: new Set(), resources: new Set() };
+  /** Kinds whose listing began with a first page (no cursor) and has not reached its last. */
+  readonly listingOpen = new Set<DefinitionKind>();
   /** Each tool's input schema, from the last tools/list that showed it. */
   readonly inputSchemas = new Map<string, Record<string, unknown>>();
   /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */

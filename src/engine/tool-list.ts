@@ -9,7 +9,8 @@ import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { schemaKinds } from '../inspect/kinds.js';
 import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
-import { comparePin, pinDefinitions, type LockEntry, type LockFile } from '../pinning/lock.js';
+import type { LockFile } from '../pinning/lock.js';
+import { comparePage } from './pins.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
 
 export type ToolListAction =
@@ -50,7 +51,7 @@ function rememberSchemas(tools: unknown[], state: SessionState): void {
 }
 
 /** Decide on the server's answer to a tools/list (read as readListAnswer reads it). */
-export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan?: DefinitionScan, pins?: LockFile): ToolListDecision {
+export function decideToolList(text: string, id: RequestId, policy: CompiledPolicy, state: SessionState, scan?: DefinitionScan, pins?: LockFile, firstPage = true): ToolListDecision {
   const base = { direction: 'server' as const, method: 'tools/list', id };
   const answer = readListAnswer(text, 'tools');
   if (answer.kind === 'unreadable') {
@@ -62,8 +63,10 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   const hidden = hiddenNames(tools, policy);
   const poisoned = scanDefinitions(tools, policy, scan);
   const act = policy.metadata.poisoning;
-  // A tool hidden for its definition is not trusted on first use either.
-  const pinned = comparePins(tools, policy, pins, state, new Set(act === 'off' || act === 'warn' ? [] : poisoned.map((p) => p.tool)));
+  // Tools the policy hides are not compared; one hidden for its definition is not trusted on first use either.
+  const skip = new Set([...hidden, ...(act === 'off' || act === 'warn' ? [] : poisoned.map((p) => p.tool))]);
+  const lastPage = !(typeof result.nextCursor === 'string');
+  const pinned = comparePage('tools', tools, { firstPage, lastPage }, policy, state, pins, (key) => skip.has(key)).map(({ key, ...rest }) => ({ tool: key, ...rest }));
   const rules = [
     ...(hidden.length > 0 ? ['tools.policy'] : []),
     ...(poisoned.length > 0 ? ['metadata.poisoning'] : []),
@@ -73,7 +76,7 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
   const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
   const refused = new Map<string, string>([
-    ...pinned.filter((p) => p.action === 'hide').map((p): [string, string] => [p.tool, `pin.${p.status}`]),
+    ...pinned.filter((p) => p.action === 'hide' && p.status !== 'removed').map((p): [string, string] => [p.tool, `pin.${p.status}`]),
     ...(act === 'hide' ? poisoned.map((p): [string, string] => [p.tool, 'metadata.poisoning']) : []),
   ]);
   const dropped = new Set([...hidden, ...refused.keys()]);
@@ -100,31 +103,6 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   }
   result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && !dropped.has(tool.name));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
-}
-
-// How each visible tool compares with the lock file, and, trusting on first use, with the
-// definition first listed in this session (a tool the lock does not know is recorded then).
-function comparePins(tools: unknown[], policy: CompiledPolicy, pins: LockFile | undefined, state: SessionState, poisoned: ReadonlySet<string>): Array<{ tool: string; status: string; action: string; from?: string }> {
-  const tofu = policy.pinning.trustOnFirstUse;
-  if (!pins && !tofu) return [];
-  const out: Array<{ tool: string; status: string; action: string; from?: string }> = [];
-  for (const tool of tools) {
-    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
-    let status = pins ? comparePin('tools', pins.tools, tool.name, tool) : ({ kind: 'new' } as const);
-    if (status.kind === 'new' && tofu && !poisoned.has(tool.name)) {
-      const first = state.firstSeen[tool.name];
-      if (first === undefined && Object.keys(state.firstSeen).length < SESSION_LIMITS.maxToolSchemas) {
-        state.firstSeen[tool.name] = pinDefinitions('tools', [tool])[tool.name] as LockEntry;
-      }
-      // First sight is trusted; after that the first definition is what it must match.
-      status = first === undefined ? { kind: 'same' } : comparePin('tools', { [tool.name]: first }, tool.name, tool);
-    }
-    if (status.kind === 'same') continue;
-    const action = status.kind === 'changed' ? policy.pinning.onChanged : status.kind === 'new' ? policy.pinning.onNew : policy.pinning.onRenamed;
-    if (action === 'off') continue;
-    out.push({ tool: tool.name, status: status.kind, action, ...(status.kind === 'renamed' && { from: status.from }) });
-  }
-  return out;
 }
 
 /** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */

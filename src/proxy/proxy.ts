@@ -11,7 +11,7 @@ import type { Outcome } from '../engine/outcome.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
 import type { ResultScan } from '../engine/result-answer.js';
-import type { LockEntry, LockFile } from '../pinning/lock.js';
+import type { DefinitionKind, LockEntry, LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
@@ -39,8 +39,8 @@ export interface ProxyOptions {
   pins?: LockFile;
   /** Scanning of results (see src/inspect/build.ts); absent, none. */
   scanResult?: ResultScan;
-  /** Trust on first use: called when the session ends with the tools first listed in it. */
-  learnedPins?(tools: Record<string, LockEntry>): void;
+  /** Trust on first use: called when the session ends with the definitions first listed in it. */
+  learnedPins?(definitions: Record<DefinitionKind, Record<string, LockEntry>>): void;
   /** One line for the user when something goes wrong that the audit cannot carry. */
   errorLine(line: string): void;
   /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
@@ -111,9 +111,10 @@ class ProxySession {
     await this.settleServerOutput();
     this.apply(this.engine.serverGone(describeExit(exit)));
     audit.log('info', 'server exited', { code: exit.code, signal: exit.signal });
-    if (this.options.learnedPins && Object.keys(this.engine.state.firstSeen).length > 0) {
+    const learned = this.engine.state.firstSeen;
+    if (this.options.learnedPins && Object.values(learned).some((entries) => Object.keys(entries).length > 0)) {
       try {
-        this.options.learnedPins(this.engine.state.firstSeen);
+        this.options.learnedPins(learned);
       } catch (error) {
         this.options.errorLine(`could not record the tools seen (trust on first use): ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -68,9 +68,16 @@ function readLock(file: string): LockFile {
   return parsed.lock;
 }
 
-// The lock file trust on first use writes: the tools as first listed, nothing else pinned yet.
-function writeLearnedLock(file: string, server: string, tools: LockFile['tools']): void {
-  const lock: LockFile = { vanguardLock: 1, server, pinnedAt: new Date().toISOString(), tools: pinnedOrder(tools), prompts: {}, resources: {} };
+// The lock file trust on first use writes: the definitions as first listed in the session.
+function writeLearnedLock(file: string, server: string, learned: Pick<LockFile, 'tools' | 'prompts' | 'resources'>): void {
+  const lock: LockFile = {
+    vanguardLock: 1,
+    server,
+    pinnedAt: new Date().toISOString(),
+    tools: pinnedOrder(learned.tools),
+    prompts: pinnedOrder(learned.prompts),
+    resources: pinnedOrder(learned.resources),
+  };
   // 'wx': if another session wrote it meanwhile, that one stands.
   writeFileSync(file, renderLock(lock), { flag: 'wx' });
 }
@@ -154,7 +161,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       scanResult,
       pins,
       ...(learnInto !== undefined && {
-        learnedPins: (tools: LockFile['tools']) => writeLearnedLock(learnInto as string, deriveServerName([command, ...commandArgs]), tools),
+        learnedPins: (learned: Pick<LockFile, 'tools' | 'prompts' | 'resources'>) => writeLearnedLock(learnInto as string, deriveServerName([command, ...commandArgs]), learned),
       }),
       nowUs: () => performance.now() * 1000,
       signals: process,
