@@ -25,8 +25,8 @@ interface Spelling {
 class KeywordIndex {
   // Keyed by the first two UTF-16 units, packed into one number: no string per position.
   private readonly byPrefix = new Map<number, string[]>();
-  // For two ASCII units, whether any keyword starts with them: a table look-up, not a Map's.
-  private readonly asciiPairs = new Uint8Array(128 * 128);
+  // For two ASCII units, the keywords starting with them, by array index: no hashing at all.
+  private readonly asciiPairs: Array<string[] | undefined> = new Array<string[] | undefined>(128 * 128).fill(undefined);
   private readonly short: string[] = [];
   /** Rules by each of their keywords; rules without keywords are in `always`. */
   readonly rulesByKeyword = new Map<string, CompiledRule[]>();
@@ -44,27 +44,46 @@ class KeywordIndex {
     for (const keyword of this.rulesByKeyword.keys()) {
       if (keyword.length < 2) this.short.push(keyword);
       else {
-        const prefix = keyword.charCodeAt(0) * 0x10000 + keyword.charCodeAt(1);
-        if (keyword.charCodeAt(0) < 128 && keyword.charCodeAt(1) < 128) this.asciiPairs[keyword.charCodeAt(0) * 128 + keyword.charCodeAt(1)] = 1;
-        const list = this.byPrefix.get(prefix);
-        if (list) list.push(keyword);
-        else this.byPrefix.set(prefix, [keyword]);
+        const a = keyword.charCodeAt(0);
+        const b = keyword.charCodeAt(1);
+        if (a < 128 && b < 128) (this.asciiPairs[a * 128 + b] ??= []).push(keyword);
+        else {
+          const list = this.byPrefix.get(a * 0x10000 + b);
+          if (list) list.push(keyword);
+          else this.byPrefix.set(a * 0x10000 + b, [keyword]);
+        }
       }
     }
   }
 
-  /** The keywords present in `lower`. */
+  // The last text searched and what was found: the scan of a result searches the same text
+  // for injections and then for secrets.
+  private last: { lower: string; found: ReadonlySet<string> } | undefined;
+
+  /** The keywords present in `lower` (do not change the set returned). */
   find(lower: string): Set<string> {
+    if (this.last !== undefined && this.last.lower.length === lower.length && this.last.lower === lower) return this.last.found as Set<string>;
+    const found = this.search(lower);
+    this.last = lower.length >= WINDOW_FROM_BYTES ? { lower, found } : undefined;
+    return found;
+  }
+
+  private search(lower: string): Set<string> {
     const found = new Set<string>();
     for (const keyword of this.short) if (lower.includes(keyword)) found.add(keyword);
     const { byPrefix, asciiPairs } = this;
-    for (let i = 0; i + 1 < lower.length; i++) {
-      const a = lower.charCodeAt(i);
-      const b = lower.charCodeAt(i + 1);
-      if (a < 128 && b < 128 && asciiPairs[a * 128 + b] === 0) continue;
-      const candidates = byPrefix.get(a * 0x10000 + b);
-      if (!candidates) continue;
-      for (const keyword of candidates) if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
+    const n = lower.length;
+    let b = n > 0 ? lower.charCodeAt(0) : 0;
+    for (let i = 0; i + 1 < n; i++) {
+      const a = b;
+      b = lower.charCodeAt(i + 1);
+      const candidates = a < 128 && b < 128 ? asciiPairs[a * 128 + b] : byPrefix.get(a * 0x10000 + b);
+      if (candidates === undefined) continue;
+      const c = lower.charCodeAt(i + 2);
+      for (const keyword of candidates) {
+        if (keyword.length > 2 && keyword.charCodeAt(2) !== c) continue;
+        if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
+      }
     }
     return found;
   }
@@ -177,10 +196,21 @@ export function lowerSameLength(text: string): string {
  * Every match of each rule in one text (not only the first), for redaction. Matches of one
  * rule do not overlap; `lower` is lowerSameLength(text).
  */
-export function findAllSpans(text: string, lower: string, rules: readonly CompiledRule[], checkBudget: () => void = () => undefined): Span[] {
+export function findAllSpans(
+  text: string,
+  lower: string,
+  rules: readonly CompiledRule[],
+  checkBudget: () => void = () => undefined,
+  /** The whole rule set `rules` was taken from (a stable array), whose keyword index runPatternRules shares. */
+  allRules: readonly CompiledRule[] = rules,
+): Span[] {
   const spans: Span[] = [];
+  let index = indexes.get(allRules);
+  if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
+  // One pass finds the keywords present; rules naming none of them do not run.
+  const present = index.find(lower);
   for (const rule of rules) {
-    const windows = searchWindows(rule, lower);
+    const windows = searchWindows(rule, lower, present);
     if (!windows) continue;
     const found: Span[] = [];
     let steps = 0;

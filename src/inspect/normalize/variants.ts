@@ -115,6 +115,25 @@ export function buildVariants(raw: string, limits: NormalizeLimits): Variant[] {
   return variants;
 }
 
+/**
+ * The spellings a model reads in `raw` without being asked to decode anything: folded by
+ * NFKC with invisible characters removed, and text smuggled in tag characters or variation
+ * selectors. For text the model reads (results), where encodings such as base64 are data
+ * unless something in plain sight says to decode them.
+ */
+export function buildReadingVariants(raw: string): Variant[] {
+  const variants: Variant[] = [];
+  const texts = new Set<string>([raw]);
+  for (const step of [STEPS.clean, STEPS.tags, STEPS.selectors]) {
+    const v = step(raw);
+    if (v !== undefined && !texts.has(v.text)) {
+      texts.add(v.text);
+      variants.push(v);
+    }
+  }
+  return variants;
+}
+
 interface DeepReading {
   variant: Variant | undefined;
   /** The steps that changed something. */

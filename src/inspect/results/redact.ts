@@ -19,10 +19,10 @@ export interface Redaction {
 }
 
 /** `text` with every match of `rules` replaced by its marker, and what matched. */
-export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: () => void): Redaction {
+export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: () => void, allRules?: readonly CompiledRule[]): Redaction {
   const hits = new Map<CompiledRule, number>();
   if (rules.length === 0) return { text, hits };
-  const spans = findAllSpans(text, lowerSameLength(text), rules, checkBudget);
+  const spans = findAllSpans(text, lowerSameLength(text), rules, checkBudget, allRules);
   if (spans.length === 0) return { text, hits };
   // The secret inside each match; where matches of different rules overlap, the earlier wins.
   const parts = spans

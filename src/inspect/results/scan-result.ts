@@ -1,14 +1,14 @@
 /**
  * The scan of one result the server returns to the model (tools/call, resources/read,
  * prompts/get): every string, in one pass, has hidden characters stripped, is read for
- * instructions aimed at the model (in every spelling the argument normaliser knows,
- * smuggled tag text included), and has secrets and personal data redacted. Binary
+ * instructions aimed at the model (as shown, and as a model reads it: NFKC-folded, with
+ * text smuggled in tag characters or variation selectors decoded), and has secrets and personal data redacted. Binary
  * payloads (`blob`, and `data` of images and audio) are left alone. Pure; bounded in depth
  * and time, and a bound exceeded is a failure the caller treats as a block.
  */
 import type { CompiledResults } from '../../config/policy-types.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
-import { buildVariants, DEFAULT_NORMALIZE_LIMITS } from '../normalize/index.js';
+import { buildReadingVariants } from '../normalize/index.js';
 import { isPlainAscii } from '../normalize/chars.js';
 import { runPatternRules } from '../pattern-rules.js';
 import { atLeast, type ArgumentKind, type Finding } from '../types.js';
@@ -46,6 +46,8 @@ export interface ResultScanOutcome {
 class ScanLimit extends Error {}
 
 const MAX_DEPTH = 64;
+// The shortest plain-ASCII string that could hold a finding (an SSN is 11 characters).
+const MIN_SCANNED_LENGTH = 10;
 const TEXT_ONLY: ReadonlySet<ArgumentKind> = new Set(['text']);
 
 // Base64 payloads: a resource's blob, and the data of image and audio content.
@@ -57,12 +59,28 @@ function showPath(at: Location): string {
   return at.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
 }
 
+// The rules a scanner's settings put in play, chosen once per scanner: the same arrays each
+// time, so the keyword index built for them is reused.
+const inPlay = new WeakMap<ResultScanner, { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] }>();
+
+function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } {
+  let rules = inPlay.get(scanner);
+  if (!rules) {
+    const { settings } = scanner;
+    rules = {
+      injectionRules: settings.injection.action === 'off' ? [] : scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity)),
+      redactionRules: scanner.redactionRules.filter((r) => (r.category === 'secrets' ? settings.secrets : settings.pii.action) !== 'off'),
+    };
+    inPlay.set(scanner, rules);
+  }
+  return rules;
+}
+
 /** Scan one result object. Never throws. */
 export function scanResult(result: unknown, scanner: ResultScanner): ResultScanOutcome {
   const { settings } = scanner;
   const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
-  const injectionRules = settings.injection.action === 'off' ? [] : scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity));
-  const redactionRules = scanner.redactionRules.filter((r) => (r.category === 'secrets' ? settings.secrets : settings.pii.action) !== 'off');
+  const { injectionRules, redactionRules } = rulesInPlay(scanner);
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
   let deadline = Infinity;
@@ -73,6 +91,8 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
   const scanString = (text: string, at: Location): string => {
     let current = text;
     const plain = isPlainAscii(text);
+    // Nothing any rule looks for fits in a few plain characters ("text", "image", a name).
+    if (plain && text.length < MIN_SCANNED_LENGTH) return text;
     if (!plain && settings.hidden !== 'off') {
       const stripped = stripHidden(text);
       for (const [kind, n] of Object.entries(stripped.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
@@ -81,14 +101,14 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
     if (injectionRules.length > 0) {
       // Read as the model would read it once stripped, and in every decoded spelling of the original.
       const readable = plain ? text : stripHidden(text).text;
-      const variants = buildVariants(text, DEFAULT_NORMALIZE_LIMITS).filter((v) => v.text !== readable);
+      const variants = plain ? [] : buildReadingVariants(text).filter((v) => v.text !== readable);
       const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
       if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
       const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: readable, variants }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
       for (const f of found) outcome.injection.push({ ...f, at });
     }
     if (redactionRules.length > 0) {
-      const redaction = redact(current, redactionRules, checkBudget);
+      const redaction = redact(current, redactionRules, checkBudget, scanner.allRules);
       for (const [rule, n] of redaction.hits) {
         const kind = redactionKind(rule);
         outcome.redacted[kind] = (outcome.redacted[kind] ?? 0) + n;
@@ -136,6 +156,7 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
   try {
     if (clock) deadline = clock.now() + clock.budgetMs + clock.msPerMiB * (approximateSize(result) / (1024 * 1024));
     outcome.value = walk(result, [], 0);
+    checkBudget();
     outcome.changed = outcome.value !== result;
   } catch (error) {
     outcome.value = result;
