@@ -92,6 +92,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: c === 'pii' ? 'off' : 'block', minSeverity: 'low' }])) as Inspector['settings'],
     paths: { roots: [], deny: [], cwd: policy.inspection.paths.cwd, home: edge.home ?? homedir(), realpath: () => undefined },
     network: policy.inspection.network,
+    // Findings are filtered by the metadata floor afterwards, so none may be skipped.
+    exhaustive: true,
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
   };
   const cache = new Map<string, Finding[]>();

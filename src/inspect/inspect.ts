@@ -4,7 +4,7 @@
  * Pure: the path context's realpath is the only window on the file system, and it is
  * passed in. Any failure while inspecting blocks the call (invariant 7).
  */
-import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits } from './normalize/index.js';
+import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, type NormalizeResult } from './normalize/index.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
@@ -25,9 +25,17 @@ export interface Inspector {
   paths: PathContext;
   network: NetworkContext;
   limits?: NormalizeLimits;
+  /**
+   * Report every finding instead of stopping at the first that blocks the call: for callers
+   * that filter findings afterwards (the definition scan) and for the rule packs' tests.
+   */
+  exhaustive?: boolean;
   /** A clock in milliseconds and the time one call's inspection may take; past it, the call is refused. */
   clock?: { now(): number; budgetMs: number };
 }
+
+/** The longest command-line argument (kind `command`) inspection reads; a longer one is refused. */
+export const MAX_COMMAND_CHARS = 64 * 1024;
 
 /** Thrown when inspection runs past its time budget; the call is refused. */
 class OverBudget extends Error {}
@@ -52,40 +60,89 @@ export interface InspectionResult {
 }
 
 
+/** Arguments of at least this many characters get a quick first reading (as sent, no decoding). */
+export const QUICK_PASS_FROM_CHARS = 64 * 1024;
+
 /** Inspect one call's arguments. Never throws. */
 export function inspectArguments(input: InspectionInput, inspector: Inspector): InspectionResult {
   try {
-    const normalized = normalizeArguments(input.args, inspector.limits ?? DEFAULT_NORMALIZE_LIMITS);
-    if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
-    const cache = new Map<string, ReturnType<typeof kindsOf>>();
-    const kinds = (s: (typeof normalized.strings)[number]) => {
-      const key = `${s.isKey ? 'k' : 'v'}${s.path}`;
-      let found = cache.get(key);
-      if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
-      return found;
-    };
     const active = (category: Category) => inspector.settings[category].action !== 'off' && !input.exempt.has(category);
-    const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network };
+    // The first finding that blocks the call settles the verdict: nothing after it could
+    // change it, so inspection stops there (a flood of attacks costs one attack's time).
+    const blocks = (f: Finding): boolean => !inspector.exhaustive && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
     const clock = inspector.clock;
     const deadline = clock ? clock.now() + clock.budgetMs : Infinity;
     const checkBudget = (): void => {
       if (clock && clock.now() > deadline) throw new OverBudget(`inspection took longer than ${clock.budgetMs} ms`);
     };
-    const raw: Finding[] = [...normalized.findings];
-    for (const detector of inspector.detectors) {
-      if (active(detector.category)) raw.push(...detector.inspect(normalized.strings, context));
-      checkBudget();
+    const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
+    // Large arguments are read as sent first: an attack in plain sight is refused without
+    // decoding a megabyte every way first. Nothing found, they are read in full.
+    if (!inspector.exhaustive && approximateChars(input.args, QUICK_PASS_FROM_CHARS) >= QUICK_PASS_FROM_CHARS) {
+      const quick = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { variants: false, enough: blocks }), active, blocks, checkBudget);
+      if (quick.verdict === 'block') return quick;
     }
-    const allActive = input.exempt.size === 0 && Object.values(inspector.settings).every((setting) => setting.action !== 'off');
-    const rules = allActive ? inspector.rules : inspector.rules.filter((r) => active(r.category));
-    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules));
-
-    const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
-    const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
-    const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
-    return { verdict, findings, blocking };
+    return inspectionPass(input, inspector, normalizeArguments(input.args, limits, { enough: blocks }), active, blocks, checkBudget);
   } catch (error) {
     if (error instanceof OverBudget) return { verdict: 'block', findings: [], blocking: [], failure: error.message };
     return { verdict: 'block', findings: [], blocking: [], failure: `inspection failed: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+// One reading of normalised arguments: the size bound on commands, the code detectors, then
+// the pattern rules, stopping at the first finding that blocks.
+function inspectionPass(
+  input: InspectionInput,
+  inspector: Inspector,
+  normalized: NormalizeResult,
+  active: (category: Category) => boolean,
+  blocks: (f: Finding) => boolean,
+  checkBudget: () => void,
+): InspectionResult {
+  if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
+  const cache = new Map<string, ReturnType<typeof kindsOf>>();
+  const kinds = (s: (typeof normalized.strings)[number]) => {
+    const key = `${s.isKey ? 'k' : 'v'}${s.path}`;
+    let found = cache.get(key);
+    if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
+    return found;
+  };
+  const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks };
+  // A command line is read the way a shell reads it, which costs about a microsecond a
+  // character; one longer than a shell script anyone reviews is refused, not read.
+  const oversized = active('command-injection') ? normalized.strings.find((s) => s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) : undefined;
+  if (oversized) {
+    return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
+  }
+  const raw: Finding[] = [...normalized.findings];
+  let settled = raw.some(blocks);
+  for (const detector of settled ? [] : inspector.detectors) {
+    if (active(detector.category)) raw.push(...detector.inspect(normalized.strings, context));
+    checkBudget();
+    if (raw.some(blocks)) {
+      settled = true;
+      break;
+    }
+  }
+  if (!settled) {
+    const allActive = input.exempt.size === 0 && Object.values(inspector.settings).every((setting) => setting.action !== 'off');
+    const rules = allActive ? inspector.rules : inspector.rules.filter((r) => active(r.category));
+    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks));
+  }
+  const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
+  const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
+  const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
+  return { verdict, findings, blocking };
+}
+
+// The characters of text in `value`, counted until `enough` is reached.
+function approximateChars(value: unknown, enough: number, depth = 0): number {
+  if (typeof value === 'string') return value.length;
+  if (depth > 64 || typeof value !== 'object' || value === null) return 0;
+  let total = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    total += approximateChars(item, enough - total, depth + 1);
+    if (total >= enough) break;
+  }
+  return total;
 }

@@ -249,6 +249,8 @@ export function runPatternRules(
   checkBudget: () => void = () => undefined,
   /** The whole rule set `rules` was taken from (a stable array), to build the keyword index once. */
   allRules: readonly CompiledRule[] = rules,
+  /** Stop at the first finding for which this is true (it settles the verdict). */
+  stop: (finding: Finding) => boolean = () => false,
 ): Finding[] {
   const findings: Finding[] = [];
   let index = indexes.get(allRules);
@@ -285,6 +287,8 @@ export function runPatternRules(
         });
         break;
       }
+      const last = findings[findings.length - 1];
+      if (last !== undefined && stop(last)) return findings;
     }
   }
   return findings;

@@ -97,6 +97,8 @@ export interface InspectContext {
   kindsOf(s: InspectedString): ReadonlySet<ArgumentKind>;
   paths: PathContext;
   network: NetworkContext;
+  /** True when this finding alone blocks the call: a detector may stop looking once it has one. */
+  enough?(finding: Finding): boolean;
 }
 
 /** A detector implemented in code (parsing addresses, resolving paths…). Its rule ids are declared in a rule pack. */

@@ -21,6 +21,8 @@ const inspector: Inspector = {
   settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: 'block', minSeverity: 'low' }])) as Inspector['settings'],
   paths: { roots: [], deny: [], cwd: '/srv/data', home: '/home/user', realpath: (p) => p },
   network: { allowHosts: [], denyHosts: [] },
+  // Every rule that fires, not only the first that would block: each example names its rule.
+  exhaustive: true,
 };
 
 function fired(rule: CompiledRule, example: RuleExample): string[] {

@@ -17,13 +17,26 @@ export type NormalizeResult =
 
 const NO_RULES: ReadonlySet<string> = new Set();
 
+export interface NormalizeOptions {
+  /** false: every string as sent only, no decoded spellings (a quick first reading). */
+  variants?: boolean;
+  /** Stop walking at the first hidden-character finding for which this is true. */
+  enough?: (finding: Finding) => boolean;
+}
+
+// Thrown inside the walk when a finding settles the verdict.
+class Settled extends Error {}
+
 class Walk {
   readonly strings: InspectedString[] = [];
   readonly findings: Finding[] = [];
   private bytes = 0;
   private variantBytes = 0;
 
-  constructor(private readonly limits: NormalizeLimits) {}
+  constructor(
+    private readonly limits: NormalizeLimits,
+    private readonly options: NormalizeOptions,
+  ) {}
 
   value(v: unknown, place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
     if (typeof v === 'string') this.text(v, valuePath(place), key, false, depth, reported);
@@ -66,7 +79,8 @@ class Walk {
     this.count(raw.length);
     const hidden = scanHidden(raw, path, reported);
     this.findings.push(...hidden);
-    const variants = buildVariants(raw, this.limits);
+    if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
+    const variants = this.options.variants === false ? [] : buildVariants(raw, this.limits);
     for (const v of variants) this.variantBytes += v.text.length;
     if (this.variantBytes > VARIANT_BUDGET_FACTOR * this.limits.maxTotalBytes) {
       throw new LimitExceeded('decoded arguments grow beyond the size limit');
@@ -85,12 +99,14 @@ class Walk {
  * Walks `args` and returns every string in every spelling that matters, plus hidden-character
  * findings; `ok: false` when a limit is exceeded (the caller blocks the call).
  */
-export function normalizeArguments(args: unknown, limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS): NormalizeResult {
-  const walk = new Walk(limits);
+export function normalizeArguments(args: unknown, limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS, options: NormalizeOptions = {}): NormalizeResult {
+  const walk = new Walk(limits, options);
   try {
     walk.value(args, TOP, undefined, 0, NO_RULES);
   } catch (err) {
     if (err instanceof LimitExceeded) return { ok: false, reason: err.message };
+    // A hidden-character finding settled the verdict: what was read so far is returned.
+    if (err instanceof Settled) return { ok: true, strings: walk.strings, findings: walk.findings };
     throw err;
   }
   return { ok: true, strings: walk.strings, findings: walk.findings };

@@ -30,6 +30,8 @@ function inspector(rules: readonly CompiledRule[]): Inspector {
     settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: 'block', minSeverity: 'low' }])) as Inspector['settings'],
     paths: { roots: [], deny: [], cwd: '/srv/data', home: '/home/user', realpath: (p) => p },
     network: { allowHosts: [], denyHosts: [] },
+    // "Every finding": the first that blocks does not end the inspection here.
+    exhaustive: true,
   };
 }
 

@@ -77,13 +77,24 @@ function inspectUrl(text: string, net: NetworkContext): Seen[] {
   const whole = urlHits(text, true, net);
   // URL parsers drop tabs and newlines anywhere, so they do not make a value several words.
   if (!/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
-  return [...whole, ...findUrls(text).flatMap((u) => urlHits(u, false, net))];
+  return [...whole, ...firstHits(findUrls(text), (u) => urlHits(u, false, net))];
+}
+
+// The hits of the first item that has any: one is enough to report the string, and a text
+// made of thousands of addresses costs one address's reading, not thousands.
+function firstHits<T>(items: readonly T[], hitsOf: (item: T) => Seen[]): Seen[] {
+  for (const item of items) {
+    const hits = hitsOf(item);
+    if (hits.length > 0) return hits;
+  }
+  return [];
 }
 
 /** A shell command: every URL in it, and bare hosts that a network tool would reach. */
 function inspectCommand(text: string, net: NetworkContext): Seen[] {
   const networkTool = mentionsNetworkTool(text);
-  return [...findUrls(text).flatMap((u) => urlHits(u, false, net)), ...findBareHosts(text).flatMap((b) => bareHits(b, networkTool, net))];
+  const inUrls = firstHits(findUrls(text), (u) => urlHits(u, false, net));
+  return inUrls.length > 0 ? inUrls : firstHits(findBareHosts(text), (b) => bareHits(b, networkTool, net));
 }
 
 /** True when the argument's name says its value is a host or URL (`host`, `targetIp`, `server_url`). */
@@ -105,7 +116,7 @@ function inspectText(text: string, key: string | undefined, net: NetworkContext)
     if (alone.length > 0 || viewUrl(trimmed, false) !== undefined) return alone;
   }
   const serious = new Set<SsrfRuleId>(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
-  return findUrls(text).flatMap((u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)));
+  return firstHits(findUrls(text), (u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)));
 }
 
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
@@ -137,6 +148,11 @@ export const ssrfDetector: Detector = {
   category: 'ssrf',
   ruleIds: SSRF_RULE_IDS,
   inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[] {
-    return strings.flatMap((s) => inspectString(s, ctx));
+    const findings: Finding[] = [];
+    for (const s of strings) {
+      findings.push(...inspectString(s, ctx));
+      if (findings.some((f) => ctx.enough?.(f))) break;
+    }
+    return findings;
   },
 };

@@ -70,6 +70,7 @@ export const shellDetector: Detector = {
         const rule = SHELL_RULES[ruleId];
         findings.push({ ruleId, category: 'command-injection', severity: rule.severity, path: s.path, evidence, message: rule.message });
       }
+      if (findings.some((f) => ctx.enough?.(f))) return findings;
     }
     return findings;
   },
