@@ -78,11 +78,16 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
     // Large arguments are read as sent first: an attack in plain sight is refused without
     // decoding a megabyte every way first. Nothing found, they are read in full.
+    let quick: InspectionResult | undefined;
     if (!inspector.exhaustive && approximateChars(input.args, QUICK_PASS_FROM_CHARS) >= QUICK_PASS_FROM_CHARS) {
-      const quick = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { variants: false, enough: blocks }), active, blocks, checkBudget);
+      quick = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { variants: false, enough: blocks }), active, blocks, checkBudget, false);
       if (quick.verdict === 'block') return quick;
     }
-    return inspectionPass(input, inspector, normalizeArguments(input.args, limits, { enough: blocks }), active, blocks, checkBudget);
+    // The rules already read the raw text in the quick pass; the full one adds the decoded spellings.
+    const full = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { enough: blocks }), active, blocks, checkBudget, quick !== undefined);
+    if (!quick || quick.findings.length === 0) return full;
+    const findings = [...quick.findings, ...full.findings.filter((f) => !quick.findings.some((q) => q.ruleId === f.ruleId && q.path === f.path))];
+    return { ...full, findings, verdict: full.verdict === 'allow' ? 'warn' : full.verdict };
   } catch (error) {
     if (error instanceof OverBudget) return { verdict: 'block', findings: [], blocking: [], failure: error.message };
     return { verdict: 'block', findings: [], blocking: [], failure: `inspection failed: ${error instanceof Error ? error.message : String(error)}` };
@@ -98,6 +103,7 @@ function inspectionPass(
   active: (category: Category) => boolean,
   blocks: (f: Finding) => boolean,
   checkBudget: () => void,
+  rawRead: boolean,
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
   const cache = new Map<string, ReturnType<typeof kindsOf>>();
@@ -127,7 +133,7 @@ function inspectionPass(
   if (!settled) {
     const allActive = input.exempt.size === 0 && Object.values(inspector.settings).every((setting) => setting.action !== 'off');
     const rules = allActive ? inspector.rules : inspector.rules.filter((r) => active(r.category));
-    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks));
+    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
   }
   const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
   const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');

@@ -92,8 +92,8 @@ class KeywordIndex {
 const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
 const orders = new WeakMap<readonly CompiledRule[], Map<CompiledRule, number>>();
 
-function spellings(s: InspectedString): Spelling[] {
-  const all = [{ text: s.raw, via: 'raw' }, ...s.variants];
+function spellings(s: InspectedString, withRaw: boolean): Spelling[] {
+  const all = withRaw ? [{ text: s.raw, via: 'raw' }, ...s.variants] : s.variants;
   return all.map(({ text, via }) => ({ text, lower: text.toLowerCase(), via }));
 }
 
@@ -105,6 +105,8 @@ const WINDOW_BEFORE = 512;
 const WINDOW_AFTER = 1024;
 // One regex run covers at most this much text; slices overlap by the window's reach.
 const SLICE_BYTES = 64 * 1024;
+// One keyword hit every this many characters on average, and windows would merge into one.
+const DENSE_EVERY = 256;
 const SLICE_OVERLAP = WINDOW_AFTER;
 
 // Cut [from, to) into overlapping slices of at most SLICE_BYTES.
@@ -127,8 +129,13 @@ function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<
   const hits: number[] = [];
   // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
   // checked between slices of a long stretch.)
+  // Keywords so dense that their windows would cover the text anyway: search all of it.
+  const dense = lower.length / DENSE_EVERY;
   for (const keyword of rule.keywords) {
-    for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + keyword.length)) hits.push(at);
+    for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + keyword.length)) {
+      hits.push(at);
+      if (hits.length > dense) return [[0, lower.length]];
+    }
   }
   if (hits.length === 0) return undefined;
   hits.sort((a, b) => a - b);
@@ -251,6 +258,8 @@ export function runPatternRules(
   allRules: readonly CompiledRule[] = rules,
   /** Stop at the first finding for which this is true (it settles the verdict). */
   stop: (finding: Finding) => boolean = () => false,
+  /** Leave out the raw text of each string (an earlier pass read it): only its decoded spellings. */
+  skipRaw = false,
 ): Finding[] {
   const findings: Finding[] = [];
   let index = indexes.get(allRules);
@@ -261,7 +270,7 @@ export function runPatternRules(
   orders.set(allRules, order);
   for (const s of strings) {
     const kinds = kindsOf(s);
-    const all = spellings(s);
+    const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
     const candidates = new Set<CompiledRule>(index.always);
     for (const spelling of all) {

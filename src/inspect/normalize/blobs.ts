@@ -29,8 +29,10 @@ function base64Value(c: number): number {
   return -1;
 }
 
-function base64Bytes(text: string, start: number, end: number): number[] {
-  const bytes: number[] = [];
+function base64Bytes(text: string, start: number, end: number): Uint8Array {
+  // Six bits a character: the bytes fit in a buffer sized up front (no array growing).
+  const bytes = new Uint8Array(Math.floor(((end - start) * 6) / 8));
+  let n = 0;
   let acc = 0;
   let bits = 0;
   for (let i = start; i < end; i += 1) {
@@ -38,28 +40,28 @@ function base64Bytes(text: string, start: number, end: number): number[] {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      bytes.push((acc >> bits) & 0xff);
+      bytes[n++] = (acc >> bits) & 0xff;
     }
   }
-  return bytes;
+  return bytes.subarray(0, n);
 }
 
 // PowerShell's -EncodedCommand is UTF-16LE: every other byte is zero.
-function looksUtf16le(bytes: readonly number[]): boolean {
+function looksUtf16le(bytes: ArrayLike<number>): boolean {
   if (bytes.length < 4) return false;
   let zeros = 0;
   for (let i = 1; i < bytes.length; i += 2) if (bytes[i] === 0) zeros += 1;
   return zeros >= Math.floor(bytes.length / 2) * 0.9;
 }
 
-function utf16le(bytes: readonly number[]): string {
+function utf16le(bytes: ArrayLike<number>): string {
   const units: number[] = [];
   for (let i = 0; i + 1 < bytes.length; i += 2) units.push((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8));
   return unitsToString(units);
 }
 
 // The decoded text of some bytes, if they read as text.
-function bytesAsText(bytes: readonly number[]): string | undefined {
+function bytesAsText(bytes: ArrayLike<number>): string | undefined {
   if (looksUtf16le(bytes)) {
     const text = utf16le(bytes);
     return readsAsText(stringProfile(text)) ? text : undefined;
@@ -68,7 +70,7 @@ function bytesAsText(bytes: readonly number[]): string | undefined {
 }
 
 // The decoded text of a candidate run, if it reads as text. A prefix is checked first.
-function asText(toBytes: (start: number, end: number) => number[], start: number, end: number, unit: number): string | undefined {
+function asText(toBytes: (start: number, end: number) => ArrayLike<number>, start: number, end: number, unit: number): string | undefined {
   const probeEnd = Math.min(end, start + PROBE_CHARS - (PROBE_CHARS % unit));
   if (probeEnd < end && bytesAsText(toBytes(start, probeEnd)) === undefined) return undefined;
   return bytesAsText(toBytes(start, end));

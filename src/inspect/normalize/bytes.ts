@@ -23,7 +23,7 @@ function isContinuation(b: number | undefined): b is number {
  * have seen. A byte that starts no complete sequence is dropped rather than replaced, so
  * `..%c0%5c..` reads as `..\..`: the most dangerous reading wins.
  */
-export function decodeUtf8Lenient(bytes: readonly number[]): DecodedBytes {
+export function decodeUtf8Lenient(bytes: ArrayLike<number>): DecodedBytes {
   // Well-formed UTF-8 (the usual case) goes through the native decoder.
   if (bytes.length > 64) {
     try {
@@ -105,7 +105,7 @@ function profile(good: number, nonAscii: number, total: number): TextProfile {
  * The text profile of bytes read as UTF-8, computed without building a string, so binary
  * blobs are refused cheaply. Overlong forms and stray bytes count against.
  */
-export function utf8Profile(bytes: readonly number[]): TextProfile {
+export function utf8Profile(bytes: ArrayLike<number>): TextProfile {
   let good = 0;
   let nonAscii = 0;
   let total = 0;

@@ -64,8 +64,8 @@ const MAX_KEY_BLOCK = 64 * 1024;
 const BASE64_LINES = /[A-Za-z0-9+/=\s\\]*/y;
 
 function keyBlockEnd(text: string, start: number, end: number): number | undefined {
-  const begin = text.indexOf('-----BEGIN', start);
-  if (begin === -1 || begin >= end) return undefined;
+  // Only inside the match: a search of the rest of the text for every match would be quadratic.
+  if (!text.slice(start, end).includes('-----BEGIN')) return undefined;
   const limit = Math.min(text.length, start + MAX_KEY_BLOCK);
   const close = text.indexOf('-----END', end);
   if (close !== -1 && close < limit) {

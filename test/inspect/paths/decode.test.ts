@@ -1,6 +1,6 @@
 /** The forgiving path decoder: every smuggled dot and slash comes out as itself. */
 import { describe, expect, test } from 'vitest';
-import { decodePathLeniently, decodeUtf8Leniently } from '../../../src/inspect/detectors/paths/decode.js';
+import { decodePathLeniently, decodePercents, decodeUtf8Leniently } from '../../../src/inspect/detectors/paths/decode.js';
 
 describe('decodePathLeniently', () => {
   test.each([
@@ -46,5 +46,31 @@ describe('decodePathLeniently', () => {
   test('a long input decodes in one pass per nesting level', () => {
     const long = '%2e%2e%2f'.repeat(20_000);
     expect(decodePathLeniently(long)).toBe('../'.repeat(20_000));
+  });
+});
+
+describe('decodePercents', () => {
+  test.each([
+    ['%2e%2e%2fetc', '../etc'],
+    ['caf%C3%A9/men%c3%bc', 'café/menü'],
+    ['%252e', '%2e'],
+    ['100%', '100%'],
+    ['%zz%2', '%zz%2'],
+    ['%u002e%u002E/', '../'],
+    ['%C0%AE%C0%AE/', '../'],
+  ])('%s', (input, expected) => {
+    expect(decodePercents(input)).toBe(expected);
+  });
+
+  test('keeps a lone surrogate from %uD800 as it is', () => {
+    const decoded = decodePercents('a%uD800b');
+    expect(decoded.length).toBe(3);
+    expect(decoded.charCodeAt(1)).toBe(0xd800);
+  });
+
+  test('decodes a megabyte of escapes to the same text as one escape at a time', () => {
+    const unit = '%252e%252e%252f';
+    const long = unit.repeat(70_000);
+    expect(decodePercents(long)).toBe('%2e%2e%2f'.repeat(70_000));
   });
 });

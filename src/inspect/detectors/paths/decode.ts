@@ -21,6 +21,7 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
   '\uefc8': '/',
   '\uf025': '/',
 };
+const NON_ASCII = /[^\x00-\x7f]/;
 const LOOKALIKE_RE = /[\u2215\u2044\u29f8\u2216\u29f5\u29f9\uefc8\uf025]/g;
 const HEX_TOKEN_RE = /0x(?:2e|2f|5c)/gi;
 const HEX_TOKEN: Readonly<Record<string, string>> = { '0x2e': '.', '0x2f': '/', '0x5c': '\\' };
@@ -40,29 +41,65 @@ function decodeOnce(text: string): string {
   let out = text;
   if (out.includes('0x') || out.includes('0X')) out = out.replace(HEX_TOKEN_RE, (t) => HEX_TOKEN[t.toLowerCase()] ?? t);
   if (out.includes('%')) out = decodePercents(out);
+  // Plain ASCII is its own NFKC form and holds no look-alike separators.
+  if (!NON_ASCII.test(out)) return out;
   out = out.normalize('NFKC');
   return out.replace(LOOKALIKE_RE, (c) => LOOKALIKES[c] ?? c);
 }
 
+// The value of one hex digit's code unit, or -1.
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+// `length` hex digits at `at`, read from the code units (no slice, no regex: this runs per escape).
 const hexValue = (text: string, at: number, length: number): number => {
-  const digits = text.slice(at, at + length);
-  return digits.length === length && /^[0-9a-f]+$/i.test(digits) ? parseInt(digits, 16) : -1;
+  if (at + length > text.length) return -1;
+  let value = 0;
+  for (let k = 0; k < length; k++) {
+    const digit = hexDigit(text.charCodeAt(at + k));
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 };
 
 /** `%XX` runs decoded as (forgiving) UTF-8, `%uXXXX` as one UTF-16 unit; anything else kept. */
+// Code units to a string in chunks (an argument list has a length limit), unit for unit:
+// lone surrogates stay as they are, as String.fromCharCode keeps them.
+const utf16 = new TextDecoder('utf-16le');
+
+function unitsToString(units: Uint16Array): string {
+  // Without surrogates the decoder (fast) gives the same string; with any, it would replace a
+  // lone one, so the units are copied as they are.
+  if (!units.some((u) => u >= 0xd800 && u <= 0xdfff)) return utf16.decode(units);
+  const parts: string[] = [];
+  for (let k = 0; k < units.length; k += 8192) parts.push(String.fromCharCode(...units.subarray(k, k + 8192)));
+  return parts.join('');
+}
+
 export function decodePercents(text: string): string {
-  let out = '';
+  // Decoding only shrinks text: the output's code units fit in a buffer of the input's length.
+  const out = new Uint16Array(text.length);
+  let n = 0;
   let bytes: number[] = [];
   const flush = () => {
-    if (bytes.length > 0) out += decodeUtf8Leniently(bytes);
+    if (bytes.length === 0) return;
+    const decoded = decodeUtf8Leniently(bytes);
+    for (let k = 0; k < decoded.length; k++) out[n++] = decoded.charCodeAt(k);
     bytes = [];
   };
   let i = 0;
   while (i < text.length) {
-    if (text[i] === '%') {
+    const code = text.charCodeAt(i);
+    if (code === 37) {
       const byte = hexValue(text, i + 1, 2);
       if (byte >= 0) {
-        bytes.push(byte);
+        // An ASCII byte outside a multi-byte sequence is its own character: no buffer needed.
+        if (byte < 0x80 && bytes.length === 0) out[n++] = byte;
+        else bytes.push(byte);
         i += 3;
         continue;
       }
@@ -70,18 +107,18 @@ export function decodePercents(text: string): string {
         const unit = hexValue(text, i + 2, 4);
         if (unit >= 0) {
           flush();
-          out += String.fromCharCode(unit);
+          out[n++] = unit;
           i += 6;
           continue;
         }
       }
     }
     flush();
-    out += text[i];
+    out[n++] = code;
     i++;
   }
   flush();
-  return out;
+  return unitsToString(out.subarray(0, n));
 }
 
 const isContinuation = (b: number | undefined): b is number => b !== undefined && (b & 0xc0) === 0x80;

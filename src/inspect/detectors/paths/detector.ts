@@ -43,6 +43,10 @@ class Hits {
     return this.found.size === RULE_COUNT;
   }
 
+  get size(): number {
+    return this.found.size;
+  }
+
   add(rule: PathRuleId, spelling: PathSpelling, message: string): void {
     if (this.found.has(rule)) return;
     const { text, via } = spelling;
@@ -101,7 +105,14 @@ function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts): Verd
 }
 
 /** All the findings for one path string. */
-export function inspectPath(s: InspectedString, ctx: PathContext, checks: PathChecks, realpath: PathContext['realpath'], verdicts: Verdicts = new Map()): Finding[] {
+export function inspectPath(
+  s: InspectedString,
+  ctx: PathContext,
+  checks: PathChecks,
+  realpath: PathContext['realpath'],
+  verdicts: Verdicts = new Map(),
+  enough: (finding: Finding) => boolean = () => false,
+): Finding[] {
   const hits = new Hits(s);
   const rawCount = countDotDots(s.raw);
   for (const spelling of pathSpellings(s)) {
@@ -128,6 +139,8 @@ export function inspectPath(s: InspectedString, ctx: PathContext, checks: PathCh
       }
       if (hits.complete) return hits.list();
     }
+    // One finding that blocks the call is enough: the other spellings are not read.
+    if (hits.size > 0 && hits.list().some(enough)) return hits.list();
   }
   return hits.list();
 }
@@ -145,7 +158,8 @@ export const pathDetector: Detector = {
     const verdicts: Verdicts = new Map();
     const findings: Finding[] = [];
     for (const s of strings) {
-      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, realpath, verdicts));
+      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, realpath, verdicts, ctx.enough));
+      if (ctx.enough && findings.some(ctx.enough)) break;
     }
     return findings;
   },

@@ -15,23 +15,26 @@ export interface PathSpelling {
 const chain = (via: string, step: string) => (via === 'raw' ? step : `${via}+${step}`);
 
 /** Distinct spellings, raw first; a text reached twice keeps its first (shortest) route. */
-export function pathSpellings(s: InspectedString): PathSpelling[] {
-  const seen = new Map<string, string>();
-  const add = (text: string, via: string) => {
-    if (text !== '' && !seen.has(text)) seen.set(text, via);
-  };
-  const derive = (text: string, via: string) => {
-    add(text, via);
+export function* pathSpellings(s: InspectedString): Generator<PathSpelling> {
+  const seen = new Set<string>();
+  // Each spelling with its NUL-cut and trimmed forms, each once; yielded as found, so a
+  // reader that stops at the first finding does not decode the rest.
+  function* derive(text: string, via: string): Generator<PathSpelling> {
+    const forms: PathSpelling[] = [{ text, via }];
     const nul = text.indexOf('\0');
-    if (nul >= 0) add(text.slice(0, nul), chain(via, 'nul-cut'));
+    if (nul >= 0) forms.push({ text: text.slice(0, nul), via: chain(via, 'nul-cut') });
     const trimmed = text.trim();
-    if (trimmed !== text) add(trimmed, chain(via, 'trim'));
-  };
+    if (trimmed !== text) forms.push({ text: trimmed, via: chain(via, 'trim') });
+    for (const form of forms) {
+      if (form.text === '' || seen.has(form.text)) continue;
+      seen.add(form.text);
+      yield form;
+    }
+  }
   const base = [{ text: s.raw, via: 'raw' }, ...s.variants];
-  for (const { text, via } of base) derive(text, via);
+  for (const { text, via } of base) yield* derive(text, via);
   for (const { text, via } of base) {
     const decoded = decodePathLeniently(text);
-    if (decoded !== text) derive(decoded, chain(via, 'path-decode'));
+    if (decoded !== text) yield* derive(decoded, chain(via, 'path-decode'));
   }
-  return [...seen].map(([text, via]) => ({ text, via }));
 }
