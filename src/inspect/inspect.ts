@@ -8,7 +8,7 @@ import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, typ
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
-import { atLeast, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
+import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
 export interface CategorySetting {
@@ -131,14 +131,27 @@ function inspectionPass(
     }
   }
   if (!settled) {
-    const allActive = input.exempt.size === 0 && Object.values(inspector.settings).every((setting) => setting.action !== 'off');
-    const rules = allActive ? inspector.rules : inspector.rules.filter((r) => active(r.category));
+    const rules = rulesInPlay(inspector, active);
     raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
   }
   const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
   const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+// The rules of the active categories: the same array for the same categories, so that what
+// runPatternRules keys on it (the set of rules in play) is built once, not on every call.
+const rulesByActive = new WeakMap<Inspector, Map<string, readonly CompiledRule[]>>();
+
+function rulesInPlay(inspector: Inspector, active: (category: Category) => boolean): readonly CompiledRule[] {
+  const key = CATEGORIES.map((c) => (active(c) ? '1' : '0')).join('');
+  if (!key.includes('0')) return inspector.rules;
+  let byKey = rulesByActive.get(inspector);
+  if (!byKey) rulesByActive.set(inspector, (byKey = new Map()));
+  let rules = byKey.get(key);
+  if (!rules) byKey.set(key, (rules = inspector.rules.filter((r) => active(r.category))));
+  return rules;
 }
 
 // The characters of text in `value`, counted until `enough` is reached.

@@ -114,6 +114,8 @@ class KeywordIndex {
 const BYTE_COPY_FROM = 4096;
 const BEYOND_LATIN1 = /[^\x00-\xff]/;
 
+// The set of each rules array passed in, built once per array.
+const inPlaySets = new WeakMap<readonly CompiledRule[], ReadonlySet<CompiledRule>>();
 const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
 const orders = new WeakMap<readonly CompiledRule[], Map<CompiledRule, number>>();
 
@@ -290,7 +292,11 @@ export function runPatternRules(
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
   // The rules in play (`rules` may leave out inactive categories), in rule-set order.
-  const inPlay = rules === allRules ? undefined : new Set(rules);
+  let inPlay: ReadonlySet<CompiledRule> | undefined;
+  if (rules !== allRules) {
+    inPlay = inPlaySets.get(rules);
+    if (!inPlay) inPlaySets.set(rules, (inPlay = new Set(rules)));
+  }
   const order = orders.get(allRules) ?? new Map(allRules.map((r, i) => [r, i]));
   orders.set(allRules, order);
   for (const s of strings) {
