@@ -38,11 +38,16 @@ interface Row {
   outcome: string;
 }
 
+// Random characters in the shape of an AWS access key id; not a real credential.
+const DEMO_KEY = ['AKIA', 'EEF6727C', 'PCP7XNA7'].join('');
+
 /** Run the demo; returns 0 when every step behaved as the policy says. */
 export async function demoCommand(): Promise<number> {
   const folder = mkdtempSync(path.join(tmpdir(), 'vanguard-demo-'));
   const auditFile = path.join(folder, '..', `${path.basename(folder)}-audit.jsonl`);
   writeFileSync(path.join(folder, 'hello.txt'), 'Hello from a file the policy lets the model read.\n');
+  // A made-up key in AWS's shape: what reaches the model is the marker, not the key.
+  writeFileSync(path.join(folder, 'deploy-notes.txt'), `Deployed by ops with AWS_ACCESS_KEY_ID=${DEMO_KEY}.\n`);
   const policy = path.join(defaultPresetsDir(), 'filesystem-readonly.yaml');
   const cli = path.resolve(here, '..', '..', '..', 'bin', 'vanguard.js');
   const transport = new StdioClientTransport({
@@ -68,6 +73,10 @@ export async function demoCommand(): Promise<number> {
     const read = await client.callTool({ name: 'read_text_file', arguments: { path: path.join(folder, 'hello.txt') } });
     ok &&= read.isError !== true;
     rows.push({ step: 'read_text_file hello.txt (allowed)', outcome: `${read.isError ? 'ERROR' : 'passed'}: ${firstText(read)}` });
+
+    const notes = await client.callTool({ name: 'read_text_file', arguments: { path: path.join(folder, 'deploy-notes.txt') } });
+    ok &&= notes.isError !== true && firstText(notes).includes('[REDACTED:aws-access-key-id]') && !firstText(notes).includes(DEMO_KEY);
+    rows.push({ step: 'read_text_file deploy-notes.txt (result scanned)', outcome: `${notes.isError ? 'ERROR' : 'redacted'}: ${firstText(notes).trim()}` });
 
     const traversal = await client.callTool({ name: 'read_text_file', arguments: { path: `${folder}/../../../etc/passwd` } });
     ok &&= traversal.isError === true && firstText(traversal).startsWith('Blocked by Vanguard');
