@@ -177,31 +177,52 @@ function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<
   return windows;
 }
 
-// The first match of a rule in one spelling that its validator accepts.
-function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: () => void): { start: number; end: number; text: string } | undefined {
-  const windows = searchWindows(rule, spelling.lower, spelling.keywords);
-  if (!windows) return undefined;
+/** A match a rule's validator accepted: where, and the text in its original case. */
+interface Match {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
+ * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
+ */
+function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Array<[number, number]>, checkBudget: () => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
-  const sameLength = spelling.lower.length === spelling.text.length;
+  const sameLength = lower.length === text.length;
   let steps = 0;
   for (const [from, to] of windows.flatMap(([a, b]) => slices(a, b))) {
     checkBudget();
-    const region = from === 0 && to === spelling.lower.length ? spelling.lower : spelling.lower.slice(from, to);
+    const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
     for (const regex of rule.regexes) {
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
         const start = from + match.index;
         const end = start + match[0].length;
-        const original = sameLength ? spelling.text.slice(start, end) : match[0];
-        if (!rule.validate || rule.validate(original)) return { start, end, text: original };
         if (match[0].length === 0) regex.lastIndex++;
+        else {
+          const original = sameLength ? text.slice(start, end) : match[0];
+          if ((!rule.validate || rule.validate(original)) && visit({ start, end, text: original })) return;
+        }
         // Text full of near-misses (matches the validator turns down) could take long.
         if (++steps % 64 === 0) checkBudget();
       }
     }
   }
-  return undefined;
+}
+
+// The first match of a rule in one spelling that its validator accepts.
+function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: () => void): Match | undefined {
+  const windows = searchWindows(rule, spelling.lower, spelling.keywords);
+  if (!windows) return undefined;
+  let first: Match | undefined;
+  eachMatch(rule, spelling.text, spelling.lower, windows, checkBudget, (match) => {
+    first = match;
+    return true;
+  });
+  return first;
 }
 
 /** A stretch of text a rule matched (and its validator accepted). */
@@ -247,32 +268,27 @@ export function findAllSpans(
     const windows = searchWindows(rule, lower, present);
     if (!windows) continue;
     const found: Span[] = [];
-    let steps = 0;
-    for (const [from, to] of windows.flatMap(([a, b]) => slices(a, b))) {
-      checkBudget();
-      const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
-      for (const regex of rule.regexes) {
-        regex.lastIndex = 0;
-        let match: RegExpExecArray | null;
-        while ((match = regex.exec(region)) !== null) {
-          const start = from + match.index;
-          const end = start + match[0].length;
-          if (match[0].length === 0) regex.lastIndex++;
-          else if (!rule.validate || rule.validate(text.slice(start, end))) found.push({ start, end, rule });
-          if (++steps % 64 === 0) checkBudget();
-        }
-      }
-    }
+    eachMatch(rule, text, lower, windows, checkBudget, ({ start, end }) => {
+      found.push({ start, end, rule });
+      return false;
+    });
     // Slices overlap, and so can the matches of a rule's several patterns: keep the first of each overlap.
     found.sort((a, b) => a.start - b.start || b.end - a.end);
-    let reached = 0;
-    for (const span of found) {
-      if (span.start < reached) continue;
-      spans.push(span);
-      reached = span.end;
-    }
+    spans.push(...nonOverlapping(found));
   }
   return spans;
+}
+
+/** From spans sorted by start, each that begins where the last one kept has ended. */
+export function nonOverlapping<T extends { start: number; end: number }>(sorted: readonly T[]): T[] {
+  const kept: T[] = [];
+  let reached = 0;
+  for (const span of sorted) {
+    if (span.start < reached) continue;
+    kept.push(span);
+    reached = span.end;
+  }
+  return kept;
 }
 
 /** Every pattern rule that fires, once per rule and string, with where and how it matched. */

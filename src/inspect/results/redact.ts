@@ -2,7 +2,7 @@
  * Redaction of secrets and personal data in result text: every match of the rules in play
  * is replaced, in place, by a marker that names its kind ([REDACTED:aws-access-key-id]).
  */
-import { findAllSpans, lowerSameLength } from '../pattern-rules.js';
+import { findAllSpans, lowerSameLength, nonOverlapping } from '../pattern-rules.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
 import { secretPart } from './secret-part.js';
 
@@ -81,16 +81,4 @@ interface Part {
   start: number;
   end: number;
   rule: CompiledRule;
-}
-
-// Sorted by start: each part that begins after the last kept one ended.
-function nonOverlapping(parts: Part[]): Part[] {
-  const kept: Part[] = [];
-  let reached = 0;
-  for (const part of parts) {
-    if (part.start < reached) continue;
-    kept.push(part);
-    reached = part.end;
-  }
-  return kept;
 }
