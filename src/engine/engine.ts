@@ -75,7 +75,7 @@ export class Engine {
 
   /** Decide on one frame from the server. */
   fromServer(frame: Buffer): Outcome {
-    if (frame.length >= LARGE_FRAME_BYTES) {
+    if (frame.length >= LARGE_FRAME_BYTES && !this.surelyReadInFull(frame)) {
       const large = this.largeFromServer(frame);
       if (large) return large;
     }
@@ -118,6 +118,16 @@ export class Engine {
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
     out.records.push(this.timed({ ...decision.record, detail: { ...decision.record.detail, bytes: frame.length } }, start));
     return out;
+  }
+
+  // A large answer that will be read in full anyway (a scanned result, most often): its id,
+  // sniffed from the first and last bytes, names such a request. Only a shortcut: when the
+  // sniff finds nothing, the envelope is read as usual, and either way the decision is made
+  // on the parsed message.
+  private surelyReadInFull(frame: Buffer): boolean {
+    if (this.deps.scanResult === undefined) return false;
+    const id = sniffId(frame.subarray(0, 256).toString('utf8'), frame.subarray(Math.max(0, frame.length - 256)).toString('utf8'));
+    return id !== undefined && needsFullRead(id, this.state, true);
   }
 
   /** A frame over the size limit was discarded; answer the request it belonged to if it can be known. */

@@ -74,7 +74,9 @@ const utf16 = new TextDecoder('utf-16le');
 function unitsToString(units: Uint16Array): string {
   // Without surrogates the decoder (fast) gives the same string; with any, it would replace a
   // lone one, so the units are copied as they are.
-  if (!units.some((u) => u >= 0xd800 && u <= 0xdfff)) return utf16.decode(units);
+  let surrogates = false;
+  for (let k = 0; k < units.length && !surrogates; k++) surrogates = ((units[k] as number) & 0xf800) === 0xd800;
+  if (!surrogates) return utf16.decode(units);
   const parts: string[] = [];
   for (let k = 0; k < units.length; k += 8192) parts.push(String.fromCharCode(...units.subarray(k, k + 8192)));
   return parts.join('');
