@@ -18,8 +18,14 @@ import type { PendingClientRequest } from './session.js';
 /** Scans one result (see buildResultScan); absent, results pass unscanned. */
 export type ResultScan = (result: unknown) => ResultScanOutcome;
 
-/** The methods whose results reach the model, and are scanned. */
-export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get']);
+/**
+ * The methods whose results reach the model, and are scanned: `tasks/result` carries the
+ * result of a tool call made as a task (2025-11-25), which would otherwise go around the scan.
+ */
+export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'tasks/result']);
+
+// Answers shaped as a tool result: a refusal is a tool error, a notice a first content item.
+const TOOL_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'tasks/result']);
 
 export interface ResultDecision {
   action: { type: 'forward' } | { type: 'rewrite'; text: string };
@@ -37,7 +43,7 @@ export function injectionNotice(rules: readonly string[]): string {
 // Where the model reads a notice first: a text item before the content of a tool result;
 // for resources and prompts, the start of the first string that carried the instructions.
 function withNotice(method: string, result: Record<string, unknown>, outcome: ResultScanOutcome, notice: string): Record<string, unknown> {
-  if (method === 'tools/call' && Array.isArray(result.content)) {
+  if (TOOL_RESULTS.has(method) && Array.isArray(result.content)) {
     return { ...result, content: [{ type: 'text', text: notice }, ...(result.content as unknown[])] };
   }
   const at = outcome.injection[0]?.at ?? [];
@@ -53,7 +59,7 @@ function withNotice(method: string, result: Record<string, unknown>, outcome: Re
 
 // What the model receives instead of a blocked result.
 function refusal(pending: PendingClientRequest, id: RequestId, why: Refusal, policy: CompiledPolicy): Record<string, unknown> {
-  if (pending.method !== 'tools/call') return errorResponse(id, JsonRpcCode.blockedByPolicy, refusalText(why), { rule: why.ruleId });
+  if (!TOOL_RESULTS.has(pending.method)) return errorResponse(id, JsonRpcCode.blockedByPolicy, refusalText(why), { rule: why.ruleId });
   return policy.onBlock === 'error' ? blockedToolError(id, why) : blockedToolResult(id, why, pending.modern);
 }
 

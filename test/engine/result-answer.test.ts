@@ -80,6 +80,15 @@ describe('decideResult: instructions aimed at the model', () => {
     expect(d.record.detail).toMatchObject({ findings: expect.arrayContaining([expect.objectContaining({ rule: 'inject.ignore-instructions', path: 'content[0].text' })]) });
   });
 
+  it('scans the result of a tool call run as a task (tasks/result) like a tools/call result', () => {
+    const blocked = rewritten(decide({}, 'tasks/result', toolResult(INJECTION)));
+    expect(blocked.result.isError).toBe(true);
+    expect(blocked.result.content[0].text).toMatch(/^Blocked by Vanguard policy \(rule inject\./);
+    const flagged = rewritten(decide({ results: { injection: 'flag' } }, 'tasks/result', toolResult(INJECTION)));
+    expect(flagged.result.content[0].text.startsWith(NOTICE_START)).toBe(true);
+    expect(flagged.result.content[1].text).toBe(INJECTION);
+  });
+
   it('marks the blocked result complete for a modern-era request', () => {
     const message = rewritten(decide({}, 'tools/call', toolResult(INJECTION), true));
     expect(message.result).toMatchObject({ isError: true, resultType: 'complete' });
