@@ -31,6 +31,25 @@ function stripUrl(text: string): string {
   return trimControls(text).replace(/[\t\n\r]/g, '');
 }
 
+// The first characters of a URL as a parser reads them: leading controls and spaces
+// skipped, tabs and newlines dropped anywhere. Enough for a scheme of up to 31 characters.
+function urlHead(text: string): string {
+  let head = '';
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
+  for (; i < text.length && head.length < 34; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x09 && c !== 0x0a && c !== 0x0d) head += text[i];
+  }
+  return head;
+}
+
+/** True when `text` begins with a scheme (`http:`, `gopher:`) or with `//` or `\\`, as a URL parser reads it. */
+export function startsLikeUrl(text: string): boolean {
+  const head = urlHead(text);
+  return /^[a-z][a-z0-9+.-]{0,30}:/i.test(head) || /^[/\\]{2}/.test(head);
+}
+
 /** Split `host[:port]`, keeping IPv6 brackets. */
 function splitHostPort(hostport: string): HostCandidate {
   if (hostport.startsWith('[')) {
@@ -88,6 +107,9 @@ function whatwgHost(text: string): HostCandidate | undefined {
  * a URL in any reading.
  */
 export function viewUrl(input: string, schemeless: boolean, depth = 0): UrlView | undefined {
+  // Without a scheme or a leading // nothing leads anywhere unless the text may be a bare
+  // host: decided on its first characters, before a long text is stripped and split.
+  if (!schemeless && !startsLikeUrl(input)) return undefined;
   const stripped = stripUrl(input);
   // A host cannot hold a space, so whatever follows one is not part of where the URL leads;
   // and a value with spaces is prose, not `host:port`.
