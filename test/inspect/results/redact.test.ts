@@ -143,4 +143,11 @@ describe('redact', () => {
     };
     expect(() => redact('key AKIAEEF6727CPCP7XNA7', RULES, stop)).toThrow('over budget');
   });
+
+  it('redacts more matches than a function call may take arguments (150 000 card numbers)', () => {
+    const text = '4294199682550949 '.repeat(150_000);
+    const out = redact(text, RULES);
+    expect(hitsById(out.hits)).toEqual({ 'pii.payment-card': 150_000 });
+    expect(out.text).toBe('[REDACTED:payment-card] '.repeat(150_000));
+  });
 });
