@@ -8,6 +8,7 @@ import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, typ
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
+import { textLength } from './text-length.js';
 import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
@@ -79,7 +80,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     // Large arguments are read as sent first: an attack in plain sight is refused without
     // decoding a megabyte every way first. Nothing found, they are read in full.
     let quick: InspectionResult | undefined;
-    if (!inspector.exhaustive && approximateChars(input.args, QUICK_PASS_FROM_CHARS) >= QUICK_PASS_FROM_CHARS) {
+    if (!inspector.exhaustive && textLength(input.args, QUICK_PASS_FROM_CHARS) >= QUICK_PASS_FROM_CHARS) {
       quick = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { variants: false, enough: blocks }), active, blocks, checkBudget, false);
       if (quick.verdict === 'block') return quick;
     }
@@ -152,16 +153,4 @@ function rulesInPlay(inspector: Inspector, active: (category: Category) => boole
   let rules = byKey.get(key);
   if (!rules) byKey.set(key, (rules = inspector.rules.filter((r) => active(r.category))));
   return rules;
-}
-
-// The characters of text in `value`, counted until `enough` is reached.
-function approximateChars(value: unknown, enough: number, depth = 0): number {
-  if (typeof value === 'string') return value.length;
-  if (depth > 64 || typeof value !== 'object' || value === null) return 0;
-  let total = 0;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    total += approximateChars(item, enough - total, depth + 1);
-    if (total >= enough) break;
-  }
-  return total;
 }
