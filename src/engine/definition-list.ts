@@ -61,19 +61,25 @@ export function decideDefinitionList(
     const key = isObject(entry) ? entry[spec.key] : undefined;
     if (typeof key !== 'string') continue;
     const findings = (scan as DefinitionScan)(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
-    if (findings.length === 0) {
-      refused.delete(key);
-      continue;
-    }
-    poisoned.push({ entry: key, rules: [...new Set(findings.map((f) => f.ruleId))] });
+    if (findings.length > 0) poisoned.push({ entry: key, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
   const hiding = act === 'hide' ? new Set(poisoned.map((p) => p.entry)) : new Set<string>();
   const lastPage = typeof result.nextCursor !== 'string';
   const pinned = spec.pinned && comparing ? comparePage(spec.pinned, entries, { firstPage, lastPage }, policy, state, pins, (key) => hiding.has(key)) : [];
+  const dropped = new Set([...hiding, ...pinned.filter((p) => p.action === 'hide' && p.status !== 'removed').map((p) => p.key)]);
+  // Entries hidden for their definitions are remembered, so a get or read of one is answered
+  // as unknown; one that comes back clean (and as pinned) is forgotten. As for tools.
+  if (policy.mode !== 'monitor') {
+    for (const entry of entries) {
+      const key = isObject(entry) ? entry[spec.key] : undefined;
+      if (typeof key !== 'string') continue;
+      if (!dropped.has(key)) refused.delete(key);
+      else if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
+    }
+  }
   if (poisoned.length === 0 && pinned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };
   const detail = { entries: entries.length, ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
   const rules = [...(poisoned.length > 0 ? ['metadata.poisoning'] : []), ...new Set(pinned.map((p) => `pin.${p.status}`))];
-  const dropped = new Set([...hiding, ...pinned.filter((p) => p.action === 'hide' && p.status !== 'removed').map((p) => p.key)]);
   const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
   if (policy.mode === 'monitor' || (!refusing && dropped.size === 0)) {
     return { action: { type: 'forward' }, record: { ...base, verdict: policy.mode === 'monitor' ? 'would-block' : 'forward', rules, detail } };
@@ -83,7 +89,6 @@ export function decideDefinitionList(
     const reason = `the server's ${spec.field} list was refused (${why.join('; ')})`;
     return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules, reason, detail } };
   }
-  for (const key of dropped) if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
   result[spec.field] = entries.filter((entry) => !(isObject(entry) && typeof entry[spec.key] === 'string' && dropped.has(entry[spec.key] as string)));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
 }

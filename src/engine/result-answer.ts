@@ -76,7 +76,9 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   if (!parsed.ok) return block(['protocol.strict-json'], `the server's result could not be read safely (${parsed.message}), so it was withheld.`);
   const message = parsed.value;
   // An error's message and data reach the model as well (as the text of a failed call).
-  const field = isObject(message) && isObject(message.result) ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
+  // A result that is not an object (a string, an array) is off the protocol, but some client
+  // may still show it to the model: it is scanned all the same, not waved through.
+  const field = isObject(message) && message.result !== undefined ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
   if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
 
   const outcome = scan(message[field]);

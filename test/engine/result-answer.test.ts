@@ -50,6 +50,13 @@ describe('decideResult: clean results', () => {
     expect(d.record).not.toHaveProperty('tool');
   });
 
+  it('scans a result that is not an object (off the protocol, but some client may show it)', () => {
+    const blocked = rewritten(decide({}, 'tools/call', response(INJECTION)));
+    expect(blocked.result.isError).toBe(true);
+    const redacted = rewritten(decide({}, 'tools/call', response([`key ${AWS_ID}`])));
+    expect(redacted.result).toEqual(['key [REDACTED:aws-access-key-id]']);
+  });
+
   it('forwards a clean error answer (no result) as it is', () => {
     const d = decide({}, 'tools/call', { jsonrpc: '2.0', id: 7, error: { code: -32603, message: 'Internal error: disk full' } });
     expect(d.action).toEqual({ type: 'forward' });

@@ -14,6 +14,7 @@ import { runPatternRules } from '../pattern-rules.js';
 import { atLeast, type ArgumentKind, type Finding } from '../types.js';
 import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
+import { textLength } from '../text-length.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
 export type Location = ReadonlyArray<string | number>;
@@ -147,14 +148,21 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
         if (next !== item) (copy ??= { ...obj })[key] = next;
         entries.push([name, next]);
       }
-      if (renamed) return Object.fromEntries(entries);
-      return copy ?? value;
+      if (!renamed) return copy ?? value;
+      // Two keys may redact to the same marker: each keeps its value under a name of its own.
+      const named: Record<string, unknown> = {};
+      for (const [name, item] of entries) {
+        let unique = name;
+        for (let n = 2; Object.hasOwn(named, unique); n++) unique = `${name} (${n})`;
+        named[unique] = item;
+      }
+      return named;
     }
     return value;
   };
 
   try {
-    if (clock) deadline = clock.now() + clock.budgetMs + clock.msPerMiB * (approximateSize(result) / (1024 * 1024));
+    if (clock) deadline = clock.now() + clock.budgetMs + clock.msPerMiB * (textLength(result) / (1024 * 1024));
     outcome.value = walk(result, [], 0);
     checkBudget();
     outcome.changed = outcome.value !== result;
@@ -164,13 +172,4 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
     outcome.failure = error instanceof ScanLimit ? error.message : `scanning the result failed: ${error instanceof Error ? error.message : String(error)}`;
   }
   return outcome;
-}
-
-// The text a result holds, roughly, for the time budget: string lengths, without a copy.
-function approximateSize(value: unknown, depth = 0): number {
-  if (typeof value === 'string') return value.length;
-  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return 8;
-  let size = 0;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) size += approximateSize(item, depth + 1);
-  return size;
 }

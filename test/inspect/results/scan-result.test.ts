@@ -77,6 +77,14 @@ describe('scanResult: instructions aimed at the model', () => {
     expect(out.injection.map((f) => f.ruleId)).toContain('inject.ignore-instructions');
   });
 
+  it('redacts secrets written as keys, each keeping its value when two redact alike', () => {
+    const other = 'AKIAQYLPMN5HHHFPZAM2';
+    const out = scanResult({ structuredContent: { [AWS_ID]: 'first', [other]: 'second', plain: 1 } }, scanner());
+    expect(out.value).toEqual({
+      structuredContent: { '[REDACTED:aws-access-key-id]': 'first', '[REDACTED:aws-access-key-id] (2)': 'second', plain: 1 },
+    });
+  });
+
   it.each([
     ['injection off', { injection: 'off' as const }],
     ['a severity floor above the findings', { injection: { action: 'block' as const, minSeverity: 'critical' as const } }],

@@ -73,28 +73,35 @@ function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Se
  * it leads (`?next=http://localhost/` is common), but when the value holds
  * several words, each URL among them is read too.
  */
-function inspectUrl(text: string, net: NetworkContext): Seen[] {
+function inspectUrl(text: string, net: NetworkContext, settles: Settles): Seen[] {
   const whole = urlHits(text, true, net);
   // URL parsers drop tabs and newlines anywhere, so they do not make a value several words.
   if (!/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
-  return [...whole, ...firstHits(findUrls(text), (u) => urlHits(u, false, net))];
+  return [...whole, ...hitsUntil(findUrls(text), (u) => urlHits(u, false, net), settles)];
 }
 
-// The hits of the first item that has any: one is enough to report the string, and a text
-// made of thousands of addresses costs one address's reading, not thousands.
-function firstHits<T>(items: readonly T[], hitsOf: (item: T) => Seen[]): Seen[] {
+/** True for a hit that, as a finding, blocks the call: nothing read after it could change that. */
+type Settles = (hit: Seen) => boolean;
+
+// The hits of each item in turn, up to the first item with a hit that settles the verdict: a
+// text made of thousands of addresses costs one blocking address's reading, not thousands.
+// Without such a hit (a policy floor above what was found, say) every item is read.
+function hitsUntil<T>(items: readonly T[], hitsOf: (item: T) => Seen[], settles: Settles): Seen[] {
+  const all: Seen[] = [];
   for (const item of items) {
     const hits = hitsOf(item);
-    if (hits.length > 0) return hits;
+    for (const hit of hits) all.push(hit);
+    if (hits.some(settles)) break;
   }
-  return [];
+  return all;
 }
 
 /** A shell command: every URL in it, and bare hosts that a network tool would reach. */
-function inspectCommand(text: string, net: NetworkContext): Seen[] {
+function inspectCommand(text: string, net: NetworkContext, settles: Settles): Seen[] {
   const networkTool = mentionsNetworkTool(text);
-  const inUrls = firstHits(findUrls(text), (u) => urlHits(u, false, net));
-  return inUrls.length > 0 ? inUrls : firstHits(findBareHosts(text), (b) => bareHits(b, networkTool, net));
+  const inUrls = hitsUntil(findUrls(text), (u) => urlHits(u, false, net), settles);
+  if (inUrls.some(settles)) return inUrls;
+  return [...inUrls, ...hitsUntil(findBareHosts(text), (b) => bareHits(b, networkTool, net), settles)];
 }
 
 /** True when the argument's name says its value is a host or URL (`host`, `targetIp`, `server_url`). */
@@ -109,24 +116,30 @@ function namesAHost(key: string | undefined): boolean {
 }
 
 /** Prose: a string that is only a URL is read as one; URLs inside sentences only for metadata and denied hosts. */
-function inspectText(text: string, key: string | undefined, net: NetworkContext): Seen[] {
+function inspectText(text: string, key: string | undefined, net: NetworkContext, settles: Settles): Seen[] {
   const trimmed = text.trim();
   if (trimmed !== '' && !/\s/.test(trimmed)) {
     const alone = urlHits(trimmed, namesAHost(key), net);
     if (alone.length > 0 || viewUrl(trimmed, false) !== undefined) return alone;
   }
   const serious = new Set<SsrfRuleId>(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
-  return firstHits(findUrls(text), (u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)));
+  return hitsUntil(findUrls(text), (u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)), settles);
 }
 
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
 function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): Seen[] {
   const kinds = ctx.kindsOf(s);
   const hits: Seen[] = [];
-  if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network));
-  if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network));
-  if (kinds.has('text') && !kinds.has('url')) hits.push(...inspectText(text, s.key, ctx.network));
+  const enough = ctx.enough;
+  const settles: Settles = enough ? (hit) => enough(findingOf(hit, s)) : () => false;
+  if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network, settles));
+  if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network, settles));
+  if (kinds.has('text') && !kinds.has('url')) hits.push(...inspectText(text, s.key, ctx.network, settles));
   return hits;
+}
+
+function findingOf(hit: Seen, s: InspectedString): Finding {
+  return { ruleId: hit.ruleId, category: 'ssrf', severity: SSRF_RULES[hit.ruleId], path: s.path, evidence: hit.evidence, message: messageFor(hit.ruleId, hit.detail) };
 }
 
 /** One finding per rule per string: the first spelling that shows it. */
@@ -137,9 +150,7 @@ function inspectString(s: InspectedString, ctx: InspectContext): Finding[] {
   }
   return SSRF_RULE_IDS.flatMap((ruleId) => {
     const hit = first.get(ruleId);
-    if (hit === undefined) return [];
-    const severity = SSRF_RULES[ruleId];
-    return [{ ruleId, category: 'ssrf', severity, path: s.path, evidence: hit.evidence, message: messageFor(ruleId, hit.detail) }];
+    return hit === undefined ? [] : [findingOf(hit, s)];
   });
 }
 
