@@ -9,7 +9,8 @@ export type VanguardErrorCode =
   | 'POLICY_INVALID'
   | 'RULES_INVALID'
   | 'USAGE'
-  | 'AUDIT_INVALID';
+  | 'AUDIT_INVALID'
+  | 'CLIENT_CONFIG';
 
 export class VanguardError extends Error {
   constructor(

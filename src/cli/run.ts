@@ -78,6 +78,30 @@ export async function runCli(argv: string[]): Promise<number> {
         )
         .demandCommand(1, 'Say what to do: vanguard audit verify FILE'),
     )
+    // wrap / unwrap: edit an MCP client's config so its stdio servers start through Vanguard.
+    .command<import('./commands/wrap.js').WrapArgs>(
+      'wrap',
+      "Rewrite an MCP client's config so each stdio server starts through Vanguard (a backup is kept): vanguard wrap --client NAME [--config FILE] [--policy FILE] [--only NAME…] [--dry-run]",
+      (y) =>
+        y
+          .option('client', { type: 'string', demandOption: true, choices: ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf'], describe: 'Whose config to edit' })
+          .option('config', { type: 'string', describe: "The config file; default: the client's file for this OS (a project file first)" })
+          .option('policy', { type: 'string', describe: 'The policy the wrapped servers start with (written as an absolute path)' })
+          .option('only', { type: 'string', array: true, describe: 'Only these server entries, by name' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Print the diff and write nothing' }),
+      async (args) => setExit(await (await import('./commands/wrap.js')).wrapCommand('wrap', args)),
+    )
+    .command<import('./commands/wrap.js').WrapArgs>(
+      'unwrap',
+      "Undo vanguard wrap: each wrapped entry gets back exactly what it had: vanguard unwrap --client NAME [--config FILE] [--only NAME…] [--dry-run]",
+      (y) =>
+        y
+          .option('client', { type: 'string', demandOption: true, choices: ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf'], describe: 'Whose config to edit' })
+          .option('config', { type: 'string', describe: "The config file; default: the client's file for this OS (a project file first)" })
+          .option('only', { type: 'string', array: true, describe: 'Only these server entries, by name' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Print the diff and write nothing' }),
+      async (args) => setExit(await (await import('./commands/wrap.js')).wrapCommand('unwrap', args)),
+    )
     .demandCommand(1, 'Say which command to run (vanguard --help lists them)')
     .strict()
     .help()
