@@ -60,9 +60,12 @@ function backtrack(trace: Array<Map<number, number>>, a: string[], b: string[], 
   return ops.reverse();
 }
 
-/** Show a line without its line end; a line with none is flagged the way diff(1) does. */
+/**
+ * A line as diff(1) prints it: a CR before the newline is kept (so the patch applies to a
+ * CRLF file), and a last line without a newline is flagged.
+ */
 function show(op: Op): string {
-  const body = op.line.replace(/\r?\n$/, '');
+  const body = op.line.replace(/\n$/, '');
   const tail = op.line.endsWith('\n') ? '' : '\n\\ No newline at end of file';
   return `${op.kind}${body}${tail}\n`;
 }
