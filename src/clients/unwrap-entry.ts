@@ -24,6 +24,14 @@ export function unwrapEntryEdits(text: string, entry: JsonObject, shape: Wrapped
   const restore: TextEdit = { start: command.value.start, end: command.value.end, text: text.slice(original.start, original.end) };
   if (rest) return [restore, { start: els[0]!.start, end: rest.start, text: '' }];
   if (text.slice(els[separator]!.start, els[separator]!.end) !== NO_ARGS_SEPARATOR) {
+    // Wrap wrote the list right after `[`, keeping whatever stood inside the empty array
+    // after it. Text before the first element means the file was re-saved: leave `[]`.
+    const array = args.value;
+    if (els[0]!.start !== array.start + 1) {
+      const around = text.slice(array.start + 1, els[0]!.start) + text.slice(original.end, array.end - 1);
+      if (!/^[ \t\r\n]*$/.test(around)) return 'a comment stands inside the arguments Vanguard added; unwrap it by hand';
+      return [restore, { start: array.start + 1, end: array.end - 1, text: '' }];
+    }
     return [restore, { start: els[0]!.start, end: original.end, text: '' }];
   }
   // The entry had no `args`: remove the member with the comma that joins it to its neighbour.

@@ -178,6 +178,13 @@ describe('entries', () => {
     expect(unwrap(wrapped).text).toBe(sample.replace('"alpha": { "command": "a" }', '"alpha": { "env": {"K": "v"}, "command": "a" }'));
   });
 
+  it('unwrap of a file the client re-saved in its own format gives back each command and args', () => {
+    const resaved = JSON.stringify(JSON.parse(wrap(sample).text), null, 2);
+    const expected = JSON.parse(sample);
+    expected.mcpServers.alpha.args = [];
+    expect(unwrap(resaved).text).toBe(JSON.stringify(expected, null, 2));
+  });
+
   it('unwrap still works after a Node upgrade moved the node path', () => {
     const wrapped = wrap(sample).text.replaceAll('/opt/node/bin/node', '/home/me/.nvm/versions/node/v24.1.0/bin/node');
     expect(unwrap(wrapped).text).toBe(sample);
@@ -191,6 +198,11 @@ describe('entries', () => {
     expect(result.text).toBe(commented);
     expect(result.entries[0]).toMatchObject({ action: 'left', problem: true, note: expect.stringContaining('unwrap it by hand') });
     expect(rewriteConfig(wrapped, { client: 'vscode', mode: 'unwrap' }).text).toBe(text);
+    // The same for an entry that had an empty list, once re-saved on several lines.
+    const multiline = '{"servers": {"y": {"command": "b", "args": [\n /* mine */ "/opt/vanguard/bin/vanguard.js", "start", "--name", "y", "--", "b"\n]}}}';
+    const refused = rewriteConfig(multiline, { client: 'vscode', mode: 'unwrap' });
+    expect(refused.text).toBe(multiline);
+    expect(refused.entries[0]).toMatchObject({ problem: true, note: expect.stringContaining('comment') });
   });
 
   it('unwrap leaves entries that are not wrapped', () => {

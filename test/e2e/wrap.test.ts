@@ -188,3 +188,18 @@ describe('the command line', () => {
     expect(existsSync(SCRIPT)).toBe(true);
   });
 });
+
+describe('an entry that cannot be wrapped', () => {
+  it('stops the whole file: exit 1, nothing written, and --only leaves it out', async () => {
+    const text = '{"mcpServers": {"ok": {"command": "a"}, "bad": "not an entry"}}';
+    const config = configFile('c.json', text);
+    const refused = await cli(['wrap', '--client', 'claude-desktop', '--config', config]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('left      mcpServers.bad: not an object');
+    expect(refused.stderr).toContain('1 entry could not be wrapped; nothing was written');
+    expect(readFileSync(config, 'utf8')).toBe(text);
+    const only = await cli(['wrap', '--client', 'claude-desktop', '--config', config, '--only', 'ok']);
+    expect(only.code).toBe(0);
+    expect(JSON.parse(readFileSync(config, 'utf8')).mcpServers.ok.command).toBe(process.execPath);
+  });
+});

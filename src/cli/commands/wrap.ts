@@ -81,6 +81,10 @@ export async function wrapCommand(mode: RewriteMode, args: WrapArgs): Promise<nu
     say(`nothing to ${mode}`);
     return 0;
   }
+  // npx runs packages from a cache it may clear; the wrapped entries would then point nowhere.
+  if (target && /[\\/]_npx[\\/]/.test(target.script)) {
+    say(`warning: Vanguard runs from npx's cache (${target.script}); install it (npm install -g vanguard-mcp) and wrap again, or the entries break when the cache is cleared`);
+  }
   if (args.dryRun) {
     process.stdout.write(unifiedDiff(text, result.text, path.basename(file))); // stdout-ok: --dry-run prints the diff
     say('dry run: nothing was written');
