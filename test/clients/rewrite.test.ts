@@ -205,6 +205,13 @@ describe('entries', () => {
     expect(refused.entries[0]).toMatchObject({ problem: true, note: expect.stringContaining('comment') });
   });
 
+  it('keeps a byte order mark', () => {
+    const withBom = `\ufeff${sample}`;
+    const wrapped = wrap(withBom).text;
+    expect(wrapped.startsWith('\ufeff{')).toBe(true);
+    expect(unwrap(wrapped).text).toBe(withBom);
+  });
+
   it('unwrap leaves entries that are not wrapped', () => {
     const result = unwrap(sample);
     expect(result.text).toBe(sample);

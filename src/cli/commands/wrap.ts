@@ -38,6 +38,7 @@ function checkedPolicy(policy: string): string {
   const file = path.resolve(policy);
   if (!existsSync(file)) throw new VanguardError('CLIENT_CONFIG', `no policy file at ${file}`, 1);
   const result = loadPolicy(file, nodePolicyIO());
+  for (const warning of result.warnings) say(formatIssue(warning));
   if (result.errors.length > 0) {
     for (const error of result.errors) say(formatIssue(error));
     throw new VanguardError('POLICY_INVALID', `the policy ${file} is invalid; nothing was written`, 1);
