@@ -21,7 +21,7 @@ export function matchAnswer(expect: Expectation, seen: Observation): Mismatch[] 
   }
   if (expect.rule !== undefined) {
     const matches = compileGlob(expect.rule);
-    if (seen.verdict !== 'blocked' || !seen.rules.some(matches)) {
+    if (seen.verdict !== 'blocked' || !seen.rules.some((rule) => matches(rule))) {
       const got = seen.verdict === 'blocked' ? `refused by ${seen.rules.join(', ') || 'no rule'}` : `not refused (${seen.summary})`;
       out.push({ key: 'rule', expected: `refused by a rule matching ${JSON.stringify(expect.rule)}`, got });
     }
