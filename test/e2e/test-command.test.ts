@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './harness.js';
-import { FILESYSTEM_SERVER } from './sdk-harness.js';
+import { EVERYTHING_SERVER, FILESYSTEM_SERVER } from './sdk-harness.js';
 import { findAll, parseXml, type XmlElement } from '../testing/xml.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'vanguard-testcmd-'));
@@ -165,6 +165,41 @@ describe('vanguard test', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no case matches --filter "no such case"');
   }, 90_000);
+
+  it('method and params: prompts/get and resources/read with the same expectations (server-everything)', async () => {
+    write(
+      'everything.test.yaml',
+      `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(EVERYTHING_SERVER)}]
+cases:
+  - name: a prompt comes back
+    method: prompts/get
+    params: { name: simple-prompt }
+    expect: { verdict: allowed, contains: simple prompt without arguments }
+  - name: a document reads
+    method: resources/read
+    params: { uri: "demo://resource/static/document/features.md" }
+    expect: { verdict: allowed, notContains: "[REDACTED:" }
+  - name: an unknown prompt is the server's error
+    method: prompts/get
+    params: { name: no-such-prompt }
+    expect: { verdict: error, contains: no-such-prompt }
+  - name: an unknown prompt is not allowed
+    method: prompts/get
+    params: { name: no-such-prompt }
+    expect: { verdict: allowed }
+`,
+    );
+    const run = await vanguard(['test', 'everything.test.yaml', '--json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { suites: Array<{ cases: Array<{ name: string; status: string; got: string }> }> };
+    expect(report.suites[0]!.cases.map((c) => [c.name, c.status])).toEqual([
+      ['a prompt comes back', 'passed'],
+      ['a document reads', 'passed'],
+      ["an unknown prompt is the server's error", 'passed'],
+      ['an unknown prompt is not allowed', 'failed'],
+    ]);
+    expect(report.suites[0]!.cases[3]!.got).toMatch(/^error -32602: /);
+  }, 60_000);
 
   it('an invalid file: exit 2, every problem as file:line:col, no server started', async () => {
     write('bad.test.yaml', `${server}cases:\n  - name: a\n    call: { tool: read_text_file }\n    expect: { verdict: blockd }\n  - name: b\n    expect: { visible: [a], contains: x }\n`);

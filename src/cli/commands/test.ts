@@ -139,15 +139,16 @@ async function initCommand(args: TestArgs): Promise<number> {
     const seen = observeList(pages);
     if (seen.refused !== undefined) throw new VanguardError('USAGE', seen.refused, 2);
     const tools = toolsOf(pages);
-    if (tools.length === 0 && seen.hiddenByShim.length === 0) throw new VanguardError('USAGE', 'the server lists no tools: there is nothing to write a starter file from', 2);
+    if (tools.length === 0) throw new VanguardError('USAGE', 'the client sees no tools (none listed, or all hidden by the policy): there is nothing to write a starter file from', 2);
+    const hidden = seen.hiddenByShim.filter((name) => !seen.visible.includes(name));
     text = renderStarterFile({
       server: args.server !== undefined ? { line: args.server } : { argv },
       ...(policy !== undefined && { policy: bare ? policy : relativeTo(folder, policy) }),
       ...(folder !== process.cwd() && { cwd: relativeTo(folder, process.cwd()) }),
       tools,
-      hidden: seen.hiddenByShim.filter((name) => !seen.visible.includes(name)),
+      hidden,
     });
-    counts = `${tools.length} visible and ${seen.hiddenByShim.length} hidden tools, ${tools.length} commented calls`;
+    counts = `${tools.length} visible and ${hidden.length} hidden tools, ${tools.length} commented calls`;
   } finally {
     await session.close();
   }
