@@ -139,8 +139,8 @@ async function initCommand(args: TestArgs): Promise<number> {
     const seen = observeList(pages);
     if (seen.refused !== undefined) throw new VanguardError('USAGE', seen.refused, 2);
     const tools = toolsOf(pages);
-    if (tools.length === 0) throw new VanguardError('USAGE', 'the client sees no tools (none listed, or all hidden by the policy): there is nothing to write a starter file from', 2);
     const hidden = seen.hiddenByShim.filter((name) => !seen.visible.includes(name));
+    if (tools.length === 0 && hidden.length === 0) throw new VanguardError('USAGE', 'the server lists no tools: there is nothing to write a starter file from', 2);
     text = renderStarterFile({
       server: args.server !== undefined ? { line: args.server } : { argv },
       ...(policy !== undefined && { policy: bare ? policy : relativeTo(folder, policy) }),
