@@ -18,7 +18,7 @@ export async function listAllTools(session: ShimSession): Promise<ListedPage[]> 
   for (let page = 0; page < MAX_PAGES; page++) {
     const exchange = await session.request('tools/list', cursor === undefined ? {} : { cursor });
     if (exchange.answer === undefined) throw new Error(`no answer to tools/list: ${exchange.failure ?? 'the session ended'}`);
-    const server = await session.audit.waitFor((records) => recordFor(records, 'server', exchange.id), session.ended);
+    const server = await session.audit.waitFor((records) => recordFor(records, 'server', exchange.id, 'tools/list'), session.ended);
     pages.push({ answer: exchange.answer, ...(server !== undefined && { server }) });
     const next = exchange.answer.result?.nextCursor;
     if (exchange.answer.error !== undefined || typeof next !== 'string') return pages;

@@ -25,10 +25,10 @@ async function runRequest(session: ShimSession, c: TestCase & { request: NonNull
   const exchange = await session.request(c.request.method, c.request.params);
   // No answer (the SDK's 60 s request timeout, or the shim gone): nothing to judge.
   if (exchange.answer === undefined) throw new Error(`no answer to the request: ${exchange.failure ?? 'the session ended'}`);
-  const client = await session.audit.waitFor((records) => recordFor(records, 'client', exchange.id), session.ended);
+  const client = await session.audit.waitFor((records) => recordFor(records, 'client', exchange.id, c.request.method), session.ended);
   if (client === undefined) throw new Error(`Vanguard recorded no decision on request ${exchange.id}`);
   let server: AuditRecord | undefined;
-  if (FORWARDED.has(client.verdict ?? '')) server = await session.audit.waitFor((records) => recordFor(records, 'server', exchange.id), session.ended);
+  if (FORWARDED.has(client.verdict ?? '')) server = await session.audit.waitFor((records) => recordFor(records, 'server', exchange.id, c.request.method), session.ended);
   const seen = observeAnswer(c.request.method, exchange.answer, client, server);
   const mismatches = matchAnswer(c.expect, seen);
   return { status: mismatches.length > 0 ? 'failed' : 'passed', got: seen.summary, mismatches };
