@@ -85,8 +85,11 @@ export class AuditReader {
  * The record of the shim's decision on our request `method` with this id (`client`), or on
  * the server's answer to it (`server`). The method must match too: ids of the server's own
  * requests (roots/list, sampling…) and of the client's answers to them live in another id
- * space and can carry the same number.
+ * space and can carry the same number. The one server record without a method is an answer
+ * too large to read (`limits.frame`), which the shim answers in the server's place.
  */
 export function recordFor(records: readonly AuditRecord[], direction: 'client' | 'server', id: string | number, method: string): AuditRecord | undefined {
-  return records.find((r) => r.direction === direction && r.id === id && r.method === method && r.verdict !== undefined);
+  return records.find(
+    (r) => r.direction === direction && r.id === id && r.verdict !== undefined && (r.method === method || (direction === 'server' && r.method === undefined && r.rules?.includes('limits.frame') === true)),
+  );
 }

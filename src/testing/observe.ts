@@ -55,7 +55,10 @@ export function observeAnswer(method: string, answer: WireMessage | undefined, c
   if (client?.verdict === 'hide') {
     return { verdict: 'unknown', rules: rulesOf(client), text, summary: `unknown${withRules(rulesOf(client))}` };
   }
-  if (server?.verdict === 'block') {
+  // The shim answers for a server that exited mid-request; that is the server failing, not a refusal.
+  const gone = rulesOf(server).includes('server.gone');
+  // A drop is the one record the shim writes for an answer too large to pass (limits.frame).
+  if ((server?.verdict === 'block' && !gone) || server?.verdict === 'drop') {
     return { verdict: 'blocked', rules: rulesOf(server), text, summary: `blocked${withRules(rulesOf(server))} (the server's answer was withheld)` };
   }
   // The server answered (or the shim answered for a server that is gone): its rules are
@@ -63,8 +66,8 @@ export function observeAnswer(method: string, answer: WireMessage | undefined, c
   const rules = [...new Set([...rulesOf(client), ...rulesOf(server)])];
   if (answer === undefined) return { verdict: 'error', rules, text: '', summary: 'error: no answer' };
   if (answer.error !== undefined) {
-    const gone = server === undefined ? ', before the server answered' : '';
-    return { verdict: 'error', rules, text, summary: `error ${answer.error.code}${gone}: ${excerpt(answer.error.message ?? '')}` };
+    const by = gone ? ' (the server is gone)' : '';
+    return { verdict: 'error', rules, text, summary: `error ${answer.error.code}${by}: ${excerpt(answer.error.message ?? '')}` };
   }
   if (method === 'tools/call' && answer.result?.isError === true) {
     return { verdict: 'error', rules, text, summary: `error (isError): ${excerpt(text)}` };

@@ -25,6 +25,12 @@ describe('recordFor', () => {
     expect(recordFor(records, 'server', 5, 'tools/call')?.verdict).toBe('forward');
   });
 
+  it('takes an answer too large to read as the server record, whatever its method', () => {
+    const oversize = [{ direction: 'server' as const, id: 9, verdict: 'drop', rules: ['limits.frame'] }, { direction: 'server' as const, id: 9, verdict: 'forward', rules: [], detail: { unmatched: true } }];
+    expect(recordFor(oversize, 'server', 9, 'tools/call')?.rules).toEqual(['limits.frame']);
+    expect(recordFor(oversize.slice(1), 'server', 9, 'tools/call')).toBeUndefined();
+  });
+
   it('does not take a string id for a number', () => {
     expect(recordFor(records, 'client', '4', 'tools/call')).toBeUndefined();
   });

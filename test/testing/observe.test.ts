@@ -39,9 +39,15 @@ describe('observeAnswer', () => {
     expect(seen.verdict).toBe('allowed');
   });
 
-  it('an answer the shim made for a server that is gone is an error', () => {
-    const seen = observeAnswer('tools/call', { id: 3, error: { code: -32000, message: 'the server exited (code 1)' } }, forward, undefined);
-    expect(seen).toMatchObject({ verdict: 'error', summary: 'error -32000, before the server answered: "the server exited (code 1)"' });
+  it('an answer the shim made for a server that is gone is an error, not a refusal', () => {
+    const gone = { direction: 'server' as const, id: 3, method: 'tools/call', verdict: 'block', rules: ['server.gone'] };
+    const seen = observeAnswer('tools/call', { id: 3, error: { code: -32000, message: 'MCP server exited with code 3 before answering' } }, forward, gone);
+    expect(seen).toMatchObject({ verdict: 'error', summary: 'error -32000 (the server is gone): "MCP server exited with code 3 before answering"' });
+  });
+
+  it('blocked in JSON-RPC error mode too: the record decides, not the shape', () => {
+    const seen = observeAnswer('tools/call', { id: 3, error: { code: -32010, message: 'Blocked', data: { rule: 'tools.actions:x' } } }, { ...forward, verdict: 'block', rules: ['tools.actions:x'] }, undefined);
+    expect(seen.verdict).toBe('blocked');
   });
 
   it('other methods: a result is allowed, a JSON-RPC error is an error, isError means nothing', () => {
