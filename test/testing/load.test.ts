@@ -100,3 +100,43 @@ describe('invalid test files', () => {
     ]);
   });
 });
+
+describe('policies/test-schema.json', () => {
+  it('is a valid draft-07 schema under strict mode', async () => {
+    const { Ajv } = await import('ajv');
+    const { readFileSync } = await import('node:fs');
+    const { testSchemaPath } = await import('../../src/testing/schema-check.js');
+    const schema = JSON.parse(readFileSync(testSchemaPath(), 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+
+  it('accepts the example of issue 9 as written', () => {
+    const example = `server: "npx -y @modelcontextprotocol/server-filesystem ./data"   # a command line, split like --server
+# command: [node, server.js, --flag]                              # or an argv list
+policy: ./fs.yaml          # relative to the test file; default: the shipped default policy
+cwd: ./                    # optional, relative to the test file
+env: { LOG_LEVEL: debug }  # optional, added to the environment
+cases:
+  - name: write tools are hidden
+    expect: { visible: [read_text_file, list_directory], hidden: [write_file, edit_file] }
+  - name: traversal is refused
+    call: { tool: read_text_file, arguments: { path: ../../etc/passwd } }
+    expect: { verdict: blocked, rule: "path.*" }
+  - name: a hidden tool is answered as unknown
+    call: { tool: write_file, arguments: { path: x.txt, content: y } }
+    expect: { verdict: unknown }
+  - name: a permitted read works
+    call: { tool: read_text_file, arguments: { path: hello.txt } }
+    expect: { verdict: allowed, contains: "Hello" }
+  - name: keys come back redacted
+    call: { tool: read_text_file, arguments: { path: notes.txt } }
+    expect: { verdict: allowed, redacted: [aws-access-key-id], notContains: "AKIA" }
+`;
+    const { testFile, issues } = parseTestFile('/x/vanguard.test.yaml', example, none);
+    expect(issues).toEqual([]);
+    expect(testFile!.argv).toEqual(['npx', '-y', '@modelcontextprotocol/server-filesystem', './data']);
+    expect(testFile!.cases).toHaveLength(5);
+  });
+});
