@@ -32,7 +32,7 @@ describe('renderStarterFile', () => {
     const text = renderStarterFile({ server: { argv: ['s'] }, tools, hidden: [] });
     expect(text).toContain('  #   call: { tool: read, arguments: { path: "", "n": 0, all: false, paths: [], opts: {}, x: "" } }');
     expect(text).toContain('  #   call: { tool: ping, arguments: {} }');
-    const uncommented = text.replace(/^ {2}# (?=- name:| {3}call:| {3}expect:)/gm, '  ');
+    const uncommented = text.replace(/^ {2}# (?=- name:| {2}call:| {2}expect:)/gm, '  ');
     const { testFile, issues } = parseTestFile('/x/t.yaml', uncommented, { exists: () => false });
     expect(issues).toEqual([]);
     expect(testFile!.cases.map((c) => c.request?.params)).toEqual([
