@@ -32,7 +32,7 @@ export function caseLines(result: CaseResult): string[] {
 
 /** A file whose server did not start: one block saying why, instead of a line per case. */
 export function startErrorLines(suite: SuiteResult): string[] {
-  return [clean(`  ERROR the server could not start; ${suite.cases.length} case(s) not run:`), ...(suite.startError ?? '').split('\n').map((l) => clean(`         ${l}`))];
+  return [clean(`  ERROR could not start the server behind its policy; ${suite.cases.length} case(s) not run:`), ...(suite.startError ?? '').split('\n').map((l) => clean(`         ${l}`))];
 }
 
 /** The closing line. */

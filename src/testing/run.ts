@@ -52,7 +52,7 @@ export async function runSuite(file: TestFile, options: RunOptions = {}): Promis
   } catch (error) {
     const why = error instanceof StartError ? error.message : `unexpected: ${error instanceof Error ? error.message : String(error)}`;
     // Every case is reported as not run, so JUnit still shows one testcase per case.
-    const cases = file.cases.map((c): CaseResult => ({ name: c.name, status: 'error', got: 'not run', mismatches: [], message: `the server could not start: ${why}`, durationMs: 0 }));
+    const cases = file.cases.map((c): CaseResult => ({ name: c.name, status: 'error', got: 'not run', mismatches: [], message: `could not start the server behind its policy: ${why}`, durationMs: 0 }));
     return { ...base, cases, startError: why, durationMs: performance.now() - t0 };
   }
   const cases: CaseResult[] = [];

@@ -27,7 +27,7 @@ export function countResults(suites: readonly SuiteResult[]): Counts {
 }
 
 /**
- * The exit code: 2 when a server could not start (a broken setup, not a broken policy),
+ * The exit code: 2 when a server could not start behind its policy (a broken setup),
  * 1 when a case failed or could not be run to the end, 0 when every case passed.
  */
 export function exitCodeOf(suites: readonly SuiteResult[]): 0 | 1 | 2 {

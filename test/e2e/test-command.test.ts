@@ -246,12 +246,19 @@ cases:
     write('ghost.test.yaml', 'server: "no-such-mcp-server-4711 --port 1"\ncases:\n  - name: listing\n    expect: { visible: [a] }\n  - name: call\n    call: { tool: a }\n    expect: { verdict: allowed }\n');
     const run = await vanguard(['test', 'ghost.test.yaml', '--junit', 'ghost.xml']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('ERROR the server could not start; 2 case(s) not run:');
+    expect(run.stdout).toContain('ERROR could not start the server behind its policy; 2 case(s) not run:');
     expect(run.stdout).toContain('no-such-mcp-server-4711');
     expect(run.stdout).toContain('command not found');
     const doc = junit('ghost.xml');
     expect(findAll(doc, 'testsuite')[0]!.attributes).toMatchObject({ tests: '2', errors: '2', failures: '0' });
-    expect(findAll(doc, 'error').map((e) => e.attributes.message)).toEqual([expect.stringContaining('the server could not start'), expect.stringContaining('the server could not start')]);
+    expect(findAll(doc, 'error').map((e) => e.attributes.message)).toEqual([expect.stringContaining('could not start the server'), expect.stringContaining('could not start the server')]);
+  }, 60_000);
+
+  it('a policy that cannot be loaded: exit 2, with the policy error as file:line:col', async () => {
+    write('nopolicy.test.yaml', `command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(TINY_SERVER)}]\npolicy: ./missing.yaml\ncases:\n  - name: listing\n    expect: { visible: [echo] }\n`);
+    const run = await vanguard(['test', 'nopolicy.test.yaml']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(`${path.join(root, 'missing.yaml')}:1:1: cannot read policy file`);
   }, 60_000);
 
   it('vanguard test with no file reads vanguard.test.yaml, and says how to write one', async () => {

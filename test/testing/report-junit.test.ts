@@ -69,9 +69,9 @@ describe('renderJUnit', () => {
   });
 
   it('gives a suite whose server did not start its reason and an error per case', () => {
-    const dead = parseXml(renderJUnit([suite('dead', [{ ...errored, name: 'a', message: 'the server could not start: boom' }], 'boom & <bust>')]));
+    const dead = parseXml(renderJUnit([suite('dead', [{ ...errored, name: 'a', message: 'could not start the server behind its policy: boom' }], 'boom & <bust>')]));
     expect(findAll(dead, 'system-err')[0]!.text).toBe('boom & <bust>');
-    expect(findAll(dead, 'error')[0]!.attributes.message).toBe('the server could not start: boom');
+    expect(findAll(dead, 'error')[0]!.attributes.message).toBe('could not start the server behind its policy: boom');
   });
 });
 
