@@ -6,8 +6,6 @@
 /** How the client's request came back, as proven by the shim's audit file and the answer's shape. */
 export type Verdict = 'allowed' | 'blocked' | 'unknown' | 'error';
 
-export const VERDICTS: readonly Verdict[] = ['allowed', 'blocked', 'unknown', 'error'];
-
 /** What a case expects. Every key is optional in the file; the loader checks the combination. */
 export interface Expectation {
   verdict?: Verdict;
