@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { VanguardError } from '../errors.js';
 import type { PinArgs } from './commands/pin.js';
 import type { StartArgs } from './commands/start.js';
+import type { TestArgs } from './commands/test.js';
 import { PARSER_CONFIGURATION, START_OPTIONS } from './start-options.js';
 
 const EXAMPLES_EPILOGUE = `From a terminal:
@@ -61,6 +62,20 @@ export async function runCli(argv: string[]): Promise<number> {
           .option('server', { type: 'string', describe: 'The server command line, split like a shell' })
           .option('name', { type: 'string', describe: "The server's name in the lock file; default: derived from the command" }),
       async (args) => setExit(await (await import('./commands/pin.js')).pinCommand(args)),
+    )
+    .command<TestArgs>(
+      'test [files..]',
+      'Run test files (default vanguard.test.yaml) against real servers behind their policies: vanguard test [FILE…] [--junit FILE] [--json] [--filter NAME]; start one with vanguard test --init (--server "…" | -- <command> [args…])',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: 'Test files (YAML or JSON); with --init, the file to write' })
+          .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
+          .option('json', { type: 'boolean', describe: 'Print a JSON report on stdout (the progress lines go to stderr)' })
+          .option('filter', { type: 'string', describe: 'Run only the cases whose name contains this text, or matches it as a glob' })
+          .option('init', { type: 'boolean', describe: "Write a starter test file from the server's tool list (never overwrites)" })
+          .option('server', { type: 'string', describe: 'With --init: the server command line, split like a shell' })
+          .option('policy', { type: 'string', describe: 'With --init: the policy the starter file names' }),
+      async (args) => setExit(await (await import('./commands/test.js')).testCommand(args)),
     )
     .command(
       'demo',
