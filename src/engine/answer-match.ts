@@ -25,21 +25,18 @@ function asId(value: unknown): RequestId | undefined {
 export function matchAnswer(readings: IdReading[] | undefined, state: SessionState): AnswerMatch {
   if (readings === undefined) return { kind: 'unmatched', reason: 'the answer id could not be read' };
   if (readings.length === 0) return { kind: 'unmatched', reason: 'the answer has no id' };
-  const ids = readings.map((r) => asId(r.value));
   if (readings.length > 1) {
+    const ids = readings.map((r) => asId(r.value));
     const reason = `the answer has ${readings.length} "id" keys (${readings.map((r) => r.raw).join(', ')})`;
     const keys = new Set(ids.map((id) => (id === undefined ? undefined : idKey(id))));
     const [only] = keys;
     const pending = keys.size === 1 && only !== undefined ? state.pendingClient.get(only) : undefined;
     return pending && only !== undefined ? { kind: 'repeated', reason, pending, key: only } : { kind: 'repeated', reason };
   }
-  const id = ids[0];
+  const id = asId(readings[0]!.value);
   if (id === undefined) return { kind: 'unmatched', reason: `the answer id ${readings[0]!.raw} names no request` };
   const key = idKey(id);
   const pending = state.pendingClient.get(key);
-  if (!pending) {
-    const reason = state.answeredByServer.has(key) ? `request ${readings[0]!.raw} was already answered` : `no request ${readings[0]!.raw} is pending`;
-    return { kind: 'unmatched', reason };
-  }
-  return { kind: 'pending', pending, key, exact: readings[0]!.raw === JSON.stringify(pending.id) };
+  if (!pending) return { kind: 'unmatched', reason: `no request ${readings[0]!.raw} is pending (never asked, or already answered)` };
+  return { kind: 'pending', pending, key, exact: readings[0]!.raw === (typeof pending.id === 'number' ? String(pending.id) : JSON.stringify(pending.id)) };
 }

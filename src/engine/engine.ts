@@ -10,7 +10,7 @@ import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.j
 import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
 import { readTopLevelIds, type IdReading } from '../protocol/answer-id.js';
-import { oneLine } from '../protocol/one-line.js';
+import { oneLine, oneLineFrame } from '../protocol/one-line.js';
 import { readRefusedId } from '../protocol/refused-id.js';
 import { matchAnswer } from './answer-match.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
@@ -42,6 +42,8 @@ export const LARGE_FRAME_BYTES = 256 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
+  /** The raw frame of the current decision already made one line (see oneLineOutputs). */
+  #checked: Buffer | undefined;
 
   constructor(
     private readonly policy: CompiledPolicy,
@@ -50,12 +52,12 @@ export class Engine {
 
   /** Decide on one frame from the client. Every output is one line to every reader (one-line.ts). */
   fromClient(frame: Buffer): Outcome {
-    return oneLineOutputs(this.clientFrame(frame));
+    return this.oneLineOutputs(this.clientFrame(frame));
   }
 
   /** Decide on one frame from the server. Every output is one line to every reader (one-line.ts). */
   fromServer(frame: Buffer): Outcome {
-    return oneLineOutputs(this.serverFrame(frame));
+    return this.oneLineOutputs(this.serverFrame(frame));
   }
 
   private clientFrame(frame: Buffer): Outcome {
@@ -79,7 +81,7 @@ export class Engine {
 
     const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect);
     const action = decision.action;
-    if (action.type === 'forward') out.outputs.push({ to: 'server', data: frame });
+    if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
     else if (action.type === 'answer') out.outputs.push({ to: 'client', data: serializeStrict(action.message) });
     out.records.push(this.timed(decision.record, start));
@@ -107,12 +109,12 @@ export class Engine {
     const message = classify(value);
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two.
-    const readings = message.kind === 'response' ? readTopLevelIds(frame) : undefined;
+    const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
     const decision = decideServerMessage(message, () => text, this.state, this.policy, this.deps, readings);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
-    else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
+    else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: this.verified(oneLineFrame(frame, text)) });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
     out.records.push(this.timed(decision.record, start));
     return out;
@@ -152,7 +154,7 @@ export class Engine {
 
   /** A frame over the size limit was discarded; answer the request it belonged to if it can be known. */
   oversize(from: 'client' | 'server', size: number, head: Buffer, tail: Buffer): Outcome {
-    return oneLineOutputs(this.oversizeFrame(from, size, head, tail));
+    return this.oneLineOutputs(this.oversizeFrame(from, size, head, tail));
   }
 
   private oversizeFrame(from: 'client' | 'server', size: number, head: Buffer, tail: Buffer): Outcome {
@@ -166,7 +168,6 @@ export class Engine {
     const pending = id === undefined ? undefined : this.state.pendingClient.get(idKey(id));
     if (pending && id !== undefined) {
       this.state.pendingClient.delete(idKey(id));
-      this.state.answeredByServer.add(idKey(id));
       this.deliver(pending.batch, serializeStrict(errorResponse(pending.id, JsonRpcCode.frameTooLarge, message)), out);
     }
     out.records.push(this.timed({ direction: 'server', id, verdict: 'drop', rules: ['limits.frame'], reason: message }, start));
@@ -178,7 +179,7 @@ export class Engine {
    * can be read is answered with an internal error.
    */
   failed(from: 'client' | 'server', bytes: Buffer, error: unknown): Outcome {
-    return oneLineOutputs(this.failedFrame(from, bytes, error));
+    return this.oneLineOutputs(this.failedFrame(from, bytes, error));
   }
 
   private failedFrame(from: 'client' | 'server', bytes: Buffer, error: unknown): Outcome {
@@ -196,7 +197,7 @@ export class Engine {
 
   /** The server is gone: every request still waiting is answered with an error (invariant 6). */
   serverGone(reason: string): Outcome {
-    return oneLineOutputs(this.allPendingFailed(reason));
+    return this.oneLineOutputs(this.allPendingFailed(reason));
   }
 
   private allPendingFailed(reason: string): Outcome {
@@ -276,6 +277,20 @@ export class Engine {
     if (batch.waiting === 0) out.outputs.push({ to: 'client', data: `[${batch.answers.join(',')}]` });
   }
 
+  // What the shim writes is one line to every reader: checked here, once, for every output
+  // (a raw frame already checked against its decoded text is not checked twice).
+  private oneLineOutputs(out: Outcome): Outcome {
+    const checked = this.#checked;
+    this.#checked = undefined;
+    for (const output of out.outputs) if (output.data !== checked) output.data = oneLine(output.data);
+    return out;
+  }
+
+  private verified(data: Buffer | string): Buffer | string {
+    if (typeof data !== 'string') this.#checked = data;
+    return data;
+  }
+
   private answerClient(out: Outcome, start: number, id: RequestId | null, code: number, message: string, rule: string): Outcome {
     out.outputs.push({ to: 'client', data: serializeStrict(errorResponse(id, code, message)) });
     // A refused frame reusing the id of a request in flight: a later cancel is for that one.
@@ -292,8 +307,3 @@ export class Engine {
   }
 }
 
-// What the shim writes is one line to every reader: checked once here, for every output.
-function oneLineOutputs(out: Outcome): Outcome {
-  for (const output of out.outputs) output.data = oneLine(output.data);
-  return out;
-}

@@ -30,7 +30,6 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
     // Every reading names one request, so its client is told at once rather than left to
     // time out; the server took it as answered and will not answer again.
     state.pendingClient.delete(match.key);
-    state.answeredByServer.add(match.key);
     const id = match.pending.id;
     const reason = `Vanguard withheld the server's answer: ${match.reason}`;
     return {
@@ -45,7 +44,6 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   }
   const { pending, key, exact } = match;
   state.pendingClient.delete(key);
-  state.answeredByServer.add(key);
   const decision = decideFor(pending, text, state, policy, inspection);
   if (exact) return decision;
   // Matched loosely ("3" for 3): sent on with the client's own id, so every client reads it

@@ -54,8 +54,6 @@ export class SessionState {
   readonly pendingServer = new Map<string, PendingServerRequest>();
   /** Keys of client ids the shim answered itself. */
   readonly answeredLocally = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
-  /** Keys of client ids the server answered, remembered so a second answer is logged as such. */
-  readonly answeredByServer = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
   /** Argument kinds each tool's input schema suggests, from the last tools/list that showed it. */
   readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<ArgumentKind>>>();
   /** Tools hidden for what their definitions say (poisoned, changed since pinned), with the rule; calls to them are answered as unknown. */

@@ -17,12 +17,19 @@
  * is valid JSON (parsed strictly, by JSON.parse, or serialised by the shim), so these
  * rewrites keep its value exactly. A frame with none of these bytes is returned as it is.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 const CR = 0x0d;
-// U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8; U+0085 is C2 85.
-const LS_PS_PREFIX = Buffer.from([0xe2, 0x80]);
-const NEL = Buffer.from([0xc2, 0x85]);
+// U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8; U+0085 is C2 85. Their last bytes are
+// found with memchr and their lead bytes checked; where those last bytes are common (é is
+// C3 A9), after a few of them the frame is scanned once by a regex over its bytes instead.
+const SEPARATOR_ENDS: Array<[number, number, number | undefined]> = [
+  [0xa8, 0x80, 0xe2],
+  [0xa9, 0x80, 0xe2],
+  [0x85, 0xc2, undefined],
+];
+const SEPARATOR_BYTES = /\xc2\x85|\xe2\x80[\xa8\xa9]/;
+const CANDIDATES_BEFORE_REGEX = 32;
 const BOM = 0xfeff;
 const SEPARATORS = /[\r\u0085\u2028\u2029]/;
 const SEPARATORS_ALL = /[\r\u0085\u2028\u2029]/g;
@@ -40,12 +47,31 @@ export function oneLineText(text: string): string {
 /** True when the bytes need no rewrite: UTF-8, no BOM, no CR, no U+0085/U+2028/U+2029. */
 export function isOneLine(bytes: Buffer): boolean {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return false;
-  if (bytes.indexOf(CR) !== -1 || bytes.indexOf(NEL) !== -1) return false;
-  for (let at = bytes.indexOf(LS_PS_PREFIX); at !== -1; at = bytes.indexOf(LS_PS_PREFIX, at + 2)) {
-    const third = bytes[at + 2];
-    if (third === 0xa8 || third === 0xa9) return false;
+  if (bytes.indexOf(CR) !== -1) return false;
+  if (isAscii(bytes)) return true;
+  let candidates = 0;
+  for (const [last, lead, first] of SEPARATOR_ENDS) {
+    for (let at = bytes.indexOf(last); at !== -1; at = bytes.indexOf(last, at + 1)) {
+      if (bytes[at - 1] === lead && (first === undefined || bytes[at - 2] === first)) return false;
+      if (++candidates === CANDIDATES_BEFORE_REGEX) return !SEPARATOR_BYTES.test(bytes.toString('latin1')) && isUtf8(bytes);
+    }
   }
   return isUtf8(bytes);
+}
+
+const NEEDS_LOOK = /[\r\u0085\u2028\u2029\ufeff\ufffd]/;
+
+/**
+ * {@link oneLine} for a frame whose decoded text is at hand (one regex pass over a string
+ * instead of several over the bytes). U+FFFD in the text may stand for bytes that were not
+ * UTF-8, so only then are the bytes checked.
+ */
+export function oneLineFrame(bytes: Buffer, text: string): Buffer | string {
+  // Most frames are ASCII without CR: two vectorised passes over the bytes settle it.
+  if (bytes.indexOf(CR) === -1 && isAscii(bytes)) return bytes;
+  // A decoder may have skipped a leading BOM: it is looked for in the bytes.
+  if (bytes[0] !== 0xef && !NEEDS_LOOK.test(text)) return bytes;
+  return isOneLine(bytes) ? bytes : oneLineText(text);
 }
 
 /** One frame to write, made one line for every reader: the same bytes when nothing needs changing. */

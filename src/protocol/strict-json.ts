@@ -437,7 +437,7 @@ const escapeLineBreak = (ch: string): string => `\\u${ch.charCodeAt(0).toString(
 function quote(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === QUOTE || c === BACKSLASH || (c >= 0xd800 && c <= 0xdfff) || c === 0x85 || c === 0x2028 || c === 0x2029) {
+    if (c < 0x7f ? c < 0x20 || c === QUOTE || c === BACKSLASH : c === 0x85 || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) {
       return JSON.stringify(s).replace(LINE_BREAKS, escapeLineBreak);
     }
   }

@@ -59,7 +59,7 @@ describe('answers matched as clients match them', () => {
     for (const id of [3, '3', ' 3']) {
       const out = e.fromServer(frame(toolList(id, ['write_file'])));
       expect(out.outputs).toEqual([]);
-      expect(out.records[0]?.reason).toContain('already answered');
+      expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['protocol.answer-unmatched'] });
     }
   });
 
@@ -93,6 +93,15 @@ describe('answers matched as clients match them', () => {
       expect(out.records[0]).toMatchObject({ verdict: 'drop', rules: ['protocol.answer-repeated-id'] });
     }
     expect(e.pendingCount).toBe(2);
+  });
+
+  it('reads only top-level "id" keys: nested ones and "id" inside strings do not count', () => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: {} } }));
+    const result = { content: [{ type: 'text', text: '"id":4, \\' }], rows: [{ id: 4 }, { id: 5, x: { id: '3' } }], k: '\\"id":5' };
+    const raw = JSON.stringify({ jsonrpc: '2.0', id: 3, result });
+    const out = e.fromServer(frame(raw));
+    expect(out.outputs).toEqual([{ to: 'client', data: frame(raw) }]);
   });
 
   it('answers the one request every reading of a repeated id names with an error, at once', () => {
