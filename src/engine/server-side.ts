@@ -1,6 +1,7 @@
 /**
  * Decisions on messages from the server. The server's answers are matched to the
- * client request they answer by id, in the client's id space (invariant 2).
+ * client request they answer by id, in the client's id space (invariant 2), loosely as
+ * clients match them (invariant 14; server-answer.ts).
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
