@@ -17,8 +17,9 @@ export function looseIdKey(id: RequestId): string {
   return py === undefined ? `s:${id}` : `n:${String(py)}`;
 }
 
-// Python's str.isspace(), which int() strips from both ends.
-const PY_SPACE = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu;
+// The white space int() strips from both ends (found by trying every code point below
+// U+3001 with python3: str.isspace() without "\x1c"-"\x1f").
+const PY_SPACE = /^[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/gu;
 // int(): a sign, then decimal digits of any script, single underscores between digits.
 const PY_INT = /^([+-]?)(\p{Nd}+(?:_\p{Nd}+)*)$/u;
 const ND = /^\p{Nd}$/u;
