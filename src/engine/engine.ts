@@ -9,6 +9,10 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
+import { readTopLevelIds, type IdReading } from '../protocol/answer-id.js';
+import { oneLine, oneLineFrame } from '../protocol/one-line.js';
+import { readRefusedId } from '../protocol/refused-id.js';
+import { matchAnswer } from './answer-match.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
@@ -38,14 +42,25 @@ export const LARGE_FRAME_BYTES = 256 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
+  /** The raw frame of the current decision already made one line (see oneLineOutputs). */
+  #checked: Buffer | undefined;
 
   constructor(
     private readonly policy: CompiledPolicy,
     private readonly deps: EngineDeps,
   ) {}
 
-  /** Decide on one frame from the client. */
+  /** Decide on one frame from the client. Every output is one line to every reader (one-line.ts). */
   fromClient(frame: Buffer): Outcome {
+    return this.oneLineOutputs(this.clientFrame(frame));
+  }
+
+  /** Decide on one frame from the server. Every output is one line to every reader (one-line.ts). */
+  fromServer(frame: Buffer): Outcome {
+    return this.oneLineOutputs(this.serverFrame(frame));
+  }
+
+  private clientFrame(frame: Buffer): Outcome {
     const start = this.deps.nowUs();
     const out = emptyOutcome();
     let text: string;
@@ -53,28 +68,27 @@ export class Engine {
       // Bytes that are not UTF-8 could read differently to the server; refuse them.
       text = strictUtf8.decode(frame);
     } catch {
-      return this.answerClient(out, start, null, JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
+      return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
     }
     const parsed = parseStrict(text);
     if (!parsed.ok) {
       if (parsed.code === 'duplicate-key') {
-        return this.answerClient(out, start, lenientId(text), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
+        return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
       }
-      return this.answerClient(out, start, null, JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
+      return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
     const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect);
     const action = decision.action;
-    if (action.type === 'forward') out.outputs.push({ to: 'server', data: frame });
+    if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
     else if (action.type === 'answer') out.outputs.push({ to: 'client', data: serializeStrict(action.message) });
     out.records.push(this.timed(decision.record, start));
     return out;
   }
 
-  /** Decide on one frame from the server. */
-  fromServer(frame: Buffer): Outcome {
+  private serverFrame(frame: Buffer): Outcome {
     if (frame.length >= LARGE_FRAME_BYTES && !this.surelyReadInFull(frame)) {
       const large = this.largeFromServer(frame);
       if (large) return large;
@@ -92,11 +106,15 @@ export class Engine {
     }
     if (Array.isArray(value)) return this.serverBatch(text, out, start);
 
-    const decision = decideServerMessage(classify(value), () => text, this.state, this.policy, this.deps);
+    const message = classify(value);
+    // An answer is matched by every reading of its top-level id, taken from the bytes: the
+    // parse above kept only the last of two.
+    const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
+    const decision = decideServerMessage(message, () => text, this.state, this.policy, this.deps, readings);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
-    else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
+    else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: this.verified(oneLineFrame(frame, text)) });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
     out.records.push(this.timed(decision.record, start));
     return out;
@@ -111,8 +129,12 @@ export class Engine {
     const scan = scanEnvelope(frame);
     if (!scan.ok) return undefined;
     const skeleton = envelopeSkeleton(scan.envelope);
+    const readings: IdReading[] = scan.envelope.members.filter((m) => m.key === 'id').map((m) => ({ value: m.value, raw: m.raw ?? '' }));
+    const match = matchAnswer(readings, this.state);
+    // An answer matched loosely is sent with the client's id, so it is rewritten: read in full.
+    if (match.kind === 'pending' && !match.exact) return undefined;
     if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
-    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps);
+    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings);
     const out = emptyOutcome();
     if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
@@ -132,6 +154,10 @@ export class Engine {
 
   /** A frame over the size limit was discarded; answer the request it belonged to if it can be known. */
   oversize(from: 'client' | 'server', size: number, head: Buffer, tail: Buffer): Outcome {
+    return this.oneLineOutputs(this.oversizeFrame(from, size, head, tail));
+  }
+
+  private oversizeFrame(from: 'client' | 'server', size: number, head: Buffer, tail: Buffer): Outcome {
     const start = this.deps.nowUs();
     const out = emptyOutcome();
     const id = sniffId(head.toString('utf8'), tail.toString('utf8'));
@@ -142,7 +168,7 @@ export class Engine {
     const pending = id === undefined ? undefined : this.state.pendingClient.get(idKey(id));
     if (pending && id !== undefined) {
       this.state.pendingClient.delete(idKey(id));
-      this.deliver(pending.batch, serializeStrict(errorResponse(id, JsonRpcCode.frameTooLarge, message)), out);
+      this.deliver(pending.batch, serializeStrict(errorResponse(pending.id, JsonRpcCode.frameTooLarge, message)), out);
     }
     out.records.push(this.timed({ direction: 'server', id, verdict: 'drop', rules: ['limits.frame'], reason: message }, start));
     return out;
@@ -153,6 +179,10 @@ export class Engine {
    * can be read is answered with an internal error.
    */
   failed(from: 'client' | 'server', bytes: Buffer, error: unknown): Outcome {
+    return this.oneLineOutputs(this.failedFrame(from, bytes, error));
+  }
+
+  private failedFrame(from: 'client' | 'server', bytes: Buffer, error: unknown): Outcome {
     const start = this.deps.nowUs();
     const out = emptyOutcome();
     const reason = `Vanguard could not decide on this frame: ${error instanceof Error ? error.message : String(error)}`;
@@ -167,6 +197,10 @@ export class Engine {
 
   /** The server is gone: every request still waiting is answered with an error (invariant 6). */
   serverGone(reason: string): Outcome {
+    return this.oneLineOutputs(this.allPendingFailed(reason));
+  }
+
+  private allPendingFailed(reason: string): Outcome {
     const start = this.deps.nowUs();
     const out = emptyOutcome();
     for (const pending of this.state.pendingClient.values()) {
@@ -243,9 +277,24 @@ export class Engine {
     if (batch.waiting === 0) out.outputs.push({ to: 'client', data: `[${batch.answers.join(',')}]` });
   }
 
+  // What the shim writes is one line to every reader: checked here, once, for every output
+  // (a raw frame already checked against its decoded text is not checked twice).
+  private oneLineOutputs(out: Outcome): Outcome {
+    const checked = this.#checked;
+    this.#checked = undefined;
+    for (const output of out.outputs) if (output.data !== checked) output.data = oneLine(output.data);
+    return out;
+  }
+
+  private verified(data: Buffer | string): Buffer | string {
+    if (typeof data !== 'string') this.#checked = data;
+    return data;
+  }
+
   private answerClient(out: Outcome, start: number, id: RequestId | null, code: number, message: string, rule: string): Outcome {
     out.outputs.push({ to: 'client', data: serializeStrict(errorResponse(id, code, message)) });
-    if (id !== null) this.state.answeredLocally.add(idKey(id));
+    // A refused frame reusing the id of a request in flight: a later cancel is for that one.
+    if (id !== null && !this.state.pendingClient.has(idKey(id))) this.state.answeredLocally.add(idKey(id));
     out.records.push(this.timed({ direction: 'client', id, verdict: 'block', rules: [rule], reason: message }, start));
     return out;
   }
@@ -258,10 +307,3 @@ export class Engine {
   }
 }
 
-// The id of a frame refused for duplicate keys, read leniently, so the refusal can be addressed.
-function lenientId(text: string): RequestId | null {
-  const lenient = parseStrict(text, { rejectDuplicateKeys: false });
-  if (!lenient.ok || !isObject(lenient.value)) return null;
-  const id = lenient.value.id;
-  return typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? id : null;
-}

@@ -1,16 +1,19 @@
 /**
  * Decisions on messages from the server. The server's answers are matched to the
- * client request they answer by id, in the client's id space (invariant 2).
+ * client request they answer by id, in the client's id space (invariant 2), loosely as
+ * clients match them (invariant 14; server-answer.ts).
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { idKey, type Classified } from '../protocol/jsonrpc.js';
 import type { PendingClientRequest, SessionState } from './session.js';
-import { DEFINITION_LISTS, decideDefinitionList } from './definition-list.js';
-import { decideToolList, type DefinitionScan } from './tool-list.js';
+import { DEFINITION_LISTS } from './definition-list.js';
+import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
-import { SCANNED_RESULTS, decideResult, type ResultScan } from './result-answer.js';
-import { INSTRUCTION_ANSWERS, decideInstructions } from './instructions.js';
+import { SCANNED_RESULTS, type ResultScan } from './result-answer.js';
+import { INSTRUCTION_ANSWERS } from './instructions.js';
+import type { IdReading } from '../protocol/answer-id.js';
+import { decideAnswer, readingsOf } from './server-answer.js';
 
 /** What inspects the server's messages; each part absent is not done. */
 export interface ServerInspection {
@@ -35,9 +38,10 @@ export interface ServerDecision {
 /**
  * Decide on one classified server message. `text` gives the message as the server wrote
  * it, for the answers that are read in full (tools/list); the others never decode it.
+ * `readings` are every reading of an answer's top-level id, from its bytes (answer-id.ts);
+ * without them, the parsed id is the only one.
  */
-export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}): ServerDecision {
-  const { scanDefinition: scan, pins, scanResult } = inspection;
+export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}, readings?: IdReading[]): ServerDecision {
   switch (message.kind) {
     case 'invalid':
       // JSON, but not JSON-RPC: noise a client would choke on.
@@ -47,34 +51,8 @@ export function decideServerMessage(message: Classified, text: () => string, sta
     case 'request':
       state.pendingServer.set(idKey(message.id), { id: message.id, method: message.method });
       return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, id: message.id, verdict: 'forward', rules: [] } };
-    case 'response': {
-      const pending = message.id === null ? undefined : state.pendingClient.get(idKey(message.id));
-      if (!pending || message.id === null) {
-        return { action: { type: 'forward' }, record: { direction: 'server', id: message.id, verdict: 'forward', rules: [], detail: { unmatched: true } } };
-      }
-      state.pendingClient.delete(idKey(message.id));
-      if (DEFINITION_LISTS[pending.method]) {
-        const list = decideDefinitionList(pending.method, text(), message.id, policy, state, scan, pins, pending.firstPage ?? true);
-        return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
-      }
-      if (pending.method === 'tools/list') {
-        const list = decideToolList(text(), message.id, policy, state, scan, pins, pending.firstPage ?? true);
-        return { action: list.action.type === 'rewrite' ? { type: 'forward-text', text: list.action.text } : { type: 'forward' }, record: list.record, answers: pending };
-      }
-      if (scan && INSTRUCTION_ANSWERS.has(pending.method)) {
-        const decision = decideInstructions(text(), message.id, pending.method, policy, scan);
-        return { action: decision.action.type === 'rewrite' ? { type: 'forward-text', text: decision.action.text } : { type: 'forward' }, record: decision.record, answers: pending };
-      }
-      if (scanResult && SCANNED_RESULTS.has(pending.method)) {
-        const decision = decideResult(text(), message.id, pending, policy, scanResult);
-        return { action: decision.action.type === 'rewrite' ? { type: 'forward-text', text: decision.action.text } : { type: 'forward' }, record: decision.record, answers: pending };
-      }
-      return {
-        action: { type: 'forward' },
-        record: { direction: 'server', method: pending.method, id: message.id, tool: pending.tool, verdict: 'forward', rules: [] },
-        answers: pending,
-      };
-    }
+    case 'response':
+      return decideAnswer(message, readings ?? readingsOf(message.id), text, state, policy, inspection);
   }
 }
 

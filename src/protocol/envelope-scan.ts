@@ -17,6 +17,29 @@ export interface Envelope {
   scalars: Map<string, string | number | boolean | null>;
   /** Top-level values that are objects or arrays, by key. */
   containers: Map<string, 'object' | 'array'>;
+  /** Every top-level member in order, scalars with their source text (repeated keys included, when allowed). */
+  members: EnvelopeMember[];
+  /** Byte offset just past the object (the end of the input unless trailing data is allowed). */
+  end: number;
+}
+
+/** One top-level member as written: a scalar's exact source text, or the kind of a nested value. */
+export interface EnvelopeMember {
+  key: string;
+  /** The scalar's JSON text as it appears in the bytes (a string with its quotes). */
+  raw?: string;
+  value?: string | number | boolean | null;
+  container?: 'object' | 'array';
+}
+
+/** Options for {@link scanEnvelope}. */
+export interface EnvelopeScanOptions {
+  /** Deepest nesting of nested values. Default 512. */
+  maxDepth?: number;
+  /** Accept a repeated top-level key (every occurrence is in `members`; the maps keep the last). Default false. */
+  allowRepeatedKeys?: boolean;
+  /** Accept data after the object (reading what a broken frame says, never routing it). Default false. */
+  allowTrailing?: boolean;
 }
 
 export type EnvelopeScan = { ok: true; envelope: Envelope } | { ok: false; reason: string };
@@ -36,10 +59,11 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Scan `bytes`, which must hold one JSON object. */
-export function scanEnvelope(bytes: Uint8Array, maxDepth = 512): EnvelopeScan {
+/** Scan `bytes`, which must hold one JSON object. `options` may be a maximum depth (the old form). */
+export function scanEnvelope(bytes: Uint8Array, options: number | EnvelopeScanOptions = {}): EnvelopeScan {
+  const o = typeof options === 'number' ? { maxDepth: options } : options;
   try {
-    return { ok: true, envelope: new Scanner(bytes, maxDepth).envelope() };
+    return { ok: true, envelope: new Scanner(bytes, o.maxDepth ?? 512, o.allowRepeatedKeys ?? false, o.allowTrailing ?? false).envelope() };
   } catch (error) {
     if (error instanceof Fail) return { ok: false, reason: error.message };
     throw error;
@@ -52,12 +76,15 @@ class Scanner {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly maxDepth: number,
+    private readonly allowRepeated: boolean,
+    private readonly allowTrailing: boolean,
   ) {}
 
   envelope(): Envelope {
     const keys: string[] = [];
     const scalars = new Map<string, string | number | boolean | null>();
     const containers = new Map<string, 'object' | 'array'>();
+    const members: EnvelopeMember[] = [];
     this.space();
     this.expect(OPEN_BRACE);
     this.space();
@@ -67,19 +94,28 @@ class Scanner {
       for (;;) {
         this.space();
         const key = this.decodeString(this.string());
-        if (keys.includes(key)) throw new Fail(`duplicate top-level key ${JSON.stringify(key)}`);
-        keys.push(key);
+        if (keys.includes(key)) {
+          if (!this.allowRepeated) throw new Fail(`duplicate top-level key ${JSON.stringify(key)}`);
+        } else {
+          keys.push(key);
+        }
         this.space();
         this.expect(COLON);
         this.space();
         const start = this.pos;
         const c = this.peek();
         if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-          containers.set(key, c === OPEN_BRACE ? 'object' : 'array');
+          const kind = c === OPEN_BRACE ? 'object' : 'array';
+          containers.set(key, kind);
+          scalars.delete(key);
+          members.push({ key, container: kind });
           this.container();
         } else {
           this.scalar();
-          scalars.set(key, this.decodeScalar(start, this.pos));
+          const value = this.decodeScalar(start, this.pos);
+          scalars.set(key, value);
+          containers.delete(key);
+          members.push({ key, value, raw: this.text(start, this.pos) });
         }
         this.space();
         const d = this.bytes[this.pos++];
@@ -87,9 +123,10 @@ class Scanner {
         if (d !== COMMA) throw new Fail(`expected "," or "}" at byte ${this.pos - 1}`);
       }
     }
+    const end = this.pos;
     this.space();
-    if (this.pos !== this.bytes.length) throw new Fail(`unexpected data after the object at byte ${this.pos}`);
-    return { keys, scalars, containers };
+    if (this.pos !== this.bytes.length && !this.allowTrailing) throw new Fail(`unexpected data after the object at byte ${this.pos}`);
+    return { keys, scalars, containers, members, end };
   }
 
   private peek(): number | undefined {
@@ -235,8 +272,11 @@ class Scanner {
   }
 
   private decodeScalar(start: number, end: number): string | number | boolean | null {
-    const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
-    return JSON.parse(text) as string | number | boolean | null;
+    return JSON.parse(this.text(start, end)) as string | number | boolean | null;
+  }
+
+  private text(start: number, end: number): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
   }
 }
 

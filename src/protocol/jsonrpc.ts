@@ -2,6 +2,7 @@
  * JSON-RPC 2.0 message shapes as the shim sees them, and their classification.
  * Classification never throws: anything that is not a well-formed message is `invalid`.
  */
+import { looseIdKey } from './id-key.js';
 
 /** A request id: opaque, string or integer (numbers are kept as parsed). */
 export type RequestId = string | number;
@@ -88,9 +89,15 @@ export function classify(value: unknown): Classified {
 }
 
 /**
- * The key of an id in one id space. "1" and 1 are different ids, so the type is
- * part of the key.
+ * The key of an id in one id space. It is loose ({@link looseIdKey}): `"1"` and `1` share a
+ * key, because clients match answers that way, so two requests in flight never share one
+ * and an answer is matched the way any client could match it (invariant 14).
  */
 export function idKey(id: RequestId): string {
-  return typeof id === 'number' ? `n:${id}` : `s:${id}`;
+  return looseIdKey(id);
+}
+
+/** True when two ids are the very same JSON value (type and value): no rewrite is needed. */
+export function sameId(a: RequestId, b: RequestId): boolean {
+  return a === b;
 }

@@ -9,9 +9,17 @@ import type { RequestId } from './jsonrpc.js';
 // `"id": 123}` or `"id": "abc"}` closing the outermost object at the end of the frame.
 const TAIL_ID = /"id"\s*:\s*(-?\d{1,16}|"(?:[^"\\\n]|\\.){0,256}")\s*\}\s*$/;
 
-/** Recover the id from the head (first bytes) or tail (last bytes) of a frame. */
+/**
+ * Recover the id from the head (first bytes) or tail (last bytes) of a frame. Only an
+ * unambiguous one: when the head and the tail both name an id and they differ, or the
+ * head names two, none is returned.
+ */
 export function sniffId(head: string, tail: string): RequestId | undefined {
-  return idFromHead(head) ?? idFromTail(tail);
+  const fromHead = idFromHead(head);
+  const fromTail = idFromTail(tail);
+  if (fromHead === null) return undefined;
+  if (fromHead !== undefined && fromTail !== undefined && fromHead !== fromTail) return undefined;
+  return fromHead ?? fromTail;
 }
 
 function parseIdToken(token: string): RequestId | undefined {
@@ -30,25 +38,39 @@ function idFromTail(tail: string): RequestId | undefined {
   return match?.[1] === undefined ? undefined : parseIdToken(match[1]);
 }
 
-// Walks `{"k": scalar, "k2": scalar, ...` and stops at the first nested value.
-function idFromHead(head: string): RequestId | undefined {
+// Walks `{"k": scalar, "k2": scalar, ...` and stops at the first nested value. Null when
+// two "id" keys among them disagree (ambiguous), undefined when none is found.
+function idFromHead(head: string): RequestId | undefined | null {
   let i = skipSpace(head, 0);
   if (head[i] !== '{') return undefined;
   i++;
+  let found: RequestId | undefined;
   for (;;) {
     i = skipSpace(head, i);
     const keyEnd = stringEnd(head, i);
-    if (keyEnd < 0) return undefined;
-    const key = head.slice(i, keyEnd);
+    if (keyEnd < 0) return found;
+    const key = parseKey(head.slice(i, keyEnd));
     i = skipSpace(head, keyEnd);
-    if (head[i] !== ':') return undefined;
+    if (head[i] !== ':') return found;
     i = skipSpace(head, i + 1);
     const valueEnd = scalarEnd(head, i);
-    if (valueEnd < 0) return undefined;
-    if (key === '"id"') return parseIdToken(head.slice(i, valueEnd));
+    if (valueEnd < 0) return found;
+    if (key === 'id') {
+      const id = parseIdToken(head.slice(i, valueEnd));
+      if (id === undefined || (found !== undefined && found !== id)) return null;
+      found = id;
+    }
     i = skipSpace(head, valueEnd);
-    if (head[i] !== ',') return undefined;
+    if (head[i] !== ',') return found;
     i++;
+  }
+}
+
+function parseKey(token: string): string | undefined {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    return undefined;
   }
 }
 

@@ -424,15 +424,22 @@ function resolveToJSON(value: unknown, key: string | number): unknown {
   return value;
 }
 
+// Characters some line readers split on (Python's str.splitlines, JavaScript before ES2019)
+// that JSON.stringify leaves raw: escaped, so a serialised frame is one line to every reader.
+const LINE_BREAKS = /[\u0085\u2028\u2029]/g;
+const escapeLineBreak = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /**
- * Quotes a string like JSON.stringify. Most keys and values need no escaping, and a scan
+ * Quotes a string like JSON.stringify, except that U+0085, U+2028 and U+2029 are escaped. Most keys and values need no escaping, and a scan
  * here is cheaper than a native call per string; anything else goes to JSON.stringify,
  * which escapes lone surrogates the standard way.
  */
 function quote(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === QUOTE || c === BACKSLASH || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+    if (c < 0x7f ? c < 0x20 || c === QUOTE || c === BACKSLASH : c === 0x85 || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) {
+      return JSON.stringify(s).replace(LINE_BREAKS, escapeLineBreak);
+    }
   }
   return `"${s}"`;
 }

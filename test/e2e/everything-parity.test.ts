@@ -766,7 +766,13 @@ describe('raw bytes', () => {
     ]);
     expect(d.answers.get('s-1')).toBe(`{"result":{"content":[{"type":"text","text":"Echo: é🦀 \\"q\\" \u2028"}]},"jsonrpc":"2.0","id":"s-1"}`);
     expect(d.answers.get(10)).toContain('"code":-32601');
-    for (const [id, line] of d.answers) expect(s.answers.get(id), `answer to id ${String(id)}`).toBe(line);
+    // Byte for byte, except what issue 8 requires: U+2028, U+2029 and U+0085 (line ends to
+    // str.splitlines) are written as their \u escapes, the same JSON value to every reader.
+    const oneLine = (line: string): string => line.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    for (const [id, line] of d.answers) {
+      expect(s.answers.get(id), `answer to id ${String(id)}`).toBe(oneLine(line));
+      expect(JSON.parse(s.answers.get(id) ?? 'null')).toEqual(JSON.parse(line));
+    }
     expect([...s.answers.keys()].sort()).toEqual([...d.answers.keys()].sort());
     // Notifications (tools/list_changed after initialized): the same lines.
     expect(s.others.sort()).toEqual(d.others.sort());

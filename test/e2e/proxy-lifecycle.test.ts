@@ -94,7 +94,8 @@ describe('fail closed on bad input', () => {
   it('answers a malformed line with -32700 and forwards nothing', async () => {
     const s = shim();
     s.send('{"jsonrpc":"2.0","id":1,"method":"ping"');
-    expect(await s.next()).toMatchObject({ id: null, error: { code: -32700 } });
+    // issue 8: the id of a refused frame is read when it is unambiguous (this was null).
+    expect(await s.next()).toMatchObject({ id: 1, error: { code: -32700 } });
     s.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
     expect(await s.next()).toEqual({ jsonrpc: '2.0', id: 2, result: {} });
     // Had the line reached the server, it would have answered a second -32700 before the ping.

@@ -105,10 +105,11 @@ describe('client frames', () => {
     expect(blocked.records[0]?.verdict).toBe('would-block');
   });
 
-  it('answers a frame that does not parse with -32700 and forwards nothing', () => {
+  it('answers a frame that does not parse with -32700, addressed to the id it names, and forwards nothing', () => {
     const out = engine().fromClient(frame('{"jsonrpc":"2.0","id":1,"method":'));
     expect(toServer(out)).toEqual([]);
-    expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error/) } }]);
+    // issue 8: a refused frame whose id can be read is answered with that id (was null).
+    expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: 1, error: { code: -32700, message: expect.stringMatching(/^Parse error/) } }]);
   });
 
   it('refuses bytes that are not UTF-8', () => {
@@ -286,14 +287,17 @@ describe('ids', () => {
     expect(toClient(out)).toMatchObject([{ id: null, error: { code: -32600, message: expect.stringContaining('2^53') } }]);
   });
 
-  it('keeps "1" and 1 apart', () => {
+  it('matches "1" to 1 as SDK clients do: refuses "1" while 1 is in flight, and filters an answer "1" as the tools/list', () => {
+    // issue 8: this test used to keep "1" and 1 apart; the TypeScript client reads Number(id),
+    // so the answer "1" is the tools/list's answer to it and must be filtered as one.
     const e = engine();
     e.fromClient(frame({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
-    e.fromClient(frame({ jsonrpc: '2.0', id: '1', method: 'prompts/list' }));
-    expect(e.pendingCount).toBe(2);
+    const second = e.fromClient(frame({ jsonrpc: '2.0', id: '1', method: 'prompts/list' }));
+    expect(toServer(second)).toEqual([]);
+    expect(toClient(second)).toMatchObject([{ id: '1', error: { code: -32600 } }]);
+    expect(e.pendingCount).toBe(1);
     const out = e.fromServer(frame({ jsonrpc: '2.0', id: '1', result: { tools: [{ name: 'write_file' }] } }));
-    // The string id answers the prompts/list, which is not filtered.
-    expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: '1', result: { tools: [{ name: 'write_file' }] } }]);
+    expect(toClient(out)).toEqual([{ jsonrpc: '2.0', id: 1, result: { tools: [] } }]);
   });
 });
 

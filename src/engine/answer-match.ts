@@ -1,0 +1,42 @@
+/**
+ * Which pending client request a server answer is for, decided the way any client could
+ * decide it (DESIGN.md invariant 14). Ids are compared by their loose key (`3`, `"3"`,
+ * `" 3"` and `3.0` are one id to some client), and a client request whose key is already
+ * in flight is refused, so a key names at most one pending request. An answer is matched
+ * only when its top-level id is written once: with two, readers disagree on which it is.
+ */
+import type { IdReading } from '../protocol/answer-id.js';
+import { idKey, type RequestId } from '../protocol/jsonrpc.js';
+import type { PendingClientRequest, SessionState } from './session.js';
+
+export type AnswerMatch =
+  /** The answer to `pending`; `exact` when its id is written exactly as the client wrote it. */
+  | { kind: 'pending'; pending: PendingClientRequest; key: string; exact: boolean }
+  /** No pending request any client could match it to (never asked, already answered, no id). */
+  | { kind: 'unmatched'; reason: string }
+  /** The id is written more than once; `pending` when every reading names that one request. */
+  | { kind: 'repeated'; reason: string; pending?: PendingClientRequest; key?: string };
+
+function asId(value: unknown): RequestId | undefined {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : undefined;
+}
+
+/** Match the readings of an answer's top-level id to a pending client request. Changes nothing. */
+export function matchAnswer(readings: IdReading[] | undefined, state: SessionState): AnswerMatch {
+  if (readings === undefined) return { kind: 'unmatched', reason: 'the answer id could not be read' };
+  if (readings.length === 0) return { kind: 'unmatched', reason: 'the answer has no id' };
+  if (readings.length > 1) {
+    const ids = readings.map((r) => asId(r.value));
+    const reason = `the answer has ${readings.length} "id" keys (${readings.map((r) => r.raw).join(', ')})`;
+    const keys = new Set(ids.map((id) => (id === undefined ? undefined : idKey(id))));
+    const [only] = keys;
+    const pending = keys.size === 1 && only !== undefined ? state.pendingClient.get(only) : undefined;
+    return pending && only !== undefined ? { kind: 'repeated', reason, pending, key: only } : { kind: 'repeated', reason };
+  }
+  const id = asId(readings[0]!.value);
+  if (id === undefined) return { kind: 'unmatched', reason: `the answer id ${readings[0]!.raw} names no request` };
+  const key = idKey(id);
+  const pending = state.pendingClient.get(key);
+  if (!pending) return { kind: 'unmatched', reason: `no request ${readings[0]!.raw} is pending (never asked, or already answered)` };
+  return { kind: 'pending', pending, key, exact: readings[0]!.raw === (typeof pending.id === 'number' ? String(pending.id) : JSON.stringify(pending.id)) };
+}
