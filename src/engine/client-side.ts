@@ -9,7 +9,8 @@ import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { idKey, isObject, type Classified, type RequestId } from '../protocol/jsonrpc.js';
 import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
-import { unknownEntryResponse } from './definition-list.js';
+import { hiddenEntryOf, unknownEntryAnswer } from './hidden-entries.js';
+import { decideChannelRequest, decideClientAnswer } from './channel-arguments.js';
 import { decideToolCall, type InspectFunction } from './tool-call.js';
 
 /** What to do with one client message. `forward` sends the message's own text or bytes. */
@@ -27,17 +28,6 @@ export interface ClientDecision {
 function cancelledRequestId(params: Record<string, unknown> | undefined): RequestId | undefined {
   const requestId = params?.requestId;
   return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
-}
-
-// A prompts/get or resources/read of an entry hidden for its definition.
-function hiddenEntryOf(request: Extract<Classified, { kind: 'request' }>, state: SessionState): { kind: 'prompts' | 'resources'; key: string } | undefined {
-  if (request.method === 'prompts/get' && typeof request.params?.name === 'string' && state.refused.prompts.has(request.params.name)) {
-    return { kind: 'prompts', key: request.params.name };
-  }
-  if (request.method === 'resources/read' && typeof request.params?.uri === 'string' && state.refused.resources.has(request.params.uri)) {
-    return { kind: 'resources', key: request.params.uri };
-  }
-  return undefined;
 }
 
 function refuse(id: RequestId | null, code: number, message: string, rule: string, method?: string): ClientDecision {
@@ -84,8 +74,11 @@ export function decideClientMessage(
       return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
     }
     case 'response': {
+      const answered = message.id === null ? undefined : state.pendingServer.get(idKey(message.id));
       if (message.id !== null) state.pendingServer.delete(idKey(message.id));
-      return { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
+      // The client's answer to a server request (a sampling result, what the user typed, roots) is inspected like arguments.
+      const checked = answered && message.id !== null ? decideClientAnswer(message.id, answered.method, message.message, policy, inspect) : undefined;
+      return checked ?? { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
       return decideClientRequest(message, state, policy, batch, inspect);
@@ -113,13 +106,13 @@ function decideClientRequest(
   else if (modern) state.era = 'modern';
 
   let decision: ClientDecision;
-  const hiddenEntry = hiddenEntryOf(request, state);
+  const hiddenEntry = hiddenEntryOf(request.method, request.params, state);
   if (hiddenEntry) {
     const record = { direction: 'client' as const, method: request.method, id: request.id, rules: ['metadata.poisoning'], reason: `${hiddenEntry.key} is hidden for its definition` };
     decision =
       policy.mode === 'monitor'
         ? { action: { type: 'forward' }, record: { ...record, verdict: 'would-block' } }
-        : { action: { type: 'answer', message: unknownEntryResponse(request.id, hiddenEntry.kind, hiddenEntry.key) }, record: { ...record, verdict: 'hide' } };
+        : { action: { type: 'answer', message: unknownEntryAnswer(request.id, hiddenEntry) }, record: { ...record, verdict: 'hide' } };
   } else if (request.method === 'tools/call') {
     const call = decideToolCall(request, policy, state, inspect);
     decision = {
@@ -127,7 +120,10 @@ function decideClientRequest(
       record: call.record,
     };
   } else {
-    decision = { action: { type: 'forward' }, record: { direction: 'client', method: request.method, id: request.id, verdict: 'forward', rules: [] } };
+    decision = decideChannelRequest(request.id, request.method, request.params, request.message, policy, inspect) ?? {
+      action: { type: 'forward' },
+      record: { direction: 'client', method: request.method, id: request.id, verdict: 'forward', rules: [] },
+    };
   }
   if (decision.action.type === 'answer') {
     state.answeredLocally.add(key);

@@ -98,6 +98,7 @@ export class Engine {
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
     else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
+    else if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
     out.records.push(this.timed(decision.record, start));
     return out;
   }
@@ -111,6 +112,8 @@ export class Engine {
     const scan = scanEnvelope(frame);
     if (!scan.ok) return undefined;
     const skeleton = envelopeSkeleton(scan.envelope);
+    // The server's own requests and notifications are always read in full (server-requests.ts).
+    if (typeof skeleton.method === 'string') return undefined;
     if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
     const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps);
     const out = emptyOutcome();
@@ -224,7 +227,8 @@ export class Engine {
       const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
-      if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
+      if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
+      else if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
       else if (answerText !== undefined) passed.push(answerText);
       out.records.push(this.timed(decision.record, start));
     }

@@ -11,6 +11,7 @@ import { decideToolList, type DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SCANNED_RESULTS, decideResult, type ResultScan } from './result-answer.js';
 import { INSTRUCTION_ANSWERS, decideInstructions } from './instructions.js';
+import { decideServerChannel } from './server-requests.js';
 
 /** What inspects the server's messages; each part absent is not done. */
 export interface ServerInspection {
@@ -23,6 +24,8 @@ export interface ServerInspection {
 export type ServerAction =
   | { type: 'forward' }
   | { type: 'forward-text'; text: string }
+  /** Not forwarded: answered to the server instead (a refused server request). */
+  | { type: 'answer-server'; text: string }
   | { type: 'drop' };
 
 export interface ServerDecision {
@@ -43,10 +46,8 @@ export function decideServerMessage(message: Classified, text: () => string, sta
       // JSON, but not JSON-RPC: noise a client would choke on.
       return { action: { type: 'drop' }, record: { direction: 'server', verdict: 'drop', rules: ['protocol.noise'], reason: message.reason } };
     case 'notification':
-      return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, verdict: 'forward', rules: [] } };
     case 'request':
-      state.pendingServer.set(idKey(message.id), { id: message.id, method: message.method });
-      return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, id: message.id, verdict: 'forward', rules: [] } };
+      return decideServerChannel(message, text, state, policy, scanResult);
     case 'response': {
       const pending = message.id === null ? undefined : state.pendingClient.get(idKey(message.id));
       if (!pending || message.id === null) {
