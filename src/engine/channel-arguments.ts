@@ -8,7 +8,7 @@
  */
 import type { CompiledPolicy } from '../config/policy-types.js';
 import type { KindHints } from '../inspect/kinds.js';
-import type { ArgumentKind, Finding } from '../inspect/types.js';
+import type { ArgumentKind, Category, Finding } from '../inspect/types.js';
 import { errorResponse, refusalText } from '../protocol/answers.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
@@ -21,14 +21,21 @@ export interface ChannelInput {
   args: unknown;
   /** Kinds by argument name that the protocol itself says (a `uri` is a URI). */
   kinds: ReadonlyMap<string, ReadonlySet<ArgumentKind>>;
+  /**
+   * Categories that do not apply: a `file:` URI is a path, read by the path checks; the
+   * network checks would take its scheme for a URL that reads local files.
+   */
+  exempt?: readonly Category[];
 }
+
+const isFileUri = (uri: unknown): boolean => typeof uri === 'string' && /^\s*file:/i.test(uri);
 
 const PATH: ReadonlySet<ArgumentKind> = new Set(['path', 'text']);
 const URL_KIND: ReadonlySet<ArgumentKind> = new Set(['url', 'text']);
 
 /** The kinds of a URI: a `file:` URI names a path; anything else is read as a URL. */
 export function uriKinds(uri: unknown): ReadonlySet<ArgumentKind> {
-  return typeof uri === 'string' && /^\s*file:/i.test(uri) ? PATH : URL_KIND;
+  return isFileUri(uri) ? PATH : URL_KIND;
 }
 
 /** The values of a client request to inspect, or undefined when the method carries none. */
@@ -38,7 +45,7 @@ export function requestArguments(method: string, params: Record<string, unknown>
     case 'resources/read':
     case 'resources/subscribe':
     case 'resources/unsubscribe':
-      return { args: { uri: params.uri }, kinds: new Map([['uri', uriKinds(params.uri)]]) };
+      return { args: { uri: params.uri }, kinds: new Map([['uri', uriKinds(params.uri)]]), ...(isFileUri(params.uri) && { exempt: ['ssrf'] }) };
     case 'prompts/get':
       return params.arguments === undefined ? undefined : { args: params.arguments, kinds: new Map() };
     case 'completion/complete': {
@@ -57,9 +64,12 @@ export function requestArguments(method: string, params: Record<string, unknown>
 export function answerArguments(method: string, result: unknown): ChannelInput | undefined {
   if (result === undefined) return undefined;
   switch (method) {
-    case 'roots/list':
+    case 'roots/list': {
       // Roots are file: URIs the server will work under.
-      return { args: result, kinds: new Map([['uri', PATH]]) };
+      const roots = isObject(result) && Array.isArray(result.roots) ? result.roots : [];
+      const allFiles = roots.every((root) => isObject(root) && isFileUri(root.uri));
+      return { args: result, kinds: new Map([['uri', PATH]]), ...(allFiles && { exempt: ['ssrf'] }) };
+    }
     case 'elicitation/create':
       // What the user typed, under the names the server asked for.
       return { args: isObject(result) && result.content !== undefined ? result.content : result, kinds: new Map() };
@@ -82,7 +92,8 @@ export type ChannelVerdict =
 export function inspectChannel(subject: string, input: ChannelInput, policy: CompiledPolicy, inspect: InspectFunction): ChannelVerdict {
   const overrides = policy.inspection.overridesFor(subject);
   const hints: KindHints = { byPolicy: new Map([...input.kinds, ...overrides.kinds]) };
-  const result = inspect({ tool: subject, args: input.args, exempt: overrides.exempt, hints });
+  const exempt = input.exempt ? new Set<Category>([...overrides.exempt, ...input.exempt]) : overrides.exempt;
+  const result = inspect({ tool: subject, args: input.args, exempt, hints });
   const detail = result.findings.length > 0 ? { findings: result.findings.map(describeFinding) } : undefined;
   if (result.verdict === 'block') {
     const first = result.blocking[0];

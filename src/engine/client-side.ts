@@ -11,6 +11,7 @@ import { idKey, isObject, type Classified, type RequestId } from '../protocol/js
 import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
 import { hiddenEntryOf, unknownEntryAnswer } from './hidden-entries.js';
 import { decideChannelRequest, decideClientAnswer } from './channel-arguments.js';
+import { callBeforeList, holdCall, isOwnId } from './list-fetch.js';
 import { decideToolCall, type InspectFunction } from './tool-call.js';
 
 /** What to do with one client message. `forward` sends the message's own text or bytes. */
@@ -47,6 +48,7 @@ export function decideClientMessage(
   policy: CompiledPolicy,
   batch?: BatchGroup,
   inspect?: InspectFunction,
+  listsFirst = false,
 ): ClientDecision {
   switch (message.kind) {
     case 'invalid':
@@ -81,7 +83,7 @@ export function decideClientMessage(
       return checked ?? { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
-      return decideClientRequest(message, state, policy, batch, inspect);
+      return decideClientRequest(message, state, policy, batch, inspect, listsFirst);
   }
 }
 
@@ -91,11 +93,12 @@ function decideClientRequest(
   policy: CompiledPolicy,
   batch: BatchGroup | undefined,
   inspect: InspectFunction | undefined,
+  listsFirst: boolean,
 ): ClientDecision {
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
   // unfiltered tools/list could be taken for the other one.
-  if (state.pendingClient.has(key)) {
+  if (state.pendingClient.has(key) || isOwnId(state, request.id)) {
     return refuse(request.id, JsonRpcCode.invalidRequest, `Invalid Request: id ${JSON.stringify(request.id)} is already in use by a request in flight`, 'protocol.duplicate-id', request.method);
   }
   if (state.pendingClient.size >= SESSION_LIMITS.maxPendingClient) {
@@ -113,6 +116,8 @@ function decideClientRequest(
       policy.mode === 'monitor'
         ? { action: { type: 'forward' }, record: { ...record, verdict: 'would-block' } }
         : { action: { type: 'answer', message: unknownEntryAnswer(request.id, hiddenEntry) }, record: { ...record, verdict: 'hide' } };
+  } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
+    decision = holdForList(request, state, batch);
   } else if (request.method === 'tools/call') {
     const call = decideToolCall(request, policy, state, inspect);
     decision = {
@@ -133,4 +138,17 @@ function decideClientRequest(
     state.pendingClient.set(key, { id: request.id, method: request.method, tool, modern, cancelled: false, batch, ...(firstPage !== undefined && { firstPage }) });
   }
   return decision;
+}
+
+// A call to a tool no listing has shown yet waits for the shim's own listing (list-fetch.ts).
+// Inside a batch it is refused instead: a batch's answers are gathered as one.
+function holdForList(request: Extract<Classified, { kind: 'request' }>, state: SessionState, batch: BatchGroup | undefined): ClientDecision {
+  const base = { direction: 'client' as const, method: request.method, id: request.id, tool: String(request.params?.name) };
+  const held = batch ? false : holdCall(request, state);
+  if (held === false) {
+    const why = batch ? 'a tool that was not listed yet, called in a batch' : 'too many calls are waiting for the tool list';
+    return refuse(request.id, JsonRpcCode.invalidRequest, `Vanguard: ${why}; list the tools (tools/list) first, then call.`, 'tools.list-first', request.method);
+  }
+  const record = { ...base, verdict: 'drop' as const, rules: ['tools.held-for-list'], reason: 'held until the shim has listed the tools' };
+  return { action: held === undefined ? { type: 'drop' } : { type: 'forward-text', text: held }, record };
 }

@@ -17,6 +17,7 @@ import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
+import { checksNeedDefinitions } from './list-fetch.js';
 import type { ResultScan } from './result-answer.js';
 
 export interface EngineDeps {
@@ -38,11 +39,15 @@ export const LARGE_FRAME_BYTES = 256 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
+  /** A call to a tool not listed yet waits for the shim's own listing (list-fetch.ts). */
+  private readonly listsFirst: boolean;
 
   constructor(
     private readonly policy: CompiledPolicy,
     private readonly deps: EngineDeps,
-  ) {}
+  ) {
+    this.listsFirst = checksNeedDefinitions(policy, deps);
+  }
 
   /** Decide on one frame from the client. */
   fromClient(frame: Buffer): Outcome {
@@ -64,7 +69,7 @@ export class Engine {
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
-    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect);
+    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst);
     const action = decision.action;
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: frame });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
@@ -99,7 +104,9 @@ export class Engine {
     else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
     else if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
+    else if (decision.action.type === 'emit') out.outputs.push(...decision.action.outputs);
     out.records.push(this.timed(decision.record, start));
+    if (decision.action.type === 'emit') for (const record of decision.action.more) out.records.push(this.timed(record, start));
     return out;
   }
 
@@ -198,7 +205,7 @@ export class Engine {
     const decisions: Array<{ decision: ClientDecision; element: unknown }> = [];
     for (const element of elements) {
       const message = classify(element);
-      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect);
+      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect, this.listsFirst);
       if (message.kind === 'request' && decision.action.type !== 'answer') group.waiting++;
       decisions.push({ decision, element });
     }
@@ -228,6 +235,7 @@ export class Engine {
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
+      else if (decision.action.type === 'emit') out.outputs.push(...decision.action.outputs);
       else if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
       else if (answerText !== undefined) passed.push(answerText);
       out.records.push(this.timed(decision.record, start));

@@ -12,12 +12,17 @@ import type { LockFile } from '../pinning/lock.js';
 import { SCANNED_RESULTS, decideResult, type ResultScan } from './result-answer.js';
 import { INSTRUCTION_ANSWERS, decideInstructions } from './instructions.js';
 import { decideServerChannel } from './server-requests.js';
+import { decideOwnAnswer } from './list-fetch.js';
+import type { Output } from './outcome.js';
+import type { InspectFunction } from './tool-call.js';
 
 /** What inspects the server's messages; each part absent is not done. */
 export interface ServerInspection {
   scanDefinition?: DefinitionScan;
   pins?: LockFile;
   scanResult?: ResultScan;
+  /** Argument inspection, for calls held until the shim listed the tools. */
+  inspect?: InspectFunction;
 }
 
 /** What to do with one server message. */
@@ -26,6 +31,8 @@ export type ServerAction =
   | { type: 'forward-text'; text: string }
   /** Not forwarded: answered to the server instead (a refused server request). */
   | { type: 'answer-server'; text: string }
+  /** Frames of the shim's own (its listing before a held call), and the records of what it decided. */
+  | { type: 'emit'; outputs: Output[]; more: Array<Omit<DecisionRecord, 'decisionUs'>> }
   | { type: 'drop' };
 
 export interface ServerDecision {
@@ -49,6 +56,8 @@ export function decideServerMessage(message: Classified, text: () => string, sta
     case 'request':
       return decideServerChannel(message, text, state, policy, scanResult);
     case 'response': {
+      const own = decideOwnAnswer(message, text, state, policy, inspection);
+      if (own) return { action: { type: 'emit', outputs: own.outputs, more: own.records.slice(1) }, record: own.records[0] as ServerDecision['record'] };
       const pending = message.id === null ? undefined : state.pendingClient.get(idKey(message.id));
       if (!pending || message.id === null) {
         return { action: { type: 'forward' }, record: { direction: 'server', id: message.id, verdict: 'forward', rules: [], detail: { unmatched: true } } };
