@@ -60,7 +60,9 @@ export function decideDefinitionList(
   for (const entry of scanning ? entries : []) {
     const key = isObject(entry) ? entry[spec.key] : undefined;
     if (typeof key !== 'string') continue;
-    const findings = (scan as DefinitionScan)(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
+    // A resource's own `file:` URI names a file, as resources do; it is no fetch of a local file.
+    const fileUri = spec.refused === 'resources' && /^\s*file:/i.test(key);
+    const findings = (scan as DefinitionScan)(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity) && !(fileUri && f.category === 'ssrf' && f.path === spec.key));
     if (findings.length > 0) poisoned.push({ entry: key, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
   const hiding = act === 'hide' ? new Set(poisoned.map((p) => p.entry)) : new Set<string>();
