@@ -156,7 +156,8 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
     });
     if (parts.length < 2) return;
     const seen = new Set(outcome.injection.slice(before).map((f) => f.ruleId));
-    const joined = parts.map((p) => p.text).join('\n');
+    // Joined by a space: a client may show items apart, but rules read a phrase across a space, not every one across a line end.
+    const joined = parts.map((p) => p.text).join(' ');
     const first = parts[0] as { at: Location };
     const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
     for (const f of found) if (!seen.has(f.ruleId)) outcome.injection.push({ ...f, evidence: f.evidence, path: `${showPath(at)} (items read together)`, at: first.at });
