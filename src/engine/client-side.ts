@@ -117,7 +117,7 @@ function decideClientRequest(
         ? { action: { type: 'forward' }, record: { ...record, verdict: 'would-block' } }
         : { action: { type: 'answer', message: unknownEntryAnswer(request.id, hiddenEntry) }, record: { ...record, verdict: 'hide' } };
   } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
-    decision = holdForList(request, state, batch);
+    decision = holdForList(request, state);
   } else if (request.method === 'tools/call') {
     const call = decideToolCall(request, policy, state, inspect);
     decision = {
@@ -141,13 +141,11 @@ function decideClientRequest(
 }
 
 // A call to a tool no listing has shown yet waits for the shim's own listing (list-fetch.ts).
-// Inside a batch it is refused instead: a batch's answers are gathered as one.
-function holdForList(request: Extract<Classified, { kind: 'request' }>, state: SessionState, batch: BatchGroup | undefined): ClientDecision {
+function holdForList(request: Extract<Classified, { kind: 'request' }>, state: SessionState): ClientDecision {
   const base = { direction: 'client' as const, method: request.method, id: request.id, tool: String(request.params?.name) };
-  const held = batch ? false : holdCall(request, state);
+  const held = holdCall(request, state);
   if (held === false) {
-    const why = batch ? 'a tool that was not listed yet, called in a batch' : 'too many calls are waiting for the tool list';
-    return refuse(request.id, JsonRpcCode.invalidRequest, `Vanguard: ${why}; list the tools (tools/list) first, then call.`, 'tools.list-first', request.method);
+    return refuse(request.id, JsonRpcCode.internalError, 'Vanguard: too many calls are waiting for the tool list; list the tools (tools/list) first, then call.', 'limits.held', request.method);
   }
   const record = { ...base, verdict: 'drop' as const, rules: ['tools.held-for-list'], reason: 'held until the shim has listed the tools' };
   return { action: held === undefined ? { type: 'drop' } : { type: 'forward-text', text: held }, record };

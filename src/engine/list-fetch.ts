@@ -143,7 +143,8 @@ function releaseCall(request: RequestMessage, state: SessionState, policy: Compi
   const name = String(request.params?.name ?? '');
   const base = { direction: 'client' as const, method: 'tools/call', id: request.id, tool: name, args: request.params?.arguments };
   // Cancelled while held, or answered already (the server went away): nothing more to do.
-  if (!pending || pending.cancelled) {
+  // (A batch waits for every answer, so a cancelled call of one is still decided.)
+  if (!pending || (pending.cancelled && !pending.batch)) {
     state.pendingClient.delete(key);
     return { outputs: [], records: [{ ...base, verdict: 'drop', rules: ['tools.held-cancelled'] }] };
   }
@@ -151,7 +152,13 @@ function releaseCall(request: RequestMessage, state: SessionState, policy: Compi
   const answer = (message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision => {
     state.pendingClient.delete(key);
     state.answeredLocally.add(key);
-    return { outputs: [{ to: 'client', data: serializeStrict(message) }], records: [record] };
+    const text = serializeStrict(message);
+    const batch = pending.batch;
+    if (!batch) return { outputs: [{ to: 'client', data: text }], records: [record] };
+    // A call from a batch is answered inside it, as the engine gathers a batch's answers.
+    batch.answers.push(text);
+    batch.waiting--;
+    return { outputs: batch.waiting === 0 ? [{ to: 'client', data: `[${batch.answers.join(',')}]` }] : [], records: [record] };
   };
   if (failed !== undefined || !state.schemaKinds.has(name)) {
     const reason = failed !== undefined ? `the tools could not be listed before the call (${failed})` : 'the server does not list this tool';

@@ -96,4 +96,16 @@ describe('a call to a tool not listed yet', () => {
     expect(listed.toServer).toEqual([]);
     expect(listed.toClient).toEqual([]);
   });
+
+  it('in a batch, is held too, and its answer is gathered into the batch', () => {
+    const h = harness();
+    const sent = h.client([call(1, 'fetch_weather'), request(2, 'ping')]);
+    expect(sent.toServer).toEqual([{ jsonrpc: '2.0', id: 'vanguard-list-1', method: 'tools/list' }, request(2, 'ping')]);
+    expect(h.server(result(2, {})).toClient).toEqual([]);
+    const listed = h.server(result('vanguard-list-1', { tools: [tool('fetch_weather', POISONED)] }));
+    expect(listed.toServer).toEqual([]);
+    expect(listed.toClient).toHaveLength(1);
+    expect(listed.toClient[0].map((m: { id: number }) => m.id)).toEqual([2, 1]);
+    expect(listed.toClient[0][1].result.content[0].text).toBe('MCP error -32602: Tool fetch_weather not found');
+  });
 });
