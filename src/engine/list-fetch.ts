@@ -28,17 +28,20 @@ export const MAX_FETCHED_PAGES = 100;
 export const MAX_HELD_CALLS = 1_000;
 
 interface Fetch {
-  /** The shim's tools/list in flight, if any, and how many pages it has read. */
-  inFlight?: { id: string; page: number };
+  /** The shim's tools/list in flight, if any, how many pages it has read, and the change it started after. */
+  inFlight?: { id: string; page: number; since: number };
   held: RequestMessage[];
   counter: number;
+  /** list_changed notifications seen, and how many of them the last completed listing of the shim's own follows. */
+  changes: number;
+  listedAfter: number;
 }
 
 const fetches = new WeakMap<SessionState, Fetch>();
 
 function fetchOf(state: SessionState): Fetch {
   let fetch = fetches.get(state);
-  if (!fetch) fetches.set(state, (fetch = { held: [], counter: 0 }));
+  if (!fetch) fetches.set(state, (fetch = { held: [], counter: 0, changes: 0, listedAfter: 0 }));
   return fetch;
 }
 
@@ -53,11 +56,22 @@ export function checksNeedDefinitions(policy: CompiledPolicy, checks: Definition
   return (checks.scanDefinition !== undefined && policy.metadata.poisoning !== 'off') || checks.pins !== undefined || policy.pinning.trustOnFirstUse || policy.validateArguments;
 }
 
-/** True when this tools/call names a visible tool no listing in this session has shown. */
+/**
+ * True when this tools/call names a visible tool no listing in this session has shown, or
+ * the server said its tools changed since the last listing (a client calling from the list
+ * it has cached would go around the check of the new definition: a rug pull).
+ */
 export function callBeforeList(request: RequestMessage, state: SessionState, policy: CompiledPolicy): boolean {
   const name = request.params?.name;
+  if (typeof name !== 'string' || !policy.toolVerdict(name).visible) return false;
+  const fetch = fetches.get(state);
   // A tool's schema hints are remembered for every named tool of every listing page.
-  return typeof name === 'string' && policy.toolVerdict(name).visible && !state.schemaKinds.has(name);
+  return !state.schemaKinds.has(name) || (fetch !== undefined && fetch.changes > fetch.listedAfter);
+}
+
+/** The server said its tools changed: the next call is held until the shim has listed them again. */
+export function toolsChanged(state: SessionState): void {
+  fetchOf(state).changes += 1;
 }
 
 /** True when `id` is the shim's own request in flight (a client may not reuse it). */
@@ -89,7 +103,7 @@ export function holdCall(request: RequestMessage, state: SessionState): string |
   fetch.held.push(request);
   if (fetch.inFlight) return undefined;
   const { id, text } = listRequest(state, fetch, request);
-  fetch.inFlight = { id, page: 1 };
+  fetch.inFlight = { id, page: 1, since: fetch.changes };
   return text;
 }
 
@@ -127,10 +141,11 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   const like = fetch.held[0];
   if (cursor !== undefined && inFlight.page < MAX_FETCHED_PAGES && like) {
     const next = listRequest(state, fetch, like, cursor);
-    fetch.inFlight = { id: next.id, page: inFlight.page + 1 };
+    fetch.inFlight = { id: next.id, page: inFlight.page + 1, since: inFlight.since };
     return { outputs: [{ to: 'server', data: next.text }], records: [record] };
   }
   fetch.inFlight = undefined;
+  if (failed === undefined) fetch.listedAfter = Math.max(fetch.listedAfter, inFlight.since);
   const held = fetch.held.splice(0);
   const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed));
   return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };

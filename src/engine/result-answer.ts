@@ -21,9 +21,9 @@ export type ResultScan = (result: unknown) => ResultScanOutcome;
 /**
  * The methods whose results reach the model, and are scanned: `tasks/result` carries the
  * result of a tool call made as a task (2025-11-25), which would otherwise go around the scan;
- * `tasks/get` a task's status message; `completion/complete` values the user may pick.
+ * `tasks/get` and `tasks/list` a task's status message; `completion/complete` values the user may pick.
  */
-export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'tasks/result', 'tasks/get', 'completion/complete']);
+export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'tasks/result', 'tasks/get', 'tasks/list', 'completion/complete']);
 
 // Answers shaped as a tool result: a refusal is a tool error, a notice a first content item.
 const TOOL_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'tasks/result']);

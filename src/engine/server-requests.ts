@@ -16,6 +16,7 @@ import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { injectionNotice, prefixAt, type ResultScan } from './result-answer.js';
 import type { ServerDecision } from './server-side.js';
 import type { SessionState } from './session.js';
+import { toolsChanged } from './list-fetch.js';
 
 /** Decide on one request or notification from the server. */
 export function decideServerChannel(
@@ -42,6 +43,8 @@ export function decideServerChannel(
     };
   };
 
+  // Calls made from a list cached before this are held until the shim has listed again (list-fetch.ts).
+  if (message.method === 'notifications/tools/list_changed') toolsChanged(state);
   const parsed = parseStrict(text());
   if (!parsed.ok) {
     const rule = parsed.code === 'duplicate-key' ? 'protocol.duplicate-key' : 'protocol.strict-json';

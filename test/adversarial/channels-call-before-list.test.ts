@@ -108,4 +108,20 @@ describe('a call to a tool not listed yet', () => {
     expect(listed.toClient[0].map((m: { id: number }) => m.id)).toEqual([2, 1]);
     expect(listed.toClient[0][1].result.content[0].text).toBe('MCP error -32602: Tool fetch_weather not found');
   });
+
+  it('after list_changed, a call from the cached list waits for a new listing (a rug pull is caught)', () => {
+    const h = harness();
+    h.client(request('c1', 'tools/list'));
+    h.server(result('c1', { tools: [tool('report')] }));
+    expect(h.client(call(1, 'report')).toServer).toEqual([call(1, 'report')]);
+    h.server(result(1, { content: [] }));
+    expect(h.server({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' }).toClient).toHaveLength(1);
+    const again = h.client(call(2, 'report'));
+    expect(again.toServer).toEqual([{ jsonrpc: '2.0', id: 'vanguard-list-1', method: 'tools/list' }]);
+    const listed = h.server(result('vanguard-list-1', { tools: [tool('report', POISONED)] }));
+    expect(listed.toServer).toEqual([]);
+    expect(listed.toClient[0].result.content[0].text).toBe('MCP error -32602: Tool report not found');
+    // Listed again since the change: the next call is decided at once.
+    expect(h.client(call(3, 'report')).toClient[0].result.content[0].text).toBe('MCP error -32602: Tool report not found');
+  });
 });
