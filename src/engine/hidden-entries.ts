@@ -7,7 +7,7 @@
  */
 import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
-import { isUriTemplate, templateMatches, uriIdentity } from './resource-identity.js';
+import { isUriTemplate, MAX_TEMPLATE_STEPS, templateMatches, uriIdentity } from './resource-identity.js';
 import type { SessionState } from './session.js';
 
 /** The key a hidden entry is remembered under: a URI's identity, a template as written, a prompt's name. */
@@ -28,8 +28,12 @@ function hiddenResource(uri: string, state: SessionState, asTemplate: boolean): 
   if (refused.has(uri)) return uri;
   const identity = uriIdentity(uri);
   if (refused.has(identity)) return uri;
+  // Work over all hidden templates is bounded as one template's is: past it, the URI counts as hidden (fail closed).
+  let steps = 0;
   for (const entry of refused) {
     if (!isUriTemplate(entry)) continue;
+    steps += (identity.length + 1) * (entry.length + 1);
+    if (steps > MAX_TEMPLATE_STEPS) return uri;
     // A completion names a template by its text; a read names a URI the template expands to.
     if (asTemplate ? uriIdentity(entry) === identity : templateMatches(entry, identity)) return uri;
   }
