@@ -11,8 +11,10 @@ import type { KindHints } from '../inspect/kinds.js';
 import type { ArgumentKind, Category, Finding } from '../inspect/types.js';
 import { errorResponse, refusalText } from '../protocol/answers.js';
 import { JsonRpcCode } from '../protocol/errors.js';
-import { isObject, type RequestId } from '../protocol/jsonrpc.js';
-import { serializeStrict } from '../protocol/strict-json.js';
+import { idKey, isObject, type RequestId } from '../protocol/jsonrpc.js';
+import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import type { DecisionRecord } from '../audit/types.js';
+import type { SessionState } from './session.js';
 import type { ClientDecision } from './client-side.js';
 import type { InspectFunction } from './tool-call.js';
 
@@ -156,5 +158,25 @@ export function decideClientAnswer(
   return {
     action: { type: 'forward-text', text: serializeStrict(errorResponse(id, JsonRpcCode.blockedByPolicy, text, { rule: rules[0] })) },
     record: { ...base, verdict: 'block', rules, reason, detail },
+  };
+}
+
+/**
+ * A client frame refused for duplicate keys that is the client's answer to a server request:
+ * the server gets an error for its request (it would otherwise wait forever), and the
+ * client, which expects nothing back for an answer, gets nothing. Undefined otherwise.
+ */
+export function refusedClientAnswer(text: string, state: SessionState): { text: string; record: Omit<DecisionRecord, 'decisionUs'> } | undefined {
+  const lenient = parseStrict(text, { rejectDuplicateKeys: false });
+  if (!lenient.ok || !isObject(lenient.value) || 'method' in lenient.value) return undefined;
+  const id = lenient.value.id;
+  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
+  const pending = state.pendingServer.get(idKey(id));
+  if (!pending) return undefined;
+  state.pendingServer.delete(idKey(id));
+  const reason = "the client's answer could not be read one way only (duplicate keys), so it was not forwarded";
+  return {
+    text: serializeStrict(errorResponse(id, JsonRpcCode.invalidRequest, `Vanguard: ${reason}.`)),
+    record: { direction: 'client', method: pending.method, id, verdict: 'block', rules: ['protocol.duplicate-key'], reason },
   };
 }

@@ -18,6 +18,7 @@ import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
 import { checksNeedDefinitions } from './list-fetch.js';
+import { refusedClientAnswer } from './channel-arguments.js';
 import type { ResultScan } from './result-answer.js';
 
 export interface EngineDeps {
@@ -63,6 +64,12 @@ export class Engine {
     const parsed = parseStrict(text);
     if (!parsed.ok) {
       if (parsed.code === 'duplicate-key') {
+        const answer = refusedClientAnswer(text, this.state);
+        if (answer) {
+          out.outputs.push({ to: 'server', data: answer.text });
+          out.records.push(this.timed(answer.record, start));
+          return out;
+        }
         return this.answerClient(out, start, lenientId(text), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
       }
       return this.answerClient(out, start, null, JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');

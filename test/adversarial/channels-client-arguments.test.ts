@@ -92,4 +92,12 @@ describe("the client's answers to server requests are inspected", () => {
       expect(out.toServer).toEqual([result('s1', value)]);
     }
   });
+
+  it('an answer with duplicate keys is not forwarded, and the server gets an error for its request', () => {
+    const h = harness();
+    h.server(request('s9', 'sampling/createMessage', { messages: [], maxTokens: 5 }));
+    const out = h.client(`{"jsonrpc":"2.0","id":"s9","result":{"role":"assistant","model":"m","content":{"type":"text","text":"ok","text":"${AWS_KEY}"}}}`);
+    expect(out.toClient).toEqual([]);
+    expect(out.toServer).toEqual([{ jsonrpc: '2.0', id: 's9', error: { code: -32600, message: expect.stringMatching(/duplicate keys/) } }]);
+  });
 });
