@@ -9,7 +9,9 @@ import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { idKey, isObject, type Classified, type RequestId } from '../protocol/jsonrpc.js';
 import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
-import { unknownEntryResponse } from './definition-list.js';
+import { hiddenEntryOf, unknownEntryAnswer } from './hidden-entries.js';
+import { decideChannelRequest, decideClientAnswer } from './channel-arguments.js';
+import { callBeforeList, holdCall, isOwnId } from './list-fetch.js';
 import { decideToolCall, type InspectFunction } from './tool-call.js';
 
 /** What to do with one client message. `forward` sends the message's own text or bytes. */
@@ -29,17 +31,6 @@ function cancelledRequestId(params: Record<string, unknown> | undefined): Reques
   return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
 }
 
-// A prompts/get or resources/read of an entry hidden for its definition.
-function hiddenEntryOf(request: Extract<Classified, { kind: 'request' }>, state: SessionState): { kind: 'prompts' | 'resources'; key: string } | undefined {
-  if (request.method === 'prompts/get' && typeof request.params?.name === 'string' && state.refused.prompts.has(request.params.name)) {
-    return { kind: 'prompts', key: request.params.name };
-  }
-  if (request.method === 'resources/read' && typeof request.params?.uri === 'string' && state.refused.resources.has(request.params.uri)) {
-    return { kind: 'resources', key: request.params.uri };
-  }
-  return undefined;
-}
-
 function refuse(id: RequestId | null, code: number, message: string, rule: string, method?: string): ClientDecision {
   return {
     action: { type: 'answer', message: errorResponse(id, code, message) },
@@ -57,6 +48,7 @@ export function decideClientMessage(
   policy: CompiledPolicy,
   batch?: BatchGroup,
   inspect?: InspectFunction,
+  listsFirst = false,
 ): ClientDecision {
   switch (message.kind) {
     case 'invalid':
@@ -84,11 +76,14 @@ export function decideClientMessage(
       return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
     }
     case 'response': {
+      const answered = message.id === null ? undefined : state.pendingServer.get(idKey(message.id));
       if (message.id !== null) state.pendingServer.delete(idKey(message.id));
-      return { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
+      // The client's answer to a server request (a sampling result, what the user typed, roots) is inspected like arguments.
+      const checked = answered && message.id !== null ? decideClientAnswer(message.id, answered.method, message.message, policy, inspect) : undefined;
+      return checked ?? { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
-      return decideClientRequest(message, state, policy, batch, inspect);
+      return decideClientRequest(message, state, policy, batch, inspect, listsFirst);
   }
 }
 
@@ -98,11 +93,12 @@ function decideClientRequest(
   policy: CompiledPolicy,
   batch: BatchGroup | undefined,
   inspect: InspectFunction | undefined,
+  listsFirst: boolean,
 ): ClientDecision {
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
   // unfiltered tools/list could be taken for the other one.
-  if (state.pendingClient.has(key)) {
+  if (state.pendingClient.has(key) || isOwnId(state, request.id)) {
     return refuse(request.id, JsonRpcCode.invalidRequest, `Invalid Request: id ${JSON.stringify(request.id)} is already in use by a request in flight`, 'protocol.duplicate-id', request.method);
   }
   if (state.pendingClient.size >= SESSION_LIMITS.maxPendingClient) {
@@ -113,13 +109,15 @@ function decideClientRequest(
   else if (modern) state.era = 'modern';
 
   let decision: ClientDecision;
-  const hiddenEntry = hiddenEntryOf(request, state);
+  const hiddenEntry = hiddenEntryOf(request.method, request.params, state);
   if (hiddenEntry) {
     const record = { direction: 'client' as const, method: request.method, id: request.id, rules: ['metadata.poisoning'], reason: `${hiddenEntry.key} is hidden for its definition` };
     decision =
       policy.mode === 'monitor'
         ? { action: { type: 'forward' }, record: { ...record, verdict: 'would-block' } }
-        : { action: { type: 'answer', message: unknownEntryResponse(request.id, hiddenEntry.kind, hiddenEntry.key) }, record: { ...record, verdict: 'hide' } };
+        : { action: { type: 'answer', message: unknownEntryAnswer(request.id, hiddenEntry) }, record: { ...record, verdict: 'hide' } };
+  } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
+    decision = holdForList(request, state);
   } else if (request.method === 'tools/call') {
     const call = decideToolCall(request, policy, state, inspect);
     decision = {
@@ -127,7 +125,10 @@ function decideClientRequest(
       record: call.record,
     };
   } else {
-    decision = { action: { type: 'forward' }, record: { direction: 'client', method: request.method, id: request.id, verdict: 'forward', rules: [] } };
+    decision = decideChannelRequest(request.id, request.method, request.params, request.message, policy, inspect) ?? {
+      action: { type: 'forward' },
+      record: { direction: 'client', method: request.method, id: request.id, verdict: 'forward', rules: [] },
+    };
   }
   if (decision.action.type === 'answer') {
     state.answeredLocally.add(key);
@@ -137,4 +138,15 @@ function decideClientRequest(
     state.pendingClient.set(key, { id: request.id, method: request.method, tool, modern, cancelled: false, batch, ...(firstPage !== undefined && { firstPage }) });
   }
   return decision;
+}
+
+// A call to a tool no listing has shown yet waits for the shim's own listing (list-fetch.ts).
+function holdForList(request: Extract<Classified, { kind: 'request' }>, state: SessionState): ClientDecision {
+  const base = { direction: 'client' as const, method: request.method, id: request.id, tool: String(request.params?.name) };
+  const held = holdCall(request, state);
+  if (held === false) {
+    return refuse(request.id, JsonRpcCode.internalError, 'Vanguard: too many calls are waiting for the tool list; list the tools (tools/list) first, then call.', 'limits.held', request.method);
+  }
+  const record = { ...base, verdict: 'drop' as const, rules: ['tools.held-for-list'], reason: 'held until the shim has listed the tools' };
+  return { action: held === undefined ? { type: 'drop' } : { type: 'forward-text', text: held }, record };
 }

@@ -8,7 +8,6 @@
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { atLeast } from '../inspect/types.js';
-import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
@@ -16,6 +15,7 @@ import { SESSION_LIMITS, type SessionState } from './session.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { DefinitionKind, LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
+import { refusedKey } from './hidden-entries.js';
 
 /** The list methods whose entries are scanned, with the field that holds them and each entry's key. */
 export const DEFINITION_LISTS: Readonly<Record<string, { field: string; key: string; refused: 'prompts' | 'resources'; pinned?: DefinitionKind }>> = {
@@ -60,7 +60,9 @@ export function decideDefinitionList(
   for (const entry of scanning ? entries : []) {
     const key = isObject(entry) ? entry[spec.key] : undefined;
     if (typeof key !== 'string') continue;
-    const findings = (scan as DefinitionScan)(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
+    // A resource's own `file:` URI names a file, as resources do; it is no fetch of a local file.
+    const fileUri = spec.refused === 'resources' && /^\s*file:/i.test(key);
+    const findings = (scan as DefinitionScan)(entry).filter((f) => atLeast(f.severity, policy.metadata.minSeverity) && !(fileUri && f.category === 'ssrf' && f.path === spec.key));
     if (findings.length > 0) poisoned.push({ entry: key, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
   const hiding = act === 'hide' ? new Set(poisoned.map((p) => p.entry)) : new Set<string>();
@@ -73,8 +75,10 @@ export function decideDefinitionList(
     for (const entry of entries) {
       const key = isObject(entry) ? entry[spec.key] : undefined;
       if (typeof key !== 'string') continue;
-      if (!dropped.has(key)) refused.delete(key);
-      else if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
+      // Resources by the identity of their URI, so every spelling of one is hidden with it.
+      const remembered = refusedKey(spec.refused, key);
+      if (!dropped.has(key)) refused.delete(remembered);
+      else if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(remembered);
     }
   }
   if (poisoned.length === 0 && pinned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };
@@ -91,13 +95,4 @@ export function decideDefinitionList(
   }
   result[spec.field] = entries.filter((entry) => !(isObject(entry) && typeof entry[spec.key] === 'string' && dropped.has(entry[spec.key] as string)));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
-}
-
-/**
- * The answer for a prompt or resource hidden for its definition: what servers built on the
- * official SDK answer for one they do not have.
- */
-export function unknownEntryResponse(id: RequestId, kind: 'prompts' | 'resources', key: string): Record<string, unknown> {
-  const what = kind === 'prompts' ? `Prompt ${key}` : `Resource ${key}`;
-  return { jsonrpc: '2.0', id, error: { code: JsonRpcCode.invalidParams, message: `MCP error ${JsonRpcCode.invalidParams}: ${what} not found` } };
 }

@@ -21,6 +21,8 @@ import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
+import { checksNeedDefinitions } from './list-fetch.js';
+import { refusedClientAnswer } from './channel-arguments.js';
 import type { ResultScan } from './result-answer.js';
 
 export interface EngineDeps {
@@ -44,11 +46,15 @@ export class Engine {
   readonly state = new SessionState();
   /** The raw frame of the current decision already made one line (see oneLineOutputs). */
   #checked: Buffer | undefined;
+  /** A call to a tool not listed yet waits for the shim's own listing (list-fetch.ts). */
+  private readonly listsFirst: boolean;
 
   constructor(
     private readonly policy: CompiledPolicy,
     private readonly deps: EngineDeps,
-  ) {}
+  ) {
+    this.listsFirst = checksNeedDefinitions(policy, deps);
+  }
 
   /** Decide on one frame from the client. Every output is one line to every reader (one-line.ts). */
   fromClient(frame: Buffer): Outcome {
@@ -73,13 +79,19 @@ export class Engine {
     const parsed = parseStrict(text);
     if (!parsed.ok) {
       if (parsed.code === 'duplicate-key') {
+        const answer = refusedClientAnswer(text, this.state);
+        if (answer) {
+          out.outputs.push({ to: 'server', data: answer.text });
+          out.records.push(this.timed(answer.record, start));
+          return out;
+        }
         return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
       }
       return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
-    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect);
+    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst);
     const action = decision.action;
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
@@ -116,7 +128,10 @@ export class Engine {
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
     else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: this.verified(oneLineFrame(frame, text)) });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
+    else if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
+    else if (decision.action.type === 'emit') out.outputs.push(...decision.action.outputs);
     out.records.push(this.timed(decision.record, start));
+    if (decision.action.type === 'emit') for (const record of decision.action.more) out.records.push(this.timed(record, start));
     return out;
   }
 
@@ -129,10 +144,14 @@ export class Engine {
     const scan = scanEnvelope(frame);
     if (!scan.ok) return undefined;
     const skeleton = envelopeSkeleton(scan.envelope);
+    // The server's own requests and notifications are always read in full (server-requests.ts).
+    if (typeof skeleton.method === 'string') return undefined;
     const readings: IdReading[] = scan.envelope.members.filter((m) => m.key === 'id').map((m) => ({ value: m.value, raw: m.raw ?? '' }));
     const match = matchAnswer(readings, this.state);
-    // An answer matched loosely is sent with the client's id, so it is rewritten: read in full.
-    if (match.kind === 'pending' && !match.exact) return undefined;
+    // Only an answer matched exactly to a client request is passed on unread. One matched
+    // loosely is sent with the client's id, so it is rewritten; the rest (the shim's own
+    // listings, unmatched or repeated ids) are decided on the full read.
+    if (match.kind !== 'pending' || !match.exact) return undefined;
     if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
     const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings);
     const out = emptyOutcome();
@@ -229,7 +248,7 @@ export class Engine {
     const decisions: Array<{ decision: ClientDecision; element: unknown }> = [];
     for (const element of elements) {
       const message = classify(element);
-      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect);
+      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect, this.listsFirst);
       if (message.kind === 'request' && decision.action.type !== 'answer') group.waiting++;
       decisions.push({ decision, element });
     }
@@ -258,7 +277,9 @@ export class Engine {
       const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
-      if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
+      if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
+      else if (decision.action.type === 'emit') out.outputs.push(...decision.action.outputs);
+      else if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
       else if (answerText !== undefined) passed.push(answerText);
       out.records.push(this.timed(decision.record, start));
     }

@@ -20,9 +20,10 @@ export type ResultScan = (result: unknown) => ResultScanOutcome;
 
 /**
  * The methods whose results reach the model, and are scanned: `tasks/result` carries the
- * result of a tool call made as a task (2025-11-25), which would otherwise go around the scan.
+ * result of a tool call made as a task (2025-11-25), which would otherwise go around the scan;
+ * `tasks/get` and `tasks/list` a task's status message; `completion/complete` values the user may pick.
  */
-export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'tasks/result']);
+export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'tasks/result', 'tasks/get', 'tasks/list', 'completion/complete']);
 
 // Answers shaped as a tool result: a refusal is a tool error, a notice a first content item.
 const TOOL_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'tasks/result']);
@@ -40,21 +41,22 @@ export function injectionNotice(rules: readonly string[]): string {
   );
 }
 
+/** `value` with `notice` put before the string at `at` (keys and indices from `value` down). */
+export function prefixAt(value: unknown, at: ReadonlyArray<string | number>, notice: string, depth = 0): unknown {
+  if (depth === at.length) return typeof value === 'string' ? `${notice}\n\n${value}` : value;
+  const key = at[depth] as string | number;
+  if (Array.isArray(value)) return value.map((item, i) => (i === key ? prefixAt(item, at, notice, depth + 1) : item));
+  if (isObject(value)) return { ...value, [key]: prefixAt(value[key as string], at, notice, depth + 1) };
+  return value;
+}
+
 // Where the model reads a notice first: a text item before the content of a tool result;
 // for resources and prompts, the start of the first string that carried the instructions.
 function withNotice(method: string, result: Record<string, unknown>, outcome: ResultScanOutcome, notice: string): Record<string, unknown> {
   if (TOOL_RESULTS.has(method) && Array.isArray(result.content)) {
     return { ...result, content: [{ type: 'text', text: notice }, ...(result.content as unknown[])] };
   }
-  const at = outcome.injection[0]?.at ?? [];
-  const prefix = (value: unknown, depth: number): unknown => {
-    if (depth === at.length) return typeof value === 'string' ? `${notice}\n\n${value}` : value;
-    const key = at[depth] as string | number;
-    if (Array.isArray(value)) return value.map((item, i) => (i === key ? prefix(item, depth + 1) : item));
-    if (isObject(value)) return { ...value, [key]: prefix(value[key as string], depth + 1) };
-    return value;
-  };
-  return prefix(result, 0) as Record<string, unknown>;
+  return prefixAt(result, outcome.injection[0]?.at ?? [], notice) as Record<string, unknown>;
 }
 
 // What the model receives instead of a blocked result.

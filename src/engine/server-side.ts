@@ -14,18 +14,28 @@ import { SCANNED_RESULTS, type ResultScan } from './result-answer.js';
 import { INSTRUCTION_ANSWERS } from './instructions.js';
 import type { IdReading } from '../protocol/answer-id.js';
 import { decideAnswer, readingsOf } from './server-answer.js';
+import { decideServerChannel } from './server-requests.js';
+import { decideOwnAnswer } from './list-fetch.js';
+import type { Output } from './outcome.js';
+import type { InspectFunction } from './tool-call.js';
 
 /** What inspects the server's messages; each part absent is not done. */
 export interface ServerInspection {
   scanDefinition?: DefinitionScan;
   pins?: LockFile;
   scanResult?: ResultScan;
+  /** Argument inspection, for calls held until the shim listed the tools. */
+  inspect?: InspectFunction;
 }
 
 /** What to do with one server message. */
 export type ServerAction =
   | { type: 'forward' }
   | { type: 'forward-text'; text: string }
+  /** Not forwarded: answered to the server instead (a refused server request). */
+  | { type: 'answer-server'; text: string }
+  /** Frames of the shim's own (its listing before a held call), and the records of what it decided. */
+  | { type: 'emit'; outputs: Output[]; more: Array<Omit<DecisionRecord, 'decisionUs'>> }
   | { type: 'drop' };
 
 export interface ServerDecision {
@@ -47,12 +57,14 @@ export function decideServerMessage(message: Classified, text: () => string, sta
       // JSON, but not JSON-RPC: noise a client would choke on.
       return { action: { type: 'drop' }, record: { direction: 'server', verdict: 'drop', rules: ['protocol.noise'], reason: message.reason } };
     case 'notification':
-      return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, verdict: 'forward', rules: [] } };
     case 'request':
-      state.pendingServer.set(idKey(message.id), { id: message.id, method: message.method });
-      return { action: { type: 'forward' }, record: { direction: 'server', method: message.method, id: message.id, verdict: 'forward', rules: [] } };
-    case 'response':
+      return decideServerChannel(message, text, state, policy, inspection.scanResult);
+    case 'response': {
+      // The shim's own requests (list-fetch.ts) are answered here and never reach the client.
+      const own = decideOwnAnswer(message, text, state, policy, inspection);
+      if (own) return { action: { type: 'emit', outputs: own.outputs, more: own.records.slice(1) }, record: own.records[0] as ServerDecision['record'] };
       return decideAnswer(message, readings ?? readingsOf(message.id), text, state, policy, inspection);
+    }
   }
 }
 

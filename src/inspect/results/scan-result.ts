@@ -3,7 +3,8 @@
  * prompts/get): every string, in one pass, has hidden characters stripped, is read for
  * instructions aimed at the model (as shown, and as a model reads it: NFKC-folded, with
  * text smuggled in tag characters or variation selectors decoded), and has secrets and personal data redacted. Binary
- * payloads (`blob`, and `data` of images and audio) are left alone. Pure; bounded in depth
+ * payloads (`blob`, and `data` of images and audio) are left alone when they are valid base64;
+ * the texts of a list's items are also read together. Pure; bounded in depth
  * and time, and a bound exceeded is a failure the caller treats as a block.
  */
 import type { CompiledResults } from '../../config/policy-types.js';
@@ -51,9 +52,29 @@ const MAX_DEPTH = 64;
 const MIN_SCANNED_LENGTH = 10;
 const TEXT_ONLY: ReadonlySet<ArgumentKind> = new Set(['text']);
 
-// Base64 payloads: a resource's blob, and the data of image and audio content.
-function isBinary(key: string, parent: Record<string, unknown>): boolean {
-  return key === 'blob' || (key === 'data' && (parent.type === 'image' || parent.type === 'audio'));
+// Base64 as the protocol writes it: whole groups of four, padding only at the end.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+// Binary payloads, exempt from the scan: a resource's blob, and the data of image and audio
+// content, and only when they are valid base64. Anything else under those names is text a
+// client may show, and is read like any other string.
+function isBinary(key: string, parent: Record<string, unknown>, value: unknown): boolean {
+  if (key !== 'blob' && !(key === 'data' && (parent.type === 'image' || parent.type === 'audio'))) return false;
+  return typeof value === 'string' && value.length % 4 === 0 && BASE64.test(value);
+}
+
+// The text of one item of a list as the model reads it: a string, a content item's text, a
+// message's content text, an embedded resource's text.
+function itemText(item: unknown): { text: string; at: Location } | undefined {
+  if (typeof item === 'string') return { text: item, at: [] };
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+  const obj = item as Record<string, unknown>;
+  if (typeof obj.text === 'string') return { text: obj.text, at: ['text'] };
+  for (const key of ['content', 'resource']) {
+    const inner = obj[key] as Record<string, unknown> | undefined;
+    if (typeof inner === 'object' && inner !== null && typeof inner.text === 'string') return { text: inner.text, at: [key, 'text'] };
+  }
+  return undefined;
 }
 
 function showPath(at: Location): string {
@@ -123,15 +144,36 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
     return current;
   };
 
+  // An instruction split over several items of one list (content items, messages) is read
+  // as the model reads it: the items' texts one after the other. Only rules no single item
+  // already matched are added; the joined text is no longer than its parts.
+  const readTogether = (items: unknown[], at: Location, before: number): void => {
+    if (injectionRules.length === 0 || items.length < 2) return;
+    const parts: Array<{ text: string; at: Location }> = [];
+    items.forEach((item, i) => {
+      const found = itemText(item);
+      if (found) parts.push({ text: isPlainAscii(found.text) ? found.text : stripHidden(found.text).text, at: [...at, i, ...found.at] });
+    });
+    if (parts.length < 2) return;
+    const seen = new Set(outcome.injection.slice(before).map((f) => f.ruleId));
+    // Joined by a space: a client may show items apart, but rules read a phrase across a space, not every one across a line end.
+    const joined = parts.map((p) => p.text).join(' ');
+    const first = parts[0] as { at: Location };
+    const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
+    for (const f of found) if (!seen.has(f.ruleId)) outcome.injection.push({ ...f, evidence: f.evidence, path: `${showPath(at)} (items read together)`, at: first.at });
+  };
+
   const walk = (value: unknown, at: Location, depth: number): unknown => {
     if (depth > MAX_DEPTH) throw new ScanLimit(`the result nests deeper than ${MAX_DEPTH} levels`);
     if (typeof value === 'string') return scanString(value, at);
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
+      const before = outcome.injection.length;
       value.forEach((item, i) => {
         const next = walk(item, [...at, i], depth + 1);
         if (next !== item) (copy ??= [...value])[i] = next;
       });
+      readTogether(value, at, before);
       return copy ?? value;
     }
     if (typeof value === 'object' && value !== null) {
@@ -144,7 +186,7 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
         // Keys reach the model too (structuredContent): read, stripped and redacted like values.
         const name = scanString(key, [...at, key]);
         if (name !== key) renamed = true;
-        const next = isBinary(key, obj) ? item : walk(item, [...at, key], depth + 1);
+        const next = isBinary(key, obj, item) ? item : walk(item, [...at, key], depth + 1);
         if (next !== item) (copy ??= { ...obj })[key] = next;
         entries.push([name, next]);
       }

@@ -146,12 +146,14 @@ describe('scanResult: secrets and personal data', () => {
     expect(out.redacted).toEqual({ 'aws-access-key-id': 3, 'password-assignment': 1, 'payment-card': 1 });
   });
 
-  it('leaves image and audio data and resource blobs untouched', () => {
+  // Issue 8: only valid base64 is binary (the old version of this test had raw text there).
+  it('leaves image and audio data and resource blobs untouched when they are base64', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
     const result = {
       content: [
-        { type: 'image', mimeType: 'image/png', data: `${AWS_ID} ${CARD} ${INJECTION}\x1b[0m` },
+        { type: 'image', mimeType: 'image/png', data: b64(`${AWS_ID} ${CARD} ${INJECTION}\x1b[0m`) },
         { type: 'audio', mimeType: 'audio/wav', data: `${AWS_ID}${CARD}` },
-        { type: 'resource', resource: { uri: 'file:///a.bin', mimeType: 'application/octet-stream', blob: `${AWS_ID} ${CARD}` } },
+        { type: 'resource', resource: { uri: 'file:///a.bin', mimeType: 'application/octet-stream', blob: b64(`${AWS_ID} ${CARD}`) } },
       ],
     };
     const out = scanResult(result, scanner());

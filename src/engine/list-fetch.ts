@@ -1,0 +1,191 @@
+/**
+ * A call before the list. The checks made on a tool's definition (poisoning, pins, trust on
+ * first use, argument schemas) need the definition; a client that calls a tool it never
+ * listed in this session (one that caches lists, or a script) would go around them. Such a
+ * call is held, and the shim lists the tools itself: its own tools/list requests, in an id
+ * space of its own, every page followed (up to a bound), answers read like any listing and
+ * never forwarded to the client. Once the listing is complete the held calls are decided as
+ * usual; a tool the server does not list is answered as unknown.
+ *
+ * Fetching rather than refusing ("list the tools first"): clients that cache lists, and
+ * SDK scripts that call straight away, keep working, and the checks are the same.
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { unknownToolResponse, blockedToolResult } from '../protocol/answers.js';
+import { modernVersionOf } from '../protocol/era.js';
+import { idKey, isObject, type RequestId, type RequestMessage, type ResponseMessage } from '../protocol/jsonrpc.js';
+import { serializeStrict } from '../protocol/strict-json.js';
+import type { LockFile } from '../pinning/lock.js';
+import type { Output } from './outcome.js';
+import type { SessionState } from './session.js';
+import { decideToolCall, type InspectFunction } from './tool-call.js';
+import { decideToolList, type DefinitionScan } from './tool-list.js';
+
+/** Pages of its own listing the shim follows before deciding with what it has. */
+export const MAX_FETCHED_PAGES = 100;
+/** Calls held at once while the shim lists; more are refused. */
+export const MAX_HELD_CALLS = 1_000;
+
+interface Fetch {
+  /** The shim's tools/list in flight, if any, how many pages it has read, and the change it started after. */
+  inFlight?: { id: string; page: number; since: number };
+  held: RequestMessage[];
+  counter: number;
+  /** list_changed notifications seen, and how many of them the last completed listing of the shim's own follows. */
+  changes: number;
+  listedAfter: number;
+}
+
+const fetches = new WeakMap<SessionState, Fetch>();
+
+function fetchOf(state: SessionState): Fetch {
+  let fetch = fetches.get(state);
+  if (!fetch) fetches.set(state, (fetch = { held: [], counter: 0, changes: 0, listedAfter: 0 }));
+  return fetch;
+}
+
+/** What the engine knows that decides whether a call needs the definition first. */
+export interface DefinitionChecks {
+  scanDefinition?: DefinitionScan;
+  pins?: LockFile;
+}
+
+/** True when some check the policy makes on a call needs the tool's definition. */
+export function checksNeedDefinitions(policy: CompiledPolicy, checks: DefinitionChecks): boolean {
+  return (checks.scanDefinition !== undefined && policy.metadata.poisoning !== 'off') || checks.pins !== undefined || policy.pinning.trustOnFirstUse || policy.validateArguments;
+}
+
+/**
+ * True when this tools/call names a visible tool no listing in this session has shown, or
+ * the server said its tools changed since the last listing (a client calling from the list
+ * it has cached would go around the check of the new definition: a rug pull).
+ */
+export function callBeforeList(request: RequestMessage, state: SessionState, policy: CompiledPolicy): boolean {
+  const name = request.params?.name;
+  if (typeof name !== 'string' || !policy.toolVerdict(name).visible) return false;
+  const fetch = fetches.get(state);
+  // A tool's schema hints are remembered for every named tool of every listing page.
+  return !state.schemaKinds.has(name) || (fetch !== undefined && fetch.changes > fetch.listedAfter);
+}
+
+/** The server said its tools changed: the next call is held until the shim has listed them again. */
+export function toolsChanged(state: SessionState): void {
+  fetchOf(state).changes += 1;
+}
+
+/** True when `id` is the shim's own request in flight (a client may not reuse it). */
+export function isOwnId(state: SessionState, id: RequestId): boolean {
+  const inFlight = fetches.get(state)?.inFlight;
+  return inFlight !== undefined && typeof id === 'string' && id === inFlight.id;
+}
+
+// The shim's own tools/list: an id no client request in flight uses, and for a modern
+// session the held call's `_meta` protocol version.
+function listRequest(state: SessionState, fetch: Fetch, like: RequestMessage, cursor?: string): { id: string; text: string } {
+  let id: string;
+  do id = `vanguard-list-${++fetch.counter}`;
+  while (state.pendingClient.has(idKey(id)));
+  const version = modernVersionOf(like.params);
+  const meta = version !== undefined && isObject(like.params?._meta) ? Object.fromEntries(Object.entries(like.params._meta).filter(([k]) => k !== 'progressToken')) : undefined;
+  const params = { ...(cursor !== undefined && { cursor }), ...(meta !== undefined && { _meta: meta }) };
+  return { id, text: serializeStrict({ jsonrpc: '2.0', id, method: 'tools/list', ...(Object.keys(params).length > 0 && { params }) }) };
+}
+
+/**
+ * Hold a call until the tools are listed. Returns the text of the shim's own tools/list to
+ * send to the server, or undefined when one is already on its way; false when too many
+ * calls are held already (the caller refuses this one).
+ */
+export function holdCall(request: RequestMessage, state: SessionState): string | undefined | false {
+  const fetch = fetchOf(state);
+  if (fetch.held.length >= MAX_HELD_CALLS) return false;
+  fetch.held.push(request);
+  if (fetch.inFlight) return undefined;
+  const { id, text } = listRequest(state, fetch, request);
+  fetch.inFlight = { id, page: 1, since: fetch.changes };
+  return text;
+}
+
+/** What the shim does with a server answer to its own listing. */
+export interface OwnListDecision {
+  outputs: Output[];
+  records: Array<Omit<DecisionRecord, 'decisionUs'>>;
+}
+
+/** What reading the server's answers needs. */
+export interface ListReading {
+  scanDefinition?: DefinitionScan;
+  pins?: LockFile;
+  inspect?: InspectFunction;
+}
+
+/**
+ * Decide on a server answer that belongs to the shim's listing (its own id), or that
+ * claims to answer a call still held (the server never saw it: dropped). Undefined for
+ * every other answer.
+ */
+export function decideOwnAnswer(message: ResponseMessage, text: () => string, state: SessionState, policy: CompiledPolicy, reading: ListReading): OwnListDecision | undefined {
+  const fetch = fetches.get(state);
+  if (!fetch || message.id === null) return undefined;
+  if (fetch.held.some((held) => idKey(held.id) === idKey(message.id as RequestId))) {
+    return { outputs: [], records: [{ direction: 'server', id: message.id, verdict: 'drop', rules: ['protocol.unasked'], reason: 'an answer to a call the server has not been sent yet' }] };
+  }
+  const inFlight = fetch.inFlight;
+  if (!inFlight || typeof message.id !== 'string' || message.id !== inFlight.id) return undefined;
+  const list = decideToolList(text(), message.id, policy, state, reading.scanDefinition, reading.pins, inFlight.page === 1);
+  const record = { ...list.record, detail: { ...list.record.detail, ownListing: true, page: inFlight.page } };
+  const result = isObject(message.message.result) ? message.message.result : undefined;
+  const failed = result === undefined || !Array.isArray(result.tools) ? 'the server answered the listing with an error' : list.record.verdict === 'block' ? (list.record.reason ?? 'the tool list was refused') : undefined;
+  const cursor = failed === undefined && typeof result?.nextCursor === 'string' ? result.nextCursor : undefined;
+  const like = fetch.held[0];
+  if (cursor !== undefined && inFlight.page < MAX_FETCHED_PAGES && like) {
+    const next = listRequest(state, fetch, like, cursor);
+    fetch.inFlight = { id: next.id, page: inFlight.page + 1, since: inFlight.since };
+    return { outputs: [{ to: 'server', data: next.text }], records: [record] };
+  }
+  fetch.inFlight = undefined;
+  if (failed === undefined) fetch.listedAfter = Math.max(fetch.listedAfter, inFlight.since);
+  const held = fetch.held.splice(0);
+  const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed));
+  return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };
+}
+
+// A held call, decided now that the listing is done (or failed).
+function releaseCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, failed: string | undefined): OwnListDecision {
+  const key = idKey(request.id);
+  const pending = state.pendingClient.get(key);
+  const name = String(request.params?.name ?? '');
+  const base = { direction: 'client' as const, method: 'tools/call', id: request.id, tool: name, args: request.params?.arguments };
+  // Cancelled while held, or answered already (the server went away): nothing more to do.
+  // (A batch waits for every answer, so a cancelled call of one is still decided.)
+  if (!pending || (pending.cancelled && !pending.batch)) {
+    state.pendingClient.delete(key);
+    return { outputs: [], records: [{ ...base, verdict: 'drop', rules: ['tools.held-cancelled'] }] };
+  }
+  const modern = pending.modern;
+  const answer = (message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision => {
+    state.pendingClient.delete(key);
+    state.answeredLocally.add(key);
+    const text = serializeStrict(message);
+    const batch = pending.batch;
+    if (!batch) return { outputs: [{ to: 'client', data: text }], records: [record] };
+    // A call from a batch is answered inside it, as the engine gathers a batch's answers.
+    batch.answers.push(text);
+    batch.waiting--;
+    return { outputs: batch.waiting === 0 ? [{ to: 'client', data: `[${batch.answers.join(',')}]` }] : [], records: [record] };
+  };
+  if (failed !== undefined || !state.schemaKinds.has(name)) {
+    const reason = failed !== undefined ? `the tools could not be listed before the call (${failed})` : 'the server does not list this tool';
+    const rule = failed !== undefined ? 'tools.list-failed' : 'tools.unlisted';
+    if (policy.mode === 'monitor') return { outputs: [{ to: 'server', data: serializeStrict(request.message) }], records: [{ ...base, verdict: 'would-block', rules: [rule], reason }] };
+    if (failed !== undefined) {
+      return answer(blockedToolResult(request.id, { tool: name, ruleId: rule, reason: `${reason}; list the tools and try again.` }, modern), { ...base, verdict: 'block', rules: [rule], reason });
+    }
+    // Answered like a tool the server does not have, which, by its own list, it does not.
+    return answer(unknownToolResponse(request.id, name, modern), { ...base, verdict: 'hide', rules: [rule], reason });
+  }
+  const call = decideToolCall(request, policy, state, inspect);
+  if (call.action.type === 'answer') return answer(call.action.message, call.record);
+  return { outputs: [{ to: 'server', data: call.action.text }], records: [call.record] };
+}
