@@ -91,8 +91,12 @@ function authorityHosts(rest: string): HostCandidate[] {
   return hosts;
 }
 
-/** The host Node's own URL parser picks (IDN mapping, fullwidth dots), when it parses. */
-function whatwgHost(text: string): HostCandidate | undefined {
+/**
+ * The host Node's own URL parser (WHATWG, what most servers fetch with) picks, when it
+ * parses: IDN mapping, fullwidth dots, `\\` as `/`, spaces inside the userinfo, tabs and
+ * newlines dropped. It is the authority on where a URL leads; the other readings only add.
+ */
+export function whatwgHost(text: string): HostCandidate | undefined {
   try {
     const url = new URL(text);
     return url.hostname === '' ? undefined : { host: url.hostname, port: url.port === '' ? undefined : url.port };
@@ -139,7 +143,10 @@ export function viewUrl(input: string, schemeless: boolean, depth = 0): UrlView 
     // Wrappers such as jar:, view-source: and netdoc: carry a whole URL.
     hosts = viewUrl(after, false, depth + 1)?.hosts ?? [];
   }
-  const node = whatwgHost(text);
-  if (node !== undefined && !hosts.some((h) => h.host === node.host)) hosts.push(node);
+  // WHATWG reads the whole value, spaces in the userinfo included (`http://a b@127.0.0.1/`),
+  // not only its first word; both readings count.
+  for (const node of [whatwgHost(text), text === stripped ? undefined : whatwgHost(input)]) {
+    if (node !== undefined && !hosts.some((h) => h.host === node.host && h.port === node.port)) hosts.push(node);
+  }
   return { scheme, hosts };
 }
