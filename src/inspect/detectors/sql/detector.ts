@@ -8,14 +8,14 @@
 import { excerpt } from '../../evidence.js';
 import type { Detector, Finding, InspectedString } from '../../types.js';
 import { tautologies } from './conditions.js';
-import { tokenizeSql } from './lexer.js';
+import { tokenizeSql, type SqlCommentDialect } from './lexer.js';
 import { commentTricks, quoteProbes } from './quoting.js';
 import { SQL_RULES, SQL_RULE_IDS, type SqlHit, type SqlRuleId } from './rule-ids.js';
 import { columnProbes, stackedQueries, statementsOf, unbalanced, unscopedWrites } from './structure.js';
 
 // Every rule one reading of the text fires.
-function analyseReading(text: string, backslashEscapes: boolean): SqlHit[] {
-  const tokens = tokenizeSql(text, backslashEscapes);
+function analyseReading(text: string, backslashEscapes: boolean, dialect: SqlCommentDialect = {}): SqlHit[] {
+  const tokens = tokenizeSql(text, backslashEscapes, dialect);
   const statements = statementsOf(tokens);
   return [
     ...stackedQueries(statements),
@@ -29,16 +29,22 @@ function analyseReading(text: string, backslashEscapes: boolean): SqlHit[] {
 }
 
 /**
- * Every rule one SQL text fires, with where. Databases disagree on `\'` inside strings, so
- * a text with backslashes is read both ways and a payload that works in either is reported;
- * an open quote counts only when both readings leave it open.
+ * Every rule one SQL text fires, with where. Databases disagree on `\'` inside strings and on
+ * what a comment is (`#` is MySQL's comment and PostgreSQL's XOR; MySQL's `--` needs a space
+ * after it), and what one reads as a comment it does not analyse, so a text that holds any of
+ * these is read each way and a payload that works in any is reported; an open quote counts
+ * only when every reading leaves it open.
  */
 export function analyseSql(text: string): SqlHit[] {
-  const standard = analyseReading(text, false);
-  if (!text.includes('\\')) return standard;
-  const escaped = analyseReading(text, true);
-  const openInBoth = standard.some((h) => h.ruleId === 'sql.unbalanced') && escaped.some((h) => h.ruleId === 'sql.unbalanced');
-  return [...standard, ...escaped].filter((h) => h.ruleId !== 'sql.unbalanced' || openInBoth);
+  const readings = [analyseReading(text, false)];
+  if (text.includes('\\')) readings.push(analyseReading(text, true));
+  // MySQL: backslash escapes, `#` comments, `--x` is arithmetic.
+  if (/--[^\s\x00-\x1f]/.test(text)) readings.push(analyseReading(text, true, { dashNeedsSpace: true }));
+  // PostgreSQL, SQLite, SQL Server: `#` is no comment.
+  if (text.includes('#')) readings.push(analyseReading(text, false, { hashComments: false }));
+  if (readings.length === 1) return readings[0] as SqlHit[];
+  const openInAll = readings.every((hits) => hits.some((h) => h.ruleId === 'sql.unbalanced'));
+  return readings.flat().filter((h) => h.ruleId !== 'sql.unbalanced' || openInAll);
 }
 
 /** The rules one SQL string fires, each with evidence from the first spelling that fired it. */

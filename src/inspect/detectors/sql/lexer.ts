@@ -30,11 +30,21 @@ const WORD_START = /[A-Za-z_@\u0080-\uffff]/;
 const WORD_CHAR = /[A-Za-z0-9_@$\u0080-\uffff]/;
 const NUMBER = /^(?:0x[0-9a-f]+|0b[01]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)/i;
 
+/** Where dialects differ on what a comment is. */
+export interface SqlCommentDialect {
+  /** `#` starts a line comment (MySQL); elsewhere it is an operator (PostgreSQL's XOR). Default true. */
+  hashComments?: boolean;
+  /** `--` is a comment only when followed by a space, a control character or the end (MySQL). Default false. */
+  dashNeedsSpace?: boolean;
+}
+
 /**
  * Tokens of a SQL text, comments included, with paren depth. `backslashEscapes`: read `\'`
  * inside strings as an escaped quote (MySQL's default) rather than a backslash (standard SQL).
  */
-export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] {
+export function tokenizeSql(text: string, backslashEscapes = false, dialect: SqlCommentDialect = {}): SqlToken[] {
+  const hashComments = dialect.hashComments ?? true;
+  const dashNeedsSpace = dialect.dashNeedsSpace ?? false;
   const tokens: SqlToken[] = [];
   let depth = 0;
   let lineHasCode = false;
@@ -47,13 +57,14 @@ export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] 
   while (i < text.length) {
     const c = text.charAt(i);
     const n = text.charAt(i + 1);
-    if (c === '\n') {
+    if (c === '\n' || c === '\r') {
       lineHasCode = false;
       i += 1;
     } else if (/\s/.test(c)) i += 1;
-    else if ((c === '-' && n === '-') || (c === '#' && n !== '>')) {
-      const eol = text.indexOf('\n', i);
-      const end = eol < 0 ? text.length : eol;
+    else if ((c === '-' && n === '-' && (!dashNeedsSpace || text.charCodeAt(i + 2) <= 0x20 || i + 2 >= text.length)) || (hashComments && c === '#' && n !== '>')) {
+      // A bare CR ends a line comment for PostgreSQL: what follows it is code.
+      let end = i + 1;
+      while (end < text.length && text.charAt(end) !== '\n' && text.charAt(end) !== '\r') end += 1;
       push('comment', text.slice(i + (c === '#' ? 1 : 2), end), i, end, { flavour: 'line', trailing: lineHasCode });
     } else if (c === '/' && n === '*') {
       const close = text.indexOf('*/', i + 2);
