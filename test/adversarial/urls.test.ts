@@ -52,6 +52,20 @@ describe('the host WHATWG picks is judged, spaces in the userinfo and all', () =
   });
 });
 
+describe('URLs without a scheme, as a server that completes them reads them', () => {
+  test.each([
+    ['//a b@127.0.0.1/', '127.0.0.1'],
+    ['\\\\a b@169.254.169.254\\x', '169.254.169.254'],
+    ['a b@127.0.0.1/', '127.0.0.1'],
+    ['x y@10.0.0.1:8080/admin', '10.0.0.1'],
+  ])('%j', (url, host) => {
+    const completed = url.startsWith('/') || url.startsWith('\\') ? new URL(url, 'http://base.invalid/') : new URL(`http://${url}`);
+    expect(completed.hostname).toBe(host);
+    const rules = blockingRules(inspectJson(JSON.stringify({ url })));
+    expect(rules.some((r) => INTERNAL.includes(r))).toBe(true);
+  });
+});
+
 describe('other WHATWG spellings (these were caught before, and still are)', () => {
   test.each([
     'http:\\\\169.254.169.254\\latest',

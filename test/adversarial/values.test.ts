@@ -31,6 +31,10 @@ describe('a number under a host-like name is read as the value a server reads', 
     expect(blockingRules(inspectJson(json))).toContain(rule);
   });
 
+  test.each(['2_130_706_433', '0b1111111000000000000000000000001', '0o17700000001', '２.１３０７０６４３３e9'])('host: "%s" (what Python int() or JavaScript Number() reads as 2130706433)', (spelling) => {
+    expect(blockingRules(inspectJson(JSON.stringify({ host: spelling })))).toContain('ssrf.loopback');
+  });
+
   test('the finding names the argument where the number was, not an internal field', () => {
     const result = inspectJson('{"options": {"host": 2130706433.0}}');
     expect(result.blocking[0]?.path).toBe('options.host');

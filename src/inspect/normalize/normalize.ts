@@ -86,8 +86,15 @@ class Walk {
     this.findings.push(...hidden);
     if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
     const variants = this.options.variants === false ? [] : buildVariants(raw, this.limits);
-    // A string that is a number (`"2.130706433e9"`) is also the value a server may convert it to.
-    if (!isKey) for (const text of spellingsOfNumericString(raw)) variants.push({ text, via: 'number' });
+    // A string that is a number (`"2.130706433e9"`, or `"２１３０７０６４３３"` once NFKC-folded)
+    // is also the value a server may convert it to.
+    if (!isKey) {
+      for (const { text: from, via } of [{ text: raw, via: '' }, ...variants]) {
+        for (const text of spellingsOfNumericString(from)) {
+          if (text !== raw && !variants.some((v) => v.text === text)) variants.push({ text, via: via === '' ? 'number' : `${via}+number` });
+        }
+      }
+    }
     for (const v of variants) this.variantBytes += v.text.length;
     if (this.variantBytes > VARIANT_BUDGET_FACTOR * this.limits.maxTotalBytes) {
       throw new LimitExceeded('decoded arguments grow beyond the size limit');

@@ -35,8 +35,24 @@ export function spellingsOfNumber(text: string): NumberSpellings {
   return { raw: text, others };
 }
 
-/** The other spellings of a string that is a decimal number (`"2.130706433e9"`); none otherwise. */
+// Python's int() and float() also read `_` between digits; JavaScript's Number() reads 0b and 0o.
+const PY_UNDERSCORES = /^[+-]?[0-9]+(?:_[0-9]+)+(?:\.[0-9]+(?:_[0-9]+)*)?$/;
+const JS_RADIX = /^0(?:b[01]{1,64}|o[0-7]{1,30})$/i;
+
+/**
+ * The other spellings of a string that is a number to JavaScript or Python (`"2.130706433e9"`,
+ * `"2_130_706_433"`, `"0b1111111000000000000000000000001"`); none otherwise.
+ */
 export function spellingsOfNumericString(text: string): string[] {
-  if (text.length === 0 || text.length > 64 || !DECIMAL.test(text)) return [];
-  return spellingsOfNumber(text).others;
+  if (text.length === 0 || text.length > 80) return [];
+  const others = new Set<string>();
+  const add = (spellings: readonly string[]): void => {
+    for (const spelling of spellings) if (spelling !== text) others.add(spelling);
+  };
+  if (DECIMAL.test(text)) add(spellingsOfNumber(text).others);
+  else if (PY_UNDERSCORES.test(text)) {
+    const plain = text.replaceAll('_', '');
+    add([plain, ...spellingsOfNumber(plain).others]);
+  } else if (JS_RADIX.test(text)) add([String(Number(text))]);
+  return [...others];
 }
