@@ -30,8 +30,8 @@ export function shippedRules(): RuleSet {
 export interface InspectorEdge {
   /** Resolve symlinks as the server will; undefined when the path does not exist. */
   realpath(path: string): string | undefined;
-  /** The target of a symlink, undefined when the path is none: paths are then also walked as the kernel walks them. */
-  readlink?(path: string): string | undefined;
+  /** The target of a symlink; undefined when the path is none, null when it does not exist: paths are then also walked as the kernel walks them. */
+  readlink?(path: string): string | null | undefined;
   /** The folder the server was started in: relative paths are judged from it too. */
   serverCwd?: string;
   home?: string;
@@ -41,12 +41,18 @@ export interface InspectorEdge {
   budgetMs?: number;
 }
 
-/** The target of the symlink at `path` as stored, or undefined when it is not one (or cannot be read): the edge's readlink. */
-export function symlinkTarget(path: string): string | undefined {
+/**
+ * The edge's readlink: the target of the symlink at `path` as stored; undefined when the
+ * path is not a symlink; null when it does not exist or cannot be looked up (a part is a
+ * file, no permission), where the kernel's own walk would stop too.
+ */
+export function symlinkTarget(path: string): string | null | undefined {
   try {
-    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(path) : undefined;
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return null;
+    return stat.isSymbolicLink() ? readlinkSync(path) : undefined;
   } catch {
-    return undefined;
+    return null;
   }
 }
 

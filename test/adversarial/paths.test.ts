@@ -17,7 +17,14 @@ let root: string;
 let outside: string;
 
 // The file system as the edge shows it (src/inspect/build.ts's symlinkTarget does the same).
-const symlinkTarget = (p: string): string | undefined => (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(p) : undefined);
+const symlinkTarget = (p: string): string | null | undefined => {
+  try {
+    const stat = lstatSync(p, { throwIfNoEntry: false });
+    return stat === undefined ? null : stat.isSymbolicLink() ? readlinkSync(p) : undefined;
+  } catch {
+    return null;
+  }
+};
 
 const realpath = (p: string): string | undefined => {
   try {

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { MAX_SYMLINKS, magicInText, walkKernel, type Readlink } from '../../../src/inspect/detectors/paths/kernel.js';
 import { parsePath } from '../../../src/inspect/detectors/paths/parse.js';
 import { renderPath } from '../../../src/inspect/detectors/paths/resolve.js';
+import { symlinkTarget } from '../../../src/inspect/build.js';
 
 const POSIX = { type: 'posix' } as const;
 const links = (table: Record<string, string>): Readlink => (p) => table[p];
@@ -32,6 +33,22 @@ describe('walkKernel', () => {
     });
     expect(result.failed).toContain(`${MAX_SYMLINKS}`);
     expect(asked.length).toBeLessThanOrEqual(MAX_SYMLINKS + 2);
+  });
+
+  test('nothing past a part that does not exist is looked up (the kernel stops there too)', () => {
+    const asked: string[] = [];
+    const result = walkKernel({ anchor: POSIX, segments: [] }, ['srv', 'gone', 'a', 'b', '..', 'c'], (p) => {
+      asked.push(p);
+      return p === '/srv' ? undefined : null;
+    });
+    expect(asked).toEqual(['/srv', '/srv/gone']);
+    expect(renderPath(result.path)).toBe('/srv/gone/a/c');
+  });
+
+  test('the edge readlink says which: a link, a plain file, or nothing there', () => {
+    expect(symlinkTarget('/proc/self')).toMatch(/^[0-9]+$/);
+    expect(symlinkTarget('/')).toBeUndefined();
+    expect(symlinkTarget('/no/such/path/here')).toBeNull();
   });
 
   test('a very long path fails instead of walking on', () => {

@@ -8,7 +8,7 @@ import { excerpt } from '../../evidence.js';
 import type { Detector, Finding, InspectContext, InspectedString, PathContext } from '../../types.js';
 import { checksFor, type PathChecks } from './match.js';
 import { parsePath } from './parse.js';
-import { magicInText, walkKernel, type KernelPath, type Readlink } from './kernel.js';
+import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
 import { baseFolder, isInside, relativeBases, renderPath, resolvePath, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
@@ -70,11 +70,11 @@ class Hits {
 }
 
 // Each file-system answer once per call: spellings and readings often ask about the same place.
-function memoized<T extends (path: string) => string | undefined>(ask: T): T {
-  const answers = new Map<string, string | undefined>();
+function memoized<T extends (path: string) => string | null | undefined>(ask: T): T {
+  const answers = new Map<string, ReturnType<T>>();
   return ((path: string) => {
     if (answers.has(path)) return answers.get(path);
-    const answer = ask(path);
+    const answer = ask(path) as ReturnType<T>;
     answers.set(path, answer);
     return answer;
   }) as T;
@@ -149,7 +149,11 @@ export function inspectPath(
           continue;
         }
         const start = startOf(parsed, ctx, base) as AbsolutePath;
-        const walked = readlink ? walkKernel({ anchor: start.anchor, segments: [] }, [...start.segments, ...parsed.segments], readlink) : undefined;
+        const parts = [...start.segments, ...parsed.segments];
+        // A text longer than PATH_MAX is refused by the kernel as given: only a server that
+        // collapses it first opens it, and the lexical readings cover that.
+        const walkable = readlink !== undefined && parts.reduce((n, p) => n + p.length + 1, 0) <= PATH_MAX;
+        const walked = walkable ? walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink) : undefined;
         judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots);
         if (hits.complete) return hits.list();
       }

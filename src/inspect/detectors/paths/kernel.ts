@@ -7,8 +7,12 @@
  */
 import type { AbsolutePath } from './resolve.js';
 
-/** The target of a symlink (as stored), or undefined when the path is not one or does not exist. */
-export type Readlink = (path: string) => string | undefined;
+/**
+ * The target of a symlink (as stored); undefined when the path exists and is not a symlink;
+ * null when it does not exist (or cannot be looked up): the kernel stops there, and so does
+ * the walk's looking.
+ */
+export type Readlink = (path: string) => string | null | undefined;
 
 /** Where the kernel's walk ends. */
 export interface KernelPath {
@@ -27,6 +31,8 @@ export interface KernelPath {
 export const MAX_SYMLINKS = 40;
 /** Parts read in one walk, symlink targets included; past it the walk fails (closed). */
 export const MAX_PARTS = 4096;
+/** The longest path the kernel accepts from a program (PATH_MAX); a longer text is never walked by it. */
+export const PATH_MAX = 4096;
 
 const PROC_MAGIC = new Set(['root', 'cwd', 'fd', 'exe', 'map_files', 'fdinfo']);
 
@@ -52,6 +58,8 @@ export function walkKernel(start: AbsolutePath, parts: readonly string[], readli
   const posix = start.anchor.type === 'posix';
   let links = 0;
   let read = 0;
+  // Past a part that does not exist nothing further can be a symlink: no more looking up.
+  let missing = false;
   while (pending.length > 0) {
     if (++read > MAX_PARTS) return { path: { anchor: start.anchor, segments: current }, failed: `more than ${MAX_PARTS} parts` };
     const part = pending.pop() as string;
@@ -65,8 +73,10 @@ export function walkKernel(start: AbsolutePath, parts: readonly string[], readli
     if (!posix) continue;
     const magic = magicLink(current);
     if (magic !== undefined) return { path: { anchor: start.anchor, segments: [...current, ...pending.reverse()] }, magic };
+    if (missing) continue;
     const target = readlink(render(current));
-    if (target === undefined) continue;
+    if (target === null) missing = true;
+    if (target === undefined || target === null) continue;
     if (++links > MAX_SYMLINKS) return { path: { anchor: start.anchor, segments: current }, failed: `more than ${MAX_SYMLINKS} symlinks` };
     current.pop();
     if (target.startsWith('/')) {
