@@ -3,7 +3,7 @@
  * policies/rules once), the code detectors, and the policy's settings, with the file
  * system's realpath passed in.
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CompiledPolicy } from '../config/policy-types.js';
@@ -30,11 +30,30 @@ export function shippedRules(): RuleSet {
 export interface InspectorEdge {
   /** Resolve symlinks as the server will; undefined when the path does not exist. */
   realpath(path: string): string | undefined;
+  /** The target of a symlink; undefined when the path is none, null when it does not exist: paths are then also walked as the kernel walks them. */
+  readlink?(path: string): string | null | undefined;
+  /** The folder the server was started in: relative paths are judged from it too. */
+  serverCwd?: string;
   home?: string;
   rules?: RuleSet;
   /** A clock in milliseconds, and how long one call's inspection may take. */
   now?: () => number;
   budgetMs?: number;
+}
+
+/**
+ * The edge's readlink: the target of the symlink at `path` as stored; undefined when the
+ * path is not a symlink; null when it does not exist or cannot be looked up (a part is a
+ * file, no permission), where the kernel's own walk would stop too.
+ */
+export function symlinkTarget(path: string): string | null | undefined {
+  try {
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return null;
+    return stat.isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return null;
+  }
 }
 
 /** How long inspecting one call may take before the call is refused (fail closed). */
@@ -70,7 +89,7 @@ export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): Ins
     rules: rules.rules,
     detectors: DETECTORS,
     settings,
-    paths: { roots: paths.roots, deny: paths.deny, cwd: paths.cwd, home: edge.home ?? homedir(), realpath: edge.realpath },
+    paths: { roots: paths.roots, deny: paths.deny, cwd: paths.cwd, home: edge.home ?? homedir(), realpath: edge.realpath, readlink: edge.readlink, serverCwd: edge.serverCwd },
     network,
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
   };

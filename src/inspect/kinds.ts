@@ -3,6 +3,7 @@
  * In order of trust: the policy's own word for the argument, the tool's input schema,
  * the argument's name, the value's shape. Every string is also text.
  */
+import { sqlHead } from './detectors/sql/lead.js';
 import type { ArgumentKind, InspectedString } from './types.js';
 
 const PATH_NAME = /(?:^|[_-])(?:path|paths|file|files|filename|filepath|filenames|dir|dirs|directory|directories|folder|folders|source|destination|dest|src|target|cwd|root|location)$/i;
@@ -11,7 +12,7 @@ const URL_NAME = /(?:^|[_-])(?:url|urls|uri|uris|href|link|links|endpoint|webhoo
 const URL_CAMEL = /(?:Url|Uri|Href|Endpoint|Webhook|Host|Hostname)$/;
 const COMMAND_NAME = /^(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|exec|run|bash|sh|powershell)$/i;
 const SQL_NAME = /^(?:sql|query|statement|stmt|sql_query|sqlquery|querystring)$/i;
-const SQL_START = /^\s*(?:select|insert|update|delete|with|create|drop|alter|truncate|grant|revoke|replace|merge|exec|execute|call|show|describe|explain|pragma|begin|set)\b/i;
+const SQL_START = /^(?:select|insert|update|delete|with|create|drop|alter|truncate|grant|revoke|replace|merge|exec|execute|call|show|describe|explain|pragma|begin|set|values|declare|vacuum|attach\s+database|load\s+(?:data|xml)|do\s+sleep|prepare\s+\w+\s*(?:\([^)]{0,200}\)\s*)?(?:as|from)|copy\s+[\w."]+\s*(?:\([^)]{0,200}\)\s*)?(?:to|from))\b/i;
 const PATH_SHAPE = /^(?:~[\\/]|~$|\.{1,2}[\\/]|\/|[a-z]:[\\/]|\\\\|file:)/i;
 const URL_SHAPE = /^[a-z][a-z0-9+.-]{1,30}:\/\//i;
 
@@ -36,7 +37,8 @@ export function kindsOf(s: InspectedString, hints: KindHints = {}): ReadonlySet<
     if (PATH_NAME.test(key) || PATH_CAMEL.test(key)) kinds.add('path');
     if (URL_NAME.test(key) || URL_CAMEL.test(key)) kinds.add('url');
     if (COMMAND_NAME.test(key)) kinds.add('command');
-    if (SQL_NAME.test(key) && SQL_START.test(s.raw)) kinds.add('sql');
+    // Comments, `;`, `(` and blank lines before the first keyword hide nothing from a database.
+    if (SQL_NAME.test(key) && SQL_START.test(sqlHead(s.raw, 256))) kinds.add('sql');
   }
   // Shape only speaks for strings nothing else has named: a command line that starts with
   // an executable's path is a command, not a path argument.

@@ -81,6 +81,14 @@ export interface PathContext {
   home: string;
   /** Resolve symlinks of an absolute path, as the server would; undefined when it does not exist. */
   realpath(path: string): string | undefined;
+  /**
+   * The target of the symlink at an absolute path, as stored; undefined when it exists and
+   * is not a symlink; null when it does not exist. With it, paths are also walked as the
+   * kernel walks them (symlinks followed before `..`). Absent: that reading is skipped.
+   */
+  readlink?(path: string): string | null | undefined;
+  /** The folder the server was started in, when the edge knows it: relative paths are judged from it too. */
+  serverCwd?: string;
 }
 
 /** Network facts an SSRF detector needs. */

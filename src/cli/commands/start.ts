@@ -113,10 +113,11 @@ export async function startCommand(args: StartArgs): Promise<number> {
     // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
-    const { buildDefinitionScan, buildInspector, buildResultScan } = await import('../../inspect/build.js');
+    const { buildDefinitionScan, buildInspector, buildResultScan, symlinkTarget } = await import('../../inspect/build.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
-    inspect = buildInspector(policy, { realpath: realpathOrUndefined });
+    // The server inherits this process's working directory: relative paths are judged from there too.
+    inspect = buildInspector(policy, { realpath: realpathOrUndefined, readlink: symlinkTarget, serverCwd: process.cwd() });
     scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined });
     scanResult = buildResultScan(policy, { realpath: realpathOrUndefined });
     // Trusting on first use, a lock file that does not exist yet is written when the session ends.

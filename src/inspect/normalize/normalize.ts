@@ -8,7 +8,9 @@ import { scanHidden } from './hidden.js';
 import { DEFAULT_NORMALIZE_LIMITS, LimitExceeded, VARIANT_BUDGET_FACTOR, type NormalizeLimits } from './limits.js';
 import { parseNestedJson } from './nested-json.js';
 import { TOP, childOf, elementOf, insideString, keyPath, valuePath, type Place } from './paths.js';
+import { spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
 import { buildVariants } from './variants.js';
+import { RawNumber } from '../../protocol/strict-json.js';
 
 /** Strings with their variants and hidden-character findings, or why the arguments were refused. */
 export type NormalizeResult =
@@ -40,8 +42,10 @@ class Walk {
 
   value(v: unknown, place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
     if (typeof v === 'string') this.text(v, valuePath(place), key, false, depth, reported);
-    // Numbers are strings to a server too: `"host": 2130706433` is 127.0.0.1.
+    // Numbers are strings to a server too: `"host": 2130706433` is 127.0.0.1, however spelled.
     else if (typeof v === 'number' || typeof v === 'bigint') this.number(String(v), valuePath(place), key);
+    // The strict parser keeps a number's exact text when a double would change it (`2130706433.0`).
+    else if (v instanceof RawNumber) this.number(v.text, valuePath(place), key);
     else if (Array.isArray(v)) this.array(v, place, key, depth + 1, reported);
     else if (typeof v === 'object' && v !== null) this.object(v as Record<string, unknown>, place, key, depth + 1, reported);
     // Booleans and null carry nothing a detector could read.
@@ -72,7 +76,8 @@ class Walk {
 
   private number(raw: string, path: string, key: string | undefined): void {
     this.count(raw.length);
-    this.strings.push({ path, key, isKey: false, raw, variants: [] });
+    const variants = spellingsOfNumber(raw).others.map((text) => ({ text, via: 'number' }));
+    this.strings.push({ path, key, isKey: false, raw, variants });
   }
 
   private text(raw: string, path: string, key: string | undefined, isKey: boolean, depth: number, reported: ReadonlySet<string>): void {
@@ -81,6 +86,15 @@ class Walk {
     this.findings.push(...hidden);
     if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
     const variants = this.options.variants === false ? [] : buildVariants(raw, this.limits);
+    // A string that is a number (`"2.130706433e9"`, or `"２１３０７０６４３３"` once NFKC-folded)
+    // is also the value a server may convert it to.
+    if (!isKey) {
+      for (const { text: from, via } of [{ text: raw, via: '' }, ...variants]) {
+        for (const text of spellingsOfNumericString(from)) {
+          if (text !== raw && !variants.some((v) => v.text === text)) variants.push({ text, via: via === '' ? 'number' : `${via}+number` });
+        }
+      }
+    }
     for (const v of variants) this.variantBytes += v.text.length;
     if (this.variantBytes > VARIANT_BUDGET_FACTOR * this.limits.maxTotalBytes) {
       throw new LimitExceeded('decoded arguments grow beyond the size limit');

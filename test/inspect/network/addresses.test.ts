@@ -37,6 +37,24 @@ describe('IPv4 readings', () => {
     expect(readIpv4(host)).toEqual([]);
   });
 
+  test.each<[string, string[]]>([
+    ['4294967296', ['0.0.0.0*']],
+    ['6425673729', ['127.0.0.1*']],
+    ['127.0.0.256', ['127.0.1.0*']],
+    ['127.65536', ['127.1.0.0*']],
+    ['0x17f000001', ['127.0.0.1*']],
+  ])('past 32 bits, read wrapped on request (as some resolvers read it): %s', (host, expected) => {
+    expect(readIpv4(host, true).map((r) => `${formatIpv4(r.value)}${r.canonical ? '' : '*'}`)).toEqual(expected);
+  });
+
+  test.each(['3.321.3232.2', '256.0.0.1', '1.2.3.4.5'])('a large part before the last is not an address even wrapped: %s', (host) => {
+    expect(readIpv4(host, true)).toEqual([]);
+  });
+
+  test('a host past 32 bits is judged wrapped, and as a disguised address', () => {
+    expect(judgeHost('6425673729', false).map((h) => h.ruleId).sort()).toEqual(['ssrf.loopback', 'ssrf.obfuscated-address']);
+  });
+
   test.each<[string, boolean]>([
     ['127.0.0.1', true],
     ['0x7f', true],

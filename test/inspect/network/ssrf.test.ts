@@ -1,6 +1,7 @@
 /** The SSRF detector end to end: which rules fire for which spelling, and what stays quiet. */
 import { describe, expect, test } from 'vitest';
 import { findingsFor, rulesFor } from './helpers.js';
+import type { ArgumentKind } from '../../../src/inspect/types.js';
 
 const META = 'ssrf.metadata-endpoint';
 const LOOP = 'ssrf.loopback';
@@ -130,6 +131,21 @@ describe('URL arguments: every spelling of a non-public address', () => {
     ['[::1]:8080', [LOOP]],
   ])('%s', (raw, expected) => {
     expect(rulesFor(url(raw))).toEqual([...expected].sort());
+  });
+});
+
+describe('the host WHATWG reads from the whole value', () => {
+  test.each<[string, string[]]>([
+    ['http://a b@127.0.0.1/', ['url']],
+    ['http://a b@169.254.169.254/latest', ['text']],
+    ['http://x y@10.0.0.1/', ['path']],
+  ])('%s (kinds %j)', (raw, kinds) => {
+    const rules = rulesFor({ raw, kinds: kinds as ArgumentKind[] });
+    expect(rules.some((r) => ['ssrf.loopback', 'ssrf.metadata-endpoint', 'ssrf.private-address'].includes(r))).toBe(true);
+  });
+
+  test('a quoted URL in a command is read to its closing quote', () => {
+    expect(rulesFor({ raw: 'curl "http://a b@127.0.0.1:2375/x"', kinds: ['command'] })).toContain('ssrf.loopback');
   });
 });
 

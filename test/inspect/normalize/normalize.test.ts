@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeResult } from '../../../src/inspect/normalize/index.js';
 import type { InspectedString } from '../../../src/inspect/types.js';
+import { parseStrict } from '../../../src/protocol/strict-json.js';
 
 function strings(result: NormalizeResult): InspectedString[] {
   if (!result.ok) throw new Error(result.reason);
@@ -35,6 +36,21 @@ describe('normalizeArguments: the walk', () => {
       '12345678901234567890',
       '8080.5',
     ]);
+  });
+
+  it('reads a number the strict parser kept as text under its own name, with the value a server reads', () => {
+    const parsed = parseStrict('{"host": 2.130706433e9, "port": 8080.0}');
+    if (!parsed.ok) throw new Error(parsed.message);
+    const values = strings(normalizeArguments(parsed.value)).filter((s) => !s.isKey);
+    expect(values.map((s) => [s.path, s.key, s.raw, s.variants.map((v) => v.text)])).toEqual([
+      ['host', 'host', '2.130706433e9', ['2130706433']],
+      ['port', 'port', '8080.0', ['8080']],
+    ]);
+  });
+
+  it('adds the value of a string that is a number in another spelling, and nothing for other strings', () => {
+    const values = strings(normalizeArguments({ a: '2130706433.0', b: '1e3', c: 'v1.2', d: '42' })).filter((s) => !s.isKey);
+    expect(values.map((s) => s.variants.filter((v) => v.via === 'number').map((v) => v.text))).toEqual([['2130706433'], ['1000'], [], []]);
   });
 
   it('walks JSON documents nested in strings, with ">" in the path', () => {

@@ -176,8 +176,8 @@ describe('denied globs', () => {
   });
 
   test('the resolved path is what is matched, through symlinks', () => {
-    const realpath = fakeRealpath(['/srv', '/srv/data', '/home', '/home/user', '/home/user/.ssh', '/home/user/.ssh/config'], { '/srv/data/s': '/home/user/.ssh' });
-    expect(rulesFor('s/config', pathContext({ deny: ['~/.ssh/**'], realpath }))).toEqual([DENIED]);
+    const realpath = fakeRealpath(['/srv', '/srv/data', '/home', '/home/user', '/home/user/.ssh', '/home/user/.ssh/known_hosts'], { '/srv/data/s': '/home/user/.ssh' });
+    expect(rulesFor('s/known_hosts', pathContext({ deny: ['~/.ssh/**'], realpath }))).toEqual([DENIED]);
   });
 });
 

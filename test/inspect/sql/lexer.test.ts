@@ -42,4 +42,17 @@ describe('tokenizeSql', () => {
     expect(tokenizeSql("'a', ".repeat(50_000))).toHaveLength(100_000);
     expect(tokenizeSql(`/*${'x'.repeat(200_000)}`)).toHaveLength(1);
   });
+
+  test('reads comments per dialect: # is an operator without hashComments, --x is code when -- needs a space', () => {
+    const kinds = (text: string, dialect = {}) => tokenizeSql(text, false, dialect).map((t) => t.type);
+    expect(kinds('1 # 2')).toEqual(['number', 'comment']);
+    expect(kinds('1 # 2', { hashComments: false })).toEqual(['number', 'op', 'number']);
+    expect(kinds('1 --1')).toEqual(['number', 'comment']);
+    expect(kinds('1 --1', { dashNeedsSpace: true })).toEqual(['number', 'op', 'op', 'number']);
+    expect(kinds('1 -- 1', { dashNeedsSpace: true })).toEqual(['number', 'comment']);
+  });
+
+  test('ends a line comment at a bare CR too (PostgreSQL does)', () => {
+    expect(tokenizeSql('-- x\rDELETE').map((t) => t.type)).toEqual(['comment', 'word']);
+  });
 });

@@ -51,6 +51,13 @@ export function findUrls(text: string): string[] {
     if (start === colon) continue;
     let end = colon + m[0].length;
     while (end < text.length && end - colon < MAX_URL && !URL_END.test(text.charAt(end))) end++;
+    // Quoted, a URL may hold spaces (`curl 'http://a b@10.0.0.1/'`): the program is handed
+    // all of it up to the closing quote, so that reading comes first.
+    const quote = text.charAt(start - 1);
+    if ((quote === '"' || quote === "'") && end < text.length && text.charAt(end) !== quote) {
+      const close = text.indexOf(quote, end);
+      if (close > end && close - colon < MAX_URL) urls.push(text.slice(start, close));
+    }
     urls.push(text.slice(start, end));
     SCHEME_MARK.lastIndex = end;
   }

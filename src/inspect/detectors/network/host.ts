@@ -72,7 +72,7 @@ export function decodeHost(raw: string): DecodedHost {
   const v6 = bare.includes(':') ? parseIpv6(bare) : undefined;
   if (v6 !== undefined) return { name: bare, addresses: [classifyIpv6(v6)?.address ?? bare] };
   const name = stripTrailingDots(bare);
-  if (endsInNumber(name)) return { name, addresses: readIpv4(name).map((r) => formatIpv4(r.value)) };
+  if (endsInNumber(name)) return { name, addresses: readIpv4(name, true).map((r) => formatIpv4(r.value)) };
   return name.length > MAX_NAME ? { name: '', addresses: [] } : { name, addresses: [] };
 }
 
@@ -90,7 +90,8 @@ function judgeIpv6(text: string): HostHit[] | undefined {
 /** Problems with a host that ends in a number: every reading of it as IPv4. */
 function judgeIpv4(name: string): HostHit[] {
   const hits: HostHit[] = [];
-  for (const reading of readIpv4(name)) {
+  // Past 32 bits, WHATWG refuses the host but a wrapping resolver connects: read it wrapped.
+  for (const reading of readIpv4(name, true)) {
     const verdict = classifyIpv4(reading.value);
     if (verdict !== undefined) hits.push(verdictHit(verdict));
     if (!reading.canonical) {

@@ -17,41 +17,47 @@ export interface Ipv4Reading {
 // that only strip zeros; a filter must consider both readings.
 type PartMode = 'octal-zero' | 'decimal-zero';
 
-const MAX_DIGITS = 12;
+// A part longer than this is not read as a number by anyone (no resolver holds it); beyond
+// it the host is a name. Shorter overlong parts are read, and wrapped (below).
+const MAX_DIGITS = 64;
 
 /** Parse one part; undefined when it is not a number in that mode. */
-function parsePart(part: string, mode: PartMode): number | undefined {
+function parsePart(part: string, mode: PartMode): bigint | undefined {
   if (part === '') return undefined;
   let digits = part;
   let radix = 10;
   if (part.startsWith('0x')) {
     digits = part.slice(2);
     radix = 16;
-    if (digits === '') return 0;
+    if (digits === '') return 0n;
   } else if (mode === 'octal-zero' && part.length > 1 && part.startsWith('0')) {
     digits = part.slice(1);
     radix = 8;
   }
   const valid = radix === 16 ? /^[0-9a-f]+$/ : radix === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
   if (!valid.test(digits)) return undefined;
-  // Beyond a dozen significant digits the number exceeds every limit below anyway.
   const trimmed = digits.replace(/^0+/, '');
-  if (trimmed.length > MAX_DIGITS) return Number.POSITIVE_INFINITY;
-  return trimmed === '' ? 0 : parseInt(trimmed, radix);
+  if (trimmed.length > MAX_DIGITS) return undefined;
+  if (trimmed === '') return 0n;
+  const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : '';
+  return BigInt(`${prefix}${trimmed}`);
 }
 
-/** Combine parsed parts; undefined when a part is out of range (a URL parser fails there). */
-function combine(parts: number[]): number | undefined {
+/**
+ * Combine parsed parts. `overflow` is true when only the last part is too large: WHATWG
+ * and inet_aton fail there, but a resolver that keeps the low 32 bits of the sum does not
+ * (`4294967296 + 2130706433` is 127.0.0.1 to it). A large earlier part fails everywhere.
+ */
+function combine(parts: bigint[]): { value: number; overflow: boolean } | undefined {
   const last = parts[parts.length - 1];
   if (last === undefined || parts.length > 4) return undefined;
-  if (last >= 256 ** (5 - parts.length)) return undefined;
   let value = last;
   for (let i = 0; i < parts.length - 1; i++) {
-    const p = parts[i] as number;
-    if (p > 255) return undefined;
-    value += p * 256 ** (3 - i);
+    const p = parts[i] as bigint;
+    if (p > 255n) return undefined;
+    value += p * 256n ** BigInt(3 - i);
   }
-  return value;
+  return { value: Number(value & 0xffffffffn), overflow: last >= 256n ** BigInt(5 - parts.length) };
 }
 
 /** Split a host into parts, dropping trailing dots (URL parsers drop one; resolvers drop more). */
@@ -70,10 +76,12 @@ export function endsInNumber(host: string): boolean {
 }
 
 /**
- * Every distinct IPv4 reading of a lower-case host; empty when it is not an
- * address in any reading (e.g. `3.321.3232.2`, which URL parsers reject).
+ * Every distinct IPv4 reading of a lower-case host; empty when it is not an address in
+ * any reading (e.g. `3.321.3232.2`, which URL parsers reject). `wrap`: also read a last
+ * part past its range (`4294967296`, `127.0.0.256`) modulo 2^32, as some resolvers do;
+ * such a reading is never canonical.
  */
-export function readIpv4(host: string): Ipv4Reading[] {
+export function readIpv4(host: string, wrap = false): Ipv4Reading[] {
   const parts = splitParts(host);
   if (parts.length > 4) return [];
   const canonical = host === parts.join('.') && parts.length === 4 && parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p));
@@ -81,9 +89,9 @@ export function readIpv4(host: string): Ipv4Reading[] {
   for (const mode of ['octal-zero', 'decimal-zero'] as const) {
     const nums = parts.map((p) => parsePart(p, mode));
     if (nums.some((n) => n === undefined)) continue;
-    const value = combine(nums as number[]);
-    if (value === undefined || readings.some((r) => r.value === value)) continue;
-    readings.push({ value, canonical });
+    const combined = combine(nums as bigint[]);
+    if (combined === undefined || (combined.overflow && !wrap) || readings.some((r) => r.value === combined.value)) continue;
+    readings.push({ value: combined.value, canonical: canonical && !combined.overflow });
   }
   return readings;
 }

@@ -15,7 +15,7 @@ import { hostSubjects, listMatches } from './host-lists.js';
 import { evidenceOf, messageFor } from './messages.js';
 import { SSRF_RULE_IDS, SSRF_RULES, type SsrfRuleId } from './rule-ids.js';
 import { authorityIsHost, isDangerousScheme } from './schemes.js';
-import { viewUrl, type HostCandidate } from './url-parse.js';
+import { startsLikeUrl, viewUrl, whatwgHost, type HostCandidate } from './url-parse.js';
 
 /** A hit with the text it was seen in. */
 interface Seen extends HostHit {
@@ -115,12 +115,19 @@ function namesAHost(key: string | undefined): boolean {
   return last !== undefined && HOST_KEY_WORDS.has(last.replace(/s$/, ''));
 }
 
+/** True when WHATWG parses the whole text as a URL that names a host (`http://a b@10.0.0.1/`). */
+function wholeUrl(text: string): boolean {
+  return startsLikeUrl(text) && whatwgHost(text) !== undefined;
+}
+
 /** Prose: a string that is only a URL is read as one; URLs inside sentences only for metadata and denied hosts. */
 function inspectText(text: string, key: string | undefined, net: NetworkContext, settles: Settles): Seen[] {
   const trimmed = text.trim();
-  if (trimmed !== '' && !/\s/.test(trimmed)) {
+  const spaced = /\s/.test(trimmed);
+  // A value that a URL parser reads whole as a URL with a host is one, spaces and all.
+  if (trimmed !== '' && (!spaced || wholeUrl(trimmed))) {
     const alone = urlHits(trimmed, namesAHost(key), net);
-    if (alone.length > 0 || viewUrl(trimmed, false) !== undefined) return alone;
+    if (alone.length > 0 || (!spaced && viewUrl(trimmed, false) !== undefined)) return alone;
   }
   const serious = new Set<SsrfRuleId>(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
   return hitsUntil(findUrls(text), (u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)), settles);

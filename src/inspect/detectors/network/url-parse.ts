@@ -91,14 +91,24 @@ function authorityHosts(rest: string): HostCandidate[] {
   return hosts;
 }
 
-/** The host Node's own URL parser picks (IDN mapping, fullwidth dots), when it parses. */
-function whatwgHost(text: string): HostCandidate | undefined {
+/**
+ * The host Node's own URL parser (WHATWG, what most servers fetch with) picks, when it
+ * parses: IDN mapping, fullwidth dots, `\\` as `/`, spaces inside the userinfo, tabs and
+ * newlines dropped. It is the authority on where a URL leads; the other readings only add.
+ */
+export function whatwgHost(text: string, base?: string): HostCandidate | undefined {
   try {
-    const url = new URL(text);
+    const url = new URL(text, base);
     return url.hostname === '' ? undefined : { host: url.hostname, port: url.port === '' ? undefined : url.port };
   } catch {
     return undefined;
   }
+}
+
+/** The candidates with one more, unless it is undefined or already there. */
+function withHost(hosts: HostCandidate[], more: HostCandidate | undefined): HostCandidate[] {
+  if (more !== undefined && !hosts.some((h) => h.host === more.host && h.port === more.port)) hosts.push(more);
+  return hosts;
 }
 
 /**
@@ -124,8 +134,17 @@ export function viewUrl(input: string, schemeless: boolean, depth = 0): UrlView 
     return bare ? { scheme: undefined, hosts: authorityHosts(text).filter(hostLike) } : undefined;
   }
   if (scheme === undefined) {
-    if (/^[/\\]{2}/.test(text)) return { scheme: undefined, hosts: authorityHosts(text.replace(/^[/\\]+/, '')) };
-    return bare && !/^[/\\.~]/.test(text) ? { scheme: undefined, hosts: authorityHosts(text).filter(hostLike) } : undefined;
+    if (/^[/\\]{2}/.test(text)) {
+      // Resolved against a page or a base URL, `//host/` keeps the base's scheme: WHATWG reads the whole value so.
+      return { scheme: undefined, hosts: withHost(authorityHosts(text.replace(/^[/\\]+/, '')), whatwgHost(stripped, 'http://base.invalid/')) };
+    }
+    // A server that completes `host/path` with `http://` reads the whole value as WHATWG does.
+    if (schemeless && !/^[/\\.~]/.test(text)) {
+      const completed = whatwgHost(`http://${stripped}`);
+      const hosts = bare ? authorityHosts(text).filter(hostLike) : [];
+      return hosts.length > 0 || completed !== undefined ? { scheme: undefined, hosts: withHost(hosts, bare ? undefined : completed) } : undefined;
+    }
+    return undefined;
   }
   let hosts: HostCandidate[] = [];
   if (scheme === 'file') {
@@ -139,7 +158,7 @@ export function viewUrl(input: string, schemeless: boolean, depth = 0): UrlView 
     // Wrappers such as jar:, view-source: and netdoc: carry a whole URL.
     hosts = viewUrl(after, false, depth + 1)?.hosts ?? [];
   }
-  const node = whatwgHost(text);
-  if (node !== undefined && !hosts.some((h) => h.host === node.host)) hosts.push(node);
-  return { scheme, hosts };
+  // WHATWG reads the whole value, spaces in the userinfo included (`http://a b@127.0.0.1/`),
+  // not only its first word; both readings count.
+  return { scheme, hosts: withHost(withHost(hosts, whatwgHost(text)), text === stripped ? undefined : whatwgHost(input)) };
 }

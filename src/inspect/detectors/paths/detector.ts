@@ -8,7 +8,8 @@ import { excerpt } from '../../evidence.js';
 import type { Detector, Finding, InspectContext, InspectedString, PathContext } from '../../types.js';
 import { checksFor, type PathChecks } from './match.js';
 import { parsePath } from './parse.js';
-import { isInside, renderPath, resolvePath, type AbsolutePath } from './resolve.js';
+import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
+import { baseFolder, isInside, relativeBases, renderPath, resolvePath, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
 
@@ -68,15 +69,32 @@ class Hits {
   }
 }
 
-// Each realpath answer once per call: spellings and readings often resolve to the same place.
-function memoized(ctx: PathContext): PathContext['realpath'] {
-  const answers = new Map<string, string | undefined>();
-  return (path) => {
+// Each file-system answer once per call: spellings and readings often ask about the same place.
+function memoized<T extends (path: string) => string | null | undefined>(ask: T): T {
+  const answers = new Map<string, ReturnType<T>>();
+  return ((path: string) => {
     if (answers.has(path)) return answers.get(path);
-    const answer = ctx.realpath(path);
+    const answer = ask(path) as ReturnType<T>;
     answers.set(path, answer);
     return answer;
-  };
+  }) as T;
+}
+
+/** The file-system windows of one call, each answer asked once. */
+export interface PathLookups {
+  realpath: PathContext['realpath'];
+  /** Absent when the edge passed no readlink: the kernel's walk is then not made. */
+  readlink?: Readlink;
+  /** The roots as the kernel's walk resolves them (a root may itself hold a symlink). */
+  realRoots: AbsolutePath[];
+}
+
+/** The lookups for one call's path context. */
+export function lookupsFor(ctx: PathContext, checks: PathChecks): PathLookups {
+  const realpath = memoized(ctx.realpath.bind(ctx));
+  const readlink = ctx.readlink ? memoized(ctx.readlink.bind(ctx)) : undefined;
+  const realRoots = readlink ? checks.roots.map((root) => walkKernel({ anchor: root.anchor, segments: [] }, root.segments, readlink).path) : [];
+  return { realpath, readlink, realRoots };
 }
 
 function rootsInWords(ctx: PathContext): string {
@@ -109,10 +127,11 @@ export function inspectPath(
   s: InspectedString,
   ctx: PathContext,
   checks: PathChecks,
-  realpath: PathContext['realpath'],
+  lookups: PathLookups | PathContext['realpath'],
   verdicts: Verdicts = new Map(),
   enough: (finding: Finding) => boolean = () => false,
 ): Finding[] {
+  const { realpath, readlink, realRoots } = typeof lookups === 'function' ? { realpath: lookups, readlink: undefined, realRoots: [] } : lookups;
   const hits = new Hits(s);
   const rawCount = countDotDots(s.raw);
   for (const spelling of pathSpellings(s)) {
@@ -121,23 +140,23 @@ export function inspectPath(
         const reason = traversalReason(parsed, rawCount, checks.headsForSystem);
         if (reason) hits.add(PATH_RULES.traversal, spelling, `Refused: the path climbs out of its folder with ".." (${reason}); give the file's own path inside the folders you may use, without "..".`);
       }
-      const resolved = resolvePath(parsed, ctx, realpath);
-      if (!resolved) {
-        // The base or home folder is not absolute: nothing shows the path is inside a root.
-        if (checks.hasRoots) hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path cannot be resolved against the folders this server may use (${rootsInWords(ctx)}); use an absolute path inside them.`);
-        continue;
+      // A relative path is read from the base folder and from the server's own working directory.
+      for (const base of parsed.start.kind === 'relative' ? relativeBases(ctx) : [baseFolder(ctx)]) {
+        const resolved = resolvePath(parsed, ctx, realpath, base);
+        if (!resolved) {
+          // The base or home folder is not absolute: nothing shows the path is inside a root.
+          if (checks.hasRoots) hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path cannot be resolved against the folders this server may use (${rootsInWords(ctx)}); use an absolute path inside them.`);
+          continue;
+        }
+        const start = startOf(parsed, ctx, base) as AbsolutePath;
+        const parts = [...start.segments, ...parsed.segments];
+        // A text longer than PATH_MAX is refused by the kernel as given: only a server that
+        // collapses it first opens it, and the lexical readings cover that.
+        const walkable = readlink !== undefined && parts.reduce((n, p) => n + p.length + 1, 0) <= PATH_MAX;
+        const walked = walkable ? walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink) : undefined;
+        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots);
+        if (hits.complete) return hits.list();
       }
-      const lexical = judge(resolved.lexical, checks, verdicts);
-      const real = judge(resolved.real, checks, verdicts);
-      if (checks.hasRoots && !hits.has(PATH_RULES.outsideRoot) && !real.inside) {
-        hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path resolves to ${shown(resolved.real)}, outside the folders this server may use (${rootsInWords(ctx)}); use a path inside them.`);
-      }
-      const glob = lexical.deniedBy ?? real.deniedBy;
-      if (glob !== undefined) hits.add(PATH_RULES.denied, spelling, `Refused: the path resolves to ${shown(resolved.real)}, which the policy denies (${glob}); leave it alone.`);
-      if (lexical.sensitive || real.sensitive) {
-        hits.add(PATH_RULES.sensitive, spelling, `Refused: the path resolves to ${shown(resolved.real)}, a credentials or system file that tools may not read or write; do without it.`);
-      }
-      if (hits.complete) return hits.list();
     }
     // One finding that blocks the call is enough: the other spellings are not read.
     if (hits.size > 0 && hits.list().some(enough)) return hits.list();
@@ -145,20 +164,48 @@ export function inspectPath(
   return hits.list();
 }
 
+// The findings for one reading: lexical, realpath'd and kernel-walked resolutions each judged;
+// the strictest verdict stands.
+function judgeResolved(hits: Hits, spelling: PathSpelling, ctx: PathContext, checks: PathChecks, verdicts: Verdicts, resolved: ResolvedPath, walked: KernelPath | undefined, realRoots: AbsolutePath[]): void {
+  const lexical = judge(resolved.lexical, checks, verdicts);
+  const real = judge(resolved.real, checks, verdicts);
+  const kernel = walked ? judge(walked.path, checks, verdicts) : undefined;
+  if (checks.hasRoots && !hits.has(PATH_RULES.outsideRoot)) {
+    if (!real.inside) {
+      hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path resolves to ${shown(resolved.real)}, outside the folders this server may use (${rootsInWords(ctx)}); use a path inside them.`);
+    } else if (walked?.failed !== undefined) {
+      hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path cannot be resolved (${walked.failed}), so nothing shows it stays inside the folders this server may use (${rootsInWords(ctx)}).`);
+    } else if (walked && kernel && !kernel.inside && !realRoots.some((root) => isInside(walked.path, root))) {
+      hits.add(PATH_RULES.outsideRoot, spelling, `Refused: following its symlinks before "..", as the kernel does, the path leads to ${shown(walked.path)}, outside the folders this server may use (${rootsInWords(ctx)}); use a path inside them without "..".`);
+    }
+  }
+  const glob = lexical.deniedBy ?? real.deniedBy ?? kernel?.deniedBy;
+  if (glob !== undefined) hits.add(PATH_RULES.denied, spelling, `Refused: the path resolves to ${shown(walked?.path ?? resolved.real)}, which the policy denies (${glob}); leave it alone.`);
+  const magic = walked?.magic ?? magicInText(resolved.lexical);
+  if (magic !== undefined) {
+    hits.add(PATH_RULES.sensitive, spelling, `Refused: the path goes through ${magic}, a per-process link through which any file can be reached; name the file itself.`);
+  } else if (resolved.lexical.anchor.type === 'device') {
+    hits.add(PATH_RULES.sensitive, spelling, `Refused: the path is in Windows' device namespace (${shown(resolved.lexical)}), which reaches raw disks, volumes and pipes around every folder check; use an ordinary path.`);
+  } else if (lexical.sensitive || real.sensitive || kernel?.sensitive) {
+    hits.add(PATH_RULES.sensitive, spelling, `Refused: the path resolves to ${shown(kernel?.sensitive ? (walked as KernelPath).path : resolved.real)}, a credentials or system file that tools may not read or write; do without it.`);
+  }
+}
+
 /**
  * The `paths` code detector, for strings whose kinds include `path`. Relative paths resolve
- * against the first root when roots are configured, else against the working directory.
+ * against the first root when roots are configured, else against the working directory,
+ * and against the server's own working directory when the edge says what it is.
  */
 export const pathDetector: Detector = {
   category: 'path-traversal',
   ruleIds: Object.values(PATH_RULES),
   inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[] {
     const checks = checksFor(ctx.paths);
-    const realpath = memoized(ctx.paths);
+    const lookups = lookupsFor(ctx.paths, checks);
     const verdicts: Verdicts = new Map();
     const findings: Finding[] = [];
     for (const s of strings) {
-      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, realpath, verdicts, ctx.enough));
+      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, lookups, verdicts, ctx.enough));
       if (ctx.enough && findings.some(ctx.enough)) break;
     }
     return findings;

@@ -52,7 +52,15 @@ export function globForms(path: AbsolutePath, base: AbsolutePath | undefined): s
 function formsOf(path: AbsolutePath, base: AbsolutePath | undefined): string[] {
   const { anchor, segments } = path;
   const tail = segments.join('/');
-  const forms = anchor.type === 'posix' ? [`/${tail}`] : anchor.type === 'drive' ? [`${anchor.letter}:/${tail}`, `/${tail}`] : [`//${anchor.host}/${anchor.share}/${tail}`];
+  // A device path is also matched without its device (`\\?\Volume{…}\Windows\…` is a drive's `\Windows\…`).
+  const forms =
+    anchor.type === 'posix'
+      ? [`/${tail}`]
+      : anchor.type === 'drive'
+        ? [`${anchor.letter}:/${tail}`, `/${tail}`]
+        : anchor.type === 'device'
+          ? [`//?/${anchor.name}/${tail}`, `/${tail}`]
+          : [`//${anchor.host}/${anchor.share}/${tail}`];
   if (base && isInside(path, base) && segments.length > base.segments.length) forms.push(segments.slice(base.segments.length).join('/'));
   return forms;
 }
@@ -68,7 +76,8 @@ function folderGlobs(folder: string): string[] {
 }
 
 function compileSensitive(home: string): (path: string) => boolean {
-  const homes = [...folderGlobs(home), '/root', '/home/*', '/users/*'];
+  // macOS: root's home is /var/root (/private/var/root).
+  const homes = [...folderGlobs(home), '/root', '/home/*', '/users/*', '/var/root', '/private/var/root'];
   const entries: SensitiveEntry[] = [
     ...SENSITIVE_IN_HOME.flatMap((entry) => homes.map((h) => ({ ...entry, glob: `${h}/${entry.glob.slice(2)}` }))),
     ...SENSITIVE_ABSOLUTE,

@@ -10,7 +10,9 @@ import { decodePercents } from './decode.js';
 export type Anchor =
   | { type: 'posix' }
   | { type: 'drive'; letter: string }
-  | { type: 'unc'; host: string; share: string };
+  | { type: 'unc'; host: string; share: string }
+  /** Windows' device namespace: `\\.\PhysicalDrive0`, `\\?\GLOBALROOT\…`, `\\?\Volume{…}\…`, `\\.\pipe\…`. */
+  | { type: 'device'; name: string };
 
 /** Where a parsed path starts, before it is resolved. */
 export type Start =
@@ -39,12 +41,19 @@ export function parsePath(text: string): ParsedPath[] {
 
 function parsePlain(path: string): ParsedPath[] {
   let text = path;
-  // `\\?\` and `\\.\` only tell Windows not to normalise; what follows is a drive or `UNC\`.
-  const device = /^(?:[\\/]{2}[?.][\\/])+/.exec(text);
+  // `\\?\`, `\\.\` and NT's `\??\` tell Windows not to normalise; what follows is a drive,
+  // `UNC\`, or else a device or volume (`GLOBALROOT`, `PhysicalDrive0`, `Volume{…}`, `pipe`):
+  // absolute, whatever its first part is.
+  const device = /^(?:[\\/]{2}[?.][\\/]|[\\/]\?\?[\\/])+/.exec(text);
   if (device) {
     text = text.slice(device[0].length);
     const unc = /^unc[\\/]/i.exec(text);
     if (unc) return [uncPath(text.slice(unc[0].length))];
+    // `\\.\C:` with nothing after it is the raw volume, not its root folder.
+    if (!/^[a-z]:[\\/]/i.test(text)) {
+      const [name = '', ...rest] = split(text);
+      return [{ start: { kind: 'absolute', anchor: { type: 'device', name: name.toLowerCase() } }, segments: rest }];
+    }
   }
   if (/^[\\/]{2}[^\\/]/.test(text)) return [uncPath(text.slice(2)), { start: { kind: 'absolute', anchor: POSIX }, segments: split(text) }];
   const drive = /^([a-z]):/i.exec(text);

@@ -29,9 +29,19 @@ export function baseFolder(ctx: PathContext): string {
   return ctx.roots[0] ?? ctx.cwd;
 }
 
+/**
+ * Every folder a relative path may be read from: the base folder, and the server's real
+ * working directory when the edge knows it and it differs (a server that ignores the
+ * roots opens relative paths there).
+ */
+export function relativeBases(ctx: PathContext): string[] {
+  const base = baseFolder(ctx);
+  return ctx.serverCwd === undefined || ctx.serverCwd === base ? [base] : [base, ctx.serverCwd];
+}
+
 /** The absolute path a parsed path names, before symlinks. Undefined if the base or home folder is not absolute. */
-export function resolveLexically(parsed: ParsedPath, ctx: PathContext): AbsolutePath | undefined {
-  const start = startOf(parsed, ctx);
+export function resolveLexically(parsed: ParsedPath, ctx: PathContext, base = baseFolder(ctx)): AbsolutePath | undefined {
+  const start = startOf(parsed, ctx, base);
   if (!start) return undefined;
   const segments = [...start.segments];
   for (const segment of parsed.segments) {
@@ -43,10 +53,11 @@ export function resolveLexically(parsed: ParsedPath, ctx: PathContext): Absolute
   return { anchor: start.anchor, segments };
 }
 
-function startOf(parsed: ParsedPath, ctx: PathContext): AbsolutePath | undefined {
+/** Where a parsed path starts: its anchor, the base folder, or a home folder. */
+export function startOf(parsed: ParsedPath, ctx: PathContext, base = baseFolder(ctx)): AbsolutePath | undefined {
   const { start } = parsed;
   if (start.kind === 'absolute') return { anchor: start.anchor, segments: [] };
-  if (start.kind === 'relative') return parseAbsolute(baseFolder(ctx));
+  if (start.kind === 'relative') return parseAbsolute(base);
   const home = parseAbsolute(ctx.home);
   if (start.user === undefined || !home) return home;
   // `~name`: shells look the user up; their home is next to ours, except root's.
@@ -59,6 +70,7 @@ export function renderPath(path: AbsolutePath): string {
   const { anchor, segments } = path;
   if (anchor.type === 'posix') return `/${segments.join('/')}`;
   if (anchor.type === 'drive') return `${anchor.letter.toUpperCase()}:\\${segments.join('\\')}`;
+  if (anchor.type === 'device') return `\\\\?\\${[anchor.name, ...segments].join('\\')}`;
   return `\\\\${[anchor.host, anchor.share, ...segments].join('\\')}`;
 }
 
@@ -90,9 +102,9 @@ export function resolveReal(lexical: AbsolutePath, realpath: (path: string) => s
   return { anchor: base.anchor, segments: [...base.segments, ...lexical.segments.slice(found.length)] };
 }
 
-/** Both resolutions of a parsed path. */
-export function resolvePath(parsed: ParsedPath, ctx: PathContext, realpath: (path: string) => string | undefined): ResolvedPath | undefined {
-  const lexical = resolveLexically(parsed, ctx);
+/** Both resolutions of a parsed path, from `base` when it is relative. */
+export function resolvePath(parsed: ParsedPath, ctx: PathContext, realpath: (path: string) => string | undefined, base = baseFolder(ctx)): ResolvedPath | undefined {
+  const lexical = resolveLexically(parsed, ctx, base);
   if (!lexical) return undefined;
   return { lexical, real: resolveReal(lexical, realpath) };
 }
@@ -112,5 +124,6 @@ export function isInside(path: AbsolutePath, root: AbsolutePath): boolean {
 function sameAnchor(a: Anchor, b: Anchor): boolean {
   if (a.type === 'posix' || b.type === 'posix') return a.type === b.type;
   if (a.type === 'drive' || b.type === 'drive') return a.type === 'drive' && b.type === 'drive' && a.letter === b.letter;
+  if (a.type === 'device' || b.type === 'device') return a.type === 'device' && b.type === 'device' && a.name === b.name;
   return a.type === 'unc' && b.type === 'unc' && a.host === b.host && a.share === b.share;
 }

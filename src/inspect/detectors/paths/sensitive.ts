@@ -19,9 +19,15 @@ export const SENSITIVE_IN_HOME: readonly SensitiveEntry[] = [
   { glob: '~/.ssh/id_*', except: ['*.pub'] },
   { glob: '~/.ssh/authorized_keys*' },
   { glob: '~/.aws/credentials' },
+  // Profiles name roles, SSO sessions and credential_process commands.
+  { glob: '~/.aws/config' },
+  { glob: '~/.aws/sso/cache/**' },
+  // Hosts, users, key files and ProxyCommand lines: a map of where this machine can log in.
+  { glob: '~/.ssh/config' },
   { glob: '~/.config/gcloud/**' },
   { glob: '~/.azure/**' },
   { glob: '~/.kube/config' },
+  { glob: '~/.kube/config.d/**' },
   { glob: '~/.docker/config.json' },
   { glob: '~/.netrc' },
   { glob: '~/_netrc' },
@@ -39,6 +45,19 @@ export const SENSITIVE_IN_HOME: readonly SensitiveEntry[] = [
   { glob: '~/.terraform.d/credentials.tfrc.json' },
   { glob: '~/.bash_history' },
   { glob: '~/.zsh_history' },
+  // Agent and MCP client configuration: the servers an agent runs and the tokens it passes them.
+  // Writing one is how a tool adds a server of its choosing to the user's agent.
+  { glob: '~/.claude.json' },
+  { glob: '~/.claude/**' },
+  { glob: '~/.cursor/mcp.json' },
+  { glob: '~/.codeium/windsurf/mcp_config.json' },
+  { glob: '~/.config/claude/**' },
+  { glob: '~/library/application support/claude/**' },
+  { glob: '~/appdata/roaming/claude/**' },
+  { glob: '~/.config/code/user/mcp.json' },
+  { glob: '~/library/application support/code/user/mcp.json' },
+  { glob: '~/appdata/roaming/code/user/mcp.json' },
+  { glob: '~/.gemini/settings.json' },
 ];
 
 /**
@@ -56,6 +75,13 @@ export const SENSITIVE_ABSOLUTE: readonly SensitiveEntry[] = [
   { glob: '/etc/sudoers.d/**' },
   { glob: '/etc/security/opasswd' },
   { glob: '/etc/ssh/ssh_host_*_key' },
+  // macOS keeps /etc and /var under /private; its local accounts' password hashes live in dslocal.
+  { glob: '/private/etc/{shadow,master.passwd,passwd,sudoers}' },
+  { glob: '/private/etc/sudoers.d/**' },
+  { glob: '/private/etc/ssh/ssh_host_*_key' },
+  { glob: '/{private/,}var/db/dslocal/**' },
+  // Kubernetes service-account tokens and Docker/Compose secrets, mounted into containers.
+  { glob: '/{var/,}run/secrets/**' },
   { glob: '/proc/*/environ' },
   { glob: '/proc/*/cmdline' },
   { glob: '/proc/*/mem' },
@@ -80,6 +106,11 @@ export const SENSITIVE_ABSOLUTE: readonly SensitiveEntry[] = [
 export const SENSITIVE_ANYWHERE: readonly SensitiveEntry[] = [
   { glob: '**/.env' },
   { glob: '**/.env.*', except: ['*.example', '*.sample', '*.template', '*.dist', '*.defaults'] },
+  // MCP client configuration, in a project or a home folder: which servers run, with which tokens.
+  { glob: '**/claude_desktop_config.json' },
+  { glob: '**/.mcp.json' },
+  { glob: '**/.cursor/mcp.json' },
+  { glob: '**/.vscode/mcp.json' },
 ];
 
 /**
@@ -99,6 +130,9 @@ export const TRAVERSAL_TARGETS: readonly string[] = [
   '/usr/**',
   '/var/log/**',
   '/var/run/**',
+  '/run/**',
+  '/var/root/**',
+  '/private/**',
   '/windows/**',
   '/winnt/**',
   '/inetpub/**',

@@ -8,14 +8,13 @@
 import { excerpt } from '../../evidence.js';
 import type { Detector, Finding, InspectedString } from '../../types.js';
 import { tautologies } from './conditions.js';
-import { tokenizeSql } from './lexer.js';
+import { tokenizeSql, type SqlCommentDialect, type SqlToken } from './lexer.js';
 import { commentTricks, quoteProbes } from './quoting.js';
 import { SQL_RULES, SQL_RULE_IDS, type SqlHit, type SqlRuleId } from './rule-ids.js';
 import { columnProbes, stackedQueries, statementsOf, unbalanced, unscopedWrites } from './structure.js';
 
-// Every rule one reading of the text fires.
-function analyseReading(text: string, backslashEscapes: boolean): SqlHit[] {
-  const tokens = tokenizeSql(text, backslashEscapes);
+// Every rule one reading of the text fires, given its tokens.
+function analyseTokens(text: string, tokens: readonly SqlToken[]): SqlHit[] {
   const statements = statementsOf(tokens);
   return [
     ...stackedQueries(statements),
@@ -28,24 +27,39 @@ function analyseReading(text: string, backslashEscapes: boolean): SqlHit[] {
   ];
 }
 
+function analyseReading(text: string, backslashEscapes: boolean, dialect: SqlCommentDialect = {}): SqlHit[] {
+  return analyseTokens(text, tokenizeSql(text, backslashEscapes, dialect));
+}
+
 /**
- * Every rule one SQL text fires, with where. Databases disagree on `\'` inside strings, so
- * a text with backslashes is read both ways and a payload that works in either is reported;
- * an open quote counts only when both readings leave it open.
+ * Every rule one SQL text fires, with where. Databases disagree on `\'` inside strings and on
+ * what a comment is (`#` is MySQL's comment and PostgreSQL's XOR; MySQL's `--` needs a space
+ * after it), and what one reads as a comment it does not analyse, so a text is also read the
+ * other ways when the standard reading met such a comment (or a backslash), and a payload
+ * that works in any reading is reported; an open quote counts only when every reading
+ * leaves it open. `dialects: false` reads it the standard way only (with backslashes both ways).
  */
-export function analyseSql(text: string): SqlHit[] {
-  const standard = analyseReading(text, false);
-  if (!text.includes('\\')) return standard;
-  const escaped = analyseReading(text, true);
-  const openInBoth = standard.some((h) => h.ruleId === 'sql.unbalanced') && escaped.some((h) => h.ruleId === 'sql.unbalanced');
-  return [...standard, ...escaped].filter((h) => h.ruleId !== 'sql.unbalanced' || openInBoth);
+export function analyseSql(text: string, dialects = true): SqlHit[] {
+  const tokens = tokenizeSql(text, false);
+  const readings = [analyseTokens(text, tokens)];
+  if (text.includes('\\')) readings.push(analyseReading(text, true));
+  const lineComments = dialects ? tokens.filter((t) => t.type === 'comment' && t.flavour === 'line') : [];
+  // MySQL: backslash escapes, and `--x` is arithmetic, not a comment.
+  if (lineComments.some((t) => text.charAt(t.start) === '-' && text.charCodeAt(t.start + 2) > 0x20)) readings.push(analyseReading(text, true, { dashNeedsSpace: true }));
+  // PostgreSQL, SQLite, SQL Server: `#` is no comment.
+  if (lineComments.some((t) => text.charAt(t.start) === '#')) readings.push(analyseReading(text, false, { hashComments: false }));
+  if (readings.length === 1) return readings[0] as SqlHit[];
+  const openInAll = readings.every((hits) => hits.some((h) => h.ruleId === 'sql.unbalanced'));
+  return readings.flat().filter((h) => h.ruleId !== 'sql.unbalanced' || openInAll);
 }
 
 /** The rules one SQL string fires, each with evidence from the first spelling that fired it. */
 export function inspectSql(s: InspectedString): Map<SqlRuleId, string> {
   const seen = new Map<SqlRuleId, string>();
   for (const { text, via } of [{ text: s.raw, via: 'raw' }, ...s.variants]) {
-    for (const hit of analyseSql(text)) {
+    // The dialects' readings of the text as sent only: a database is handed it verbatim, and
+    // each reading of a comment-dense text costs a full tokenisation.
+    for (const hit of analyseSql(text, via === 'raw')) {
       if (seen.has(hit.ruleId)) continue;
       const shown = excerpt(text, hit.start, hit.end);
       seen.set(hit.ruleId, via === 'raw' ? shown : `${shown} (after ${via})`);

@@ -26,34 +26,50 @@ export interface SqlToken {
 }
 
 const OPERATORS = ['<=>', '->>', '#>>', '<>', '!=', '<=', '>=', '||', '&&', '::', '->', '#>', ':=', '=='];
+const OPERATOR_START: ReadonlySet<string> = new Set(OPERATORS.map((o) => o.charAt(0)));
 const WORD_START = /[A-Za-z_@\u0080-\uffff]/;
-const WORD_CHAR = /[A-Za-z0-9_@$\u0080-\uffff]/;
+// [A-Za-z0-9_@$] and everything from U+0080 on, by code unit.
+function isWordChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x40 || code === 0x24 || code >= 0x80;
+}
 const NUMBER = /^(?:0x[0-9a-f]+|0b[01]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)/i;
+
+/** Where dialects differ on what a comment is. */
+export interface SqlCommentDialect {
+  /** `#` starts a line comment (MySQL); elsewhere it is an operator (PostgreSQL's XOR). Default true. */
+  hashComments?: boolean;
+  /** `--` is a comment only when followed by a space, a control character or the end (MySQL). Default false. */
+  dashNeedsSpace?: boolean;
+}
 
 /**
  * Tokens of a SQL text, comments included, with paren depth. `backslashEscapes`: read `\'`
  * inside strings as an escaped quote (MySQL's default) rather than a backslash (standard SQL).
  */
-export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] {
+export function tokenizeSql(text: string, backslashEscapes = false, dialect: SqlCommentDialect = {}): SqlToken[] {
+  const hashComments = dialect.hashComments ?? true;
+  const dashNeedsSpace = dialect.dashNeedsSpace ?? false;
   const tokens: SqlToken[] = [];
   let depth = 0;
   let lineHasCode = false;
   let i = 0;
-  const push = (type: SqlTokenType, value: string, start: number, end: number, extra: Partial<SqlToken> = {}): void => {
-    tokens.push({ type, value, start, end, depth, ...extra });
+  const push = (type: SqlTokenType, value: string, start: number, end: number, extra?: Partial<SqlToken>): void => {
+    const token: SqlToken = { type, value, start, end, depth };
+    tokens.push(extra === undefined ? token : Object.assign(token, extra));
     if (type !== 'comment') lineHasCode = true;
     i = end;
   };
   while (i < text.length) {
     const c = text.charAt(i);
     const n = text.charAt(i + 1);
-    if (c === '\n') {
+    if (c === '\n' || c === '\r') {
       lineHasCode = false;
       i += 1;
-    } else if (/\s/.test(c)) i += 1;
-    else if ((c === '-' && n === '-') || (c === '#' && n !== '>')) {
-      const eol = text.indexOf('\n', i);
-      const end = eol < 0 ? text.length : eol;
+    } else if (c === ' ' || c === '\t' || (c > ' ' && c < '\u0080' ? false : /\s/.test(c))) i += 1;
+    else if ((c === '-' && n === '-' && (!dashNeedsSpace || text.charCodeAt(i + 2) <= 0x20 || i + 2 >= text.length)) || (hashComments && c === '#' && n !== '>')) {
+      // A bare CR ends a line comment for PostgreSQL: what follows it is code.
+      let end = i + 1;
+      while (end < text.length && text.charAt(end) !== '\n' && text.charAt(end) !== '\r') end += 1;
       push('comment', text.slice(i + (c === '#' ? 1 : 2), end), i, end, { flavour: 'line', trailing: lineHasCode });
     } else if (c === '/' && n === '*') {
       const close = text.indexOf('*/', i + 2);
@@ -67,13 +83,13 @@ export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] 
       push('number', (m?.[0] ?? c).toLowerCase(), i, i + (m?.[0].length ?? 1));
     } else if (WORD_START.test(c)) {
       let j = i + 1;
-      while (j < text.length && WORD_CHAR.test(text.charAt(j))) j += 1;
+      while (j < text.length && isWordChar(text.charCodeAt(j))) j += 1;
       const word = text.slice(i, j);
       // N'…', E'…', X'…', B'…': a prefixed string, not a word.
       if (/^(?:n|e|x|b|u&)$/i.test(word) && text.charAt(j) === "'") quoted(text, j, "'", 'string', i);
       else push('word', word.toLowerCase(), i, j);
     } else {
-      const op = OPERATORS.find((o) => text.startsWith(o, i)) ?? c;
+      const op = (OPERATOR_START.has(c) ? OPERATORS.find((o) => text.startsWith(o, i)) : undefined) ?? c;
       if (op === ')') depth -= 1;
       push('op', op, i, i + op.length);
       if (op === '(') depth += 1;
@@ -86,7 +102,19 @@ export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] 
     let j = at + 1;
     const parts: string[] = [];
     let closed = false;
+    // Without backslash escapes a run up to the next quote is copied whole, not a character at a time.
+    const escapes = backslashEscapes && type === 'string';
     while (j < t.length) {
+      const next = escapes ? -1 : t.indexOf(q, j);
+      if (!escapes && next < 0) {
+        parts.push(t.slice(j));
+        j = t.length;
+        break;
+      }
+      if (next > j) {
+        parts.push(t.slice(j, next));
+        j = next;
+      }
       const ch = t.charAt(j);
       if (ch === q && t.charAt(j + 1) === q) {
         parts.push(q);
@@ -111,7 +139,7 @@ export function tokenizeSql(text: string, backslashEscapes = false): SqlToken[] 
     const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(text.slice(i, i + 66))?.[0];
     if (tag === undefined) {
       let j = i + 1;
-      while (j < text.length && WORD_CHAR.test(text.charAt(j))) j += 1;
+      while (j < text.length && isWordChar(text.charCodeAt(j))) j += 1;
       push('word', text.slice(i, j).toLowerCase(), i, j);
       return;
     }

@@ -20,15 +20,22 @@ export function statementsOf(tokens: readonly SqlToken[]): SqlToken[][] {
 const VERBS: ReadonlySet<string> = new Set(['select', 'insert', 'update', 'delete', 'merge', 'replace']);
 const READ_ONLY: ReadonlySet<string> = new Set(['select', 'with', 'show', 'explain', 'describe', 'desc', 'values', 'table', 'pragma']);
 
-/** The verb a statement runs (its first word, or the first verb after a WITH clause), and where. */
+// Words that wrap a whole statement: `EXPLAIN ANALYZE DELETE …` runs the DELETE (PostgreSQL),
+// `DESC`/`DESCRIBE` are MySQL's EXPLAIN, `PREPARE p AS …` (PostgreSQL) runs it when executed.
+const WRAPPERS: ReadonlySet<string> = new Set(['with', 'explain', 'describe', 'desc', 'prepare']);
+
+/**
+ * The verb a statement runs (its first word, or the first verb after a WITH clause or
+ * inside EXPLAIN, DESCRIBE or PREPARE), and where.
+ */
 export function verbOf(stmt: readonly SqlToken[]): { verb: string; index: number } | undefined {
   const first = stmt.findIndex((t) => t.type === 'word');
   const word = stmt[first];
   if (!word) return undefined;
-  if (word.value !== 'with') return { verb: word.value, index: first };
+  if (!WRAPPERS.has(word.value)) return { verb: word.value, index: first };
   const index = stmt.findIndex((t, i) => i > first && t.type === 'word' && t.depth === word.depth && VERBS.has(t.value));
   const verb = stmt[index];
-  return verb ? { verb: verb.value, index } : { verb: 'with', index: first };
+  return verb ? { verb: verb.value, index } : { verb: word.value, index: first };
 }
 
 function span(stmt: readonly SqlToken[]): { start: number; end: number } {
