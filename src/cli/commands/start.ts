@@ -113,7 +113,8 @@ export async function startCommand(args: StartArgs): Promise<number> {
     // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
-    const { buildDefinitionScan, buildInspector, buildResultScan } = await import('../../inspect/build.js');
+    const { buildDefinitionScan, buildInspector, buildResultScan, policyRules } = await import('../../inspect/build.js');
+    const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
     inspect = buildInspector(policy, { realpath: realpathOrUndefined });
@@ -132,6 +133,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       redactKeys: policy.audit.redactKeys,
       chain: policy.audit.chain,
       level: args['log-level'],
+      redactSecrets: buildSecretRedactor(policyRules(policy).rules),
     });
   } catch (error) {
     // No policy, no session: the server never sees a byte.
