@@ -115,7 +115,9 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     try {
       if (failure === undefined) file?.writeLines(written);
     } catch (error) {
+      // Said once, with how many records of this batch the file did not get (stderr did).
       failure = error;
+      if (error instanceof Error) error.message += ` (${written.length} audit lines of the last batch were not written to it)`;
     }
     stderr?.write(written);
   };

@@ -141,6 +141,8 @@ export async function startCommand(args: StartArgs): Promise<number> {
     await child.exited;
     throw error;
   }
+  // logrotate: SIGHUP opens the audit file again (a moved file is also noticed on the next write).
+  process.on('SIGHUP', () => audit.reopen?.());
   // Records are written once per event-loop turn; an exit by any path still writes them.
   process.once('exit', () => {
     try {
