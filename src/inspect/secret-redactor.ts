@@ -1,13 +1,30 @@
 /**
  * The secret rules of a rule set as a text redactor, for the audit trail: the same rules
- * (patterns and validators) argument inspection refuses a credential by, so the record of a
- * call never holds in clear what the call was refused for.
+ * (patterns and validators) argument inspection refuses a credential by, read in the same
+ * decoded spellings (URL, base64, escapes, …), so the record of a call never holds in clear
+ * what the call was refused for.
  */
 import type { CompiledRule } from '../rules/rule-types.js';
-import { redact } from './results/redact.js';
+import { buildVariants, DEFAULT_NORMALIZE_LIMITS } from './normalize/index.js';
+import { redact, redactionKind } from './results/redact.js';
 
-/** A function replacing every match of the set's secret rules with `[REDACTED:<kind>]`. */
+// Shorter text holds no secret any rule finds, in any spelling.
+const MIN_ENCODED_CHARS = 16;
+
+/**
+ * A function replacing every match of the set's secret rules with `[REDACTED:<kind>]`. A
+ * secret found only in a decoded spelling cannot be cut out of the encoded text, so the whole
+ * string is replaced.
+ */
 export function buildSecretRedactor(rules: readonly CompiledRule[]): (text: string) => string {
   const secrets = rules.filter((rule) => rule.category === 'secrets' && rule.regexes.length > 0);
-  return (text) => redact(text, secrets).text;
+  return (text) => {
+    const plain = redact(text, secrets).text;
+    if (plain.length < MIN_ENCODED_CHARS) return plain;
+    for (const variant of buildVariants(plain, DEFAULT_NORMALIZE_LIMITS)) {
+      const [rule] = redact(variant.text, secrets).hits.keys();
+      if (rule !== undefined) return `[REDACTED:${redactionKind(rule)} (${variant.via})]`;
+    }
+    return plain;
+  };
 }
