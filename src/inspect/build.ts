@@ -17,6 +17,7 @@ import { DETECTORS, RULE_REGISTRY } from './registry.js';
 import { CATEGORIES, type Finding } from './types.js';
 import { scanResult, type ResultScanOutcome, type ResultScanner } from './results/scan-result.js';
 import { redactionKind } from './results/redact.js';
+import { LAST_RESORT_MS } from './budget.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
 
 let shipped: RuleSet | undefined;
@@ -32,13 +33,18 @@ export interface InspectorEdge {
   realpath(path: string): string | undefined;
   home?: string;
   rules?: RuleSet;
-  /** A clock in milliseconds, and how long one call's inspection may take. */
+  /** A clock in milliseconds, and the last-resort wall-clock limit of one inspection. */
   now?: () => number;
   budgetMs?: number;
 }
 
-/** How long inspecting one call may take before the call is refused (fail closed). */
-export const INSPECTION_BUDGET_MS = 1000;
+/**
+ * The last resort: how long inspecting one call may take, whatever its work budget says,
+ * before the call is refused. Verdicts rest on the step budget (budget.ts), which counts
+ * work and so does not depend on machine load; this limit is far beyond what any counted
+ * budget allows, and is there only for work a bug leaves uncounted.
+ */
+export const INSPECTION_BUDGET_MS = LAST_RESORT_MS;
 
 /** The shipped rules plus the policy's own packs; problems are returned, not thrown. */
 export function policyRules(policy: CompiledPolicy, read: (file: string) => string = (file) => readFileSync(file, 'utf8')): RuleSet {
@@ -115,7 +121,7 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
 /** Scans one result the server returns (see src/inspect/results). */
 export type ResultScanFunction = (result: unknown) => ResultScanOutcome;
 
-/** Time a result scan may take: the inspection budget, plus this much per MiB of text. */
+/** The last resort for a result scan: the inspection's, plus this much per MiB of text. */
 export const RESULT_BUDGET_MS_PER_MIB = 250;
 
 /** The scan of results the policy asks for (policy.results); undefined when it asks for none. */
