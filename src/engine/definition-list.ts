@@ -12,7 +12,8 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
-import { SESSION_LIMITS, type SessionState } from './session.js';
+import type { SessionState } from './session.js';
+import { admitKeyed, releaseKeyed } from './state-budget.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { DefinitionKind, LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
@@ -73,8 +74,16 @@ export function decideDefinitionList(
     for (const entry of entries) {
       const key = isObject(entry) ? entry[spec.key] : undefined;
       if (typeof key !== 'string') continue;
-      if (!dropped.has(key)) refused.delete(key);
-      else if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(key);
+      if (!dropped.has(key)) {
+        refused.delete(key);
+        releaseKeyed(state, 'refused', key, spec.refused);
+      } else if (admitKeyed(state, 'refused', key, 0, spec.refused)) refused.add(key);
+      else {
+        // An entry hidden for its definition that the session cannot remember could be read
+        // as if never hidden: the list is refused whole instead.
+        const reason = `the server's ${spec.field} list is larger than Vanguard can remember for this session; it was refused`;
+        return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules: ['limits.state'], reason } };
+      }
     }
   }
   if (poisoned.length === 0 && pinned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };

@@ -83,6 +83,9 @@ export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): Ins
   return (input) => inspectArguments(input, inspector);
 }
 
+/** Bounds on the definition-scan cache: entries, characters of all keys, and of one key. */
+export const DEFINITION_CACHE = { entries: 20_000, chars: 16 * 1024 * 1024, maxKeyChars: 256 * 1024 };
+
 /**
  * The scan of tool definitions (tools/list): every string of a definition (name, title,
  * description, schema, annotations, _meta) through the same normaliser, detectors and
@@ -102,17 +105,27 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     exhaustive: true,
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
   };
+  // Bounded in entries and in the characters of its keys (a definition's text): a miss only
+  // costs a scan again, so the oldest are forgotten.
   const cache = new Map<string, Finding[]>();
+  let cachedChars = 0;
   return (definition) => {
-    const key = JSON.stringify(definition);
+    const key = JSON.stringify(definition) ?? '';
     let findings = cache.get(key);
     if (!findings) {
       const result = inspectArguments({ tool: '(definition)', args: definition, hints: {}, exempt: new Set() }, inspector);
       findings = result.failure
         ? [{ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: result.failure }]
         : result.findings;
-      if (cache.size >= 1_000) cache.delete(cache.keys().next().value as string);
-      cache.set(key, findings);
+      if (key.length <= DEFINITION_CACHE.maxKeyChars) {
+        cache.set(key, findings);
+        cachedChars += key.length;
+        while (cache.size > DEFINITION_CACHE.entries || cachedChars > DEFINITION_CACHE.chars) {
+          const oldest = cache.keys().next().value as string;
+          cache.delete(oldest);
+          cachedChars -= oldest.length;
+        }
+      }
     }
     return findings;
   };
