@@ -27,12 +27,12 @@ export const STDERR_QUEUE_BYTES = 1024 * 1024;
 /** How long an exit waits for queued stderr lines (a reader that keeps up needs far less). */
 export const STDERR_EXIT_WAIT_MS = 500;
 
-// The worker: blocking writes to the fd, one batch at a time; done[0] counts finished batches.
+// The worker (either module type: built-ins through process.getBuiltinModule): blocking writes to the fd, one batch at a time; done[0] counts finished batches.
 // EAGAIN (someone set O_NONBLOCK on the shared description) is waited out; any other error
 // (EPIPE: the reader went away) ends the writing for good.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { writeSync } = require('node:fs');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { writeSync } = process.getBuiltinModule('node:fs');
 const done = new Int32Array(workerData.shared);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 let broken = false;
@@ -59,7 +59,8 @@ parentPort.on('message', (text) => {
 export function createStderrQueue(fd: number, notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): StderrQueue {
   const shared = new SharedArrayBuffer(4);
   const done = new Int32Array(shared);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, shared } });
+  // Own flags only: an inherited --input-type=module would read the source as a module.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, shared }, execArgv: [] });
   // Neither the worker nor its port keeps the process alive: exits are decided elsewhere.
   worker.unref();
   worker.on('error', () => undefined);
