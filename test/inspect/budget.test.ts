@@ -98,3 +98,16 @@ describe('the work budget', () => {
     expect(() => budget.spend(1 << 25)).toThrow(OverBudget);
   });
 });
+
+describe('work inside a detector', () => {
+  it('counts each URL candidate the SSRF detector parses, so a text dense with addresses is bounded', () => {
+    const dense = 'see https://example.com/x?y=1 and 10.0.0.1 '.repeat(6_000);
+    const plain = 'see the example page and the report for details '.repeat(6_000).slice(0, dense.length);
+    const steps: number[] = [];
+    const counted: Inspector = { ...base, onSteps: (n) => steps.push(n) };
+    inspectArguments({ tool: 't', args: { text: dense }, hints: {}, exempt: new Set() }, counted);
+    inspectArguments({ tool: 't', args: { text: plain }, hints: {}, exempt: new Set() }, counted);
+    // Same length; the addresses cost their parsing (thousands of steps each), counted.
+    expect(steps[0]).toBeGreaterThan((steps[1] as number) * 10);
+  });
+});
