@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { createArgumentProcessor, type ArgumentsMode } from './arguments.js';
 import { openAuditFile, type ReopenReason } from './audit-file.js';
 import { createStderrQueue } from './stderr-queue.js';
+import { createStderrRelay } from './stderr-relay.js';
 import { DECISION_MSG, decisionFields, decisionLevel, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
@@ -167,14 +168,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       if (failure === undefined) file?.reopen();
     },
     close() {
+      let stderrDone: Promise<void> = Promise.resolve();
       if (!closed) {
         closed = true;
         flushQueue();
         stderr?.flush();
-        stderr?.close();
         file?.close();
+        // Bounded: stderr gets a moment to take the last lines, never longer.
+        stderrDone = stderr?.close() ?? stderrDone;
       }
-      return failure === undefined ? Promise.resolve() : Promise.reject(failure);
+      return stderrDone.then(() => (failure === undefined ? undefined : Promise.reject(failure)));
     },
   };
 }
@@ -183,12 +186,22 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
 interface StderrWriter {
   write(lines: string[]): void;
   flush(): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 function openStderr(option: AuditSinkOptions['stderr'], notice: (dropped: number) => string): StderrWriter | undefined {
   if (option === false) return undefined;
-  if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined, close: () => undefined };
+  if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined, close: () => Promise.resolve() };
+  // A relay process where there is `cat`; elsewhere (Windows) a worker thread.
+  const relay = process.platform === 'win32' ? undefined : createStderrRelay(notice);
+  if (relay !== undefined) return { write: (lines) => relay.write(lines), flush: () => relay.flush(), close: () => relay.closed() };
   const queue = createStderrQueue(2, notice);
-  return { write: (lines) => queue.write(lines), flush: () => queue.flush(), close: () => queue.close() };
+  return {
+    write: (lines) => queue.write(lines),
+    flush: () => queue.flush(),
+    close: () => {
+      queue.close();
+      return Promise.resolve();
+    },
+  };
 }

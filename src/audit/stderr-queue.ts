@@ -1,5 +1,6 @@
 /**
- * Audit lines for stderr, written off the protocol path. A client that never reads our
+ * The fallback where there is no `cat` to relay through (Windows; see stderr-relay.ts, which
+ * is used elsewhere): audit lines for stderr, written off the protocol path. A client that never reads our
  * stderr fills the pipe after ~64 KiB; a write to fd 2 then blocks, and with it every frame
  * and signal the main thread handles. So the blocking write runs in a worker thread, and
  * the main thread only hands it text while the text not yet written stays under a bound.
@@ -27,31 +28,46 @@ export const STDERR_QUEUE_BYTES = 1024 * 1024;
 /** How long an exit waits for queued stderr lines (a reader that keeps up needs far less). */
 export const STDERR_EXIT_WAIT_MS = 500;
 
-// The worker (either module type: built-ins through process.getBuiltinModule): blocking writes to the fd, one batch at a time; done[0] counts finished batches.
-// EAGAIN (someone set O_NONBLOCK on the shared description) is waited out; any other error
-// (EPIPE: the reader went away) ends the writing for good.
+// The worker (either module type: built-ins through process.getBuiltinModule). Its writes
+// are fs.write, so the blocking write(2) waits on a libuv pool thread, not on the worker's
+// own: the worker stays free to be terminated, and an exit never waits to join a thread
+// stuck on a pipe nobody reads (process.exit joins worker threads, not pool threads).
+// done[0] counts finished batches. EAGAIN (someone set O_NONBLOCK on the shared description)
+// is waited out; any other error (EPIPE: the reader went away) ends the writing for good.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
-const { writeSync } = process.getBuiltinModule('node:fs');
+const { write } = process.getBuiltinModule('node:fs');
 const done = new Int32Array(workerData.shared);
-const pause = new Int32Array(new SharedArrayBuffer(4));
+const queue = [];
+let writing = false;
 let broken = false;
-parentPort.on('message', (text) => {
-  if (!broken) {
-    const buffer = Buffer.from(text, 'utf8');
-    let offset = 0;
-    while (offset < buffer.length) {
-      try {
-        offset += writeSync(workerData.fd, buffer, offset, buffer.length - offset);
-      } catch (error) {
-        if (error && error.code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 5); continue; }
-        broken = true;
-        break;
-      }
-    }
-  }
+const finish = () => {
   Atomics.add(done, 0, 1);
   Atomics.notify(done, 0);
+};
+const next = () => {
+  if (writing) return;
+  const item = queue[0];
+  if (item === undefined) return;
+  if (broken || item.offset >= item.buffer.length) {
+    queue.shift();
+    finish();
+    next();
+    return;
+  }
+  writing = true;
+  write(workerData.fd, item.buffer, item.offset, item.buffer.length - item.offset, null, (error, written) => {
+    writing = false;
+    if (error) {
+      if (error.code === 'EAGAIN') { setTimeout(next, 5); return; }
+      broken = true;
+    } else item.offset += written;
+    next();
+  });
+};
+parentPort.on('message', (text) => {
+  queue.push({ buffer: Buffer.from(text, 'utf8'), offset: 0 });
+  next();
 });
 `;
 
