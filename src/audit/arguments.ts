@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock. Compiled once per sink, applied per record.
  */
 import { createHash } from 'node:crypto';
-import { REDACTED, compileKeyGlob, isSecretKeyName, redactSecretsInText } from './secret-patterns.js';
+import { REDACTED, compileKeyGlob, isSecretKeyName, redactSecretsInText as redactShipped } from './secret-patterns.js';
 
 /**
  * How arguments are logged.
@@ -44,6 +44,8 @@ export interface ArgumentProcessorOptions {
   /** Extra key globs (`*`, `?`, case-insensitive) whose values are always redacted. */
   redactKeys?: readonly string[];
   limits?: Partial<ArgumentLimits>;
+  /** Replaces secrets in a string (default: the shipped secret rules, see createSecretRedactor). */
+  redactText?: (text: string) => string;
 }
 
 /** Maps a raw value to its loggable form; `undefined` means "log no field". */
@@ -62,6 +64,7 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
   const isSecretKey = (key: string) => isSecretKeyName(key) || userGlobs.some((match) => match(key));
   const mode = options.mode;
   if (mode === 'omit') return () => undefined;
+  const redactSecretsInText = options.redactText ?? redactShipped;
 
   const leaf = (value: unknown): unknown => {
     if (mode === 'hashed') return hashLeaf(value);

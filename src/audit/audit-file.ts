@@ -4,10 +4,13 @@
  * continues the chain of an existing file. This is the only file I/O in src/audit besides
  * verifyAuditFile.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GENESIS_HEAD, chainHash, parseChainLine, sealLine, type ChainHead } from './chain.js';
 import { AuditError } from './errors.js';
+
+/** Why the audit file was opened again while running. */
+export type ReopenReason = 'moved' | 'removed' | 'truncated' | 'signal';
 
 /** An open audit file. */
 export interface AuditFile {
@@ -17,23 +20,35 @@ export interface AuditFile {
   writeLines(lines: string[]): void;
   /** Where the chain stands (GENESIS_HEAD when unchained). */
   head(): ChainHead;
+  /** Close and open the path again (logrotate's SIGHUP); a new file gets a continuation record. */
+  reopen(): void;
   close(): void;
+}
+
+/** Options for {@link openAuditFile}. */
+export interface AuditFileOptions {
+  chain: boolean;
+  /**
+   * The line that starts a file opened again while running (the old one was moved, removed
+   * or truncated): a JSON object line with `"chain":"continued"`, which verify accepts as
+   * the first record of a session whose earlier records are in another file.
+   */
+  continuation?: (reason: ReopenReason) => string;
 }
 
 /**
  * Open (creating, mode 0600) an audit file for appending. With `chain`, read its last line
  * and continue from it; a last line that is not an intact chained record is an
  * AUDIT_TAIL_INVALID error: continuing would hide the damage behind fresh records.
+ *
+ * Before each write the file is checked (one stat and one fstat per batch): a path that
+ * now names another file or none (moved, removed) is opened again, and a file shorter than
+ * we left it (truncated) is noticed; either way the next record is a continuation record,
+ * so the chain of this session links across the two files.
  */
-export function openAuditFile(path: string, options: { chain: boolean }): AuditFile {
-  let fd: number;
+export function openAuditFile(path: string, options: AuditFileOptions): AuditFile {
+  let fd = openPath(path);
   let head: ChainHead;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'a+', 0o600);
-  } catch (error) {
-    throw new AuditError('AUDIT_OPEN_FAILED', `cannot open audit file ${path}: ${describe(error)}`, { cause: error });
-  }
   try {
     head = options.chain ? readChainHead(fd, path) : { ...GENESIS_HEAD };
   } catch (error) {
@@ -42,6 +57,40 @@ export function openAuditFile(path: string, options: { chain: boolean }): AuditF
   }
   let failed: AuditError | undefined;
   let open = true;
+  // Where the file ended after our last write; a smaller size means it was truncated.
+  let end = fstatSync(fd).size;
+  let regular = fstatSync(fd).isFile();
+  let reopened: ReopenReason | undefined;
+
+  const reopenAs = (reason: ReopenReason): void => {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already gone with its file; the new one is what matters.
+    }
+    fd = openPath(path);
+    const stat = fstatSync(fd);
+    end = stat.size;
+    regular = stat.isFile();
+    reopened = reason;
+  };
+  // Moved, removed or truncated since our last write?
+  const check = (): void => {
+    if (!regular) return;
+    let current;
+    try {
+      current = statSync(path);
+    } catch {
+      reopenAs('removed');
+      return;
+    }
+    const mine = fstatSync(fd);
+    if (current.ino !== mine.ino || current.dev !== mine.dev) reopenAs('moved');
+    else if (mine.size < end) {
+      end = mine.size;
+      reopened = 'truncated';
+    }
+  };
 
   return {
     write(line) {
@@ -52,23 +101,53 @@ export function openAuditFile(path: string, options: { chain: boolean }): AuditF
       if (!open) return;
       let next = head;
       const texts: string[] = [];
-      for (const line of lines) {
-        const sealed = options.chain ? sealLine(next, line) : { text: line, head: next };
-        texts.push(sealed.text);
-        next = sealed.head;
-      }
+      let written = 0;
+      let before = end;
       try {
-        writeAll(fd, Buffer.from(texts.join(''), 'utf8'));
+        check();
+        before = end;
+        const all = reopened !== undefined && options.continuation ? [options.continuation(reopened), ...lines] : lines;
+        for (const line of all) {
+          const sealed = options.chain ? sealLine(next, line) : { text: line, head: next };
+          texts.push(sealed.text);
+          next = sealed.head;
+        }
+        const buffer = Buffer.from(texts.join(''), 'utf8');
+        written = writeAll(fd, buffer, (n) => (written = n));
+        end = regular ? fstatSync(fd).size : end + written;
       } catch (error) {
-        // A failed write may have left half a line; stop, so the damage stays at the end.
+        // A failed write may have left half a line: cut it off when nobody wrote after it,
+        // so the file still verifies up to the last whole record; then stop.
+        if (regular && written > 0) {
+          try {
+            if (fstatSync(fd).size === before + written) ftruncateSync(fd, before);
+          } catch {
+            // Nothing more can be done; verify will name the torn line.
+          }
+        }
         failed = new AuditError('AUDIT_WRITE_FAILED', `cannot write audit file ${path}: ${describe(error)}`, {
           cause: error,
         });
         throw failed;
       }
+      reopened = undefined;
       head = next;
     },
     head: () => ({ ...head }),
+    reopen() {
+      if (!open || failed !== undefined) return;
+      try {
+        const same = regular && statSync(path).ino === fstatSync(fd).ino;
+        if (same) return;
+        reopenAs('signal');
+      } catch {
+        try {
+          reopenAs('signal');
+        } catch (error) {
+          failed = new AuditError('AUDIT_WRITE_FAILED', `cannot reopen audit file ${path}: ${describe(error)}`, { cause: error });
+        }
+      }
+    },
     close() {
       if (!open) return;
       open = false;
@@ -77,10 +156,22 @@ export function openAuditFile(path: string, options: { chain: boolean }): AuditF
   };
 }
 
-// writeSync may write less than asked; loop until the whole line is out.
-function writeAll(fd: number, buffer: Buffer): void {
+// Open for appending (O_APPEND: whole batches land at the end, whoever else appends too).
+function openPath(path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'a+', 0o600);
+  } catch (error) {
+    throw new AuditError('AUDIT_OPEN_FAILED', `cannot open audit file ${path}: ${describe(error)}`, { cause: error });
+  }
+}
+
+// writeSync may write less than asked; loop until the whole batch is out. `progress` keeps
+// the count known to the caller when a later write throws.
+function writeAll(fd: number, buffer: Buffer, progress: (written: number) => void): number {
   let offset = 0;
-  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+  while (offset < buffer.length) progress((offset += writeSync(fd, buffer, offset, buffer.length - offset)));
+  return offset;
 }
 
 /** Read the last line of the file and return the head that continues the chain after it. */

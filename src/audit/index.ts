@@ -16,6 +16,9 @@ export { GENESIS_HASH, type ChainHead } from './chain.js';
 export {
   verifyAuditLog,
   verifyAuditFile,
+  verifyAuditFiles,
+  verifyAuditLogs,
+  type NamedLog,
   type VerifyAnchor,
   type VerifyProblem,
   type VerifyProblemKind,

@@ -43,15 +43,17 @@ export function decisionFields(
   decision: DecisionRecord,
   processArgs: ArgumentProcessor,
   redactValue: ArgumentProcessor,
+  redactText: (text: string) => string = redactSecretsInText,
 ): Record<string, unknown> {
   return {
     direction: decision.direction,
     method: decision.method,
-    id: decision.id,
-    tool: decision.tool,
+    // Chosen by a peer, so read like any other text.
+    id: typeof decision.id === 'string' ? redactText(decision.id) : decision.id,
+    tool: decision.tool === undefined ? undefined : redactText(decision.tool),
     verdict: decision.verdict,
     rules: decision.rules,
-    reason: decision.reason === undefined ? undefined : redactSecretsInText(decision.reason),
+    reason: decision.reason === undefined ? undefined : redactText(decision.reason),
     decisionUs: decision.decisionUs,
     args: processArgs(decision.args),
     detail: redactValue(decision.detail),

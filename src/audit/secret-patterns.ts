@@ -113,7 +113,7 @@ const VALUE_PATTERNS: readonly ValuePattern[] = [
   },
 ];
 
-/** Replace every credential-shaped part of a string, whatever key it sits under. */
+/** Replace every credential-shaped part of a string, whatever key it sits under (the shapes above). */
 export function redactSecretsInText(text: string): string {
   // Cheap exit: every pattern needs at least five characters.
   if (text.length < 5) return text;
@@ -127,4 +127,18 @@ export function redactSecretsInText(text: string): string {
     }
   }
   return out;
+}
+
+/**
+ * The redactor for audit text: the shapes above, then `rules` (the secret rules inspection
+ * runs, passed in at the edge: see src/inspect/secret-redactor.ts), so whatever a detector
+ * can refuse as a credential is never written down in clear, not even in the record of the
+ * call it refused.
+ */
+export function createSecretRedactor(rules?: (text: string) => string): (text: string) => string {
+  if (rules === undefined) return redactSecretsInText;
+  return (text) => {
+    const shaped = redactSecretsInText(text);
+    return shaped.length < 5 ? shaped : rules(shaped);
+  };
 }

@@ -4,9 +4,11 @@
  */
 import pino, { type Logger } from 'pino';
 import { createArgumentProcessor, type ArgumentsMode } from './arguments.js';
-import { openAuditFile } from './audit-file.js';
+import { openAuditFile, type ReopenReason } from './audit-file.js';
+import { createStderrQueue } from './stderr-queue.js';
+import { createStderrRelay } from './stderr-relay.js';
 import { DECISION_MSG, decisionFields, decisionLevel, operationalFields, type AuditLevel } from './record.js';
-import { redactSecretsInText } from './secret-patterns.js';
+import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
 // Records made in the same millisecond share one formatted time.
@@ -36,7 +38,10 @@ export interface AuditSinkOptions {
   serverName: string;
   /** Id of this shim's run; on every line as `session`. */
   sessionId: string;
-  /** `true`: write to fd 2 synchronously; `false`: not at all; an object: write there (tests). */
+  /**
+   * `true`: write to fd 2 off the protocol path (a bounded queue; lines are dropped and counted
+   * when stderr is not read); `false`: not at all; an object: write there (tests).
+   */
   stderr: boolean | AuditDestination;
   /** Also append to this file (created 0600, parent directories made). */
   file?: string;
@@ -48,25 +53,39 @@ export interface AuditSinkOptions {
   chain: boolean;
   /** Lowest level written; default `info`, which leaves out plain forwards of non-tool methods. */
   level?: AuditLevel;
+  /**
+   * Redaction by the secret rules inspection runs (src/inspect/secret-redactor.ts), applied
+   * to every string of every record after the built-in shapes. Absent: the shapes only.
+   */
+  redactSecrets?: (text: string) => string;
   /** Source of `time`; injected by tests. */
   clock?: () => Date;
 }
 
 /**
  * Create the audit sink. Every line goes to every destination; operational logs join the
- * chain too, so the file is one verifiable sequence. Writes are synchronous, so nothing is lost
- * when the process exits right after a decision, as long as `flush` or `close` runs. A failing
- * file write is thrown from the next `record` (AUDIT_WRITE_FAILED) so the caller can fail closed; a failing stderr is given up silently,
- * since the parent may simply have closed it. Throws AUDIT_OPEN_FAILED / AUDIT_TAIL_INVALID
- * when the file cannot be opened or its chain cannot be continued.
+ * chain too, so the file is one verifiable sequence. File writes are synchronous (a batch per
+ * turn), so nothing is lost when the process exits right after a decision, as long as `flush`
+ * or `close` runs; stderr is written by a worker through a bounded queue, so a client that
+ * never reads it cannot stop the shim (lines past the bound are dropped, counted and reported
+ * there once it drains). A failing file write is thrown from the next `record`
+ * (AUDIT_WRITE_FAILED) and `failed()` turns true, so the caller can fail closed. Throws
+ * AUDIT_OPEN_FAILED / AUDIT_TAIL_INVALID when the file cannot be opened or its chain cannot
+ * be continued.
  */
 export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // Milliseconds since the epoch; Date.now unless a test brings its own clock.
   const now = options.clock ? () => options.clock!().getTime() : Date.now;
-  const processArgs = createArgumentProcessor({ mode: options.arguments, redactKeys: options.redactKeys });
-  const redactValue = createArgumentProcessor({ mode: 'redacted', redactKeys: options.redactKeys });
-  const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain });
-  const stderr = openStderr(options.stderr);
+  const redactText = createSecretRedactor(options.redactSecrets);
+  const processArgs = createArgumentProcessor({ mode: options.arguments, redactKeys: options.redactKeys, redactText });
+  const redactValue = createArgumentProcessor({ mode: 'redacted', redactKeys: options.redactKeys, redactText });
+  // A file opened again while running starts with this line (see openAuditFile).
+  const continuation = (reason: ReopenReason): string =>
+    `${JSON.stringify({ level: 'warn', time: isoTime(now()), server: options.serverName, session: options.sessionId, chain: 'continued', reason, msg: 'audit file opened again; this session\'s chain continues from its last record in the previous file' })}\n`;
+  const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain, continuation });
+  const stderr = openStderr(options.stderr, (dropped) =>
+    `${JSON.stringify({ level: 'warn', time: isoTime(now()), server: options.serverName, session: options.sessionId, dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
+  );
 
   // Deciding is on the path of every frame; writing it down need not be. A record is
   // queued with its time, and the queue is serialised (redaction, pino) and written in one
@@ -97,7 +116,9 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     try {
       if (failure === undefined) file?.writeLines(written);
     } catch (error) {
+      // Said once, with how many records of this batch the file did not get (stderr did).
       failure = error;
+      if (error instanceof Error) error.message += ` (${written.length} audit lines of the last batch were not written to it)`;
     }
     stderr?.write(written);
   };
@@ -128,60 +149,59 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
       if (!logger.isLevelEnabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue), DECISION_MSG) });
+      enqueue({ at: now(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue, redactText), DECISION_MSG) });
     },
     log(level, msg, fields) {
       if (closed || !logger.isLevelEnabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger[level](operationalFields(fields, redactValue), redactSecretsInText(msg)) });
+      enqueue({ at: now(), level, write: () => logger[level](operationalFields(fields, redactValue), redactText(msg)) });
     },
     flush() {
       flushQueue();
       stderr?.flush();
       if (failure !== undefined) throw failure;
     },
+    failed() {
+      return failure !== undefined;
+    },
+    reopen() {
+      flushQueue();
+      if (failure === undefined) file?.reopen();
+    },
     close() {
+      let stderrDone: Promise<void> = Promise.resolve();
       if (!closed) {
         closed = true;
         flushQueue();
         stderr?.flush();
         file?.close();
+        // Bounded: stderr gets a moment to take the last lines, never longer.
+        stderrDone = stderr?.close() ?? stderrDone;
       }
-      return failure === undefined ? Promise.resolve() : Promise.reject(failure);
+      return stderrDone.then(() => (failure === undefined ? undefined : Promise.reject(failure)));
     },
   };
 }
 
-/** A stderr writer that gives up (rather than throwing into the proxy) once stderr fails. */
+/** Where stderr lines go: the test's destination, or fd 2 through the bounded queue. */
 interface StderrWriter {
   write(lines: string[]): void;
   flush(): void;
+  close(): Promise<void>;
 }
 
-function openStderr(option: AuditSinkOptions['stderr']): StderrWriter | undefined {
+function openStderr(option: AuditSinkOptions['stderr'], notice: (dropped: number) => string): StderrWriter | undefined {
   if (option === false) return undefined;
-  if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined };
-  // fd 2, written synchronously: an exit right after a decision must not lose its line.
-  const sonic = pino.destination({ dest: 2, sync: true });
-  let failed = false;
-  sonic.on('error', () => {
-    failed = true;
-  });
+  if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined, close: () => Promise.resolve() };
+  // A relay process where there is `cat`; elsewhere (Windows) a worker thread.
+  const relay = process.platform === 'win32' ? undefined : createStderrRelay(notice);
+  if (relay !== undefined) return { write: (lines) => relay.write(lines), flush: () => relay.flush(), close: () => relay.closed() };
+  const queue = createStderrQueue(2, notice);
   return {
-    write(lines) {
-      if (failed) return;
-      try {
-        sonic.write(lines.join(''));
-      } catch {
-        failed = true;
-      }
-    },
-    flush() {
-      if (failed) return;
-      try {
-        sonic.flushSync();
-      } catch {
-        failed = true;
-      }
+    write: (lines) => queue.write(lines),
+    flush: () => queue.flush(),
+    close: () => {
+      queue.close();
+      return Promise.resolve();
     },
   };
 }

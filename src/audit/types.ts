@@ -39,6 +39,10 @@ export interface AuditSink {
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
   /** Write every record made so far, now. Throws if the audit file cannot be written. */
   flush(): void;
+  /** True once the audit file could not be written: nothing may be forwarded unrecorded (see gate.ts). */
+  failed?(): boolean;
+  /** Open the audit file again (SIGHUP after logrotate moved it). */
+  reopen?(): void;
   /** Flush and close files. */
   close(): Promise<void>;
 }

@@ -85,11 +85,11 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command('audit', 'Work with audit files', (y) =>
       y
-        .command<{ file: string }>(
-          'verify <file>',
-          'Check an audit file\'s hash chain offline; names the first record altered, removed or reordered',
-          (z) => z.positional('file', { type: 'string', demandOption: true }),
-          async (args) => setExit((await import('./commands/audit-verify.js')).auditVerifyCommand(args.file)),
+        .command<{ file: string; files?: string[] }>(
+          'verify <file> [files..]',
+          'Check an audit file\'s hash chains offline (several files: oldest first, as rotated); names the first record altered, removed or reordered',
+          (z) => z.positional('file', { type: 'string', demandOption: true }).positional('files', { type: 'string', array: true }),
+          async (args) => setExit((await import('./commands/audit-verify.js')).auditVerifyCommand(args.file, ...(args.files ?? []).map(String))),
         )
         .demandCommand(1, 'Say what to do: vanguard audit verify FILE'),
     )

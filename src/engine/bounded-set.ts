@@ -1,15 +1,30 @@
-/** A set that forgets its oldest entries past a capacity, so session state stays bounded. */
+/**
+ * A set that forgets its oldest entries past a capacity in entries and, for strings, in
+ * characters, so session state stays bounded whatever size of id a peer sends. Forgetting
+ * is safe only where the set is a memory kept for convenience (ids the shim answered, so a
+ * late cancel is swallowed): an entry forgotten costs one forwarded cancel, never a check.
+ */
 export class BoundedSet<T> {
   private readonly items = new Set<T>();
+  private bytes = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    /** Characters the string entries may hold together. */
+    private readonly maxBytes = 4 * 1024 * 1024,
+  ) {}
 
   add(item: T): void {
-    this.items.delete(item);
+    if (this.items.delete(item)) this.bytes -= sizeOf(item);
+    // One entry larger than the whole allowance is not kept at all.
+    if (sizeOf(item) > this.maxBytes) return;
     this.items.add(item);
-    if (this.items.size > this.capacity) {
+    this.bytes += sizeOf(item);
+    while (this.items.size > this.capacity || this.bytes > this.maxBytes) {
       const oldest = this.items.values().next();
-      if (!oldest.done) this.items.delete(oldest.value);
+      if (oldest.done) break;
+      this.items.delete(oldest.value);
+      this.bytes -= sizeOf(oldest.value);
     }
   }
 
@@ -18,10 +33,21 @@ export class BoundedSet<T> {
   }
 
   delete(item: T): boolean {
-    return this.items.delete(item);
+    const had = this.items.delete(item);
+    if (had) this.bytes -= sizeOf(item);
+    return had;
   }
 
   get size(): number {
     return this.items.size;
   }
+
+  /** Characters the string entries hold. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+}
+
+function sizeOf(item: unknown): number {
+  return typeof item === 'string' ? item.length : 0;
 }

@@ -11,7 +11,8 @@ import { atLeast } from '../inspect/types.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
-import { SESSION_LIMITS, type SessionState } from './session.js';
+import type { SessionState } from './session.js';
+import { admitKeyed, releaseKeyed } from './state-budget.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { DefinitionKind, LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
@@ -77,8 +78,16 @@ export function decideDefinitionList(
       if (typeof key !== 'string') continue;
       // Resources by the identity of their URI, so every spelling of one is hidden with it.
       const remembered = refusedKey(spec.refused, key);
-      if (!dropped.has(key)) refused.delete(remembered);
-      else if (refused.size < SESSION_LIMITS.maxToolSchemas) refused.add(remembered);
+      if (!dropped.has(key)) {
+        refused.delete(remembered);
+        releaseKeyed(state, 'refused', remembered, spec.refused);
+      } else if (admitKeyed(state, 'refused', remembered, 0, spec.refused)) refused.add(remembered);
+      else {
+        // An entry hidden for its definition that the session cannot remember could be read
+        // as if never hidden: the list is refused whole instead.
+        const reason = `the server's ${spec.field} list is larger than Vanguard can remember for this session; it was refused`;
+        return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules: ['limits.state'], reason } };
+      }
     }
   }
   if (poisoned.length === 0 && pinned.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: { entries: entries.length } } };

@@ -9,7 +9,8 @@
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { isObject } from '../protocol/jsonrpc.js';
 import { comparePin, definitionKey, pinDefinitions, type DefinitionKind, type LockEntry, type LockFile } from '../pinning/lock.js';
-import { SESSION_LIMITS, type SessionState } from './session.js';
+import type { SessionState } from './session.js';
+import { admit, MAX_RENAME_PROBES_PER_PAGE, resetTable } from './state-budget.js';
 
 /** One definition that differs from what was pinned, and what the policy does about it. */
 export interface PinDifference {
@@ -44,20 +45,39 @@ export function comparePage(
   const seen = state.listing[kind];
   if (page.firstPage) {
     seen.clear();
+    resetTable(state, 'listing', kind);
     state.listingOpen.add(kind);
   }
+  // Looking for a rename costs one fingerprint per pinned entry: bounded per page, so a large
+  // listing against a large lock stays linear (past the bound a new name is simply new).
+  const pinnedHere = pins ? pins[kind] : undefined;
+  const pinnedCount = pinnedHere ? Object.keys(pinnedHere).length : 0;
+  let probes = 0;
   for (const entry of entries) {
     if (!isObject(entry)) continue;
     const key = definitionKey(kind, entry);
     if (key === undefined) continue;
-    if (seen.size < SESSION_LIMITS.maxToolSchemas) seen.add(key);
+    // A key the listing cannot hold is reported as removed at its end: fail closed.
+    if (!seen.has(key) && admit(state, 'listing', key.length, kind)) seen.add(key);
     if (skip(key)) continue;
-    let status = pins ? comparePin(kind, pins[kind], key, entry) : ({ kind: 'new' } as const);
+    let status: ReturnType<typeof comparePin>;
+    if (!pinnedHere) status = { kind: 'new' };
+    else if (Object.hasOwn(pinnedHere, key)) status = comparePin(kind, pinnedHere, key, entry);
+    else if ((probes += pinnedCount) <= MAX_RENAME_PROBES_PER_PAGE) status = comparePin(kind, pinnedHere, key, entry);
+    else status = { kind: 'new' };
     if (status.kind === 'new' && tofu) {
-      const first = firstSeen[key];
-      if (first === undefined && Object.keys(firstSeen).length < SESSION_LIMITS.maxToolSchemas) firstSeen[key] = pinDefinitions(kind, [entry])[key] as LockEntry;
-      // First sight is trusted; after that the first definition is what it must match.
-      status = first === undefined ? { kind: 'same' } : comparePin(kind, { [key]: first }, key, entry);
+      const first = Object.hasOwn(firstSeen, key) ? firstSeen[key] : undefined;
+      if (first !== undefined) status = comparePin(kind, { [key]: first }, key, entry);
+      else {
+        // First sight is trusted; after that the first definition is what it must match. A
+        // definition the session has no room left to remember cannot be held to anything
+        // later, so it counts as changed, not as trusted.
+        const pinned = pinDefinitions(kind, [entry])[key];
+        if (pinned !== undefined && admit(state, 'firstSeen', key.length + pinned.summary.length + pinned.sha256.length, kind)) {
+          Object.defineProperty(firstSeen, key, { value: pinned, enumerable: true, writable: true, configurable: true });
+          status = { kind: 'same' };
+        } else status = { kind: 'changed' };
+      }
     }
     if (status.kind === 'same') continue;
     const action = actionFor(status.kind, policy);

@@ -11,7 +11,8 @@ import { schemaKinds } from '../inspect/kinds.js';
 import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
 import type { LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
-import { SESSION_LIMITS, type SessionState } from './session.js';
+import type { SessionState } from './session.js';
+import { admitKeyed, releaseKeyed } from './state-budget.js';
 
 export type ToolListAction =
   | { type: 'forward' }
@@ -31,8 +32,10 @@ function hiddenNames(tools: unknown[], policy: CompiledPolicy): string[] {
   return hidden;
 }
 
-// What each tool's input schema says its arguments are, for inspecting later calls.
-function rememberSchemas(tools: unknown[], state: SessionState): void {
+// What each tool's input schema says its arguments are, for inspecting later calls. Returns
+// the first tool it had no room for (the caller refuses the list: calls to a tool whose
+// schema is forgotten would be inspected without its hints).
+function rememberSchemas(tools: unknown[], state: SessionState): string | undefined {
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string') continue;
     const properties = isObject(tool.inputSchema) && isObject(tool.inputSchema.properties) ? tool.inputSchema.properties : {};
@@ -43,11 +46,18 @@ function rememberSchemas(tools: unknown[], state: SessionState): void {
       if (isObject(property) && isObject(property.items)) for (const kind of schemaKinds(property.items)) found.add(kind);
       if (found.size > 0) kinds.set(name, found);
     }
-    if (state.schemaKinds.size >= SESSION_LIMITS.maxToolSchemas && !state.schemaKinds.has(tool.name)) continue;
+    const bytes = isObject(tool.inputSchema) ? jsonBytes(tool.inputSchema) : 0;
+    if (!admitKeyed(state, 'schemas', tool.name, bytes)) return tool.name;
     state.schemaKinds.set(tool.name, kinds);
     if (isObject(tool.inputSchema)) state.inputSchemas.set(tool.name, tool.inputSchema);
     else state.inputSchemas.delete(tool.name);
   }
+  return undefined;
+}
+
+// The size of a parsed value as JSON text, to bound what is kept of it.
+function jsonBytes(value: unknown): number {
+  return JSON.stringify(value)?.length ?? 0;
 }
 
 /** Decide on the server's answer to a tools/list (read as readListAnswer reads it). */
@@ -59,7 +69,8 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   }
   if (answer.kind === 'none') return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
   const { message, result, entries: tools } = answer;
-  rememberSchemas(tools, state);
+  const unremembered = rememberSchemas(tools, state);
+  if (unremembered !== undefined) return tooLarge(base, id, `the schema of tool ${JSON.stringify(unremembered.slice(0, 200))}`);
   const hidden = hiddenNames(tools, policy);
   const poisoned = scanDefinitions(tools, policy, scan);
   const act = policy.metadata.poisoning;
@@ -86,8 +97,12 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
     for (const tool of tools) {
       if (!isObject(tool) || typeof tool.name !== 'string') continue;
       const rule = refused.get(tool.name);
-      if (rule === undefined) state.refusedTools.delete(tool.name);
-      else if (state.refusedTools.size < SESSION_LIMITS.maxToolSchemas) state.refusedTools.set(tool.name, rule);
+      if (rule === undefined) {
+        state.refusedTools.delete(tool.name);
+        releaseKeyed(state, 'refused', tool.name, 'tools');
+      } else if (admitKeyed(state, 'refused', tool.name, rule.length, 'tools')) state.refusedTools.set(tool.name, rule);
+      // A hidden tool the session cannot remember could be called as if never hidden.
+      else return tooLarge(base, id, `the tools hidden for their definitions (${tool.name.slice(0, 200)})`);
     }
   }
   if (policy.mode === 'monitor' || (!refusing && dropped.size === 0)) {
@@ -103,6 +118,12 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   }
   result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && !dropped.has(tool.name));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
+}
+
+// A listing larger than the session can remember is refused whole (fail closed).
+function tooLarge(base: { direction: 'server'; method: string; id: RequestId }, id: RequestId, what: string): ToolListDecision {
+  const reason = `the server's tool list is larger than Vanguard can remember for this session (no room for ${what}); it was refused`;
+  return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules: ['limits.state'], reason } };
 }
 
 /** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */

@@ -17,6 +17,7 @@ import { DETECTORS, RULE_REGISTRY } from './registry.js';
 import { CATEGORIES, type Finding } from './types.js';
 import { scanResult, type ResultScanOutcome, type ResultScanner } from './results/scan-result.js';
 import { redactionKind } from './results/redact.js';
+import { LAST_RESORT_MS } from './budget.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
 
 let shipped: RuleSet | undefined;
@@ -36,7 +37,7 @@ export interface InspectorEdge {
   serverCwd?: string;
   home?: string;
   rules?: RuleSet;
-  /** A clock in milliseconds, and how long one call's inspection may take. */
+  /** A clock in milliseconds, and the last-resort wall-clock limit of one inspection. */
   now?: () => number;
   budgetMs?: number;
 }
@@ -56,8 +57,13 @@ export function symlinkTarget(path: string): string | null | undefined {
   }
 }
 
-/** How long inspecting one call may take before the call is refused (fail closed). */
-export const INSPECTION_BUDGET_MS = 1000;
+/**
+ * The last resort: how long inspecting one call may take, whatever its work budget says,
+ * before the call is refused. Verdicts rest on the step budget (budget.ts), which counts
+ * work and so does not depend on machine load; this limit is far beyond what any counted
+ * budget allows, and is there only for work a bug leaves uncounted.
+ */
+export const INSPECTION_BUDGET_MS = LAST_RESORT_MS;
 
 /** The shipped rules plus the policy's own packs; problems are returned, not thrown. */
 export function policyRules(policy: CompiledPolicy, read: (file: string) => string = (file) => readFileSync(file, 'utf8')): RuleSet {
@@ -96,6 +102,9 @@ export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): Ins
   return (input) => inspectArguments(input, inspector);
 }
 
+/** Bounds on the definition-scan cache: entries, characters of all keys, and of one key. */
+export const DEFINITION_CACHE = { entries: 20_000, chars: 16 * 1024 * 1024, maxKeyChars: 256 * 1024 };
+
 /**
  * The scan of tool definitions (tools/list): every string of a definition (name, title,
  * description, schema, annotations, _meta) through the same normaliser, detectors and
@@ -115,17 +124,27 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     exhaustive: true,
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS },
   };
+  // Bounded in entries and in the characters of its keys (a definition's text): a miss only
+  // costs a scan again, so the oldest are forgotten.
   const cache = new Map<string, Finding[]>();
+  let cachedChars = 0;
   return (definition) => {
-    const key = JSON.stringify(definition);
+    const key = JSON.stringify(definition) ?? '';
     let findings = cache.get(key);
     if (!findings) {
       const result = inspectArguments({ tool: '(definition)', args: definition, hints: {}, exempt: new Set() }, inspector);
       findings = result.failure
         ? [{ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: result.failure }]
         : result.findings;
-      if (cache.size >= 1_000) cache.delete(cache.keys().next().value as string);
-      cache.set(key, findings);
+      if (key.length <= DEFINITION_CACHE.maxKeyChars) {
+        cache.set(key, findings);
+        cachedChars += key.length;
+        while (cache.size > DEFINITION_CACHE.entries || cachedChars > DEFINITION_CACHE.chars) {
+          const oldest = cache.keys().next().value as string;
+          cache.delete(oldest);
+          cachedChars -= oldest.length;
+        }
+      }
     }
     return findings;
   };
@@ -134,7 +153,7 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
 /** Scans one result the server returns (see src/inspect/results). */
 export type ResultScanFunction = (result: unknown) => ResultScanOutcome;
 
-/** Time a result scan may take: the inspection budget, plus this much per MiB of text. */
+/** The last resort for a result scan: the inspection's, plus this much per MiB of text. */
 export const RESULT_BUDGET_MS_PER_MIB = 250;
 
 /** The scan of results the policy asks for (policy.results); undefined when it asks for none. */

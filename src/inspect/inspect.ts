@@ -9,6 +9,8 @@ import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
 import { textLength } from './text-length.js';
+import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
+import { chargedContext } from './detector-cost.js';
 import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
@@ -31,15 +33,21 @@ export interface Inspector {
    * that filter findings afterwards (the definition scan) and for the rule packs' tests.
    */
   exhaustive?: boolean;
-  /** A clock in milliseconds and the time one call's inspection may take; past it, the call is refused. */
+  /**
+   * The last resort only: a clock in milliseconds and the wall-clock time one call's
+   * inspection may take whatever its work budget says (see budget.ts). Decisions rest on
+   * the step budget, which does not depend on how busy the machine is.
+   */
   clock?: { now(): number; budgetMs: number };
+  /** Steps allowed for an input of so many characters; default stepLimit (budget.ts). */
+  stepLimit?: (chars: number) => number;
+  /** Told the steps each inspection used (tests, the benchmark). */
+  onSteps?: (used: number, limit: number) => void;
 }
 
 /** The longest command-line argument (kind `command`) inspection reads; a longer one is refused. */
 export const MAX_COMMAND_CHARS = 64 * 1024;
 
-/** Thrown when inspection runs past its time budget; the call is refused. */
-class OverBudget extends Error {}
 
 /** One call to inspect. */
 export interface InspectionInput {
@@ -72,27 +80,58 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     // change it, so inspection stops there (a flood of attacks costs one attack's time).
     const blocks = (f: Finding): boolean => !inspector.exhaustive && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
     const clock = inspector.clock;
-    const deadline = clock ? clock.now() + clock.budgetMs : Infinity;
-    const checkBudget = (): void => {
-      if (clock && clock.now() > deadline) throw new OverBudget(`inspection took longer than ${clock.budgetMs} ms`);
-    };
-    const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
-    // Large arguments are read as sent first: an attack in plain sight is refused without
-    // decoding a megabyte every way first. Nothing found, they are read in full.
-    let quick: InspectionResult | undefined;
-    if (!inspector.exhaustive && textLength(input.args, QUICK_PASS_FROM_CHARS) >= QUICK_PASS_FROM_CHARS) {
-      quick = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { variants: false, enough: blocks }), active, blocks, checkBudget, false);
-      if (quick.verdict === 'block') return quick;
+    const chars = textLength(input.args);
+    const budget = createWorkBudget((inspector.stepLimit ?? stepLimit)(chars), 'inspection', clock && { now: clock.now, lastResortMs: clock.budgetMs });
+    try {
+      return inspectWithin(input, inspector, active, blocks, budget, chars);
+    } finally {
+      inspector.onSteps?.(budget.used(), budget.limit);
     }
-    // The rules already read the raw text in the quick pass; the full one adds the decoded spellings.
-    const full = inspectionPass(input, inspector, normalizeArguments(input.args, limits, { enough: blocks }), active, blocks, checkBudget, quick !== undefined);
-    if (!quick || quick.findings.length === 0) return full;
-    const findings = [...quick.findings, ...full.findings.filter((f) => !quick.findings.some((q) => q.ruleId === f.ruleId && q.path === f.path))];
-    return { ...full, findings, verdict: full.verdict === 'allow' ? 'warn' : full.verdict };
   } catch (error) {
     if (error instanceof OverBudget) return { verdict: 'block', findings: [], blocking: [], failure: error.message };
     return { verdict: 'block', findings: [], blocking: [], failure: `inspection failed: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+// Both readings of one call, every step counted against `budget`.
+function inspectWithin(
+  input: InspectionInput,
+  inspector: Inspector,
+  active: (category: Category) => boolean,
+  blocks: (f: Finding) => boolean,
+  budget: WorkBudget,
+  chars: number,
+): InspectionResult {
+  const checkBudget = (steps?: number): void => budget.spend(steps);
+  const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
+  // Large arguments are read as sent first: an attack in plain sight is refused without
+  // decoding a megabyte every way first. Nothing found, they are read in full.
+  let quick: InspectionResult | undefined;
+  if (!inspector.exhaustive && chars >= QUICK_PASS_FROM_CHARS) {
+    quick = inspectionPass(input, inspector, normalized(input.args, limits, { variants: false, enough: blocks }, budget), active, blocks, checkBudget, false);
+    if (quick.verdict === 'block') return quick;
+  }
+  // The rules already read the raw text in the quick pass; the full one adds the decoded spellings.
+  const full = inspectionPass(input, inspector, normalized(input.args, limits, { enough: blocks }, budget), active, blocks, checkBudget, quick !== undefined);
+  if (!quick || quick.findings.length === 0) return full;
+  const findings = [...quick.findings, ...full.findings.filter((f) => !quick.findings.some((q) => q.ruleId === f.ruleId && q.path === f.path))];
+  return { ...full, findings, verdict: full.verdict === 'allow' ? 'warn' : full.verdict };
+}
+
+// Normalise, counting what the normaliser produced (every string and spelling it wrote;
+// its own limits bound that) against the budget.
+function normalized(args: unknown, limits: NormalizeLimits, options: Parameters<typeof normalizeArguments>[2], budget: WorkBudget): NormalizeResult {
+  budget.spend(textLength(args));
+  const result = normalizeArguments(args, limits, options);
+  if (result.ok) for (const s of result.strings) budget.spend(spellingChars(s));
+  return result;
+}
+
+// The characters of a string in all its spellings: what a detector or rule reads of it.
+function spellingChars(s: { raw: string; variants: ReadonlyArray<{ text: string }> }): number {
+  let n = s.raw.length;
+  for (const v of s.variants) n += v.text.length;
+  return n;
 }
 
 // One reading of normalised arguments: the size bound on commands, the code detectors, then
@@ -103,7 +142,7 @@ function inspectionPass(
   normalized: NormalizeResult,
   active: (category: Category) => boolean,
   blocks: (f: Finding) => boolean,
-  checkBudget: () => void,
+  checkBudget: (steps?: number) => void,
   rawRead: boolean,
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
@@ -114,7 +153,11 @@ function inspectionPass(
     if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
     return found;
   };
-  const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks };
+  const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks, spend: checkBudget };
+  // What every detector is given to read: charged before it runs, so a detector that reads
+  // its input a bounded number of times fits; detectors charge any further work themselves.
+  let given = 0;
+  for (const s of normalized.strings) given += spellingChars(s) + s.path.length;
   // A command line is read the way a shell reads it, which costs about a microsecond a
   // character; one longer than a shell script anyone reviews is refused, not read.
   const oversized = active('command-injection') ? normalized.strings.find((s) => s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) : undefined;
@@ -124,8 +167,9 @@ function inspectionPass(
   const raw: Finding[] = [...normalized.findings];
   let settled = raw.some(blocks);
   for (const detector of settled ? [] : inspector.detectors) {
-    if (active(detector.category)) raw.push(...detector.inspect(normalized.strings, context));
-    checkBudget();
+    if (!active(detector.category)) continue;
+    checkBudget(given);
+    raw.push(...detector.inspect(normalized.strings, chargedContext(detector, context, spellingChars)));
     if (raw.some(blocks)) {
       settled = true;
       break;

@@ -149,9 +149,11 @@ function slices(from: number, to: number): Array<[number, number]> {
 
 // The stretches of `lower` worth searching for a rule: all of it when short or when the
 // rule has no keywords, else merged windows around every keyword occurrence.
-function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<string>): Array<[number, number]> | undefined {
+function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<string>, checkBudget: (steps?: number) => void = () => undefined): Array<[number, number]> | undefined {
   if (!rule.keywords) return [[0, lower.length]];
   if (present && !rule.keywords.some((k) => present.has(k))) return undefined;
+  // Each keyword is looked for through the whole text.
+  checkBudget(lower.length * rule.keywords.length);
   if (lower.length < WINDOW_FROM_BYTES) return rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
   const hits: number[] = [];
   // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
@@ -188,14 +190,14 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Array<[number, number]>, checkBudget: () => void, visit: (match: Match) => boolean): void {
+function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
-  let steps = 0;
   for (const [from, to] of windows.flatMap(([a, b]) => slices(a, b))) {
-    checkBudget();
     const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
     for (const regex of rule.regexes) {
+      // The linear engine reads the region once per pattern: charged before it runs.
+      checkBudget(region.length);
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -206,16 +208,16 @@ function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Arr
           const original = sameLength ? text.slice(start, end) : match[0];
           if ((!rule.validate || rule.validate(original)) && visit({ start, end, text: original })) return;
         }
-        // Text full of near-misses (matches the validator turns down) could take long.
-        if (++steps % 64 === 0) checkBudget();
+        // Text full of near-misses (matches the validator turns down): each validation counts.
+        checkBudget(match[0].length + 1);
       }
     }
   }
 }
 
 // The first match of a rule in one spelling that its validator accepts.
-function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: () => void): Match | undefined {
-  const windows = searchWindows(rule, spelling.lower, spelling.keywords);
+function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
+  const windows = searchWindows(rule, spelling.lower, spelling.keywords, checkBudget);
   if (!windows) return undefined;
   let first: Match | undefined;
   eachMatch(rule, spelling.text, spelling.lower, windows, checkBudget, (match) => {
@@ -255,7 +257,7 @@ export function findAllSpans(
   text: string,
   lower: string,
   rules: readonly CompiledRule[],
-  checkBudget: () => void = () => undefined,
+  checkBudget: (steps?: number) => void = () => undefined,
   /** The whole rule set `rules` was taken from (a stable array), whose keyword index runPatternRules shares. */
   allRules: readonly CompiledRule[] = rules,
 ): Span[] {
@@ -263,9 +265,10 @@ export function findAllSpans(
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
   // One pass finds the keywords present; rules naming none of them do not run.
+  checkBudget(lower.length);
   const present = index.find(lower);
   for (const rule of rules) {
-    const windows = searchWindows(rule, lower, present);
+    const windows = searchWindows(rule, lower, present, checkBudget);
     if (!windows) continue;
     const found: Span[] = [];
     eachMatch(rule, text, lower, windows, checkBudget, ({ start, end }) => {
@@ -297,7 +300,7 @@ export function runPatternRules(
   strings: readonly InspectedString[],
   rules: readonly CompiledRule[],
   kindsOf: (s: InspectedString) => ReadonlySet<ArgumentKind>,
-  checkBudget: () => void = () => undefined,
+  checkBudget: (steps?: number) => void = () => undefined,
   /** The whole rule set `rules` was taken from (a stable array), to build the keyword index once. */
   allRules: readonly CompiledRule[] = rules,
   /** Stop at the first finding for which this is true (it settles the verdict). */
@@ -322,6 +325,7 @@ export function runPatternRules(
     // Only rules with no keywords, or with one present in some spelling, can fire.
     const candidates = new Set<CompiledRule>(index.always);
     for (const spelling of all) {
+      checkBudget(spelling.lower.length);
       spelling.keywords = index.find(spelling.lower);
       for (const keyword of spelling.keywords) for (const rule of index.rulesByKeyword.get(keyword) ?? []) candidates.add(rule);
     }
@@ -329,7 +333,7 @@ export function runPatternRules(
       .filter((r) => (!inPlay || inPlay.has(r)) && (!r.kinds || r.kinds.some((k) => kinds.has(k))))
       .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     for (const rule of applicable) {
-      checkBudget();
+      checkBudget(1);
       for (const spelling of all) {
         const hit = firstMatch(rule, spelling, checkBudget);
         if (!hit) continue;

@@ -107,6 +107,11 @@ export interface InspectContext {
   network: NetworkContext;
   /** True when this finding alone blocks the call: a detector may stop looking once it has one. */
   enough?(finding: Finding): boolean;
+  /**
+   * Count `steps` of work against the call's budget (src/inspect/budget.ts); throws when it
+   * runs out, and the call is refused. For loops whose work is not a pass over the input.
+   */
+  spend?(steps?: number): void;
 }
 
 /** A detector implemented in code (parsing addresses, resolving paths…). Its rule ids are declared in a rule pack. */

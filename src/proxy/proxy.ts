@@ -4,6 +4,7 @@
  * Everything it touches is passed in, so tests can hand it fakes.
  */
 import type { Readable, Writable } from 'node:stream';
+import { refuseUnrecorded } from '../audit/gate.js';
 import type { AuditSink } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { Engine } from '../engine/engine.js';
@@ -151,7 +152,9 @@ class ProxySession {
   }
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
-  private apply(outcome: Outcome): Promise<void> | undefined {
+  private apply(decided: Outcome): Promise<void> | undefined {
+    // No request goes on unrecorded once the audit file has failed (see src/audit/gate.ts).
+    const outcome = this.auditFailed || this.options.audit.failed?.() ? this.auditGone(decided) : decided;
     let serverFull = false;
     let clientFull = false;
     for (const output of outcome.outputs) {
@@ -167,16 +170,22 @@ class ProxySession {
   }
 
   // A decision that cannot be written down must not go on being made: if the audit
-  // file fails (disk full, removed volume), the session stops.
+  // file fails (disk full, removed volume), every request is refused from then on.
   private audit(outcome: Outcome): void {
     try {
       for (const record of outcome.records) this.options.audit.record(record);
     } catch (error) {
-      if (this.auditFailed) return;
-      this.auditFailed = true;
-      this.options.errorLine(`the audit trail cannot be written (${error instanceof Error ? error.message : String(error)}); stopping the server`);
-      this.shutDown();
+      this.auditGone(outcome, error);
     }
+  }
+
+  private auditGone(outcome: Outcome, error?: unknown): Outcome {
+    if (!this.auditFailed) {
+      this.auditFailed = true;
+      const why = error instanceof Error ? error.message : error === undefined ? 'the audit file failed' : String(error);
+      this.options.errorLine(`the audit trail cannot be written (${why}); every request is refused from now on`);
+    }
+    return refuseUnrecorded(outcome);
   }
 
   private shutDown(): void {

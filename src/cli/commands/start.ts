@@ -113,7 +113,8 @@ export async function startCommand(args: StartArgs): Promise<number> {
     // server's start.
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { createAuditSink } = await import('../../audit/index.js');
-    const { buildDefinitionScan, buildInspector, buildResultScan, symlinkTarget } = await import('../../inspect/build.js');
+    const { buildDefinitionScan, buildInspector, buildResultScan, policyRules, symlinkTarget } = await import('../../inspect/build.js');
+    const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
     const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
     policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
     // The server inherits this process's working directory: relative paths are judged from there too.
@@ -133,6 +134,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       redactKeys: policy.audit.redactKeys,
       chain: policy.audit.chain,
       level: args['log-level'],
+      redactSecrets: buildSecretRedactor(policyRules(policy).rules),
     });
   } catch (error) {
     // No policy, no session: the server never sees a byte.
@@ -140,6 +142,8 @@ export async function startCommand(args: StartArgs): Promise<number> {
     await child.exited;
     throw error;
   }
+  // logrotate: SIGHUP opens the audit file again (a moved file is also noticed on the next write).
+  process.on('SIGHUP', () => audit.reopen?.());
   // Records are written once per event-loop turn; an exit by any path still writes them.
   process.once('exit', () => {
     try {

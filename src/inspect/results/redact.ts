@@ -19,7 +19,7 @@ export interface Redaction {
 }
 
 /** `text` with every match of `rules` replaced by its marker, and what matched. */
-export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: () => void, allRules?: readonly CompiledRule[]): Redaction {
+export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: (steps?: number) => void, allRules?: readonly CompiledRule[]): Redaction {
   const hits = new Map<CompiledRule, number>();
   if (rules.length === 0) return { text, hits };
   const spans = findAllSpans(text, lowerSameLength(text), rules, checkBudget, allRules);

@@ -16,6 +16,7 @@ import { atLeast, type ArgumentKind, type Finding } from '../types.js';
 import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
 import { textLength } from '../text-length.js';
+import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
 export type Location = ReadonlyArray<string | number>;
@@ -28,7 +29,10 @@ export interface ResultScanner {
   redactionRules: readonly CompiledRule[];
   /** The rule set the rules were taken from, for its keyword index. */
   allRules: readonly CompiledRule[];
+  /** The last resort only (see ../budget.ts): wall-clock time one scan may take, plus so much per MiB. */
   clock?: { now(): number; budgetMs: number; msPerMiB: number };
+  /** Steps allowed for a result of so many characters; default stepLimit (../budget.ts). */
+  stepLimit?: (chars: number) => number;
 }
 
 export interface ResultScanOutcome {
@@ -105,16 +109,16 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
   const { injectionRules, redactionRules } = rulesInPlay(scanner);
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
-  let deadline = Infinity;
-  const checkBudget = (): void => {
-    if (clock && clock.now() > deadline) throw new ScanLimit(`scanning the result took longer than its time budget`);
-  };
+  let budget: WorkBudget | undefined;
+  const checkBudget = (steps?: number): void => budget?.spend(steps);
 
   const scanString = (text: string, at: Location): string => {
     let current = text;
     const plain = isPlainAscii(text);
     // Nothing any rule looks for fits in a few plain characters ("text", "image", a name).
     if (plain && text.length < MIN_SCANNED_LENGTH) return text;
+    // Stripping, decoding and reading the string: a few passes over it.
+    checkBudget(text.length);
     if (!plain && settings.hidden !== 'off') {
       const stripped = stripHidden(text);
       for (const [kind, n] of Object.entries(stripped.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
@@ -204,14 +208,16 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
   };
 
   try {
-    if (clock) deadline = clock.now() + clock.budgetMs + clock.msPerMiB * (textLength(result) / (1024 * 1024));
+    const chars = textLength(result);
+    const lastResort = clock && { now: clock.now, lastResortMs: clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)) };
+    budget = createWorkBudget((scanner.stepLimit ?? stepLimit)(chars), 'scanning the result', lastResort);
     outcome.value = walk(result, [], 0);
     checkBudget();
     outcome.changed = outcome.value !== result;
   } catch (error) {
     outcome.value = result;
     outcome.changed = false;
-    outcome.failure = error instanceof ScanLimit ? error.message : `scanning the result failed: ${error instanceof Error ? error.message : String(error)}`;
+    outcome.failure = error instanceof ScanLimit || error instanceof OverBudget ? error.message : `scanning the result failed: ${error instanceof Error ? error.message : String(error)}`;
   }
   return outcome;
 }

@@ -1,0 +1,75 @@
+/**
+ * Audit lines for stderr through a relay process (`cat`, its stdout our fd 2), so that no
+ * thread of ours ever blocks on a stderr nobody reads. A blocking write in a worker or a
+ * libuv pool thread is not enough: an exit joins both (process.exit joins workers, libuv's
+ * shutdown joins its pool), so a shim whose stderr is full could not even exit. The relay
+ * blocks instead; our end of the pipe to it is written asynchronously, and the text not yet
+ * taken by it is bounded: past the bound, lines are dropped and counted, and one line says how
+ * many once it catches up. On close the relay gets a moment to finish, then is killed by pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { StderrQueue } from './stderr-queue.js';
+import { STDERR_EXIT_WAIT_MS, STDERR_QUEUE_BYTES } from './stderr-queue.js';
+
+/** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
+export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(): Promise<void> }) | undefined {
+  let relay: ChildProcess;
+  try {
+    relay = spawn('cat', [], { stdio: ['pipe', 2, 'ignore'] });
+  } catch {
+    return undefined;
+  }
+  const input = relay.stdin;
+  if (input === null || relay.pid === undefined) return undefined;
+  // Neither keeps the process alive: exits are decided elsewhere.
+  relay.unref();
+  (input as unknown as { unref?: () => void }).unref?.();
+  let broken = false;
+  relay.on('error', () => (broken = true));
+  input.on('error', () => (broken = true));
+  let droppedLines = 0;
+  let reported = 0;
+  let closing: Promise<void> | undefined;
+  const exited = new Promise<void>((resolve) => relay.once('exit', () => resolve()));
+  const report = (): void => {
+    if (droppedLines > reported && input.writableLength === 0 && !broken) {
+      input.write(notice(droppedLines - reported));
+      reported = droppedLines;
+    }
+  };
+  input.on('drain', report);
+
+  const stop = (waitMs: number): Promise<void> => {
+    closing ??= (async () => {
+      if (!broken) input.end();
+      // Held (not unref'd) while it lasts: a caller awaiting close() keeps the process up.
+      relay.ref();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+      // Still blocked on a stderr nobody reads: what it holds is given up.
+      if (relay.exitCode === null && relay.signalCode === null) relay.kill('SIGKILL');
+    })();
+    return closing;
+  };
+
+  return {
+    write(lines) {
+      if (broken || closing !== undefined || lines.length === 0) return;
+      report();
+      const text = lines.join('');
+      if (input.writableLength + Buffer.byteLength(text, 'utf8') > maxBytes) {
+        droppedLines += lines.length;
+        return;
+      }
+      input.write(text);
+    },
+    // Synchronous callers (an exit under way) cannot wait for a pipe; close() waits.
+    flush() {},
+    dropped: () => droppedLines,
+    close() {
+      void stop(STDERR_EXIT_WAIT_MS);
+    },
+    closed: () => stop(STDERR_EXIT_WAIT_MS),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The work budget of one inspection or result scan, counted in steps, not time: a step is
+ * one character a pattern or detector reads (a regex run over a region costs the region's
+ * length, a match its length, a detector the text it is given). The limit grows with the
+ * input (a constant plus so many steps per character), so the same input always gets the
+ * same verdict, however busy the machine is. Past the limit, the caller refuses (fail closed).
+ *
+ * A wall clock remains only as the last resort against a bug that spends time without
+ * counting it: far away (LAST_RESORT_MS), and read once per CLOCK_EVERY_STEPS steps, so an
+ * ordinary call never looks at it.
+ */
+
+/** Thrown when the work budget (or the last-resort clock) runs out; the caller refuses. */
+export class OverBudget extends Error {}
+
+/** Steps every inspection may take whatever its size. */
+export const BUDGET_BASE_STEPS = 20_000_000;
+/** Steps per character of input (measured need: see test/inspect/budget.test.ts). */
+export const BUDGET_STEPS_PER_CHAR = 400;
+/** The last resort: wall-clock time one inspection may take, whatever its budget says. */
+export const LAST_RESORT_MS = 30_000;
+/** The clock is read once per this many steps. */
+export const CLOCK_EVERY_STEPS = 1 << 24;
+
+/** The step limit for an input of `chars` characters. */
+export function stepLimit(chars: number): number {
+  return BUDGET_BASE_STEPS + BUDGET_STEPS_PER_CHAR * chars;
+}
+
+/** A step counter with its limit. */
+export interface WorkBudget {
+  /** Count `steps` of work about to be done; throws OverBudget past the limit. */
+  spend(steps?: number): void;
+  /** Steps counted so far. */
+  used(): number;
+  readonly limit: number;
+}
+
+/** A budget of `limit` steps for `what` ("inspection"), with the last-resort clock if given. */
+export function createWorkBudget(limit: number, what: string, clock?: { now(): number; lastResortMs: number }): WorkBudget {
+  let used = 0;
+  let nextClock = CLOCK_EVERY_STEPS;
+  const deadline = clock ? clock.now() + clock.lastResortMs : Infinity;
+  return {
+    limit,
+    used: () => used,
+    spend(steps = 1) {
+      used += steps;
+      if (used > limit) throw new OverBudget(`${what} needed more than its work budget of ${limit} steps`);
+      if (clock && used >= nextClock) {
+        nextClock = used + CLOCK_EVERY_STEPS;
+        if (clock.now() > deadline) throw new OverBudget(`${what} ran past its last-resort time limit of ${clock.lastResortMs} ms`);
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The stderr queue with a real pipe: while nobody reads it, the writer never blocks the
+ * thread, lines past the bound are dropped and counted, and once the reader catches up one
+ * line says how many went; every line is either delivered whole or counted as dropped.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+
+const queueModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-queue.js')).href;
+
+it('drops and counts lines while stderr is not read, and says how many once it drains', async () => {
+  const script = `
+    import { createStderrQueue } from '${queueModule}';
+    const queue = createStderrQueue(2, (n) => 'DROPPED ' + n + '\\n', 64 * 1024);
+    const line = (i) => 'line ' + i + ' ' + 'x'.repeat(1000) + '\\n';
+    const started = Date.now();
+    for (let i = 0; i < 2000; i++) queue.write([line(i)]);
+    // The loop above never waited for the pipe.
+    process.stdout.write('queued in ' + (Date.now() - started) + ' ms, dropped ' + queue.dropped() + '\\n');
+    // Once the parent reads, the queue drains; the next write brings the notice first.
+    setTimeout(() => { queue.write(['last\\n']); queue.flush(5000); process.exit(0); }, 1500);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.pause();
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  // Start reading stderr only after the child has queued everything.
+  while (!out.includes('dropped')) await new Promise((r) => setTimeout(r, 20));
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.stderr.resume();
+  // 'close', not 'exit': the pipes may still hold what the child wrote last.
+  await new Promise((resolve) => child.on('close', resolve));
+  const dropped = Number(/dropped (\d+)/.exec(out)?.[1]);
+  const lines = err.split('\n').filter((l) => l !== '');
+  const delivered = lines.filter((l) => /^line \d+ x{1000}$/.test(l)).length;
+  expect(dropped).toBeGreaterThan(0);
+  expect(delivered + dropped).toBe(2000);
+  expect(lines).toContain(`DROPPED ${dropped}`);
+  expect(lines.at(-1)).toBe('last');
+}, 30_000);
