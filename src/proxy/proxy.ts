@@ -47,8 +47,12 @@ export interface ProxyOptions {
   signals?: NodeJS.EventEmitter;
 }
 
-/** How long to wait for the server's last output after it exited. */
-const STDOUT_DRAIN_MS = 500;
+/**
+ * After the server exited, its stdout is read to the end, however slowly the client takes
+ * it. Only a pipe that stays silent this long while we are ready to read it (not waiting on
+ * the client) is taken to be held open by something the server left behind.
+ */
+const LEFTOVER_IDLE_MS = 1_000;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Run one proxied session to the end. Resolves with the exit code the shim should use. */
@@ -65,6 +69,9 @@ class ProxySession {
   private auditFailed = false;
   private stopClient: () => void = () => undefined;
   private serverOutputDone!: Promise<void>;
+  private serverOutputEnded = false;
+  /** Bytes read from the server so far: tells a silent pipe from one still delivering. */
+  private serverBytes = 0;
 
   constructor(
     private readonly options: ProxyOptions,
@@ -91,8 +98,11 @@ class ProxySession {
     });
     const maxFrameBytes = policy.limits.maxFrameBytes;
 
-    this.serverOutputDone = new Promise((resolve) => {
+    this.child.stdout.on('data', (chunk: Buffer) => (this.serverBytes += chunk.length));
+    this.serverOutputDone = new Promise<void>((resolve) => {
       readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
+    }).then(() => {
+      this.serverOutputEnded = true;
     });
     this.stopClient = readFrames(this.options.clientIn, {
       maxFrameBytes,
@@ -200,12 +210,27 @@ class ProxySession {
     return () => handlers.forEach((remove) => remove());
   }
 
-  // The server's last answers may still be in the pipe when it exits; read them first,
-  // unless something it left behind holds the pipe open.
+  // The server's last answers may still be in the pipe when it exits: they are read to the
+  // end, at the client's pace. The wait ends early only when the pipe has been silent for a
+  // whole LEFTOVER_IDLE_MS while we were ready to read: then something the server left
+  // behind holds it open without writing.
   private async settleServerOutput(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.serverOutputDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, STDOUT_DRAIN_MS)))]);
-    clearTimeout(timer);
+    const stdout = this.child.stdout;
+    while (!this.serverOutputEnded) {
+      const before = this.serverBytes;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.serverOutputDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, LEFTOVER_IDLE_MS)))]);
+      clearTimeout(timer);
+      // A timer may fire first after the loop was held up; one more turn lets any input
+      // already waiting in the pipe be read before the pipe is called silent.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.serverOutputEnded) return;
+      const silent = this.serverBytes === before && !stdout.isPaused() && stdout.readableLength === 0;
+      if (silent) {
+        this.options.audit.log('warn', 'the server exited but its stdout stayed open and silent (a process it left behind?); not waiting for it');
+        return;
+      }
+    }
   }
 }
 
