@@ -192,7 +192,18 @@ class ProxySession {
   private shutDown(): void {
     if (this.terminating) return;
     this.terminating = true;
-    void terminateChild(this.child, this.timing);
+    void terminateChild(this.child, this.timing, this.deliveringProbe());
+  }
+
+  // Is the server still delivering answers a client waits for? Output has arrived since the
+  // last look, or reading is paused because the client has not taken the last ones yet.
+  private deliveringProbe(): () => boolean {
+    let seen = this.serverBytes;
+    return () => {
+      const moved = this.serverBytes !== seen || this.child.stdout.isPaused();
+      seen = this.serverBytes;
+      return moved && this.engine.pendingCount > 0;
+    };
   }
 
   private forwardSignals(): () => void {
