@@ -91,6 +91,7 @@ class ProxySession {
     const { audit, policy } = this.options;
     audit.log('info', 'server started', {
       pid: this.child.pid,
+      watchdog: this.child.watchdogPid,
       command: this.options.spec.command,
       args: this.options.spec.args,
       policy: policy.sources,
