@@ -16,6 +16,7 @@ import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
 import { readFrames } from './frame-reader.js';
+import { OutputWatch } from './server-output.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
 
 export interface ProxyOptions {
@@ -48,11 +49,11 @@ export interface ProxyOptions {
 }
 
 /**
- * After the server exited, its stdout is read to the end, however slowly the client takes
- * it. Only a pipe that stays silent this long while we are ready to read it (not waiting on
- * the client) is taken to be held open by something the server left behind.
+ * A stdout that ends (or a stdin that fails) this long before the server's exit is reported
+ * is taken as closed by a server still running. This only chooses between two wordings of
+ * the same prompt -32000; nothing is lost either way.
  */
-const LEFTOVER_IDLE_MS = 1_000;
+const CLOSED_BEFORE_EXIT_MS = 250;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Run one proxied session to the end. Resolves with the exit code the shim should use. */
@@ -68,10 +69,11 @@ class ProxySession {
   private terminating = false;
   private auditFailed = false;
   private stopClient: () => void = () => undefined;
-  private serverOutputDone!: Promise<void>;
-  private serverOutputEnded = false;
-  /** Bytes read from the server so far: tells a silent pipe from one still delivering. */
-  private serverBytes = 0;
+  private stopServer: () => void = () => undefined;
+  private serverOutput!: OutputWatch;
+  private exited = false;
+  /** Set once the server closed its stdout or stdin while still running. */
+  private closedEarly = false;
 
   constructor(
     private readonly options: ProxyOptions,
@@ -79,8 +81,8 @@ class ProxySession {
     private readonly timing: TerminateTiming,
   ) {
     this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult });
-    // The server went away while we were writing to it: its exit is handled below.
-    this.toServer = new FrameWriter(child.stdin, () => undefined);
+    // The server stopped reading: because it exited (handled in run) or it closed its stdin.
+    this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
     this.toClient = new FrameWriter(options.clientOut, (error) => {
       options.audit.log('warn', 'client output closed; stopping the server', { error: error.message });
       this.shutDown();
@@ -99,12 +101,11 @@ class ProxySession {
     });
     const maxFrameBytes = policy.limits.maxFrameBytes;
 
-    this.child.stdout.on('data', (chunk: Buffer) => (this.serverBytes += chunk.length));
-    this.serverOutputDone = new Promise<void>((resolve) => {
-      readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
-    }).then(() => {
-      this.serverOutputEnded = true;
+    const serverEnd = new Promise<void>((resolve) => {
+      this.stopServer = readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
     });
+    this.serverOutput = new OutputWatch(this.child.stdout, serverEnd);
+    void serverEnd.then(() => this.streamClosed('stdout'));
     this.stopClient = readFrames(this.options.clientIn, {
       maxFrameBytes,
       onEvent: (event) => this.onFrame('client', event),
@@ -117,9 +118,13 @@ class ProxySession {
     const removeSignals = this.forwardSignals();
 
     const exit = await this.child.exited;
+    this.exited = true;
     removeSignals();
     this.stopClient();
-    await this.settleServerOutput();
+    // The server's last answers may still be in the pipe: read them, at the client's pace.
+    if (!this.closedEarly && (await this.serverOutput.settle())) {
+      audit.log('warn', 'the server exited but its stdout stayed open and silent (a process it left behind?); not waiting for it');
+    }
     this.apply(this.engine.serverGone(describeExit(exit)));
     audit.log('info', 'server exited', { code: exit.code, signal: exit.signal });
     const learned = this.engine.state.firstSeen;
@@ -193,18 +198,26 @@ class ProxySession {
   private shutDown(): void {
     if (this.terminating) return;
     this.terminating = true;
-    void terminateChild(this.child, this.timing, this.deliveringProbe());
+    // The grace restarts while the server is still delivering answers a client waits for.
+    const moving = this.serverOutput.movingProbe();
+    void terminateChild(this.child, this.timing, () => moving() && this.engine.pendingCount > 0);
   }
 
-  // Is the server still delivering answers a client waits for? Output has arrived since the
-  // last look, or reading is paused because the client has not taken the last ones yet.
-  private deliveringProbe(): () => boolean {
-    let seen = this.serverBytes;
-    return () => {
-      const moved = this.serverBytes !== seen || this.child.stdout.isPaused();
-      seen = this.serverBytes;
-      return moved && this.engine.pendingCount > 0;
-    };
+  // The server's stdout ended or its stdin failed. When that is its exit, run() takes care
+  // of it; a server still running cannot answer (stdout) or be asked (stdin): what waits is
+  // answered now, nothing more is read from either side, and the server is stopped.
+  private streamClosed(stream: 'stdout' | 'stdin'): void {
+    if (this.exited || this.closedEarly) return;
+    const timer = setTimeout(() => {
+      if (this.exited || this.closedEarly) return;
+      this.closedEarly = true;
+      this.options.audit.log('warn', `the server closed its ${stream} while still running; stopping it`);
+      this.stopServer();
+      this.stopClient();
+      this.apply(this.engine.serverGone(`closed its ${stream}`));
+      this.shutDown();
+    }, CLOSED_BEFORE_EXIT_MS);
+    void this.child.exited.then(() => clearTimeout(timer));
   }
 
   private forwardSignals(): () => void {
@@ -220,29 +233,6 @@ class ProxySession {
       return () => emitter.off(signal, handler);
     });
     return () => handlers.forEach((remove) => remove());
-  }
-
-  // The server's last answers may still be in the pipe when it exits: they are read to the
-  // end, at the client's pace. The wait ends early only when the pipe has been silent for a
-  // whole LEFTOVER_IDLE_MS while we were ready to read: then something the server left
-  // behind holds it open without writing.
-  private async settleServerOutput(): Promise<void> {
-    const stdout = this.child.stdout;
-    while (!this.serverOutputEnded) {
-      const before = this.serverBytes;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.serverOutputDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, LEFTOVER_IDLE_MS)))]);
-      clearTimeout(timer);
-      // A timer may fire first after the loop was held up; one more turn lets any input
-      // already waiting in the pipe be read before the pipe is called silent.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.serverOutputEnded) return;
-      const silent = this.serverBytes === before && !stdout.isPaused() && stdout.readableLength === 0;
-      if (silent) {
-        this.options.audit.log('warn', 'the server exited but its stdout stayed open and silent (a process it left behind?); not waiting for it');
-        return;
-      }
-    }
   }
 }
 
