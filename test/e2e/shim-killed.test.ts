@@ -99,6 +99,23 @@ describe.skipIf(process.platform === 'win32')('the normal ways out leave nothing
     expect(await eventually(() => !running(server) && !running(helper) && !running(watchdog), 5_000)).toBe(true);
   });
 
+  it('SIGTERM to the shim with requests in flight: each is answered before the shim exits', async () => {
+    const { session, server, helper, watchdog } = await started();
+    session.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'hang', arguments: {} } });
+    session.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'hang', arguments: {} } });
+    // Both reached the server (its answer to a later echo comes after them).
+    session.send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'echo', arguments: {} } });
+    await session.next((v) => (v as { id?: unknown }).id === 4);
+    session.child.kill('SIGTERM');
+    expect(await session.exit).toEqual({ code: 128 + 15, signal: null });
+    const answers = session.lines.map((line) => JSON.parse(line) as { id: unknown; error?: { code: number; message: string } }).filter((m) => m.id === 2 || m.id === 3);
+    expect(answers).toEqual([
+      { jsonrpc: '2.0', id: 2, error: { code: -32000, message: 'MCP server process was killed by SIGTERM before answering' } },
+      { jsonrpc: '2.0', id: 3, error: { code: -32000, message: 'MCP server process was killed by SIGTERM before answering' } },
+    ]);
+    expect(await eventually(() => !running(server) && !running(helper) && !running(watchdog), 5_000)).toBe(true);
+  });
+
   it('the server crashes: the watchdog stands down and leaves', async () => {
     const { session, server, helper, watchdog } = await started();
     process.kill(server, 'SIGKILL');
