@@ -111,8 +111,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
   // Everything the operator can get wrong (the policy, its rule packs, the lock file, the
   // audit destination) is checked before the server starts: a server that never started
   // never has to be stopped. Only what that check needs is loaded first.
-  const { loadCompiledPolicy } = await import('../load-policy.js');
-  const { createAuditSink } = await import('../../audit/index.js');
+  const [{ loadCompiledPolicy }, { createAuditSink }] = await Promise.all([import('../load-policy.js'), import('../../audit/index.js')]);
   const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
   const policy: CompiledPolicy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
   // The policy's own rule packs are part of it; the shipped ones are checked by a test.
