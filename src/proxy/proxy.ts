@@ -198,9 +198,10 @@ class ProxySession {
   private shutDown(): void {
     if (this.terminating) return;
     this.terminating = true;
-    // The grace restarts while the server is still delivering answers a client waits for.
+    // The grace restarts while the server is still delivering answers a client waits for
+    // (and can still receive).
     const moving = this.serverOutput.movingProbe();
-    void terminateChild(this.child, this.timing, () => moving() && this.engine.pendingCount > 0);
+    void terminateChild(this.child, this.timing, () => moving() && this.engine.pendingCount > 0 && this.toClient.open);
   }
 
   // The server's stdout ended or its stdin failed. When that is its exit, run() takes care

@@ -38,7 +38,8 @@ export async function terminateChild(child: ChildHandle, timing: TerminateTiming
   if (!child.stdin.destroyed) child.stdin.end();
   const started = Date.now();
   let exited = await within(child.exited, timing.graceMs);
-  while (!exited && delivering() && Date.now() - started < MAX_DELIVERING_MS) exited = await within(child.exited, timing.graceMs);
+  // A grace of 0 asked for none, so there is none to restart.
+  while (!exited && timing.graceMs > 0 && delivering() && Date.now() - started < MAX_DELIVERING_MS) exited = await within(child.exited, timing.graceMs);
   if (exited) return child.exited;
   child.signal('SIGTERM');
   if (await within(child.exited, timing.killMs)) return child.exited;
