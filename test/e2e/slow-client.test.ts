@@ -53,7 +53,9 @@ interface RunResult {
 // One session: handshake, 1000 pipelined echo calls, the server exits after the last answer.
 // Each answer is padded to ~2 KiB, so the 2 MiB of answers outgrow the socket buffers between
 // the processes and some are still on their way when the server exits. The client takes 4 KiB
-// at a time, and once the server has exited it looks away for a second.
+// at a time, and once the server has exited it looks away for a second. The tiny policy
+// scans results (the default), which keeps the shim busy enough that answers are still
+// waiting in its input when the server exits; that is the case the old deadline lost.
 async function slowSession(closeInputEarly: boolean): Promise<RunResult> {
   const exiting = path.join(mkdtempSync(path.join(os.tmpdir(), 'vanguard-slow-')), 'exiting');
   const child = spawn(process.execPath, [CLI, 'start', '--policy', path.join(FIXTURE_POLICIES, 'tiny.yaml'), '--log-level', 'warn', '--', process.execPath, LIFECYCLE_SERVER], {
