@@ -7,6 +7,7 @@ import { constants } from 'node:os';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import crossSpawn from 'cross-spawn';
 import { VanguardError } from '../errors.js';
+import { startWatchdog, type Watchdog } from './watchdog.js';
 
 /** What to run. */
 export interface ChildSpec {
@@ -31,6 +32,8 @@ export interface ChildHandle {
   exited: Promise<ChildExit>;
   /** Send a signal to the process and everything it started. */
   signal(signal: NodeJS.Signals): void;
+  /** The process that stops the server's group should the shim be killed (see watchdog.ts). */
+  watchdogPid?: number;
 }
 
 export type SpawnFunction = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
@@ -55,10 +58,13 @@ export function startChild(spec: ChildSpec, spawn: SpawnFunction = crossSpawn): 
       reject(startError(spec.command, error));
       return;
     }
+    let watchdog: Watchdog | undefined;
     const exited = new Promise<ChildExit>((resolveExit) => {
       child.once('exit', (code, signal) => {
         // Whatever the leader left behind in its group goes with it.
         if (ownGroup && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+        // The group is gone: the watchdog must not signal it (its number may be reused).
+        watchdog?.standDown();
         resolveExit({ code, signal });
       });
     });
@@ -73,8 +79,11 @@ export function startChild(spec: ChildSpec, spawn: SpawnFunction = crossSpawn): 
       // drains a child's untouched stdout when it exits, so what a quick server wrote would
       // be lost: it is piped into a stream of ours at once, which holds it until read.
       const stdout = pipe.pipe(new PassThrough({ highWaterMark: 64 * 1024 }));
+      // Node cannot have the kernel stop the server when the shim dies; the watchdog does.
+      if (ownGroup) watchdog = startWatchdog(pid);
       resolve({
         pid,
+        watchdogPid: watchdog?.pid,
         stdin,
         stdout,
         exited,

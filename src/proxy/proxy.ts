@@ -17,6 +17,7 @@ import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
 import { readFrames } from './frame-reader.js';
+import { OutputWatch } from './server-output.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
 
 export interface ProxyOptions {
@@ -48,8 +49,12 @@ export interface ProxyOptions {
   signals?: NodeJS.EventEmitter;
 }
 
-/** How long to wait for the server's last output after it exited. */
-const STDOUT_DRAIN_MS = 500;
+/**
+ * A stdout that ends (or a stdin that fails) this long before the server's exit is reported
+ * is taken as closed by a server still running. This only chooses between two wordings of
+ * the same prompt -32000; nothing is lost either way.
+ */
+const CLOSED_BEFORE_EXIT_MS = 250;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Run one proxied session to the end. Resolves with the exit code the shim should use. */
@@ -65,7 +70,11 @@ class ProxySession {
   private terminating = false;
   private auditFailed = false;
   private stopClient: () => void = () => undefined;
-  private serverOutputDone!: Promise<void>;
+  private stopServer: () => void = () => undefined;
+  private serverOutput!: OutputWatch;
+  private exited = false;
+  /** Set once the server closed its stdout or stdin while still running. */
+  private closedEarly = false;
 
   constructor(
     private readonly options: ProxyOptions,
@@ -73,8 +82,8 @@ class ProxySession {
     private readonly timing: TerminateTiming,
   ) {
     this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult });
-    // The server went away while we were writing to it: its exit is handled below.
-    this.toServer = new FrameWriter(child.stdin, () => undefined);
+    // The server stopped reading: because it exited (handled in run) or it closed its stdin.
+    this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
     this.toClient = new FrameWriter(options.clientOut, (error) => {
       options.audit.log('warn', 'client output closed; stopping the server', { error: error.message });
       this.shutDown();
@@ -85,6 +94,7 @@ class ProxySession {
     const { audit, policy } = this.options;
     audit.log('info', 'server started', {
       pid: this.child.pid,
+      watchdog: this.child.watchdogPid,
       command: this.options.spec.command,
       args: this.options.spec.args,
       policy: policy.sources,
@@ -92,9 +102,11 @@ class ProxySession {
     });
     const maxFrameBytes = policy.limits.maxFrameBytes;
 
-    this.serverOutputDone = new Promise((resolve) => {
-      readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
+    const serverEnd = new Promise<void>((resolve) => {
+      this.stopServer = readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
     });
+    this.serverOutput = new OutputWatch(this.child.stdout, serverEnd);
+    void serverEnd.then(() => this.streamClosed('stdout'));
     this.stopClient = readFrames(this.options.clientIn, {
       maxFrameBytes,
       onEvent: (event) => this.onFrame('client', event),
@@ -107,9 +119,13 @@ class ProxySession {
     const removeSignals = this.forwardSignals();
 
     const exit = await this.child.exited;
+    this.exited = true;
     removeSignals();
     this.stopClient();
-    await this.settleServerOutput();
+    // The server's last answers may still be in the pipe: read them, at the client's pace.
+    if (!this.closedEarly && (await this.serverOutput.settle())) {
+      audit.log('warn', 'the server exited but its stdout stayed open and silent (a process it left behind?); not waiting for it');
+    }
     this.apply(this.engine.serverGone(describeExit(exit)));
     audit.log('info', 'server exited', { code: exit.code, signal: exit.signal });
     const learned = this.engine.state.firstSeen;
@@ -191,7 +207,27 @@ class ProxySession {
   private shutDown(): void {
     if (this.terminating) return;
     this.terminating = true;
-    void terminateChild(this.child, this.timing);
+    // The grace restarts while the server is still delivering answers a client waits for
+    // (and can still receive).
+    const moving = this.serverOutput.movingProbe();
+    void terminateChild(this.child, this.timing, () => moving() && this.engine.pendingCount > 0 && this.toClient.open);
+  }
+
+  // The server's stdout ended or its stdin failed. When that is its exit, run() takes care
+  // of it; a server still running cannot answer (stdout) or be asked (stdin): what waits is
+  // answered now, nothing more is read from either side, and the server is stopped.
+  private streamClosed(stream: 'stdout' | 'stdin'): void {
+    if (this.exited || this.closedEarly) return;
+    const timer = setTimeout(() => {
+      if (this.exited || this.closedEarly) return;
+      this.closedEarly = true;
+      this.options.audit.log('warn', `the server closed its ${stream} while still running; stopping it`);
+      this.stopServer();
+      this.stopClient();
+      this.apply(this.engine.serverGone(`closed its ${stream}`));
+      this.shutDown();
+    }, CLOSED_BEFORE_EXIT_MS);
+    void this.child.exited.then(() => clearTimeout(timer));
   }
 
   private forwardSignals(): () => void {
@@ -207,14 +243,6 @@ class ProxySession {
       return () => emitter.off(signal, handler);
     });
     return () => handlers.forEach((remove) => remove());
-  }
-
-  // The server's last answers may still be in the pipe when it exits; read them first,
-  // unless something it left behind holds the pipe open.
-  private async settleServerOutput(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.serverOutputDone, new Promise<void>((resolve) => (timer = setTimeout(resolve, STDOUT_DRAIN_MS)))]);
-    clearTimeout(timer);
   }
 }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { AuditError } from '../../audit/errors.js';
 import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,9 @@ import type { DefinitionScan } from '../../engine/tool-list.js';
 import type { ResultScanFunction } from '../../inspect/build.js';
 import { parseLock, renderLock, type LockFile } from '../../pinning/lock.js';
 import { VanguardError } from '../../errors.js';
-import { startChild, type ChildSpec } from '../../proxy/child.js';
+import { startChild, type ChildHandle, type ChildSpec } from '../../proxy/child.js';
+import { terminateChild } from '../../proxy/terminate.js';
+import type { RuleSet } from '../../rules/load-packs.js';
 import { deriveServerName } from '../server-name.js';
 import { splitCommand } from '../split-command.js';
 
@@ -64,8 +67,16 @@ function readLock(file: string): LockFile {
     throw new VanguardError('POLICY_INVALID', `pinning.lock: cannot read ${file} (write it with: vanguard pin --lock ${file} -- <server command>)`, 1);
   }
   const parsed = parseLock(text);
-  if (!parsed.ok) throw new VanguardError('POLICY_INVALID', `pinning.lock: ${file}: ${parsed.message}`, 1);
+  if (!parsed.ok) throw new VanguardError('POLICY_INVALID', `pinning.lock: ${file}${lineAndColumn(text, parsed.message)}: ${parsed.message}`, 1);
   return parsed.lock;
+}
+
+// ":line:col" of a JSON syntax error that names its offset ("… at position 57"), else "".
+function lineAndColumn(text: string, message: string): string {
+  const match = / at position (\d+)/.exec(message);
+  if (!match) return '';
+  const before = text.slice(0, Number(match[1])).split('\n');
+  return `:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 // The lock file trust on first use writes: the definitions as first listed in the session.
@@ -97,35 +108,23 @@ export async function startCommand(args: StartArgs): Promise<number> {
   if (command === undefined) throw new VanguardError('USAGE', 'the server command is empty', 2);
   const timing = { graceMs: graceOf(args['grace-ms']), killMs: graceOf(args['grace-ms']) };
   const spec: ChildSpec = { command, args: commandArgs, env: process.env };
-  // The server boots on the other core while the policy is read and checked: a client's
-  // first answer waits for the slower of the two, not for both in turn. A server that
-  // cannot start is reported before anything else is loaded.
-  const child = await startChild(spec);
-  let policy: CompiledPolicy;
-  let audit: AuditSink;
-  let inspect: InspectFunction;
-  let scanDefinition: DefinitionScan;
+  // Everything the operator can get wrong (the policy, its rule packs, the lock file, the
+  // audit destination) is checked before the server starts: a server that never started
+  // never has to be stopped. Only what that check needs is loaded first.
+  const [{ loadCompiledPolicy }, { createAuditSink }] = await Promise.all([import('../load-policy.js'), import('../../audit/index.js')]);
+  const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
+  const policy: CompiledPolicy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
+  // The policy's own rule packs are part of it; the shipped ones are checked by a test.
+  const rules = policy.inspection.rulePacks.length > 0 ? await checkedRules(policy) : undefined;
+  // Trusting on first use, a lock file that does not exist yet is written when the session ends.
+  const lockFile = policy.pinning.lock;
   let pins: LockFile | undefined;
-  let scanResult: ResultScanFunction | undefined;
   let learnInto: string | undefined;
-  try {
-    // Imported only now, so that loading them (yaml, pino, the engine) overlaps the
-    // server's start.
-    const { loadCompiledPolicy } = await import('../load-policy.js');
-    const { createAuditSink } = await import('../../audit/index.js');
-    const { buildDefinitionScan, buildInspector, buildResultScan, policyRules, symlinkTarget } = await import('../../inspect/build.js');
-    const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
-    const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
-    policy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
-    // The server inherits this process's working directory: relative paths are judged from there too.
-    inspect = buildInspector(policy, { realpath: realpathOrUndefined, readlink: symlinkTarget, serverCwd: process.cwd() });
-    scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined });
-    scanResult = buildResultScan(policy, { realpath: realpathOrUndefined });
-    // Trusting on first use, a lock file that does not exist yet is written when the session ends.
-    const lockFile = policy.pinning.lock;
-    if (lockFile !== undefined && policy.pinning.trustOnFirstUse && !existsSync(lockFile)) learnInto = lockFile;
-    else pins = lockFile === undefined ? undefined : readLock(lockFile);
-    audit = createAuditSink({
+  let redactWithRules: ((text: string) => string) | undefined;
+  if (lockFile !== undefined && policy.pinning.trustOnFirstUse && !existsSync(lockFile)) learnInto = lockFile;
+  else pins = lockFile === undefined ? undefined : readLock(lockFile);
+  const audit = openAudit(() =>
+    createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
       sessionId: randomUUID(),
       stderr: policy.audit.stderr,
@@ -134,14 +133,11 @@ export async function startCommand(args: StartArgs): Promise<number> {
       redactKeys: policy.audit.redactKeys,
       chain: policy.audit.chain,
       level: args['log-level'],
-      redactSecrets: buildSecretRedactor(policyRules(policy).rules),
-    });
-  } catch (error) {
-    // No policy, no session: the server never sees a byte.
-    child.signal('SIGKILL');
-    await child.exited;
-    throw error;
-  }
+      // The inspection's secret rules, once loaded below; until then (operational lines before
+      // the first message) the audit's own shapes only.
+      redactSecrets: (text: string) => (redactWithRules === undefined ? text : redactWithRules(text)),
+    }),
+  );
   // logrotate: SIGHUP opens the audit file again (a moved file is also noticed on the next write).
   process.on('SIGHUP', () => audit.reopen?.());
   // Records are written once per event-loop turn; an exit by any path still writes them.
@@ -152,7 +148,33 @@ export async function startCommand(args: StartArgs): Promise<number> {
       // The failure was already reported when the write failed.
     }
   });
-  const { runProxy } = await import('../../proxy/proxy.js');
+  let child: ChildHandle;
+  try {
+    child = await startChild(spec);
+  } catch (error) {
+    await audit.close().catch(() => undefined);
+    throw error;
+  }
+  // The server boots on the other core while the inspection and the proxy are loaded.
+  let inspect: InspectFunction;
+  let scanDefinition: DefinitionScan;
+  let scanResult: ResultScanFunction | undefined;
+  let runProxy: typeof import('../../proxy/proxy.js').runProxy;
+  try {
+    const { buildDefinitionScan, buildInspector, buildResultScan, policyRules, symlinkTarget } = await import('../../inspect/build.js');
+    const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
+    redactWithRules = buildSecretRedactor((rules ?? policyRules(policy)).rules);
+    // The server inherits this process's working directory: relative paths are judged from there too.
+    inspect = buildInspector(policy, { realpath: realpathOrUndefined, readlink: symlinkTarget, serverCwd: process.cwd(), rules });
+    scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined, rules });
+    scanResult = buildResultScan(policy, { realpath: realpathOrUndefined, rules });
+    ({ runProxy } = await import('../../proxy/proxy.js'));
+  } catch (error) {
+    // Not expected once the policy has been checked; the server still gets its grace.
+    await terminateChild(child, timing);
+    await audit.close().catch(() => undefined);
+    throw error;
+  }
   try {
     return await runProxy({
       policy,
@@ -175,5 +197,27 @@ export async function startCommand(args: StartArgs): Promise<number> {
     });
   } finally {
     await audit.close();
+  }
+}
+
+// The policy's rule packs read and compiled; problems stop the start, each as file:line:col.
+async function checkedRules(policy: CompiledPolicy): Promise<RuleSet> {
+  const { policyRules } = await import('../../inspect/build.js');
+  const rules = policyRules(policy);
+  if (rules.issues.length > 0) {
+    const list = rules.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n');
+    throw new VanguardError('RULES_INVALID', `the rule packs have problems:\n${list}`, 1);
+  }
+  return rules;
+}
+
+// An audit destination that cannot be written (a directory, no permission, a damaged
+// chain) is the operator's error, reported as such rather than as an unexpected one.
+function openAudit(open: () => AuditSink): AuditSink {
+  try {
+    return open();
+  } catch (error) {
+    if (error instanceof AuditError) throw new VanguardError('AUDIT_INVALID', `audit: ${error.message}`, 1);
+    throw error;
   }
 }
