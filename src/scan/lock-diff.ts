@@ -15,7 +15,7 @@ export interface LockDifference {
   from?: string;
 }
 
-/** Differences between the live definitions of each kind and the lock, in listing order, removed last. */
+/** Differences between the live definitions and the lock: per kind, in listing order, then the removed ones. */
 export function diffLock(live: Record<DefinitionKind, ReadonlyArray<Record<string, unknown>>>, lock: LockFile): LockDifference[] {
   const out: LockDifference[] = [];
   for (const kind of DEFINITION_KINDS) {
