@@ -74,6 +74,7 @@ export async function runCli(argv: string[]): Promise<number> {
           .option('lock', { type: 'string', describe: "A lock file from vanguard pin to compare with; default: the policy's pinning.lock" })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
           .option('sarif', { type: 'string', describe: 'Also write the findings as SARIF 2.1.0 to this file' })
+          .option('sarif-anchor', { type: 'string', describe: 'A repository file that declares the server (e.g. .mcp.json): SARIF results are placed at its first line, for code-scanning dashboards' })
           .option('fail-on', { type: 'string', choices: ['low', 'medium', 'high', 'critical'], default: 'high', describe: 'Exit 1 when a finding is at least this severe' }),
       async (args) => setExit(await (await import('./commands/scan.js')).scanCommand(args)),
     )

@@ -23,6 +23,12 @@ export interface SarifTool {
   version: string;
   /** Where to read about the tool; left out when not known. */
   informationUri?: string;
+  /**
+   * A repository file that declares the server (its .mcp.json, say), relative, with `/`:
+   * every result is also placed at its first line, because code-scanning dashboards show
+   * only results with a file to hang them on.
+   */
+  anchor?: string;
 }
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -77,14 +83,14 @@ function logicalLocation(finding: ScanFinding): Record<string, unknown> {
   return { name, fullyQualifiedName: finding.location, kind: match?.[1] === 'tools' ? 'function' : match ? 'resource' : 'member' };
 }
 
-function result(finding: ScanFinding, ruleIndex: number): Record<string, unknown> {
+function result(finding: ScanFinding, ruleIndex: number, anchor: string | undefined): Record<string, unknown> {
   const evidence = finding.evidence === '' ? '' : ` Evidence: ${JSON.stringify(finding.evidence)}.`;
   return {
     ruleId: finding.ruleId,
     ruleIndex,
     level: levelOf(finding.severity),
     message: { text: `${finding.location}: ${finding.message}${evidence}` },
-    locations: [{ logicalLocations: [logicalLocation(finding)] }],
+    locations: [{ ...(anchor !== undefined && { physicalLocation: { artifactLocation: { uri: anchor }, region: { startLine: 1 } } }), logicalLocations: [logicalLocation(finding)] }],
     partialFingerprints: { 'vanguardFinding/v1': createHash('sha256').update(`${finding.ruleId}\0${finding.location}\0${finding.evidence}`).digest('hex') },
     properties: { severity: finding.severity, category: finding.category, actedOnByPolicy: finding.acted },
   };
@@ -108,7 +114,7 @@ export function toSarif(report: ScanReport, rules: ReadonlyMap<string, RuleMeta>
     runs: [
       {
         tool: { driver: { name: 'Vanguard', semanticVersion: tool.version, version: tool.version, ...(tool.informationUri !== undefined && { informationUri: tool.informationUri }), rules: used.map(ruleDescriptor) } },
-        results: findings.map((f) => result(f, index.get(f.ruleId)!)),
+        results: findings.map((f) => result(f, index.get(f.ruleId)!, tool.anchor)),
         properties: { server: report.server, counts: report.counts },
       },
     ],

@@ -107,9 +107,14 @@ describe('vanguard scan: policy, lock, --fail-on, and servers that cannot be sca
   it('--fail-on decides the exit code', async () => {
     const poisoned = { TINY_POISON: '1' };
     expect((await vanguard(['scan', '--', process.execPath, TINY_SERVER], poisoned)).code).toBe(1);
-    const relaxed = await vanguard(['scan', '--fail-on', 'critical', '--', process.execPath, TINY_SERVER], poisoned);
+    const sarifFile = path.join(dir, 'anchored.sarif');
+    const relaxed = await vanguard(['scan', '--fail-on', 'critical', '--sarif', sarifFile, '--sarif-anchor', '.mcp.json', '--', process.execPath, TINY_SERVER], poisoned);
     expect(relaxed.code).toBe(0);
     expect(relaxed.stdout).toContain('add_numbers: hidden (metadata.poisoning)');
+    // --sarif-anchor: each result also sits at a repository file, relative, for code scanning.
+    const results = (JSON.parse(readFileSync(sarifFile, 'utf8')) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation?: unknown }> }> }> }).runs[0]!.results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: '.mcp.json' }, region: { startLine: 1 } });
   });
 
   it('reports the tools the policy hides or refuses', async () => {

@@ -44,6 +44,14 @@ function result(value: unknown, at: string, rules: Json[], problems: string[]): 
     else
       value.locations.forEach((location, i) => {
         if (!isObject(location)) return void problems.push(`${at}.locations[${i}]: must be an object`);
+        const physical = location.physicalLocation;
+        if (physical !== undefined) {
+          // physicalLocation: anyOf address / artifactLocation; a region's lines start at 1.
+          if (!isObject(physical) || (!isObject(physical.artifactLocation) && !isObject(physical.address))) problems.push(`${at}.locations[${i}].physicalLocation: needs "artifactLocation" or "address"`);
+          else if (isObject(physical.region) && physical.region.startLine !== undefined && !(Number.isInteger(physical.region.startLine) && (physical.region.startLine as number) >= 1)) {
+            problems.push(`${at}.locations[${i}].physicalLocation.region.startLine: integer >= 1`);
+          }
+        }
         const logical = location.logicalLocations;
         if (logical !== undefined && (!Array.isArray(logical) || logical.some((l) => !isObject(l)))) problems.push(`${at}.locations[${i}].logicalLocations: array of objects`);
       });

@@ -66,6 +66,13 @@ describe('toSarif', () => {
     expect(rules[3]).toMatchObject({ id: 'made.up-rule', defaultConfiguration: { level: 'note' } });
   });
 
+  it('places every result at the anchor file too, when given one', () => {
+    const anchored = toSarif(report, packs, { version: '1', anchor: '.mcp.json' }) as unknown as Log;
+    expect(sarifProblems(anchored)).toEqual([]);
+    for (const r of anchored.runs[0]!.results) expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: '.mcp.json' }, region: { startLine: 1 } });
+    expect(run.results[0]!.locations[0].physicalLocation).toBeUndefined();
+  });
+
   it('maps severity to level', () => {
     expect(['critical', 'high', 'medium', 'low'].map((s) => levelOf(s as 'low'))).toEqual(['error', 'error', 'warning', 'note']);
     expect(run.results.map((r) => r.level)).toEqual(['error', 'error', 'error', 'error', 'note']);
@@ -90,6 +97,8 @@ describe('sarifProblems (the checker the tests rely on)', () => {
     ['a result without message', (l) => delete l.runs[0].results[0].message, /results\[0\]\.message/],
     ['a bad result level', (l) => (l.runs[0].results[1].level = 'critical'), /results\[1\]\.level/],
     ['a ruleIndex pointing elsewhere', (l) => (l.runs[0].results[0].ruleIndex = 1), /ruleIndex/],
+    ['a physical location with no artifact', (l) => (l.runs[0].results[0].locations[0].physicalLocation = { region: { startLine: 1 } }), /physicalLocation/],
+    ['a region starting at line 0', (l) => (l.runs[0].results[0].locations[0].physicalLocation = { artifactLocation: { uri: 'a' }, region: { startLine: 0 } }), /startLine/],
     ['duplicate rule ids', (l) => l.runs[0].tool.driver.rules.push(l.runs[0].tool.driver.rules[0]), /unique/],
   ])('finds %s', (_, breakIt, problem) => {
     const log = clone();

@@ -23,6 +23,7 @@ export interface ScanArgs extends Pick<StartArgs, 'server' | '--'> {
   lock?: string;
   json: boolean;
   sarif?: string;
+  'sarif-anchor'?: string;
   'fail-on': Severity;
 }
 
@@ -93,7 +94,8 @@ export async function scanCommand(args: ScanArgs): Promise<number> {
   const exitCode = failing.length > 0 ? 1 : 0;
   const name = report.server.name ?? deriveServerName(argv);
   if (args.sarif !== undefined) {
-    const sarif = toSarif(report, rules, { version: ownVersion() });
+    const anchor = args['sarif-anchor'] === undefined ? undefined : path.relative(process.cwd(), path.resolve(args['sarif-anchor'])).split(path.sep).join('/');
+    const sarif = toSarif(report, rules, { version: ownVersion(), ...(anchor !== undefined && { anchor }) });
     writeFileSync(path.resolve(args.sarif), `${JSON.stringify(sarif, null, 2)}\n`);
   }
   if (args.json) {
