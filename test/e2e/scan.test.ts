@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sarifProblems } from '../scan/sarif-shape.js';
-import { CLI, TINY_SERVER } from './harness.js';
+import { byId, CLI, startCli, TINY_SERVER } from './harness.js';
 
 const MALICIOUS = path.resolve(path.dirname(TINY_SERVER), 'malicious-server.mjs');
 const EVERYTHING = path.join(path.dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
@@ -205,6 +205,32 @@ describe('vanguard pin fails like start', () => {
     const run = await vanguard(['pin', '--lock', lock, '--', process.execPath, EVERYTHING, 'stdio']);
     expect(run.code).toBe(0);
     expect((JSON.parse(readFileSync(lock, 'utf8')) as { server: string }).server).toBe('server-everything');
+  });
+});
+
+describe('definitions are read as the server sent them', { timeout: 60_000 }, () => {
+  const EXTRA = path.resolve(path.dirname(TINY_SERVER), 'extra-fields-server.mjs');
+
+  it('scan sees poisoning in a field the SDK client would drop', async () => {
+    const run = await vanguard(['scan', '--json', '--', process.execPath, EXTRA], { EXTRA_POISON: '1' });
+    expect(run.code).toBe(1);
+    const found = findingsOf(JSON.parse(run.stdout) as JsonReport);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.location).toBe('tools[lookup].x-usage');
+  });
+
+  it('a lock from pin matches what start compares: the tool is shown, not hidden as changed', async () => {
+    const lock = path.join(dir, 'extra.lock.json');
+    expect((await vanguard(['pin', '--lock', lock, '--', process.execPath, EXTRA])).code).toBe(0);
+    expect((await vanguard(['pin', '--check', '--lock', lock, '--', process.execPath, EXTRA])).code).toBe(0);
+    const policy = path.join(dir, 'extra-policy.yaml');
+    writeFileSync(policy, 'pinning:\n  lock: ./extra.lock.json\n');
+    const s = startCli(['start', '--policy', policy, '--', process.execPath, EXTRA]);
+    s.send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const answer = (await s.next(byId(1))) as { result: { tools: Array<{ name: string }> } };
+    await s.close();
+    expect(answer.result.tools.map((t) => t.name)).toEqual(['lookup', 'plain']);
+    expect(s.stderr()).not.toContain('pin.changed');
   });
 });
 
