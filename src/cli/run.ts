@@ -54,7 +54,7 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command<PinArgs>(
       'pin',
-      'Start a server, list its tools, prompts and resources, and write a lock file of their fingerprints: vanguard pin [--lock FILE] (--server "<command line>" | -- <command> [args…])',
+      'Start a server, list its tools, prompts and resources, and write a lock file of their fingerprints (or, with --check, compare with it): vanguard pin [--check] [--lock FILE] (--server "<command line>" | -- <command> [args…])',
       (y) =>
         y
           .option('lock', { type: 'string', default: 'vanguard.lock.json', describe: 'Where to write the lock file' })

@@ -175,6 +175,16 @@ describe('vanguard pin --check', { timeout: 60_000 }, () => {
     expect(readFileSync(lock, 'utf8')).toBe(before);
   });
 
+  it('reads every page: a paged listing matches, and a change on a later page is found', async () => {
+    const paged = { TINY_PAGE_SIZE: '3' };
+    expect((await vanguard(['pin', '--check', '--lock', lock, '--', process.execPath, TINY_SERVER], paged)).code).toBe(0);
+    const run = await vanguard(['pin', '--check', '--lock', lock, '--', process.execPath, TINY_SERVER], { ...paged, TINY_EXTRA_TOOLS: '2' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('tools "extra_1": not in the lock');
+    const scanned = JSON.parse((await vanguard(['scan', '--json', '--', process.execPath, TINY_SERVER], { ...paged, TINY_EXTRA_TOOLS: '2' })).stdout) as JsonReport;
+    expect(scanned.counts.tools).toBe(10);
+  });
+
   it('exits 2 when there is no lock to check against', async () => {
     const run = await vanguard(['pin', '--check', '--lock', path.join(dir, 'absent.json'), '--', process.execPath, TINY_SERVER]);
     expect(run.code).toBe(2);
@@ -182,7 +192,7 @@ describe('vanguard pin --check', { timeout: 60_000 }, () => {
   });
 });
 
-describe('vanguard pin fails like start', () => {
+describe('vanguard pin fails like start', { timeout: 60_000 }, () => {
   it('a command that does not exist: one line, exit 127, no lock written', async () => {
     const lock = path.join(dir, 'never.json');
     const run = await vanguard(['pin', '--lock', lock, '--', 'vanguard-no-such-server-xyz', '--flag']);
@@ -198,6 +208,14 @@ describe('vanguard pin fails like start', () => {
     const run = await vanguard(['pin', '--lock', path.join(dir, 'never.json'), '--', script]);
     expect(run.code).toBe(126);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('start names its audit records the same way', async () => {
+    const s = startCli(['start', '--', process.execPath, EVERYTHING, 'stdio']);
+    s.send({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    await s.next(byId(1));
+    await s.close();
+    expect(s.stderr()).toContain('"server":"server-everything"');
   });
 
   it('names the lock after the package folder of a generic entry file', async () => {
