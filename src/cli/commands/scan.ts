@@ -4,7 +4,7 @@
  * hides), as text, JSON or SARIF. Exit 1 when a finding is at or above --fail-on, 2 when the
  * policy, the lock or the server cannot be used.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompiledPolicy } from '../../config/policy-types.js';
@@ -79,7 +79,9 @@ export async function scanCommand(args: ScanArgs): Promise<number> {
   } catch (error) {
     unusable(error);
   }
-  const lockFile = args.lock !== undefined ? path.resolve(args.lock) : policy.pinning.lock;
+  // Trusting on first use, the policy's lock may not exist yet: `start` would write it, so there is nothing to compare.
+  const policyLock = policy.pinning.lock !== undefined && !(policy.pinning.trustOnFirstUse && !existsSync(policy.pinning.lock)) ? policy.pinning.lock : undefined;
+  const lockFile = args.lock !== undefined ? path.resolve(args.lock) : policyLock;
   const lock = lockFile === undefined ? undefined : readLockFile(lockFile, args.lock !== undefined ? '--lock' : 'pinning.lock');
 
   let report: ScanReport;
