@@ -55,12 +55,13 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command<PinArgs>(
       'pin',
-      'Start a server, list its tools, prompts and resources, and write a lock file of their fingerprints: vanguard pin [--lock FILE] (--server "<command line>" | -- <command> [args…])',
+      'Start a server, list its tools, prompts and resources, and write a lock file of their fingerprints (or, with --check, compare with it): vanguard pin [--check] [--lock FILE] (--server "<command line>" | -- <command> [args…])',
       (y) =>
         y
           .option('lock', { type: 'string', default: 'vanguard.lock.json', describe: 'Where to write the lock file' })
           .option('server', { type: 'string', describe: 'The server command line, split like a shell' })
-          .option('name', { type: 'string', describe: "The server's name in the lock file; default: derived from the command" }),
+          .option('name', { type: 'string', describe: "The server's name in the lock file; default: derived from the command" })
+          .option('check', { type: 'boolean', default: false, describe: 'Write nothing: compare the server with the lock file and exit 1 naming every difference' }),
       async (args) => setExit(await (await import('./commands/pin.js')).pinCommand(args)),
     )
     .command<TestArgs>(
@@ -76,6 +77,21 @@ export async function runCli(argv: string[]): Promise<number> {
           .option('server', { type: 'string', describe: 'With --init: the server command line, split like a shell' })
           .option('policy', { type: 'string', describe: 'With --init: the policy the starter file names' }),
       async (args) => setExit(await (await import('./commands/test.js')).testCommand(args)),
+    )
+    // scan: a server's definitions under the policy, as text, JSON or SARIF.
+    .command<import('./commands/scan.js').ScanArgs>(
+      'scan',
+      'Start a server, list everything it offers, and report what the policy would do with each definition: vanguard scan [--policy FILE] [--lock FILE] [--json] [--sarif FILE] [--fail-on SEVERITY] (--server "<command line>" | -- <command> [args…])',
+      (y) =>
+        y
+          .option('server', { type: 'string', describe: 'The server command line, split like a shell' })
+          .option('policy', { type: 'string', describe: 'Policy file; default: the shipped default' })
+          .option('lock', { type: 'string', describe: "A lock file from vanguard pin to compare with; default: the policy's pinning.lock" })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+          .option('sarif', { type: 'string', describe: 'Also write the findings as SARIF 2.1.0 to this file' })
+          .option('sarif-anchor', { type: 'string', describe: 'A repository file that declares the server (e.g. .mcp.json): SARIF results are placed at its first line, for code-scanning dashboards' })
+          .option('fail-on', { type: 'string', choices: ['low', 'medium', 'high', 'critical'], default: 'high', describe: 'Exit 1 when a finding is at least this severe' }),
+      async (args) => setExit(await (await import('./commands/scan.js')).scanCommand(args)),
     )
     .command(
       'demo',
@@ -117,6 +133,7 @@ export async function runCli(argv: string[]): Promise<number> {
           .option('dry-run', { type: 'boolean', default: false, describe: 'Print the diff and write nothing' }),
       async (args) => setExit(await (await import('./commands/wrap.js')).wrapCommand('unwrap', args)),
     )
+    .recommendCommands()
     .demandCommand(1, 'Say which command to run (vanguard --help lists them)')
     .strict()
     .help()
@@ -126,6 +143,13 @@ export async function runCli(argv: string[]): Promise<number> {
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
+      // An unknown command: yargs says only "Did you mean x?" or "Unknown argument: x".
+      const first = argv[0];
+      const suggestion = /^Did you mean (\S+)\?$/.exec(message);
+      if (first !== undefined && suggestion) throw new VanguardError('USAGE', `unknown command "${first}" (did you mean "${suggestion[1]}"?)`, 2);
+      if (first !== undefined && !first.startsWith('-') && message === `Unknown argument: ${first}`) {
+        throw new VanguardError('USAGE', `unknown command "${first}" (vanguard --help lists the commands)`, 2);
+      }
       throw new VanguardError('USAGE', message, 2);
     });
   await parser.parseAsync();
