@@ -12,6 +12,7 @@ import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
 import type { LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
 import { SESSION_LIMITS, type SessionState } from './session.js';
+import { rememberAnnotations } from './tool-annotations.js';
 
 export type ToolListAction =
   | { type: 'forward' }
@@ -26,7 +27,7 @@ function hiddenNames(tools: unknown[], policy: CompiledPolicy): string[] {
   const hidden: string[] = [];
   for (const tool of tools) {
     const name = isObject(tool) ? tool.name : undefined;
-    if (typeof name !== 'string' || !policy.toolVerdict(name).visible) hidden.push(typeof name === 'string' ? name : '(unnamed)');
+    if (typeof name !== 'string' || !policy.toolVerdict(name, isObject(tool) ? tool.annotations : undefined).visible) hidden.push(typeof name === 'string' ? name : '(unnamed)');
   }
   return hidden;
 }
@@ -35,6 +36,7 @@ function hiddenNames(tools: unknown[], policy: CompiledPolicy): string[] {
 function rememberSchemas(tools: unknown[], state: SessionState): void {
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string') continue;
+    rememberAnnotations(state, tool.name, tool.annotations);
     const properties = isObject(tool.inputSchema) && isObject(tool.inputSchema.properties) ? tool.inputSchema.properties : {};
     const kinds = new Map<string, ReadonlySet<ArgumentKind>>();
     for (const [name, property] of Object.entries(properties)) {
@@ -114,7 +116,7 @@ function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: Definit
   if (!scan || policy.metadata.poisoning === 'off') return [];
   const poisoned: Array<{ tool: string; rules: string[] }> = [];
   for (const tool of tools) {
-    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
+    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name, tool.annotations).visible) continue;
     const findings = scan(tool).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
     if (findings.length > 0) poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
