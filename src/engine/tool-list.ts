@@ -69,12 +69,14 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   const skip = new Set([...hidden, ...(act === 'off' || act === 'warn' ? [] : poisoned.map((p) => p.tool))]);
   const lastPage = !(typeof result.nextCursor === 'string');
   const pinned = comparePage('tools', tools, { firstPage, lastPage }, policy, state, pins, (key) => skip.has(key)).map(({ key, ...rest }) => ({ tool: key, ...rest }));
+  const unknownArgs = constrainedButUnknown(tools, policy);
   const rules = [
+    ...(unknownArgs.length > 0 ? ['constraint.unknown-argument'] : []),
     ...(hidden.length > 0 ? ['tools.policy'] : []),
     ...(poisoned.length > 0 ? ['metadata.poisoning'] : []),
     ...new Set(pinned.map((p) => `pin.${p.status}`)),
   ];
-  const detail = { tools: tools.length, ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
+  const detail = { tools: tools.length, ...(unknownArgs.length > 0 && { constrainedButUnknown: unknownArgs }), ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
   if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
   const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
   const refused = new Map<string, string>([
@@ -105,6 +107,19 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   }
   result.tools = tools.filter((tool) => isObject(tool) && typeof tool.name === 'string' && !dropped.has(tool.name));
   return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'rewrite', rules, detail } };
+}
+
+// Constraints on arguments the tool's input schema does not declare: a typo in the policy, or
+// a server that renamed the argument (the constraint then never applies). A warning only.
+function constrainedButUnknown(tools: unknown[], policy: CompiledPolicy): Array<{ tool: string; arguments: string[] }> {
+  const out: Array<{ tool: string; arguments: string[] }> = [];
+  for (const tool of tools) {
+    if (!isObject(tool) || typeof tool.name !== 'string' || !isObject(tool.inputSchema) || !isObject(tool.inputSchema.properties)) continue;
+    const declared = tool.inputSchema.properties;
+    const missing = policy.constraints.namedArguments(tool.name).filter((a) => !Object.hasOwn(declared, a));
+    if (missing.length > 0) out.push({ tool: tool.name, arguments: missing });
+  }
+  return out;
 }
 
 /** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */
