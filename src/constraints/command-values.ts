@@ -7,6 +7,8 @@
  */
 import micromatch from 'micromatch';
 import { parseShell } from '../inspect/detectors/shell/lexer.js';
+import type { ShellWord } from '../inspect/detectors/shell/word.js';
+import { decodePercents } from '../inspect/detectors/paths/decode.js';
 
 /** Longest command line read. */
 export const MAX_COMMAND_CHARS = 16 * 1024;
@@ -33,44 +35,57 @@ function compileArgv(pattern: string): { words: Array<(w: string) => boolean>; l
 const FD_DUP = /^[0-9]*[<>]&(?:[0-9]+|-)$/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
 const DOT_DOT = /(?:^|\/)\.\.(?:\/|$)/;
+// A word a glob stands for must not carry shell syntax even quoted: a server (or ssh, or a
+// script) that puts the word into another command line would read it again.
+const RESHELL = /[;&|<>$`'"\\^\s\0]/;
 
 /** Compile argv globs once. */
 export function compileCommandRule(commands: readonly string[], pipes: boolean): CommandRule {
   const argvs = commands.map(compileArgv);
-  const fits = (words: string[]): boolean =>
+  const fits = (words: ShellWord[]): boolean =>
     argvs.some((a) => {
       if (a.rest ? words.length < a.words.length : words.length !== a.words.length) return false;
-      // A glob word never stands for a `..` step: `/srv/data/*` must not reach `/srv/data/../x`.
-      return a.words.every((m, i) => m(words[i] as string) && (a.literal[i] || !DOT_DOT.test(words[i] as string)));
+      // A glob word never stands for a `..` step (`/srv/data/*` must not reach `/srv/data/../x`),
+      // nor for letters split by quotes (`who'a'mi`): only a literal word may be spelled oddly.
+      const free = (w: ShellWord) => !DOT_DOT.test(w.text) && !RESHELL.test(w.text) && !w.split;
+      return a.words.every((m, i) => m((words[i] as ShellWord).text) && (a.literal[i] || free(words[i] as ShellWord))) && words.slice(a.words.length).every(free);
     });
+  const one = (line: string): string | undefined => breachOf(line, pipes, fits);
   return {
     commands: [...commands],
     pipes,
     breach(line) {
       if (line.length > MAX_COMMAND_CHARS) return `is longer than ${MAX_COMMAND_CHARS} characters`;
-      const parse = parseShell(line, { windows: false, escapedNewlines: true });
-      if (parse.unterminated) return 'leaves a quote or substitution open';
-      if (parse.tooDeep) return 'nests substitutions too deeply';
-      if (parse.ifs) return 'splits words with $IFS';
-      if (parse.newlines > 0 || parse.escapedNewlines > 0) return 'holds more than one line';
-      if (parse.commands.length === 0) return 'runs nothing';
-      for (const [i, cmd] of parse.commands.entries()) {
-        if (cmd.context !== 'top') return 'holds a command substitution';
-        if (i === 0 ? cmd.joint !== 'start' : !(pipes && cmd.joint === '|')) return `joins commands with "${cmd.joint}"`;
-        const file = cmd.redirects.find((r) => !FD_DUP.test(`${r.op}${r.target}`) && !FD_DUP.test(r.op));
-        if (file) return `redirects with "${file.op}"`;
-        if (cmd.words.length === 0) return 'holds an empty command';
-        for (const word of cmd.words) {
-          if (word.expansions > 0) return `expands "${word.text.slice(0, 40)}"`;
-          if (word.encoded) return 'builds a word from escapes';
-          if (word.glob) return `holds the unquoted glob "${word.text.slice(0, 40)}"`;
-          if (word.text.startsWith('~')) return `holds "${word.text.slice(0, 40)}", which the shell expands`;
-        }
-        if (ASSIGNMENT.test(cmd.words[0]?.text ?? '')) return 'sets a variable before the command';
-        const words = cmd.words.map((w) => w.text);
-        if (!fits(words)) return `runs "${words.join(' ').slice(0, 80)}"`;
-      }
-      return undefined;
+      // The line as sent and percent-decoded: a server or wrapper that decodes must not find more.
+      const decoded = decodePercents(line);
+      return one(line) ?? (decoded !== line ? one(decoded) : undefined);
     },
   };
+}
+
+// Why one reading of the line is refused, or undefined when it runs only allowed words.
+function breachOf(line: string, pipes: boolean, fits: (words: ShellWord[]) => boolean): string | undefined {
+  if (/(?:^|[^\\])[|&;]\s*$/.test(line)) return 'ends with a shell operator';
+  const parse = parseShell(line, { windows: false, escapedNewlines: true });
+  if (parse.unterminated) return 'leaves a quote or substitution open';
+  if (parse.tooDeep) return 'nests substitutions too deeply';
+  if (parse.ifs) return 'splits words with $IFS';
+  if (parse.newlines > 0 || parse.escapedNewlines > 0) return 'holds more than one line';
+  if (parse.commands.length === 0) return 'runs nothing';
+  for (const [i, cmd] of parse.commands.entries()) {
+    if (cmd.context !== 'top') return 'holds a command substitution';
+    if (i === 0 ? cmd.joint !== 'start' : !(pipes && cmd.joint === '|')) return `joins commands with "${cmd.joint}"`;
+    const file = cmd.redirects.find((r) => !FD_DUP.test(`${r.op}${r.target}`) && !FD_DUP.test(r.op));
+    if (file) return `redirects with "${file.op}"`;
+    if (cmd.words.length === 0) return 'holds an empty command';
+    for (const word of cmd.words) {
+      if (word.expansions > 0) return `expands "${word.text.slice(0, 40)}"`;
+      if (word.encoded) return 'builds a word from escapes';
+      if (word.glob) return `holds the unquoted glob "${word.text.slice(0, 40)}"`;
+      if (word.text.startsWith('~')) return `holds "${word.text.slice(0, 40)}", which the shell expands`;
+    }
+    if (ASSIGNMENT.test(cmd.words[0]?.text ?? '')) return 'sets a variable before the command';
+    if (!fits(cmd.words)) return `runs "${cmd.words.map((w) => w.text).join(' ').slice(0, 80)}"`;
+  }
+  return undefined;
 }

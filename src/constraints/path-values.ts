@@ -88,6 +88,8 @@ export function resolvedForms(raw: string, roots: readonly string[], cwd: string
   for (const text of texts) {
     const readings = parsePath(text);
     if (readings.length === 0) return 'cannot be read as a path';
+    // No file system names a part longer than 255 bytes; code that truncates or skips one reads another path.
+    if (readings.some((r) => r.segments.some((s) => Buffer.byteLength(s) > 255))) return 'holds a part longer than 255 bytes, which no file system names';
     for (const parsed of readings) {
       for (const ctx of parsed.start.kind === 'relative' ? bases : bases.slice(0, 1)) {
         const resolved = resolvePath(parsed, ctx, edge.realpath);
