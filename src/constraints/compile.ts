@@ -42,7 +42,8 @@ export interface PathBases {
 }
 
 function compileArgument(name: string, spec: ConstraintSpec, edge: ConstraintEdge, ajv: () => Ajv): ArgumentRule {
-  const rule: ArgumentRule = { name, matches: micromatch.matcher(name, { ...NAME_OPTIONS }), literal: !/[*?[\]{}]/.test(name), required: spec.required === true };
+  // Argument names match without case: a server that reads `Path` as `path` must not slip past.
+  const rule: ArgumentRule = { name, matches: micromatch.matcher(name, { ...NAME_OPTIONS, nocase: true }), literal: !/[*?[\]{}]/.test(name), required: spec.required === true };
   if (spec.paths) rule.paths = compilePathRule(spec.paths, edge);
   if (spec.hosts || spec.schemes) rule.hosts = compileHostRule(spec.hosts, spec.schemes);
   if (spec.commands) rule.commands = compileCommandRule(spec.commands, (spec.operators ?? []).includes('pipe'));

@@ -72,6 +72,7 @@ describe('paths', () => {
     expect(verdict(e, 'read_text_file', { path: { p: '/srv/data/a.txt' } }).rules).toEqual(['constraint.path.paths']);
     expect(verdict(e, 'read_text_file', { path: 42 }).rules).toEqual(['constraint.path.paths']);
     expect(verdict(e, 'read_text_file', {}).rules).toEqual(['constraint.path.required']);
+    expect(verdict(e, 'read_text_file', { path: '/srv/data/a.txt', PATH: '/etc/passwd' }).rules).toEqual(['constraint.PATH.paths']);
     expect(verdict(e, 'read_text_file', ['/srv/data/a.txt']).rules).toEqual(['constraint.arguments']);
   });
 });
