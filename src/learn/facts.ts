@@ -23,6 +23,8 @@ export interface ArgumentFacts {
   /** One entry per command line: its commands, each a list of words. */
   commands?: string[][][];
   statements?: StatementKind[];
+  /** Shell operators and constructs seen besides simple commands and pipes (`;`, `&&`, `>`, `$(`). */
+  shell?: string[];
 }
 
 /** Facts per argument name. */
@@ -79,8 +81,15 @@ export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; 
       }
       if (kinds.has('command')) {
         const parse = parseShell(raw, { windows: false, escapedNewlines: true });
-        const cmds = parse.commands.filter((c) => c.context === 'top').map((c) => maskWords(c.words.map((w) => w.text)));
+        const top = parse.commands.filter((c) => c.context === 'top');
+        const cmds = top.map((c) => maskWords(c.words.map((w) => w.text)));
         if (cmds.length > 0) facts.commands = add(facts.commands, cmds);
+        const constructs = [
+          ...top.slice(1).map((c) => c.joint).filter((j) => j !== '|'),
+          ...top.flatMap((c) => c.redirects.map((r) => r.op)),
+          ...(parse.commands.length > top.length ? ['substitution'] : []),
+        ];
+        if (constructs.length > 0) facts.shell = [...new Set([...(facts.shell ?? []), ...constructs])];
       }
       if (kinds.has('sql')) {
         const k = statementKinds(raw);

@@ -23,7 +23,7 @@ interface ArgSeen {
   schemes: Set<string>;
   commands: Map<string, string[][]>;
   statements: Set<StatementKind>;
-  masked: number;
+  shell: Set<string>;
 }
 
 interface ToolSeen {
@@ -56,7 +56,7 @@ function foldPaths(paths: Set<string>): string[] {
 
 function argSeen(tool: ToolSeen, name: string): ArgSeen {
   let a = tool.args.get(name);
-  if (!a) tool.args.set(name, (a = { paths: new Set(), hosts: new Set(), schemes: new Set(), commands: new Map(), statements: new Set(), masked: 0 }));
+  if (!a) tool.args.set(name, (a = { paths: new Set(), hosts: new Set(), schemes: new Set(), commands: new Map(), statements: new Set(), shell: new Set() }));
   return a;
 }
 
@@ -66,6 +66,7 @@ function addFacts(a: ArgSeen, facts: ArgumentFacts): void {
   for (const s of facts.schemes ?? []) a.schemes.add(s);
   for (const line of facts.commands ?? []) a.commands.set(JSON.stringify(line), line);
   for (const k of facts.statements ?? []) a.statements.add(k as StatementKind);
+  for (const c of facts.shell ?? []) a.shell.add(c);
 }
 
 /** Learn from parsed audit records (one object per line). */
@@ -112,6 +113,7 @@ export function learnPolicy(records: ReadonlyArray<Record<string, unknown>>): Le
           for (const line of lines) for (const cmd of line) argv.add(cmd.map((w) => (w === MASK ? (masked++, '*') : escapeGlob(w))).join(' '));
           spec.commands = [...argv].sort();
           if (lines.some((l) => l.length > 1)) spec.operators = ['pipe'];
+          if (a.shell.size > 0) notes.push(`"${arg}": command lines used ${[...a.shell].join(' ')}, which a constraint never allows: those calls will be refused (run them as separate calls, or leave the tool unconstrained)`);
           if (masked > 0) notes.push(`"${arg}": ${masked} secret-looking command word(s) became "*" (any one word there)`);
         }
       }

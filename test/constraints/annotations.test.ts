@@ -63,3 +63,14 @@ describe('annotation selectors', () => {
     expect(s.call('write')).toMatchObject({ verdict: 'block', reason: 'no writes' });
   });
 });
+
+describe('constraints on arguments the schema lacks', () => {
+  it('the tools/list record warns, naming tool and argument, and the list passes unchanged', () => {
+    const e = new Engine(compilePolicy({ arguments: { read: { constrain: { pth: { paths: ['/srv/**'] }, path: { paths: ['/srv/**'] } } } } }, ['test']), { nowUs: () => 0 });
+    e.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })));
+    const tools = [{ name: 'read', inputSchema: { type: 'object', properties: { path: { type: 'string' } } } }];
+    const out = e.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools } })));
+    expect(out.records[0]).toMatchObject({ verdict: 'forward', rules: ['constraint.unknown-argument'], detail: { constrainedButUnknown: [{ tool: 'read', arguments: ['pth'] }] } });
+    expect(JSON.parse(String(out.outputs[0]?.data)).result.tools).toEqual(tools);
+  });
+});

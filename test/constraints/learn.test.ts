@@ -24,6 +24,7 @@ describe('learn facts', () => {
     expect(facts?.command?.hosts).toEqual(['api.github.com']);
     expect(facts?.sql?.statements).toEqual(['select']);
     expect(JSON.stringify(facts)).not.toMatch(/hunter2|ghp_|abc/);
+    expect(learnFacts({ command: 'git status && id > /tmp/x' }, {}, CTX)?.command?.shell).toEqual(['&&', '>']);
   });
 });
 
@@ -47,6 +48,7 @@ describe('learnPolicy', () => {
     expect(summary.join('\n')).toMatch(/1 call\(s\) refused in the session were not learned/);
     expect(summary.join('\n')).toMatch(/query: allowed[\s\S]*no learnable facts/);
     expect(summary.join('\n')).toMatch(/secret-looking command word/);
+    expect(learnPolicy([record('run', { command: { commands: [[['git', 'status'], ['id']]], shell: ['&&'] } })]).summary.join('\n')).toMatch(/used &&.*never allows/);
     const compiled = compilePolicy(policy, ['learned']);
     expect(compiled.constraints.check('read_text_file', { path: '/srv/data/c.txt' })).toBeUndefined();
     expect(compiled.constraints.check('read_text_file', { path: '/srv/data/sub/c.txt' })?.ruleId).toBe('constraint.path.paths');
