@@ -98,7 +98,6 @@ export function compileConstraints(sections: Record<string, ToolConstraints> | u
 }
 
 const list = (items: readonly string[]): string => items.join(', ');
-const under = (globs: readonly string[]): string => list(globs.map((g) => g));
 
 // Each kind in a fixed order; the first that fails names the refusal.
 function checkValue(tool: string, arg: string, value: unknown, rule: ArgumentRule, bases: PathBases, edge: ConstraintEdge): ConstraintBreach | undefined {
@@ -107,7 +106,7 @@ function checkValue(tool: string, arg: string, value: unknown, rule: ArgumentRul
     reason: `${tool} ${allowed}; "${arg}" ${why}.`,
   });
   if (rule.paths) {
-    const allowed = `may only use paths under ${under(rule.paths.globs)}`;
+    const allowed = `may only use paths under ${list(rule.paths.globs)}`;
     const texts = pathStrings(value);
     if (typeof texts === 'string') return fail('paths', texts, allowed);
     for (const text of texts) {

@@ -18,7 +18,7 @@ const MAX_DEPTH = 3;
 export interface HostRule {
   hosts?: string[];
   schemes?: string[];
-  /** Undefined when the host (already lower case, no trailing dot) is allowed. */
+  /** True when the host (already lower case, no trailing dot) is allowed; an empty host never is. */
   hostAllowed(host: string): boolean;
 }
 
