@@ -43,7 +43,8 @@ export function checkConstraints(p: ParsedFile, doc: PolicyDocument): PolicyIssu
       if (spec.operators && !spec.commands) issues.push(warningAt(locate(p, [...base, 'operators']), '"operators" only applies with "commands"'));
       if (spec.pattern !== undefined) {
         const compiled = compileLinear(`^(?:${spec.pattern})$`);
-        if (!compiled.ok) issues.push(errorAt(locate(p, [...base, 'pattern']), compiled.message));
+        // Constraint patterns match the value as sent, so the rule-pack advice about lower case does not apply.
+        if (!compiled.ok) issues.push(errorAt(locate(p, [...base, 'pattern']), compiled.message.replace(/; write the pattern in lower case[^)]*/, '')));
       }
       if (spec.schema !== undefined && (spec.schema === null || (typeof spec.schema !== 'object' && typeof spec.schema !== 'boolean') || Array.isArray(spec.schema))) {
         issues.push(errorAt(locate(p, [...base, 'schema']), '"schema" must be a JSON Schema: an object or a boolean'));

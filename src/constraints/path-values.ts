@@ -11,7 +11,7 @@ import type { PathContext } from '../inspect/types.js';
 import type { ConstraintEdge } from './types.js';
 
 /** Paths per argument value we look at; an array longer than this is refused. */
-export const MAX_PATHS_PER_ARGUMENT = 1_000;
+export const MAX_PATHS_PER_ARGUMENT = 256;
 /** Longest path text we read. */
 export const MAX_PATH_CHARS = 8_192;
 

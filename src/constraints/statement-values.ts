@@ -14,6 +14,9 @@ const KIND_OF_VERB: Readonly<Record<string, StatementKind>> = {
   create: 'ddl', alter: 'ddl', drop: 'ddl', truncate: 'ddl', rename: 'ddl', comment: 'ddl',
 };
 
+/** Longest SQL text read (each is tokenized twice). */
+export const MAX_SQL_CHARS = 256 * 1024;
+
 // Verbs that, anywhere inside a statement that starts by reading, make it write.
 const NESTED_WRITES: Readonly<Record<string, StatementKind>> = {
   insert: 'insert', update: 'update', delete: 'delete', merge: 'other', create: 'ddl', alter: 'ddl', drop: 'ddl', truncate: 'ddl',
@@ -21,6 +24,7 @@ const NESTED_WRITES: Readonly<Record<string, StatementKind>> = {
 
 /** The kind of each statement in the text; a string when the text cannot be split. */
 export function statementKinds(text: string): StatementKind[] | string {
+  if (text.length > MAX_SQL_CHARS) return `is longer than ${MAX_SQL_CHARS} characters`;
   // Databases disagree on `\'` inside strings: both readings must hold.
   const kinds: StatementKind[] = [];
   for (const backslashEscapes of [false, true]) {
