@@ -56,6 +56,31 @@ arguments:
   });
 });
 
+describe('rate limit and lockout through the CLI', () => {
+  it('refuses over the rate with when to retry, and locks the session out after repeated refusals, both audited', async () => {
+    const policy = path.join(work, 'limits.yaml');
+    writeFileSync(policy, 'extends: default\ntools: { deny: [write_file] }\nlimits:\n  rate: { tools: { "list_*": 1/h } }\n  lockout: { blocks: 3, window: 1m, cooldown: 5m }\n');
+    const audit = path.join(work, 'limits.jsonl');
+    const shim = await connectThroughShim(['--policy', policy, '--audit', audit], process.execPath, [FILESYSTEM_SERVER, root]);
+    const read = { name: 'read_text_file', arguments: { path: path.join(root, 'public', 'a.txt') } };
+    try {
+      expect((await shim.client.callTool({ name: 'list_directory', arguments: { path: root } })).isError).toBeFalsy();
+      const over = await shim.client.callTool({ name: 'list_directory', arguments: { path: root } });
+      expect(over.isError).toBe(true);
+      expect(text(over)).toMatch(/limits\.rate.*retry in/);
+      expect((await shim.client.callTool(read)).isError).toBeFalsy();
+      for (let i = 0; i < 2; i++) expect((await shim.client.callTool({ name: 'write_file', arguments: { path: path.join(root, 'x'), content: 'x' } })).isError).toBe(true);
+      const locked = await shim.client.callTool(read);
+      expect(locked.isError).toBe(true);
+      expect(text(locked)).toMatch(/limits\.lockout.*refused until \d{4}-\d\d-\d\dT[\d:]+Z/);
+    } finally {
+      await shim.close();
+    }
+    const refused = records(audit).filter((r) => r.method === 'tools/call' && r.verdict !== 'forward').map((r) => [r.verdict, (r.rules as string[])[0]]);
+    expect(refused).toEqual([['block', 'limits.rate'], ['hide', 'tools.deny:write_file'], ['hide', 'tools.deny:write_file'], ['block', 'limits.lockout']]);
+  });
+});
+
 describe('policy learn from a recorded monitor session', () => {
   const calls = [
     { name: 'read_text_file', arguments: { path: path.join(root, 'public', 'a.txt') } },
