@@ -208,3 +208,6 @@ for (const r of rows) {
 }
 const json = option('--json');
 if (json) writeFileSync(json, JSON.stringify(rows, null, 2));
+
+// Least privilege: the same attack suites under a constraint policy (scripts/eval-constraints.mjs).
+await import('./eval-constraints.mjs');

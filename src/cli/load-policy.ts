@@ -2,7 +2,10 @@
  * Loading a policy for a command: read and validate it, apply command-line overrides,
  * and print warnings. Errors become one VanguardError listing every problem.
  */
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { compilePolicy, formatIssue, loadPolicy, nodePolicyIO } from '../config/index.js';
+import type { PolicyEdge } from '../config/compile.js';
 import type { CompiledPolicy, PolicyDocument } from '../config/policy-types.js';
 import { VanguardError } from '../errors.js';
 
@@ -18,12 +21,25 @@ export function loadCompiledPolicy(file: string | undefined, overrides: PolicyOv
     throw new VanguardError('POLICY_INVALID', `the policy is not valid:\n${lines}`, 1);
   }
   const { mode, onBlock, auditFile } = overrides;
-  if (mode === undefined && onBlock === undefined && auditFile === undefined) return result.compiled;
   const effective: PolicyDocument = {
     ...result.effective,
     ...(mode ? { mode } : {}),
     ...(onBlock ? { onBlock } : {}),
     ...(auditFile ? { audit: { ...result.effective.audit, file: auditFile } } : {}),
   };
-  return compilePolicy(effective, result.compiled.sources);
+  // Compiled again with the real file system and clock: path constraints follow symlinks.
+  return compilePolicy(effective, result.compiled.sources, process.cwd(), NODE_EDGE);
 }
+
+/** The edge of a running shim: symlinks resolved as the server will, the user's home, the wall clock. */
+export const NODE_EDGE: PolicyEdge = {
+  realpath(path) {
+    try {
+      return realpathSync.native(path);
+    } catch {
+      return undefined;
+    }
+  },
+  home: homedir(),
+  nowMs: () => Date.now(),
+};

@@ -133,6 +133,16 @@ export async function runCli(argv: string[]): Promise<number> {
           .option('dry-run', { type: 'boolean', default: false, describe: 'Print the diff and write nothing' }),
       async (args) => setExit(await (await import('./commands/wrap.js')).wrapCommand('unwrap', args)),
     )
+    .command('policy', 'Work with policies', (y) =>
+      y
+        .command<{ files: string[]; out?: string }>(
+          'learn <files..>',
+          'Write the least-privilege policy that allows what recorded sessions did: vanguard policy learn AUDIT_FILE… [--out policy.yaml]',
+          (z) => z.positional('files', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'Where to write the policy; default: stdout' }),
+          async (args) => setExit((await import('./commands/policy-learn.js')).policyLearnCommand({ files: args.files, ...(args.out !== undefined && { out: args.out }) })),
+        )
+        .demandCommand(1, 'Say what to do: vanguard policy learn AUDIT_FILE…'),
+    )
     .recommendCommands()
     .demandCommand(1, 'Say which command to run (vanguard --help lists them)')
     .strict()

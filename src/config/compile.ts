@@ -2,7 +2,12 @@
  * A merged policy document to the CompiledPolicy the engine consumes: globs
  * compiled once here, verdicts cached per tool name.
  */
-import type { CompiledPolicy, CompiledResults, PolicyDocument, ToolAction, ToolActionSpec, ToolVerdict } from './policy-types.js';
+import { homedir } from 'node:os';
+import type { AnnotationSelector, CompiledPolicy, CompiledResults, PolicyDocument, ToolAction, ToolActionSpec, ToolSelector, ToolVerdict } from './policy-types.js';
+import { describeSelector, hintsKey, selectorMatches } from './annotations.js';
+import { compileConstraints } from '../constraints/compile.js';
+import type { ConstraintEdge, ToolConstraints } from '../constraints/types.js';
+import { compileLimits } from '../limits/compile.js';
 import { compileGlob, type Matcher } from './globs.js';
 import { compileInspection } from './compile-inspection.js';
 import { DEFAULT_MAX_FRAME_BYTES, withDefaults } from './merge.js';
@@ -12,11 +17,38 @@ export const VERDICT_CACHE_LIMIT = 10_000;
 
 interface CompiledGlob {
   glob: string;
-  match: Matcher;
+  /** Matches a tool by name and, for a selector, by annotations. */
+  match: (name: string, annotations: unknown) => boolean;
 }
 
-interface CompiledAction extends CompiledGlob {
+/** What the policy is given from outside at compile time: the file system, home folder and clock. */
+export interface PolicyEdge extends ConstraintEdge {
+  /** Wall clock in milliseconds, for rate limits and lockout. */
+  nowMs(): number;
+}
+
+// Without an edge, paths resolve lexically (no symlinks followed) and time is the wall clock.
+const LEXICAL_EDGE: PolicyEdge = { realpath: () => undefined, home: homedir(), nowMs: () => Date.now() };
+
+function compileSelector(entry: ToolSelector): CompiledGlob {
+  if (typeof entry === 'string') {
+    const m: Matcher = compileGlob(entry);
+    return { glob: entry, match: (name) => m(name) };
+  }
+  const selector = entry.annotations;
+  return { glob: `annotations${describeSelector(selector)}`, match: (_name, annotations) => selectorMatches(selector, annotations) };
+}
+
+function usesAnnotations(tools: NonNullable<PolicyDocument['tools']>): boolean {
+  const inList = (list: ToolSelector[] | undefined) => (list ?? []).some((e) => typeof e !== 'string');
+  return inList(tools.allow) || inList(tools.deny) || Object.values(tools.actions ?? {}).some((a) => typeof a === 'object' && a.annotations !== undefined);
+}
+
+interface CompiledAction {
+  glob: string;
+  match: Matcher;
   spec: ToolActionSpec;
+  annotations?: AnnotationSelector;
 }
 
 function specOf(a: ToolAction | ToolActionSpec): ToolActionSpec {
@@ -32,23 +64,23 @@ const NOT_ALLOWED: ToolVerdict = Object.freeze({ visible: false, action: 'block'
  * key is exactly the name applies, then the first matching action glob in
  * order; otherwise the tool is allowed.
  */
-function toolDecider(tools: NonNullable<PolicyDocument['tools']>): (name: string) => ToolVerdict {
-  const deny: CompiledGlob[] = (tools.deny ?? []).map((glob) => ({ glob, match: compileGlob(glob) }));
-  const allow: Matcher[] = (tools.allow ?? ['*']).map((glob) => compileGlob(glob));
+function toolDecider(tools: NonNullable<PolicyDocument['tools']>): (name: string, annotations: unknown) => ToolVerdict {
+  const deny: CompiledGlob[] = (tools.deny ?? []).map(compileSelector);
+  const allow: CompiledGlob[] = (tools.allow ?? ['*']).map(compileSelector);
   const entries = Object.entries(tools.actions ?? {});
-  const exact = new Map(entries.map(([glob, a]) => [glob, specOf(a)]));
-  const actions: CompiledAction[] = entries.map(([glob, a]) => ({ glob, match: compileGlob(glob), spec: specOf(a) }));
+  const actions: CompiledAction[] = entries.map(([glob, a]) => ({ glob, match: compileGlob(glob), spec: specOf(a), ...(typeof a === 'object' && a.annotations && { annotations: a.annotations }) }));
+  const fits = (a: CompiledAction, annotations: unknown) => a.annotations === undefined || selectorMatches(a.annotations, annotations);
 
   const withAction = (pattern: string, spec: ToolActionSpec): ToolVerdict =>
     Object.freeze({ visible: true, action: spec.action, ruleId: 'tools.actions', pattern, ...(spec.reason !== undefined && { reason: spec.reason }) });
 
-  return (name) => {
-    const denied = deny.find((d) => d.match(name));
+  return (name, annotations) => {
+    const denied = deny.find((d) => d.match(name, annotations));
     if (denied !== undefined) return Object.freeze({ visible: false, action: 'block', ruleId: 'tools.deny', pattern: denied.glob });
-    if (!allow.some((m) => m(name))) return NOT_ALLOWED;
-    const spec = exact.get(name);
-    if (spec !== undefined) return withAction(name, spec);
-    const hit = actions.find((a) => a.match(name));
+    if (!allow.some((a) => a.match(name, annotations))) return NOT_ALLOWED;
+    const exact = actions.find((a) => a.glob === name && fits(a, annotations));
+    if (exact !== undefined) return withAction(name, exact.spec);
+    const hit = actions.find((a) => a.match(name) && fits(a, annotations));
     return hit === undefined ? ALLOWED_BY_DEFAULT : withAction(hit.glob, hit.spec);
   };
 }
@@ -58,9 +90,11 @@ function toolDecider(tools: NonNullable<PolicyDocument['tools']>): (name: string
  * missing settings take their defaults). Throws only on an invalid glob, which
  * loadPolicy has already ruled out.
  */
-export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: string = process.cwd()): CompiledPolicy {
+export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: string = process.cwd(), edge: PolicyEdge = LEXICAL_EDGE): CompiledPolicy {
   const full = withDefaults(doc);
   const decide = toolDecider(full.tools ?? {});
+  const byAnnotations = usesAnnotations(full.tools ?? {});
+  const inspection = compileInspection(full, cwd);
   const cache = new Map<string, ToolVerdict>();
   const audit = full.audit ?? {};
   return Object.freeze({
@@ -76,17 +110,21 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
       trustOnFirstUse: full.pinning?.trustOnFirstUse ?? false,
     }),
     metadata: Object.freeze({ poisoning: full.metadata?.poisoning ?? 'hide', minSeverity: full.metadata?.minSeverity ?? 'high' }),
-    toolVerdict(name: string): ToolVerdict {
-      let verdict = cache.get(name);
+    toolVerdict(name: string, annotations?: unknown): ToolVerdict {
+      // With selectors the verdict depends on the hints too; they are few, so the key stays small.
+      const key = byAnnotations ? `${name}\u0000${hintsKey(annotations)}` : name;
+      let verdict = cache.get(key);
       if (verdict === undefined) {
-        verdict = decide(name);
+        verdict = decide(name, annotations);
         if (cache.size >= VERDICT_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-        cache.set(name, verdict);
+        cache.set(key, verdict);
       }
       return verdict;
     },
     results: compileResults(full.results ?? {}),
     limits: Object.freeze({ maxFrameBytes: full.limits?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES }),
+    callLimits: compileLimits(full.limits, edge.nowMs),
+    constraints: compileConstraints(full.arguments as Record<string, ToolConstraints> | undefined, inspection.paths, edge),
     audit: Object.freeze({
       stderr: audit.stderr ?? true,
       ...(audit.file !== undefined && { file: audit.file }),
@@ -95,7 +133,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
       chain: audit.chain ?? true,
     }),
     sources: Object.freeze([...sources]) as string[],
-    inspection: compileInspection(full, cwd),
+    inspection,
   });
 }
 

@@ -2,7 +2,7 @@
  * How a policy combines with the policies it extends, and the defaults that
  * fill whatever no file says.
  */
-import type { PolicyDocument, ToolAction, ToolActionSpec } from './policy-types.js';
+import type { PolicyDocument, ToolAction, ToolActionSpec, ToolSelector } from './policy-types.js';
 
 /** 64 MiB, the frame limit when a policy sets none. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -34,9 +34,15 @@ export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>(
 });
 
 // Union keeping first occurrences in order: base entries, then new ones.
-function union(base: string[] | undefined, over: string[] | undefined): string[] | undefined {
+function union<T extends ToolSelector>(base: T[] | undefined, over: T[] | undefined): T[] | undefined {
   if (base === undefined && over === undefined) return undefined;
-  return [...new Set([...(base ?? []), ...(over ?? [])])];
+  const seen = new Set<string>();
+  return [...(base ?? []), ...(over ?? [])].filter((e) => {
+    const key = typeof e === 'string' ? e : JSON.stringify(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 // The extending file's entries first, so they are tried first when matching.
@@ -75,7 +81,11 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       actions: mergeActions(base.tools?.actions, over.tools?.actions),
       validateArguments: over.tools?.validateArguments ?? base.tools?.validateArguments,
     }),
-    limits: compact({ maxFrameBytes: over.limits?.maxFrameBytes ?? base.limits?.maxFrameBytes }),
+    limits: compact({
+      maxFrameBytes: over.limits?.maxFrameBytes ?? base.limits?.maxFrameBytes,
+      rate: over.limits?.rate || base.limits?.rate ? compact({ session: over.limits?.rate?.session ?? base.limits?.rate?.session, tools: over.limits?.rate?.tools || base.limits?.rate?.tools ? { ...base.limits?.rate?.tools, ...over.limits?.rate?.tools } : undefined }) : undefined,
+      lockout: over.limits?.lockout ?? base.limits?.lockout,
+    }),
     detectors: compact({ ...base.detectors, ...over.detectors }),
     paths: compact({
       roots: over.paths?.roots ?? base.paths?.roots,

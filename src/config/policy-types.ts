@@ -4,6 +4,8 @@
  * The engine only ever sees a CompiledPolicy; compiling happens once at load.
  */
 import type { ArgumentKind, Category, Severity } from '../inspect/types.js';
+import type { CompiledConstraints, ConstraintSpec } from '../constraints/types.js';
+import type { CompiledLimits, LimitsSpec } from '../limits/types.js';
 
 /** What the shim does with a call to a visible tool. */
 export type ToolAction = 'allow' | 'block';
@@ -21,7 +23,15 @@ export type AuditArgumentsMode = 'redacted' | 'hashed' | 'full' | 'omit';
 export interface ToolActionSpec {
   action: ToolAction;
   reason?: string;
+  /** Only for tools whose annotations match. */
+  annotations?: AnnotationSelector;
 }
+
+/** MCP tool annotations a selector can name; each must equal the tool's (defaults filled). */
+export type AnnotationSelector = Partial<Record<'readOnlyHint' | 'destructiveHint' | 'idempotentHint' | 'openWorldHint', boolean>>;
+
+/** An entry of tools.allow / tools.deny: a name glob, or a selector over annotations. */
+export type ToolSelector = string | { annotations: AnnotationSelector };
 
 /** A policy document as written (one file), before merging. All keys optional. */
 export interface PolicyDocument {
@@ -30,14 +40,14 @@ export interface PolicyDocument {
   mode?: PolicyMode;
   onBlock?: BlockResponseMode;
   tools?: {
-    allow?: string[];
-    deny?: string[];
+    allow?: ToolSelector[];
+    deny?: ToolSelector[];
     actions?: Record<string, ToolAction | ToolActionSpec>;
     validateArguments?: boolean;
   };
   limits?: {
     maxFrameBytes?: number;
-  };
+  } & LimitsSpec;
   audit?: {
     stderr?: boolean;
     file?: string;
@@ -89,6 +99,8 @@ export type DetectorAction = 'off' | 'warn' | 'block';
 export interface ArgumentOverride {
   exempt?: Category[];
   kinds?: Record<string, ArgumentKind | ArgumentKind[]>;
+  /** Argument-name glob -> constraints on its value (src/constraints). */
+  constrain?: Record<string, ConstraintSpec>;
 }
 
 /** The inspection part of a compiled policy. */
@@ -120,8 +132,11 @@ export interface ToolVerdict {
 export interface CompiledPolicy {
   mode: PolicyMode;
   onBlock: BlockResponseMode;
-  /** Decide on a tool name. Pure; results may be cached by name. */
-  toolVerdict(name: string): ToolVerdict;
+  /**
+   * Decide on a tool by name and, when selectors ask, by the annotations of its last listed
+   * definition (undefined: not listed). Pure; results are cached.
+   */
+  toolVerdict(name: string, annotations?: unknown): ToolVerdict;
   /** Refuse calls whose arguments do not match the tool's announced input schema. */
   validateArguments: boolean;
   /** Tool definitions in tools/list: what to do with poisoned ones, from which severity. */
@@ -143,4 +158,8 @@ export interface CompiledPolicy {
   /** Files the policy was read from, the extending file last. */
   sources: string[];
   inspection: CompiledInspection;
+  /** Argument constraints (arguments.<tool>.constrain), checked on every tools/call. */
+  constraints: CompiledConstraints;
+  /** Rate limits and lockout (limits.rate, limits.lockout), with the injected clock. */
+  callLimits: CompiledLimits;
 }

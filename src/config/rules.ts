@@ -2,7 +2,8 @@
  * Phase 3: rules about meaning that a schema cannot express. Runs per file on
  * schema-valid data, so every finding can point at the line that caused it.
  */
-import type { PolicyDocument } from './policy-types.js';
+import type { PolicyDocument, ToolSelector } from './policy-types.js';
+import { checkConstraints } from './check-constraints.js';
 import { compileGlob, globProblem, isLiteral, KEY_GLOB_OPTIONS, TOOL_GLOB_OPTIONS } from './globs.js';
 import { errorAt, warningAt, type PolicyIssue } from './issues.js';
 import { locate, type ParsedFile } from './parse.js';
@@ -16,11 +17,14 @@ const NEGATION_ADVICE = {
 } as const;
 
 /** Globs that fail to compile or are negated (errors); repeated entries (warnings). */
-function checkList(p: ParsedFile, section: 'tools' | 'audit', key: keyof typeof NEGATION_ADVICE, list: string[] | undefined): PolicyIssue[] {
+function checkList(p: ParsedFile, section: 'tools' | 'audit', key: keyof typeof NEGATION_ADVICE, list: ToolSelector[] | undefined): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const options = key === 'redactKeys' ? KEY_GLOB_OPTIONS : TOOL_GLOB_OPTIONS;
   const seen = new Set<string>();
-  (list ?? []).forEach((glob, index) => {
+  (list ?? []).forEach((entry, index) => {
+    // Annotation selectors are checked by the schema.
+    if (typeof entry !== 'string') return;
+    const glob = entry;
     const at = locate(p, [section, key, index]);
     const problem = globProblem(glob, NEGATION_ADVICE[key], options);
     if (problem !== undefined) issues.push(errorAt(at, problem));
@@ -44,6 +48,7 @@ export function checkFile(p: ParsedFile, doc: PolicyDocument): PolicyIssue[] {
     const problem = globProblem(glob, NEGATION_ADVICE.actions);
     if (problem !== undefined) issues.push(errorAt(locate(p, ['tools', 'actions', glob], 'key'), problem));
   }
+  issues.push(...checkConstraints(p, doc));
   return issues;
 }
 
@@ -53,8 +58,10 @@ export function checkFile(p: ParsedFile, doc: PolicyDocument): PolicyIssue[] {
  * allow glob shows). `owner` says which file's entry won for each glob.
  */
 export function checkDeadActions(merged: PolicyDocument, owner: Map<string, ParsedFile>): PolicyIssue[] {
-  const deny = merged.tools?.deny ?? [];
-  const allow = merged.tools?.allow ?? ['*'];
+  const deny = (merged.tools?.deny ?? []).filter((e): e is string => typeof e === 'string');
+  // A selector may show any tool, so an action is dead only when no selector is in allow.
+  const allowList = merged.tools?.allow ?? ['*'];
+  const allow = allowList.some((e) => typeof e !== 'string') ? ['*'] : (allowList as string[]);
   const issues: PolicyIssue[] = [];
   for (const glob of Object.keys(merged.tools?.actions ?? {})) {
     const p = owner.get(glob);

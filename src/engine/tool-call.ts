@@ -14,6 +14,8 @@ import type { InspectionInput, InspectionResult } from '../inspect/inspect.js';
 import { checkArguments } from '../inspect/schema-arguments.js';
 import type { Finding } from '../inspect/types.js';
 import type { SessionState } from './session.js';
+import { annotationsOf } from './tool-annotations.js';
+import { afterToolCall, limitDecision } from './tool-call-limits.js';
 
 // A finding as the audit log keeps it (the evidence of secrets is already masked).
 function describeFinding(f: Finding): Record<string, string> {
@@ -35,6 +37,13 @@ export type InspectFunction = (input: InspectionInput) => InspectionResult;
 
 /** Decide on one tools/call request. Throws nothing: a failure while deciding blocks the call. */
 export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
+  const name = request.params?.name;
+  const limited = typeof name === 'string' && policy.callLimits.active ? policy.callLimits.admit(state, name) : undefined;
+  const decision = limited && typeof name === 'string' ? limitDecision(request, policy, name, limited) : decideWithinLimits(request, policy, state, inspect);
+  return afterToolCall(decision, policy, state);
+}
+
+function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
   const modern = modernVersionOf(request.params) !== undefined;
   const base = { direction: 'client' as const, method: request.method, id: request.id };
   try {
@@ -47,7 +56,7 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, 
     }
     const args = request.params?.arguments;
     const withTool = { ...base, tool: name, args };
-    const verdict = policy.toolVerdict(name);
+    const verdict = policy.toolVerdict(name, annotationsOf(state, name));
     const refusedFor = verdict.visible ? state.refusedTools.get(name) : undefined;
     const rules = refusedFor ? [refusedFor] : [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
     const forward: ToolCallAction = { type: 'forward', text: serializeStrict(request.message) };
@@ -74,6 +83,8 @@ export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, 
       const check = checkArguments(schema, args);
       if (!check.ok) return refuse(['schema.arguments'], `${check.message}. Call the tool with arguments that match its input schema.`);
     }
+    const breach = policy.constraints.check(name, args);
+    if (breach) return refuse([breach.ruleId], breach.reason);
     if (inspect) {
       const overrides = policy.inspection.overridesFor(name);
       const result = inspect({ tool: name, args, exempt: overrides.exempt, hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(name) } });

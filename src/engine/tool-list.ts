@@ -13,6 +13,7 @@ import type { LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
 import type { SessionState } from './session.js';
 import { admitKeyed, releaseKeyed } from './state-budget.js';
+import { rememberAnnotations } from './tool-annotations.js';
 
 export type ToolListAction =
   | { type: 'forward' }
@@ -27,7 +28,7 @@ function hiddenNames(tools: unknown[], policy: CompiledPolicy): string[] {
   const hidden: string[] = [];
   for (const tool of tools) {
     const name = isObject(tool) ? tool.name : undefined;
-    if (typeof name !== 'string' || !policy.toolVerdict(name).visible) hidden.push(typeof name === 'string' ? name : '(unnamed)');
+    if (typeof name !== 'string' || !policy.toolVerdict(name, isObject(tool) ? tool.annotations : undefined).visible) hidden.push(typeof name === 'string' ? name : '(unnamed)');
   }
   return hidden;
 }
@@ -38,6 +39,7 @@ function hiddenNames(tools: unknown[], policy: CompiledPolicy): string[] {
 function rememberSchemas(tools: unknown[], state: SessionState): string | undefined {
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string') continue;
+    rememberAnnotations(state, tool.name, tool.annotations);
     const properties = isObject(tool.inputSchema) && isObject(tool.inputSchema.properties) ? tool.inputSchema.properties : {};
     const kinds = new Map<string, ReadonlySet<ArgumentKind>>();
     for (const [name, property] of Object.entries(properties)) {
@@ -78,12 +80,14 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   const skip = new Set([...hidden, ...(act === 'off' || act === 'warn' ? [] : poisoned.map((p) => p.tool))]);
   const lastPage = !(typeof result.nextCursor === 'string');
   const pinned = comparePage('tools', tools, { firstPage, lastPage }, policy, state, pins, (key) => skip.has(key)).map(({ key, ...rest }) => ({ tool: key, ...rest }));
+  const unknownArgs = constrainedButUnknown(tools, policy);
   const rules = [
+    ...(unknownArgs.length > 0 ? ['constraint.unknown-argument'] : []),
     ...(hidden.length > 0 ? ['tools.policy'] : []),
     ...(poisoned.length > 0 ? ['metadata.poisoning'] : []),
     ...new Set(pinned.map((p) => `pin.${p.status}`)),
   ];
-  const detail = { tools: tools.length, ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
+  const detail = { tools: tools.length, ...(unknownArgs.length > 0 && { constrainedButUnknown: unknownArgs }), ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
   if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
   const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
   const refused = new Map<string, string>([
@@ -126,6 +130,19 @@ function tooLarge(base: { direction: 'server'; method: string; id: RequestId }, 
   return { action: { type: 'rewrite', text: refusedListAnswer(id, reason) }, record: { ...base, verdict: 'block', rules: ['limits.state'], reason } };
 }
 
+// Constraints on arguments the tool's input schema does not declare: a typo in the policy, or
+// a server that renamed the argument (the constraint then never applies). A warning only.
+function constrainedButUnknown(tools: unknown[], policy: CompiledPolicy): Array<{ tool: string; arguments: string[] }> {
+  const out: Array<{ tool: string; arguments: string[] }> = [];
+  for (const tool of tools) {
+    if (!isObject(tool) || typeof tool.name !== 'string' || !isObject(tool.inputSchema) || !isObject(tool.inputSchema.properties)) continue;
+    const declared = tool.inputSchema.properties;
+    const missing = policy.constraints.namedArguments(tool.name).filter((a) => !Object.hasOwn(declared, a));
+    if (missing.length > 0) out.push({ tool: tool.name, arguments: missing });
+  }
+  return out;
+}
+
 /** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */
 export type DefinitionScan = (definition: unknown) => Finding[];
 
@@ -135,7 +152,7 @@ function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: Definit
   if (!scan || policy.metadata.poisoning === 'off') return [];
   const poisoned: Array<{ tool: string; rules: string[] }> = [];
   for (const tool of tools) {
-    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name).visible) continue;
+    if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name, tool.annotations).visible) continue;
     const findings = scan(tool).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
     if (findings.length > 0) poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }

@@ -133,7 +133,7 @@ describe('extends', () => {
   test('a preset\'s deny list survives an extending file that sets its own', () => {
     const io = memoryIO({ '/p/top.yaml': 'extends: filesystem-readonly\ntools:\n  deny: [search_files]\n' });
     const r = loadPolicy('/p/top.yaml', io);
-    expect(r.effective!.tools!.deny).toEqual(['write_file', 'edit_file', 'move_file', 'create_directory', 'search_files']);
+    expect(r.effective!.tools!.deny).toEqual([{ annotations: { readOnlyHint: false } }, 'search_files']);
   });
 
   test('paths are relative to the extending file, through folders', () => {

@@ -43,15 +43,20 @@ describe('shipped policies', () => {
     expect(loadPolicy(preset('strict'), diskIO()).compiled).toMatchObject({ mode: 'enforce', onBlock: 'result' });
   });
 
-  test('filesystem-readonly hides writes, blocks directory_tree with a way out, allows reads', () => {
+  test('filesystem-readonly hides every tool not declaring itself read-only, blocks directory_tree with a way out, allows reads', () => {
     const { compiled } = loadPolicy(preset('filesystem-readonly'), diskIO());
-    for (const name of ['write_file', 'edit_file', 'move_file', 'create_directory']) {
-      expect(compiled!.toolVerdict(name)).toEqual({ visible: false, action: 'block', ruleId: 'tools.deny', pattern: name });
+    const readOnly = { readOnlyHint: true };
+    const hidden = { visible: false, action: 'block', ruleId: 'tools.deny', pattern: 'annotations{readOnlyHint=false}' };
+    for (const name of ['write_file', 'edit_file', 'move_file', 'create_directory', 'some_new_tool']) {
+      expect(compiled!.toolVerdict(name, { readOnlyHint: false })).toEqual(hidden);
+      // Declaring nothing, or not listed yet: not read-only.
+      expect(compiled!.toolVerdict(name, {})).toEqual(hidden);
+      expect(compiled!.toolVerdict(name)).toEqual(hidden);
     }
-    expect(compiled!.toolVerdict('directory_tree')).toMatchObject({ visible: true, action: 'block', ruleId: 'tools.actions' });
-    expect(compiled!.toolVerdict('directory_tree').reason).toContain('list_directory');
+    expect(compiled!.toolVerdict('directory_tree', readOnly)).toMatchObject({ visible: true, action: 'block', ruleId: 'tools.actions' });
+    expect(compiled!.toolVerdict('directory_tree', readOnly).reason).toContain('list_directory');
     for (const name of ['read_text_file', 'list_directory', 'search_files', 'get_file_info']) {
-      expect(compiled!.toolVerdict(name)).toEqual({ visible: true, action: 'allow', ruleId: 'default' });
+      expect(compiled!.toolVerdict(name, readOnly)).toEqual({ visible: true, action: 'allow', ruleId: 'default' });
     }
   });
 });

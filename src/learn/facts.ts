@@ -1,0 +1,104 @@
+/**
+ * What `policy learn` needs from a tools/call, computed when the call is decided and kept in
+ * the audit record's `detail.learn` whatever the argument mode: per argument, the paths it
+ * named (absolute, lexically resolved), the hosts and schemes of its URLs, the words of its
+ * commands, and the kinds of its SQL statements. None of these is a secret; a path or host
+ * that looks like one is dropped, and a command word that looks like one is masked.
+ */
+import { isSecretKeyName, redactSecretsInText } from '../audit/secret-patterns.js';
+import { kindsOf, type KindHints } from '../inspect/kinds.js';
+import { parseShell } from '../inspect/detectors/shell/lexer.js';
+import { parsePath } from '../inspect/detectors/paths/parse.js';
+import { renderPath, resolveLexically } from '../inspect/detectors/paths/resolve.js';
+import { findUrls } from '../inspect/detectors/network/extract.js';
+import type { ArgumentKind } from '../inspect/types.js';
+import { statementKinds } from '../constraints/statement-values.js';
+import type { StatementKind } from '../constraints/types.js';
+
+/** What one argument showed. */
+export interface ArgumentFacts {
+  paths?: string[];
+  hosts?: string[];
+  schemes?: string[];
+  /** One entry per command line: its commands, each a list of words. */
+  commands?: string[][][];
+  statements?: StatementKind[];
+  /** Shell operators and constructs seen besides simple commands and pipes (`;`, `&&`, `>`, `$(`). */
+  shell?: string[];
+}
+
+/** Facts per argument name. */
+export type LearnFacts = Record<string, ArgumentFacts>;
+
+const MAX_STRINGS = 64;
+const MAX_CHARS = 4_096;
+export const MASK = '[REDACTED]';
+
+// A word that is, or follows a flag naming, a credential: --password x, --token=x, long random strings.
+function maskWords(words: string[]): string[] {
+  return words.map((w, i) => {
+    const prev = words[i - 1] ?? '';
+    const flag = /^-{1,2}([a-z0-9_-]+)$/i.exec(prev);
+    if (flag && isSecretKeyName(flag[1] as string)) return MASK;
+    const assigned = /^-{0,2}([a-z0-9_.-]+)=(.*)$/i.exec(w);
+    if (assigned && isSecretKeyName(assigned[1] as string)) return MASK;
+    if (redactSecretsInText(w) !== w) return MASK;
+    if (w.length >= 24 && /[a-z]/i.test(w) && /[0-9]/.test(w) && !/[/.]/.test(w)) return MASK;
+    return w;
+  });
+}
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').slice(0, MAX_STRINGS);
+  return [];
+}
+
+const add = <T>(list: T[] | undefined, item: T): T[] => (list ?? []).concat([item]);
+
+/** The learnable facts of a call's arguments. `base` is where relative paths resolve (first root or cwd). */
+export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; roots: readonly string[]; home: string }): LearnFacts | undefined {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
+  const out: LearnFacts = {};
+  for (const [name, value] of Object.entries(args as Record<string, unknown>)) {
+    if (isSecretKeyName(name)) continue;
+    const facts: ArgumentFacts = {};
+    for (const raw of stringsOf(value)) {
+      if (raw.length > MAX_CHARS) continue;
+      const kinds: ReadonlySet<ArgumentKind> = kindsOf({ path: name, key: name, isKey: false, raw, variants: [] }, hints);
+      if (kinds.has('path')) {
+        const parsed = parsePath(raw)[0];
+        const abs = parsed && resolveLexically(parsed, { roots: [...ctx.roots], deny: [], cwd: ctx.cwd, home: ctx.home, realpath: () => undefined });
+        if (abs && redactSecretsInText(raw) === raw) facts.paths = add(facts.paths, renderPath(abs));
+      }
+      if (kinds.has('url') || kinds.has('command') || findUrls(raw).length > 0) {
+        for (const u of new Set([raw.trim(), ...findUrls(raw)])) {
+          if (!URL.canParse(u) || !/^[a-z][a-z0-9+.-]*:/i.test(u)) continue;
+          const url = new URL(u);
+          if (url.hostname !== '') facts.hosts = add(facts.hosts, url.hostname.replace(/\.+$/, ''));
+          facts.schemes = add(facts.schemes, url.protocol.replace(/:$/, ''));
+        }
+      }
+      if (kinds.has('command')) {
+        const parse = parseShell(raw, { windows: false, escapedNewlines: true });
+        const top = parse.commands.filter((c) => c.context === 'top');
+        const cmds = top.map((c) => maskWords(c.words.map((w) => w.text)));
+        if (cmds.length > 0) facts.commands = add(facts.commands, cmds);
+        const constructs = [
+          ...top.slice(1).map((c) => c.joint).filter((j) => j !== '|'),
+          ...top.flatMap((c) => c.redirects.map((r) => r.op)),
+          ...(parse.commands.length > top.length ? ['substitution'] : []),
+        ];
+        if (constructs.length > 0) facts.shell = [...new Set([...(facts.shell ?? []), ...constructs])];
+      }
+      if (kinds.has('sql')) {
+        const k = statementKinds(raw);
+        if (typeof k !== 'string') facts.statements = [...new Set([...(facts.statements ?? []), ...k])];
+      }
+    }
+    if (facts.hosts) facts.hosts = [...new Set(facts.hosts)];
+    if (facts.schemes) facts.schemes = [...new Set(facts.schemes)];
+    if (Object.keys(facts).length > 0) out[name] = facts;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
