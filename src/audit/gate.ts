@@ -17,9 +17,17 @@ export const AUDIT_UNAVAILABLE_CODE = -32012;
 /** The message of that error. */
 export const AUDIT_UNAVAILABLE_MESSAGE = 'Refused by Vanguard: the audit trail cannot be written, so no request is forwarded';
 
-/** The outcome with every client request for the server replaced by an error answer. Pure. */
-export function refuseUnrecorded(outcome: Outcome): Outcome {
+/**
+ * The outcome with every client request for the server replaced by an error answer. Pure.
+ * The shim's own requests (`isOwn`: its tool listings) are not the client's to be answered:
+ * they are dropped, and `ownDropped` says so, for the caller to release what waited on them.
+ * `refusedIds` are the requests answered here, which the engine must no longer count as
+ * waiting for the server (or they would be answered twice when it exits).
+ */
+export function refuseUnrecorded(outcome: Outcome, isOwn: (id: unknown) => boolean = () => false): Outcome & { ownDropped?: true; refusedIds?: unknown[] } {
   if (!outcome.outputs.some((output) => output.to === 'server')) return outcome;
+  let ownDropped = false;
+  const refusedIds: unknown[] = [];
   const outputs: Output[] = [];
   let refused = 0;
   for (const output of outcome.outputs) {
@@ -36,7 +44,12 @@ export function refuseUnrecorded(outcome: Outcome): Outcome {
     }
     // Unreadable (cannot happen: the engine wrote it) or a request: it does not go out.
     for (const request of requests) {
+      if (isOwn(request.id)) {
+        ownDropped = true;
+        continue;
+      }
       refused += 1;
+      refusedIds.push(request.id);
       outputs.push({ to: 'client', data: JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: AUDIT_UNAVAILABLE_CODE, message: AUDIT_UNAVAILABLE_MESSAGE } }) });
     }
     // A batch that mixed requests with notifications keeps only the notifications.
@@ -48,7 +61,7 @@ export function refuseUnrecorded(outcome: Outcome): Outcome {
       ? { ...record, verdict: 'block' as const, rules: [...record.rules, 'audit.unavailable'], reason: AUDIT_UNAVAILABLE_MESSAGE }
       : record,
   );
-  return { outputs, records };
+  return { outputs, records, ...(ownDropped && { ownDropped }), ...(refusedIds.length > 0 && { refusedIds }) };
 }
 
 function parse(data: Buffer | string): unknown {

@@ -8,14 +8,36 @@
  * many once it catches up. On close the relay gets a moment to finish, then is killed by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import type { StderrQueue } from './stderr-queue.js';
 import { STDERR_EXIT_WAIT_MS, STDERR_QUEUE_BYTES } from './stderr-queue.js';
 
+/**
+ * Where `cat` is: the system folders first, since a GUI client starts servers with a short
+ * PATH (or none), then PATH. Undefined when there is none (the caller uses another relay).
+ */
+export function findCat(envPath = process.env.PATH ?? ''): string | undefined {
+  const folders = ['/bin', '/usr/bin', ...envPath.split(path.delimiter).filter((d) => path.isAbsolute(d))];
+  for (const folder of folders) {
+    const file = path.join(folder, 'cat');
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
 /** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
 export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(): Promise<void> }) | undefined {
+  const cat = findCat();
+  if (cat === undefined) return undefined;
   let relay: ChildProcess;
   try {
-    relay = spawn('cat', [], { stdio: ['pipe', 2, 'ignore'] });
+    relay = spawn(cat, [], { stdio: ['pipe', 2, 'ignore'] });
   } catch {
     return undefined;
   }

@@ -110,6 +110,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
       trustOnFirstUse: full.pinning?.trustOnFirstUse ?? false,
     }),
     metadata: Object.freeze({ poisoning: full.metadata?.poisoning ?? 'hide', minSeverity: full.metadata?.minSeverity ?? 'high' }),
+    selectsByAnnotations: byAnnotations,
     toolVerdict(name: string, annotations?: unknown): ToolVerdict {
       // With selectors the verdict depends on the hints too; they are few, so the key stays small.
       const key = byAnnotations ? `${name}\u0000${hintsKey(annotations)}` : name;

@@ -137,6 +137,8 @@ export interface CompiledPolicy {
    * definition (undefined: not listed). Pure; results are cached.
    */
   toolVerdict(name: string, annotations?: unknown): ToolVerdict;
+  /** True when tools.allow/deny/actions select tools by their annotations: a verdict then needs the tool's listed definition. */
+  readonly selectsByAnnotations: boolean;
   /** Refuse calls whose arguments do not match the tool's announced input schema. */
   validateArguments: boolean;
   /** Tool definitions in tools/list: what to do with poisoned ones, from which severity. */

@@ -21,7 +21,7 @@ import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
-import { checksNeedDefinitions } from './list-fetch.js';
+import { abandonListing, checksNeedDefinitions, isOwnId } from './list-fetch.js';
 import { refusedClientAnswer } from './channel-arguments.js';
 import type { ResultScan } from './result-answer.js';
 
@@ -230,6 +230,27 @@ export class Engine {
     }
     this.state.pendingClient.clear();
     return out;
+  }
+
+  /** True for an id of the shim's own requests to the server (its tool listing in flight). */
+  isOwnRequest(id: unknown): boolean {
+    return (typeof id === 'string' || typeof id === 'number') && isOwnId(this.state, id);
+  }
+
+  /** Requests the proxy answered in the server's place (the audit gate): no longer waiting. */
+  answeredInstead(ids: readonly unknown[]): void {
+    for (const id of ids) {
+      if (typeof id !== 'string' && typeof id !== 'number') continue;
+      const key = idKey(id);
+      if (this.state.pendingClient.delete(key)) this.state.answeredLocally.add(key);
+    }
+  }
+
+  /** The shim's own listing will not be sent: the calls held for it are answered with this error. */
+  abandonListing(code: number, message: string, rule: string): Outcome {
+    const start = this.deps.nowUs();
+    const decided = abandonListing(this.state, code, message, rule);
+    return this.oneLineOutputs({ outputs: decided.outputs, records: decided.records.map((record) => this.timed(record, start)) });
   }
 
   /** Client requests forwarded and not yet answered. */

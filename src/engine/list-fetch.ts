@@ -12,15 +12,16 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
-import { unknownToolResponse, blockedToolResult } from '../protocol/answers.js';
+import { unknownToolResponse, blockedToolResult, errorResponse } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
 import { idKey, isObject, type RequestId, type RequestMessage, type ResponseMessage } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import type { LockFile } from '../pinning/lock.js';
 import type { Output } from './outcome.js';
-import type { SessionState } from './session.js';
+import type { PendingClientRequest, SessionState } from './session.js';
 import { decideToolCall, type InspectFunction } from './tool-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
+import { annotationsOf } from './tool-annotations.js';
 
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
@@ -53,7 +54,7 @@ export interface DefinitionChecks {
 
 /** True when some check the policy makes on a call needs the tool's definition. */
 export function checksNeedDefinitions(policy: CompiledPolicy, checks: DefinitionChecks): boolean {
-  return (checks.scanDefinition !== undefined && policy.metadata.poisoning !== 'off') || checks.pins !== undefined || policy.pinning.trustOnFirstUse || policy.validateArguments;
+  return (checks.scanDefinition !== undefined && policy.metadata.poisoning !== 'off') || checks.pins !== undefined || policy.pinning.trustOnFirstUse || policy.validateArguments || policy.selectsByAnnotations;
 }
 
 /**
@@ -63,7 +64,11 @@ export function checksNeedDefinitions(policy: CompiledPolicy, checks: Definition
  */
 export function callBeforeList(request: RequestMessage, state: SessionState, policy: CompiledPolicy): boolean {
   const name = request.params?.name;
-  if (typeof name !== 'string' || !policy.toolVerdict(name).visible) return false;
+  if (typeof name !== 'string') return false;
+  // A tool selected by its annotations has no verdict before its definition was listed: an
+  // unlisted one is held for the listing, not answered as hidden on a guess.
+  const unlisted = !state.schemaKinds.has(name);
+  if (!policy.toolVerdict(name, annotationsOf(state, name)).visible && !(policy.selectsByAnnotations && unlisted)) return false;
   const fetch = fetches.get(state);
   // A tool's schema hints are remembered for every named tool of every listing page.
   return !state.schemaKinds.has(name) || (fetch !== undefined && fetch.changes > fetch.listedAfter);
@@ -151,6 +156,40 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };
 }
 
+// A held call answered by the shim (inside its batch, if it came in one).
+function answerHeld(state: SessionState, key: string, pending: PendingClientRequest, message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision {
+  state.pendingClient.delete(key);
+  state.answeredLocally.add(key);
+  const text = serializeStrict(message);
+  const batch = pending.batch;
+  if (!batch) return { outputs: [{ to: 'client', data: text }], records: [record] };
+  // A call from a batch is answered inside it, as the engine gathers a batch's answers.
+  batch.answers.push(text);
+  batch.waiting--;
+  return { outputs: batch.waiting === 0 ? [{ to: 'client', data: `[${batch.answers.join(',')}]` }] : [], records: [record] };
+}
+
+/**
+ * The shim's listing in flight will not be sent (the audit trail failed, so no request goes
+ * out): every held call is answered with this error instead of waiting for it.
+ */
+export function abandonListing(state: SessionState, code: number, message: string, rule: string): OwnListDecision {
+  const fetch = fetches.get(state);
+  const out: OwnListDecision = { outputs: [], records: [] };
+  if (!fetch) return out;
+  fetch.inFlight = undefined;
+  for (const request of fetch.held.splice(0)) {
+    const key = idKey(request.id);
+    const pending = state.pendingClient.get(key);
+    const base = { direction: 'client' as const, method: 'tools/call', id: request.id, tool: String(request.params?.name ?? ''), verdict: 'block' as const, rules: [rule], reason: message };
+    if (!pending) continue;
+    const answered = answerHeld(state, key, pending, errorResponse(request.id, code, message), base);
+    out.outputs.push(...answered.outputs);
+    out.records.push(...answered.records);
+  }
+  return out;
+}
+
 // A held call, decided now that the listing is done (or failed).
 function releaseCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, failed: string | undefined): OwnListDecision {
   const key = idKey(request.id);
@@ -164,17 +203,7 @@ function releaseCall(request: RequestMessage, state: SessionState, policy: Compi
     return { outputs: [], records: [{ ...base, verdict: 'drop', rules: ['tools.held-cancelled'] }] };
   }
   const modern = pending.modern;
-  const answer = (message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision => {
-    state.pendingClient.delete(key);
-    state.answeredLocally.add(key);
-    const text = serializeStrict(message);
-    const batch = pending.batch;
-    if (!batch) return { outputs: [{ to: 'client', data: text }], records: [record] };
-    // A call from a batch is answered inside it, as the engine gathers a batch's answers.
-    batch.answers.push(text);
-    batch.waiting--;
-    return { outputs: batch.waiting === 0 ? [{ to: 'client', data: `[${batch.answers.join(',')}]` }] : [], records: [record] };
-  };
+  const answer = (message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision => answerHeld(state, key, pending, message, record);
   if (failed !== undefined || !state.schemaKinds.has(name)) {
     const reason = failed !== undefined ? `the tools could not be listed before the call (${failed})` : 'the server does not list this tool';
     const rule = failed !== undefined ? 'tools.list-failed' : 'tools.unlisted';

@@ -4,7 +4,7 @@
  * Everything it touches is passed in, so tests can hand it fakes.
  */
 import type { Readable, Writable } from 'node:stream';
-import { refuseUnrecorded } from '../audit/gate.js';
+import { AUDIT_UNAVAILABLE_CODE, AUDIT_UNAVAILABLE_MESSAGE, refuseUnrecorded } from '../audit/gate.js';
 import type { AuditSink } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { Engine } from '../engine/engine.js';
@@ -201,7 +201,12 @@ class ProxySession {
       const why = error instanceof Error ? error.message : error === undefined ? 'the audit file failed' : String(error);
       this.options.errorLine(`the audit trail cannot be written (${why}); every request is refused from now on`);
     }
-    return refuseUnrecorded(outcome);
+    const gated = refuseUnrecorded(outcome, (id) => this.engine.isOwnRequest(id));
+    if (gated.refusedIds) this.engine.answeredInstead(gated.refusedIds);
+    if (!gated.ownDropped) return gated;
+    // The shim's own listing does not go out either: the calls it held are refused now.
+    const released = this.engine.abandonListing(AUDIT_UNAVAILABLE_CODE, AUDIT_UNAVAILABLE_MESSAGE, 'audit.unavailable');
+    return { outputs: [...gated.outputs, ...released.outputs], records: [...gated.records, ...released.records] };
   }
 
   private shutDown(): void {

@@ -86,10 +86,12 @@ export class AuditReader {
  * the server's answer to it (`server`). The method must match too: ids of the server's own
  * requests (roots/list, sampling…) and of the client's answers to them live in another id
  * space and can carry the same number. The one server record without a method is an answer
- * too large to read (`limits.frame`), which the shim answers in the server's place.
+ * too large to read (`limits.frame`), which the shim answers in the server's place. A call
+ * held until the shim has listed the tools (`tools.held-for-list`) is not yet decided: its
+ * decision is the record written when it is released.
  */
 export function recordFor(records: readonly AuditRecord[], direction: 'client' | 'server', id: string | number, method: string): AuditRecord | undefined {
   return records.find(
-    (r) => r.direction === direction && r.id === id && r.verdict !== undefined && (r.method === method || (direction === 'server' && r.method === undefined && r.rules?.includes('limits.frame') === true)),
+    (r) => r.direction === direction && r.id === id && r.verdict !== undefined && r.rules?.includes('tools.held-for-list') !== true && (r.method === method || (direction === 'server' && r.method === undefined && r.rules?.includes('limits.frame') === true)),
   );
 }

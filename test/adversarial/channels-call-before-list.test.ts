@@ -125,3 +125,31 @@ describe('a call to a tool not listed yet', () => {
     expect(h.client(call(3, 'report')).toClient[0].result.content[0].text).toBe('MCP error -32602: Tool report not found');
   });
 });
+
+describe('a listing that cannot be sent, and tools selected by annotations', () => {
+  it('abandoned (the audit failed): every call held for it is answered with the given error, once', () => {
+    const h = harness();
+    h.client(call(1, 'search'));
+    h.client(call(2, 'search'));
+    expect(h.engine.isOwnRequest('vanguard-list-1')).toBe(true);
+    const out = h.engine.abandonListing(-32012, 'no audit', 'audit.unavailable');
+    const answers = out.outputs.map((o) => JSON.parse(String(o.data)) as { id: number; error: { code: number } });
+    expect(answers.map((a) => [a.id, a.error.code])).toEqual([
+      [1, -32012],
+      [2, -32012],
+    ]);
+    expect(out.records.map((r) => r.rules)).toEqual([['audit.unavailable'], ['audit.unavailable']]);
+    expect(h.engine.pendingCount).toBe(0);
+    // A late answer to the abandoned listing is nobody's answer.
+    expect(h.server(result('vanguard-list-1', { tools: [tool('search')] })).toClient).toEqual([]);
+  });
+
+  it('a tool hidden unless it declares itself read-only is held for the listing, then decided by what it declared', () => {
+    const h = harness({ tools: { deny: [{ annotations: { readOnlyHint: false } }] } } as never, { definitions: false });
+    expect(h.client(call(1, 'search')).toServer).toEqual([{ jsonrpc: '2.0', id: 'vanguard-list-1', method: 'tools/list' }]);
+    h.client(call(2, 'erase'));
+    const listed = h.server(result('vanguard-list-1', { tools: [{ ...tool('search'), annotations: { readOnlyHint: true } }, tool('erase')] }));
+    expect(listed.toServer).toEqual([call(1, 'search')]);
+    expect(listed.toClient.map((m) => [m.id, m.result?.content?.[0]?.text])).toEqual([[2, 'MCP error -32602: Tool erase not found']]);
+  });
+});

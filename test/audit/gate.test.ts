@@ -40,4 +40,12 @@ describe('refuseUnrecorded', () => {
   it('forwards nothing it cannot read', () => {
     expect(refuseUnrecorded({ outputs: [{ to: 'server', data: 'not json' }], records: [] }).outputs).toEqual([]);
   });
+
+  it("drops the shim's own requests instead of answering the client for them, and names the ids it answered", () => {
+    const own = { jsonrpc: '2.0', id: 'vanguard-list-1', method: 'tools/list' };
+    const gated = refuseUnrecorded({ outputs: [{ to: 'server', data: JSON.stringify(own) }, { to: 'server', data: JSON.stringify(call) }], records: [] }, (id) => id === 'vanguard-list-1');
+    expect(gated.ownDropped).toBe(true);
+    expect(gated.refusedIds).toEqual([7]);
+    expect(gated.outputs.map((o) => JSON.parse(String(o.data)).id)).toEqual([7]);
+  });
 });

@@ -76,7 +76,10 @@ describe('rate limit and lockout through the CLI', () => {
     } finally {
       await shim.close();
     }
-    const refused = records(audit).filter((r) => r.method === 'tools/call' && r.verdict !== 'forward').map((r) => [r.verdict, (r.rules as string[])[0]]);
+    // The first call waits for the shim's own listing (a record of its own, then its decision).
+    const all = records(audit).filter((r) => r.method === 'tools/call');
+    expect(all[0]).toMatchObject({ verdict: 'drop', rules: ['tools.held-for-list'] });
+    const refused = all.filter((r) => r.verdict !== 'forward' && (r.rules as string[])[0] !== 'tools.held-for-list').map((r) => [r.verdict, (r.rules as string[])[0]]);
     expect(refused).toEqual([['block', 'limits.rate'], ['hide', 'tools.deny:write_file'], ['hide', 'tools.deny:write_file'], ['block', 'limits.lockout']]);
   });
 });

@@ -122,7 +122,7 @@ describe('vanguard test', () => {
     expect(lines[0]).toMatch(/^pass\.test\.yaml: .* behind fs\.yaml$/);
     expect(lines.filter((l) => l.startsWith('  PASS '))).toHaveLength(9);
     expect(run.stdout).toContain('PASS  traversal is refused  blocked [path.traversal');
-    expect(run.stdout).toContain('PASS  a hidden tool is answered as unknown  unknown [tools.deny:write_file]');
+    expect(run.stdout).toContain('PASS  a hidden tool is answered as unknown  unknown [tools.deny:annotations{readOnlyHint=false}]');
     expect(lines.at(-1)).toMatch(/^9 cases: 9 passed, 0 failed \(1 file, /);
     expect(run.stdout).toContain("PASS  instructions in a result are withheld  blocked [inject.");
     const doc = junit('reports/pass.xml');
