@@ -21,7 +21,7 @@ import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
-import { abandonListing, checksNeedDefinitions, isOwnId } from './list-fetch.js';
+import { abandonListing, checksNeedDefinitions, holdsCalls, isOwnId } from './list-fetch.js';
 import { refusedClientAnswer } from './channel-arguments.js';
 import type { ResultScan } from './result-answer.js';
 
@@ -251,6 +251,11 @@ export class Engine {
     const start = this.deps.nowUs();
     const decided = abandonListing(this.state, code, message, rule);
     return this.oneLineOutputs({ outputs: decided.outputs, records: decided.records.map((record) => this.timed(record, start)) });
+  }
+
+  /** True while client calls are held for the shim's own tool listing (not yet sent to the server). */
+  get holdingCalls(): boolean {
+    return holdsCalls(this.state);
   }
 
   /** Client requests forwarded and not yet answered. */

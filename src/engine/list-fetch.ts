@@ -80,6 +80,12 @@ export function toolsChanged(state: SessionState): void {
 }
 
 /** True when `id` is the shim's own request in flight (a client may not reuse it). */
+/** True while calls wait for the shim's own listing. */
+export function holdsCalls(state: SessionState): boolean {
+  const fetch = fetches.get(state);
+  return fetch !== undefined && (fetch.held.length > 0 || fetch.inFlight !== undefined);
+}
+
 export function isOwnId(state: SessionState, id: RequestId): boolean {
   const inFlight = fetches.get(state)?.inFlight;
   return inFlight !== undefined && typeof id === 'string' && id === inFlight.id;

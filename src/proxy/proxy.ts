@@ -55,6 +55,10 @@ export interface ProxyOptions {
  * the same prompt -32000; nothing is lost either way.
  */
 const CLOSED_BEFORE_EXIT_MS = 250;
+// The client ended its input while calls waited for the shim's own tool listing: the
+// listing is waited for (its answer sends them), up to this long, as a last resort against
+// a server that never answers it.
+const HELD_CALLS_WAIT_MS = 30_000;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Run one proxied session to the end. Resolves with the exit code the shim should use. */
@@ -69,6 +73,7 @@ class ProxySession {
   private readonly toClient: FrameWriter;
   private terminating = false;
   private auditFailed = false;
+  private clientEnded = false;
   private stopClient: () => void = () => undefined;
   private stopServer: () => void = () => undefined;
   private serverOutput!: OutputWatch;
@@ -113,7 +118,11 @@ class ProxySession {
       ...this.batching(),
       onEnd: () => {
         audit.log('info', 'client input ended; stopping the server');
-        this.shutDown();
+        this.clientEnded = true;
+        // Calls held for the shim's own listing were sent before the end: the server gets
+        // them first (they are written once the listing is answered; see apply()).
+        if (!this.engine.holdingCalls) this.shutDown();
+        else setTimeout(() => this.shutDown(), HELD_CALLS_WAIT_MS).unref();
       },
     });
     const removeSignals = this.forwardSignals();
@@ -178,6 +187,7 @@ class ProxySession {
       else clientFull = !this.toClient.write(output.data) || clientFull;
     }
     this.audit(outcome);
+    if (this.clientEnded && !this.terminating && !this.engine.holdingCalls) this.shutDown();
     // The writers' shared drain promises, so waiting costs nothing per frame.
     if (serverFull && clientFull) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
     if (serverFull) return this.toServer.drained();
