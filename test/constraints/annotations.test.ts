@@ -39,11 +39,14 @@ describe('annotation selectors', () => {
     for (const name of ['write', 'silent', 'odd']) expect(s.call(name)).toMatchObject({ verdict: 'hide', rules: ['tools.deny:annotations{readOnlyHint=false}'] });
   });
 
-  it('a tool called before any listing counts as declaring nothing: hidden by the read-only preset', () => {
+  it('a tool called before any listing is not judged on a guess: held while the shim lists the tools, then decided by what it declared', () => {
+    // (Was: hidden as declaring nothing. With call-before-list, the shim asks the server for
+    // the definition first, so the verdict rests on what the tool declares.)
     const s = session(READ_ONLY);
-    expect(s.call('read')?.verdict).toBe('hide');
+    expect(s.call('read')).toMatchObject({ verdict: 'drop', rules: ['tools.held-for-list'] });
     s.list();
     expect(s.call('read')?.verdict).toBe('forward');
+    expect(s.call('write')?.verdict).toBe('hide');
   });
 
   it('allow by annotations shows only tools that claim the hint', () => {
