@@ -7,6 +7,7 @@ import { VanguardError } from '../errors.js';
 import type { PinArgs } from './commands/pin.js';
 import type { StartArgs } from './commands/start.js';
 import type { TestArgs } from './commands/test.js';
+import { vanguardVersion } from './package-info.js';
 import { PARSER_CONFIGURATION, START_OPTIONS } from './start-options.js';
 
 const EXAMPLES_EPILOGUE = `From a terminal:
@@ -143,12 +144,22 @@ export async function runCli(argv: string[]): Promise<number> {
         )
         .demandCommand(1, 'Say what to do: vanguard policy learn AUDIT_FILE…'),
     )
+    .command<import('./commands/schema.js').SchemaArgs>(
+      'schema',
+      "Print the policy's JSON schema (or, with --test, the test file's), or write it to a file for editors: vanguard schema [--test] [--out FILE]",
+      (y) =>
+        y
+          .option('test', { type: 'boolean', default: false, describe: 'The schema of vanguard test files instead of policies' })
+          .option('out', { type: 'string', describe: 'Write it to this file instead of stdout' })
+          .option('force', { type: 'boolean', default: false, describe: 'With --out: replace an existing file' }),
+      async (args) => setExit((await import('./commands/schema.js')).schemaCommand(args)),
+    )
     .recommendCommands()
     .demandCommand(1, 'Say which command to run (vanguard --help lists them)')
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(vanguardVersion())
     .wrap(Math.min(110, process.stderr.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {

@@ -46,7 +46,9 @@ interface Walk {
  */
 export function loadPolicy(file: string | undefined, io: PolicyIO): LoadResult {
   const walk: Walk = { io, issues: new IssueList(), order: [], done: new Set() };
-  visit(walk, file ?? extendsTarget('default', '', io), [], undefined);
+  const top = topPolicyFile(file, io);
+  if (typeof top !== 'string') return { errors: [top], warnings: [] };
+  visit(walk, top, [], undefined);
   const { errors, warnings } = walk.issues;
   if (errors.length > 0) return { errors, warnings };
 
@@ -59,6 +61,27 @@ export function loadPolicy(file: string | undefined, io: PolicyIO): LoadResult {
   const effective = withDefaults(merged);
   const sources = walk.order.map((f) => f.parsed.file);
   return { compiled: compilePolicy(effective, sources), effective, errors, warnings };
+}
+
+/**
+ * The file a `--policy` value names: an existing file first, so a file called `strict` in the
+ * working folder still wins; otherwise a bare name (as `extends` takes it) is a shipped preset.
+ */
+function topPolicyFile(file: string | undefined, io: PolicyIO): string | PolicyIssue {
+  if (file === undefined) return extendsTarget('default', '', io);
+  if (!isPresetName(file) || readable(io, file)) return file;
+  const preset = extendsTarget(file, '', io);
+  if (readable(io, preset)) return preset;
+  return errorAt({ file, line: 1, col: 1, field: '' }, `no policy file or shipped preset is named "${file}"${presetHint(io, file)}`);
+}
+
+function readable(io: PolicyIO, file: string): boolean {
+  try {
+    io.readFile(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Where a file was named: the `extends` entry and its text. */
