@@ -108,7 +108,20 @@ export async function runCli(argv: string[]): Promise<number> {
           (z) => z.positional('file', { type: 'string', demandOption: true }).positional('files', { type: 'string', array: true }),
           async (args) => setExit((await import('./commands/audit-verify.js')).auditVerifyCommand(args.file, ...(args.files ?? []).map(String))),
         )
-        .demandCommand(1, 'Say what to do: vanguard audit verify FILE'),
+        .command<import('./commands/audit-show.js').AuditShowArgs>(
+          'show <files..>',
+          'Print audit files as a table (time, server, method, tool, verdict, rules, reason), newest last: vanguard audit show FILE… [--since 1h] [--verdict block,hide] [--tool GLOB] [--follow] [--json]',
+          (z) =>
+            z
+              .positional('files', { type: 'string', array: true, demandOption: true })
+              .option('since', { type: 'string', describe: 'Only records from this long ago (90s, 15m, 1h, 2d) or since this date' })
+              .option('verdict', { type: 'string', array: true, describe: 'Only these verdicts, comma-separated: forward, rewrite, block, hide, drop, would-block, warn (a definition only flagged), log (warnings of the shim itself)' })
+              .option('tool', { type: 'string', describe: 'Only tools matching this glob (the policy glob rules)' })
+              .option('follow', { type: 'boolean', default: false, describe: 'Keep printing rows as the files grow, until interrupted' })
+              .option('json', { type: 'boolean', default: false, describe: 'One JSON object per row instead of the table' }),
+          async (args) => setExit(await (await import('./commands/audit-show.js')).auditShowCommand(args)),
+        )
+        .demandCommand(1, 'Say what to do: vanguard audit verify FILE, or vanguard audit show FILE'),
     )
     // wrap / unwrap: edit an MCP client's config so its stdio servers start through Vanguard.
     .command<import('./commands/wrap.js').WrapArgs>(

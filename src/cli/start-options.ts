@@ -24,6 +24,7 @@ export const START_OPTIONS = {
     describe: 'On shutdown: how long the server gets after stdin closes, and again after SIGTERM, before SIGKILL',
   },
   'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], default: 'info', describe: 'Least severe audit/log level written' },
+  'log-format': { type: 'string', choices: ['json', 'pretty'], default: 'json', describe: 'How records look on stderr: JSON lines (pino, numeric levels), or one readable line each for a terminal; the audit file is always JSON' },
 } as const satisfies Record<string, StartOption>;
 
 /**
