@@ -96,9 +96,9 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'demo',
-      'Run the official filesystem server behind a shipped policy and show what the shim does',
-      (y) => y,
-      async () => setExit(await (await import('./commands/demo.js')).demoCommand()),
+      'Run a filesystem server behind a shipped policy and show what the shim does (offline)',
+      (y) => y.option('builtin-server', { type: 'boolean', default: false, describe: "Use Vanguard's own small demo server even when the official one is installed" }),
+      async (args) => setExit(await (await import('./commands/demo.js')).demoCommand({ builtin: args['builtin-server'] === true })),
     )
     .command('audit', 'Work with audit files', (y) =>
       y
