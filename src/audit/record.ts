@@ -31,6 +31,8 @@ export function decisionMessage(decision: DecisionRecord, redactText: (text: str
   if (decision.tool !== undefined) words.push(cut(redactText(decision.tool)));
   const hid = hiddenDefinitions(decision);
   if (hid.length > 0) words.push(`(hid ${hid.length}: ${cut(redactText(hid.join(', ')))})`);
+  const unmatched = asArray(decision.detail?.matchedNoTool).map((u) => `${String((u as { where?: unknown }).where)} "${String((u as { glob?: unknown }).glob)}"`);
+  if (unmatched.length > 0) words.push(`(no listed tool matches ${cut(redactText(unmatched.join(', ')))})`);
   return words.join(' ');
 }
 
@@ -68,7 +70,7 @@ const WARNING_RULES = /^(metadata\.poisoning|metadata\.instructions|pin\.|constr
  * - `info` for the rest (tool calls and lists passed, rewrites, drops).
  */
 export function decisionLevel(decision: DecisionRecord): AuditLevel {
-  if (decision.rules.some((rule) => WARNING_RULES.test(rule))) return 'warn';
+  if (decision.rules.some((rule) => WARNING_RULES.test(rule)) || decision.detail?.matchedNoTool !== undefined) return 'warn';
   switch (decision.verdict) {
     case 'block':
     case 'hide':

@@ -58,6 +58,10 @@ export function rowsOf(record: Record<string, unknown>): ShowRow[] {
     const from = typeof entry.from === 'string' ? ` (was ${entry.from})` : '';
     rows.push({ ...base, method: text(record.method), tool: name, verdict: definitionVerdict(record.verdict, text(entry.action)), rules: [`pin.${status}`], reason: `${status} since pinned${from}` });
   }
+  for (const item of list(detail.matchedNoTool)) {
+    const entry = (item ?? {}) as Record<string, unknown>;
+    rows.push({ ...base, method: text(record.method), tool: text(entry.glob), verdict: 'warn', rules: ['policy.unmatched-name'], reason: `${text(entry.where)} names no tool the server lists` });
+  }
   return rows;
 }
 

@@ -102,3 +102,39 @@ describe('--policy takes a shipped preset name', () => {
     expect(stderr).toContain('no policy file or shipped preset is named "nosuchpreset"');
   });
 });
+
+describe('one glob dialect', () => {
+  it('check warns about a URL in denyHosts and refuses "[oops" in paths.deny', async () => {
+    const warn = path.join(temp, 'hosts.yaml');
+    writeFileSync(warn, 'network:\n  denyHosts: ["https://evil.example/collect"]\n');
+    const warned = await cli(['check', warn]);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain(`${warn}:2:15: warning: in "network.denyHosts": "https://evil.example/collect" is a URL`);
+    const bad = path.join(temp, 'paths.yaml');
+    writeFileSync(bad, 'paths:\n  deny: ["[oops"]\n');
+    const refused = await cli(['check', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('in "paths.deny": invalid glob "[oops"');
+  });
+
+  it('the running shim warns once, in the audit, about a tools.deny name no listed tool has', async () => {
+    const policy = path.join(temp, 'typo.yaml');
+    const audit = path.join(temp, 'typo-audit.jsonl');
+    writeFileSync(policy, 'tools:\n  deny: [wirte_file, secret_tool]\n');
+    const s = startCli(['start', '--policy', policy, '--audit', audit, '--', process.execPath, TINY_SERVER]);
+    s.send(initialize(0));
+    await s.next(byId(0));
+    for (const id of [1, 2]) {
+      s.send({ jsonrpc: '2.0', id, method: 'tools/list', params: {} });
+      await s.next(byId(id));
+    }
+    await s.close();
+    const records = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; rules?: string[]; detail?: { matchedNoTool?: unknown } });
+    const warnings = records.filter((r) => r.detail?.matchedNoTool !== undefined);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, detail: { matchedNoTool: [{ where: 'tools.deny', glob: 'wirte_file' }] } });
+    expect(warnings[0]!.msg).toContain('no listed tool matches tools.deny "wirte_file"');
+    const shown = await cli(['audit', 'show', audit, '--verdict', 'warn', '--json']);
+    expect(shown.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tool: string; rules: string[] })).toEqual([expect.objectContaining({ tool: 'wirte_file', rules: ['policy.unmatched-name'] })]);
+  });
+});
