@@ -2,7 +2,7 @@
  * loadPolicy: read a policy and everything it extends, validate each file
  * (syntax, schema, meaning), merge, and compile. Never throws for bad input.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { CompiledPolicy, PolicyDocument } from './policy-types.js';
 import { compilePolicy } from './compile.js';
 import { expandDocument } from './env.js';
@@ -149,6 +149,11 @@ function readAndCheck(walk: Walk, file: string, from: Reference | undefined): Lo
   // Rule packs are named relative to the policy that names them.
   if (doc.rulePacks !== undefined) doc.rulePacks = doc.rulePacks.map((pack) => resolve(dirname(file), pack));
   if (doc.pinning?.lock !== undefined) doc.pinning.lock = resolve(dirname(file), doc.pinning.lock);
+  // Every relative path in a policy is relative to the file that says it, wherever the client
+  // starts the shim: roots and cwd too (a leading ~ is the home folder, kept for the inspector).
+  const fromFile = (p: string): string => (p === '~' || p.startsWith('~/') || p.startsWith('~\\') || isAbsolute(p) ? p : resolve(dirname(file), p));
+  if (doc.paths?.roots !== undefined) doc.paths.roots = doc.paths.roots.map(fromFile);
+  if (doc.paths?.cwd !== undefined) doc.paths.cwd = fromFile(doc.paths.cwd);
   return { parsed, doc };
 }
 

@@ -64,3 +64,13 @@ describe('the effective policy', () => {
     expect(r.compiled!.inspection.network.denyHosts).toEqual(['{paste,dump}.example']);
   });
 });
+
+describe('relative paths in a policy', () => {
+  test('paths.roots and paths.cwd are relative to the policy file, like audit.file and rulePacks', () => {
+    const file = '/srv/policies/fs.yaml';
+    const r = loadPolicy(file, memoryIO({ [file]: 'paths:\n  roots: [data, ../shared, /abs, "~/notes"]\n  cwd: work\n' }));
+    expect(r.errors).toEqual([]);
+    expect(r.effective!.paths).toMatchObject({ roots: ['/srv/policies/data', '/srv/shared', '/abs', '~/notes'], cwd: '/srv/policies/work' });
+    expect(r.compiled!.inspection.paths.cwd).toBe('/srv/policies/work');
+  });
+});
