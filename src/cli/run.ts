@@ -51,7 +51,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command<{ policy?: string }>(
       'check [policy]',
       'Validate a policy; print the effective policy (presets merged) or every error as file:line:col',
-      (y) => y.positional('policy', { type: 'string', describe: 'Policy file; default: the shipped default' }),
+      (y) => y.positional('policy', { type: 'string', describe: 'Policy file or shipped preset name; default: the shipped default' }),
       async (args) => setExit(await (await import('./commands/check.js')).checkCommand(args.policy)),
     )
     .command<PinArgs>(
@@ -86,7 +86,7 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) =>
         y
           .option('server', { type: 'string', describe: 'The server command line, split like a shell' })
-          .option('policy', { type: 'string', describe: 'Policy file; default: the shipped default' })
+          .option('policy', { type: 'string', describe: 'Policy file or shipped preset name; default: the shipped default' })
           .option('lock', { type: 'string', describe: "A lock file from vanguard pin to compare with; default: the policy's pinning.lock" })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
           .option('sarif', { type: 'string', describe: 'Also write the findings as SARIF 2.1.0 to this file' })
@@ -131,7 +131,7 @@ export async function runCli(argv: string[]): Promise<number> {
         y
           .option('client', { type: 'string', demandOption: true, choices: ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf'], describe: 'Whose config to edit' })
           .option('config', { type: 'string', describe: "The config file; default: the client's file for this OS (a project file first)" })
-          .option('policy', { type: 'string', describe: 'The policy the wrapped servers start with (written as an absolute path)' })
+          .option('policy', { type: 'string', describe: 'The policy the wrapped servers start with: a file (written as an absolute path) or a shipped preset name' })
           .option('only', { type: 'string', array: true, describe: 'Only these server entries, by name' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'Print the diff and write nothing' }),
       async (args) => setExit(await (await import('./commands/wrap.js')).wrapCommand('wrap', args)),
