@@ -11,7 +11,7 @@ export {
   type ArgumentsMode,
 } from './arguments.js';
 export { REDACTED, redactSecretsInText, isSecretKeyName } from './secret-patterns.js';
-export { decisionLevel, DECISION_MSG, type AuditLevel } from './record.js';
+export { decisionLevel, decisionMessage, LEVEL_NUMBERS, type AuditLevel } from './record.js';
 export { GENESIS_HASH, type ChainHead } from './chain.js';
 export {
   verifyAuditLog,

@@ -6,26 +6,81 @@ import { redactSecretsInText } from './secret-patterns.js';
 /** The pino levels the audit trail uses. */
 export type AuditLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** The `msg` of every decision line. */
-export const DECISION_MSG = 'decision';
+/** pino's numeric levels, as written in every record (`jq 'select(.level>=40)'`, `pino-pretty`). */
+export const LEVEL_NUMBERS: Readonly<Record<AuditLevel, number>> = { debug: 20, info: 30, warn: 40, error: 50 };
 
-// Methods whose forwarded decisions are worth seeing at the default level.
+// A decision's verdict as the past tense its `msg` starts with.
+const VERDICT_WORDS: Readonly<Record<DecisionRecord['verdict'], string>> = {
+  forward: 'forwarded',
+  rewrite: 'rewrote',
+  block: 'blocked',
+  hide: 'hidden',
+  drop: 'dropped',
+  'would-block': 'would block',
+};
+
+/**
+ * The `msg` of a decision line, readable on its own: `blocked tools/call read_file`,
+ * `rewrote tools/list (hid 2: write_file, edit_file)`. Peer-chosen text (the tool name) is
+ * redacted by the caller and cut, so a line stays one short line.
+ */
+export function decisionMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText): string {
+  // A call waiting for the shim's own listing is not decided yet: its decision follows.
+  const held = decision.rules.includes('tools.held-for-list');
+  const words = [held ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict), decision.method ?? (decision.direction === 'server' ? 'server output' : 'client input')];
+  if (decision.tool !== undefined) words.push(cut(redactText(decision.tool)));
+  const hid = hiddenDefinitions(decision);
+  if (hid.length > 0) words.push(`(hid ${hid.length}: ${cut(redactText(hid.join(', ')))})`);
+  const unmatched = asArray(decision.detail?.matchedNoTool).map((u) => `${String((u as { where?: unknown }).where)} "${String((u as { glob?: unknown }).glob)}"`);
+  if (unmatched.length > 0) words.push(`(no listed tool matches ${cut(redactText(unmatched.join(', ')))})`);
+  return words.join(' ');
+}
+
+function cut(text: string): string {
+  const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
+}
+
+// Names a list decision hid for their definitions (poisoning, pins): what `msg` names.
+function hiddenDefinitions(decision: DecisionRecord): string[] {
+  const detail = decision.detail;
+  if (detail === undefined || decision.verdict === 'forward') return [];
+  const names: string[] = [];
+  for (const item of [...asArray(detail.poisoned), ...asArray(detail.pinned)]) {
+    const entry = item as Record<string, unknown>;
+    const name = entry.tool ?? entry.entry ?? entry.key;
+    if (typeof name === 'string' && (entry.action === undefined || entry.action === 'hide') && entry.status !== 'removed') names.push(name);
+  }
+  return [...new Set(names)];
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+// Rules whose findings are warnings even when nothing was refused.
+const WARNING_RULES = /^(metadata\.poisoning|metadata\.instructions|pin\.|constraint\.unknown-argument)/;
 
 /**
  * The level of a decision line:
- * - `warn` for refusals, and for what monitor mode would have refused (block, hide, would-block);
+ * - `warn` for refusals and what monitor mode would have refused (block, hide, would-block),
+ *   for a finding a `warn` action let through (a forward that names rules), and for
+ *   poisoned definitions and pin differences, whatever was done with them;
  * - `debug` for a plain forward of anything but a client's tools/call and a server's tools/list
  *   answer: pings, progress, notifications, the answers to calls and the like would drown the
  *   log at the default level `info` (and cost a line per frame);
  * - `info` for the rest (tool calls and lists passed, rewrites, drops).
  */
 export function decisionLevel(decision: DecisionRecord): AuditLevel {
+  if (decision.rules.some((rule) => WARNING_RULES.test(rule)) || decision.detail?.matchedNoTool !== undefined) return 'warn';
   switch (decision.verdict) {
     case 'block':
     case 'hide':
     case 'would-block':
       return 'warn';
     case 'forward':
+      // An allowed call names the rule that allowed it; anything else forwarded with rules,
+      // or a call with findings, is a finding a `warn` action let through.
+      if (decision.detail?.findings !== undefined) return 'warn';
+      if (decision.rules.length > 0 && !(decision.direction === 'client' && decision.method === 'tools/call')) return 'warn';
       return (decision.direction === 'client' && decision.method === 'tools/call') || (decision.direction === 'server' && decision.method === 'tools/list')
         ? 'info'
         : 'debug';

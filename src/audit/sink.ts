@@ -5,9 +5,10 @@
 import pino, { type Logger } from 'pino';
 import { createArgumentProcessor, type ArgumentsMode } from './arguments.js';
 import { openAuditFile, type ReopenReason } from './audit-file.js';
+import { prettyRecord } from './pretty.js';
 import { createStderrQueue } from './stderr-queue.js';
 import { createStderrRelay } from './stderr-relay.js';
-import { DECISION_MSG, decisionFields, decisionLevel, operationalFields, type AuditLevel } from './record.js';
+import { decisionFields, decisionLevel, decisionMessage, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
@@ -58,6 +59,8 @@ export interface AuditSinkOptions {
    * to every string of every record after the built-in shapes. Absent: the shapes only.
    */
   redactSecrets?: (text: string) => string;
+  /** How stderr lines look: pino's JSON (default), or one readable line per record for a terminal. */
+  stderrFormat?: 'json' | 'pretty';
   /** Source of `time`; injected by tests. */
   clock?: () => Date;
 }
@@ -81,10 +84,10 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const redactValue = createArgumentProcessor({ mode: 'redacted', redactKeys: options.redactKeys, redactText });
   // A file opened again while running starts with this line (see openAuditFile).
   const continuation = (reason: ReopenReason): string =>
-    `${JSON.stringify({ level: 'warn', time: isoTime(now()), server: options.serverName, session: options.sessionId, chain: 'continued', reason, msg: 'audit file opened again; this session\'s chain continues from its last record in the previous file' })}\n`;
+    `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, chain: 'continued', reason, msg: 'audit file opened again; this session\'s chain continues from its last record in the previous file' })}\n`;
   const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain, continuation });
   const stderr = openStderr(options.stderr, (dropped) =>
-    `${JSON.stringify({ level: 'warn', time: isoTime(now()), server: options.serverName, session: options.sessionId, dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
+    `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
   );
 
   // Deciding is on the path of every frame; writing it down need not be. A record is
@@ -120,7 +123,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       failure = error;
       if (error instanceof Error) error.message += ` (${written.length} audit lines of the last batch were not written to it)`;
     }
-    stderr?.write(written);
+    stderr?.write(options.stderrFormat === 'pretty' ? written.map((line) => `${prettyRecord(line)}\n`) : written);
   };
   const enqueue = (item: Queued): void => {
     queue.push(item);
@@ -135,8 +138,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       base: { server: options.serverName, session: options.sessionId },
       // The time the record was made, not the time it was written.
       timestamp: () => `,"time":"${isoTime(madeAt)}"`,
-      // Level names read better in an audit file than pino's numbers.
-      formatters: { level: (label) => ({ level: label }) },
+      // pino's own numeric levels (the default): `pino-pretty` and `jq 'select(.level>=40)'` read them.
     },
     destination,
   );
@@ -149,7 +151,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
       if (!logger.isLevelEnabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue, redactText), DECISION_MSG) });
+      enqueue({ at: now(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue, redactText), decisionMessage(decision, redactText)) });
     },
     log(level, msg, fields) {
       if (closed || !logger.isLevelEnabled(level)) return;

@@ -7,6 +7,7 @@ import { VanguardError } from '../errors.js';
 import type { PinArgs } from './commands/pin.js';
 import type { StartArgs } from './commands/start.js';
 import type { TestArgs } from './commands/test.js';
+import { vanguardVersion } from './package-info.js';
 import { PARSER_CONFIGURATION, START_OPTIONS } from './start-options.js';
 
 const EXAMPLES_EPILOGUE = `From a terminal:
@@ -50,7 +51,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command<{ policy?: string }>(
       'check [policy]',
       'Validate a policy; print the effective policy (presets merged) or every error as file:line:col',
-      (y) => y.positional('policy', { type: 'string', describe: 'Policy file; default: the shipped default' }),
+      (y) => y.positional('policy', { type: 'string', describe: 'Policy file or shipped preset name; default: the shipped default' }),
       async (args) => setExit(await (await import('./commands/check.js')).checkCommand(args.policy)),
     )
     .command<PinArgs>(
@@ -85,7 +86,7 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) =>
         y
           .option('server', { type: 'string', describe: 'The server command line, split like a shell' })
-          .option('policy', { type: 'string', describe: 'Policy file; default: the shipped default' })
+          .option('policy', { type: 'string', describe: 'Policy file or shipped preset name; default: the shipped default' })
           .option('lock', { type: 'string', describe: "A lock file from vanguard pin to compare with; default: the policy's pinning.lock" })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
           .option('sarif', { type: 'string', describe: 'Also write the findings as SARIF 2.1.0 to this file' })
@@ -95,9 +96,9 @@ export async function runCli(argv: string[]): Promise<number> {
     )
     .command(
       'demo',
-      'Run the official filesystem server behind a shipped policy and show what the shim does',
-      (y) => y,
-      async () => setExit(await (await import('./commands/demo.js')).demoCommand()),
+      'Run a filesystem server behind a shipped policy and show what the shim does (offline)',
+      (y) => y.option('builtin-server', { type: 'boolean', default: false, describe: "Use Vanguard's own small demo server even when the official one is installed" }),
+      async (args) => setExit(await (await import('./commands/demo.js')).demoCommand({ builtin: args['builtin-server'] === true })),
     )
     .command('audit', 'Work with audit files', (y) =>
       y
@@ -107,7 +108,20 @@ export async function runCli(argv: string[]): Promise<number> {
           (z) => z.positional('file', { type: 'string', demandOption: true }).positional('files', { type: 'string', array: true }),
           async (args) => setExit((await import('./commands/audit-verify.js')).auditVerifyCommand(args.file, ...(args.files ?? []).map(String))),
         )
-        .demandCommand(1, 'Say what to do: vanguard audit verify FILE'),
+        .command<import('./commands/audit-show.js').AuditShowArgs>(
+          'show <files..>',
+          'Print audit files as a table (time, server, method, tool, verdict, rules, reason), newest last: vanguard audit show FILE… [--since 1h] [--verdict block,hide] [--tool GLOB] [--follow] [--json]',
+          (z) =>
+            z
+              .positional('files', { type: 'string', array: true, demandOption: true })
+              .option('since', { type: 'string', describe: 'Only records from this long ago (90s, 15m, 1h, 2d) or since this date' })
+              .option('verdict', { type: 'string', array: true, describe: 'Only these verdicts, comma-separated: forward, rewrite, block, hide, drop, would-block, warn (a definition only flagged), log (warnings of the shim itself)' })
+              .option('tool', { type: 'string', describe: 'Only tools matching this glob (the policy glob rules)' })
+              .option('follow', { type: 'boolean', default: false, describe: 'Keep printing rows as the files grow, until interrupted' })
+              .option('json', { type: 'boolean', default: false, describe: 'One JSON object per row instead of the table' }),
+          async (args) => setExit(await (await import('./commands/audit-show.js')).auditShowCommand(args)),
+        )
+        .demandCommand(1, 'Say what to do: vanguard audit verify FILE, or vanguard audit show FILE'),
     )
     // wrap / unwrap: edit an MCP client's config so its stdio servers start through Vanguard.
     .command<import('./commands/wrap.js').WrapArgs>(
@@ -117,7 +131,7 @@ export async function runCli(argv: string[]): Promise<number> {
         y
           .option('client', { type: 'string', demandOption: true, choices: ['claude-desktop', 'claude-code', 'cursor', 'vscode', 'windsurf'], describe: 'Whose config to edit' })
           .option('config', { type: 'string', describe: "The config file; default: the client's file for this OS (a project file first)" })
-          .option('policy', { type: 'string', describe: 'The policy the wrapped servers start with (written as an absolute path)' })
+          .option('policy', { type: 'string', describe: 'The policy the wrapped servers start with: a file (written as an absolute path) or a shipped preset name' })
           .option('only', { type: 'string', array: true, describe: 'Only these server entries, by name' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'Print the diff and write nothing' }),
       async (args) => setExit(await (await import('./commands/wrap.js')).wrapCommand('wrap', args)),
@@ -143,12 +157,22 @@ export async function runCli(argv: string[]): Promise<number> {
         )
         .demandCommand(1, 'Say what to do: vanguard policy learn AUDIT_FILE…'),
     )
+    .command<import('./commands/schema.js').SchemaArgs>(
+      'schema',
+      "Print the policy's JSON schema (or, with --test, the test file's), or write it to a file for editors: vanguard schema [--test] [--out FILE]",
+      (y) =>
+        y
+          .option('test', { type: 'boolean', default: false, describe: 'The schema of vanguard test files instead of policies' })
+          .option('out', { type: 'string', describe: 'Write it to this file instead of stdout' })
+          .option('force', { type: 'boolean', default: false, describe: 'With --out: replace an existing file' }),
+      async (args) => setExit((await import('./commands/schema.js')).schemaCommand(args)),
+    )
     .recommendCommands()
     .demandCommand(1, 'Say which command to run (vanguard --help lists them)')
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(vanguardVersion())
     .wrap(Math.min(110, process.stderr.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {

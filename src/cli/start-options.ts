@@ -13,7 +13,7 @@ export interface StartOption {
 
 export const START_OPTIONS = {
   server: { type: 'string', describe: 'The server command line, split like a shell (quotes, escapes)' },
-  policy: { type: 'string', describe: 'Policy file (YAML or JSON); default: the shipped policies/default.yaml' },
+  policy: { type: 'string', describe: 'Policy file (YAML or JSON) or a shipped preset name (default, strict, filesystem-readonly, monitor); default: default' },
   name: { type: 'string', describe: "The server's name in logs; default: derived from the command" },
   mode: { type: 'string', choices: ['enforce', 'monitor'], describe: "Override the policy's mode (monitor: decide and log, block nothing)" },
   audit: { type: 'string', describe: 'Also write the audit trail, hash-chained, to this file' },
@@ -24,6 +24,7 @@ export const START_OPTIONS = {
     describe: 'On shutdown: how long the server gets after stdin closes, and again after SIGTERM, before SIGKILL',
   },
   'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], default: 'info', describe: 'Least severe audit/log level written' },
+  'log-format': { type: 'string', choices: ['json', 'pretty'], default: 'json', describe: 'How records look on stderr: JSON lines (pino, numeric levels), or one readable line each for a terminal; the audit file is always JSON' },
 } as const satisfies Record<string, StartOption>;
 
 /**

@@ -111,6 +111,10 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
     }),
     metadata: Object.freeze({ poisoning: full.metadata?.poisoning ?? 'hide', minSeverity: full.metadata?.minSeverity ?? 'high' }),
     selectsByAnnotations: byAnnotations,
+    namedTools: Object.freeze([
+      ...(full.tools?.deny ?? []).filter((e): e is string => typeof e === 'string').map((glob) => ({ where: 'tools.deny' as const, glob, match: compileGlob(glob) })),
+      ...Object.keys(full.tools?.actions ?? {}).map((glob) => ({ where: 'tools.actions' as const, glob, match: compileGlob(glob) })),
+    ]),
     toolVerdict(name: string, annotations?: unknown): ToolVerdict {
       // With selectors the verdict depends on the hints too; they are few, so the key stays small.
       const key = byAnnotations ? `${name}\u0000${hintsKey(annotations)}` : name;

@@ -2,7 +2,7 @@
  * loadPolicy: read a policy and everything it extends, validate each file
  * (syntax, schema, meaning), merge, and compile. Never throws for bad input.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { CompiledPolicy, PolicyDocument } from './policy-types.js';
 import { compilePolicy } from './compile.js';
 import { expandDocument } from './env.js';
@@ -46,7 +46,9 @@ interface Walk {
  */
 export function loadPolicy(file: string | undefined, io: PolicyIO): LoadResult {
   const walk: Walk = { io, issues: new IssueList(), order: [], done: new Set() };
-  visit(walk, file ?? extendsTarget('default', '', io), [], undefined);
+  const top = topPolicyFile(file, io);
+  if (typeof top !== 'string') return { errors: [top], warnings: [] };
+  visit(walk, top, [], undefined);
   const { errors, warnings } = walk.issues;
   if (errors.length > 0) return { errors, warnings };
 
@@ -59,6 +61,27 @@ export function loadPolicy(file: string | undefined, io: PolicyIO): LoadResult {
   const effective = withDefaults(merged);
   const sources = walk.order.map((f) => f.parsed.file);
   return { compiled: compilePolicy(effective, sources), effective, errors, warnings };
+}
+
+/**
+ * The file a `--policy` value names: an existing file first, so a file called `strict` in the
+ * working folder still wins; otherwise a bare name (as `extends` takes it) is a shipped preset.
+ */
+function topPolicyFile(file: string | undefined, io: PolicyIO): string | PolicyIssue {
+  if (file === undefined) return extendsTarget('default', '', io);
+  if (!isPresetName(file) || readable(io, file)) return file;
+  const preset = extendsTarget(file, '', io);
+  if (readable(io, preset)) return preset;
+  return errorAt({ file, line: 1, col: 1, field: '' }, `no policy file or shipped preset is named "${file}"${presetHint(io, file)}`);
+}
+
+function readable(io: PolicyIO, file: string): boolean {
+  try {
+    io.readFile(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Where a file was named: the `extends` entry and its text. */
@@ -126,6 +149,11 @@ function readAndCheck(walk: Walk, file: string, from: Reference | undefined): Lo
   // Rule packs are named relative to the policy that names them.
   if (doc.rulePacks !== undefined) doc.rulePacks = doc.rulePacks.map((pack) => resolve(dirname(file), pack));
   if (doc.pinning?.lock !== undefined) doc.pinning.lock = resolve(dirname(file), doc.pinning.lock);
+  // Every relative path in a policy is relative to the file that says it, wherever the client
+  // starts the shim: roots and cwd too (a leading ~ is the home folder, kept for the inspector).
+  const fromFile = (p: string): string => (p === '~' || p.startsWith('~/') || p.startsWith('~\\') || isAbsolute(p) ? p : resolve(dirname(file), p));
+  if (doc.paths?.roots !== undefined) doc.paths.roots = doc.paths.roots.map(fromFile);
+  if (doc.paths?.cwd !== undefined) doc.paths.cwd = fromFile(doc.paths.cwd);
   return { parsed, doc };
 }
 

@@ -139,6 +139,11 @@ export interface CompiledPolicy {
   toolVerdict(name: string, annotations?: unknown): ToolVerdict;
   /** True when tools.allow/deny/actions select tools by their annotations: a verdict then needs the tool's listed definition. */
   readonly selectsByAnnotations: boolean;
+  /**
+   * The name globs of tools.deny and the keys of tools.actions, compiled: a session warns once
+   * about those that match no tool of the server's whole listing (a typo protects nothing).
+   */
+  readonly namedTools?: ReadonlyArray<{ readonly where: 'tools.deny' | 'tools.actions'; readonly glob: string; match(name: string): boolean }>;
   /** Refuse calls whose arguments do not match the tool's announced input schema. */
   validateArguments: boolean;
   /** Tool definitions in tools/list: what to do with poisoned ones, from which severity. */

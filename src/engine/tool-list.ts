@@ -14,6 +14,7 @@ import { comparePage } from './pins.js';
 import type { SessionState } from './session.js';
 import { admitKeyed, releaseKeyed } from './state-budget.js';
 import { rememberAnnotations } from './tool-annotations.js';
+import { unmatchedNames } from './unmatched-names.js';
 
 export type ToolListAction =
   | { type: 'forward' }
@@ -81,13 +82,15 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   const lastPage = !(typeof result.nextCursor === 'string');
   const pinned = comparePage('tools', tools, { firstPage, lastPage }, policy, state, pins, (key) => skip.has(key)).map(({ key, ...rest }) => ({ tool: key, ...rest }));
   const unknownArgs = constrainedButUnknown(tools, policy);
+  // A warning about the policy, not a verdict on the list: in the detail only (logged at warn).
+  const unmatched = unmatchedNames(tools, { firstPage, lastPage }, policy, state);
   const rules = [
     ...(unknownArgs.length > 0 ? ['constraint.unknown-argument'] : []),
     ...(hidden.length > 0 ? ['tools.policy'] : []),
     ...(poisoned.length > 0 ? ['metadata.poisoning'] : []),
     ...new Set(pinned.map((p) => `pin.${p.status}`)),
   ];
-  const detail = { tools: tools.length, ...(unknownArgs.length > 0 && { constrainedButUnknown: unknownArgs }), ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
+  const detail = { tools: tools.length, ...(unknownArgs.length > 0 && { constrainedButUnknown: unknownArgs }), ...(unmatched.length > 0 && { matchedNoTool: unmatched }), ...(hidden.length > 0 && { hidden }), ...(poisoned.length > 0 && { poisoned }), ...(pinned.length > 0 && { pinned }) };
   if (rules.length === 0) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail } };
   const refusing = (poisoned.length > 0 && act === 'block') || pinned.some((p) => p.action === 'block');
   const refused = new Map<string, string>([

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditSink, type AuditSinkOptions } from '../../src/audit/sink.js';
-import { decisionLevel } from '../../src/audit/record.js';
+import { decisionLevel, decisionMessage } from '../../src/audit/record.js';
 import type { DecisionRecord } from '../../src/audit/types.js';
 
 const clock = () => new Date('2026-01-02T03:04:05.678Z');
@@ -79,7 +79,7 @@ describe('createAuditSink', () => {
     expect(lines[0]?.endsWith('}\n')).toBe(true);
     expect(lines[0]?.indexOf('\n')).toBe(lines[0]!.length - 1);
     expect(parsed()[0]).toEqual({
-      level: 'warn',
+      level: 40,
       time: '2026-01-02T03:04:05.678Z',
       server: 'filesystem',
       session: 's-1',
@@ -93,7 +93,7 @@ describe('createAuditSink', () => {
       decisionUs: 85,
       args: { path: '/etc/shadow', token: '[REDACTED]' },
       detail: { resolved: '/etc/shadow' },
-      msg: 'decision',
+      msg: 'blocked tools/call read_file',
     });
   });
 
@@ -106,16 +106,16 @@ describe('createAuditSink', () => {
     sink.record({ direction: 'server', method: 'tools/call', id: 'a', tool: 't', verdict: 'forward', rules: [], decisionUs: 5 });
     sink.record({ direction: 'client', method: 'ping', id: 2, verdict: 'drop', rules: [], decisionUs: 1 });
     expect(parsed().map((line) => [line.direction, line.method, line.level])).toEqual([
-      ['server', 'tools/list', 'info'],
-      ['client', 'tools/call', 'info'],
-      ['client', 'ping', 'info'],
+      ['server', 'tools/list', 30],
+      ['client', 'tools/call', 30],
+      ['client', 'ping', 30],
     ]);
   });
 
   it('writes them at level debug', () => {
     const { sink, parsed } = collect({ level: 'debug' });
     sink.record({ direction: 'server', method: 'notifications/progress', verdict: 'forward', rules: [], decisionUs: 3 });
-    expect(parsed()[0]).toMatchObject({ level: 'debug', method: 'notifications/progress' });
+    expect(parsed()[0]).toMatchObject({ level: 20, method: 'notifications/progress', msg: 'forwarded notifications/progress' });
   });
 
   it('honours a higher level for operational logs too', () => {
@@ -124,7 +124,8 @@ describe('createAuditSink', () => {
     sink.record({ ...call, verdict: 'forward' });
     sink.record(call);
     sink.log('error', 'child died', { code: 1 });
-    expect(parsed().map((line) => line.msg)).toEqual(['decision', 'child died']);
+    expect(parsed().map((line) => line.msg)).toEqual(['blocked tools/call read_file', 'child died']);
+    expect(parsed().map((line) => line.level)).toEqual([40, 50]);
   });
 
   it('leaves args out in omit mode', () => {
@@ -155,7 +156,7 @@ describe('createAuditSink', () => {
     const { sink, parsed } = collect();
     sink.log('info', 'child started', { command: 'server --token=abc', pid: 42, seq: 9, msg: 'x' });
     expect(parsed()[0]).toEqual({
-      level: 'info',
+      level: 30,
       time: '2026-01-02T03:04:05.678Z',
       server: 'filesystem',
       session: 's-1',
@@ -209,6 +210,40 @@ describe('decisionLevel', () => {
     ['would-block', 'client', 'tools/call', 'warn'],
   ] as const)('%s from the %s of %s is %s', (verdict, direction, method, level) => {
     expect(decisionLevel({ ...base, direction, verdict, method })).toBe(level);
+  });
+
+  // Issue 9: a `warn` action, poisoning and pin changes log at warn even when nothing is refused.
+  it.each([
+    ['a call a warn action let through', { direction: 'client', method: 'tools/call', verdict: 'forward', rules: ['default', 'sql.tautology'], detail: { findings: [{ rule: 'sql.tautology' }] } }],
+    ['a result a warn action let through', { direction: 'server', method: 'tools/call', verdict: 'forward', rules: ['result.redact:aws-access-key-id'] }],
+    ['a list with a poisoned tool hidden', { direction: 'server', method: 'tools/list', verdict: 'rewrite', rules: ['metadata.poisoning'] }],
+    ['a list with a pinned tool changed', { direction: 'server', method: 'tools/list', verdict: 'rewrite', rules: ['tools.policy', 'pin.changed'] }],
+    ['a list with a poisoned tool only flagged', { direction: 'server', method: 'tools/list', verdict: 'forward', rules: ['metadata.poisoning'] }],
+  ] as const)('%s is warn', (_, record) => {
+    expect(decisionLevel({ decisionUs: 0, ...record } as unknown as DecisionRecord)).toBe('warn');
+  });
+
+  it('an allowed call naming the rule that allowed it stays info', () => {
+    expect(decisionLevel({ ...base, method: 'tools/call', verdict: 'forward', rules: ['tools.actions:read_*'] })).toBe('info');
+  });
+});
+
+describe('decisionMessage', () => {
+  const base = { direction: 'client', rules: [], decisionUs: 0 } as const;
+  it.each([
+    [{ ...base, method: 'tools/call', tool: 'read_file', verdict: 'block' }, 'blocked tools/call read_file'],
+    [{ ...base, method: 'tools/call', tool: 'write_file', verdict: 'hide' }, 'hidden tools/call write_file'],
+    [{ ...base, method: 'tools/call', tool: 'x', verdict: 'would-block' }, 'would block tools/call x'],
+    [{ ...base, method: 'ping', verdict: 'forward' }, 'forwarded ping'],
+    [{ ...base, direction: 'server', verdict: 'drop' }, 'dropped server output'],
+    [{ ...base, method: 'tools/call', tool: 'x', verdict: 'drop', rules: ['tools.held-for-list'] }, 'held tools/call x'],
+    [
+      { ...base, direction: 'server', method: 'tools/list', verdict: 'rewrite', detail: { poisoned: [{ tool: 'add', rules: ['r'] }], pinned: [{ tool: 'echo', status: 'changed', action: 'hide' }, { tool: 'gone', status: 'removed', action: 'warn' }] } },
+      'rewrote tools/list (hid 2: add, echo)',
+    ],
+    [{ ...base, method: 'tools/call', tool: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', verdict: 'block' }, 'blocked tools/call [REDACTED]'],
+  ] as const)('%j reads "%s"', (record, msg) => {
+    expect(decisionMessage(record as unknown as DecisionRecord)).toBe(msg);
   });
 });
 

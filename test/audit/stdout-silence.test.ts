@@ -58,7 +58,8 @@ it('writes audit lines to stderr and the file, and not one byte to stdout', () =
   expect(child.status).toBe(0);
   expect(child.stdout).toBe('');
   const stderr = child.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-  expect(stderr.map((line) => line.msg)).toEqual(['started', 'decision', 'decision']);
+  expect(stderr.map((line) => line.msg)).toEqual(['started', 'blocked tools/call t', 'forwarded notifications/progress']);
+  expect(stderr.map((line) => line.level)).toEqual([30, 40, 20]);
   expect(stderr[1]).toMatchObject({ args: { password: '[REDACTED]' } });
   expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
 });

@@ -74,7 +74,7 @@ describe('filesystem server, enforce mode', () => {
 
   it('writes every call decision to the hash-chained audit file', async () => {
     // Records reach the file a few milliseconds after the decision.
-    const calls = () => auditRecords(audit).filter((r) => r.msg === 'decision' && r.direction === 'client' && r.method === 'tools/call');
+    const calls = () => auditRecords(audit).filter((r) => r.verdict !== undefined && r.direction === 'client' && r.method === 'tools/call');
     for (let i = 0; i < 100 && calls().length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     const records = auditRecords(audit);
     expect(calls().map((r) => [r.tool, r.verdict])).toEqual([

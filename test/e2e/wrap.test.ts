@@ -155,6 +155,17 @@ describe('the command line', () => {
     expect(stderr).toContain('no server named "alpah" (did you mean "alpha"?)');
   });
 
+  it('--policy takes a shipped preset name, written as the name (the shim finds it in its own package)', async () => {
+    const config = configFile('preset.json', sample);
+    const { code } = await cli(['wrap', '--client', 'claude-desktop', '--config', config, '--policy', 'filesystem-readonly']);
+    expect(code).toBe(0);
+    const entry = JSON.parse(readFileSync(config, 'utf8')).mcpServers.alpha;
+    expect(entry.args.slice(1, 4)).toEqual(['start', '--policy', 'filesystem-readonly']);
+    const typo = await cli(['wrap', '--client', 'claude-desktop', '--config', configFile('typo.json', sample), '--policy', 'filesystem-readonyl']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('did you mean "filesystem-readonly"');
+  });
+
   it('an invalid policy is refused before anything is written', async () => {
     const policy = configFile('p.yaml', 'mode: enforcee\n');
     const config = configFile('c.json', sample);

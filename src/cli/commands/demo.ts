@@ -1,6 +1,7 @@
 /**
- * `vanguard demo`: a newcomer's first command. The official filesystem server runs
- * behind the shipped filesystem-readonly policy, the SDK's real client drives it through
+ * `vanguard demo`: a newcomer's first command. The official filesystem server (or, in an
+ * installed package, the small one shipped with Vanguard) runs behind the shipped
+ * filesystem-readonly policy, the SDK's real client drives it through
  * the real CLI, and a short table shows what the shim did.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,15 +15,23 @@ import { defaultPresetsDir } from '../../config/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-// The server from node_modules when the repo was installed with its dev dependencies
-// (no network); otherwise npx fetches it.
-function filesystemServer(): string[] {
+/** Which server the demo runs, and how to name it. */
+interface DemoServer {
+  argv: string[];
+  title: string;
+}
+
+// The official server when it is installed (a clone, with its dev dependencies); otherwise,
+// as from an installed package, the small one shipped in dist/demo: no network either way.
+function demoServer(builtin: boolean): DemoServer {
+  const shipped = { argv: [process.execPath, path.join(here, '..', '..', 'demo', 'server.js')], title: "Vanguard's built-in demo filesystem server" };
+  if (builtin) return shipped;
   try {
     const require = createRequire(import.meta.url);
     const manifest = require.resolve('@modelcontextprotocol/server-filesystem/package.json');
-    return [process.execPath, path.join(path.dirname(manifest), 'dist', 'index.js')];
+    return { argv: [process.execPath, path.join(path.dirname(manifest), 'dist', 'index.js')], title: '@modelcontextprotocol/server-filesystem' };
   } catch {
-    return ['npx', '-y', '@modelcontextprotocol/server-filesystem'];
+    return shipped;
   }
 }
 
@@ -42,7 +51,8 @@ interface Row {
 const DEMO_KEY = ['AKIA', 'EEF6727C', 'PCP7XNA7'].join('');
 
 /** Run the demo; returns 0 when every step behaved as the policy says. */
-export async function demoCommand(): Promise<number> {
+export async function demoCommand(options: { builtin?: boolean } = {}): Promise<number> {
+  const server = demoServer(options.builtin === true);
   const folder = mkdtempSync(path.join(tmpdir(), 'vanguard-demo-'));
   const auditFile = path.join(folder, '..', `${path.basename(folder)}-audit.jsonl`);
   writeFileSync(path.join(folder, 'hello.txt'), 'Hello from a file the policy lets the model read.\n');
@@ -52,7 +62,7 @@ export async function demoCommand(): Promise<number> {
   const cli = path.resolve(here, '..', '..', '..', 'bin', 'vanguard.js');
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [cli, 'start', '--policy', policy, '--audit', auditFile, '--name', 'filesystem-demo', '--', ...filesystemServer(), folder],
+    args: [cli, 'start', '--policy', policy, '--audit', auditFile, '--name', 'filesystem-demo', '--', ...server.argv, folder],
     env: { ...process.env } as Record<string, string>,
     stderr: 'pipe',
   });
@@ -101,7 +111,7 @@ export async function demoCommand(): Promise<number> {
 
   const width = Math.max(...rows.map((r) => r.step.length));
   const lines = [
-    `Vanguard demo: @modelcontextprotocol/server-filesystem behind ${path.relative(process.cwd(), policy) || policy}`,
+    `Vanguard demo: ${server.title} behind the shipped filesystem-readonly preset (${policy})`,
     '',
     ...rows.map((r) => `  ${r.step.padEnd(width)}  ${r.outcome}`),
     '',

@@ -28,6 +28,7 @@ export interface StartArgs {
   audit?: string;
   'on-block'?: 'result' | 'error';
   'log-level': 'debug' | 'info' | 'warn' | 'error';
+  'log-format'?: 'json' | 'pretty';
   'grace-ms': number;
   '--'?: Array<string | number>;
 }
@@ -133,6 +134,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
       redactKeys: policy.audit.redactKeys,
       chain: policy.audit.chain,
       level: args['log-level'],
+      stderrFormat: args['log-format'] ?? 'json',
       // The inspection's secret rules, once loaded below; until then (operational lines before
       // the first message) the audit's own shapes only.
       redactSecrets: (text: string) => (redactWithRules === undefined ? text : redactWithRules(text)),

@@ -14,6 +14,7 @@ import { rewriteConfig, type EntryReport, type RewriteMode } from '../../clients
 import type { WrapTarget } from '../../clients/wrap-entry.js';
 import { readConfigText, replaceConfig } from '../../clients/write-config.js';
 import { formatIssue, loadPolicy, nodePolicyIO } from '../../config/index.js';
+import { isPresetName } from '../../config/paths.js';
 import { VanguardError } from '../../errors.js';
 
 export interface WrapArgs {
@@ -36,14 +37,16 @@ function vanguardScript(): string {
 /** The policy as an absolute path, refused unless it loads: a broken one would stop every server. */
 function checkedPolicy(policy: string): string {
   const file = path.resolve(policy);
-  if (!existsSync(file)) throw new VanguardError('CLIENT_CONFIG', `no policy file at ${file}`, 1);
-  const result = loadPolicy(file, nodePolicyIO());
+  // A shipped preset's name is written as the name: the client's shim finds it in its own package.
+  const preset = !existsSync(file) && isPresetName(policy);
+  if (!existsSync(file) && !preset) throw new VanguardError('CLIENT_CONFIG', `no policy file at ${file}`, 1);
+  const result = loadPolicy(preset ? policy : file, nodePolicyIO());
   for (const warning of result.warnings) say(formatIssue(warning));
   if (result.errors.length > 0) {
     for (const error of result.errors) say(formatIssue(error));
     throw new VanguardError('POLICY_INVALID', `the policy ${file} is invalid; nothing was written`, 1);
   }
-  return realpathSync(file);
+  return preset ? policy : realpathSync(file);
 }
 
 function describe(entry: EntryReport): string {
