@@ -1,7 +1,7 @@
 // Benchmark harness: a raw NDJSON client over a child's stdio, process stats, and statistics.
 // The client is deliberately minimal and identical for the direct and the shimmed path.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -129,6 +129,16 @@ export class Conn {
     return procCpuMs(this.pid);
   }
 
+  /** The same for the whole process tree (the proxy and the server behind it, its helpers). */
+  treeCpuMs() {
+    return procTreeCpuMs(this.pid);
+  }
+
+  /** Summed VmRSS and VmHWM of the process tree, in kB. */
+  treeMemory() {
+    return procTreeMemory(this.pid);
+  }
+
   /** Close stdin and wait for exit (SIGKILL after 5 s). With `signal`, send it instead of closing
    * stdin (relay and shim forward it to the server): quicker where the server takes its time to exit. */
   async close(signal) {
@@ -192,4 +202,45 @@ export function median(values) {
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The pids of a process and all its descendants (from /proc/<pid>/task/<tid>/children), or [pid] without /proc. */
+export function procTree(pid) {
+  const out = [];
+  const visit = (p) => {
+    out.push(p);
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8');
+      } catch {}
+      for (const child of children.split(' ').filter(Boolean)) visit(Number(child));
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+/** CPU ms of a process and its descendants now alive (a child that exited is not counted). */
+export function procTreeCpuMs(pid) {
+  return procTree(pid).reduce((sum, p) => sum + (procCpuMs(p) || 0), 0);
+}
+
+/** Sum of VmRSS and of VmHWM (kB) over a process and its descendants: the peak is an upper bound. */
+export function procTreeMemory(pid) {
+  let rssKb = 0;
+  let hwmKb = 0;
+  for (const p of procTree(pid)) {
+    const m = procMemory(p);
+    if (!m) continue;
+    rssKb += m.rssKb || 0;
+    hwmKb += m.hwmKb || 0;
+  }
+  return { rssKb, hwmKb };
 }

@@ -3,7 +3,7 @@
 // small call (p50, p99 µs), and large adversarial arguments against every rule, at 1 and 2
 // MiB, so linearity shows (the 2 MiB time should be about twice the 1 MiB time), each the
 // median of three runs, with the first (cold) run shown beside it. Targets:
-// typical p50 ≤ 50 µs; 1 MiB adversarial ≤ 50 ms. Then the server's side: results of 1 and
+// typical p50 ≤ 10 µs (issue 13); 1 MiB adversarial ≤ 50 ms. Then the server's side: results of 1 and
 // 20 MiB and a 200-tool tools/list through the engine. Writes bench/inspection.md. Exits 0.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -100,6 +100,10 @@ const engine = new Engine(policy, {
   scanResult: buildResultScan(policy, edge),
 });
 let nextId = 0;
+// The tool the results come from is listed first: a call to a tool not listed yet is held
+// for the shim's own listing, and its answer would then be one nobody asked for.
+engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', method: 'tools/list' })));
+engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', result: { tools: [{ name: 'read', inputSchema: { type: 'object' } }] } })));
 function serverAnswer(method, params, result) {
   const id = `b${nextId++}`;
   engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
@@ -146,7 +150,7 @@ const lines = [
   '',
   '| Measure | Value | Target | Result |',
   '| --- | ---: | ---: | --- |',
-  `| typical small call, p50 | ${p50.toFixed(1)} µs | ≤ 50 µs | ${p50 <= 50 ? 'PASS' : '**FAIL**'} |`,
+  `| typical small call, p50 | ${p50.toFixed(1)} µs | ≤ 10 µs | ${p50 <= 10 ? 'PASS' : '**FAIL**'} |`,
   `| typical small call, p99 | ${percentile(samples, 0.99).toFixed(1)} µs |  |  |`,
   '',
   '| Adversarial argument | 1 MiB | 1 MiB, first run | 2 MiB | 2 MiB ÷ 1 MiB | verdict at 1 MiB | Target (1 MiB ≤ 50 ms) |',

@@ -10,6 +10,9 @@ const byArm = (make) => Object.fromEntries(ARM_NAMES.map((arm) => [arm, make(arm
 /** CPU ms used by each arm's own process (the server for direct, the proxy for relay and shim). */
 const cpuOf = (conns) => byArm((arm) => conns[arm].cpuMs());
 const cpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].cpuMs() - before[arm], calls }));
+/** The same for each arm's whole process tree (direct: the server; relay and shim: proxy, server and helpers). */
+const treeCpuOf = (conns) => byArm((arm) => conns[arm].treeCpuMs());
+const treeCpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].treeCpuMs() - before[arm], calls }));
 const ECHO_ARGS = { text: 'hello vanguard' };
 const ECHO_TEXT = JSON.stringify(ECHO_ARGS);
 
@@ -26,6 +29,7 @@ export async function latency(conns, { warmup, rounds, perRound }) {
     for (let i = 0; i < warmup; i++) checkEcho(await conns[arm].request('tools/call', { name: 'echo', arguments: ECHO_ARGS }), arm);
   }
   const cpuBefore = cpuOf(conns);
+  const treeBefore = treeCpuOf(conns);
   for (let round = 0; round < rounds; round++) {
     for (const arm of order(round)) {
       for (let i = 0; i < perRound; i++) {
@@ -36,6 +40,7 @@ export async function latency(conns, { warmup, rounds, perRound }) {
     }
   }
   samples.cpu = cpuSince(conns, cpuBefore, rounds * perRound);
+  samples.treeCpu = treeCpuSince(conns, treeBefore, rounds * perRound);
   return samples;
 }
 
@@ -100,10 +105,12 @@ export async function throughput(conns, { n, rounds }) {
   const runs = byArm(() => []);
   for (const arm of ARM_NAMES) await pipelined(conns[arm], Math.min(n, 2000)); // warm-up
   const cpuBefore = cpuOf(conns);
+  const treeBefore = treeCpuOf(conns);
   for (let round = 0; round < rounds; round++) {
     for (const arm of order(round)) runs[arm].push(await pipelined(conns[arm], n));
   }
   runs.cpu = cpuSince(conns, cpuBefore, rounds * n);
+  runs.treeCpu = treeCpuSince(conns, treeBefore, rounds * n);
   return runs;
 }
 
@@ -135,6 +142,23 @@ export async function startup({ rounds }, track, servers) {
         if (round >= 0) ms[name][arm].push(answer.arrivedAt - conn.spawnedAt);
         await conn.close('SIGTERM'); // not timed; server-everything takes ~0.4 s to exit on EOF
       }
+    }
+  }
+  return ms;
+}
+
+/** 6. Ten of an arm started at once (as a client opening with ten servers configured): ms
+ * from the first spawn to the last of the ten initialize answers, per round; arms interleaved. */
+export async function startupTen({ rounds, count = 10 }, track, server) {
+  const ms = byArm(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const arm of order(round)) {
+      const began = performance.now();
+      const conns = Array.from({ length: count }, () => track(new Conn(`${arm} (ten at once)`, armArgv(arm, server))));
+      const answers = await Promise.all(conns.map((conn) => conn.initialize()));
+      for (const answer of answers) if (!answer.message.result?.serverInfo) throw new Error(`${arm} (ten at once): bad initialize answer`);
+      ms[arm].push(Math.max(...answers.map((a) => a.arrivedAt)) - began);
+      await Promise.all(conns.map((conn) => conn.close('SIGTERM')));
     }
   }
   return ms;

@@ -10,8 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ARM_NAMES, Conn, EVERYTHING, SERVER, procCpuTotals } from './harness.mjs';
-import { bigResult, latency, startup, throughput } from './measures.mjs';
+import { bigResult, latency, startup, startupTen, throughput } from './measures.mjs';
 import { RELAY_NOTE, RESULT, machineLine, markdownTable, noteLines, summarize, textTable } from './report.mjs';
+import { issueMarkdown, issueRows, issueText } from './issue-targets.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -20,8 +21,8 @@ const jsonAt = argv.indexOf('--json');
 const jsonFile = jsonAt === -1 ? undefined : argv[jsonAt + 1] && !argv[jsonAt + 1].startsWith('--') ? path.resolve(argv[jsonAt + 1]) : path.join(here, 'results.json');
 
 const config = quick
-  ? { latency: { warmup: 500, rounds: 40, perRound: 50 }, throughput: { n: 5000, rounds: 2 }, big: { bytes: 8 << 20, rounds: 3 }, startup: { rounds: 5 } }
-  : { latency: { warmup: 2000, rounds: 200, perRound: 50 }, throughput: { n: 20000, rounds: 5 }, big: { bytes: 8 << 20, rounds: 5 }, startup: { rounds: 15 } };
+  ? { latency: { warmup: 500, rounds: 40, perRound: 50 }, throughput: { n: 5000, rounds: 2 }, big: { bytes: 8 << 20, rounds: 3 }, startup: { rounds: 5 }, ten: { rounds: 1 } }
+  : { latency: { warmup: 2000, rounds: 200, perRound: 50 }, throughput: { n: 20000, rounds: 5 }, big: { bytes: 8 << 20, rounds: 5 }, startup: { rounds: 15 }, ten: { rounds: 2 } };
 
 const live = new Set();
 const track = (conn) => {
@@ -31,10 +32,10 @@ const track = (conn) => {
 };
 const killAll = () => live.forEach((conn) => conn.child.kill('SIGKILL'));
 const watchdog = setTimeout(() => {
-  console.error('bench: gave up after 5 minutes');
+  console.error('bench: gave up after 10 minutes');
   killAll();
   process.exit(1);
-}, 300_000);
+}, 600_000);
 watchdog.unref();
 
 function machine(seconds, cpuBefore) {
@@ -71,7 +72,7 @@ async function main() {
   const step = (what) => process.stderr.write(`bench: ${what} (${((performance.now() - began) / 1000).toFixed(1)} s)\n`);
   const conns = Object.fromEntries(ARM_NAMES.map((arm) => [arm, track(new Conn(arm))]));
   for (const arm of ARM_NAMES) await conns[arm].initialize();
-  const snapshot = () => Object.fromEntries(ARM_NAMES.map((arm) => [arm, conns[arm].memory()]));
+  const snapshot = () => Object.fromEntries(ARM_NAMES.map((arm) => [arm, { ...conns[arm].memory(), tree: conns[arm].treeMemory() }]));
   const memory = { afterInit: snapshot() };
 
   step('latency');
@@ -90,18 +91,23 @@ async function main() {
   if (existsSync(EVERYTHING)) servers.everything = [process.execPath, [EVERYTHING]];
   else process.stderr.write(`bench: ${EVERYTHING} not installed (npm install); skipping the server-everything startup row\n`);
   const start = await startup(config.startup, track, servers);
+  step('ten at once');
+  const ten = {};
+  for (const [name, server] of Object.entries(servers)) ten[name] = await startupTen(config.ten, track, server);
 
-  const raw = { latency: lat, throughput: tput, big, memory, startup: start };
+  const raw = { latency: lat, throughput: tput, big, memory, startup: start, ten };
   const { summary, rows } = summarize(raw);
   const info = machine((performance.now() - began) / 1000, cpuBefore);
   const text = textTable(rows);
   const notes = noteLines(config, raw, summary);
-  const md = `### Benchmark: Vanguard vs direct and vs a null relay (tiny-server)\n\n${markdownTable(rows)}\n\n${machineLine(info)}.\n${notes.join('\n')}\n\n${RELAY_NOTE}\n`;
+  const issue = issueRows(raw, summary);
+  const md = `### Benchmark: Vanguard vs direct and vs a null relay (tiny-server)\n\n${markdownTable(rows)}\n\n### The issue 13 targets, as ratios in this run\n\n${issueMarkdown(issue)}\n\n${machineLine(info)}.\n${notes.join('\n')}\n\n${RELAY_NOTE}\n`;
 
   console.log(`\nVanguard benchmark — ${machineLine(info)}\n`);
   console.log(text);
+  console.log(`\nIssue 13 targets (ratios in this run):\n${issueText(issue)}`);
   console.log(`\n${notes.join('\n')}`);
-  const failed = rows.filter((row) => row[RESULT] === 'FAIL').map((row) => row[0]);
+  const failed = [...rows.filter((row) => row[RESULT] === 'FAIL').map((row) => row[0]), ...issue.filter((row) => row.ok === false).map((row) => `issue 13: ${row.measure}`)];
   console.log(failed.length ? `\nFAIL: ${failed.join('; ')}` : '\nAll targets PASS');
   console.log(`\nMarkdown (also in bench/results.md):\n\n${md}`);
   writeFileSync(path.join(here, 'results.md'), md);

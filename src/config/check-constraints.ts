@@ -3,8 +3,8 @@
  * constraint (globs that compile, absolute path globs, a pattern the linear engine runs, a
  * schema ajv compiles), each reported at its own line and column.
  */
-import { Ajv } from 'ajv';
 import { compileLinear } from '../rules/linear-regex.js';
+import { newAjv } from './lazy-ajv.js';
 import { globProblem, KEY_GLOB_OPTIONS, TOOL_GLOB_OPTIONS } from './globs.js';
 import { errorAt, warningAt, type PolicyIssue } from './issues.js';
 import { locate, type ParsedFile } from './parse.js';
@@ -50,7 +50,7 @@ export function checkConstraints(p: ParsedFile, doc: PolicyDocument): PolicyIssu
         issues.push(errorAt(locate(p, [...base, 'schema']), '"schema" must be a JSON Schema: an object or a boolean'));
       } else if (spec.schema !== undefined) {
         try {
-          new Ajv({ strict: false }).compile(spec.schema);
+          newAjv({ strict: false }).compile(spec.schema);
         } catch (error) {
           issues.push(errorAt(locate(p, [...base, 'schema']), `schema cannot be compiled: ${(error as Error).message}`));
         }

@@ -2,7 +2,8 @@
  * Compiling `arguments.<tool glob>.constrain` once at load, and checking a call against
  * every constraint of every tool glob that matches its name (they add up: each must hold).
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { newAjv } from '../config/lazy-ajv.js';
 import micromatch from 'micromatch';
 import { compileLinear } from '../rules/linear-regex.js';
 import { compileCommandRule, type CommandRule } from './command-values.js';
@@ -62,7 +63,7 @@ function compileArgument(name: string, spec: ConstraintSpec, edge: ConstraintEdg
 /** Compile the constraints of a policy's `arguments` section. Throws on what validation rules out. */
 export function compileConstraints(sections: Record<string, ToolConstraints> | undefined, bases: PathBases, edge: ConstraintEdge): CompiledConstraints {
   let ajvInstance: Ajv | undefined;
-  const ajv = (): Ajv => (ajvInstance ??= new Ajv({ allErrors: false, strict: false }));
+  const ajv = (): Ajv => (ajvInstance ??= newAjv({ allErrors: false, strict: false }));
   const tools: ToolRule[] = Object.entries(sections ?? {})
     .filter(([, s]) => s.constrain !== undefined && Object.keys(s.constrain).length > 0)
     .map(([glob, s]) => ({

@@ -4,6 +4,7 @@
  * rule's validator on the matched text in its original case.
  */
 import type { CompiledRule } from '../rules/rule-types.js';
+import { charSetOfCodes, charsOf, mayMatch, requiredChars, type CharSet } from '../rules/required-chars.js';
 import { excerpt, maskSecret } from './evidence.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
@@ -14,6 +15,23 @@ interface Spelling {
   via: string;
   /** The rules' keywords that occur in it, found in one pass (see KeywordIndex). */
   keywords?: ReadonlySet<string>;
+  /** The characters of `lower`, read in the same pass (see required-chars.ts). */
+  chars?: CharSet;
+}
+
+/** What one pass over a text found: the rules' keywords in it, and its characters. */
+interface Found {
+  keywords: Set<string>;
+  chars: CharSet;
+}
+
+// The characters each pattern needs (required-chars.ts), worked out once per pattern.
+const needs = new WeakMap<RegExp, CharSet | null>();
+
+function needOf(regex: RegExp): CharSet | undefined {
+  let need = needs.get(regex);
+  if (need === undefined) needs.set(regex, (need = requiredChars(regex) ?? null));
+  return need ?? undefined;
 }
 
 /**
@@ -58,17 +76,17 @@ class KeywordIndex {
 
   // The last text searched and what was found: the scan of a result searches the same text
   // for injections and then for secrets.
-  private last: { lower: string; found: ReadonlySet<string> } | undefined;
+  private last: { lower: string; found: Found } | undefined;
 
-  /** The keywords present in `lower` (do not change the set returned). */
-  find(lower: string): Set<string> {
-    if (this.last !== undefined && this.last.lower.length === lower.length && this.last.lower === lower) return this.last.found as Set<string>;
+  /** The keywords present in `lower`, and its characters (do not change what is returned). */
+  find(lower: string): Found {
+    if (this.last !== undefined && this.last.lower.length === lower.length && this.last.lower === lower) return this.last.found;
     const found = this.search(lower);
     this.last = lower.length >= WINDOW_FROM_BYTES ? { lower, found } : undefined;
     return found;
   }
 
-  private search(lower: string): Set<string> {
+  private search(lower: string): Found {
     const found = new Set<string>();
     for (const keyword of this.short) if (lower.includes(keyword)) found.add(keyword);
     // Long one-byte text is read from a byte copy: charCodeAt on the many shapes a string
@@ -76,6 +94,8 @@ class KeywordIndex {
     if (lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower)) return this.searchBytes(lower, Buffer.from(lower, 'latin1'), found);
     const { byPrefix, asciiPairs } = this;
     const n = lower.length;
+    // Which characters occur, for the patterns' needs (see required-chars.ts).
+    const chars = charsOf(lower);
     let b = n > 0 ? lower.charCodeAt(0) : 0;
     for (let i = 0; i + 1 < n; i++) {
       const a = b;
@@ -88,16 +108,19 @@ class KeywordIndex {
         if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
       }
     }
-    return found;
+    return { keywords: found, chars };
   }
 
   // search() over the bytes of a text with no code unit above 0xff.
-  private searchBytes(lower: string, bytes: Uint8Array, found: Set<string>): Set<string> {
+  private searchBytes(lower: string, bytes: Uint8Array, found: Set<string>): Found {
     const { byPrefix, asciiPairs } = this;
     const n = bytes.length;
+    const seen = new Uint8Array(256);
+    if (n > 0) seen[bytes[n - 1] as number] = 1;
     for (let i = 0; i + 1 < n; i++) {
       const a = bytes[i] as number;
       const b = bytes[i + 1] as number;
+      seen[a] = 1;
       const candidates = a < 128 && b < 128 ? asciiPairs[a * 128 + b] : byPrefix.get(a * 0x10000 + b);
       if (candidates === undefined) continue;
       const c = bytes[i + 2];
@@ -106,7 +129,7 @@ class KeywordIndex {
         if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
       }
     }
-    return found;
+    return { keywords: found, chars: charSetOfCodes(seen.subarray(0, 128), seen.subarray(128).includes(1)) };
   }
 }
 
@@ -154,7 +177,8 @@ function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<
   if (present && !rule.keywords.some((k) => present.has(k))) return undefined;
   // Each keyword is looked for through the whole text.
   checkBudget(lower.length * rule.keywords.length);
-  if (lower.length < WINDOW_FROM_BYTES) return rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
+  // (`present` holds exactly the keywords in `lower`, so one of this rule's is there.)
+  if (lower.length < WINDOW_FROM_BYTES) return present || rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
   const hits: number[] = [];
   // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
   // checked between slices of a long stretch.)
@@ -190,14 +214,17 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
+function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean, chars: CharSet): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
-  for (const [from, to] of windows.flatMap(([a, b]) => slices(a, b))) {
+  for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
     const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
     for (const regex of rule.regexes) {
-      // The linear engine reads the region once per pattern: charged before it runs.
+      // The linear engine reads the region once per pattern: charged before it runs (also
+      // when the text lacks every character the pattern needs and it is not run, so the
+      // budget, and any verdict resting on it, does not depend on the shortcut).
       checkBudget(region.length);
+      if (!mayMatch(needOf(regex), chars)) continue;
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -223,7 +250,7 @@ function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: (steps?
   eachMatch(rule, spelling.text, spelling.lower, windows, checkBudget, (match) => {
     first = match;
     return true;
-  });
+  }, spelling.chars as CharSet);
   return first;
 }
 
@@ -266,7 +293,7 @@ export function findAllSpans(
   if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
   // One pass finds the keywords present; rules naming none of them do not run.
   checkBudget(lower.length);
-  const present = index.find(lower);
+  const { keywords: present, chars } = index.find(lower);
   for (const rule of rules) {
     const windows = searchWindows(rule, lower, present, checkBudget);
     if (!windows) continue;
@@ -274,7 +301,7 @@ export function findAllSpans(
     eachMatch(rule, text, lower, windows, checkBudget, ({ start, end }) => {
       found.push({ start, end, rule });
       return false;
-    });
+    }, chars);
     // Slices overlap, and so can the matches of a rule's several patterns: keep the first of each overlap.
     found.sort((a, b) => a.start - b.start || b.end - a.end);
     // (A loop, not push(...spans): a result dense with secrets has more matches than a call may take arguments.)
@@ -326,7 +353,7 @@ export function runPatternRules(
     const candidates = new Set<CompiledRule>(index.always);
     for (const spelling of all) {
       checkBudget(spelling.lower.length);
-      spelling.keywords = index.find(spelling.lower);
+      ({ keywords: spelling.keywords, chars: spelling.chars } = index.find(spelling.lower));
       for (const keyword of spelling.keywords) for (const rule of index.rulesByKeyword.get(keyword) ?? []) candidates.add(rule);
     }
     const applicable = [...candidates]
