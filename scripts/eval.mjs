@@ -4,7 +4,9 @@
 // count what was refused. Attack suites report the share blocked; benign suites the share
 // wrongly blocked. The path suite runs twice: with the corpus's root (/srv/data)
 // configured, and with the shipped default policy (no roots).
-//   npm run eval -- --corpus ../shared/corpora [--misses 5] [--json FILE]
+//   npm run eval -- --corpus ../shared/corpora [--misses 5] [--json FILE] [--show-held-out]
+// Per source, each suite is split into the sources looked at while its detectors were
+// developed (scripts/eval-sources.json) and the others, whose rate is the honest figure.
 // Needs a build (npm run eval builds first).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,8 +17,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
 const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
 const { buildInspector, buildDefinitionScan, buildResultScan } = await import(path.join(root, 'dist/inspect/build.js'));
-const { readLookedAt, formatSources, formatSummary } = await import('./eval-sources.mjs');
+const { readLookedAt, formatSources, formatSummary, wasLookedAt } = await import('./eval-sources.mjs');
 const lookedAt = readLookedAt(path.join(root, 'scripts', 'eval-sources.json'));
+// Misses and wrong blocks are printed only from sources already looked at for the suite, so
+// running the eval does not show held-out items (--show-held-out prints them too).
+const showHeldOut = process.argv.includes('--show-held-out');
+const visible = (suiteKey, source) => showHeldOut || wasLookedAt(lookedAt, suiteKey, source);
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -95,7 +101,7 @@ function run(label, name, items, doc, perSource = true) {
       blocked: refused.length,
       rate: refused.length / set.length,
       msPerCall: (performance.now() - start) / set.length,
-      samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
+      samples: wrong.filter((r) => visible(name, r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
       ...(perSource && { suiteKey: name, limitKind: 'calls', outcomes: results.map((r) => ({ source: r.item.source, hit: r.refused })) }),
     });
   }
@@ -116,10 +122,14 @@ const poisoningFile = path.join(corpus, 'tool_poisoning.json');
 if (existsSync(poisoningFile)) {
   const scan = buildDefinitionScan(compilePolicy({}, ['eval'], '/srv/data'), { realpath: () => undefined });
   const items = JSON.parse(readFileSync(poisoningFile, 'utf8'));
+  // A definition is scanned as one of a listing: the names of every definition from the same
+  // source stand for the other tools of its session.
+  const namesBySource = new Map();
+  for (const item of items) if (typeof item.tool?.name === 'string') namesBySource.set(item.source, [...(namesBySource.get(item.source) ?? []), item.tool.name]);
   for (const [kind, label] of [['attack', 'poisoned'], ['benign', 'benign']]) {
     const set = items.filter((i) => i.label === label);
     if (set.length === 0) continue;
-    const results = set.map((item) => ({ item, rules: scan(item.tool).filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId) }));
+    const results = set.map((item) => ({ item, rules: scan(item.tool, { toolNames: namesBySource.get(item.source) ?? [] }).filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId) }));
     const hit = results.filter((r) => r.rules.length > 0);
     const wrong = kind === 'attack' ? results.filter((r) => r.rules.length === 0) : hit;
     rows.push({
@@ -128,7 +138,7 @@ if (existsSync(poisoningFile)) {
       n: set.length,
       blocked: hit.length,
       rate: hit.length / set.length,
-      samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.tool?.name, args: String(r.item.tool?.description ?? '').slice(0, 140), rules: r.rules })),
+      samples: wrong.filter((r) => visible('tool_poisoning', r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.tool?.name, args: String(r.item.tool?.description ?? '').slice(0, 140), rules: r.rules })),
       suiteKey: 'tool_poisoning',
       limitKind: 'definitions',
       outcomes: results.map((r) => ({ source: r.item.source, hit: r.rules.length > 0 })),
@@ -167,7 +177,7 @@ function resultRow(suite, kind, items, engine, caughtOf, perSource = true) {
     blocked: hit.length,
     rate: hit.length / items.length,
     msPerCall: (performance.now() - start) / items.length,
-    samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.category ?? r.item.source ?? '', args: JSON.stringify(r.item.text).slice(0, 140), rules: r.rules })),
+    samples: wrong.filter((r) => visible('response_injection', r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.category ?? r.item.source ?? '', args: JSON.stringify(r.item.text).slice(0, 140), rules: r.rules })),
     ...(perSource && { suiteKey: 'response_injection', limitKind: 'results', outcomes: results.map((r) => ({ source: r.item.source, hit: caughtOf(r) })) }),
   });
 }
@@ -213,7 +223,7 @@ for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r
 process.stdout.write(`Detection on ${corpus}\n\n${lines.join('\n')}\n`);
 for (const r of rows) {
   if (r.samples.length === 0) continue;
-  process.stdout.write(`\n${r.kind === 'attack' ? 'Missed' : 'Wrongly blocked'} in ${r.suite} (first ${r.samples.length}):\n`);
+  process.stdout.write(`\n${r.kind === 'attack' ? 'Missed' : 'Wrongly blocked'} in ${r.suite} (first ${r.samples.length}${showHeldOut ? "" : ", looked-at sources only"}):\n`);
   for (const s of r.samples) process.stdout.write(`  ${s.tool} ${s.args}${s.rules.length ? `  [${s.rules.join(', ')}]` : ''}\n`);
 }
 // Per source, with the sources looked at while developing each class kept apart (issue 12).
