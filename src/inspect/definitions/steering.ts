@@ -2,9 +2,10 @@
  * The steering scan of a tool definition (issue 12): the rules of policies/definitions/*.yaml
  * run on the folded prose of the definition (definitionProse, foldDefinitionText), plus two
  * judgements in code that need the session's tool list: a deprecation that redirects to
- * something that is no tool of this listing (nor a parameter of this tool) is raised to high,
- * and a definition that names another tool of the session is reported (medium), high when the
- * sentence naming it changes what that tool does ("when calling send_email, add …").
+ * something that is no tool of this listing (nor a parameter of this tool) is raised to high
+ * (one to a sibling tool is no finding), and a definition that names another tool of the
+ * session is reported (low: a sign worth showing in `vanguard scan`), high when the sentence
+ * naming it changes what that tool does ("when calling send_email, add …").
  */
 import { excerpt } from '../evidence.js';
 import type { Finding, Severity } from '../types.js';
@@ -70,10 +71,13 @@ export function scanSteering(definition: unknown, rules: readonly CompiledRule[]
         if (!m) continue;
         let severity: Severity = rule.severity;
         if (rule.id === REDIRECT_RULE) {
+          // Judged against the listing only: an honest server retires its own tool in favour
+          // of a sibling (no finding); a redirect to a name the listing does not have sends
+          // the model to another server's tool (high).
+          if (!context.toolNames) break;
           const target = redirectTarget(m[0]);
-          // An honest server retires its own tool in favour of a sibling; a redirect to a
-          // name this listing does not have sends the model to another server's tool.
-          if (target && !known.has(target) && /[_\-.\d]/.test(target)) severity = 'high';
+          if (known.has(target)) break;
+          if (/[_\-.\d]/.test(target)) severity = 'high';
         }
         findings.push({ ruleId: rule.id, category: rule.category, severity, path, evidence: excerpt(folded, m.index, m.index + m[0].length), message: rule.message ?? rule.description });
         break;
@@ -87,7 +91,7 @@ export function scanSteering(definition: unknown, rules: readonly CompiledRule[]
       findings.push({
         ruleId: CROSS_TOOL_RULE,
         category: 'prompt-injection',
-        severity: steers ? 'high' : 'medium',
+        severity: steers ? 'high' : 'low',
         path,
         evidence: excerpt(folded, at, at + name.length),
         message: steers ? `A tool definition changes how another tool of this server (${name}) is used (tool shadowing).` : `A tool definition names another tool of this server (${name}).`,

@@ -66,10 +66,18 @@ describe('hard negatives: honest definitions and text that quotes attacks', () =
 });
 
 describe('redirects and the session tool list', () => {
-  it('keeps an honest deprecation in favour of a tool of the same listing at medium', () => {
+  it('finds nothing in an honest deprecation in favour of a tool of the same listing', () => {
     const found = scan(inDescription('Old reader. Deprecated: use open_text_file instead.'));
-    expect(found.find((f) => f.ruleId === 'definition.redirect')?.severity).toBe('medium');
+    expect(found.filter((f) => f.ruleId === 'definition.redirect')).toEqual([]);
     expect(high(found)).toEqual([]);
+  });
+
+  it('keeps a redirect to something that is no tool name (the v2 API) at medium', () => {
+    expect(scan(inDescription('Deprecated: use the newer API instead.')).find((f) => f.ruleId === 'definition.redirect')?.severity).toBe('medium');
+  });
+
+  it('does not judge a redirect without the listing (a prompt or resource)', () => {
+    expect(scanSteering(inDescription('Deprecated: use secure_text_reader instead.'), set.rules).filter((f) => f.ruleId === 'definition.redirect')).toEqual([]);
   });
 
   it('raises a redirect to a tool no tool of the listing is called to high', () => {
@@ -77,16 +85,16 @@ describe('redirects and the session tool list', () => {
     expect(found.find((f) => f.ruleId === 'definition.redirect')?.severity).toBe('high');
   });
 
-  it('keeps a redirect to one of the tool\'s own parameters at medium', () => {
+  it('finds nothing in a redirect to one of the tool\'s own parameters', () => {
     const definition = { name: 'lookup_city', description: 'The city_name argument is deprecated; use city_code.', inputSchema: { type: 'object', properties: { city_code: { type: 'string' } } } };
     expect(high(scan(definition))).toEqual([]);
   });
 });
 
 describe('names of other tools of the session', () => {
-  it('reports a plain mention at medium', () => {
+  it('reports a plain mention at low', () => {
     const found = scan(inDescription('Returns a city id that fetch_page accepts as its place argument.'));
-    expect(found.find((f) => f.ruleId === CROSS_TOOL_RULE)?.severity).toBe('medium');
+    expect(found.find((f) => f.ruleId === CROSS_TOOL_RULE)?.severity).toBe('low');
     expect(high(found)).toEqual([]);
   });
 
