@@ -129,6 +129,7 @@ if (existsSync(poisoningFile)) {
   for (const [kind, label] of [['attack', 'poisoned'], ['benign', 'benign']]) {
     const set = items.filter((i) => i.label === label);
     if (set.length === 0) continue;
+    const start = performance.now();
     const results = set.map((item) => ({ item, rules: scan(item.tool, { toolNames: namesBySource.get(item.source) ?? [] }).filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId) }));
     const hit = results.filter((r) => r.rules.length > 0);
     const wrong = kind === 'attack' ? results.filter((r) => r.rules.length === 0) : hit;
@@ -138,6 +139,7 @@ if (existsSync(poisoningFile)) {
       n: set.length,
       blocked: hit.length,
       rate: hit.length / set.length,
+      msPerCall: (performance.now() - start) / set.length,
       samples: wrong.filter((r) => visible('tool_poisoning', r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.tool?.name, args: String(r.item.tool?.description ?? '').slice(0, 140), rules: r.rules })),
       suiteKey: 'tool_poisoning',
       limitKind: 'definitions',
@@ -218,8 +220,8 @@ if (responses.length > 0) {
 }
 
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
-const lines = ['| suite | items | refused | rate | meaning |', '| --- | ---: | ---: | ---: | --- |'];
-for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') || r.suite.startsWith('results') ? 'wrongly flagged' : 'wrongly blocked'} |`);
+const lines = ['| suite | items | refused | rate | ms/item | meaning |', '| --- | ---: | ---: | ---: | ---: | --- |'];
+for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.msPerCall === undefined ? '-' : r.msPerCall.toFixed(3)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') || r.suite.startsWith('results') ? 'wrongly flagged' : 'wrongly blocked'} |`);
 process.stdout.write(`Detection on ${corpus}\n\n${lines.join('\n')}\n`);
 for (const r of rows) {
   if (r.samples.length === 0) continue;

@@ -12,7 +12,7 @@ import type { InspectFunction } from '../engine/tool-call.js';
 import { addPack, type RuleSet } from '../rules/load-packs.js';
 import { loadPack } from '../rules/load-pack.js';
 import { loadShippedDefinitionRules, loadShippedRules } from '../rules/shipped.js';
-import { scanSteering } from './definitions/steering.js';
+import { judgeSteering, matchSteering, type SteeringMatches } from './definitions/steering.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
 import { CATEGORIES, type Finding } from './types.js';
@@ -126,9 +126,9 @@ export const DEFINITION_CACHE = { entries: 20_000, chars: 16 * 1024 * 1024, maxK
  */
 export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge): DefinitionScan {
   const rules = edge.rules ?? policyRules(policy);
-  const steering = edge.definitionRules ?? shippedDefinitionRules();
-  if (steering.issues.length > 0) {
-    const list = steering.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n');
+  const steeringRules = edge.definitionRules ?? shippedDefinitionRules();
+  if (steeringRules.issues.length > 0) {
+    const list = steeringRules.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n');
     throw new VanguardError('RULES_INVALID', `the tool-definition rules have problems:\n${list}`, 1);
   }
   const inspector: Inspector = {
@@ -144,18 +144,24 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
   };
   // Bounded in entries and in the characters of its keys (a definition's text): a miss only
   // costs a scan again, so the oldest are forgotten.
-  const cache = new Map<string, Finding[]>();
+  const cache = new Map<string, { findings: Finding[]; steering: SteeringMatches | undefined }>();
   let cachedChars = 0;
+  const failed = (message: string): Finding => ({ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message });
   return (definition, context) => {
     const key = JSON.stringify(definition) ?? '';
-    let findings = cache.get(key);
-    if (!findings) {
+    let entry = cache.get(key);
+    if (!entry) {
       const result = inspectArguments({ tool: '(definition)', args: definition, hints: {}, exempt: new Set() }, inspector);
-      findings = result.failure
-        ? [{ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: result.failure }]
-        : result.findings;
+      let steering: SteeringMatches | undefined;
+      let findings = result.failure ? [failed(result.failure)] : result.findings;
+      try {
+        steering = matchSteering(definition, steeringRules.rules);
+      } catch (error) {
+        findings = [...findings, failed(`the definition could not be read for steering: ${String(error)}`)];
+      }
+      entry = { findings, steering };
       if (key.length <= DEFINITION_CACHE.maxKeyChars) {
-        cache.set(key, findings);
+        cache.set(key, entry);
         cachedChars += key.length;
         while (cache.size > DEFINITION_CACHE.entries || cachedChars > DEFINITION_CACHE.chars) {
           const oldest = cache.keys().next().value as string;
@@ -164,11 +170,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
         }
       }
     }
-    try {
-      return [...findings, ...scanSteering(definition, steering.rules, context)];
-    } catch (error) {
-      return [...findings, { ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: `the definition could not be scanned: ${String(error)}` }];
-    }
+    // What the steering rules found is judged against this listing's tool names each time.
+    return entry.steering ? [...entry.findings, ...judgeSteering(definition, entry.steering, context)] : entry.findings;
   };
 }
 

@@ -27,15 +27,13 @@ function distinctiveName(name: string): boolean {
   return name.length >= 4 && name.length <= 128 && (/[_\-.\d]/.test(name) || /[a-z][A-Z]/.test(name));
 }
 
-// Where a word of the folded text starts or ends: not inside a longer identifier.
-const WORD_CHAR = /[a-z0-9_-]/;
-function indexOfName(text: string, name: string): number {
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    const before = at > 0 ? text[at - 1]! : ' ';
-    const after = text[at + name.length] ?? ' ';
-    if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) return at;
-  }
-  return -1;
+// The identifier-like words of folded prose, each with where it first occurs: looking up
+// the listing's names is then one set look-up per word, however long the listing.
+const IDENTIFIER = /[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?/g;
+function identifierWords(folded: string): Map<string, number> {
+  const words = new Map<string, number>();
+  for (const m of folded.matchAll(IDENTIFIER)) if (!words.has(m[0])) words.set(m[0], m.index);
+  return words;
 }
 
 // The sentence around a position (folded text: sentence ends are ". ", "! ", "? ").
@@ -55,37 +53,57 @@ function redirectTarget(match: string): string {
   return (tokens[tokens.length - 1] ?? '').replace(/[.:/-]+$/, '');
 }
 
-/** Scan one definition's prose with the steering rules and the session's tool names. */
-export function scanSteering(definition: unknown, rules: readonly CompiledRule[], context: DefinitionContext = {}): Finding[] {
-  const findings: Finding[] = [];
-  const own = typeof (definition as { name?: unknown })?.name === 'string' ? ((definition as { name: string }).name) : '';
-  const others = (context.toolNames ?? []).filter((n) => n !== own && distinctiveName(n)).map((n) => n.toLowerCase());
-  const known = new Set([own.toLowerCase(), ...(context.toolNames ?? []).map((n) => n.toLowerCase()), ...parameterNames(definition).map((n) => n.toLowerCase())]);
-  for (const { path, text } of definitionProse(definition)) {
+/** What the rules found in one definition, before the listing is known (cacheable by the definition's text). */
+export interface SteeringMatches {
+  /** The folded prose and its identifier-like words, for the names of other tools. */
+  prose: Array<{ path: string; folded: string; words: Map<string, number> }>;
+  hits: Array<{ rule: CompiledRule; path: string; folded: string; index: number; text: string }>;
+}
+
+/** Run the steering rules on one definition's folded prose. */
+export function matchSteering(definition: unknown, rules: readonly CompiledRule[]): SteeringMatches {
+  const prose = definitionProse(definition).map(({ path, text }) => {
     const folded = foldDefinitionText(text);
+    return { path, folded, words: identifierWords(folded) };
+  });
+  const hits: SteeringMatches['hits'] = [];
+  for (const { path, folded } of prose) {
     for (const rule of rules) {
       if (rule.keywords && rule.keywords.length > 0 && !rule.keywords.some((k) => folded.includes(k))) continue;
       for (const regex of rule.regexes) {
         regex.lastIndex = 0;
         const m = regex.exec(folded);
         if (!m) continue;
-        let severity: Severity = rule.severity;
-        if (rule.id === REDIRECT_RULE) {
-          // Judged against the listing only: an honest server retires its own tool in favour
-          // of a sibling (no finding); a redirect to a name the listing does not have sends
-          // the model to another server's tool (high).
-          if (!context.toolNames) break;
-          const target = redirectTarget(m[0]);
-          if (known.has(target)) break;
-          if (/[_\-.\d]/.test(target)) severity = 'high';
-        }
-        findings.push({ ruleId: rule.id, category: rule.category, severity, path, evidence: excerpt(folded, m.index, m.index + m[0].length), message: rule.message ?? rule.description });
+        hits.push({ rule, path, folded, index: m.index, text: m[0] });
         break;
       }
     }
-    for (const name of others) {
-      const at = indexOfName(folded, name);
-      if (at < 0) continue;
+  }
+  return { prose, hits };
+}
+
+/** Findings of one definition's matches, judged against the listing it came in. */
+export function judgeSteering(definition: unknown, matches: SteeringMatches, context: DefinitionContext = {}): Finding[] {
+  const findings: Finding[] = [];
+  const own = typeof (definition as { name?: unknown })?.name === 'string' ? (definition as { name: string }).name : '';
+  const others = new Set((context.toolNames ?? []).filter((n) => n !== own && distinctiveName(n)).map((n) => n.toLowerCase()));
+  const known = new Set([own.toLowerCase(), ...(context.toolNames ?? []).map((n) => n.toLowerCase()), ...parameterNames(definition).map((n) => n.toLowerCase())]);
+  for (const { rule, path, folded, index, text } of matches.hits) {
+    let severity: Severity = rule.severity;
+    if (rule.id === REDIRECT_RULE) {
+      // Judged against the listing only: an honest server retires its own tool in favour of
+      // a sibling (no finding); a redirect to a name the listing does not have sends the
+      // model to another server's tool (high).
+      if (!context.toolNames) continue;
+      const target = redirectTarget(text);
+      if (known.has(target)) continue;
+      if (/[_\-.\d]/.test(target)) severity = 'high';
+    }
+    findings.push({ ruleId: rule.id, category: rule.category, severity, path, evidence: excerpt(folded, index, index + text.length), message: rule.message ?? rule.description });
+  }
+  for (const { path, folded, words } of others.size > 0 ? matches.prose : []) {
+    for (const [name, at] of words) {
+      if (!others.has(name)) continue;
       const sentence = sentenceAt(folded, at);
       const steers = WHEN_CUE.test(sentence) && CHANGE_CUE.test(sentence);
       findings.push({
@@ -100,4 +118,9 @@ export function scanSteering(definition: unknown, rules: readonly CompiledRule[]
     }
   }
   return findings;
+}
+
+/** Scan one definition's prose with the steering rules and the session's tool names. */
+export function scanSteering(definition: unknown, rules: readonly CompiledRule[], context: DefinitionContext = {}): Finding[] {
+  return judgeSteering(definition, matchSteering(definition, rules), context);
 }
