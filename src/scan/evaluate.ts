@@ -99,6 +99,7 @@ export function evaluateListing(listing: ServerListing, policy: CompiledPolicy, 
   const poisoningActs = policy.metadata.poisoning !== 'off';
   const differences = lock ? diffLock({ tools: entriesOf(listing, 'tools'), prompts: entriesOf(listing, 'prompts'), resources: entriesOf(listing, 'resources') }, lock) : undefined;
   let id = 0;
+  const toolNames = toolNamesOf(listing);
 
   if (listing.instructions !== undefined) {
     const findings = scan({ instructions: listing.instructions }).map((f) => ({
@@ -125,7 +126,7 @@ export function evaluateListing(listing: ServerListing, policy: CompiledPolicy, 
       const kept = action.type === 'rewrite' && !refused ? survivors(action.text, field, keyField) : undefined;
       for (const entry of page.entries) {
         const key = typeof entry[keyField] === 'string' ? (entry[keyField] as string) : '(unnamed)';
-        const findings: ScanFinding[] = scan(entry, kind === 'tools' ? { toolNames: toolNamesOf(listing) } : undefined).map((f) => ({
+        const findings: ScanFinding[] = scan(entry, kind === 'tools' ? { toolNames } : undefined).map((f) => ({
           ruleId: f.ruleId, category: f.category, severity: f.severity, location: locationOf(kind, key, f.path), evidence: f.evidence, message: f.message,
           acted: poisoningActs && atLeast(f.severity, floor) && (kind !== 'tools' || policy.toolVerdict(key).visible),
         }));

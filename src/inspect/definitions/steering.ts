@@ -60,6 +60,20 @@ export interface SteeringMatches {
   hits: Array<{ rule: CompiledRule; path: string; folded: string; index: number; text: string }>;
 }
 
+// The listing's names in lower case (all, and those worth looking for in prose), built once
+// per listing: the caller passes the same array for every definition of a listing, so the
+// work stays linear in the listing, not quadratic.
+const NAME_SETS = new WeakMap<readonly string[], { all: Set<string>; distinctive: Set<string> }>();
+function listingNames(toolNames: readonly string[] | undefined): { all: Set<string>; distinctive: Set<string> } {
+  if (!toolNames) return { all: new Set(), distinctive: new Set() };
+  let sets = NAME_SETS.get(toolNames);
+  if (!sets) {
+    sets = { all: new Set(toolNames.map((n) => n.toLowerCase())), distinctive: new Set(toolNames.filter(distinctiveName).map((n) => n.toLowerCase())) };
+    NAME_SETS.set(toolNames, sets);
+  }
+  return sets;
+}
+
 /** Run the steering rules on one definition's folded prose. */
 export function matchSteering(definition: unknown, rules: readonly CompiledRule[]): SteeringMatches {
   const prose = definitionProse(definition).map(({ path, text }) => {
@@ -86,8 +100,10 @@ export function matchSteering(definition: unknown, rules: readonly CompiledRule[
 export function judgeSteering(definition: unknown, matches: SteeringMatches, context: DefinitionContext = {}): Finding[] {
   const findings: Finding[] = [];
   const own = typeof (definition as { name?: unknown })?.name === 'string' ? (definition as { name: string }).name : '';
-  const others = new Set((context.toolNames ?? []).filter((n) => n !== own && distinctiveName(n)).map((n) => n.toLowerCase()));
-  const known = new Set([own.toLowerCase(), ...(context.toolNames ?? []).map((n) => n.toLowerCase()), ...parameterNames(definition).map((n) => n.toLowerCase())]);
+  const names = listingNames(context.toolNames);
+  const ownName = own.toLowerCase();
+  const parameters = new Set(parameterNames(definition).map((n) => n.toLowerCase()));
+  const known = (name: string): boolean => name === ownName || names.all.has(name) || parameters.has(name);
   for (const { rule, path, folded, index, text } of matches.hits) {
     let severity: Severity = rule.severity;
     if (rule.id === REDIRECT_RULE) {
@@ -96,14 +112,14 @@ export function judgeSteering(definition: unknown, matches: SteeringMatches, con
       // model to another server's tool (high).
       if (!context.toolNames) continue;
       const target = redirectTarget(text);
-      if (known.has(target)) continue;
+      if (known(target)) continue;
       if (/[_\-.\d]/.test(target)) severity = 'high';
     }
     findings.push({ ruleId: rule.id, category: rule.category, severity, path, evidence: excerpt(folded, index, index + text.length), message: rule.message ?? rule.description });
   }
-  for (const { path, folded, words } of others.size > 0 ? matches.prose : []) {
+  for (const { path, folded, words } of names.distinctive.size > 0 ? matches.prose : []) {
     for (const [name, at] of words) {
-      if (!others.has(name)) continue;
+      if (name === ownName || !names.distinctive.has(name)) continue;
       const sentence = sentenceAt(folded, at);
       const steers = WHEN_CUE.test(sentence) && CHANGE_CUE.test(sentence);
       findings.push({
