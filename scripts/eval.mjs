@@ -4,7 +4,9 @@
 // count what was refused. Attack suites report the share blocked; benign suites the share
 // wrongly blocked. The path suite runs twice: with the corpus's root (/srv/data)
 // configured, and with the shipped default policy (no roots).
-//   npm run eval -- --corpus ../shared/corpora [--misses 5] [--json FILE]
+//   npm run eval -- --corpus ../shared/corpora [--misses 5] [--json FILE] [--show-held-out]
+// Per source, each suite is split into the sources looked at while its detectors were
+// developed (scripts/eval-sources.json) and the others, whose rate is the honest figure.
 // Needs a build (npm run eval builds first).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,10 +17,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
 const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
 const { buildInspector, buildDefinitionScan, buildResultScan } = await import(path.join(root, 'dist/inspect/build.js'));
+const { readLookedAt, formatSources, formatSummary, wasLookedAt } = await import('./eval-sources.mjs');
+const lookedAt = readLookedAt(path.join(root, 'scripts', 'eval-sources.json'));
+// Misses and wrong blocks are printed only from sources already looked at for the suite, so
+// running the eval does not show held-out items (--show-held-out prints them too).
+const showHeldOut = process.argv.includes('--show-held-out');
+const visible = (suiteKey, source) => showHeldOut || wasLookedAt(lookedAt, suiteKey, source);
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-const corpus = path.resolve(option('--corpus', path.join(root, '..', 'shared', 'corpora')));
+// A relative --corpus is read from the working folder, else from the repository's parent
+// (../shared/corpora names the same folder from /work/main and from a worktree's parent).
+const corpusArg = option('--corpus', path.join('..', 'shared', 'corpora'));
+const corpus = [path.resolve(corpusArg), path.resolve(root, '..', corpusArg), path.resolve(root, '..', '..', corpusArg)].find((dir) => existsSync(dir)) ?? path.resolve(corpusArg);
 const misses = Number(option('--misses', 5));
 if (!existsSync(corpus)) {
   process.stderr.write(`eval: no corpus folder at ${corpus} (give one with --corpus DIR)\n`);
@@ -72,7 +83,7 @@ function blocked(engine, item) {
 }
 
 const rows = [];
-function run(label, name, items, doc) {
+function run(label, name, items, doc, perSource = true) {
   if (items.length === 0) return;
   const engine = engineFor(doc);
   const attack = items.filter((i) => i.label === 'attack');
@@ -90,7 +101,8 @@ function run(label, name, items, doc) {
       blocked: refused.length,
       rate: refused.length / set.length,
       msPerCall: (performance.now() - start) / set.length,
-      samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
+      samples: wrong.filter((r) => visible(name, r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
+      ...(perSource && { suiteKey: name, limitKind: 'calls', outcomes: results.map((r) => ({ source: r.item.source, hit: r.refused })) }),
     });
   }
 }
@@ -99,21 +111,26 @@ const NO_ROOTS = {};
 const SRV_DATA = { paths: { roots: ['/srv/data'] } };
 for (const name of ['path_traversal']) {
   run('path_traversal (root /srv/data)', name, readItems(name), SRV_DATA);
-  run('path_traversal (default policy, no roots)', name, readItems(name), NO_ROOTS);
+  run('path_traversal (default policy, no roots)', name, readItems(name), NO_ROOTS, false);
 }
 for (const name of ['cmd_injection', 'sql_injection', 'ssrf', 'secrets', 'prompt_injection']) run(name, name, readItems(name), NO_ROOTS);
 run('benign tool arguments (default policy)', 'benign', readItems('benign'), NO_ROOTS);
-run('benign tool arguments (root /srv/data)', 'benign', readItems('benign'), SRV_DATA);
+run('benign tool arguments (root /srv/data)', 'benign', readItems('benign'), SRV_DATA, false);
 
 // Tool definitions (tool_poisoning.json): what the tools/list scan finds at the default floor (high).
 const poisoningFile = path.join(corpus, 'tool_poisoning.json');
 if (existsSync(poisoningFile)) {
   const scan = buildDefinitionScan(compilePolicy({}, ['eval'], '/srv/data'), { realpath: () => undefined });
   const items = JSON.parse(readFileSync(poisoningFile, 'utf8'));
+  // A definition is scanned as one of a listing: the names of every definition from the same
+  // source stand for the other tools of its session.
+  const namesBySource = new Map();
+  for (const item of items) if (typeof item.tool?.name === 'string') namesBySource.set(item.source, [...(namesBySource.get(item.source) ?? []), item.tool.name]);
   for (const [kind, label] of [['attack', 'poisoned'], ['benign', 'benign']]) {
     const set = items.filter((i) => i.label === label);
     if (set.length === 0) continue;
-    const results = set.map((item) => ({ item, rules: scan(item.tool).filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId) }));
+    const start = performance.now();
+    const results = set.map((item) => ({ item, rules: scan(item.tool, { toolNames: namesBySource.get(item.source) ?? [] }).filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.ruleId) }));
     const hit = results.filter((r) => r.rules.length > 0);
     const wrong = kind === 'attack' ? results.filter((r) => r.rules.length === 0) : hit;
     rows.push({
@@ -122,7 +139,11 @@ if (existsSync(poisoningFile)) {
       n: set.length,
       blocked: hit.length,
       rate: hit.length / set.length,
-      samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.tool?.name, args: String(r.item.tool?.description ?? '').slice(0, 140), rules: r.rules })),
+      msPerCall: (performance.now() - start) / set.length,
+      samples: wrong.filter((r) => visible('tool_poisoning', r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.tool?.name, args: String(r.item.tool?.description ?? '').slice(0, 140), rules: r.rules })),
+      suiteKey: 'tool_poisoning',
+      limitKind: 'definitions',
+      outcomes: results.map((r) => ({ source: r.item.source, hit: r.rules.length > 0 })),
     });
   }
 }
@@ -145,7 +166,7 @@ function resultThroughEngine(engine, text) {
   return { changed: data !== sent, withheld: message?.result?.isError === true, text: message?.result?.content?.map((c) => c.text ?? '').join('\n') ?? '', rules: out.records[0]?.rules ?? [] };
 }
 
-function resultRow(suite, kind, items, engine, caughtOf) {
+function resultRow(suite, kind, items, engine, caughtOf, perSource = true) {
   if (items.length === 0) return;
   const start = performance.now();
   const results = items.map((item) => ({ item, ...resultThroughEngine(engine, item.text) }));
@@ -158,7 +179,8 @@ function resultRow(suite, kind, items, engine, caughtOf) {
     blocked: hit.length,
     rate: hit.length / items.length,
     msPerCall: (performance.now() - start) / items.length,
-    samples: wrong.slice(0, misses).map((r) => ({ tool: r.item.category ?? r.item.source ?? '', args: JSON.stringify(r.item.text).slice(0, 140), rules: r.rules })),
+    samples: wrong.filter((r) => visible('response_injection', r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.category ?? r.item.source ?? '', args: JSON.stringify(r.item.text).slice(0, 140), rules: r.rules })),
+    ...(perSource && { suiteKey: 'response_injection', limitKind: 'results', outcomes: results.map((r) => ({ source: r.item.source, hit: caughtOf(r) })) }),
   });
 }
 
@@ -176,7 +198,7 @@ function packageReadmes() {
     }
   };
   if (existsSync(base)) visit(base);
-  return files.map((file) => ({ source: path.relative(root, file), text: readFileSync(file, 'utf8') }));
+  return files.map((file) => ({ source: 'pool:package-readmes', file: path.relative(root, file), text: readFileSync(file, 'utf8') }));
 }
 
 const responses = readItems('response_injection');
@@ -186,26 +208,30 @@ if (responses.length > 0) {
   const leaked = (r, item) => !r.withheld && r.text.includes(item.marker);
   const caught = (r) => !leaked(r, r.item);
   resultRow('results: injected (withheld, or hidden text stripped)', 'attack', attacks.filter((r) => !r.category.startsWith('secret')), engine, caught);
-  resultRow('results: injected (instructions found: withheld)', 'attack', attacks.filter((r) => r.category === 'dev-injection' || r.category.startsWith('ansi-conceal') || r.category.startsWith('unicode-tags')), engine, (r) => r.withheld);
-  resultRow('results: secrets (redacted)', 'attack', attacks.filter((r) => r.category.startsWith('secret')), engine, caught);
+  resultRow('results: injected (instructions found: withheld)', 'attack', attacks.filter((r) => r.category === 'dev-injection' || r.category.startsWith('ansi-conceal') || r.category.startsWith('unicode-tags')), engine, (r) => r.withheld, false);
+  resultRow('results: secrets (redacted)', 'attack', attacks.filter((r) => r.category.startsWith('secret')), engine, caught, false);
   resultRow('results: benign (corpus)', 'benign', responses.filter((r) => r.label === 'benign'), engine, (r) => r.changed);
   const pool = [
     ...packageReadmes(),
-    ...readItems('benign').flatMap((item) => Object.values(item.args ?? {}).filter((v) => typeof v === 'string' && v.length >= 20).map((text) => ({ source: item.tool, text }))),
+    ...readItems('benign').flatMap((item) => Object.values(item.args ?? {}).filter((v) => typeof v === 'string' && v.length >= 20).map((text) => ({ source: `pool:benign-arguments:${item.source}`, text }))),
   ];
   resultRow('results: benign (package READMEs, benign arguments as text)', 'benign', pool, engine, (r) => r.withheld);
-  resultRow('results: benign (same pool, any change incl. redaction)', 'benign', pool, engine, (r) => r.changed);
+  resultRow('results: benign (same pool, any change incl. redaction)', 'benign', pool, engine, (r) => r.changed, false);
 }
 
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
-const lines = ['| suite | items | refused | rate | meaning |', '| --- | ---: | ---: | ---: | --- |'];
-for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') || r.suite.startsWith('results') ? 'wrongly flagged' : 'wrongly blocked'} |`);
+const lines = ['| suite | items | refused | rate | ms/item | meaning |', '| --- | ---: | ---: | ---: | ---: | --- |'];
+for (const r of rows) lines.push(`| ${r.suite} | ${r.n} | ${r.blocked} | ${pct(r.rate)} | ${r.msPerCall === undefined ? '-' : r.msPerCall.toFixed(3)} | ${r.kind === 'attack' ? 'caught' : r.suite.startsWith('tool definitions') || r.suite.startsWith('results') ? 'wrongly flagged' : 'wrongly blocked'} |`);
 process.stdout.write(`Detection on ${corpus}\n\n${lines.join('\n')}\n`);
 for (const r of rows) {
   if (r.samples.length === 0) continue;
-  process.stdout.write(`\n${r.kind === 'attack' ? 'Missed' : 'Wrongly blocked'} in ${r.suite} (first ${r.samples.length}):\n`);
+  process.stdout.write(`\n${r.kind === 'attack' ? 'Missed' : 'Wrongly blocked'} in ${r.suite} (first ${r.samples.length}${showHeldOut ? "" : ", looked-at sources only"}):\n`);
   for (const s of r.samples) process.stdout.write(`  ${s.tool} ${s.args}${s.rules.length ? `  [${s.rules.join(', ')}]` : ''}\n`);
 }
+// Per source, with the sources looked at while developing each class kept apart (issue 12).
+process.stdout.write(`\n### Looked-at vs held-out (leave-one-source-out; sources per scripts/eval-sources.json)\n\n${formatSummary(rows, lookedAt)}\n`);
+const sources = formatSources(rows, lookedAt);
+process.stdout.write(`\n### Per source\n${sources.text}\n`);
 const json = option('--json');
 if (json) writeFileSync(json, JSON.stringify(rows, null, 2));
 

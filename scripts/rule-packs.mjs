@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { loadRuleSet } = await import(path.join(root, 'dist', 'rules', 'load-packs.js'));
 const { RULE_REGISTRY } = await import(path.join(root, 'dist', 'inspect', 'registry.js'));
-const { SHIPPED_RULES_DIR } = await import(path.join(root, 'dist', 'rules', 'shipped.js'));
+const { SHIPPED_RULES_DIR, DEFINITION_RULES_DIR } = await import(path.join(root, 'dist', 'rules', 'shipped.js'));
 
-const set = loadRuleSet(SHIPPED_RULES_DIR, { list: (dir) => readdirSync(dir), read: (file) => readFileSync(file, 'utf8') }, RULE_REGISTRY);
-if (set.issues.length > 0) {
-  for (const i of set.issues) process.stderr.write(`${i.file}:${i.line}:${i.col}: ${i.message}\n`);
-  process.exit(1);
+// The argument rules (policies/rules) and the tool-definition steering rules (policies/definitions).
+for (const [dir, out, from] of [[SHIPPED_RULES_DIR, 'packs.json', 'policies/rules/*.yaml'], [DEFINITION_RULES_DIR, 'definition-packs.json', 'policies/definitions/*.yaml']]) {
+  const set = loadRuleSet(dir, { list: (d) => readdirSync(d), read: (file) => readFileSync(file, 'utf8') }, RULE_REGISTRY);
+  if (set.issues.length > 0) {
+    for (const i of set.issues) process.stderr.write(`${i.file}:${i.line}:${i.col}: ${i.message}\n`);
+    process.exit(1);
+  }
+  const specs = set.rules.map(({ regexes, validate, ...spec }) => ({ ...spec, source: { ...spec.source, file: path.relative(root, spec.source.file) } }));
+  writeFileSync(path.join(root, 'dist', 'rules', out), JSON.stringify({ generatedFrom: from, rules: specs }));
 }
-const specs = set.rules.map(({ regexes, validate, ...spec }) => ({ ...spec, source: { ...spec.source, file: path.relative(root, spec.source.file) } }));
-writeFileSync(path.join(root, 'dist', 'rules', 'packs.json'), JSON.stringify({ generatedFrom: 'policies/rules/*.yaml', rules: specs }));

@@ -9,6 +9,7 @@ import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { schemaKinds } from '../inspect/kinds.js';
 import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
+import type { DefinitionContext } from '../inspect/definitions/steering.js';
 import type { LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
 import type { SessionState } from './session.js';
@@ -75,7 +76,7 @@ export function decideToolList(text: string, id: RequestId, policy: CompiledPoli
   const unremembered = rememberSchemas(tools, state);
   if (unremembered !== undefined) return tooLarge(base, id, `the schema of tool ${JSON.stringify(unremembered.slice(0, 200))}`);
   const hidden = hiddenNames(tools, policy);
-  const poisoned = scanDefinitions(tools, policy, scan);
+  const poisoned = scanDefinitions(tools, policy, scan, state);
   const act = policy.metadata.poisoning;
   // Tools the policy hides are not compared; one hidden for its definition is not trusted on first use either.
   const skip = new Set([...hidden, ...(act === 'off' || act === 'warn' ? [] : poisoned.map((p) => p.tool))]);
@@ -146,17 +147,19 @@ function constrainedButUnknown(tools: unknown[], policy: CompiledPolicy): Array<
   return out;
 }
 
-/** Scans a tool's definition; returns what it found (see src/inspect/definitions.ts). */
-export type DefinitionScan = (definition: unknown) => Finding[];
+/** Scans a tool's definition, knowing the names of the tools listed with it; returns what it found (see src/inspect/build.ts). */
+export type DefinitionScan = (definition: unknown, context?: DefinitionContext) => Finding[];
 
 
-// Which visible tools have poisoned definitions, by the policy's floor.
-function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: DefinitionScan | undefined): Array<{ tool: string; rules: string[] }> {
+// Which visible tools have poisoned definitions, by the policy's floor. A definition is read
+// knowing the other tools of the session: this page's and those remembered from earlier pages.
+function scanDefinitions(tools: unknown[], policy: CompiledPolicy, scan: DefinitionScan | undefined, state: SessionState): Array<{ tool: string; rules: string[] }> {
   if (!scan || policy.metadata.poisoning === 'off') return [];
+  const toolNames = [...new Set([...state.schemaKinds.keys(), ...tools.flatMap((t) => (isObject(t) && typeof t.name === 'string' ? [t.name] : []))])];
   const poisoned: Array<{ tool: string; rules: string[] }> = [];
   for (const tool of tools) {
     if (!isObject(tool) || typeof tool.name !== 'string' || !policy.toolVerdict(tool.name, tool.annotations).visible) continue;
-    const findings = scan(tool).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
+    const findings = scan(tool, { toolNames }).filter((f) => atLeast(f.severity, policy.metadata.minSeverity));
     if (findings.length > 0) poisoned.push({ tool: tool.name, rules: [...new Set(findings.map((f) => f.ruleId))] });
   }
   return poisoned;

@@ -11,7 +11,8 @@ import { VanguardError } from '../errors.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import { addPack, type RuleSet } from '../rules/load-packs.js';
 import { loadPack } from '../rules/load-pack.js';
-import { loadShippedRules } from '../rules/shipped.js';
+import { loadShippedDefinitionRules, loadShippedRules } from '../rules/shipped.js';
+import { judgeSteering, matchSteering, type SteeringMatches } from './definitions/steering.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
 import { CATEGORIES, type Finding } from './types.js';
@@ -28,6 +29,14 @@ export function shippedRules(): RuleSet {
   return shipped;
 }
 
+let shippedDefinitions: RuleSet | undefined;
+
+/** The shipped tool-definition steering rules (policies/definitions), read once per process. */
+export function shippedDefinitionRules(): RuleSet {
+  shippedDefinitions ??= loadShippedDefinitionRules(RULE_REGISTRY);
+  return shippedDefinitions;
+}
+
 export interface InspectorEdge {
   /** Resolve symlinks as the server will; undefined when the path does not exist. */
   realpath(path: string): string | undefined;
@@ -37,6 +46,8 @@ export interface InspectorEdge {
   serverCwd?: string;
   home?: string;
   rules?: RuleSet;
+  /** The steering rules of the tool-definition scan; the shipped ones when absent. */
+  definitionRules?: RuleSet;
   /** A clock in milliseconds, and the last-resort wall-clock limit of one inspection. */
   now?: () => number;
   budgetMs?: number;
@@ -108,11 +119,18 @@ export const DEFINITION_CACHE = { entries: 20_000, chars: 16 * 1024 * 1024, maxK
 /**
  * The scan of tool definitions (tools/list): every string of a definition (name, title,
  * description, schema, annotations, _meta) through the same normaliser, detectors and
- * rules as arguments, every category on. Results are cached by the definition's text; a
- * definition that cannot be scanned counts as poisoned (fail closed).
+ * rules as arguments, every category on; then its prose through the steering rules
+ * (policies/definitions) with the names of the tools listed beside it. The first part is
+ * cached by the definition's text; a definition that cannot be scanned counts as poisoned
+ * (fail closed).
  */
 export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge): DefinitionScan {
   const rules = edge.rules ?? policyRules(policy);
+  const steeringRules = edge.definitionRules ?? shippedDefinitionRules();
+  if (steeringRules.issues.length > 0) {
+    const list = steeringRules.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n');
+    throw new VanguardError('RULES_INVALID', `the tool-definition rules have problems:\n${list}`, 1);
+  }
   const inspector: Inspector = {
     rules: rules.rules,
     detectors: DETECTORS,
@@ -126,18 +144,24 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
   };
   // Bounded in entries and in the characters of its keys (a definition's text): a miss only
   // costs a scan again, so the oldest are forgotten.
-  const cache = new Map<string, Finding[]>();
+  const cache = new Map<string, { findings: Finding[]; steering: SteeringMatches | undefined }>();
   let cachedChars = 0;
-  return (definition) => {
+  const failed = (message: string): Finding => ({ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message });
+  return (definition, context) => {
     const key = JSON.stringify(definition) ?? '';
-    let findings = cache.get(key);
-    if (!findings) {
+    let entry = cache.get(key);
+    if (!entry) {
       const result = inspectArguments({ tool: '(definition)', args: definition, hints: {}, exempt: new Set() }, inspector);
-      findings = result.failure
-        ? [{ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: result.failure }]
-        : result.findings;
+      let steering: SteeringMatches | undefined;
+      let findings = result.failure ? [failed(result.failure)] : result.findings;
+      try {
+        steering = matchSteering(definition, steeringRules.rules);
+      } catch (error) {
+        findings = [...findings, failed(`the definition could not be read for steering: ${String(error)}`)];
+      }
+      entry = { findings, steering };
       if (key.length <= DEFINITION_CACHE.maxKeyChars) {
-        cache.set(key, findings);
+        cache.set(key, entry);
         cachedChars += key.length;
         while (cache.size > DEFINITION_CACHE.entries || cachedChars > DEFINITION_CACHE.chars) {
           const oldest = cache.keys().next().value as string;
@@ -146,7 +170,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
         }
       }
     }
-    return findings;
+    // What the steering rules found is judged against this listing's tool names each time.
+    return entry.steering ? [...entry.findings, ...judgeSteering(definition, entry.steering, context)] : entry.findings;
   };
 }
 

@@ -19,6 +19,10 @@ const root = path.resolve(here, '..', '..');
 export const SHIPPED_RULES_DIR = path.join(root, 'policies', 'rules');
 const PREBUILT = path.join(here, 'packs.json');
 
+/** The steering rules read only by the tool-definition scan (policies/definitions). */
+export const DEFINITION_RULES_DIR = path.join(root, 'policies', 'definitions');
+const PREBUILT_DEFINITIONS = path.join(here, 'definition-packs.json');
+
 /** Compile rules that the build already checked; what no longer resolves is an issue. */
 export function compilePrebuilt(specs: Array<RuleSpec & { source: RuleSource }>, registry: RuleRegistry): RuleSet {
   const rules: CompiledRule[] = [];
@@ -41,9 +45,19 @@ export function compilePrebuilt(specs: Array<RuleSpec & { source: RuleSource }>,
 
 /** The shipped rules: from the build's JSON when there is one, else from the YAML. */
 export function loadShippedRules(registry: RuleRegistry): RuleSet {
-  if (existsSync(PREBUILT)) {
-    const { rules } = JSON.parse(readFileSync(PREBUILT, 'utf8')) as { rules: Array<RuleSpec & { source: RuleSource }> };
+  return loadFrom(PREBUILT, SHIPPED_RULES_DIR, registry);
+}
+
+/** The shipped tool-definition steering rules, read the same way. */
+export function loadShippedDefinitionRules(registry: RuleRegistry): RuleSet {
+  return loadFrom(PREBUILT_DEFINITIONS, DEFINITION_RULES_DIR, registry);
+}
+
+// The build's JSON when there is one (dist), else the YAML (sources under vitest).
+function loadFrom(prebuilt: string, dir: string, registry: RuleRegistry): RuleSet {
+  if (existsSync(prebuilt)) {
+    const { rules } = JSON.parse(readFileSync(prebuilt, 'utf8')) as { rules: Array<RuleSpec & { source: RuleSource }> };
     return compilePrebuilt(rules, registry);
   }
-  return loadRuleSet(SHIPPED_RULES_DIR, { list: (dir) => readdirSync(dir), read: (file) => readFileSync(file, 'utf8') }, registry);
+  return loadRuleSet(dir, { list: (d) => readdirSync(d), read: (file) => readFileSync(file, 'utf8') }, registry);
 }

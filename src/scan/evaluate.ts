@@ -85,6 +85,11 @@ function survivors(text: string, field: string, keyField: string): Set<string> {
   return new Set((Array.isArray(list) ? list : []).map((e) => (e as Record<string, unknown>)?.[keyField]).filter((k): k is string => typeof k === 'string'));
 }
 
+// The names of every tool of the listing (the session's tools, as decideToolList sees them).
+function toolNamesOf(listing: ServerListing): string[] {
+  return entriesOf(listing, 'tools').flatMap((e) => (typeof e.name === 'string' ? [e.name] : []));
+}
+
 /** Evaluate a listing under a policy; `lock` is the lock file to compare with, if any. */
 export function evaluateListing(listing: ServerListing, policy: CompiledPolicy, scan: DefinitionScan, lock?: LockFile): ScanReport {
   const state = new SessionState();
@@ -94,6 +99,7 @@ export function evaluateListing(listing: ServerListing, policy: CompiledPolicy, 
   const poisoningActs = policy.metadata.poisoning !== 'off';
   const differences = lock ? diffLock({ tools: entriesOf(listing, 'tools'), prompts: entriesOf(listing, 'prompts'), resources: entriesOf(listing, 'resources') }, lock) : undefined;
   let id = 0;
+  const toolNames = toolNamesOf(listing);
 
   if (listing.instructions !== undefined) {
     const findings = scan({ instructions: listing.instructions }).map((f) => ({
@@ -120,7 +126,7 @@ export function evaluateListing(listing: ServerListing, policy: CompiledPolicy, 
       const kept = action.type === 'rewrite' && !refused ? survivors(action.text, field, keyField) : undefined;
       for (const entry of page.entries) {
         const key = typeof entry[keyField] === 'string' ? (entry[keyField] as string) : '(unnamed)';
-        const findings: ScanFinding[] = scan(entry).map((f) => ({
+        const findings: ScanFinding[] = scan(entry, kind === 'tools' ? { toolNames } : undefined).map((f) => ({
           ruleId: f.ruleId, category: f.category, severity: f.severity, location: locationOf(kind, key, f.path), evidence: f.evidence, message: f.message,
           acted: poisoningActs && atLeast(f.severity, floor) && (kind !== 'tools' || policy.toolVerdict(key).visible),
         }));
