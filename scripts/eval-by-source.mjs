@@ -111,7 +111,7 @@ if (want('response_injection')) {
   const attacks = items.filter((i) => i.label === 'malicious' && !i.category.startsWith('secret'));
   report('response_injection', attacks.map((item) => {
     const r = resultOf(engine, item.text);
-    return { source: sourceOf(item), show: item.text, hit: r.withheld || !r.text.includes(item.marker), rules: r.rules };
+    return { source: sourceOf(item), show: `[${item.category}] ${item.marker}`, hit: r.withheld || !r.text.includes(item.marker), rules: r.rules };
   }), 'attack');
   const readmes = [];
   const base = path.join(root, 'node_modules');
