@@ -34,9 +34,11 @@ export function splitAssignment(match: string): Assignment | undefined {
   }
   if (sep < 0) return undefined;
   let valueStart = sep + 1;
-  if (match[valueStart] === '>' || match[valueStart] === '=') valueStart++;
+  // `=>`, `:=`, `::=`, `:::=` (Makefile, BNF-style configs) are one separator.
+  while (valueStart < match.length && (match[valueStart] === '>' || match[valueStart] === '=' || match[valueStart] === ':')) valueStart++;
   // The pattern may begin on the character before the name; keep only the name.
-  const key = trimQuotes(match.slice(0, sep)).replace(/^[^A-Za-z0-9]+/, '');
+  // `?=` and `.=` (Makefile, PHP) leave their first character on the name side.
+  const key = trimQuotes(match.slice(0, sep).replace(/[?.]\s*$/, '')).replace(/^[^A-Za-z0-9]+/, '');
   // A value that ends a sentence ("password: String.") loses the full stop.
   return { key, value: trimQuotes(match.slice(valueStart)).replace(/\.$/, '') };
 }
