@@ -65,13 +65,12 @@ export function cancelHeld(requestId: RequestId, state: SessionState): ApprovalE
   return {
     outputs: [{ to: 'client', data: withdraw(held.questionId, 'the client cancelled the call') }],
     records: [{ ...baseOf(held), verdict: 'drop', rules: ['approval.cancelled', held.ask.ruleId], reason: 'the client cancelled the call while approval was asked', detail: { question: held.questionId } }],
-    answered: [],
   };
 }
 
 /** Refuse every held call whose question is past its deadline at `nowMs`. */
 export function expireHeld(state: SessionState, policy: CompiledPolicy, nowMs: number): ApprovalEvents {
-  const events: ApprovalEvents = { outputs: [], records: [], answered: [] };
+  const events: ApprovalEvents = { outputs: [], records: [] };
   for (const held of [...approvalsOf(state).held.values()]) {
     if (held.deadlineMs > nowMs) continue;
     release(state, held);
@@ -81,21 +80,19 @@ export function expireHeld(state: SessionState, policy: CompiledPolicy, nowMs: n
     events.outputs.push({ to: 'client', data: withdraw(held.questionId, 'no answer in time') });
     events.outputs.push({ to: 'client', data: serializeStrict(approvalRefusal(held.request.id, held.ask.tool, held.ask.ruleId, text, false, policy.onBlock)) });
     events.records.push({ ...baseOf(held), verdict: 'block', rules: ['approval.timeout', held.ask.ruleId], reason: why, detail: { question: held.questionId } });
-    events.answered.push(held.request.id);
   }
   return events;
 }
 
 /** The server is gone: every held call is answered with an error (invariant 6). */
 export function failHeld(state: SessionState, reason: string): ApprovalEvents {
-  const events: ApprovalEvents = { outputs: [], records: [], answered: [] };
+  const events: ApprovalEvents = { outputs: [], records: [] };
   for (const held of [...approvalsOf(state).held.values()]) {
     release(state, held);
     state.answeredLocally.add(idKey(held.request.id));
     events.outputs.push({ to: 'client', data: withdraw(held.questionId, 'the server is gone') });
     events.outputs.push({ to: 'client', data: serializeStrict(errorResponse(held.request.id, JsonRpcCode.connectionClosed, `MCP server ${reason} before answering`)) });
     events.records.push({ ...baseOf(held), verdict: 'block', rules: ['server.gone'], reason, detail: { question: held.questionId } });
-    events.answered.push(held.request.id);
   }
   return events;
 }

@@ -112,12 +112,9 @@ function offerCode(input: AskInput, session: ApprovalSession, binding: Binding, 
   const { ask, policy } = input;
   const edge = session.edge;
   if (!edge?.store) return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, 'this client cannot show a question and no approval folder is available'));
-  let code = [...session.offered].find(([, b]) => sameBinding(b, binding))?.[0];
-  if (code === undefined) {
-    code = approvalCode(edge.key, binding, ++session.counter);
-    rememberCode(session, code, binding);
-  }
   const now = edge.nowMs();
+  const code = [...session.offered].find(([, b]) => sameBinding(b, binding))?.[0] ?? approvalCode(edge.key, binding, ++session.counter);
+  rememberCode(session, code, binding, now + policy.approval.ttlMs);
   try {
     edge.store.offer({ ...binding, code, args: shown, reason: ask.reason, rule: ask.ruleId, createdAtMs: now, expiresAtMs: now + policy.approval.ttlMs, ttlMs: policy.approval.ttlMs });
   } catch (error) {

@@ -11,8 +11,11 @@ const COMMAND = /vanguard[\s"'\\]+approve/i;
 
 /** True when the arguments mention a pending code or the approve command while a code is pending. */
 export function mentionsApproval(state: SessionState, args: unknown): boolean {
-  const offered = approvalsOf(state).offered;
-  if (offered.size === 0 || args === undefined) return false;
+  const session = approvalsOf(state);
+  // Codes past their time can no longer be approved: they stop counting here.
+  const now = session.edge?.nowMs() ?? 0;
+  const offered = [...session.offered].filter(([, entry]) => entry.expiresAtMs > now).map(([code]) => code);
+  if (offered.length === 0 || args === undefined) return false;
   let text: string;
   try {
     text = JSON.stringify(args).toUpperCase();
@@ -20,6 +23,5 @@ export function mentionsApproval(state: SessionState, args: unknown): boolean {
     return true;
   }
   if (COMMAND.test(text)) return true;
-  for (const code of offered.keys()) if (text.includes(code)) return true;
-  return false;
+  return offered.some((code) => text.includes(code));
 }

@@ -35,8 +35,8 @@ export interface ApprovalSession {
   byCall: Map<string, string>;
   counter: number;
   remembered: Set<string>;
-  /** Offered code -> its binding (insertion order: oldest first). */
-  offered: Map<string, Binding>;
+  /** Offered code -> its binding and when it stops counting (insertion order: oldest first). */
+  offered: Map<string, Binding & { expiresAtMs: number }>;
   usedNonces: BoundedSet<number>;
   /** The client declared form elicitation in initialize (legacy sessions). */
   elicitation: boolean;
@@ -78,7 +78,8 @@ export function nextDeadline(state: SessionState): number | undefined {
 }
 
 /** Remember a code offered for a binding, forgetting the oldest past the bound. */
-export function rememberCode(session: ApprovalSession, code: string, binding: Binding): void {
-  session.offered.set(code, binding);
+export function rememberCode(session: ApprovalSession, code: string, binding: Binding, expiresAtMs: number): void {
+  session.offered.delete(code);
+  session.offered.set(code, { ...binding, expiresAtMs });
   while (session.offered.size > MAX_OFFERED_CODES) session.offered.delete(session.offered.keys().next().value as string);
 }

@@ -6,7 +6,6 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { Output } from '../engine/outcome.js';
-import type { RequestId } from '../protocol/jsonrpc.js';
 
 /** A call some decision (a tool action, a constraint, a flow rule) says a person must approve. */
 export interface AskRequest {
@@ -84,6 +83,4 @@ export interface ApprovalDecision {
 export interface ApprovalEvents {
   outputs: Output[];
   records: Array<Omit<DecisionRecord, 'decisionUs'>>;
-  /** Client ids the shim answered (a late cancel for them is swallowed). */
-  answered: RequestId[];
 }

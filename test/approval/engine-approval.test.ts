@@ -269,3 +269,14 @@ describe('ask in a 2026-07-28 session', () => {
     expect(toClient(out)[0]?.result.content[0].text).toMatch(/vanguard approve [0-9A-Z]{8}/);
   });
 });
+
+describe('the self-approval guard', () => {
+  it('stops counting a code once it can no longer be approved', () => {
+    const { engine, clock } = legacy({});
+    const first = engine.fromClient(frame(call(1, 'deploy', { env: 'prod' })));
+    const code = /vanguard approve ([0-9A-Z]{8})/.exec(toClient(first)[0]?.result.content[0].text)?.[1] as string;
+    expect(engine.fromClient(frame(call(2, 'note', { text: code }))).records[0]).toMatchObject({ rules: ['approval.self-approve'] });
+    clock.now += 600_000;
+    expect(engine.fromClient(frame(call(3, 'note', { text: code }))).records[0]).toMatchObject({ verdict: 'forward' });
+  });
+});
