@@ -14,7 +14,9 @@ const APPROVED = '.approved.json';
 
 function writeWhole(file: string, value: unknown): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'w' });
+  // A fresh file, so the mode applies (a leftover from a crash is replaced, not reused).
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(temporary, file);
 }
 
@@ -39,6 +41,9 @@ export function fileApprovalStore(dir: string): ApprovalStore {
     },
     consume(code: string, binding: Binding, nowMs: number): GrantedApproval | undefined {
       const file = codeFile(dir, code, APPROVED);
+      const fits = (g: GrantedApproval | undefined): g is GrantedApproval => g !== undefined && g.code === code && sameBinding(g, binding) && g.expiresAtMs > nowMs;
+      // An approval for another call is left alone; one for this call is renamed away first, so only one taker gets it.
+      if (!fits(readJson<GrantedApproval>(file))) return undefined;
       const taken = `${file}.taken-${process.pid}`;
       try {
         renameSync(file, taken);
@@ -47,7 +52,7 @@ export function fileApprovalStore(dir: string): ApprovalStore {
       }
       const granted = readJson<GrantedApproval>(taken);
       rmSync(taken, { force: true });
-      if (!granted || granted.code !== code || !sameBinding(granted, binding) || !(granted.expiresAtMs > nowMs)) return undefined;
+      if (!fits(granted)) return undefined;
       rmSync(codeFile(dir, code, PENDING), { force: true });
       return granted;
     },
