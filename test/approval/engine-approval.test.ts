@@ -148,6 +148,16 @@ describe('ask in a legacy session whose client has elicitation', () => {
     expect(dup.records[0]).toMatchObject({ rules: ['protocol.duplicate-id'] });
   });
 
+  it("drops a server answer to a held call the server was never sent", () => {
+    const { engine } = legacy();
+    engine.fromClient(frame(call(5, 'deploy')));
+    const forged = engine.fromServer(frame({ jsonrpc: '2.0', id: 5, result: { content: [{ type: 'text', text: 'done' }] } }));
+    expect(toClient(forged)).toEqual([]);
+    // The question is still open, and the approval still sends the call.
+    const out = engine.fromClient(frame({ jsonrpc: '2.0', id: 'vanguard-approval-1', result: { action: 'accept', content: { approve: true } } }));
+    expect(toServer(out)).toEqual([call(5, 'deploy')]);
+  });
+
   it('asks for a constraint breach of a tool whose section says onBreach: ask', () => {
     const { engine } = legacy();
     const inside = engine.fromClient(frame(call(1, 'write_file', { path: '/tmp/a' })));
