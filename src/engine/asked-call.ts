@@ -19,5 +19,8 @@ export function decideAskedCall(request: RequestMessage, state: SessionState, po
   const action = decided.action;
   if (action.type === 'forward') return { action: { type: 'forward-text', text: action.text }, record: decided.record };
   if (action.type === 'answer') return { action, record: decided.record };
-  return requestApproval({ request: call, ask: action.ask, text: action.text, state, policy, inBatch, ...(retry.kind === 'answered' && { answered: retry.answer }) });
+  const asked = requestApproval({ request: call, ask: action.ask, text: action.text, state, policy, inBatch, ...(retry.kind === 'answered' && { answered: retry.answer }) });
+  // What the checks found (warnings, the facts policy learn reads) stays on the record.
+  const found = decided.record.detail;
+  return found === undefined ? asked : { ...asked, record: { ...asked.record, detail: { ...found, ...asked.record.detail } } };
 }

@@ -125,8 +125,7 @@ function decideClientRequest(
   if (request.method === 'initialize') {
     state.era = 'legacy';
     approvalsOf(state).elicitation = supportsFormElicitation(isObject(request.params) ? request.params.capabilities : undefined);
-  }
-  else if (modern) state.era = 'modern';
+  } else if (modern) state.era = 'modern';
 
   let decision: ClientDecision;
   const hiddenEntry = hiddenEntryOf(request.method, request.params, state);
