@@ -65,6 +65,18 @@ describe('ask through the client (legacy elicitation)', () => {
     expect(rules).toEqual(['approval.asked', 'approval.approved']);
   });
 
+  it('"for the rest of this session" approves later calls of the tool without asking again', async () => {
+    const s = await shim('remember', async () => ({ action: 'accept', content: { approve: true, remember: true } }));
+    try {
+      expect(text(await s.client.callTool({ name: 'echo', arguments: { message: 'one' } }))).toBe('Echo: one');
+      expect(text(await s.client.callTool({ name: 'echo', arguments: { message: 'two' } }))).toBe('Echo: two');
+      expect(s.serverRequests('elicitation/create')).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+    expect(records(path.join(work, 'remember.jsonl')).filter((r) => r.tool === 'echo').map((r) => r.rules[0])).toEqual(['approval.asked', 'approval.approved', 'approval.remembered']);
+  });
+
   it('refuses the call when the person declines, with a reason the model can relay', async () => {
     const s = await shim('decline', async () => ({ action: 'decline' }));
     try {
