@@ -10,7 +10,9 @@ export type VanguardErrorCode =
   | 'RULES_INVALID'
   | 'USAGE'
   | 'AUDIT_INVALID'
-  | 'CLIENT_CONFIG';
+  | 'CLIENT_CONFIG'
+  | 'APPROVALS_UNSAFE'
+  | 'APPROVAL_UNKNOWN';
 
 export class VanguardError extends Error {
   constructor(

@@ -100,6 +100,15 @@ export async function runCli(argv: string[]): Promise<number> {
       (y) => y.option('builtin-server', { type: 'boolean', default: false, describe: "Use Vanguard's own small demo server even when the official one is installed" }),
       async (args) => setExit(await (await import('./commands/demo.js')).demoCommand({ builtin: args['builtin-server'] === true })),
     )
+    .command<import('./commands/approve.js').ApproveArgs>(
+      'approve [code]',
+      'Approve, once, a call Vanguard held for a person (the code is in the refusal the model relays): vanguard approve <CODE>; list the codes waiting with vanguard approve --list',
+      (y) =>
+        y
+          .positional('code', { type: 'string', describe: 'The code from the refusal' })
+          .option('list', { type: 'boolean', describe: 'List the codes waiting for approval and what each would allow' }),
+      async (args) => setExit((await import('./commands/approve.js')).approveCommand(args)),
+    )
     .command('audit', 'Work with audit files', (y) =>
       y
         .command<{ file: string; files?: string[] }>(

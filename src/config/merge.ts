@@ -20,6 +20,7 @@ export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>(
     hidden: 'strip',
   },
   limits: { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES },
+  approval: { timeout: '2m', ttl: '10m' },
   audit: { stderr: true, arguments: 'redacted', redactKeys: [], chain: true },
   detectors: {
     'path-traversal': 'block',
@@ -81,6 +82,7 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       actions: mergeActions(base.tools?.actions, over.tools?.actions),
       validateArguments: over.tools?.validateArguments ?? base.tools?.validateArguments,
     }),
+    approval: compact({ timeout: over.approval?.timeout ?? base.approval?.timeout, ttl: over.approval?.ttl ?? base.approval?.ttl }),
     limits: compact({
       maxFrameBytes: over.limits?.maxFrameBytes ?? base.limits?.maxFrameBytes,
       rate: over.limits?.rate || base.limits?.rate ? compact({ session: over.limits?.rate?.session ?? base.limits?.rate?.session, tools: over.limits?.rate?.tools || base.limits?.rate?.tools ? { ...base.limits?.rate?.tools, ...over.limits?.rate?.tools } : undefined }) : undefined,

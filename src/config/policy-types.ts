@@ -8,7 +8,7 @@ import type { CompiledConstraints, ConstraintSpec } from '../constraints/types.j
 import type { CompiledLimits, LimitsSpec } from '../limits/types.js';
 
 /** What the shim does with a call to a visible tool. */
-export type ToolAction = 'allow' | 'block';
+export type ToolAction = 'allow' | 'block' | 'ask';
 
 /** enforce: decisions take effect. monitor: decide and log, block nothing. */
 export type PolicyMode = 'enforce' | 'monitor';
@@ -45,6 +45,8 @@ export interface PolicyDocument {
     actions?: Record<string, ToolAction | ToolActionSpec>;
     validateArguments?: boolean;
   };
+  /** How calls whose action is ask are approved (durations such as `2m`). */
+  approval?: { timeout?: string; ttl?: string };
   limits?: {
     maxFrameBytes?: number;
   } & LimitsSpec;
@@ -99,6 +101,8 @@ export type DetectorAction = 'off' | 'warn' | 'block';
 export interface ArgumentOverride {
   exempt?: Category[];
   kinds?: Record<string, ArgumentKind | ArgumentKind[]>;
+  /** What a broken constraint does: refuse (default) or ask a person. */
+  onBreach?: 'block' | 'ask';
   /** Argument-name glob -> constraints on its value (src/constraints). */
   constrain?: Record<string, ConstraintSpec>;
 }
@@ -169,4 +173,6 @@ export interface CompiledPolicy {
   constraints: CompiledConstraints;
   /** Rate limits and lockout (limits.rate, limits.lockout), with the injected clock. */
   callLimits: CompiledLimits;
+  /** How asked calls are approved: how long a question waits, how long an out-of-band approval lasts. */
+  approval: { timeoutMs: number; ttlMs: number };
 }

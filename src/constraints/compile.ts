@@ -34,6 +34,7 @@ interface ToolRule {
   glob: string;
   matches(tool: string): boolean;
   args: ArgumentRule[];
+  ask: boolean;
 }
 
 /** Where relative paths resolve: the roots and cwd of the policy's `paths` section. */
@@ -70,8 +71,12 @@ export function compileConstraints(sections: Record<string, ToolConstraints> | u
       glob,
       matches: micromatch.matcher(glob, { ...NAME_OPTIONS }),
       args: Object.entries(s.constrain ?? {}).map(([name, spec]) => compileArgument(name, spec, edge, ajv)),
+      ask: s.onBreach === 'ask',
     }));
   const rulesFor = (tool: string): ArgumentRule[] => tools.filter((t) => t.matches(tool)).flatMap((t) => t.args);
+  // A breach of a tool section that says `onBreach: ask` is put to a person instead of refused.
+  const asking = new Set(tools.filter((t) => t.ask).flatMap((t) => t.args));
+  const marked = (rule: ArgumentRule, breach: ConstraintBreach): ConstraintBreach => (asking.has(rule) ? { ...breach, ask: true } : breach);
   return {
     home: edge.home,
     appliesTo: (tool) => tools.some((t) => t.matches(tool)),
@@ -86,11 +91,11 @@ export function compileConstraints(sections: Record<string, ToolConstraints> | u
       for (const rule of rules) {
         const hits = present.filter(([name]) => rule.matches(name));
         if (hits.length === 0 && rule.required) {
-          return { ruleId: `constraint.${rule.name}.required`, reason: `${tool} needs the argument "${rule.name}".` };
+          return marked(rule, { ruleId: `constraint.${rule.name}.required`, reason: `${tool} needs the argument "${rule.name}".` });
         }
         for (const [name, value] of hits) {
           const breach = checkValue(tool, name, value, rule, bases, edge);
-          if (breach) return breach;
+          if (breach) return marked(rule, breach);
         }
       }
       return undefined;

@@ -36,6 +36,8 @@ export interface ConstraintSpec {
 /** `constrain` per argument-name glob, for one tool glob. */
 export interface ToolConstraints {
   constrain?: Record<string, ConstraintSpec>;
+  /** What a breach does: refuse the call (default), or ask a person to approve it. */
+  onBreach?: 'block' | 'ask';
 }
 
 /** Why a call breaks a constraint: a rule id naming it, and what is allowed, for the model. */
@@ -43,6 +45,8 @@ export interface ConstraintBreach {
   /** `constraint.<argument>.<kind>`, e.g. `constraint.path.paths`. */
   ruleId: string;
   reason: string;
+  /** The tool's section says `onBreach: ask`: the call is put to a person instead of refused. */
+  ask?: true;
 }
 
 /** The file system, home folder and bases a path constraint resolves against (from the edge). */

@@ -12,18 +12,29 @@ import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js
 import { hiddenEntryOf, unknownEntryAnswer } from './hidden-entries.js';
 import { decideChannelRequest, decideClientAnswer } from './channel-arguments.js';
 import { callBeforeList, holdCall, isOwnId } from './list-fetch.js';
-import { decideToolCall, type InspectFunction } from './tool-call.js';
+import type { InspectFunction } from './tool-call.js';
+import { decideAskedCall } from './asked-call.js';
+import type { Output } from './outcome.js';
+import { answerQuestion, approvalsOf, cancelHeld, isHeldCall, supportsFormElicitation, type ApprovalDecision } from '../approval/index.js';
 
 /** What to do with one client message. `forward` sends the message's own text or bytes. */
 export type ClientAction =
   | { type: 'forward' }
   | { type: 'forward-text'; text: string }
   | { type: 'answer'; message: Record<string, unknown> }
+  /** Not forwarded, not answered: the shim writes these frames of its own (the approval question, or its withdrawal). */
+  | { type: 'emit'; outputs: Output[] }
   | { type: 'drop' };
 
 export interface ClientDecision {
   action: ClientAction;
   record: Omit<DecisionRecord, 'decisionUs'>;
+}
+
+// An approval decision as a client decision: a held call emits the question and waits.
+function fromApproval(decision: ApprovalDecision): ClientDecision {
+  const action = decision.action;
+  return { action: action.type === 'hold' ? { type: 'emit', outputs: action.outputs } : action, record: decision.record };
 }
 
 function cancelledRequestId(params: Record<string, unknown> | undefined): RequestId | undefined {
@@ -69,6 +80,9 @@ export function decideClientMessage(
           if (state.answeredLocally.has(key)) {
             return { action: { type: 'drop' }, record: { ...base, verdict: 'drop', rules: ['protocol.cancel-answered'], detail: { requestId: target } } };
           }
+          // A call held for a person's approval: the server never saw it; the question is withdrawn.
+          const withdrawn = cancelHeld(target, state);
+          if (withdrawn) return { action: { type: 'emit', outputs: withdrawn.outputs }, record: withdrawn.records[0] ?? { ...base, verdict: 'drop', rules: ['approval.cancelled'] } };
           const pending = state.pendingClient.get(key);
           if (pending) pending.cancelled = true;
         }
@@ -76,6 +90,9 @@ export function decideClientMessage(
       return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
     }
     case 'response': {
+      // The answer to the shim's own question (an approval): never forwarded to the server.
+      const approval = answerQuestion(message, state, policy);
+      if (approval) return fromApproval(approval);
       const answered = message.id === null ? undefined : state.pendingServer.get(idKey(message.id));
       if (message.id !== null) state.pendingServer.delete(idKey(message.id));
       // The client's answer to a server request (a sampling result, what the user typed, roots) is inspected like arguments.
@@ -98,15 +115,17 @@ function decideClientRequest(
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
   // unfiltered tools/list could be taken for the other one.
-  if (state.pendingClient.has(key) || isOwnId(state, request.id)) {
+  if (state.pendingClient.has(key) || isOwnId(state, request.id) || isHeldCall(state, request.id)) {
     return refuse(request.id, JsonRpcCode.invalidRequest, `Invalid Request: id ${JSON.stringify(request.id)} is already in use by a request in flight`, 'protocol.duplicate-id', request.method);
   }
   if (state.pendingClient.size >= SESSION_LIMITS.maxPendingClient) {
     return refuse(request.id, JsonRpcCode.internalError, 'Vanguard: too many requests in flight; retry later', 'limits.pending', request.method);
   }
   const modern = modernVersionOf(request.params) !== undefined;
-  if (request.method === 'initialize') state.era = 'legacy';
-  else if (modern) state.era = 'modern';
+  if (request.method === 'initialize') {
+    state.era = 'legacy';
+    approvalsOf(state).elicitation = supportsFormElicitation(isObject(request.params) ? request.params.capabilities : undefined);
+  } else if (modern) state.era = 'modern';
 
   let decision: ClientDecision;
   const hiddenEntry = hiddenEntryOf(request.method, request.params, state);
@@ -119,11 +138,7 @@ function decideClientRequest(
   } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
     decision = holdForList(request, state);
   } else if (request.method === 'tools/call') {
-    const call = decideToolCall(request, policy, state, inspect);
-    decision = {
-      action: call.action.type === 'forward' ? { type: 'forward-text', text: call.action.text } : call.action,
-      record: call.record,
-    };
+    decision = fromApproval(decideAskedCall(request, state, policy, inspect, batch !== undefined));
   } else {
     decision = decideChannelRequest(request.id, request.method, request.params, request.message, policy, inspect) ?? {
       action: { type: 'forward' },
@@ -132,7 +147,7 @@ function decideClientRequest(
   }
   if (decision.action.type === 'answer') {
     state.answeredLocally.add(key);
-  } else {
+  } else if (decision.action.type !== 'emit') {
     const tool = request.method === 'tools/call' && isObject(request.params) && typeof request.params.name === 'string' ? request.params.name : undefined;
     const firstPage = request.method.endsWith('/list') ? !(isObject(request.params) && request.params.cursor !== undefined) : undefined;
     state.pendingClient.set(key, { id: request.id, method: request.method, tool, modern, cancelled: false, batch, ...(firstPage !== undefined && { firstPage }) });

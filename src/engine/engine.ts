@@ -24,6 +24,7 @@ import type { InspectFunction } from './tool-call.js';
 import { abandonListing, checksNeedDefinitions, holdsCalls, isOwnId } from './list-fetch.js';
 import { refusedClientAnswer } from './channel-arguments.js';
 import type { ResultScan } from './result-answer.js';
+import { bindApprovalEdge, expireHeld, failHeld, nextDeadline, type ApprovalEdge, type ApprovalEvents } from '../approval/index.js';
 
 export interface EngineDeps {
   /** A monotonic clock in microseconds, for the decision times in the audit. */
@@ -36,6 +37,8 @@ export interface EngineDeps {
   pins?: LockFile;
   /** Scanning of results (tools/call, resources/read, prompts/get); absent, results pass unscanned. */
   scanResult?: ResultScan;
+  /** What asking a person needs (server name, clock, key, out-of-band store); absent, asked calls are refused. */
+  approval?: ApprovalEdge;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -54,6 +57,26 @@ export class Engine {
     private readonly deps: EngineDeps,
   ) {
     this.listsFirst = checksNeedDefinitions(policy, deps);
+    bindApprovalEdge(this.state, deps.approval);
+  }
+
+  /**
+   * The clock reached `nowMs`: approval questions past their deadline are withdrawn and
+   * their calls refused. The edge calls this from a timer (see nextApprovalDeadline); it is
+   * the one decision made on time rather than on a frame.
+   */
+  expire(nowMs: number): Outcome {
+    return this.approvalOutcome(expireHeld(this.state, this.policy, nowMs));
+  }
+
+  /** When the earliest open approval question expires (ms, the approval clock), if any is open. */
+  get nextApprovalDeadline(): number | undefined {
+    return nextDeadline(this.state);
+  }
+
+  private approvalOutcome(events: ApprovalEvents): Outcome {
+    const start = this.deps.nowUs();
+    return this.oneLineOutputs({ outputs: events.outputs, records: events.records.map((record) => this.timed(record, start)) });
   }
 
   /** Decide on one frame from the client. Every output is one line to every reader (one-line.ts). */
@@ -96,6 +119,7 @@ export class Engine {
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
     else if (action.type === 'answer') out.outputs.push({ to: 'client', data: serializeStrict(action.message) });
+    else if (action.type === 'emit') out.outputs.push(...action.outputs);
     out.records.push(this.timed(decision.record, start));
     return out;
   }
@@ -222,6 +246,10 @@ export class Engine {
   private allPendingFailed(reason: string): Outcome {
     const start = this.deps.nowUs();
     const out = emptyOutcome();
+    // Calls held for a person's approval will not be sent now either.
+    const held = failHeld(this.state, reason);
+    out.outputs.push(...held.outputs);
+    for (const record of held.records) out.records.push(this.timed(record, start));
     for (const pending of this.state.pendingClient.values()) {
       if (pending.cancelled) continue;
       const text = serializeStrict(errorResponse(pending.id, JsonRpcCode.connectionClosed, `MCP server ${reason} before answering`));
@@ -283,6 +311,7 @@ export class Engine {
       if (action.type === 'forward') out.outputs.push({ to: 'server', data: serializeStrict(element) });
       else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
       else if (action.type === 'answer') group.answers.push(serializeStrict(action.message));
+      else if (action.type === 'emit') out.outputs.push(...action.outputs);
       out.records.push(this.timed({ ...decision.record, detail: { ...decision.record.detail, batch: true } }, start));
     }
     if (group.waiting === 0 && group.answers.length > 0) out.outputs.push({ to: 'client', data: `[${group.answers.join(',')}]` });

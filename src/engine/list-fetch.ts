@@ -19,7 +19,8 @@ import { serializeStrict } from '../protocol/strict-json.js';
 import type { LockFile } from '../pinning/lock.js';
 import type { Output } from './outcome.js';
 import type { PendingClientRequest, SessionState } from './session.js';
-import { decideToolCall, type InspectFunction } from './tool-call.js';
+import type { InspectFunction } from './tool-call.js';
+import { decideAskedCall } from './asked-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import { annotationsOf } from './tool-annotations.js';
 
@@ -220,7 +221,12 @@ function releaseCall(request: RequestMessage, state: SessionState, policy: Compi
     // Answered like a tool the server does not have, which, by its own list, it does not.
     return answer(unknownToolResponse(request.id, name, modern), { ...base, verdict: 'hide', rules: [rule], reason });
   }
-  const call = decideToolCall(request, policy, state, inspect);
+  const call = decideAskedCall(request, state, policy, inspect, pending.batch !== undefined);
   if (call.action.type === 'answer') return answer(call.action.message, call.record);
+  if (call.action.type === 'hold') {
+    // Now held for a person's approval instead (src/approval): not sent, not pending.
+    state.pendingClient.delete(key);
+    return { outputs: call.action.outputs, records: [call.record] };
+  }
   return { outputs: [{ to: 'server', data: call.action.text }], records: [call.record] };
 }

@@ -16,6 +16,10 @@ import type { IdReading } from '../protocol/answer-id.js';
 import { decideAnswer, readingsOf } from './server-answer.js';
 import { decideServerChannel } from './server-requests.js';
 import { decideOwnAnswer } from './list-fetch.js';
+import { isQuestionId } from '../approval/index.js';
+import { errorResponse } from '../protocol/answers.js';
+import { JsonRpcCode } from '../protocol/errors.js';
+import { serializeStrict } from '../protocol/strict-json.js';
 import type { Output } from './outcome.js';
 import type { InspectFunction } from './tool-call.js';
 
@@ -58,6 +62,11 @@ export function decideServerMessage(message: Classified, text: () => string, sta
       return { action: { type: 'drop' }, record: { direction: 'server', verdict: 'drop', rules: ['protocol.noise'], reason: message.reason } };
     case 'notification':
     case 'request':
+      // The client would not know which of two requests with one id it answers (approval questions: src/approval).
+      if (message.kind === 'request' && isQuestionId(state, message.id)) {
+        const reason = `id ${JSON.stringify(message.id)} is in use by a request of the shim's own`;
+        return { action: { type: 'answer-server', text: serializeStrict(errorResponse(message.id, JsonRpcCode.invalidRequest, `Invalid Request: ${reason}`)) }, record: { direction: 'server', method: message.method, id: message.id, verdict: 'block', rules: ['protocol.duplicate-id'], reason } };
+      }
       return decideServerChannel(message, text, state, policy, inspection.scanResult);
     case 'response': {
       // The shim's own requests (list-fetch.ts) are answered here and never reach the client.

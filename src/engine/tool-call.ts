@@ -14,6 +14,7 @@ import type { InspectionInput, InspectionResult } from '../inspect/inspect.js';
 import { checkArguments } from '../inspect/schema-arguments.js';
 import type { Finding } from '../inspect/types.js';
 import type { SessionState } from './session.js';
+import { mentionsApproval, type AskRequest } from '../approval/index.js';
 import { annotationsOf } from './tool-annotations.js';
 import { afterToolCall, limitDecision } from './tool-call-limits.js';
 
@@ -22,10 +23,11 @@ function describeFinding(f: Finding): Record<string, string> {
   return { rule: f.ruleId, category: f.category, severity: f.severity, path: f.path, evidence: f.evidence };
 }
 
-/** Forward the inspected object, or answer the client without the server. */
+/** Forward the inspected object, answer the client without the server, or ask a person first (src/approval). */
 export type ToolCallAction =
   | { type: 'forward'; text: string }
-  | { type: 'answer'; message: Record<string, unknown> };
+  | { type: 'answer'; message: Record<string, unknown> }
+  | { type: 'ask'; text: string; ask: AskRequest };
 
 export interface ToolCallDecision {
   action: ToolCallAction;
@@ -78,13 +80,19 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
       };
     }
     if (verdict.action === 'block') return refuse(rules, verdict.reason ?? `the tool "${name}" may not be called in this session.`);
+    if (mentionsApproval(state, args)) return refuse(['approval.self-approve'], 'the arguments mention a pending approval code or the approve command; only the user approves, in their own terminal.');
+    // An asked call is still checked in full: what would be refused anyway is not put to a person.
+    let asked: AskRequest | undefined = verdict.action === 'ask' ? { tool: name, args, ruleId: rules[0] ?? 'tools.actions', reason: verdict.reason ?? `the policy asks a person before "${name}" runs.` } : undefined;
     const schema = policy.validateArguments ? state.inputSchemas.get(name) : undefined;
     if (schema) {
       const check = checkArguments(schema, args);
       if (!check.ok) return refuse(['schema.arguments'], `${check.message}. Call the tool with arguments that match its input schema.`);
     }
     const breach = policy.constraints.check(name, args);
-    if (breach) return refuse([breach.ruleId], breach.reason);
+    if (breach?.ask) asked ??= { tool: name, args, ruleId: breach.ruleId, reason: breach.reason };
+    else if (breach) return refuse([breach.ruleId], breach.reason);
+    const pass = (record: ToolCallDecision['record']): ToolCallDecision =>
+      asked ? { action: { type: 'ask', text: forward.text, ask: asked }, record: { ...record, verdict: 'drop', rules: [asked.ruleId, ...record.rules.filter((r) => r !== asked?.ruleId)], reason: asked.reason } } : { action: forward, record };
     if (inspect) {
       const overrides = policy.inspection.overridesFor(name);
       const result = inspect({ tool: name, args, exempt: overrides.exempt, hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(name) } });
@@ -98,10 +106,10 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
         return refuse(ruleIds, reason, detail);
       }
       if (result.verdict === 'warn') {
-        return { action: forward, record: { ...withTool, verdict: 'forward', rules: [...rules, ...new Set(result.findings.map((f) => f.ruleId))], detail } };
+        return pass({ ...withTool, verdict: 'forward', rules: [...rules, ...new Set(result.findings.map((f) => f.ruleId))], detail });
       }
     }
-    return { action: forward, record: { ...withTool, verdict: 'forward', rules } };
+    return pass({ ...withTool, verdict: 'forward', rules });
   } catch (error) {
     // Fail closed (invariant 7): whatever went wrong, the call does not reach the server.
     const reason = `internal error while deciding: ${error instanceof Error ? error.message : String(error)}`;

@@ -12,6 +12,7 @@ import type { Outcome } from '../engine/outcome.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
 import type { ResultScan } from '../engine/result-answer.js';
+import type { ApprovalEdge } from '../approval/index.js';
 import type { DefinitionKind, LockEntry, LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
@@ -47,6 +48,8 @@ export interface ProxyOptions {
   errorLine(line: string): void;
   /** Where to listen for SIGINT/SIGTERM/SIGHUP to forward; omit in tests. */
   signals?: NodeJS.EventEmitter;
+  /** What asking a person needs (src/approval); absent, asked calls are refused. */
+  approval?: ApprovalEdge;
 }
 
 /**
@@ -80,13 +83,16 @@ class ProxySession {
   private exited = false;
   /** Set once the server closed its stdout or stdin while still running. */
   private closedEarly = false;
+  /** The timer that tells the engine an approval question's deadline came, and for which deadline. */
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt: number | undefined;
 
   constructor(
     private readonly options: ProxyOptions,
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult });
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval });
     // The server stopped reading: because it exited (handled in run) or it closed its stdin.
     this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
     this.toClient = new FrameWriter(options.clientOut, (error) => {
@@ -187,12 +193,35 @@ class ProxySession {
       else clientFull = !this.toClient.write(output.data) || clientFull;
     }
     this.audit(outcome);
+    this.scheduleExpiry();
     if (this.clientEnded && !this.terminating && !this.engine.holdingCalls) this.shutDown();
     // The writers' shared drain promises, so waiting costs nothing per frame.
     if (serverFull && clientFull) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
     if (serverFull) return this.toServer.drained();
     if (clientFull) return this.toClient.drained();
     return undefined;
+  }
+
+  // Approval questions wait on the clock (the one wall-clock decision): a timer for the
+  // earliest deadline hands the engine the time, and what it decides is applied like a frame's.
+  private scheduleExpiry(): void {
+    const next = this.engine.nextApprovalDeadline;
+    const clock = this.options.approval?.nowMs;
+    if (next === undefined || clock === undefined) {
+      clearTimeout(this.expiryTimer);
+      this.expiryTimer = undefined;
+      this.expiryAt = undefined;
+      return;
+    }
+    if (this.expiryTimer !== undefined && this.expiryAt === next) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = next;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.expiryAt = undefined;
+      this.apply(this.engine.expire(clock()));
+    }, Math.max(0, next - clock()) + 1);
+    this.expiryTimer.unref();
   }
 
   // A decision that cannot be written down must not go on being made: if the audit

@@ -34,7 +34,11 @@ const expected: Record<string, string[]> = {
     'extends-missing-file.yaml:1:10: extends "./no-such-base.yaml": cannot read no-such-base.yaml: file not found',
   ],
   'max-frame-bytes.yaml': ['max-frame-bytes.yaml:2:18: "limits.maxFrameBytes" must be at least 1024 (got 512)'],
-  'json-bad-value.json': ['json-bad-value.json:5:31: "tools.actions.move_file" must be one of: allow, block (got "blok")'],
+  'json-bad-value.json': ['json-bad-value.json:5:31: "tools.actions.move_file" must be one of: allow, block, ask (got "blok")'],
+  'approval-settings.yaml': [
+    'approval-settings.yaml:2:12: "approval.timeout" must match pattern "^[1-9][0-9]{0,8}(ms|s|m|h)$"',
+    'approval-settings.yaml:3:3: unknown key "tll" in "approval" (did you mean "ttl"?)',
+  ],
   'json-syntax.json': ['json-syntax.json:3:3: Missing , between flow map items'],
   'action-shape.yaml': [
     'action-shape.yaml:3:33: unknown key "reson" in "tools.actions.move_file" (did you mean "reason"?)',

@@ -52,6 +52,7 @@ describe('merging a policy with what it extends', () => {
         actions: { y: 'allow', 'z_*': { action: 'block', reason: 'ask a human' }, 'x_*': 'block' },
         validateArguments: false,
       },
+      approval: { timeout: '2m', ttl: '10m' },
       limits: { maxFrameBytes: 2048 },
       audit: {
         stderr: true,

@@ -30,7 +30,7 @@ describe('help', () => {
   it('lists the commands', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['start', 'check', 'demo', 'audit']) expect(stdout).toContain(`vanguard ${command}`);
+    for (const command of ['start', 'check', 'demo', 'audit', 'approve']) expect(stdout).toContain(`vanguard ${command}`);
   });
 
   it('shows how to wrap a server in Claude Desktop and from a terminal', async () => {

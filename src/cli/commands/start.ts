@@ -2,7 +2,7 @@
  * `vanguard start`: run one server behind the policy, with the client on our stdin and
  * stdout. Everything we say ourselves goes to stderr.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AuditError } from '../../audit/errors.js';
@@ -177,9 +177,13 @@ export async function startCommand(args: StartArgs): Promise<number> {
     await audit.close().catch(() => undefined);
     throw error;
   }
+  const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
+  const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
   try {
     return await runProxy({
       policy,
+      // Asked calls: a per-process key for requestState HMACs and codes, the per-user approvals folder.
+      approval: { serverName: args.name ?? deriveServerName([command, ...commandArgs]), nowMs: () => Date.now(), key: randomBytes(32), store: lazyFileApprovalStore(() => ensureApprovalsDir(approvalsDir())) },
       child,
       spec,
       clientIn: process.stdin,
