@@ -8,6 +8,7 @@ import { describeSelector, hintsKey, selectorMatches } from './annotations.js';
 import { compileConstraints } from '../constraints/compile.js';
 import type { ConstraintEdge, ToolConstraints } from '../constraints/types.js';
 import { compileLimits } from '../limits/compile.js';
+import { compileFlow } from '../flow/compile.js';
 import { compileGlob, type Matcher } from './globs.js';
 import { compileInspection } from './compile-inspection.js';
 import { DEFAULT_MAX_FRAME_BYTES, withDefaults } from './merge.js';
@@ -125,6 +126,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
     results: compileResults(full.results ?? {}),
     limits: Object.freeze({ maxFrameBytes: full.limits?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES }),
     callLimits: compileLimits(full.limits, edge.nowMs),
+    flow: compileFlow(full.flow),
     constraints: compileConstraints(full.arguments as Record<string, ToolConstraints> | undefined, inspection.paths, edge),
     audit: Object.freeze({
       stderr: audit.stderr ?? true,

@@ -4,6 +4,7 @@
  */
 import type { PolicyDocument, ToolSelector } from './policy-types.js';
 import { checkConstraints } from './check-constraints.js';
+import { checkFlow } from './check-flow.js';
 import { compileGlob, globProblem, isLiteral, KEY_GLOB_OPTIONS, TOOL_GLOB_OPTIONS } from './globs.js';
 import { errorAt, warningAt, type PolicyIssue } from './issues.js';
 import { locate, type ParsedFile } from './parse.js';
@@ -49,6 +50,7 @@ export function checkFile(p: ParsedFile, doc: PolicyDocument): PolicyIssue[] {
     if (problem !== undefined) issues.push(errorAt(locate(p, ['tools', 'actions', glob], 'key'), problem));
   }
   issues.push(...checkConstraints(p, doc));
+  issues.push(...checkFlow(p, doc));
   return issues;
 }
 

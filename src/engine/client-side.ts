@@ -49,6 +49,7 @@ export function decideClientMessage(
   batch?: BatchGroup,
   inspect?: InspectFunction,
   listsFirst = false,
+  nowUs = 0,
 ): ClientDecision {
   switch (message.kind) {
     case 'invalid':
@@ -83,7 +84,7 @@ export function decideClientMessage(
       return checked ?? { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
-      return decideClientRequest(message, state, policy, batch, inspect, listsFirst);
+      return decideClientRequest(message, state, policy, batch, inspect, listsFirst, nowUs);
   }
 }
 
@@ -94,6 +95,7 @@ function decideClientRequest(
   batch: BatchGroup | undefined,
   inspect: InspectFunction | undefined,
   listsFirst: boolean,
+  nowUs: number,
 ): ClientDecision {
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
@@ -119,7 +121,7 @@ function decideClientRequest(
   } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
     decision = holdForList(request, state);
   } else if (request.method === 'tools/call') {
-    const call = decideToolCall(request, policy, state, inspect);
+    const call = decideToolCall(request, policy, state, inspect, nowUs);
     decision = {
       action: call.action.type === 'forward' ? { type: 'forward-text', text: call.action.text } : call.action,
       record: call.record,
