@@ -53,7 +53,7 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   const memory = flowMemory(state);
   const found = labelsOf(tool, request.params?.arguments, policy, state);
   const labels = found.labels.map((l) => l.label);
-  const flow = decideFlow(policy.flow, memory, labels, nowUs);
+  const flow = decideFlow(policy.flow, memory, found.labels, nowUs);
   let out = decision;
   if (flow?.action === 'block') out = refused(decision, request, policy, flow, flow.reason);
   // ask: until approvals are built (issue 11, `ask`), an asked sequence is refused with a reason saying approval is required.

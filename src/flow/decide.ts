@@ -3,6 +3,7 @@
  * remembers, which rule (if any) stops it. Pure: the time is passed in, nothing changes.
  */
 import { formatWait } from '../limits/parse.js';
+import type { Labelled } from './call-labels.js';
 import type { FlowMemory } from './state.js';
 import type { CompiledFlow, FlowAction, FlowDecision, FlowRule, LabelEvent } from './types.js';
 
@@ -13,7 +14,8 @@ const ADVICE = 'tell the user what you were about to do and why, and let them de
 
 /** How long ago an event was, for a message: `12 s`, `3 min 5 s`. */
 export function agoText(event: LabelEvent, nowUs: number): string {
-  return formatWait(Math.max(0, nowUs - event.atUs) / 1_000);
+  const us = Math.max(0, nowUs - event.atUs);
+  return us < 1_000_000 ? 'less than a second' : formatWait(us / 1_000);
 }
 
 /** The earlier event, described for the model and the audit. */
@@ -21,15 +23,16 @@ export function describeEvent(event: LabelEvent, nowUs: number): Record<string, 
   return { tool: event.tool, label: event.label, source: event.source, why: event.why, atUs: event.atUs, agoMs: Math.round(Math.max(0, nowUs - event.atUs) / 1_000) };
 }
 
-function ruleReason(rule: FlowRule, event: LabelEvent, labels: readonly string[], nowUs: number): string {
-  const which = labels.filter((l) => rule.then.has(l)).join(', ');
+function ruleReason(rule: FlowRule, event: LabelEvent, labelled: readonly Labelled[], nowUs: number): string {
+  const which = labelled.filter((l) => rule.then.has(l.label)).map((l) => `${l.label}: ${l.why}`).join('; ');
   const by = `${event.source === 'result' ? 'the result of' : 'the call to'} "${event.tool}" ${agoText(event, nowUs)} ago (${event.why})`;
   const own = rule.reason?.trim().replace(/[.!?]$/, '');
   return `this call (${which}) comes after ${by} put "${event.label}" on the session; ${own ?? ADVICE}`;
 }
 
 /** The rule that stops this call, the strongest when several fire (block over ask over warn); undefined when none does. */
-export function decideFlow(flow: CompiledFlow, memory: FlowMemory, labels: readonly string[], nowUs: number): FlowDecision | undefined {
+export function decideFlow(flow: CompiledFlow, memory: FlowMemory, labelled: readonly Labelled[], nowUs: number): FlowDecision | undefined {
+  const labels = labelled.map((l) => l.label);
   if (!flow.active || labels.length === 0) return undefined;
   if (memory.full && labels.some((l) => flow.rules.some((r) => r.then.has(l)) || flow.burst?.labels.has(l))) {
     return {
@@ -50,7 +53,7 @@ export function decideFlow(flow: CompiledFlow, memory: FlowMemory, labels: reado
     best = {
       action: rule.action,
       rule: rule.id,
-      reason: ruleReason(rule, event, labels, nowUs),
+      reason: ruleReason(rule, event, labelled, nowUs),
       labelledBy: event,
       labels,
       detail: { labels, after: describeEvent(event, nowUs), ...(rule.within !== undefined && { within: rule.within }) },
