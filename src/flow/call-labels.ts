@@ -93,8 +93,10 @@ function hostsOf(text: string): string[] {
 const annotation = (annotations: unknown, hint: string): unknown => (annotations !== null && typeof annotations === 'object' ? (annotations as Record<string, unknown>)[hint] : undefined);
 
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
-export function labelCall(tool: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
-  const words = toolWords(tool);
+export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
+  const words = toolWords(name);
+  // Names in reasons are cut short: a tool name can be as long as a frame.
+  const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
   const labels = new Map<string, string>();
   const resultLabels = new Map<string, string>();
   const put = (map: Map<string, string>, label: string, why: string) => {

@@ -55,8 +55,20 @@ const ABSOLUTE: readonly string[] = [
 
 const ANYWHERE: readonly string[] = ['**/.git/hooks/**', '**/.husky/**', '**/.mcp.json', '**/.vscode/mcp.json', '**/.cursor/mcp.json', '**/claude_desktop_config.json', '**/.vscode/tasks.json'];
 
-/** A test for persistence locations, for one home folder. */
+// Compiled once per home folder (a process has one or two).
+const compiled = new Map<string, (path: string) => boolean>();
+
+/** A test for persistence locations, for one home folder; compiled on first use. */
 export function persistenceTest(home: string): (path: string) => boolean {
+  let test = compiled.get(home);
+  if (!test) {
+    if (compiled.size >= 8) compiled.clear();
+    compiled.set(home, (test = compilePersistence(home)));
+  }
+  return test;
+}
+
+function compilePersistence(home: string): (path: string) => boolean {
   const homes = ['/root', '/home/*', '/users/*'];
   const own = parseAbsolute(home);
   if (own) homes.unshift(...globForms(own, undefined).map((f) => f.replace(/[*?[\]{}()!+@\\]/g, (c) => `\\${c}`).replace(/\/$/, '')));

@@ -18,6 +18,8 @@ export const FLOW_LIMITS = {
   pending: 10_000,
   /** Characters of a tool name kept in an event. */
   toolChars: 128,
+  /** Characters of the reason a label was put. */
+  whyChars: 300,
 } as const;
 
 /** One session's flow memory. Only the flow check (src/engine/tool-flow.ts) changes it. */
@@ -48,7 +50,7 @@ export function putLabel(m: FlowMemory, event: LabelEvent): void {
     m.full = true;
     return;
   }
-  m.latest.set(event.label, { ...event, tool: event.tool.slice(0, FLOW_LIMITS.toolChars) });
+  m.latest.set(event.label, { ...event, tool: event.tool.slice(0, FLOW_LIMITS.toolChars), why: event.why.slice(0, FLOW_LIMITS.whyChars) });
 }
 
 /** Remember files the session wrote. */
