@@ -237,3 +237,6 @@ if (json) writeFileSync(json, JSON.stringify(rows, null, 2));
 
 // Least privilege: the same attack suites under a constraint policy (scripts/eval-constraints.mjs).
 await import('./eval-constraints.mjs');
+
+// Sequences of calls under the default flow rules (scripts/eval-flow.mjs).
+await import('./eval-flow.mjs');

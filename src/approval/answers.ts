@@ -44,7 +44,7 @@ export function answerQuestion(message: ResponseMessage, state: SessionState, po
   if (answer.approved) {
     if (answer.remember) session.remembered.add(held.ask.tool);
     state.pendingClient.set(idKey(held.request.id), { id: held.request.id, method: 'tools/call', tool: held.ask.tool, modern: false, cancelled: false });
-    return { action: { type: 'forward-text', text: held.text }, record: { ...base, verdict: 'forward', rules: ['approval.approved', held.ask.ruleId], reason: held.ask.reason, detail: { ...detail, remember: answer.remember } } };
+    return { action: { type: 'forward-text', text: held.text }, record: { ...base, verdict: 'forward', rules: ['approval.approved', held.ask.ruleId], reason: held.ask.reason, detail: { ...detail, remember: answer.remember } }, approved: { id: held.request.id, ask: held.ask } };
   }
   const text = notApprovedText(held.ask.tool, held.ask.ruleId, answer.why);
   state.answeredLocally.add(idKey(held.request.id));

@@ -46,6 +46,7 @@ export function requestApproval(input: AskInput): ApprovalDecision {
   const forward = (rule: string, detail?: Record<string, unknown>): ApprovalDecision => ({
     action: { type: 'forward-text', text: input.text },
     record: { ...base, verdict: 'forward', rules: [rule, ask.ruleId], reason: ask.reason, ...(detail && { detail }) },
+    approved: { id: request.id, ask },
   });
   const refuse = (rule: string, text: string, detail?: Record<string, unknown>): ApprovalDecision => {
     state.answeredLocally.add(idKey(request.id));
@@ -53,7 +54,7 @@ export function requestApproval(input: AskInput): ApprovalDecision {
   };
 
   if (policy.mode === 'monitor') {
-    return { action: { type: 'forward-text', text: input.text }, record: { ...base, verdict: 'would-block', rules: ['approval.ask', ask.ruleId], reason: `would have asked a person: ${ask.reason}` } };
+    return { action: { type: 'forward-text', text: input.text }, record: { ...base, verdict: 'would-block', rules: ['approval.ask', ask.ruleId], reason: `would have asked a person: ${ask.reason}` }, approved: { id: request.id, ask } };
   }
   if (input.answered) {
     if (!input.answered.approved) return refuse('approval.declined', notApprovedText(ask.tool, ask.ruleId, input.answered.why), { via: 'input-required' });
@@ -62,7 +63,7 @@ export function requestApproval(input: AskInput): ApprovalDecision {
   }
   if (session.remembered.has(ask.tool)) return forward('approval.remembered');
   const edge = session.edge;
-  if (!edge) return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, 'this session has no way to ask one'));
+  if (!edge) return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, 'this session has no way to ask one', ask.reason));
   const binding = bindingOf(edge.serverName, ask.tool, ask.args);
   const granted = takeOutOfBand(session, binding, edge.nowMs());
   if (granted) return forward('approval.out-of-band', granted);
@@ -78,7 +79,7 @@ export function requestApproval(input: AskInput): ApprovalDecision {
     return { action: { type: 'answer', message: { jsonrpc: '2.0', id: request.id, result } }, record: { ...base, verdict: 'drop', rules: ['approval.asked', ask.ruleId], reason: ask.reason, detail: { via: 'input-required', expiresInMs: policy.approval.timeoutMs } } };
   }
   if (canElicit && !input.inBatch) {
-    if (session.held.size >= MAX_OPEN_QUESTIONS) return refuse('approval.too-many', notApprovedText(ask.tool, ask.ruleId, 'too many approval questions are open already; retry later'));
+    if (session.held.size >= MAX_OPEN_QUESTIONS) return refuse('approval.too-many', notApprovedText(ask.tool, ask.ruleId, 'too many approval questions are open already; retry later', ask.reason));
     const questionId = newQuestionId(session, state);
     session.held.set(questionId, { questionId, request, text: input.text, ask, deadlineMs: edge.nowMs() + policy.approval.timeoutMs });
     session.byCall.set(idKey(request.id), questionId);
@@ -111,7 +112,7 @@ function takeOutOfBand(session: ApprovalSession, binding: Binding, nowMs: number
 function offerCode(input: AskInput, session: ApprovalSession, binding: Binding, shown: unknown, refuse: (rule: string, text: string, detail?: Record<string, unknown>) => ApprovalDecision): ApprovalDecision {
   const { ask, policy } = input;
   const edge = session.edge;
-  if (!edge?.store) return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, 'this client cannot show a question and no approval folder is available'));
+  if (!edge?.store) return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, 'this client cannot show a question and no approval folder is available', ask.reason));
   const now = edge.nowMs();
   const code = [...session.offered].find(([, b]) => sameBinding(b, binding))?.[0] ?? approvalCode(edge.key, binding, ++session.counter);
   rememberCode(session, code, binding, now + policy.approval.ttlMs);
@@ -119,7 +120,7 @@ function offerCode(input: AskInput, session: ApprovalSession, binding: Binding, 
     edge.store.offer({ ...binding, code, args: shown, reason: ask.reason, rule: ask.ruleId, createdAtMs: now, expiresAtMs: now + policy.approval.ttlMs, ttlMs: policy.approval.ttlMs });
   } catch (error) {
     session.offered.delete(code);
-    return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, `the approval code could not be recorded (${error instanceof Error ? error.message : String(error)})`));
+    return refuse('approval.unavailable', notApprovedText(ask.tool, ask.ruleId, `the approval code could not be recorded (${error instanceof Error ? error.message : String(error)})`, ask.reason));
   }
   return refuse('approval.code', outOfBandText(ask.tool, ask.ruleId, ask.reason, code, policy.approval.ttlMs), { via: 'out-of-band', code });
 }

@@ -25,7 +25,8 @@ export function outOfBandText(tool: string, rule: string, reason: string, code: 
   );
 }
 
-/** The person said no, or did not answer. */
-export function notApprovedText(tool: string, rule: string, why: string): string {
-  return `Vanguard did not run "${tool}": it needs a person's approval (rule ${rule}) and ${why}. Tell the user; do not retry this call unless they ask you to.`;
+/** The person said no, or did not answer; `reason` (why approval is needed) is given when nobody could be asked. */
+export function notApprovedText(tool: string, rule: string, why: string, reason?: string): string {
+  const because = reason === undefined ? '' : ` ${sentence(reason)}`;
+  return `Vanguard did not run "${tool}": it needs a person's approval (rule ${rule}) and ${why}.${because} Tell the user; do not retry this call unless they ask you to.`;
 }

@@ -6,6 +6,8 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { Output } from '../engine/outcome.js';
+import type { CallLabels } from '../flow/call-labels.js';
+import type { RequestId } from '../protocol/jsonrpc.js';
 
 /** A call some decision (a tool action, a constraint, a flow rule) says a person must approve. */
 export interface AskRequest {
@@ -15,6 +17,8 @@ export interface AskRequest {
   reason: string;
   /** The rule that asked, e.g. `tools.actions:deploy`. */
   ruleId: string;
+  /** The labels the session flow rules found on the call: put on the session only once the call goes to the server. */
+  flowLabels?: CallLabels;
 }
 
 /** What an approval is bound to: this server, this tool, these arguments (by hash). */
@@ -77,6 +81,8 @@ export type ApprovalAction =
 export interface ApprovalDecision {
   action: ApprovalAction;
   record: Omit<DecisionRecord, 'decisionUs'>;
+  /** Set when an asked call goes to the server: the call's id and what was asked (the engine notes its flow labels then). */
+  approved?: { id: RequestId; ask: AskRequest };
 }
 
 /** Frames and records produced outside a decision on a frame (a timeout, a cancel). */

@@ -9,6 +9,7 @@ import { compileConstraints } from '../constraints/compile.js';
 import type { ConstraintEdge, ToolConstraints } from '../constraints/types.js';
 import { compileLimits } from '../limits/compile.js';
 import { parseDuration } from '../limits/parse.js';
+import { compileFlow } from '../flow/compile.js';
 import { compileGlob, type Matcher } from './globs.js';
 import { compileInspection } from './compile-inspection.js';
 import { DEFAULT_MAX_FRAME_BYTES, withDefaults } from './merge.js';
@@ -131,6 +132,7 @@ export function compilePolicy(doc: PolicyDocument, sources: string[], cwd: strin
     limits: Object.freeze({ maxFrameBytes: full.limits?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES }),
     callLimits: compileLimits(full.limits, edge.nowMs),
     approval: Object.freeze({ timeoutMs: parseDuration(full.approval?.timeout ?? '2m') ?? 120_000, ttlMs: parseDuration(full.approval?.ttl ?? '10m') ?? 600_000 }),
+    flow: compileFlow(full.flow),
     constraints: compileConstraints(full.arguments as Record<string, ToolConstraints> | undefined, inspection.paths, edge),
     audit: Object.freeze({
       stderr: audit.stderr ?? true,

@@ -22,6 +22,16 @@ export const DEFAULTS: Readonly<PolicyDocument> = Object.freeze<PolicyDocument>(
   limits: { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES },
   approval: { timeout: '2m', ttl: '10m' },
   audit: { stderr: true, arguments: 'redacted', redactKeys: [], chain: true },
+  flow: {
+    labels: {},
+    rules: [
+      { name: 'sensitive-read-then-egress', after: 'sensitive-read', then: 'egress', action: 'ask' },
+      { name: 'untrusted-then-exec', after: 'untrusted-source', then: ['exec', 'persistence'], action: 'ask' },
+      { name: 'write-then-exec', after: 'write', then: 'exec-written', action: 'ask' },
+      { name: 'persistence-then-callback', after: 'persistence', then: ['egress', 'exec'], action: 'ask' },
+    ],
+    burst: { labels: ['exec', 'write'], max: 30, within: '1m', action: 'ask' },
+  },
   detectors: {
     'path-traversal': 'block',
     'command-injection': 'block',
@@ -70,6 +80,8 @@ function compact<T extends object>(o: T): T | undefined {
  * `detectors`, `arguments`: merged key by key, `over` wins. `paths.roots`,
  * `network.allowHosts`: `over` replaces. `paths.deny`, `network.denyHosts`: union.
  * `results`: key by key, `over` wins (a whole `pii` or `injection` setting at once).
+ * `flow.labels`: merged glob by glob, `over` wins. `flow.rules`, `flow.burst`: `over`
+ * replaces (write the whole list you want; `rules: []` and `burst: off` turn the defaults off).
  * `$schema` and `extends` are consumed by loading and not carried over.
  */
 export function mergePolicies(base: PolicyDocument, over: PolicyDocument): PolicyDocument {
@@ -115,6 +127,11 @@ export function mergePolicies(base: PolicyDocument, over: PolicyDocument): Polic
       hidden: over.results?.hidden ?? base.results?.hidden,
     }),
     metadata: compact({ poisoning: over.metadata?.poisoning ?? base.metadata?.poisoning, minSeverity: over.metadata?.minSeverity ?? base.metadata?.minSeverity }),
+    flow: compact({
+      labels: over.flow?.labels || base.flow?.labels ? { ...base.flow?.labels, ...over.flow?.labels } : undefined,
+      rules: over.flow?.rules ?? base.flow?.rules,
+      burst: over.flow?.burst ?? base.flow?.burst,
+    }),
     audit: compact({
       stderr: over.audit?.stderr ?? base.audit?.stderr,
       file: over.audit?.file ?? base.audit?.file,

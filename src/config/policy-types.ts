@@ -6,6 +6,7 @@
 import type { ArgumentKind, Category, Severity } from '../inspect/types.js';
 import type { CompiledConstraints, ConstraintSpec } from '../constraints/types.js';
 import type { CompiledLimits, LimitsSpec } from '../limits/types.js';
+import type { CompiledFlow, FlowSpec } from '../flow/types.js';
 
 /** What the shim does with a call to a visible tool. */
 export type ToolAction = 'allow' | 'block' | 'ask';
@@ -71,6 +72,8 @@ export interface PolicyDocument {
     pii?: RedactAction | { action: RedactAction; kinds?: PiiKind[] };
     hidden?: StripAction;
   };
+  /** Session flow: labels calls and results put on the session, and rules over their order (src/flow). */
+  flow?: FlowSpec;
 }
 
 /** What to do with a result that carries instructions aimed at the model. */
@@ -175,4 +178,6 @@ export interface CompiledPolicy {
   callLimits: CompiledLimits;
   /** How asked calls are approved: how long a question waits, how long an out-of-band approval lasts. */
   approval: { timeoutMs: number; ttlMs: number };
+  /** Session flow rules (flow.rules, flow.burst) and the policy's own labels (flow.labels). */
+  flow: CompiledFlow;
 }

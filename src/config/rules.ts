@@ -5,6 +5,7 @@
 import type { PolicyDocument, ToolSelector } from './policy-types.js';
 import { checkConstraints } from './check-constraints.js';
 import { checkGlobLists } from './check-globs.js';
+import { checkFlow } from './check-flow.js';
 import { compileGlob, globProblem, isLiteral, KEY_GLOB_OPTIONS, TOOL_GLOB_OPTIONS } from './globs.js';
 import { errorAt, warningAt, type PolicyIssue } from './issues.js';
 import { locate, type ParsedFile } from './parse.js';
@@ -51,6 +52,7 @@ export function checkFile(p: ParsedFile, doc: PolicyDocument): PolicyIssue[] {
   }
   issues.push(...checkConstraints(p, doc));
   issues.push(...checkGlobLists(p, doc));
+  issues.push(...checkFlow(p, doc));
   return issues;
 }
 

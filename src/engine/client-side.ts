@@ -14,6 +14,7 @@ import { decideChannelRequest, decideClientAnswer } from './channel-arguments.js
 import { callBeforeList, holdCall, isOwnId } from './list-fetch.js';
 import type { InspectFunction } from './tool-call.js';
 import { decideAskedCall } from './asked-call.js';
+import { noteApproved } from './tool-flow.js';
 import type { Output } from './outcome.js';
 import { answerQuestion, approvalsOf, cancelHeld, isHeldCall, supportsFormElicitation, type ApprovalDecision } from '../approval/index.js';
 
@@ -60,6 +61,7 @@ export function decideClientMessage(
   batch?: BatchGroup,
   inspect?: InspectFunction,
   listsFirst = false,
+  nowUs = 0,
 ): ClientDecision {
   switch (message.kind) {
     case 'invalid':
@@ -92,6 +94,7 @@ export function decideClientMessage(
     case 'response': {
       // The answer to the shim's own question (an approval): never forwarded to the server.
       const approval = answerQuestion(message, state, policy);
+      if (approval?.approved) noteApproved(approval.approved.ask, approval.approved.id, policy, state, nowUs);
       if (approval) return fromApproval(approval);
       const answered = message.id === null ? undefined : state.pendingServer.get(idKey(message.id));
       if (message.id !== null) state.pendingServer.delete(idKey(message.id));
@@ -100,7 +103,7 @@ export function decideClientMessage(
       return checked ?? { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
-      return decideClientRequest(message, state, policy, batch, inspect, listsFirst);
+      return decideClientRequest(message, state, policy, batch, inspect, listsFirst, nowUs);
   }
 }
 
@@ -111,6 +114,7 @@ function decideClientRequest(
   batch: BatchGroup | undefined,
   inspect: InspectFunction | undefined,
   listsFirst: boolean,
+  nowUs: number,
 ): ClientDecision {
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
@@ -138,7 +142,7 @@ function decideClientRequest(
   } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
     decision = holdForList(request, state);
   } else if (request.method === 'tools/call') {
-    decision = fromApproval(decideAskedCall(request, state, policy, inspect, batch !== undefined));
+    decision = fromApproval(decideAskedCall(request, state, policy, inspect, batch !== undefined, nowUs));
   } else {
     decision = decideChannelRequest(request.id, request.method, request.params, request.message, policy, inspect) ?? {
       action: { type: 'forward' },

@@ -114,7 +114,7 @@ export class Engine {
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
-    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst);
+    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start);
     const action = decision.action;
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
@@ -302,7 +302,7 @@ export class Engine {
     const decisions: Array<{ decision: ClientDecision; element: unknown }> = [];
     for (const element of elements) {
       const message = classify(element);
-      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect, this.listsFirst);
+      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect, this.listsFirst, start);
       if (message.kind === 'request' && decision.action.type !== 'answer') group.waiting++;
       decisions.push({ decision, element });
     }

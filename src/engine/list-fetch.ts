@@ -130,6 +130,8 @@ export interface ListReading {
   scanDefinition?: DefinitionScan;
   pins?: LockFile;
   inspect?: InspectFunction;
+  /** The engine's clock (µs), for the flow rules of calls released after the listing. */
+  nowUs?(): number;
 }
 
 /**
@@ -159,7 +161,8 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   fetch.inFlight = undefined;
   if (failed === undefined) fetch.listedAfter = Math.max(fetch.listedAfter, inFlight.since);
   const held = fetch.held.splice(0);
-  const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed));
+  const nowUs = reading.nowUs?.() ?? 0;
+  const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed, nowUs));
   return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };
 }
 
@@ -198,7 +201,7 @@ export function abandonListing(state: SessionState, code: number, message: strin
 }
 
 // A held call, decided now that the listing is done (or failed).
-function releaseCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, failed: string | undefined): OwnListDecision {
+function releaseCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, failed: string | undefined, nowUs: number): OwnListDecision {
   const key = idKey(request.id);
   const pending = state.pendingClient.get(key);
   const name = String(request.params?.name ?? '');
@@ -221,7 +224,7 @@ function releaseCall(request: RequestMessage, state: SessionState, policy: Compi
     // Answered like a tool the server does not have, which, by its own list, it does not.
     return answer(unknownToolResponse(request.id, name, modern), { ...base, verdict: 'hide', rules: [rule], reason });
   }
-  const call = decideAskedCall(request, state, policy, inspect, pending.batch !== undefined);
+  const call = decideAskedCall(request, state, policy, inspect, pending.batch !== undefined, nowUs);
   if (call.action.type === 'answer') return answer(call.action.message, call.record);
   if (call.action.type === 'hold') {
     // Now held for a person's approval instead (src/approval): not sent, not pending.

@@ -17,6 +17,7 @@ import { SCANNED_RESULTS, decideResult } from './result-answer.js';
 import type { ServerAction, ServerDecision, ServerInspection } from './server-side.js';
 import type { PendingClientRequest, SessionState } from './session.js';
 import { decideToolList } from './tool-list.js';
+import { noteResult } from './tool-flow.js';
 
 /** The readings of an id taken from a parsed message, where the frame's bytes are not at hand (batch elements). */
 export function readingsOf(id: RequestId | null): IdReading[] {
@@ -44,7 +45,9 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   }
   const { pending, key, exact } = match;
   state.pendingClient.delete(key);
-  const decision = decideFor(pending, text, state, policy, inspection);
+  const decided = decideFor(pending, text, state, policy, inspection);
+  // A tool's result puts its labels on the session (src/flow/result-labels.ts).
+  const decision = pending.method === 'tools/call' ? { ...decided, record: noteResult(state, policy, key, decided.record, inspection.nowUs?.() ?? 0) } : decided;
   if (exact) return decision;
   // Matched loosely ("3" for 3): sent on with the client's own id, so every client reads it
   // as the answer it was decided to be.

@@ -30,6 +30,8 @@ export interface ServerInspection {
   scanResult?: ResultScan;
   /** Argument inspection, for calls held until the shim listed the tools. */
   inspect?: InspectFunction;
+  /** The engine's clock (µs): when results put their flow labels on the session. */
+  nowUs?(): number;
 }
 
 /** What to do with one server message. */

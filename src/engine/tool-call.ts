@@ -17,6 +17,7 @@ import type { SessionState } from './session.js';
 import { mentionsApproval, type AskRequest } from '../approval/index.js';
 import { annotationsOf } from './tool-annotations.js';
 import { afterToolCall, limitDecision } from './tool-call-limits.js';
+import { applyFlow } from './tool-flow.js';
 
 // A finding as the audit log keeps it (the evidence of secrets is already masked).
 function describeFinding(f: Finding): Record<string, string> {
@@ -37,12 +38,27 @@ export interface ToolCallDecision {
 /** Inspects a call's arguments (see src/inspect); absent, arguments are not inspected. */
 export type InspectFunction = (input: InspectionInput) => InspectionResult;
 
-/** Decide on one tools/call request. Throws nothing: a failure while deciding blocks the call. */
-export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
+/**
+ * Decide on one tools/call request at `nowUs` (the engine's clock, for the flow rules).
+ * Throws nothing: a failure while deciding blocks the call.
+ */
+export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect: InspectFunction | undefined, nowUs: number): ToolCallDecision {
   const name = request.params?.name;
   const limited = typeof name === 'string' && policy.callLimits.active ? policy.callLimits.admit(state, name) : undefined;
   const decision = limited && typeof name === 'string' ? limitDecision(request, policy, name, limited) : decideWithinLimits(request, policy, state, inspect);
-  return afterToolCall(decision, policy, state);
+  return afterToolCall(flowChecked(decision, request, policy, state, nowUs), policy, state);
+}
+
+// The flow rules see only calls every other check let through; like them, a failure refuses the call.
+function flowChecked(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, state: SessionState, nowUs: number): ToolCallDecision {
+  try {
+    return applyFlow(decision, request, policy, state, nowUs);
+  } catch (error) {
+    const reason = `internal error while checking the session flow: ${error instanceof Error ? error.message : String(error)}`;
+    const refusal: Refusal = { tool: String(request.params?.name ?? ''), ruleId: 'engine.error', reason: 'the call could not be checked, so it was refused.' };
+    const modern = modernVersionOf(request.params) !== undefined;
+    return { action: { type: 'answer', message: blockedToolResult(request.id, refusal, modern) }, record: { ...decision.record, verdict: 'block', rules: ['engine.error'], reason } };
+  }
 }
 
 function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {

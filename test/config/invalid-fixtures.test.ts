@@ -44,6 +44,16 @@ const expected: Record<string, string[]> = {
     'action-shape.yaml:3:33: unknown key "reson" in "tools.actions.move_file" (did you mean "reason"?)',
     'action-shape.yaml:4:17: "tools.actions.delete_*" must be a string or a mapping (got number 3)',
   ],
+  'flow-rule.yaml': [
+    'flow-rule.yaml:3:54: "flow.rules[0].action" must be one of: ask, block, warn (got "deny")',
+    'flow-rule.yaml:4:67: "flow.rules[1].within" must match pattern "^[1-9][0-9]{0,8}(ms|s|m|h)$"',
+    'flow-rule.yaml:5:17: "flow.burst.max" must be at least 1 (got 0)',
+  ],
+  'flow-meaning.yaml': [
+    `flow-meaning.yaml:3:5: invalid glob "fetch_[x": "[" is never closed (for a literal "[", write '\\[' in single quotes)`,
+    'flow-meaning.yaml:7:7: two flow rules have the id "flow.untrusted-source-then-exec"; give one a different "name"',
+    'flow-meaning.yaml:5:38: warning: label "egres" is neither inferred nor given by flow.labels in this file: unless an extended policy gives it, this never matches (did you mean "egress"?)',
+  ],
   'audit-file-tilde-user.yaml': [
     'audit-file-tilde-user.yaml:2:9: only "~" and "~/" are expanded in "audit.file" (got "~bob/audit.jsonl")',
   ],

@@ -78,7 +78,26 @@ describe('merging a policy with what it extends', () => {
         pii: { action: 'redact', kinds: ['payment-card', 'iban', 'national-id'] },
         hidden: 'strip',
       },
+      flow: {
+        labels: {},
+        rules: [
+          { name: 'sensitive-read-then-egress', after: 'sensitive-read', then: 'egress', action: 'ask' },
+          { name: 'untrusted-then-exec', after: 'untrusted-source', then: ['exec', 'persistence'], action: 'ask' },
+          { name: 'write-then-exec', after: 'write', then: 'exec-written', action: 'ask' },
+          { name: 'persistence-then-callback', after: 'persistence', then: ['egress', 'exec'], action: 'ask' },
+        ],
+        burst: { labels: ['exec', 'write'], max: 30, within: '1m', action: 'ask' },
+      },
     });
+  });
+
+  test('flow: labels merge glob by glob, rules and burst replace', async () => {
+    const { mergePolicies } = await import('../../src/config/merge.js');
+    const merged = mergePolicies(
+      { flow: { labels: { 'fetch*': ['untrusted-source'], 'send_*': ['egress'] }, rules: [{ after: 'write', then: 'exec', action: 'warn' }], burst: { max: 5, within: '1m' } } },
+      { flow: { labels: { 'fetch*': ['untrusted-source', 'egress'] }, rules: [], burst: 'off' } },
+    );
+    expect(merged.flow).toEqual({ labels: { 'fetch*': ['untrusted-source', 'egress'], 'send_*': ['egress'] }, rules: [], burst: 'off' });
   });
 
   test('results: merged key by key, a whole injection or pii setting at once', async () => {

@@ -2,14 +2,17 @@
  * Parity with the reference server: the SDK's real Client talks to
  * @modelcontextprotocol/server-everything twice, directly and through the real built CLI
  * (`vanguard start -- node <server-everything>`, shipped default policy: every tool
- * allowed), and every flow must come out the same (DESIGN.md, invariant 1).
+ * allowed), and every flow must come out the same (DESIGN.md, invariant 1). The one change
+ * to the default: its flow rules are off. This session calls get-env (a sensitive read)
+ * and then tools that declare openWorldHint without readOnlyHint (egress), a sequence the
+ * default flow rules stop by design (issue 11; test/e2e/flow.test.ts shows it on this server).
  *
  * Both sessions run side by side; each flow is run on both at once and the results are
  * compared with deep equality, after normalising only what legitimately differs between two
  * runs of the same server (each normalisation is a named rule below, used only where needed).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -147,9 +150,11 @@ let auditFile: string;
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'vanguard-parity-'));
   auditFile = path.join(tmp, 'audit.jsonl');
+  const policy = path.join(tmp, 'default-without-flow.yaml');
+  writeFileSync(policy, 'extends: default\nflow: { rules: [], burst: off }\n');
   [direct, shim] = await Promise.all([
     connectDirect(process.execPath, [EVERYTHING_SERVER], SESSION),
-    connectThroughShim(['--audit', auditFile, '--grace-ms', '500'], process.execPath, [EVERYTHING_SERVER], SESSION),
+    connectThroughShim(['--policy', policy, '--audit', auditFile, '--grace-ms', '500'], process.execPath, [EVERYTHING_SERVER], SESSION),
   ]);
   // The server asks for roots 350 ms after initialization; wait for it on both sides so
   // that the flows below start from the same state.

@@ -1,0 +1,110 @@
+/**
+ * The hook between the engine and the session flow rules (src/flow): a tools/call the other
+ * checks let through is labelled, checked against what the session did before, and then
+ * refused, forwarded with a warning, or forwarded; a forwarded call's labels, and later its
+ * result's, are put on the session. A call that is refused puts nothing: it did not happen.
+ */
+import type { DecisionRecord } from '../audit/types.js';
+import type { CompiledPolicy } from '../config/policy-types.js';
+import { labelCall, type CallLabels } from '../flow/call-labels.js';
+import { decideFlow } from '../flow/decide.js';
+import { labelResult } from '../flow/result-labels.js';
+import { expectResult, flowMemory, noteBurst, noteWritten, putLabel, writtenNamedBy } from '../flow/state.js';
+import type { FlowDecision } from '../flow/types.js';
+import { blockedToolError, blockedToolResult } from '../protocol/answers.js';
+import { modernVersionOf } from '../protocol/era.js';
+import { idKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.js';
+import type { AskRequest } from '../approval/index.js';
+import type { SessionState } from './session.js';
+import { annotationsOf } from './tool-annotations.js';
+import type { ToolCallDecision } from './tool-call.js';
+
+// The labels of one call: inferred, then the policy's own for its name.
+function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: SessionState): CallLabels {
+  const memory = flowMemory(state);
+  const overrides = policy.inspection.overridesFor(tool);
+  const found = labelCall(tool, args, annotationsOf(state, tool), {
+    paths: { ...policy.inspection.paths, home: policy.constraints.home },
+    hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(tool) },
+    namesWritten: (command) => writtenNamedBy(memory, command),
+  });
+  for (const label of policy.flow.policyLabels(tool)) {
+    const why = `flow.labels gives "${tool}" this label`;
+    if (!found.labels.some((l) => l.label === label)) found.labels.push({ label, why });
+    if (label === 'untrusted-source' && !found.resultLabels.some((l) => l.label === label)) found.resultLabels.push({ label, why });
+  }
+  return found;
+}
+
+// A refusal the model can act on, or (monitor mode) the call forwarded and the refusal noted.
+function refused(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, flow: FlowDecision, reason: string): ToolCallDecision {
+  const record = { ...decision.record, rules: [flow.rule], reason, detail: { ...decision.record.detail, flow: flow.detail } };
+  if (policy.mode === 'monitor') return { action: decision.action, record: { ...record, verdict: 'would-block' } };
+  const refusal = { tool: String(request.params?.name), ruleId: flow.rule, reason };
+  const modern = modernVersionOf(request.params) !== undefined;
+  const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
+  return { action: { type: 'answer', message }, record: { ...record, verdict: 'block' } };
+}
+
+/**
+ * Check a call the other checks let through (or put to a person) against the session's flow;
+ * note it when it goes on. A flow rule that says `ask` hands the call to src/approval; an
+ * asked call's labels travel with the question and are put on the session only when it is
+ * approved and sent (noteApproved), so a declined call leaves no trace in the flow.
+ */
+export function applyFlow(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, state: SessionState, nowUs: number): ToolCallDecision {
+  const action = decision.action;
+  if (!policy.flow.active || action.type === 'answer') return decision;
+  const tool = request.params?.name;
+  if (typeof tool !== 'string') return decision;
+  const memory = flowMemory(state);
+  const found = labelsOf(tool, request.params?.arguments, policy, state);
+  const labels = found.labels.map((l) => l.label);
+  const flow = decideFlow(policy.flow, memory, found.labels, nowUs);
+  if (flow?.action === 'block') return refused(decision, request, policy, flow, flow.reason);
+  let out = decision;
+  if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
+  else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
+  else if (labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels } } } };
+  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, nowUs);
+  else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
+  return out;
+}
+
+// A flow rule asks: the call waits for a person (a call another rule already asks about keeps that question, with the flow rule noted).
+function asked(decision: ToolCallDecision, request: RequestMessage, tool: string, flow: FlowDecision, text: string): ToolCallDecision {
+  const record = { ...decision.record, detail: { ...decision.record.detail, flow: flow.detail } };
+  if (decision.action.type === 'ask') return { action: decision.action, record: { ...record, rules: [...record.rules, flow.rule] } };
+  const ask = { tool, args: request.params?.arguments, ruleId: flow.rule, reason: flow.reason };
+  return { action: { type: 'ask', text, ask }, record: { ...record, verdict: 'drop', rules: [flow.rule, ...record.rules], reason: flow.reason } };
+}
+
+/** An asked call was approved and goes to the server now: its flow labels go on the session. */
+export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number): void {
+  if (!policy.flow.active || ask.flowLabels === undefined) return;
+  noteCall(ask.flowLabels, ask.tool, id, policy, state, nowUs);
+}
+
+// The call goes on: its labels are on the session from now.
+function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number): void {
+  const memory = flowMemory(state);
+  for (const { label, why } of found.labels) putLabel(memory, { label, tool, source: 'call', atUs: nowUs, why });
+  noteWritten(memory, found.writes);
+  const burst = policy.flow.burst;
+  if (burst && found.labels.some((l) => burst.labels.has(l.label))) noteBurst(memory, nowUs, burst.max);
+  // Fail closed: a result whose call cannot be remembered could carry anything.
+  if (!expectResult(memory, idKey(id), tool, found.resultLabels)) memory.full = true;
+}
+
+/** Put the labels of a decided tools/call result on the session; returns the record with them noted. */
+export function noteResult(state: SessionState, policy: CompiledPolicy, key: string, record: Omit<DecisionRecord, 'decisionUs'>, nowUs: number): Omit<DecisionRecord, 'decisionUs'> {
+  if (!policy.flow.active) return record;
+  const memory = flowMemory(state);
+  const expected = memory.pending.get(key);
+  memory.pending.delete(key);
+  if (expected === undefined) return record;
+  const labels = labelResult(expected.labels, record);
+  for (const { label, why } of labels) putLabel(memory, { label, tool: expected.tool, source: 'result', atUs: nowUs, why });
+  if (labels.length === 0) return record;
+  return { ...record, detail: { ...record.detail, flow: { labels: labels.map((l) => l.label) } } };
+}

@@ -1,0 +1,182 @@
+/**
+ * The labels a tools/call puts on the session, inferred from what the call names (each one
+ * says why, for the audit and the refusal):
+ *
+ * - `sensitive-read`: a path argument on the shipped sensitive list or the policy's denied
+ *   paths (the path detector's knowledge: credentials, keys, `.env`), an environment or
+ *   credential dump (`get-env`, `list_secrets`, a `printenv` command): what the model holds
+ *   afterwards is worth stealing.
+ * - `egress`: a URL or host argument that leaves the machine, a command that talks to the
+ *   network (`curl`, `scp`, `git push`), send/post/upload/mail/webhook tools, or a tool that
+ *   declares `openWorldHint` without `readOnlyHint` (a write to the open world): a way out.
+ * - `exec`: a command argument or a shell/terminal/code-running tool: anything can happen.
+ * - `write`: `destructiveHint`, or write/edit/move/delete tools: the machine changes.
+ * - `persistence`: a write to a place that makes something run later (shell start-up files,
+ *   cron, services, git hooks, agent configurations; see locations.ts), or a command that
+ *   installs one (`crontab`, `systemctl enable`): the first half of a planted callback.
+ * - `exec-written`: a command that names a file this session wrote (its path or file name):
+ *   running what was just put there, the second half of write-then-execute.
+ *
+ * `untrusted-source` is put by the call's result (result-labels.ts); what this call's result
+ * will carry is worked out here, where the arguments are at hand.
+ */
+import type { KindHints } from '../inspect/kinds.js';
+import { kindsOf } from '../inspect/kinds.js';
+import { checksFor } from '../inspect/detectors/paths/match.js';
+import { parsePath } from '../inspect/detectors/paths/parse.js';
+import { renderPath, resolveLexically } from '../inspect/detectors/paths/resolve.js';
+import { parseShell } from '../inspect/detectors/shell/lexer.js';
+import { findUrls } from '../inspect/detectors/network/extract.js';
+import type { PathContext } from '../inspect/types.js';
+import { dumpsEnvironment, installsPersistence, persistenceTest, talksToNetwork } from './locations.js';
+import { changesThings, dumpsSecrets, readsOpenWorld, runsCommands, sendsOut, toolWords } from './tool-words.js';
+
+/** A label and why it was put. */
+export interface Labelled {
+  label: string;
+  why: string;
+}
+
+/** What a call says about the session. */
+export interface CallLabels {
+  labels: Labelled[];
+  /** Labels its result will put when it comes back. */
+  resultLabels: Labelled[];
+  /** Absolute paths it writes (for `exec-written` later). */
+  writes: string[];
+  /** Its command lines, for matching against written files. */
+  commands: string[];
+}
+
+/** What label inference needs besides the call. */
+export interface LabelContext {
+  paths: Omit<PathContext, 'realpath'>;
+  hints: KindHints;
+  /** True when the command text names a file this session wrote (flow state). */
+  namesWritten(command: string): string | undefined;
+}
+
+const MAX_STRINGS = 256;
+const MAX_CHARS = 8_192;
+const MAX_DEPTH = 8;
+
+interface Argument {
+  key: string;
+  raw: string;
+}
+
+// Every string argument with its nearest key, bounded in number, length and depth.
+function argumentStrings(value: unknown, key: string, out: Argument[], depth: number): void {
+  if (out.length >= MAX_STRINGS || depth > MAX_DEPTH) return;
+  if (typeof value === 'string') {
+    if (value.length <= MAX_CHARS) out.push({ key, raw: value });
+    return;
+  }
+  if (Array.isArray(value)) for (const item of value) argumentStrings(item, key, out, depth + 1);
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) argumentStrings(v, k, out, depth + 1);
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '::1' || h === '0.0.0.0' || h === '';
+}
+
+function hostsOf(text: string): string[] {
+  const hosts: string[] = [];
+  for (const u of new Set([text.trim(), ...findUrls(text)])) {
+    if (!URL.canParse(u) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) continue;
+    hosts.push(new URL(u).hostname);
+  }
+  return hosts;
+}
+
+const annotation = (annotations: unknown, hint: string): unknown => (annotations !== null && typeof annotations === 'object' ? (annotations as Record<string, unknown>)[hint] : undefined);
+
+/** Infer the labels of one call. Pure; bounded by the argument limits above. */
+export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
+  const words = toolWords(name);
+  // Names in reasons are cut short: a tool name can be as long as a frame.
+  const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+  const labels = new Map<string, string>();
+  const resultLabels = new Map<string, string>();
+  const put = (map: Map<string, string>, label: string, why: string) => {
+    if (!map.has(label)) map.set(label, why);
+  };
+  const pathCtx: PathContext = { ...ctx.paths, realpath: () => undefined };
+  const checks = checksFor(pathCtx);
+  const persistent = persistenceTest(ctx.paths.home);
+  const absolute = (raw: string): string | undefined => {
+    const parsed = parsePath(raw)[0];
+    const abs = parsed && resolveLexically(parsed, pathCtx);
+    return abs ? renderPath(abs) : undefined;
+  };
+  const sensitive = (raw: string): boolean => {
+    const parsed = parsePath(raw)[0];
+    const abs = parsed && resolveLexically(parsed, pathCtx);
+    return abs !== undefined && (checks.isSensitive(abs) || checks.deniedBy(abs) !== undefined);
+  };
+
+  const strings: Argument[] = [];
+  argumentStrings(args, '', strings, 0);
+  const paths: string[] = [];
+  const commands: string[] = [];
+  for (const { key, raw } of strings) {
+    const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: [] }, ctx.hints);
+    if (kinds.has('path')) {
+      const abs = absolute(raw);
+      if (abs !== undefined) paths.push(abs);
+      if (sensitive(raw)) put(labels, 'sensitive-read', `path argument "${key}" names a sensitive file`);
+    }
+    if (kinds.has('url') || kinds.has('command')) {
+      const away = hostsOf(raw).find((h) => !isLoopback(h));
+      if (away !== undefined) {
+        put(labels, 'egress', `argument "${key}" names the host ${away.slice(0, 100)}`);
+        put(resultLabels, 'untrusted-source', `the call fetched from ${away.slice(0, 100)}`);
+      }
+    }
+    if (kinds.has('command')) {
+      commands.push(raw);
+      put(labels, 'exec', `argument "${key}" is a command`);
+    }
+  }
+
+  for (const command of commands) {
+    const parse = parseShell(command, { windows: false, escapedNewlines: true });
+    for (const c of parse.commands) {
+      const w = c.words.map((x) => x.text);
+      if (dumpsEnvironment(w)) put(labels, 'sensitive-read', `the command "${w.join(' ').slice(0, 60)}" prints the environment`);
+      if (talksToNetwork(w)) {
+        put(labels, 'egress', `the command "${w[0]}" talks to the network`);
+        put(resultLabels, 'untrusted-source', `the command "${w[0]}" reads from the network`);
+      }
+      if (installsPersistence(w)) put(labels, 'persistence', `the command "${w.slice(0, 2).join(' ')}" installs something to run later`);
+    }
+    const writesFile = /[>]|(^|\s)(tee|cp|mv|install|ln|sed)\s/.test(command);
+    for (const token of command.split(/[\s'"`;&|<>()]+/)) {
+      if (!/[\\/]|^~/.test(token)) continue;
+      if (sensitive(token)) put(labels, 'sensitive-read', 'the command names a sensitive file');
+      const abs = absolute(token);
+      if (writesFile && abs !== undefined && persistent(abs)) put(labels, 'persistence', `the command writes ${abs.slice(-80)}, which runs later`);
+    }
+    const written = ctx.namesWritten(command);
+    if (written !== undefined) put(labels, 'exec-written', `the command names ${written.slice(-80)}, which this session wrote`);
+  }
+
+  if (dumpsSecrets(words)) put(labels, 'sensitive-read', `"${tool}" dumps the environment or credentials`);
+  if (sendsOut(words)) put(labels, 'egress', `"${tool}" sends data out`);
+  const openWorld = annotation(annotations, 'openWorldHint') === true;
+  const readOnly = annotation(annotations, 'readOnlyHint') === true;
+  if (openWorld && !readOnly) put(labels, 'egress', `"${tool}" declares openWorldHint and is not read-only`);
+  if (runsCommands(words)) put(labels, 'exec', `"${tool}" runs commands`);
+  if (annotation(annotations, 'destructiveHint') === true) put(labels, 'write', `"${tool}" declares destructiveHint`);
+  else if (!readOnly && changesThings(words)) put(labels, 'write', `"${tool}" writes, moves or deletes`);
+  if (labels.has('write')) {
+    const place = paths.find(persistent);
+    if (place !== undefined) put(labels, 'persistence', `"${tool}" writes ${place.slice(-80)}, which runs later`);
+  }
+  if (readsOpenWorld(words)) put(resultLabels, 'untrusted-source', `"${tool}" reads from the web or an inbox`);
+  if (openWorld) put(resultLabels, 'untrusted-source', `"${tool}" declares openWorldHint`);
+
+  const list = (map: Map<string, string>): Labelled[] => [...map].map(([label, why]) => ({ label, why }));
+  return { labels: list(labels), resultLabels: list(resultLabels), writes: labels.has('write') ? paths : [], commands };
+}

@@ -1,0 +1,92 @@
+/**
+ * What a session remembers for its flow rules, kept beside the session state (keyed by it).
+ * Bounded by construction: for each label only the latest event that put it (a rule needs
+ * no more: the latest is the one inside any window), the times of the last `burst.max`
+ * labelled calls, the files the session wrote, and the result labels of calls in flight.
+ * Each table has a fixed size; one that is full makes the flow check fail closed.
+ */
+import type { Labelled } from './call-labels.js';
+import type { LabelEvent } from './types.js';
+
+/** The fixed sizes of a session's flow memory. */
+export const FLOW_LIMITS = {
+  /** Distinct labels remembered (the inferred ones plus the policy's own). */
+  labels: 64,
+  /** Files written, remembered for `exec-written`. */
+  written: 256,
+  /** Calls in flight whose result will put labels. */
+  pending: 10_000,
+  /** Characters of a tool name kept in an event. */
+  toolChars: 128,
+  /** Characters of the reason a label was put. */
+  whyChars: 300,
+} as const;
+
+/** One session's flow memory. Only the flow check (src/engine/tool-flow.ts) changes it. */
+export interface FlowMemory {
+  latest: Map<string, LabelEvent>;
+  /** The label table could not take a label: labelled calls are refused from then on. */
+  full: boolean;
+  /** Times (µs) of the latest calls that count towards the burst limit, oldest first. */
+  burst: number[];
+  written: string[];
+  /** More files were written than are remembered: every command counts as naming one. */
+  writtenOverflow: boolean;
+  pending: Map<string, { tool: string; labels: Labelled[] }>;
+}
+
+const memories = new WeakMap<object, FlowMemory>();
+
+/** The flow memory of a session (created empty on first use). */
+export function flowMemory(session: object): FlowMemory {
+  let m = memories.get(session);
+  if (!m) memories.set(session, (m = { latest: new Map(), full: false, burst: [], written: [], writtenOverflow: false, pending: new Map() }));
+  return m;
+}
+
+/** Put a label on the session; a label that does not fit marks the memory full. */
+export function putLabel(m: FlowMemory, event: LabelEvent): void {
+  if (!m.latest.has(event.label) && m.latest.size >= FLOW_LIMITS.labels) {
+    m.full = true;
+    return;
+  }
+  m.latest.set(event.label, { ...event, tool: event.tool.slice(0, FLOW_LIMITS.toolChars), why: event.why.slice(0, FLOW_LIMITS.whyChars) });
+}
+
+/** Remember files the session wrote. */
+export function noteWritten(m: FlowMemory, paths: readonly string[]): void {
+  for (const path of paths) {
+    if (m.written.includes(path)) continue;
+    if (m.written.length >= FLOW_LIMITS.written) {
+      m.writtenOverflow = true;
+      return;
+    }
+    m.written.push(path);
+  }
+}
+
+// A file name short enough to turn up by chance (`a`, `go`) is matched only as a whole path.
+const MIN_NAME = 3;
+
+/** The written file a command names (its path, or its file name as a word), if any. */
+export function writtenNamedBy(m: FlowMemory, command: string): string | undefined {
+  if (m.writtenOverflow) return 'a file (more files were written than Vanguard remembers)';
+  const words = new Set(command.split(/[\s'"`;&|<>()=]+/).flatMap((w) => [w, w.replace(/^.*[\\/]/, '')]));
+  return m.written.find((path) => {
+    const name = path.replace(/^.*[\\/]/, '');
+    return words.has(path) || (name.length >= MIN_NAME && words.has(name));
+  });
+}
+
+/** Count a call towards the burst limit, keeping only the last `max` times. */
+export function noteBurst(m: FlowMemory, atUs: number, max: number): void {
+  m.burst.push(atUs);
+  if (m.burst.length > max) m.burst.splice(0, m.burst.length - max);
+}
+
+/** Remember what a forwarded call's result will label; false when the table is full. */
+export function expectResult(m: FlowMemory, key: string, tool: string, labels: Labelled[]): boolean {
+  if (m.pending.size >= FLOW_LIMITS.pending && !m.pending.has(key)) return false;
+  m.pending.set(key, { tool, labels });
+  return true;
+}
