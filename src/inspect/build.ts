@@ -132,7 +132,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     throw new VanguardError('RULES_INVALID', `the tool-definition rules have problems:\n${list}`, 1);
   }
   const inspector: Inspector = {
-    rules: rules.rules,
+    // Rules about data steering its reader do not apply to text written for the model.
+    rules: rules.rules.filter((r) => r.scope !== 'data'),
     detectors: DETECTORS,
     // Every category but personal data: a definition may well name a support address.
     settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: c === 'pii' ? 'off' : 'block', minSeverity: 'low' }])) as Inspector['settings'],

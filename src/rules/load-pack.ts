@@ -9,7 +9,7 @@ import { compileLinear } from './linear-regex.js';
 import type { CompiledRule, RuleExample, RuleSpec } from './rule-types.js';
 
 const KINDS: readonly ArgumentKind[] = ['path', 'url', 'command', 'sql', 'text'];
-const KEYS = new Set(['id', 'category', 'severity', 'description', 'message', 'kinds', 'keywords', 'patterns', 'validator', 'detector', 'examples']);
+const KEYS = new Set(['id', 'category', 'severity', 'description', 'message', 'kinds', 'scope', 'keywords', 'patterns', 'validator', 'detector', 'examples']);
 const ID = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+$/;
 
 /** A problem in a pack, with its place. */
@@ -89,6 +89,7 @@ function checkRule(doc: Document, index: number, node: Node, registry: RuleRegis
   if (spec.kinds !== undefined && !(Array.isArray(spec.kinds) && spec.kinds.length > 0 && spec.kinds.every((k) => KINDS.includes(k as ArgumentKind)))) {
     fail('kinds', `kinds must be a list of: ${KINDS.join(', ')}`);
   }
+  if (spec.scope !== undefined && spec.scope !== 'data' && spec.scope !== 'any') fail('scope', 'scope must be data or any');
   if (spec.keywords !== undefined && !(Array.isArray(spec.keywords) && spec.keywords.every((k) => typeof k === 'string' && k !== '' && k === k.toLowerCase()))) {
     fail('keywords', 'keywords must be a list of non-empty lower-case strings');
   }

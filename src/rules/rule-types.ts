@@ -13,6 +13,12 @@ export interface RuleSpec {
   message?: string;
   /** Argument kinds the rule applies to; absent: every string. */
   kinds?: ArgumentKind[];
+  /**
+   * `data`: only text the model reads as data (arguments, results, a client's answers), not
+   * tool definitions or server instructions, which address the model by design ("if asked
+   * about this server, respond with…" is what instructions are for). Absent or `any`: all text.
+   */
+  scope?: 'data' | 'any';
   /** Lower-case substrings; the patterns run only on text containing one. */
   keywords?: string[];
   /** Pattern sources for the linear engine, matched against lower-cased text. */

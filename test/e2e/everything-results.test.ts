@@ -36,14 +36,15 @@ describe('server-everything results through the shim', () => {
   it('echo of an injection is blocked by default', async () => {
     const result = await call(['--policy', policy('block.yaml', '')], 'echo', { message: INJECTION });
     expect(result.isError).toBe(true);
-    expect(texts(result).join('')).toMatch(/^Blocked by Vanguard policy \(rule inject\.ignore-instructions\): the result contains instructions aimed at the model/);
+    // The text both overrides instructions and asks for the system prompt: either rule names it.
+    expect(texts(result).join('')).toMatch(/^Blocked by Vanguard policy \(rule inject\.(?:ignore-instructions|prompt-extraction)\): the result contains instructions aimed at the model/);
   });
 
   it('echo of an injection is flagged when the policy says flag', async () => {
     const result = await call(['--policy', policy('flag.yaml', 'results:\n  injection: flag\n')], 'echo', { message: INJECTION });
     expect(result.isError).toBeFalsy();
     const [notice, echoed] = texts(result);
-    expect(notice).toMatch(/^\[Vanguard notice: the text below contains instructions aimed at you \(rule inject\.ignore-instructions[,)]/);
+    expect(notice).toMatch(/^\[Vanguard notice: the text below contains instructions aimed at you \(rule [a-z.,\s-]*\binject\.ignore-instructions[,)]/);
     expect(echoed).toBe(`Echo: ${INJECTION}`);
   });
 
