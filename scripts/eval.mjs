@@ -58,8 +58,12 @@ function readItems(name) {
 // The tool definitions the corpus's fake server exposes, so schema hints apply as in a session.
 const tools = existsSync(path.join(corpus, 'tools.json')) ? JSON.parse(readFileSync(path.join(corpus, 'tools.json'), 'utf8')).base ?? [] : [];
 
+// Each item is one call judged alone, so the session flow rules are off here: in one long
+// session of unrelated items they would judge each call by the items before it. Sequences
+// are measured by scripts/eval-flow.mjs.
+const PER_CALL = { flow: { rules: [], burst: 'off' } };
 function engineFor(doc) {
-  const policy = compilePolicy(doc, ['eval'], '/srv/data');
+  const policy = compilePolicy({ ...doc, ...PER_CALL }, ['eval'], '/srv/data');
   const inspect = buildInspector(policy, { realpath: (p) => p });
   const scanResult = buildResultScan(policy, { realpath: (p) => p });
   const engine = new Engine(policy, { nowUs: () => performance.now() * 1000, inspect, scanResult });
