@@ -7,6 +7,8 @@
  * (a number whose text would change through a JS double keeps its exact text).
  */
 
+import { isUnambiguous } from './unambiguous.js';
+
 /** RFC 8259 number grammar; each part is unambiguous, so matching is linear. */
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
@@ -373,6 +375,39 @@ function setProperty(obj: Record<string, unknown>, key: string, value: unknown):
  * the UTF-16 position of the problem.
  */
 export function parseStrict(text: string, options: StrictParseOptions = {}): StrictParseResult {
+  // Long text is read natively and then checked, rather than walked a character at a time.
+  if (text.length >= NATIVE_FROM_CHARS && text.length <= (options.maxLength ?? Infinity)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not JSON: the strict parser says where and why.
+      return strictParse(text, options);
+    }
+    return strictFromParsed(text, value, options);
+  }
+  return strictParse(text, options);
+}
+
+// From this length, parseStrict lets JSON.parse read the text (see strictFromParsed).
+const NATIVE_FROM_CHARS = 16 * 1024;
+
+/**
+ * {@link parseStrict} for text that JSON.parse has already read as `parsed`: that value when
+ * the text reads the same to both (no repeated key, no number a double would change, no
+ * nesting past the limit; see unambiguous.ts), else the strict parser's own reading (its
+ * RawNumbers, or its error). The value is returned as it is: the caller shares it.
+ */
+export function strictFromParsed(text: string, parsed: unknown, options: StrictParseOptions = {}): StrictParseResult {
+  const maxLength = options.maxLength ?? Infinity;
+  if (text.length <= maxLength && isUnambiguous(text, { maxDepth: options.maxDepth ?? 512, rejectDuplicateKeys: options.rejectDuplicateKeys ?? true })) {
+    return { ok: true, value: parsed };
+  }
+  return strictParse(text, options);
+}
+
+// The character-by-character parser, for short text and for every text the check turns down.
+function strictParse(text: string, options: StrictParseOptions): StrictParseResult {
   const maxLength = options.maxLength ?? Infinity;
   if (text.length > maxLength) {
     return {

@@ -1,0 +1,126 @@
+/**
+ * Whether JSON text that JSON.parse accepted reads the same to the strict parser
+ * (strict-json.ts), so that JSON.parse's value can stand for the strict one (DESIGN.md
+ * invariant 8: "a check that the original bytes parse unambiguously").
+ *
+ * JSON.parse already holds text to the RFC grammar (no comments, trailing commas, leading
+ * zeros, raw control characters). It differs from the strict parser in three ways only,
+ * and this walk looks for each: a repeated key (refused, not "last wins"), a number whose
+ * text a double would change (kept exactly as a RawNumber), and nesting past the depth
+ * limit. Strings are skipped natively (indexOf), so a frame that is mostly one long string,
+ * the usual large result, costs a few structural characters to check, not a JS loop over
+ * every character.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+/** What the check is asked to hold the text to. */
+export interface UnambiguousOptions {
+  /** Deepest nesting of arrays/objects allowed; `[]` has depth 1. */
+  maxDepth: number;
+  /** Whether a repeated key (after unescaping) makes the text ambiguous. */
+  rejectDuplicateKeys: boolean;
+}
+
+/**
+ * True when `text`, which JSON.parse accepted, has no repeated key (when those are refused),
+ * no number a double would change, and no nesting past `maxDepth`: then `JSON.parse(text)`
+ * is the value `parseStrict(text)` returns. False means only "ask the strict parser", which
+ * gives the exact value (RawNumber) or the exact error.
+ */
+export function isUnambiguous(text: string, options: UnambiguousOptions): boolean {
+  const { maxDepth, rejectDuplicateKeys } = options;
+  // One entry per open container: the keys seen so far for an object, null for an array.
+  const open: Array<Set<string> | null> = [];
+  let expectKey = false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (expectKey) {
+        expectKey = false;
+        const keys = open[open.length - 1];
+        if (rejectDuplicateKeys && keys) {
+          const raw = text.slice(i + 1, end - 1);
+          // Compared after unescaping, like the strict parser: "a" and "\u0061" are one key.
+          const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end)) as string) : raw;
+          if (keys.has(key)) return false;
+          keys.add(key);
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (open.length >= maxDepth) return false;
+      open.push(c === OPEN_BRACE ? new Set<string>() : null);
+      expectKey = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      open.pop();
+      expectKey = false;
+    } else if (c === COMMA) {
+      expectKey = open[open.length - 1] !== null;
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      const end = numberEnd(text, i);
+      if (!exactAsDouble(text, i, end)) return false;
+      i = end;
+      continue;
+    }
+    i++;
+  }
+  return true;
+}
+
+// Index just past the string that opens at `start` (valid JSON: it is closed).
+function stringEnd(text: string, start: number): number {
+  let q = text.indexOf('"', start + 1);
+  for (;;) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+    q = text.indexOf('"', q + 1);
+  }
+}
+
+// Index just past the number that starts at `start`.
+function numberEnd(text: string, start: number): number {
+  let i = start + 1;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    // Digits, ".", "e", "E", "+", "-": the only characters a JSON number holds.
+    if ((c >= DIGIT_0 && c <= DIGIT_9) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === MINUS) i++;
+    else return i;
+  }
+}
+
+// True when the number's text is what a double prints back, as the strict parser decides
+// between a number and a RawNumber.
+function exactAsDouble(text: string, start: number, end: number): boolean {
+  const negative = text.charCodeAt(start) === MINUS;
+  const digits = end - start - (negative ? 1 : 0);
+  // A plain integer of at most 15 digits is exact; "-0" is the one exception.
+  if (digits <= 15) {
+    let plain = true;
+    for (let i = negative ? start + 1 : start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < DIGIT_0 || c > DIGIT_9) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return !(negative && digits === 1 && text.charCodeAt(end - 1) === DIGIT_0);
+  }
+  const numText = text.slice(start, end);
+  return String(Number(numText)) === numText;
+}
