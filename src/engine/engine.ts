@@ -13,10 +13,11 @@ import { readTopLevelIds, type IdReading } from '../protocol/answer-id.js';
 import { oneLine, oneLineFrame } from '../protocol/one-line.js';
 import { readRefusedId } from '../protocol/refused-id.js';
 import { matchAnswer } from './answer-match.js';
-import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { parseStrict, serializeStrict, strictFromParsed, type StrictParseResult } from '../protocol/strict-json.js';
+import { stringsArePlain } from '../protocol/plain-strings.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
-import { decideServerMessage, needsFullRead } from './server-side.js';
+import { decideServerMessage, needsFullRead, type FrameText } from './server-side.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
@@ -44,6 +45,8 @@ export interface EngineDeps {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** From this size on, a server frame is routed by its envelope rather than parsed whole. */
 export const LARGE_FRAME_BYTES = 256 * 1024;
+/** From this size on, a server frame's bytes are read once to tell whether all its strings are plain ASCII. */
+const PLAIN_CHECK_FROM_BYTES = 64 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
@@ -146,7 +149,7 @@ export class Engine {
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two.
     const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
-    const decision = decideServerMessage(message, () => text, this.state, this.policy, this.deps, readings);
+    const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
@@ -383,3 +386,13 @@ export class Engine {
   }
 }
 
+// A server frame as the deciders read it: its strict reading is worked out from the parse
+// the engine made (strict-json.ts: one parse, then a check), and a large frame's bytes say
+// whether every string in it is plain ASCII, so the scan need not test each one.
+function frameText(frame: Buffer, text: string, parsed: unknown): FrameText {
+  let strict: StrictParseResult | undefined;
+  return Object.assign(() => text, {
+    strict: () => (strict ??= strictFromParsed(text, parsed)),
+    plain: frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame),
+  });
+}

@@ -12,11 +12,22 @@ import type { ResultScanOutcome } from '../inspect/results/scan-result.js';
 import { blockedToolError, blockedToolResult, errorResponse, refusalText, type Refusal } from '../protocol/answers.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId } from '../protocol/jsonrpc.js';
-import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
+import { parseStrict, serializeStrict, type StrictParseResult } from '../protocol/strict-json.js';
 import type { PendingClientRequest } from './session.js';
 
-/** Scans one result (see buildResultScan); absent, results pass unscanned. */
-export type ResultScan = (result: unknown) => ResultScanOutcome;
+/**
+ * Scans one result (see buildResultScan); absent, results pass unscanned. `known.plain`
+ * says every string in it is plain ASCII, so the scan need not test each one again.
+ */
+export type ResultScan = (result: unknown, known?: { plain?: boolean }) => ResultScanOutcome;
+
+/** What the engine already knows of a server frame, so that it is not read again. */
+export interface KnownFrame {
+  /** The frame's strict reading (parseStrict of its text), worked out once. Read only: it is shared. */
+  strict?(): StrictParseResult;
+  /** Every string in the frame is plain ASCII (src/protocol/plain-strings.ts). */
+  plain?: boolean;
+}
 
 /**
  * The methods whose results reach the model, and are scanned: `tasks/result` carries the
@@ -66,7 +77,7 @@ function refusal(pending: PendingClientRequest, id: RequestId, why: Refusal, pol
 }
 
 /** Decide on the server's answer `text` to the pending request. */
-export function decideResult(text: string, id: RequestId, pending: PendingClientRequest, policy: CompiledPolicy, scan: ResultScan): ResultDecision {
+export function decideResult(text: string, id: RequestId, pending: PendingClientRequest, policy: CompiledPolicy, scan: ResultScan, known: KnownFrame = {}): ResultDecision {
   const base = { direction: 'server' as const, method: pending.method, id, ...(pending.tool !== undefined && { tool: pending.tool }) };
   const block = (ruleIds: string[], reason: string, detail?: Record<string, unknown>): ResultDecision => {
     if (policy.mode === 'monitor') return { action: { type: 'forward' }, record: { ...base, verdict: 'would-block', rules: ruleIds, reason, detail } };
@@ -74,7 +85,7 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
     return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'block', rules: ruleIds, reason, detail } };
   };
 
-  const parsed = parseStrict(text);
+  const parsed = known.strict?.() ?? parseStrict(text);
   if (!parsed.ok) return block(['protocol.strict-json'], `the server's result could not be read safely (${parsed.message}), so it was withheld.`);
   const message = parsed.value;
   // An error's message and data reach the model as well (as the text of a failed call).
@@ -83,7 +94,7 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   const field = isObject(message) && message.result !== undefined ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
   if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
 
-  const outcome = scan(message[field]);
+  const outcome = scan(message[field], known.plain ? { plain: true } : undefined);
   const injection = policy.results.injection.action;
   const injectionRules = [...new Set(outcome.injection.map((f) => f.ruleId))];
   const detail: Record<string, unknown> = {

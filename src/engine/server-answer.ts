@@ -14,7 +14,7 @@ import { matchAnswer } from './answer-match.js';
 import { DEFINITION_LISTS, decideDefinitionList } from './definition-list.js';
 import { INSTRUCTION_ANSWERS, decideInstructions } from './instructions.js';
 import { SCANNED_RESULTS, decideResult } from './result-answer.js';
-import type { ServerAction, ServerDecision, ServerInspection } from './server-side.js';
+import type { FrameText, ServerAction, ServerDecision, ServerInspection } from './server-side.js';
 import type { PendingClientRequest, SessionState } from './session.js';
 import { decideToolList } from './tool-list.js';
 import { noteResult } from './tool-flow.js';
@@ -25,7 +25,7 @@ export function readingsOf(id: RequestId | null): IdReading[] {
 }
 
 /** Decide on one server answer, given every reading of its top-level id. */
-export function decideAnswer(message: ResponseMessage, readings: IdReading[] | undefined, text: () => string, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
+export function decideAnswer(message: ResponseMessage, readings: IdReading[] | undefined, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
   const match = matchAnswer(readings, state);
   if (match.kind === 'repeated' && match.pending && match.key !== undefined) {
     // Every reading names one request, so its client is told at once rather than left to
@@ -56,7 +56,7 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   return { ...decision, action, record: { ...decision.record, detail: { ...decision.record.detail, serverId: message.id } } };
 }
 
-function decideFor(pending: PendingClientRequest, text: () => string, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
+function decideFor(pending: PendingClientRequest, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
   const { scanDefinition: scan, pins, scanResult } = inspection;
   const id = pending.id;
   const rewrite = (action: { type: 'forward' } | { type: 'rewrite'; text: string }): ServerAction => (action.type === 'rewrite' ? { type: 'forward-text', text: action.text } : { type: 'forward' });
@@ -73,7 +73,7 @@ function decideFor(pending: PendingClientRequest, text: () => string, state: Ses
     return { action: rewrite(decision.action), record: decision.record, answers: pending };
   }
   if (scanResult && SCANNED_RESULTS.has(pending.method)) {
-    const decision = decideResult(text(), id, pending, policy, scanResult);
+    const decision = decideResult(text(), id, pending, policy, scanResult, text);
     return { action: rewrite(decision.action), record: decision.record, answers: pending };
   }
   return { action: { type: 'forward' }, record: { direction: 'server', method: pending.method, id, tool: pending.tool, verdict: 'forward', rules: [] }, answers: pending };

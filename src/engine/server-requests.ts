@@ -14,14 +14,14 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import { idKey, isObject, type NotificationMessage, type RequestMessage } from '../protocol/jsonrpc.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { injectionNotice, prefixAt, type ResultScan } from './result-answer.js';
-import type { ServerDecision } from './server-side.js';
+import type { FrameText, ServerDecision } from './server-side.js';
 import type { SessionState } from './session.js';
 import { toolsChanged } from './list-fetch.js';
 
 /** Decide on one request or notification from the server. */
 export function decideServerChannel(
   message: RequestMessage | NotificationMessage,
-  text: () => string,
+  text: FrameText,
   state: SessionState,
   policy: CompiledPolicy,
   scan: ResultScan | undefined,
@@ -45,7 +45,7 @@ export function decideServerChannel(
 
   // Calls made from a list cached before this are held until the shim has listed again (list-fetch.ts).
   if (message.method === 'notifications/tools/list_changed') toolsChanged(state);
-  const parsed = parseStrict(text());
+  const parsed = text.strict?.() ?? parseStrict(text());
   if (!parsed.ok) {
     const rule = parsed.code === 'duplicate-key' ? 'protocol.duplicate-key' : 'protocol.strict-json';
     return refuse([rule], `the ${message.kind} could not be read one way only (${parsed.message}).`, undefined, true);
@@ -53,7 +53,7 @@ export function decideServerChannel(
   const strict = parsed.value;
   if (!scan || !isObject(strict) || strict.params === undefined) return forward('forward', []);
 
-  const outcome = scan(strict.params);
+  const outcome = scan(strict.params, text.plain ? { plain: true } : undefined);
   const injectionRules = [...new Set(outcome.injection.map((f) => f.ruleId))];
   const detail: Record<string, unknown> = {
     ...(outcome.injection.length > 0 && { findings: outcome.injection.map((f) => ({ rule: f.ruleId, severity: f.severity, path: f.path, evidence: f.evidence })) }),

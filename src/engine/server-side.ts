@@ -10,7 +10,7 @@ import type { PendingClientRequest, SessionState } from './session.js';
 import { DEFINITION_LISTS } from './definition-list.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
-import { SCANNED_RESULTS, type ResultScan } from './result-answer.js';
+import { SCANNED_RESULTS, type KnownFrame, type ResultScan } from './result-answer.js';
 import { INSTRUCTION_ANSWERS } from './instructions.js';
 import type { IdReading } from '../protocol/answer-id.js';
 import { decideAnswer, readingsOf } from './server-answer.js';
@@ -33,6 +33,9 @@ export interface ServerInspection {
   /** The engine's clock (µs): when results put their flow labels on the session. */
   nowUs?(): number;
 }
+
+/** A server frame's text, read on demand, with what the engine already knows of it. */
+export type FrameText = (() => string) & KnownFrame;
 
 /** What to do with one server message. */
 export type ServerAction =
@@ -57,7 +60,7 @@ export interface ServerDecision {
  * `readings` are every reading of an answer's top-level id, from its bytes (answer-id.ts);
  * without them, the parsed id is the only one.
  */
-export function decideServerMessage(message: Classified, text: () => string, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}, readings?: IdReading[]): ServerDecision {
+export function decideServerMessage(message: Classified, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}, readings?: IdReading[]): ServerDecision {
   switch (message.kind) {
     case 'invalid':
       // JSON, but not JSON-RPC: noise a client would choke on.

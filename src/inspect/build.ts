@@ -177,7 +177,7 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
 }
 
 /** Scans one result the server returns (see src/inspect/results). */
-export type ResultScanFunction = (result: unknown) => ResultScanOutcome;
+export type ResultScanFunction = (result: unknown, known?: { plain?: boolean }) => ResultScanOutcome;
 
 /** The last resort for a result scan: the inspection's, plus this much per MiB of text. */
 export const RESULT_BUDGET_MS_PER_MIB = 250;
@@ -195,5 +195,5 @@ export function buildResultScan(policy: CompiledPolicy, edge: InspectorEdge): Re
     allRules: rules.rules,
     clock: { now: edge.now ?? (() => performance.now()), budgetMs: edge.budgetMs ?? INSPECTION_BUDGET_MS, msPerMiB: RESULT_BUDGET_MS_PER_MIB },
   };
-  return (result) => scanResult(result, scanner);
+  return (result, known) => scanResult(result, scanner, known);
 }

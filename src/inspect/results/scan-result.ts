@@ -102,8 +102,11 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
   return rules;
 }
 
-/** Scan one result object. Never throws. */
-export function scanResult(result: unknown, scanner: ResultScanner): ResultScanOutcome {
+/**
+ * Scan one result object. Never throws. `known.plain` says every string in it is plain ASCII
+ * (read from the frame's bytes: src/protocol/plain-strings.ts), so no string is tested again.
+ */
+export function scanResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean } = {}): ResultScanOutcome {
   const { settings } = scanner;
   const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
   const { injectionRules, redactionRules } = rulesInPlay(scanner);
@@ -114,7 +117,7 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
 
   const scanString = (text: string, at: Location): string => {
     let current = text;
-    const plain = isPlainAscii(text);
+    const plain = known.plain === true || isPlainAscii(text);
     // Nothing any rule looks for fits in a few plain characters ("text", "image", a name).
     if (plain && text.length < MIN_SCANNED_LENGTH) return text;
     // Stripping, decoding and reading the string: a few passes over it.
@@ -156,7 +159,7 @@ export function scanResult(result: unknown, scanner: ResultScanner): ResultScanO
     const parts: Array<{ text: string; at: Location }> = [];
     items.forEach((item, i) => {
       const found = itemText(item);
-      if (found) parts.push({ text: isPlainAscii(found.text) ? found.text : stripHidden(found.text).text, at: [...at, i, ...found.at] });
+      if (found) parts.push({ text: known.plain === true || isPlainAscii(found.text) ? found.text : stripHidden(found.text).text, at: [...at, i, ...found.at] });
     });
     if (parts.length < 2) return;
     const seen = new Set(outcome.injection.slice(before).map((f) => f.ruleId));
