@@ -122,14 +122,17 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     if (plain && text.length < MIN_SCANNED_LENGTH) return text;
     // Stripping, decoding and reading the string: a few passes over it.
     checkBudget(text.length);
+    // The text once stripped: worked out once, for the output and for reading.
+    let stripped: string | undefined;
     if (!plain && settings.hidden !== 'off') {
-      const stripped = stripHidden(text);
-      for (const [kind, n] of Object.entries(stripped.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
-      if (settings.hidden === 'strip') current = stripped.text;
+      const found = stripHidden(text);
+      stripped = found.text;
+      for (const [kind, n] of Object.entries(found.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
+      if (settings.hidden === 'strip') current = found.text;
     }
     if (injectionRules.length > 0) {
       // Read as the model would read it once stripped, and in every decoded spelling of the original.
-      const readable = plain ? text : stripHidden(text).text;
+      const readable = plain ? text : (stripped ?? stripHidden(text).text);
       const variants = plain ? [] : buildReadingVariants(text).filter((v) => v.text !== readable);
       const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
       if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
