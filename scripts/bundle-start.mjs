@@ -16,7 +16,12 @@
 //   `instanceof VanguardError` holds for errors thrown on either side.
 // - pino and ajv load from node_modules at run time (pino keeps its own files; ajv is
 //   required only where a policy needs it).
+// The bundle also knows which build it is (__VANGUARD_BUILD__, src/cli/build-id.ts): the
+// version and a sha256 of everything in dist and of the policy schema, which keys the
+// per-user policy cache, so a rebuilt or upgraded Vanguard never reads an older one's entries.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +55,21 @@ const keepPlaces = {
   },
 };
 
+/** The version, and a hash of dist (but the bundle) and the schema, in a stable order. */
+function buildId() {
+  const hash = createHash('sha256');
+  const files = readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .filter((file) => file !== outfile)
+    .sort();
+  for (const file of [...files, path.join(root, 'policies', 'schema.json')]) hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  return `${version}+${hash.digest('hex').slice(0, 32)}`;
+}
+
 const result = await build({
+  define: { __VANGUARD_BUILD__: JSON.stringify(buildId()) },
   entryPoints: [entry],
   outfile,
   bundle: true,
