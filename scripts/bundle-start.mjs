@@ -1,5 +1,5 @@
 // Bundles the CLI's entry and the whole `vanguard start` path (dist/cli/main.js and what it
-// reaches, with yaml, micromatch, cross-spawn and yargs-parser) into one file,
+// reaches, with yaml, pino, micromatch, cross-spawn and yargs-parser) into one file,
 // dist/cli/main.bundle.js, which bin/vanguard.js loads. Every client start of a wrapped server
 // pays for loading the shim: as ~210 separate modules that is one resolve, read and compile
 // each (no compile cache before Node 22.1), about half of the shim's own startup; one file is
@@ -14,8 +14,11 @@
 // - One copy of what other modules share: the yargs path (./run.js, every other command) stays
 //   outside and loads from dist as before, and errors.js stays outside so that main.ts's
 //   `instanceof VanguardError` holds for errors thrown on either side.
-// - pino and ajv load from node_modules at run time (pino keeps its own files; ajv is
-//   required only where a policy needs it).
+// - Packages are bundled too: an external import would be hoisted to the top of the bundle
+//   and loaded on every start, even where the source imports it only when needed. ajv stays
+//   in node_modules: it is required (createRequire) only where a policy needs it. pino's
+//   transports (worker files found from __dirname) are not used: the audit sink gives pino
+//   its own destination.
 // The bundle also knows which build it is (__VANGUARD_BUILD__, src/cli/build-id.ts): the
 // version and a sha256 of everything in dist and of the policy schema, which keys the
 // per-user policy cache, so a rebuilt or upgraded Vanguard never reads an older one's entries.
@@ -76,7 +79,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  external: ['pino', 'ajv'],
+  external: ['ajv'],
   // Bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __vanguardCreateRequire } from 'node:module';\nconst require = __vanguardCreateRequire(import.meta.url);" },
   plugins: [keepPlaces],
