@@ -71,7 +71,7 @@ export async function scanCommand(args: ScanArgs): Promise<number> {
   try {
     const { loadCompiledPolicy } = await import('../load-policy.js');
     const { buildDefinitionScan, policyRules } = await import('../../inspect/build.js');
-    policy = loadCompiledPolicy(args.policy, {}, warn);
+    policy = await loadCompiledPolicy(args.policy, {}, warn);
     const set = policyRules(policy);
     if (set.issues.length > 0) throw new VanguardError('RULES_INVALID', `the rule packs have problems:\n${set.issues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join('\n')}`, 2);
     rules = set.byId;

@@ -114,7 +114,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
   // never has to be stopped. Only what that check needs is loaded first.
   const [{ loadCompiledPolicy }, { createAuditSink }] = await Promise.all([import('../load-policy.js'), import('../../audit/index.js')]);
   const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
-  const policy: CompiledPolicy = loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
+  const policy: CompiledPolicy = await loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
   // The policy's own rule packs are part of it; the shipped ones are checked by a test.
   const rules = policy.inspection.rulePacks.length > 0 ? await checkedRules(policy) : undefined;
   // Trusting on first use, a lock file that does not exist yet is written when the session ends.

@@ -1,0 +1,213 @@
+/**
+ * A per-user cache of loaded policies, so a start need not load the YAML parser, parse with
+ * positions, validate against the schema and check meaning every time a client starts a
+ * wrapped server. What is kept is the outcome of loadPolicy for a policy without errors: the
+ * effective document, the files it came from, and its warnings (said again on every start).
+ * Compiling (globs, constraints, symlinks) is not cached: it runs on every start.
+ *
+ * An entry is used only when everything loading depended on is as it was: the same Vanguard
+ * build, `--policy` value, working folder and presets folder (the entry's name and its key),
+ * the same bytes in every file loading read or failed to read (sha256, compared after reading
+ * them again), and the same value for every environment variable it looked at. Anything else
+ * (a missing, unreadable, corrupt, foreign or loosely permitted entry) is a miss: the policy
+ * is loaded as if there were no cache, and the cache never stops a start.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { PolicyIO } from './io.js';
+import type { PolicyIssue } from './issues.js';
+import type { PolicyDocument } from './policy-types.js';
+
+/** What loading a policy gives when it has no errors, and what an entry holds. */
+export interface LoadedPolicy {
+  effective: PolicyDocument;
+  sources: string[];
+  warnings: PolicyIssue[];
+}
+
+/** The load the cache stands in for: errors mean nothing is cached. */
+export type PolicyLoader = (file: string | undefined, io: PolicyIO) => { effective?: PolicyDocument; compiled?: { sources: string[] }; errors: PolicyIssue[]; warnings: PolicyIssue[] };
+
+/** Where entries live and what, besides the inputs loading reads, they depend on. */
+export interface PolicyCacheOptions {
+  /** The cache folder (made 0700 if missing); see {@link policyCacheDir}. */
+  dir: string;
+  /** Identifies the code that loads: Vanguard's version and a hash of its build. */
+  build: string;
+  /** The working folder: relative names are read from it. */
+  cwd: string;
+}
+
+/** Everything loading read, with what it found. */
+interface Inputs {
+  /** [path as read, sha256 of its text, or null when it could not be read]. */
+  files: Array<[string, string | null]>;
+  /** [variable, value, or null when unset]. */
+  env: Array<[string, string | null]>;
+}
+
+const FORMAT = 'vanguard-policy-cache-1';
+/** An entry larger than this is not read (policies are a few kB). */
+const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
+
+/** The per-user cache folder: VANGUARD_CACHE_DIR, else XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows; undefined when VANGUARD_NO_CACHE is set. */
+export function policyCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (env.VANGUARD_NO_CACHE) return undefined;
+  if (env.VANGUARD_CACHE_DIR) return path.join(path.resolve(env.VANGUARD_CACHE_DIR), 'policies');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(homedir(), 'AppData', 'Local'), 'vanguard', 'cache', 'policies');
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
+  return path.join(base, 'vanguard', 'policies');
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+// The entry for one start: its file name comes from everything but the inputs' contents.
+function entryOf(file: string | undefined, io: PolicyIO, options: PolicyCacheOptions): { key: string; entryFile: string } {
+  const key = JSON.stringify({ format: FORMAT, build: options.build, file: file ?? null, cwd: options.cwd, presets: io.presetsDir, platform: process.platform });
+  return { key, entryFile: path.join(options.dir, `${sha256(key)}.json`) };
+}
+
+/** The cached outcome of loading `file`, when a valid entry holds it; else undefined (load, then {@link loadAndCachePolicy}). */
+export function readCachedPolicy(file: string | undefined, io: PolicyIO, options: PolicyCacheOptions): LoadedPolicy | undefined {
+  const { key, entryFile } = entryOf(file, io, options);
+  return readEntry(entryFile, key, io);
+}
+
+/** Load with `load` and, when there are no errors, store the outcome for the next start. */
+export function loadAndCachePolicy(file: string | undefined, io: PolicyIO, options: PolicyCacheOptions, load: PolicyLoader): { loaded?: LoadedPolicy; errors: PolicyIssue[]; warnings: PolicyIssue[] } {
+  const recorder = recordingIO(io);
+  const result = load(file, recorder.io);
+  if (result.errors.length > 0 || result.effective === undefined || result.compiled === undefined) return { errors: result.errors, warnings: result.warnings };
+  const loaded: LoadedPolicy = { effective: result.effective, sources: result.compiled.sources, warnings: result.warnings };
+  const inputs = recorder.inputs();
+  if (inputs !== undefined) {
+    const { key, entryFile } = entryOf(file, io, options);
+    writeEntry(options.dir, entryFile, key, inputs, loaded);
+  }
+  return { loaded, errors: [], warnings: result.warnings };
+}
+
+/** A PolicyIO that notes every file read (and its hash) and every variable looked at. Undefined inputs: something was used that cannot be compared later. */
+function recordingIO(io: PolicyIO): { io: PolicyIO; inputs(): Inputs | undefined } {
+  const files = new Map<string, string | null>();
+  const env = new Map<string, string | null>();
+  let unknown = false;
+  const note = (name: string | symbol): void => {
+    if (typeof name !== 'string') unknown = true;
+    else if (!env.has(name)) env.set(name, io.env[name] ?? null);
+  };
+  const recorded: PolicyIO = {
+    presetsDir: io.presetsDir,
+    readFile(file) {
+      try {
+        const text = io.readFile(file);
+        files.set(file, sha256(text));
+        return text;
+      } catch (error) {
+        if (!files.has(file)) files.set(file, null);
+        throw error;
+      }
+    },
+    env: new Proxy(io.env, {
+      get: (target, name) => (note(name), Reflect.get(target, name)),
+      has: (target, name) => (note(name), Reflect.has(target, name)),
+      ownKeys: (target) => ((unknown = true), Reflect.ownKeys(target)),
+      getOwnPropertyDescriptor: (target, name) => (note(name), Reflect.getOwnPropertyDescriptor(target, name)),
+    }),
+    ...(io.listDir && {
+      listDir(dir) {
+        unknown = true;
+        return io.listDir!(dir);
+      },
+    }),
+  };
+  return { io: recorded, inputs: () => (unknown ? undefined : { files: [...files], env: [...env] }) };
+}
+
+/** The entry's policy when the entry is ours, intact, for this key, and every input is unchanged. */
+function readEntry(entryFile: string, key: string, io: PolicyIO): LoadedPolicy | undefined {
+  let text: string;
+  try {
+    if (!privateFolder(path.dirname(entryFile))) return undefined;
+    // O_NOFOLLOW: a symlink planted in the folder is not followed; the checks are on what was opened.
+    const fd = openSync(entryFile, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile() || stat.size > MAX_ENTRY_BYTES || !ownedPrivately(stat)) return undefined;
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  try {
+    const entry = JSON.parse(text) as { format?: unknown; key?: unknown; digest?: unknown; body?: unknown };
+    if (entry.format !== FORMAT || entry.key !== key || typeof entry.body !== 'string' || entry.digest !== sha256(entry.body)) return undefined;
+    const body = JSON.parse(entry.body) as { inputs: Inputs; loaded: LoadedPolicy };
+    if (!unchanged(body.inputs, io)) return undefined;
+    const { effective, sources, warnings } = body.loaded;
+    if (typeof effective !== 'object' || effective === null || !Array.isArray(sources) || !Array.isArray(warnings)) return undefined;
+    return { effective, sources, warnings };
+  } catch {
+    return undefined;
+  }
+}
+
+// Every file reads as it did (or still cannot be read) and every variable has its value.
+function unchanged(inputs: Inputs, io: PolicyIO): boolean {
+  if (!Array.isArray(inputs.files) || !Array.isArray(inputs.env) || inputs.files.length === 0) return false;
+  for (const [name, value] of inputs.env) if ((io.env[name] ?? null) !== value) return false;
+  for (const [file, digest] of inputs.files) {
+    let now: string | null;
+    try {
+      now = sha256(io.readFile(file));
+    } catch {
+      now = null;
+    }
+    if (now !== digest) return false;
+  }
+  return true;
+}
+
+/** Write an entry (0600, in a 0700 folder, renamed into place whole); any failure only costs the next start a load. */
+function writeEntry(dir: string, entryFile: string, key: string, inputs: Inputs, loaded: LoadedPolicy): void {
+  try {
+    const body = JSON.stringify({ inputs, loaded });
+    // Only what JSON gives back unchanged is kept (an undefined-valued key, say, would not be).
+    if (!isDeepStrictEqual(JSON.parse(body), { inputs, loaded })) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateFolder(dir)) return;
+    const temp = `${entryFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(temp, JSON.stringify({ format: FORMAT, key, digest: sha256(body), body }), { flag: 'wx', mode: 0o600 });
+      renameSync(temp, entryFile);
+    } catch {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Nothing was written.
+      }
+    }
+  } catch {
+    // A cache that cannot be written is only slower.
+  }
+}
+
+// The folder is ours and nobody else can write into it (POSIX; on Windows it is under the user's profile).
+function privateFolder(dir: string): boolean {
+  const stat = statSync(dir);
+  return stat.isDirectory() && ownedByUs(stat) && (process.platform === 'win32' || (stat.mode & 0o022) === 0);
+}
+
+// An entry: ours, and neither readable nor writable by anyone else (0600).
+function ownedPrivately(stat: { uid: number; mode: number }): boolean {
+  return ownedByUs(stat) && (process.platform === 'win32' || (stat.mode & 0o077) === 0);
+}
+
+function ownedByUs(stat: { uid: number }): boolean {
+  return typeof process.getuid !== 'function' || stat.uid === process.getuid();
+}
