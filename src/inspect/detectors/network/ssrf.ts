@@ -74,10 +74,30 @@ function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Se
  * several words, each URL among them is read too.
  */
 function inspectUrl(text: string, net: NetworkContext, settles: Settles): Seen[] {
-  const whole = urlHits(text, true, net);
+  const whole = [...urlHits(text, true, net), ...nestedHits(text, net, settles, 0)];
   // URL parsers drop tabs and newlines anywhere, so they do not make a value several words.
   if (!/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
   return [...whole, ...hitsUntil(findUrls(text), (u) => urlHits(u, false, net), settles)];
+}
+
+// What a URL nested in another's query (`?redirect=…`, `?callback=…`) is refused for: an open
+// redirect or a fetching endpoint carries the request on to it. Loopback is left out on
+// purpose: `?next=http://localhost:3000/callback` is how every OAuth and login flow says
+// where to come back to, and the outer host is what the server connects to.
+const NESTED_RULES: ReadonlySet<SsrfRuleId> = new Set(['ssrf.metadata-endpoint', 'ssrf.private-address', 'ssrf.dangerous-scheme', 'ssrf.rebinding-domain', 'ssrf.obfuscated-address', 'ssrf.denied-host']);
+const NESTED_DEPTH = 3;
+
+/** Hits for URLs in the query parameters of a URL (decoded once per level, up to three levels). */
+function nestedHits(text: string, net: NetworkContext, settles: Settles, depth: number): Seen[] {
+  if (depth >= NESTED_DEPTH || !text.includes('?') || !/:\/\/|%3a%2f%2f/i.test(text.slice(text.indexOf('?')))) return [];
+  let params: URLSearchParams;
+  try {
+    params = new URL(text.trim()).searchParams;
+  } catch {
+    return [];
+  }
+  const values = [...params.values()].filter((v) => /^[a-z][a-z0-9+.-]{1,30}:\/\//i.test(v.trim())).slice(0, 16);
+  return hitsUntil(values, (v) => [...urlHits(v.trim(), false, net).filter((h) => NESTED_RULES.has(h.ruleId)), ...nestedHits(v, net, settles, depth + 1)], settles);
 }
 
 /** True for a hit that, as a finding, blocks the call: nothing read after it could change that. */
