@@ -14,6 +14,7 @@ export const SSRF_RULES = {
   'ssrf.obfuscated-address': 'high',
   'ssrf.dangerous-scheme': 'high',
   'ssrf.denied-host': 'high',
+  'ssrf.data-in-hostname': 'high',
 } as const satisfies Record<string, Severity>;
 
 /** An SSRF rule id. */

@@ -9,6 +9,7 @@
  * hosts, since people mention localhost and private addresses in passing.
  */
 import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
+import { dataInHostname } from './data-labels.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
 import { decodeHost, judgeHost, shorten, type HostHit } from './host.js';
 import { hostSubjects, listMatches } from './host-lists.js';
@@ -32,7 +33,10 @@ function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boo
     return [{ ruleId: 'ssrf.denied-host', detail: shorten(decodeHost(c.host).name) }, ...judgeHost(c.host, singleLabel)];
   }
   if (listMatches(net.allowHosts, subjects)) return [];
-  return judgeHost(c.host, singleLabel);
+  const hits = judgeHost(c.host, singleLabel);
+  if (hits.length > 0) return hits;
+  const data = dataInHostname(decodeHost(c.host).name);
+  return data === undefined ? [] : [{ ruleId: 'ssrf.data-in-hostname', detail: data }];
 }
 
 /** Everything wrong with one URL (or `host:port/path` when `schemeless`). */
