@@ -8,6 +8,7 @@ import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, typ
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
+import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
 import { chargedContext } from './detector-cost.js';
@@ -178,11 +179,27 @@ function inspectionPass(
   if (!settled) {
     const rules = rulesInPlay(inspector, active);
     raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
+    settled = raw.some(blocks);
+  }
+  // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
+  if (!settled && !rawRead && active('secrets')) {
+    const secrets = secretRulesOf(inspector);
+    const readings = secretReadings(normalized.strings, secrets);
+    if (readings.length > 0) raw.push(...runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks));
   }
   const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
   const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+const secretRules = new WeakMap<Inspector, readonly CompiledRule[]>();
+
+// The secret rules of an inspector's set (a stable array, so the keyword index is built once).
+function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
+  let rules = secretRules.get(inspector);
+  if (!rules) secretRules.set(inspector, (rules = inspector.rules.filter((r) => r.category === 'secrets' && r.regexes.length > 0)));
+  return rules;
 }
 
 // The rules of the active categories: the same array for the same categories, so that what
