@@ -79,7 +79,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     const active = (category: Category) => inspector.settings[category].action !== 'off' && !input.exempt.has(category);
     // The first finding that blocks the call settles the verdict: nothing after it could
     // change it, so inspection stops there (a flood of attacks costs one attack's time).
-    const blocks = (f: Finding): boolean => !inspector.exhaustive && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
+    const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
     const clock = inspector.clock;
     const chars = textLength(input.args);
     const budget = createWorkBudget((inspector.stepLimit ?? stepLimit)(chars), 'inspection', clock && { now: clock.now, lastResortMs: clock.budgetMs });
@@ -188,7 +188,7 @@ function inspectionPass(
     if (readings.length > 0) raw.push(...runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks));
   }
   const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
-  const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
+  const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block' && f.warnOnly !== true);
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
 }

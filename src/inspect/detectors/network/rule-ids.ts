@@ -15,6 +15,7 @@ export const SSRF_RULES = {
   'ssrf.dangerous-scheme': 'high',
   'ssrf.denied-host': 'high',
   'ssrf.data-in-hostname': 'high',
+  'ssrf.drop-service': 'medium',
 } as const satisfies Record<string, Severity>;
 
 /** An SSRF rule id. */

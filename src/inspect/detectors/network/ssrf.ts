@@ -10,6 +10,7 @@
  */
 import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
 import { dataInHostname } from './data-labels.js';
+import { dropServiceOf } from './drop-services.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
 import { decodeHost, judgeHost, shorten, type HostHit } from './host.js';
 import { hostSubjects, listMatches } from './host-lists.js';
@@ -35,8 +36,11 @@ function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boo
   if (listMatches(net.allowHosts, subjects)) return [];
   const hits = judgeHost(c.host, singleLabel);
   if (hits.length > 0) return hits;
-  const data = dataInHostname(decodeHost(c.host).name);
-  return data === undefined ? [] : [{ ruleId: 'ssrf.data-in-hostname', detail: data }];
+  const name = decodeHost(c.host).name;
+  const data = dataInHostname(name);
+  if (data !== undefined) return [{ ruleId: 'ssrf.data-in-hostname', detail: data }];
+  const drop = dropServiceOf(name);
+  return drop === undefined ? [] : [{ ruleId: 'ssrf.drop-service', detail: drop }];
 }
 
 /** Everything wrong with one URL (or `host:port/path` when `schemeless`). */
@@ -172,7 +176,8 @@ function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext):
 }
 
 function findingOf(hit: Seen, s: InspectedString): Finding {
-  return { ruleId: hit.ruleId, category: 'ssrf', severity: SSRF_RULES[hit.ruleId], path: s.path, evidence: hit.evidence, message: messageFor(hit.ruleId, hit.detail) };
+  const finding: Finding = { ruleId: hit.ruleId, category: 'ssrf', severity: SSRF_RULES[hit.ruleId], path: s.path, evidence: hit.evidence, message: messageFor(hit.ruleId, hit.detail) };
+  return hit.ruleId === 'ssrf.drop-service' ? { ...finding, warnOnly: true } : finding;
 }
 
 // The work budget of the call being inspected (InspectContext.spend, see ../../budget.ts),
