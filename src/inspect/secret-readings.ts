@@ -18,8 +18,6 @@ const LOWER_AWS = /\b(?:akia|asia|abia|acca)[a-z2-7]{16}\b/;
 const GROUPED = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9_]{2,8}(?:-[A-Za-z0-9_]{2,8}){3,}/g;
 // UUIDs have that shape and are ids, not cut-up secrets: matched whole first, left as written.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// What the joined reading of a call may hold: bounded like any other string.
-const MAX_JOINED = 64 * 1024;
 // Strings longer than this are not reversed (a secret split backwards in a document is rare).
 const MAX_REVERSED = 16 * 1024;
 
@@ -27,18 +25,29 @@ function reading(s: InspectedString, how: string, text: string): InspectedString
   return { path: `${s.path} (${how})`, key: s.key, isKey: false, raw: text, variants: [] };
 }
 
-const reversedKeywords = new WeakMap<readonly CompiledRule[], string[]>();
+const reversedKeywords = new WeakMap<readonly CompiledRule[], RegExp>();
 
-// The secret rules' keywords written backwards (4 characters or more, so few ordinary words match).
-function backwardsKeywords(secretRules: readonly CompiledRule[]): string[] {
-  let list = reversedKeywords.get(secretRules);
-  if (!list) {
+// The secret rules' keywords written backwards (4 characters or more, so few ordinary words
+// match), as one expression compiled once per rule set.
+function backwardsKeywords(secretRules: readonly CompiledRule[]): RegExp {
+  let found = reversedKeywords.get(secretRules);
+  if (!found) {
     const words = new Set<string>();
     for (const rule of secretRules) for (const k of rule.keywords ?? []) if (k.length >= 4) words.add([...k.toLowerCase()].reverse().join(''));
-    reversedKeywords.set(secretRules, (list = [...words]));
+    const alternatives = [...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    found = alternatives.length === 0 ? /(?!)/ : new RegExp(alternatives.join('|'), 'i');
+    reversedKeywords.set(secretRules, found);
   }
-  return list;
+  return found;
 }
+
+// Sixteen token characters in a row: the least any secret rule matches.
+const LONG_RUN = /[A-Za-z0-9_+/=-]{16}/;
+// A value that ends, or starts, with a run of token characters: where a cut secret would be.
+const ENDS_IN_TOKEN = /[A-Za-z0-9_+/=-]{4}$/;
+const STARTS_WITH_TOKEN = /^[A-Za-z0-9_+/=-]{4}/;
+// How much of each side of a cut is read together: more than any secret rule's match.
+const CUT_WINDOW = 256;
 
 /** The readings of a call's strings that undo a spacing, grouping, reversal or split. */
 export function secretReadings(strings: readonly InspectedString[], secretRules: readonly CompiledRule[]): InspectedString[] {
@@ -59,19 +68,18 @@ export function secretReadings(strings: readonly InspectedString[], secretRules:
     const aws = LOWER_AWS.exec(text);
     if (aws && /[2-7]/.test(aws[0].slice(4))) out.push(reading(s, 'upper-cased', text.toUpperCase()));
     if (text.length <= MAX_REVERSED) {
-      const lower = text.toLowerCase();
-      if (backwards.some((k) => lower.includes(k))) out.push(reading(s, 'reversed', [...text].reverse().join('')));
+      // Only a string with a token's run of characters can hold a secret written backwards.
+      if (LONG_RUN.test(text) && backwards.test(text)) out.push(reading(s, 'reversed', [...text].reverse().join('')));
     }
   }
-  // A secret cut in two: the end of one value and the start of the next, read as one.
-  if (values.length >= 2) {
-    let joined = '';
-    for (const s of values) {
-      if (joined.length + s.raw.length > MAX_JOINED) break;
-      joined += s.raw;
-    }
-    const first = values[0] as InspectedString;
-    out.push({ path: 'arguments joined', key: first.key, isKey: false, raw: joined, variants: [] });
+  // A secret cut in two: the end of one value and the start of the next, read as one, where
+  // the one ends and the next starts with token characters (array items, a key in two fields).
+  for (let i = 0; i + 1 < values.length; i++) {
+    const a = (values[i] as InspectedString).raw;
+    const b = (values[i + 1] as InspectedString).raw;
+    if (!ENDS_IN_TOKEN.test(a) || !STARTS_WITH_TOKEN.test(b)) continue;
+    const joined = a.slice(-CUT_WINDOW) + b.slice(0, CUT_WINDOW);
+    out.push({ path: `${(values[i] as InspectedString).path} + ${(values[i + 1] as InspectedString).path} (joined)`, key: (values[i] as InspectedString).key, isKey: false, raw: joined, variants: [] });
   }
   return out;
 }

@@ -12,7 +12,7 @@ import type { Detector, Finding, InspectContext, InspectedString, NetworkContext
 import { dataInHostname } from './data-labels.js';
 import { dropServiceOf } from './drop-services.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
-import { decodeHost, judgeHost, shorten, type HostHit } from './host.js';
+import { decodeHost, judgeHost, normaliseHost, shorten, type HostHit } from './host.js';
 import { hostSubjects, listMatches } from './host-lists.js';
 import { evidenceOf, messageFor } from './messages.js';
 import { SSRF_RULE_IDS, SSRF_RULES, type SsrfRuleId } from './rule-ids.js';
@@ -36,7 +36,9 @@ function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boo
   if (listMatches(net.allowHosts, subjects)) return [];
   const hits = judgeHost(c.host, singleLabel);
   if (hits.length > 0) return hits;
-  const name = decodeHost(c.host).name;
+  // A public name: what it carries, and whose it is. (An address has no labels to read.)
+  if (!/[a-z]/i.test(c.host)) return [];
+  const name = normaliseHost(c.host).replace(/\.+$/, '');
   const data = dataInHostname(name);
   if (data !== undefined) return [{ ruleId: 'ssrf.data-in-hostname', detail: data }];
   const drop = dropServiceOf(name);
