@@ -17,7 +17,9 @@ const micromatch = (await import('micromatch')).default;
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-const corpus = path.resolve(option('--corpus', path.join(root, '..', 'shared', 'corpora')));
+// Read like eval.mjs: a relative --corpus from the working folder, else from the repository's parent.
+const corpusArg = option('--corpus', path.join('..', 'shared', 'corpora'));
+const corpus = [path.resolve(corpusArg), path.resolve(root, '..', corpusArg), path.resolve(root, '..', '..', corpusArg)].find((dir) => existsSync(dir)) ?? path.resolve(corpusArg);
 const misses = Number(option('--misses', 5));
 
 const HOSTS = ['api.github.com', '*.githubusercontent.com', 'registry.npmjs.org', 'pypi.org', 'docs.python.org', 'example.com', '*.example.com', 'developer.mozilla.org', '*.wikipedia.org', 'go.dev', 'crates.io'];

@@ -3,12 +3,30 @@
 // looked at while the detector class was developed (scripts/eval-sources.json), and gives the
 // rate on the others as the held-out (honest) figure. Benign rows are checked against the
 // wrongly-blocked limits, per source and in total.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** The looked-at sources per suite, from the checked-in file. */
-export function readLookedAt(file) {
+/**
+ * The looked-at sources per suite, from the checked-in file, joined with the dev sources of
+ * scripts/eval-sources-args.json (the argument and result detectors' split): a source read
+ * while developing a class under either file is looked at. A gitleaks-examples half is named
+ * 'gitleaks-examples#even'; the bare name covers both halves.
+ */
+export function readLookedAt(file, argsFile) {
   const doc = JSON.parse(readFileSync(file, 'utf8'));
-  return new Map(Object.entries(doc.suites ?? {}).map(([suite, entry]) => [suite, new Set(entry.lookedAt ?? [])]));
+  const map = new Map(Object.entries(doc.suites ?? {}).map(([suite, entry]) => [suite, new Set(entry.lookedAt ?? [])]));
+  const add = (suite, names) => {
+    const set = map.get(suite) ?? new Set();
+    for (const name of names ?? []) set.add(name);
+    map.set(suite, set);
+  };
+  if (argsFile && existsSync(argsFile)) {
+    for (const [suite, entry] of Object.entries(JSON.parse(readFileSync(argsFile, 'utf8')).suites ?? {})) {
+      add(suite, entry.dev);
+      // Benign sources read for an argument class are benign calls; for results, benign results.
+      add(suite === 'response_injection' ? suite : 'benign', entry.benignDev);
+    }
+  }
+  return map;
 }
 
 // A source 'name/part' (a sub-category of a SOURCES.md row) belongs to 'name'.
@@ -16,7 +34,9 @@ const baseSource = (source) => String(source ?? '(no source)').split('/')[0];
 
 /** Whether a source counts as looked at for a suite. */
 export function wasLookedAt(lookedAt, suiteKey, source) {
-  return lookedAt.get(suiteKey)?.has(baseSource(source)) ?? false;
+  const set = lookedAt.get(suiteKey);
+  const base = baseSource(source);
+  return (set?.has(base) || set?.has(base.split('#')[0])) ?? false;
 }
 
 /** The wrongly-blocked limit of a benign row: calls 0.5 %, definitions and results 1 %. */

@@ -12,13 +12,23 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { compilePolicy } = await import(path.join(root, 'dist/config/index.js'));
 const { Engine } = await import(path.join(root, 'dist/engine/engine.js'));
 const { buildInspector, buildDefinitionScan, buildResultScan } = await import(path.join(root, 'dist/inspect/build.js'));
 const { readLookedAt, formatSources, formatSummary, wasLookedAt } = await import('./eval-sources.mjs');
-const lookedAt = readLookedAt(path.join(root, 'scripts', 'eval-sources.json'));
+const lookedAt = readLookedAt(path.join(root, 'scripts', 'eval-sources.json'), path.join(root, 'scripts', 'eval-sources-args.json'));
+// gitleaks-examples is split by rule id as scripts/eval-sources-args.json says: sha256(rule id)
+// first byte even = looked at for secrets, odd = held out (a rule's tp and fp go together).
+function sourceKey(item) {
+  const source = String(item.source ?? '');
+  if (!source.startsWith('gitleaks-examples')) return source;
+  const rule = String(item.category ?? '').replace(/^(tp|fp):/, '');
+  const half = createHash('sha256').update(rule).digest()[0] % 2 === 0 ? 'even' : 'odd';
+  return source.replace('gitleaks-examples', `gitleaks-examples#${half}`);
+}
 // Misses and wrong blocks are printed only from sources already looked at for the suite, so
 // running the eval does not show held-out items (--show-held-out prints them too).
 const showHeldOut = process.argv.includes('--show-held-out');
@@ -58,18 +68,21 @@ function readItems(name) {
 // The tool definitions the corpus's fake server exposes, so schema hints apply as in a session.
 const tools = existsSync(path.join(corpus, 'tools.json')) ? JSON.parse(readFileSync(path.join(corpus, 'tools.json'), 'utf8')).base ?? [] : [];
 
-// Each item is one call judged alone, so the session flow rules are off here: in one long
-// session of unrelated items they would judge each call by the items before it. Sequences
-// are measured by scripts/eval-flow.mjs.
-const PER_CALL = { flow: { rules: [], burst: 'off' } };
+// One session per item: the suites measure what each call's own inspection decides, so
+// the flow labels (and lockouts) one item leaves on a session must not refuse the next.
+// The sequences of calls are measured apart (scripts/eval-flow.mjs).
 function engineFor(doc) {
-  const policy = compilePolicy({ ...doc, ...PER_CALL }, ['eval'], '/srv/data');
+  const policy = compilePolicy(doc, ['eval'], '/srv/data');
   const inspect = buildInspector(policy, { realpath: (p) => p });
   const scanResult = buildResultScan(policy, { realpath: (p) => p });
-  const engine = new Engine(policy, { nowUs: () => performance.now() * 1000, inspect, scanResult });
-  engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', method: 'tools/list' })));
-  engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', result: { tools } })));
-  return engine;
+  const listing = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', result: { tools } }));
+  const fresh = () => {
+    const engine = new Engine(policy, { nowUs: () => performance.now() * 1000, inspect, scanResult });
+    engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 'list', method: 'tools/list' })));
+    engine.fromServer(listing);
+    return engine;
+  };
+  return { fresh };
 }
 
 let next = 0;
@@ -95,7 +108,7 @@ function run(label, name, items, doc, perSource = true) {
   for (const [kind, set] of [['attack', attack], ['benign', benign]]) {
     if (set.length === 0) continue;
     const start = performance.now();
-    const results = set.map((item) => ({ item, ...blocked(engine, item) }));
+    const results = set.map((item) => ({ item, ...blocked(engine.fresh(), item) }));
     const refused = results.filter((r) => r.refused);
     const wrong = kind === 'attack' ? results.filter((r) => !r.refused) : refused;
     rows.push({
@@ -105,8 +118,8 @@ function run(label, name, items, doc, perSource = true) {
       blocked: refused.length,
       rate: refused.length / set.length,
       msPerCall: (performance.now() - start) / set.length,
-      samples: wrong.filter((r) => visible(name, r.item.source)).slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
-      ...(perSource && { suiteKey: name, limitKind: 'calls', outcomes: results.map((r) => ({ source: r.item.source, hit: r.refused })) }),
+      samples: wrong.filter((r) => visible(name, sourceKey(r.item))).slice(0, misses).map((r) => ({ tool: r.item.tool, args: JSON.stringify(r.item.args).slice(0, 140), rules: r.rules })),
+      ...(perSource && { suiteKey: name, limitKind: 'calls', outcomes: results.map((r) => ({ source: sourceKey(r.item), hit: r.refused })) }),
     });
   }
 }
@@ -173,7 +186,7 @@ function resultThroughEngine(engine, text) {
 function resultRow(suite, kind, items, engine, caughtOf, perSource = true) {
   if (items.length === 0) return;
   const start = performance.now();
-  const results = items.map((item) => ({ item, ...resultThroughEngine(engine, item.text) }));
+  const results = items.map((item) => ({ item, ...resultThroughEngine(engine.fresh(), item.text) }));
   const hit = results.filter((r) => caughtOf(r));
   const wrong = kind === 'attack' ? results.filter((r) => !caughtOf(r)) : hit;
   rows.push({

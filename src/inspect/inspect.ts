@@ -8,6 +8,7 @@ import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, typ
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
+import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
 import { chargedContext } from './detector-cost.js';
@@ -78,7 +79,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     const active = (category: Category) => inspector.settings[category].action !== 'off' && !input.exempt.has(category);
     // The first finding that blocks the call settles the verdict: nothing after it could
     // change it, so inspection stops there (a flood of attacks costs one attack's time).
-    const blocks = (f: Finding): boolean => !inspector.exhaustive && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
+    const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
     const clock = inspector.clock;
     const chars = textLength(input.args);
     const budget = createWorkBudget((inspector.stepLimit ?? stepLimit)(chars), 'inspection', clock && { now: clock.now, lastResortMs: clock.budgetMs });
@@ -178,11 +179,27 @@ function inspectionPass(
   if (!settled) {
     const rules = rulesInPlay(inspector, active);
     raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
+    settled = raw.some(blocks);
+  }
+  // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
+  if (!settled && !rawRead && active('secrets')) {
+    const secrets = secretRulesOf(inspector);
+    const readings = secretReadings(normalized.strings, secrets);
+    if (readings.length > 0) raw.push(...runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks));
   }
   const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
-  const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block');
+  const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block' && f.warnOnly !== true);
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+const secretRules = new WeakMap<Inspector, readonly CompiledRule[]>();
+
+// The secret rules of an inspector's set (a stable array, so the keyword index is built once).
+function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
+  let rules = secretRules.get(inspector);
+  if (!rules) secretRules.set(inspector, (rules = inspector.rules.filter((r) => r.category === 'secrets' && r.regexes.length > 0)));
+  return rules;
 }
 
 // The rules of the active categories: the same array for the same categories, so that what

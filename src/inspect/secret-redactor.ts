@@ -7,6 +7,7 @@
 import type { CompiledRule } from '../rules/rule-types.js';
 import { buildVariants, DEFAULT_NORMALIZE_LIMITS } from './normalize/index.js';
 import { redact, redactionKind } from './results/redact.js';
+import { secretReadings } from './secret-readings.js';
 
 // Shorter text holds no secret any rule finds, in any spelling.
 const MIN_ENCODED_CHARS = 16;
@@ -20,6 +21,11 @@ function redactText(text: string, secrets: readonly CompiledRule[]): string {
   for (const variant of buildVariants(plain, DEFAULT_NORMALIZE_LIMITS)) {
     const [rule] = redact(variant.text, secrets).hits.keys();
     if (rule !== undefined) return `[REDACTED:${redactionKind(rule)} (${variant.via})]`;
+  }
+  // Spaced out, grouped with dashes, reversed, lower-cased: read undone, as inspection does.
+  for (const reading of secretReadings([{ path: '', key: undefined, isKey: false, raw: plain, variants: [] }], secrets)) {
+    const [rule] = redact(reading.raw, secrets).hits.keys();
+    if (rule !== undefined) return `[REDACTED:${redactionKind(rule)} (${reading.path.trim().replace(/^\(|\)$/g, '')})]`;
   }
   return plain;
 }

@@ -46,6 +46,12 @@ export interface Finding {
   evidence: string;
   /** One sentence for the model and the audit log: what was seen, and what to do instead. */
   message: string;
+  /**
+   * A signal that is logged with the call and never blocks it by itself, whatever the
+   * category's action (a paste or webhook site: ordinary for some tools, a drop for others;
+   * the strict preset blocks them through its own network.denyHosts).
+   */
+  warnOnly?: boolean;
 }
 
 /** One string of the arguments (a value, or a key), in every spelling that matters. */

@@ -114,8 +114,9 @@ describe('write-then-exec', () => {
 });
 
 describe('persistence-then-callback', () => {
-  it('a line added to ~/.bashrc, then a request out: refused, naming the write', () => {
-    const s = flowSession();
+  it('a line added to ~/.bashrc, then a request out: refused, naming the write (the path detector already refuses the write itself)', () => {
+    expect(flowSession().call('write_file', { path: '~/.bashrc', content: 'export PATH=$PATH:/opt/x' }).record.rules).toEqual(['path.write-target']);
+    const s = flowSession({ arguments: { write_file: { exempt: ['path-traversal'] } } });
     const write = s.call('write_file', { path: '~/.bashrc', content: 'export PATH=$PATH:/opt/x' });
     expect(write.refused).toBe(false);
     expect(write.record.detail?.flow).toEqual({ labels: ['write', 'persistence'] });

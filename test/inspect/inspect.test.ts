@@ -105,7 +105,7 @@ describe('inspectArguments', () => {
 });
 
 describe('the strict preset', () => {
-  it('refuses a URL naming an exfiltration endpoint, which the default allows', async () => {
+  it('refuses a URL naming an exfiltration endpoint, which the default lets through with a warning', async () => {
     const { defaultPresetsDir, loadPolicy, nodePolicyIO } = await import('../../src/config/index.js');
     const { join } = await import('node:path');
     const { buildInspector } = await import('../../src/inspect/build.js');
@@ -116,6 +116,10 @@ describe('the strict preset', () => {
       return buildInspector(loaded.compiled!, { realpath: (p) => p })(call);
     };
     expect(verdict('strict').blocking.map((f) => f.ruleId)).toEqual(['ssrf.denied-host']);
-    expect(verdict('default').verdict).toBe('allow');
+    // Issue 12: warn in default (logged with the call, never blocking), block in strict.
+    const byDefault = verdict('default');
+    expect(byDefault.verdict).toBe('warn');
+    expect(byDefault.blocking).toEqual([]);
+    expect(byDefault.findings.map((f) => f.ruleId)).toEqual(['ssrf.drop-service']);
   });
 });

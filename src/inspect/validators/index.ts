@@ -6,6 +6,7 @@
 import { hasValidBase62Checksum, isUnverifiedBase62Token } from './base62-checksum.js';
 import { isPasswordAssignment, isSecretAssignment } from './assignments.js';
 import { hasCommandLinePassword, hasUrlPassword, isBasicAuthHeader, isBearerToken } from './credentials.js';
+import { isAmbiguousPercentEncoding } from './encodings.js';
 import { isJwt } from './jwt.js';
 import { isEmailAddress, isIban, isPaymentCard, isPhoneNumber, isUkNino, isUsSsn } from './personal-data.js';
 import {
@@ -27,6 +28,7 @@ import {
 /** Validators by the name rule packs use. */
 export const VALIDATORS: Readonly<Record<string, (match: string) => boolean>> = {
   'random-token': isRandomToken,
+  'invalid-percent-encoding-or-malformed': isAmbiguousPercentEncoding,
   'mixed-case-token': isMixedCaseToken,
   'base62-crc32': hasValidBase62Checksum,
   'base62-crc32-unverified': isUnverifiedBase62Token,

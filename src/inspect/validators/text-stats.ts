@@ -131,6 +131,19 @@ export function isIdentifier(s: string): boolean {
   return (stats.lower === 0 || stats.upper === 0) && stats.digit <= stats.length * 0.2;
 }
 
+// Words run together the way code names things (StateBeginUnderwater, parseHttpRequestBody):
+// every capital starts a run of two or more lower-case letters, and no digit or symbol.
+const CAMEL_WORDS = /^[a-z]{0,16}(?:[A-Z][a-z]{2,24}){3,}$/;
+
+/**
+ * True when `s` is a camelCase or PascalCase name of three or more words. A random base62 or
+ * base64 body of 20+ characters almost never alternates one capital and 2+ lower-case letters
+ * all the way with no digit (well under 1 in a million), so prefixed-token rules can skip it.
+ */
+export function isCamelCaseName(s: string): boolean {
+  return s.length <= 200 && CAMEL_WORDS.test(s);
+}
+
 /** The body of a prefixed token: what follows the last separator among its first 16 characters. */
 export function tokenBody(token: string): string {
   const head = token.slice(0, Math.min(16, Math.max(0, token.length - 8)));

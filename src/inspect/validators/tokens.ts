@@ -4,18 +4,19 @@
  * is random rather than filler, and structure where the format has some.
  */
 import { decodeBase64Url } from './jwt.js';
-import { charStats, looksRandom, tokenBody } from './text-stats.js';
+import { charStats, isCamelCaseName, isPlaceholder, looksRandom, tokenBody } from './text-stats.js';
 
-/** A prefixed token whose body (after the prefix) is random rather than filler. */
+/** A prefixed token whose body (after the prefix) is random rather than filler or a code name. */
 export function isRandomToken(match: string): boolean {
-  return looksRandom(tokenBody(match.trim()));
+  const body = tokenBody(match.trim());
+  return looksRandom(body) && !isCamelCaseName(body);
 }
 
 /** Like isRandomToken, and the body mixes upper and lower case, as base62 tokens do. */
 export function isMixedCaseToken(match: string): boolean {
   const body = tokenBody(match.trim());
   const stats = charStats(body);
-  return stats.upper > 0 && stats.lower > 0 && looksRandom(body);
+  return stats.upper > 0 && stats.lower > 0 && looksRandom(body) && !isCamelCaseName(body);
 }
 
 /** A validator accepting a random token that starts with one of `prefixes`, case and all. */
@@ -31,10 +32,13 @@ export function casedPrefix(...prefixes: string[]): (match: string) => boolean {
 // of base32 in upper case.
 const AWS_KEY_ID = /^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/;
 
-/** An AWS access key id, upper case and base32, not the documentation's AKIAIOSFODNN7EXAMPLE. */
+/**
+ * An AWS access key id, upper case and base32: not the documentation's AKIAIOSFODNN7EXAMPLE,
+ * nor a filled-in template (a run such as AKIAZZZZZZZZZZZZZZZZ, a sequence such as AKIAABCDEFGHIJKLMNOP).
+ */
 export function isAwsAccessKeyId(match: string): boolean {
   const id = match.trim();
-  return AWS_KEY_ID.test(id) && !id.includes('EXAMPLE');
+  return AWS_KEY_ID.test(id) && !id.includes('EXAMPLE') && !isPlaceholder(id.slice(4));
 }
 
 const BASE64_CHARS = /[A-Za-z0-9/+]/;

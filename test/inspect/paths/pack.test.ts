@@ -6,13 +6,32 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { pathDetector } from '../../../src/inspect/detectors/paths/index.js';
-import { pathContext, rulesFor } from './helpers.js';
+import { kindsOf } from '../../../src/inspect/kinds.js';
+import type { InspectContext } from '../../../src/inspect/types.js';
+import { pathContext, rulesFor, str } from './helpers.js';
+
+/** An example as a call: the tool's name and its arguments (write targets depend on the tool). */
+interface CallExample {
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+// The rules that fire for a call example: every string argument, kinds from its name and shape.
+function rulesForCall(example: CallExample, paths: ReturnType<typeof pathContext>): string[] {
+  const strings = Object.entries(example.args)
+    .filter((e): e is [string, string] => typeof e[1] === 'string')
+    .map(([key, value]) => str(value, [], key));
+  const ctx: InspectContext = { tool: example.tool, kindsOf: (s) => kindsOf(s), paths, network: { allowHosts: [], denyHosts: [] } };
+  return pathDetector.inspect(strings, ctx).map((f) => f.ruleId);
+}
+
+const rulesOf = (example: string | CallExample, paths: ReturnType<typeof pathContext>) => (typeof example === 'string' ? rulesFor(example, paths) : rulesForCall(example, paths));
 
 interface PackRule {
   id: string;
   detector?: string;
   kinds?: string[];
-  examples: { match: string[]; nomatch: string[]; context?: { roots?: string[]; deny?: string[] } };
+  examples: { match: (string | CallExample)[]; nomatch: (string | CallExample)[]; context?: { roots?: string[]; deny?: string[] } };
 }
 
 const pack = parse(readFileSync(new URL('../../../policies/rules/path-traversal.yaml', import.meta.url), 'utf8')) as { rules: PackRule[] };
@@ -30,10 +49,10 @@ for (const rule of pack.rules) {
   describe(rule.id, () => {
     const ctx = pathContext(rule.examples.context ?? {});
     test.each(rule.examples.match)('fires for %s', (example) => {
-      expect(rulesFor(example, ctx)).toContain(rule.id);
+      expect(rulesOf(example, ctx)).toContain(rule.id);
     });
     test.each(rule.examples.nomatch)('does not fire for %s', (example) => {
-      expect(rulesFor(example, ctx)).not.toContain(rule.id);
+      expect(rulesOf(example, ctx)).not.toContain(rule.id);
     });
   });
 }

@@ -19,6 +19,9 @@ const MESSAGES: Record<SsrfRuleId, (detail: string) => string> = {
   'ssrf.dangerous-scheme': (d) =>
     `the destination uses the ${d}: scheme, which reads local files or speaks raw protocols to internal services; only http and https URLs are fetched`,
   'ssrf.denied-host': (d) => `the destination names ${d}, which the policy's network.denyHosts refuses; use another source`,
+  'ssrf.drop-service': (d) => `the destination is ${d}, a paste, webhook-catching, tunnel or out-of-band testing service where data is dropped for someone else to collect; logged (the strict preset refuses it)`,
+  'ssrf.data-in-hostname': (d) =>
+    `the destination's host name carries data (${d}), the shape of DNS exfiltration, where looking the name up delivers what it encodes; use the service's ordinary host name`,
 };
 
 /** The one-sentence message for a rule, with what was found. */

@@ -14,6 +14,8 @@ export const SSRF_RULES = {
   'ssrf.obfuscated-address': 'high',
   'ssrf.dangerous-scheme': 'high',
   'ssrf.denied-host': 'high',
+  'ssrf.data-in-hostname': 'high',
+  'ssrf.drop-service': 'medium',
 } as const satisfies Record<string, Severity>;
 
 /** An SSRF rule id. */

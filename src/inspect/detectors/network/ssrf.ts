@@ -9,8 +9,10 @@
  * hosts, since people mention localhost and private addresses in passing.
  */
 import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
+import { dataInHostname } from './data-labels.js';
+import { dropServiceOf } from './drop-services.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
-import { decodeHost, judgeHost, shorten, type HostHit } from './host.js';
+import { decodeHost, judgeHost, normaliseHost, shorten, type HostHit } from './host.js';
 import { hostSubjects, listMatches } from './host-lists.js';
 import { evidenceOf, messageFor } from './messages.js';
 import { SSRF_RULE_IDS, SSRF_RULES, type SsrfRuleId } from './rule-ids.js';
@@ -32,7 +34,15 @@ function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boo
     return [{ ruleId: 'ssrf.denied-host', detail: shorten(decodeHost(c.host).name) }, ...judgeHost(c.host, singleLabel)];
   }
   if (listMatches(net.allowHosts, subjects)) return [];
-  return judgeHost(c.host, singleLabel);
+  const hits = judgeHost(c.host, singleLabel);
+  if (hits.length > 0) return hits;
+  // A public name: what it carries, and whose it is. (An address has no labels to read.)
+  if (!/[a-z]/i.test(c.host)) return [];
+  const name = normaliseHost(c.host).replace(/\.+$/, '');
+  const data = dataInHostname(name);
+  if (data !== undefined) return [{ ruleId: 'ssrf.data-in-hostname', detail: data }];
+  const drop = dropServiceOf(name);
+  return drop === undefined ? [] : [{ ruleId: 'ssrf.drop-service', detail: drop }];
 }
 
 /** Everything wrong with one URL (or `host:port/path` when `schemeless`). */
@@ -74,10 +84,30 @@ function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Se
  * several words, each URL among them is read too.
  */
 function inspectUrl(text: string, net: NetworkContext, settles: Settles): Seen[] {
-  const whole = urlHits(text, true, net);
+  const whole = [...urlHits(text, true, net), ...nestedHits(text, net, settles, 0)];
   // URL parsers drop tabs and newlines anywhere, so they do not make a value several words.
   if (!/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
   return [...whole, ...hitsUntil(findUrls(text), (u) => urlHits(u, false, net), settles)];
+}
+
+// What a URL nested in another's query (`?redirect=…`, `?callback=…`) is refused for: an open
+// redirect or a fetching endpoint carries the request on to it. Loopback is left out on
+// purpose: `?next=http://localhost:3000/callback` is how every OAuth and login flow says
+// where to come back to, and the outer host is what the server connects to.
+const NESTED_RULES: ReadonlySet<SsrfRuleId> = new Set(['ssrf.metadata-endpoint', 'ssrf.private-address', 'ssrf.dangerous-scheme', 'ssrf.rebinding-domain', 'ssrf.obfuscated-address', 'ssrf.denied-host']);
+const NESTED_DEPTH = 3;
+
+/** Hits for URLs in the query parameters of a URL (decoded once per level, up to three levels). */
+function nestedHits(text: string, net: NetworkContext, settles: Settles, depth: number): Seen[] {
+  if (depth >= NESTED_DEPTH || !text.includes('?') || !/:\/\/|%3a%2f%2f/i.test(text.slice(text.indexOf('?')))) return [];
+  let params: URLSearchParams;
+  try {
+    params = new URL(text.trim()).searchParams;
+  } catch {
+    return [];
+  }
+  const values = [...params.values()].filter((v) => /^[a-z][a-z0-9+.-]{1,30}:\/\//i.test(v.trim())).slice(0, 16);
+  return hitsUntil(values, (v) => [...urlHits(v.trim(), false, net).filter((h) => NESTED_RULES.has(h.ruleId)), ...nestedHits(v, net, settles, depth + 1)], settles);
 }
 
 /** True for a hit that, as a finding, blocks the call: nothing read after it could change that. */
@@ -148,7 +178,8 @@ function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext):
 }
 
 function findingOf(hit: Seen, s: InspectedString): Finding {
-  return { ruleId: hit.ruleId, category: 'ssrf', severity: SSRF_RULES[hit.ruleId], path: s.path, evidence: hit.evidence, message: messageFor(hit.ruleId, hit.detail) };
+  const finding: Finding = { ruleId: hit.ruleId, category: 'ssrf', severity: SSRF_RULES[hit.ruleId], path: s.path, evidence: hit.evidence, message: messageFor(hit.ruleId, hit.detail) };
+  return hit.ruleId === 'ssrf.drop-service' ? { ...finding, warnOnly: true } : finding;
 }
 
 // The work budget of the call being inspected (InspectContext.spend, see ../../budget.ts),

@@ -12,6 +12,7 @@ import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } fro
 import { baseFolder, isInside, relativeBases, renderPath, resolvePath, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
+import { toolWrites, writeTargetTest } from './write-targets.js';
 
 /** The rule ids this detector reports, as declared in policies/rules/path-traversal.yaml. */
 export const PATH_RULES = {
@@ -19,6 +20,7 @@ export const PATH_RULES = {
   outsideRoot: 'path.outside-root',
   denied: 'path.denied',
   sensitive: 'path.sensitive-file',
+  writeTarget: 'path.write-target',
 } as const;
 
 type PathRuleId = (typeof PATH_RULES)[keyof typeof PATH_RULES];
@@ -130,6 +132,7 @@ export function inspectPath(
   lookups: PathLookups | PathContext['realpath'],
   verdicts: Verdicts = new Map(),
   enough: (finding: Finding) => boolean = () => false,
+  writeTarget?: (path: string) => boolean,
 ): Finding[] {
   const { realpath, readlink, realRoots } = typeof lookups === 'function' ? { realpath: lookups, readlink: undefined, realRoots: [] } : lookups;
   const hits = new Hits(s);
@@ -154,7 +157,7 @@ export function inspectPath(
         // collapses it first opens it, and the lexical readings cover that.
         const walkable = readlink !== undefined && parts.reduce((n, p) => n + p.length + 1, 0) <= PATH_MAX;
         const walked = walkable ? walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink) : undefined;
-        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots);
+        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots, writeTarget);
         if (hits.complete) return hits.list();
       }
     }
@@ -166,7 +169,17 @@ export function inspectPath(
 
 // The findings for one reading: lexical, realpath'd and kernel-walked resolutions each judged;
 // the strictest verdict stands.
-function judgeResolved(hits: Hits, spelling: PathSpelling, ctx: PathContext, checks: PathChecks, verdicts: Verdicts, resolved: ResolvedPath, walked: KernelPath | undefined, realRoots: AbsolutePath[]): void {
+function judgeResolved(
+  hits: Hits,
+  spelling: PathSpelling,
+  ctx: PathContext,
+  checks: PathChecks,
+  verdicts: Verdicts,
+  resolved: ResolvedPath,
+  walked: KernelPath | undefined,
+  realRoots: AbsolutePath[],
+  writeTarget?: (path: string) => boolean,
+): void {
   const lexical = judge(resolved.lexical, checks, verdicts);
   const real = judge(resolved.real, checks, verdicts);
   const kernel = walked ? judge(walked.path, checks, verdicts) : undefined;
@@ -189,6 +202,11 @@ function judgeResolved(hits: Hits, spelling: PathSpelling, ctx: PathContext, che
   } else if (lexical.sensitive || real.sensitive || kernel?.sensitive) {
     hits.add(PATH_RULES.sensitive, spelling, `Refused: the path resolves to ${shown(kernel?.sensitive ? (walked as KernelPath).path : resolved.real)}, a credentials or system file that tools may not read or write; do without it.`);
   }
+  // Only for tools that write: reading ~/.bashrc or /etc/hosts is not planting anything.
+  if (writeTarget && !hits.has(PATH_RULES.writeTarget)) {
+    const target = [resolved.lexical, resolved.real, walked?.path].find((p) => p !== undefined && writeTarget(renderPath(p)));
+    if (target) hits.add(PATH_RULES.writeTarget, spelling, `Refused: the path resolves to ${shown(target)}, where a written file runs later or changes how a program or an agent behaves (shell start-up files, autostart, cron, services, git hooks, agent and MCP client configs, system folders); no tool should write there: ask the user to make this change.`);
+  }
 }
 
 /**
@@ -203,9 +221,10 @@ export const pathDetector: Detector = {
     const checks = checksFor(ctx.paths);
     const lookups = lookupsFor(ctx.paths, checks);
     const verdicts: Verdicts = new Map();
+    const writeTarget = toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined;
     const findings: Finding[] = [];
     for (const s of strings) {
-      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, lookups, verdicts, ctx.enough));
+      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, lookups, verdicts, ctx.enough, writeTarget));
       if (ctx.enough && findings.some(ctx.enough)) break;
     }
     return findings;

@@ -54,13 +54,21 @@ export function stackedQueries(statements: readonly SqlToken[][]): SqlHit[] {
   return [{ ruleId: 'sql.stacked-query', start: span(second).start, end: span(last).end }];
 }
 
-/** UPDATE or DELETE with no WHERE at its own level. */
+/**
+ * UPDATE or DELETE with no WHERE at its own level. Only a statement counts: an UPDATE that
+ * sets something, a DELETE that names what it deletes from. The bare word (`UPDATE`, `DELETE`)
+ * is what structured SQL tools take as the statement kind, with the table and the conditions
+ * in arguments of their own; it changes nothing by itself.
+ */
 export function unscopedWrites(statements: readonly SqlToken[][]): SqlHit[] {
   const hits: SqlHit[] = [];
   for (const stmt of statements) {
     const v = verbOf(stmt);
     if (!v || (v.verb !== 'update' && v.verb !== 'delete')) continue;
     const depth = (stmt[v.index] as SqlToken).depth;
+    const after = stmt.slice(v.index + 1);
+    const isStatement = v.verb === 'update' ? after.some((t) => t.type === 'word' && t.value === 'set' && t.depth === depth) : after.some((t) => t.type === 'word' || t.type === 'ident');
+    if (!isStatement) continue;
     const scoped = stmt.some((t, i) => i > v.index && t.type === 'word' && t.value === 'where' && t.depth === depth);
     if (!scoped) hits.push({ ruleId: 'sql.unscoped-write', ...span(stmt) });
   }
