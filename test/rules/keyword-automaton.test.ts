@@ -59,22 +59,16 @@ describe('keyword automaton', () => {
     );
   });
 
-  it('reads adversarial text in linear time (4 MiB costs about four times 1 MiB)', () => {
-    // Near-misses of long keywords with shared prefixes: the worst case of a naive search.
-    const unit = keywords.filter((k) => k.length > 8).map((k) => k.slice(0, -1)).join('');
-    const of = (n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let i = 0; i < 3; i++) {
-        const start = performance.now();
-        shipped.scan(text);
-        best = Math.min(best, performance.now() - start);
-      }
-      return best;
-    };
-    const one = time(of(1 << 20));
-    const four = time(of(4 << 20));
-    // A wide margin for a shared machine; a quadratic search would be about 16×.
-    expect(four / one).toBeLessThan(7);
+  it('reads adversarial text in linear time', () => {
+    // Near-misses of long keywords with shared prefixes, ASCII and wide: the worst case of a
+    // naive search. A bound no quadratic search of 4 MiB meets, with room for a busy machine
+    // (a linear read takes tens of milliseconds); bench/inspection.mjs reports the cost per MiB.
+    for (const long of [keywords.filter((k) => k.length > 8), keywords.filter((k) => /[^\x00-\x7f]/.test(k))]) {
+      const unit = long.map((k) => k.slice(0, -1)).join('');
+      const text = unit.repeat(Math.ceil((4 << 20) / unit.length)).slice(0, 4 << 20);
+      const start = performance.now();
+      shipped.scan(text);
+      expect(performance.now() - start).toBeLessThan(2000);
+    }
   });
 });
