@@ -6,7 +6,7 @@
 import type { CompiledRule } from '../rules/rule-types.js';
 import { mayMatch, type CharSet } from '../rules/required-chars.js';
 import { excerpt, maskSecret } from './evidence.js';
-import { has, ruleIndexOf, type RuleBits, type SpellingScan } from './rule-index.js';
+import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
 /** One spelling of a string, lower-cased once for every rule. */
@@ -120,8 +120,19 @@ function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet | undefined>
 }
 
 // The first match of rule `i` of the index in one spelling that its validator accepts.
-function firstMatch(rule: CompiledRule, i: number, needs: ReadonlyArray<CharSet | undefined>, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
+function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
   const scan = spelling.scan as SpellingScan;
+  const needs = index.needs[i]!;
+  const n = spelling.lower.length;
+  if (n < WINDOW_FROM_BYTES) {
+    // Short text is one region. When none of the rule's patterns could match it, the steps
+    // searchWindows and eachMatch would count are counted at once, and nothing runs.
+    if (rule.keywords && !has(scan.woken, i)) return undefined;
+    if (!mayMatch(index.need[i], scan.chars)) {
+      checkBudget(n * ((rule.keywords?.length ?? 0) + rule.regexes.length));
+      return undefined;
+    }
+  }
   const windows = searchWindows(rule, spelling.lower, has(scan.woken, i), checkBudget);
   if (!windows) return undefined;
   let first: Match | undefined;
@@ -240,10 +251,9 @@ export function runPatternRules(
         bits ^= low;
         const i = w * 32 + 31 - Math.clz32(low);
         const rule = index.rules[i]!;
-        const needs = index.needs[i]!;
         checkBudget(1);
         for (const spelling of all) {
-          const hit = firstMatch(rule, i, needs, spelling, checkBudget);
+          const hit = firstMatch(rule, i, index, spelling, checkBudget);
           if (!hit) continue;
           const shown = rule.category === 'secrets' ? maskSecret(hit.text) : excerpt(spelling.text, hit.start, hit.end);
           const finding: Finding = {

@@ -38,6 +38,8 @@ export class RuleIndex {
   readonly always: RuleBits;
   /** Per rule, what each of its patterns needs (required-chars.ts), worked out once. */
   readonly needs: ReadonlyArray<ReadonlyArray<CharSet | undefined>>;
+  /** Per rule, what at least one of its patterns needs (undefined: some pattern needs nothing). */
+  readonly need: ReadonlyArray<CharSet | undefined>;
   private readonly position = new Map<CompiledRule, number>();
   private readonly automaton: KeywordAutomaton;
   // Per automaton output, the rules woken (outputs × words).
@@ -77,6 +79,7 @@ export class RuleIndex {
       }
     });
     this.needs = this.rules.map((rule) => rule.regexes.map((regex) => requiredChars(regex)));
+    this.need = this.needs.map((needs) => (needs.some((n) => n === undefined) ? undefined : needs.reduce<CharSet>((a, b) => unite(a, b!), { words: [0, 0, 0, 0], other: false })));
     this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
     this.wokenBy = new Int32Array(this.automaton.outputCount * this.words);
     this.automaton.outputs.forEach((ids, output) => {
@@ -130,7 +133,8 @@ export class RuleIndex {
     const last = this.last;
     if (last !== undefined && last.lower.length === lower.length && last.lower === lower) return last.scan;
     const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanBytes(Buffer.from(lower, 'latin1')) : this.automaton.scan(lower);
-    const woken = this.wokenEverywhere.slice();
+    // (Nothing reached: the shared set, which no caller changes.)
+    const woken = found.reached.length === 0 ? this.wokenEverywhere : this.wokenEverywhere.slice();
     const { words, wokenBy } = this;
     for (const output of found.reached) for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
     const scan = { woken, chars: found.chars };
@@ -142,6 +146,10 @@ export class RuleIndex {
 /** Whether rule `i` is in `bits`. */
 export function has(bits: RuleBits, i: number): boolean {
   return (bits[i >> 5]! & (1 << (i & 31))) !== 0;
+}
+
+function unite(a: CharSet, b: CharSet): CharSet {
+  return { words: [a.words[0] | b.words[0], a.words[1] | b.words[1], a.words[2] | b.words[2], a.words[3] | b.words[3]], other: a.other || b.other };
 }
 
 function set(bits: RuleBits, i: number): void {
