@@ -186,6 +186,15 @@ export function findAllSpans(
     const i = index.indexOf(rule);
     // (A rule without patterns matches nothing; only its keyword search is counted, as for any rule.)
     const keywordIn = i !== undefined ? has(woken, i) : (rule.keywords ?? []).some((k) => index.hasKeyword(k) && lower.includes(k));
+    // Short text, as in firstMatch: a rule whose keywords are absent, or none of whose
+    // patterns could match, does not run; its steps are counted as searchWindows and eachMatch would.
+    if (i !== undefined && lower.length < WINDOW_FROM_BYTES) {
+      if (rule.keywords && !keywordIn) continue;
+      if (!mayMatch(index.need[i], chars)) {
+        checkBudget(lower.length * ((rule.keywords?.length ?? 0) + rule.regexes.length));
+        continue;
+      }
+    }
     const windows = searchWindows(rule, lower, keywordIn, checkBudget);
     if (!windows) continue;
     const found: Span[] = [];
