@@ -4,7 +4,7 @@
  * rule's validator on the matched text in its original case.
  */
 import type { CompiledRule } from '../rules/rule-types.js';
-import { mayMatch, type CharSet } from '../rules/required-chars.js';
+import { mayMatchEach, type CharSet } from '../rules/required-chars.js';
 import { excerpt, maskSecret } from './evidence.js';
 import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
@@ -90,7 +90,7 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet | undefined>, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean, chars: CharSet): void {
+function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet[] | undefined>, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean, chars: CharSet): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
   for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
@@ -101,7 +101,7 @@ function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet | undefined>
       // when the text lacks every character the pattern needs and it is not run, so the
       // budget, and any verdict resting on it, does not depend on the shortcut).
       checkBudget(region.length);
-      if (!mayMatch(needs[r], chars)) continue;
+      if (!mayMatchEach(needs[r], chars)) continue;
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -128,7 +128,7 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
     // Short text is one region. When none of the rule's patterns could match it, the steps
     // searchWindows and eachMatch would count are counted at once, and nothing runs.
     if (rule.keywords && !has(scan.woken, i)) return undefined;
-    if (!mayMatch(index.need[i], scan.chars)) {
+    if (!index.mayRun(i, scan.chars)) {
       checkBudget(n * ((rule.keywords?.length ?? 0) + rule.regexes.length));
       return undefined;
     }
@@ -190,7 +190,7 @@ export function findAllSpans(
     // patterns could match, does not run; its steps are counted as searchWindows and eachMatch would.
     if (i !== undefined && lower.length < WINDOW_FROM_BYTES) {
       if (rule.keywords && !keywordIn) continue;
-      if (!mayMatch(index.need[i], chars)) {
+      if (!index.mayRun(i, chars)) {
         checkBudget(lower.length * ((rule.keywords?.length ?? 0) + rule.regexes.length));
         continue;
       }

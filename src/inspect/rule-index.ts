@@ -6,7 +6,7 @@
  * order, so reading the bits in order visits the rules in that order.
  */
 import { KeywordAutomaton } from '../rules/keyword-automaton.js';
-import { requiredChars, type CharSet } from '../rules/required-chars.js';
+import { mayMatchEach, requiredCharsEach, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 
 /** A set of rules by their index: `words` 32-bit words. */
@@ -36,10 +36,8 @@ export class RuleIndex {
   readonly words: number;
   /** Rules without keywords: they may run on any text. */
   readonly always: RuleBits;
-  /** Per rule, what each of its patterns needs (required-chars.ts), worked out once. */
-  readonly needs: ReadonlyArray<ReadonlyArray<CharSet | undefined>>;
-  /** Per rule, what at least one of its patterns needs (undefined: some pattern needs nothing). */
-  readonly need: ReadonlyArray<CharSet | undefined>;
+  /** Per rule, what each of its patterns needs (required-chars.ts: every set listed), worked out once. */
+  readonly needs: ReadonlyArray<ReadonlyArray<CharSet[] | undefined>>;
   private readonly position = new Map<CompiledRule, number>();
   private readonly automaton: KeywordAutomaton;
   // Per automaton output, the rules woken (outputs × words).
@@ -78,8 +76,7 @@ export class RuleIndex {
         set(bits, i);
       }
     });
-    this.needs = this.rules.map((rule) => rule.regexes.map((regex) => requiredChars(regex)));
-    this.need = this.needs.map((needs) => (needs.some((n) => n === undefined) ? undefined : needs.reduce<CharSet>((a, b) => unite(a, b!), { words: [0, 0, 0, 0], other: false })));
+    this.needs = this.rules.map((rule) => rule.regexes.map((regex) => requiredCharsEach(regex)));
     this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
     this.wokenBy = new Int32Array(this.automaton.outputCount * this.words);
     this.automaton.outputs.forEach((ids, output) => {
@@ -87,6 +84,12 @@ export class RuleIndex {
     });
     this.wokenEverywhere = this.empty();
     for (const id of this.automaton.everywhere) for (const i of keywordRules[id]!) set(this.wokenEverywhere, i);
+  }
+
+  /** Whether some pattern of rule `i` may match a text of these characters. */
+  mayRun(i: number, chars: CharSet): boolean {
+    for (const needs of this.needs[i]!) if (mayMatchEach(needs, chars)) return true;
+    return false;
   }
 
   /** An empty rule set. */
@@ -146,10 +149,6 @@ export class RuleIndex {
 /** Whether rule `i` is in `bits`. */
 export function has(bits: RuleBits, i: number): boolean {
   return (bits[i >> 5]! & (1 << (i & 31))) !== 0;
-}
-
-function unite(a: CharSet, b: CharSet): CharSet {
-  return { words: [a.words[0] | b.words[0], a.words[1] | b.words[1], a.words[2] | b.words[2], a.words[3] | b.words[3]], other: a.other || b.other };
 }
 
 function set(bits: RuleBits, i: number): void {

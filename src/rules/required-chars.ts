@@ -131,6 +131,17 @@ class Reader {
     return need;
   }
 
+  // A pattern that is one sequence: every item's need (a match holds a character of each);
+  // undefined when the pattern has branches at the top.
+  readEach(): CharSet[] | undefined {
+    const needs: CharSet[] = [];
+    while (this.at < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
+      const need = this.quantified();
+      if (need !== null) needs.push(need);
+    }
+    return this.at === this.src.length ? needs : undefined;
+  }
+
   private peek(): string | undefined {
     return this.src[this.at];
   }
@@ -328,4 +339,42 @@ export function requiredChars(regex: RegExp): CharSet | undefined {
     if (error instanceof Unknown) return undefined;
     throw error;
   }
+}
+
+/** At most this many sets are kept by requiredCharsEach, the most telling. */
+const MAX_EACH = 6;
+
+/**
+ * Sets every match of `regex` holds a character of, each of them (not only the most telling
+ * one, as requiredChars gives): `\bunion\s+select\b` needs a `u`, an `n`, an `s`… A text
+ * missing any of them cannot match. Undefined when nothing can be said; the same conditions
+ * as requiredChars otherwise, of which this is the conjunction over the items of a
+ * pattern's top-level sequence (a pattern with top-level branches gives requiredChars alone).
+ */
+export function requiredCharsEach(regex: RegExp): CharSet[] | undefined {
+  const one = requiredChars(regex);
+  if (one === undefined) return undefined;
+  let each: CharSet[] | undefined;
+  try {
+    each = new Reader(regex.source).readEach();
+  } catch (error) {
+    if (!(error instanceof Unknown)) throw error;
+  }
+  if (each === undefined || each.length === 0) return [one];
+  // Duplicates (`aa`) tell nothing more; sets reaching beyond ASCII hardly ever rule out.
+  const seen = new Set<string>();
+  const kept = each.filter((set) => {
+    const key = `${set.words.join(',')}/${set.other}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return kept.sort((a, b) => commonness(a) - commonness(b)).slice(0, MAX_EACH);
+}
+
+/** False when some set of `needs` has no character in `present`: the pattern cannot match. */
+export function mayMatchEach(needs: readonly CharSet[] | undefined, present: CharSet): boolean {
+  if (needs === undefined) return true;
+  for (const need of needs) if (!mayMatch(need, present)) return false;
+  return true;
 }
