@@ -4,7 +4,6 @@
  * rule's validator on the matched text in its original case.
  */
 import type { CompiledRule } from '../rules/rule-types.js';
-import { mayMatchEach, type CharSet } from '../rules/required-chars.js';
 import { excerpt, maskSecret } from './evidence.js';
 import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
@@ -90,7 +89,7 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet[] | undefined>, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean, chars: CharSet): void {
+function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
   for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
@@ -101,7 +100,7 @@ function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet[] | undefine
       // when the text lacks every character the pattern needs and it is not run, so the
       // budget, and any verdict resting on it, does not depend on the shortcut).
       checkBudget(region.length);
-      if (!mayMatchEach(needs[r], chars)) continue;
+      if (may !== undefined && !may(r)) continue;
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -122,13 +121,12 @@ function eachMatch(rule: CompiledRule, needs: ReadonlyArray<CharSet[] | undefine
 // The first match of rule `i` of the index in one spelling that its validator accepts.
 function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
   const scan = spelling.scan as SpellingScan;
-  const needs = index.needs[i]!;
   const n = spelling.lower.length;
   if (n < WINDOW_FROM_BYTES) {
     // Short text is one region. When none of the rule's patterns could match it, the steps
     // searchWindows and eachMatch would count are counted at once, and nothing runs.
     if (rule.keywords && !has(scan.woken, i)) return undefined;
-    if (!index.mayRun(i, scan.chars)) {
+    if (!index.mayRun(i, scan)) {
       checkBudget(n * ((rule.keywords?.length ?? 0) + rule.regexes.length));
       return undefined;
     }
@@ -136,10 +134,10 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
   const windows = searchWindows(rule, spelling.lower, has(scan.woken, i), checkBudget);
   if (!windows) return undefined;
   let first: Match | undefined;
-  eachMatch(rule, needs, spelling.text, spelling.lower, windows, checkBudget, (match) => {
+  eachMatch(rule, (r) => index.mayMatch(i, r, scan), spelling.text, spelling.lower, windows, checkBudget, (match) => {
     first = match;
     return true;
-  }, scan.chars);
+  });
   return first;
 }
 
@@ -181,7 +179,8 @@ export function findAllSpans(
   const index = ruleIndexOf(allRules);
   // One pass finds the keywords present; rules naming none of them do not run.
   checkBudget(lower.length);
-  const { woken, chars } = index.scan(lower);
+  const scan = index.scan(lower);
+  const { woken } = scan;
   for (const rule of rules) {
     const i = index.indexOf(rule);
     // (A rule without patterns matches nothing; only its keyword search is counted, as for any rule.)
@@ -190,7 +189,7 @@ export function findAllSpans(
     // patterns could match, does not run; its steps are counted as searchWindows and eachMatch would.
     if (i !== undefined && lower.length < WINDOW_FROM_BYTES) {
       if (rule.keywords && !keywordIn) continue;
-      if (!index.mayRun(i, chars)) {
+      if (!index.mayRun(i, scan)) {
         checkBudget(lower.length * ((rule.keywords?.length ?? 0) + rule.regexes.length));
         continue;
       }
@@ -198,10 +197,10 @@ export function findAllSpans(
     const windows = searchWindows(rule, lower, keywordIn, checkBudget);
     if (!windows) continue;
     const found: Span[] = [];
-    eachMatch(rule, i !== undefined ? index.needs[i]! : [], text, lower, windows, checkBudget, ({ start, end }) => {
+    eachMatch(rule, i !== undefined ? (r) => index.mayMatch(i, r, scan) : undefined, text, lower, windows, checkBudget, ({ start, end }) => {
       found.push({ start, end, rule });
       return false;
-    }, chars);
+    });
     // Slices overlap, and so can the matches of a rule's several patterns: keep the first of each overlap.
     found.sort((a, b) => a.start - b.start || b.end - a.end);
     // (A loop, not push(...spans): a result dense with secrets has more matches than a call may take arguments.)

@@ -6,7 +6,7 @@
  * order, so reading the bits in order visits the rules in that order.
  */
 import { KeywordAutomaton } from '../rules/keyword-automaton.js';
-import { mayMatchEach, requiredCharsEach, type CharSet } from '../rules/required-chars.js';
+import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 
 /** A set of rules by their index: `words` 32-bit words. */
@@ -16,6 +16,8 @@ export type RuleBits = Int32Array;
 export interface SpellingScan {
   /** The rules with keywords that have one of them in the text. */
   woken: RuleBits;
+  /** The patterns (by `firstPattern[rule] + index`) whose required literal is in the text, or that have none. */
+  literals: RuleBits;
   /** The characters of the text. */
   chars: CharSet;
 }
@@ -27,6 +29,8 @@ const BEYOND_LATIN1 = /[^\x00-\xff]/;
 // Long texts are remembered (the last one): the scan of a result reads the same text for
 // injections and then for secrets.
 const REMEMBER_FROM = 2048;
+// Required literals shorter than this are not looked for.
+const MIN_LITERAL = 3;
 
 /** The pattern rules of one rule set, indexed. */
 export class RuleIndex {
@@ -38,7 +42,13 @@ export class RuleIndex {
   readonly always: RuleBits;
   /** Per rule, what each of its patterns needs (required-chars.ts: every set listed), worked out once. */
   readonly needs: ReadonlyArray<ReadonlyArray<CharSet[] | undefined>>;
+  /** Per rule, the number of the first of its patterns among all rules' patterns. */
+  readonly firstPattern: readonly number[];
   private readonly position = new Map<CompiledRule, number>();
+  // Patterns with no required literal, as pattern bits; and per automaton output, the patterns whose literal it shows.
+  private readonly literalFree: RuleBits;
+  private readonly literalsBy: Int32Array;
+  private readonly patternWords: number;
   private readonly automaton: KeywordAutomaton;
   // Per automaton output, the rules woken (outputs × words).
   private readonly wokenBy: Int32Array;
@@ -50,6 +60,8 @@ export class RuleIndex {
   private readonly inPlay = new WeakMap<readonly CompiledRule[], RuleBits>();
   private last: { lower: string; scan: SpellingScan } | undefined;
   private readonly keywordIds = new Map<string, number>();
+  // Per keyword id, the rules naming it (none for a pattern's literal that is no rule's keyword).
+  private readonly keywordRules: number[][] = [];
 
   constructor(allRules: readonly CompiledRule[]) {
     this.rules = allRules.filter((r) => r.regexes.length > 0);
@@ -57,7 +69,7 @@ export class RuleIndex {
     this.always = this.empty();
     this.anyKind = this.empty();
     const keywordIds = this.keywordIds;
-    const keywordRules: number[][] = [];
+    const keywordRules = this.keywordRules;
     this.rules.forEach((rule, i) => {
       this.position.set(rule, i);
       if (!rule.keywords) set(this.always, i);
@@ -77,18 +89,58 @@ export class RuleIndex {
       }
     });
     this.needs = this.rules.map((rule) => rule.regexes.map((regex) => requiredCharsEach(regex)));
+    // Each pattern's required literal (required-chars.ts) is read by the same automaton: a
+    // pattern whose literal is not in a text is not run on it.
+    const firstPattern: number[] = [];
+    let patterns = 0;
+    for (const rule of this.rules) {
+      firstPattern.push(patterns);
+      patterns += rule.regexes.length;
+    }
+    this.firstPattern = firstPattern;
+    this.patternWords = Math.max(1, Math.ceil(patterns / 32));
+    this.literalFree = new Int32Array(this.patternWords);
+    const literalPatterns = new Map<number, number[]>();
+    this.rules.forEach((rule, i) => {
+      rule.regexes.forEach((regex, r) => {
+        const p = firstPattern[i]! + r;
+        const literal = requiredLiteral(regex);
+        // Short literals rule out little and would make the automaton report often.
+        if (literal === undefined || literal.length < MIN_LITERAL) {
+          set(this.literalFree, p);
+          return;
+        }
+        let id = keywordIds.get(literal);
+        if (id === undefined) {
+          keywordIds.set(literal, (id = keywordRules.length));
+          keywordRules.push([]);
+        }
+        const list = literalPatterns.get(id);
+        if (list) list.push(p);
+        else literalPatterns.set(id, [p]);
+      });
+    });
     this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
     this.wokenBy = new Int32Array(this.automaton.outputCount * this.words);
+    this.literalsBy = new Int32Array(this.automaton.outputCount * this.patternWords);
     this.automaton.outputs.forEach((ids, output) => {
-      for (const id of ids) for (const i of keywordRules[id]!) this.wokenBy[output * this.words + (i >> 5)]! |= 1 << (i & 31);
+      for (const id of ids) {
+        for (const i of keywordRules[id]!) this.wokenBy[output * this.words + (i >> 5)]! |= 1 << (i & 31);
+        for (const p of literalPatterns.get(id) ?? []) this.literalsBy[output * this.patternWords + (p >> 5)]! |= 1 << (p & 31);
+      }
     });
     this.wokenEverywhere = this.empty();
     for (const id of this.automaton.everywhere) for (const i of keywordRules[id]!) set(this.wokenEverywhere, i);
   }
 
-  /** Whether some pattern of rule `i` may match a text of these characters. */
-  mayRun(i: number, chars: CharSet): boolean {
-    for (const needs of this.needs[i]!) if (mayMatchEach(needs, chars)) return true;
+  /** Whether pattern `r` of rule `i` may match a text with what `scan` found (its characters and literals). */
+  mayMatch(i: number, r: number, scan: SpellingScan): boolean {
+    return has(scan.literals, this.firstPattern[i]! + r) && mayMatchEach(this.needs[i]![r], scan.chars);
+  }
+
+  /** Whether some pattern of rule `i` may match a text with what `scan` found. */
+  mayRun(i: number, scan: SpellingScan): boolean {
+    for (let r = 0; r < this.needs[i]!.length; r++) if (this.mayMatch(i, r, scan)) return true;
     return false;
   }
 
@@ -104,7 +156,8 @@ export class RuleIndex {
 
   /** Whether `keyword` is a keyword of some pattern rule. */
   hasKeyword(keyword: string): boolean {
-    return this.keywordIds.has(keyword);
+    const id = this.keywordIds.get(keyword);
+    return id !== undefined && this.keywordRules[id]!.length > 0;
   }
 
   /** The rules of `rules` (a subset of the rule set, a stable array), as bits; built once per array. */
@@ -136,11 +189,16 @@ export class RuleIndex {
     const last = this.last;
     if (last !== undefined && last.lower.length === lower.length && last.lower === lower) return last.scan;
     const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanBytes(Buffer.from(lower, 'latin1')) : this.automaton.scan(lower);
-    // (Nothing reached: the shared set, which no caller changes.)
-    const woken = found.reached.length === 0 ? this.wokenEverywhere : this.wokenEverywhere.slice();
-    const { words, wokenBy } = this;
-    for (const output of found.reached) for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
-    const scan = { woken, chars: found.chars };
+    // (Nothing reached: the shared sets, which no caller changes.)
+    const none = found.reached.length === 0;
+    const woken = none ? this.wokenEverywhere : this.wokenEverywhere.slice();
+    const literals = none ? this.literalFree : this.literalFree.slice();
+    const { words, wokenBy, patternWords, literalsBy } = this;
+    for (const output of found.reached) {
+      for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
+      for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
+    }
+    const scan = { woken, literals, chars: found.chars };
     this.last = lower.length >= REMEMBER_FROM ? { lower, scan } : undefined;
     return scan;
   }

@@ -378,3 +378,82 @@ export function mayMatchEach(needs: readonly CharSet[] | undefined, present: Cha
   for (const need of needs) if (!mayMatch(need, present)) return false;
   return true;
 }
+
+// The end of the group or class starting at `at` ('(' or '['), or -1.
+function skipGroup(src: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '\\') i++;
+    else if (ch === '[') {
+      i = skipClass(src, i) - 1;
+      if (i < 0) return -1;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+function skipClass(src: string, at: number): number {
+  let i = at + 1;
+  if (src[i] === '^') i++;
+  for (; i < src.length; i++) {
+    if (src[i] === '\\') i++;
+    else if (src[i] === ']') return i + 1;
+  }
+  return -1;
+}
+
+// The end of a quantifier at `at` (lazy mark included), or `at` when there is none.
+function quantifierEnd(src: string, at: number): number {
+  const ch = src[at];
+  let end = at;
+  if (ch === '*' || ch === '+' || ch === '?') end = at + 1;
+  else if (ch === '{') {
+    const m = /^\{\d+(?:,\d*)?\}/.exec(src.slice(at));
+    if (m) end = at + m[0].length;
+  }
+  return end > at && src[end] === '?' ? end + 1 : end;
+}
+
+/**
+ * The longest run of literal characters every match of `regex` holds, in a row: consecutive
+ * plain characters of the pattern's top-level sequence, none quantified (`\bunion\s+select\b`
+ * gives "select"). Undefined when the pattern has branches at the top, flags, or no such run.
+ * What the pattern is matched against (lower-cased text) must hold it for a match.
+ */
+export function requiredLiteral(regex: RegExp): string | undefined {
+  if (regex.flags.replace(/[gd]/g, '') !== '') return undefined;
+  const src = regex.source;
+  let best = '';
+  let run = '';
+  const flush = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < src.length; ) {
+    const ch = src[i]!;
+    if (ch === '|' || ch === ')') return undefined;
+    let literal: string | undefined;
+    let next: number;
+    if (ch === '(' || ch === '[') {
+      next = ch === '(' ? skipGroup(src, i) : skipClass(src, i);
+      if (next < 0) return undefined;
+    } else if (ch === '\\') {
+      const escaped = src[i + 1];
+      if (escaped === undefined) return undefined;
+      // Letters and digits after a backslash are classes, assertions or coded characters.
+      if (!/[a-zA-Z0-9]/.test(escaped)) literal = escaped;
+      next = i + 2;
+    } else {
+      if (!'^$.*+?{}'.includes(ch)) literal = ch;
+      next = i + 1;
+    }
+    const end = quantifierEnd(src, next);
+    if (literal === undefined || end > next) flush();
+    else run += literal;
+    i = end;
+  }
+  flush();
+  return best === '' ? undefined : best;
+}

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
-import { charsOf, mayMatchEach, requiredCharsEach } from '../../src/rules/required-chars.js';
+import { charsOf, mayMatchEach, requiredCharsEach, requiredLiteral } from '../../src/rules/required-chars.js';
 
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -30,6 +30,8 @@ describe('requiredCharsEach', () => {
             if (regex.test(piece)) {
               checked++;
               expect(mayMatchEach(needs, charsOf(piece)), `${rule.id} ${regex} on ${JSON.stringify(piece)}`).toBe(true);
+              const literal = requiredLiteral(regex);
+              if (literal !== undefined) expect(piece.includes(literal), `${rule.id} ${regex} on ${JSON.stringify(piece)} without ${JSON.stringify(literal)}`).toBe(true);
             }
           }
         }
@@ -40,18 +42,32 @@ describe('requiredCharsEach', () => {
 
   it('never rules out a text a shipped pattern matches: generated texts', () => {
     const alphabet = fc.constantFrom(...'0123456789 -.+()\'"`;=#/*_abcdefghilmnorstuvwxyzACM@:%\\\n\t\u00a0é\u2028'.split(''));
-    const pieces = fc.constantFrom('union', 'select', 'from', ' or ', "'", 'ignore', 'previous', 'instructions', 'sleep(', 'waitfor delay', 'curl', '| sh', 'de89', '4111');
-    const regexes = rules.flatMap((r) => r.regexes.map((regex) => ({ id: r.id, regex, needs: requiredCharsEach(regex) })));
+    const literals = [...new Set(rules.flatMap((r) => r.regexes.map((x) => requiredLiteral(x)).filter((l): l is string => l !== undefined)))];
+    const pieces = fc.constantFrom('union', 'select', 'from', ' or ', "'", 'ignore', 'previous', 'instructions', 'sleep(', 'waitfor delay', 'curl', '| sh', 'de89', '4111', ...literals);
+    const regexes = rules.flatMap((r) => r.regexes.map((regex) => ({ id: r.id, regex, needs: requiredCharsEach(regex), literal: requiredLiteral(regex) })));
     fc.assert(
       fc.property(fc.array(fc.oneof(alphabet, pieces), { maxLength: 40 }).map((a) => a.join('')), (text) => {
         const chars = charsOf(text);
-        for (const { id, regex, needs } of regexes) {
+        for (const { id, regex, needs, literal } of regexes) {
           regex.lastIndex = 0;
           if (regex.test(text) && !mayMatchEach(needs, chars)) throw new Error(`${id} ${regex} matches ${JSON.stringify(text)} but was ruled out`);
+          regex.lastIndex = 0;
+          if (literal !== undefined && regex.test(text) && !text.includes(literal)) throw new Error(`${id} ${regex} matches ${JSON.stringify(text)} without ${JSON.stringify(literal)}`);
         }
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('reads a required literal from the top-level sequence only', () => {
+    const literal = (source: string) => requiredLiteral(new RegExp(source, 'g'));
+    expect(literal('\\bunion\\s+select\\b')).toBe('select');
+    expect(literal('/etc/(?:passwd|shadow)')).toBe('/etc/');
+    expect(literal('ab+cd')).toBe('cd');
+    expect(literal('a\\.env{1,2}x')).toBe('a.en');
+    expect(literal('abc|def')).toBeUndefined();
+    expect(literal('[abc]+(?:x|y)')).toBeUndefined();
+    expect(requiredLiteral(/abc/gi)).toBeUndefined();
   });
 
   it('asks for each item of a sequence, and for one branch of an alternation', () => {
