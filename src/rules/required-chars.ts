@@ -44,9 +44,10 @@ export function charSetOfCodes(seen: Uint8Array, other: boolean): CharSet {
 /** False when no character of `need` is in `present`: the pattern cannot match that text. */
 export function mayMatch(need: CharSet | undefined, present: CharSet): boolean {
   if (need === undefined) return true;
-  const [a0, a1, a2, a3] = need.words;
-  const [b0, b1, b2, b3] = present.words;
-  return (a0 & b0) !== 0 || (a1 & b1) !== 0 || (a2 & b2) !== 0 || (a3 & b3) !== 0 || (need.other && present.other);
+  // (Indexes, not destructuring: this runs for every pattern on every spelling.)
+  const a = need.words;
+  const b = present.words;
+  return (a[0] & b[0]) !== 0 || (a[1] & b[1]) !== 0 || (a[2] & b[2]) !== 0 || (a[3] & b[3]) !== 0 || (need.other && present.other);
 }
 
 // Thrown on anything this reader does not know: no condition then.
