@@ -40,8 +40,9 @@ export class RuleIndex {
   readonly words: number;
   /** Rules without keywords: they may run on any text. */
   readonly always: RuleBits;
-  /** Per rule, what each of its patterns needs (required-chars.ts: every set listed), worked out once. */
-  readonly needs: ReadonlyArray<ReadonlyArray<CharSet[] | undefined>>;
+  // Per rule, what each of its patterns needs (required-chars.ts: every set listed), worked
+  // out on the rule's first use: reading every pattern at once would delay the first call.
+  private readonly needs: Array<ReadonlyArray<CharSet[] | undefined> | undefined>;
   /** Per rule, the number of the first of its patterns among all rules' patterns. */
   readonly firstPattern: readonly number[];
   private readonly position = new Map<CompiledRule, number>();
@@ -88,7 +89,7 @@ export class RuleIndex {
         set(bits, i);
       }
     });
-    this.needs = this.rules.map((rule) => rule.regexes.map((regex) => requiredCharsEach(regex)));
+    this.needs = new Array<ReadonlyArray<CharSet[] | undefined> | undefined>(this.rules.length).fill(undefined);
     // Each pattern's required literal (required-chars.ts) is read by the same automaton: a
     // pattern whose literal is not in a text is not run on it.
     const firstPattern: number[] = [];
@@ -135,13 +136,20 @@ export class RuleIndex {
 
   /** Whether pattern `r` of rule `i` may match a text with what `scan` found (its characters and literals). */
   mayMatch(i: number, r: number, scan: SpellingScan): boolean {
-    return has(scan.literals, this.firstPattern[i]! + r) && mayMatchEach(this.needs[i]![r], scan.chars);
+    return has(scan.literals, this.firstPattern[i]! + r) && mayMatchEach(this.needsOf(i)[r], scan.chars);
   }
 
   /** Whether some pattern of rule `i` may match a text with what `scan` found. */
   mayRun(i: number, scan: SpellingScan): boolean {
-    for (let r = 0; r < this.needs[i]!.length; r++) if (this.mayMatch(i, r, scan)) return true;
+    const count = this.rules[i]!.regexes.length;
+    for (let r = 0; r < count; r++) if (this.mayMatch(i, r, scan)) return true;
     return false;
+  }
+
+  private needsOf(i: number): ReadonlyArray<CharSet[] | undefined> {
+    let needs = this.needs[i];
+    if (needs === undefined) this.needs[i] = needs = this.rules[i]!.regexes.map((regex) => requiredCharsEach(regex));
+    return needs;
   }
 
   /** An empty rule set. */

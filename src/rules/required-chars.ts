@@ -405,13 +405,17 @@ function skipClass(src: string, at: number): number {
   return -1;
 }
 
+const BRACE_QUANTIFIER = /\{\d+(?:,\d*)?\}/y;
+
 // The end of a quantifier at `at` (lazy mark included), or `at` when there is none.
 function quantifierEnd(src: string, at: number): number {
   const ch = src[at];
   let end = at;
   if (ch === '*' || ch === '+' || ch === '?') end = at + 1;
   else if (ch === '{') {
-    const m = /^\{\d+(?:,\d*)?\}/.exec(src.slice(at));
+    // Sticky, at `at`: no copy of the rest of the source per brace.
+    BRACE_QUANTIFIER.lastIndex = at;
+    const m = BRACE_QUANTIFIER.exec(src);
     if (m) end = at + m[0].length;
   }
   return end > at && src[end] === '?' ? end + 1 : end;
