@@ -4,8 +4,8 @@
  * rule's validator on the matched text in its original case.
  */
 import type { CompiledRule } from '../rules/rule-types.js';
-import { charSetOfCodes, charsOf, mayMatch, requiredChars, type CharSet } from '../rules/required-chars.js';
 import { excerpt, maskSecret } from './evidence.js';
+import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
 /** One spelling of a string, lower-cased once for every rule. */
@@ -13,134 +13,9 @@ interface Spelling {
   text: string;
   lower: string;
   via: string;
-  /** The rules' keywords that occur in it, found in one pass (see KeywordIndex). */
-  keywords?: ReadonlySet<string>;
-  /** The characters of `lower`, read in the same pass (see required-chars.ts). */
-  chars?: CharSet;
+  /** The rules with keywords that have one in it, and its characters, found in one pass (see rule-index.ts). */
+  scan?: SpellingScan;
 }
-
-/** What one pass over a text found: the rules' keywords in it, and its characters. */
-interface Found {
-  keywords: Set<string>;
-  chars: CharSet;
-}
-
-// The characters each pattern needs (required-chars.ts), worked out once per pattern.
-const needs = new WeakMap<RegExp, CharSet | null>();
-
-function needOf(regex: RegExp): CharSet | undefined {
-  let need = needs.get(regex);
-  if (need === undefined) needs.set(regex, (need = requiredChars(regex) ?? null));
-  return need ?? undefined;
-}
-
-/**
- * The keywords of a rule set, found in one pass over each spelling instead of one search
- * per keyword per rule: keywords are filed by their first two characters, so each position
- * of the text looks at the few keywords that could start there. Most text holds none, and
- * then no rule runs at all. It also lists, per keyword, the rules that name it.
- */
-class KeywordIndex {
-  // Keyed by the first two UTF-16 units, packed into one number: no string per position.
-  private readonly byPrefix = new Map<number, string[]>();
-  // For two ASCII units, the keywords starting with them, by array index: no hashing at all.
-  private readonly asciiPairs: Array<string[] | undefined> = new Array<string[] | undefined>(128 * 128).fill(undefined);
-  private readonly short: string[] = [];
-  /** Rules by each of their keywords; rules without keywords are in `always`. */
-  readonly rulesByKeyword = new Map<string, CompiledRule[]>();
-  readonly always: CompiledRule[] = [];
-
-  constructor(rules: readonly CompiledRule[]) {
-    for (const rule of rules) {
-      if (!rule.keywords) this.always.push(rule);
-      for (const keyword of rule.keywords ?? []) {
-        const list = this.rulesByKeyword.get(keyword);
-        if (list) list.push(rule);
-        else this.rulesByKeyword.set(keyword, [rule]);
-      }
-    }
-    for (const keyword of this.rulesByKeyword.keys()) {
-      if (keyword.length < 2) this.short.push(keyword);
-      else {
-        const a = keyword.charCodeAt(0);
-        const b = keyword.charCodeAt(1);
-        if (a < 128 && b < 128) (this.asciiPairs[a * 128 + b] ??= []).push(keyword);
-        else {
-          const list = this.byPrefix.get(a * 0x10000 + b);
-          if (list) list.push(keyword);
-          else this.byPrefix.set(a * 0x10000 + b, [keyword]);
-        }
-      }
-    }
-  }
-
-  // The last text searched and what was found: the scan of a result searches the same text
-  // for injections and then for secrets.
-  private last: { lower: string; found: Found } | undefined;
-
-  /** The keywords present in `lower`, and its characters (do not change what is returned). */
-  find(lower: string): Found {
-    if (this.last !== undefined && this.last.lower.length === lower.length && this.last.lower === lower) return this.last.found;
-    const found = this.search(lower);
-    this.last = lower.length >= WINDOW_FROM_BYTES ? { lower, found } : undefined;
-    return found;
-  }
-
-  private search(lower: string): Found {
-    const found = new Set<string>();
-    for (const keyword of this.short) if (lower.includes(keyword)) found.add(keyword);
-    // Long one-byte text is read from a byte copy: charCodeAt on the many shapes a string
-    // can have (sliced from a frame, external) is several times slower than a typed array.
-    if (lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower)) return this.searchBytes(lower, Buffer.from(lower, 'latin1'), found);
-    const { byPrefix, asciiPairs } = this;
-    const n = lower.length;
-    // Which characters occur, for the patterns' needs (see required-chars.ts).
-    const chars = charsOf(lower);
-    let b = n > 0 ? lower.charCodeAt(0) : 0;
-    for (let i = 0; i + 1 < n; i++) {
-      const a = b;
-      b = lower.charCodeAt(i + 1);
-      const candidates = a < 128 && b < 128 ? asciiPairs[a * 128 + b] : byPrefix.get(a * 0x10000 + b);
-      if (candidates === undefined) continue;
-      const c = lower.charCodeAt(i + 2);
-      for (const keyword of candidates) {
-        if (keyword.length > 2 && keyword.charCodeAt(2) !== c) continue;
-        if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
-      }
-    }
-    return { keywords: found, chars };
-  }
-
-  // search() over the bytes of a text with no code unit above 0xff.
-  private searchBytes(lower: string, bytes: Uint8Array, found: Set<string>): Found {
-    const { byPrefix, asciiPairs } = this;
-    const n = bytes.length;
-    const seen = new Uint8Array(256);
-    if (n > 0) seen[bytes[n - 1] as number] = 1;
-    for (let i = 0; i + 1 < n; i++) {
-      const a = bytes[i] as number;
-      const b = bytes[i + 1] as number;
-      seen[a] = 1;
-      const candidates = a < 128 && b < 128 ? asciiPairs[a * 128 + b] : byPrefix.get(a * 0x10000 + b);
-      if (candidates === undefined) continue;
-      const c = bytes[i + 2];
-      for (const keyword of candidates) {
-        if (keyword.length > 2 && keyword.charCodeAt(2) !== c) continue;
-        if (!found.has(keyword) && lower.startsWith(keyword, i)) found.add(keyword);
-      }
-    }
-    return { keywords: found, chars: charSetOfCodes(seen.subarray(0, 128), seen.subarray(128).includes(1)) };
-  }
-}
-
-// From this length, search() works on a byte copy of one-byte text.
-const BYTE_COPY_FROM = 4096;
-const BEYOND_LATIN1 = /[^\x00-\xff]/;
-
-// The set of each rules array passed in, built once per array.
-const inPlaySets = new WeakMap<readonly CompiledRule[], ReadonlySet<CompiledRule>>();
-const indexes = new WeakMap<readonly CompiledRule[], KeywordIndex>();
-const orders = new WeakMap<readonly CompiledRule[], Map<CompiledRule, number>>();
 
 function spellings(s: InspectedString, withRaw: boolean): Spelling[] {
   const all = withRaw ? [{ text: s.raw, via: 'raw' }, ...s.variants] : s.variants;
@@ -171,14 +46,14 @@ function slices(from: number, to: number): Array<[number, number]> {
 }
 
 // The stretches of `lower` worth searching for a rule: all of it when short or when the
-// rule has no keywords, else merged windows around every keyword occurrence.
-function searchWindows(rule: CompiledRule, lower: string, present?: ReadonlySet<string>, checkBudget: (steps?: number) => void = () => undefined): Array<[number, number]> | undefined {
+// rule has no keywords, else merged windows around every keyword occurrence. `keywordIn`:
+// one of the rule's keywords occurs in `lower` (the keyword pass found it).
+function searchWindows(rule: CompiledRule, lower: string, keywordIn: boolean, checkBudget: (steps?: number) => void): Array<[number, number]> | undefined {
   if (!rule.keywords) return [[0, lower.length]];
-  if (present && !rule.keywords.some((k) => present.has(k))) return undefined;
+  if (!keywordIn) return undefined;
   // Each keyword is looked for through the whole text.
   checkBudget(lower.length * rule.keywords.length);
-  // (`present` holds exactly the keywords in `lower`, so one of this rule's is there.)
-  if (lower.length < WINDOW_FROM_BYTES) return present || rule.keywords.some((k) => lower.includes(k)) ? [[0, lower.length]] : undefined;
+  if (lower.length < WINDOW_FROM_BYTES) return [[0, lower.length]];
   const hits: number[] = [];
   // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
   // checked between slices of a long stretch.)
@@ -214,17 +89,18 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean, chars: CharSet): void {
+function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
   for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
     const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
-    for (const regex of rule.regexes) {
+    for (let r = 0; r < rule.regexes.length; r++) {
+      const regex = rule.regexes[r]!;
       // The linear engine reads the region once per pattern: charged before it runs (also
       // when the text lacks every character the pattern needs and it is not run, so the
       // budget, and any verdict resting on it, does not depend on the shortcut).
       checkBudget(region.length);
-      if (!mayMatch(needOf(regex), chars)) continue;
+      if (may !== undefined && !may(r)) continue;
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -242,15 +118,26 @@ function eachMatch(rule: CompiledRule, text: string, lower: string, windows: Arr
   }
 }
 
-// The first match of a rule in one spelling that its validator accepts.
-function firstMatch(rule: CompiledRule, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
-  const windows = searchWindows(rule, spelling.lower, spelling.keywords, checkBudget);
+// The first match of rule `i` of the index in one spelling that its validator accepts.
+function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
+  const scan = spelling.scan as SpellingScan;
+  const n = spelling.lower.length;
+  if (n < WINDOW_FROM_BYTES) {
+    // Short text is one region. When none of the rule's patterns could match it, the steps
+    // searchWindows and eachMatch would count are counted at once, and nothing runs.
+    if (rule.keywords && !has(scan.woken, i)) return undefined;
+    if (!index.mayRun(i, scan)) {
+      checkBudget(n * ((rule.keywords?.length ?? 0) + rule.regexes.length));
+      return undefined;
+    }
+  }
+  const windows = searchWindows(rule, spelling.lower, has(scan.woken, i), checkBudget);
   if (!windows) return undefined;
   let first: Match | undefined;
-  eachMatch(rule, spelling.text, spelling.lower, windows, checkBudget, (match) => {
+  eachMatch(rule, (r) => index.mayMatch(i, r, scan), spelling.text, spelling.lower, windows, checkBudget, (match) => {
     first = match;
     return true;
-  }, spelling.chars as CharSet);
+  });
   return first;
 }
 
@@ -289,19 +176,31 @@ export function findAllSpans(
   allRules: readonly CompiledRule[] = rules,
 ): Span[] {
   const spans: Span[] = [];
-  let index = indexes.get(allRules);
-  if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
+  const index = ruleIndexOf(allRules);
   // One pass finds the keywords present; rules naming none of them do not run.
   checkBudget(lower.length);
-  const { keywords: present, chars } = index.find(lower);
+  const scan = index.scan(lower);
+  const { woken } = scan;
   for (const rule of rules) {
-    const windows = searchWindows(rule, lower, present, checkBudget);
+    const i = index.indexOf(rule);
+    // (A rule without patterns matches nothing; only its keyword search is counted, as for any rule.)
+    const keywordIn = i !== undefined ? has(woken, i) : (rule.keywords ?? []).some((k) => index.hasKeyword(k) && lower.includes(k));
+    // Short text, as in firstMatch: a rule whose keywords are absent, or none of whose
+    // patterns could match, does not run; its steps are counted as searchWindows and eachMatch would.
+    if (i !== undefined && lower.length < WINDOW_FROM_BYTES) {
+      if (rule.keywords && !keywordIn) continue;
+      if (!index.mayRun(i, scan)) {
+        checkBudget(lower.length * ((rule.keywords?.length ?? 0) + rule.regexes.length));
+        continue;
+      }
+    }
+    const windows = searchWindows(rule, lower, keywordIn, checkBudget);
     if (!windows) continue;
     const found: Span[] = [];
-    eachMatch(rule, text, lower, windows, checkBudget, ({ start, end }) => {
+    eachMatch(rule, i !== undefined ? (r) => index.mayMatch(i, r, scan) : undefined, text, lower, windows, checkBudget, ({ start, end }) => {
       found.push({ start, end, rule });
       return false;
-    }, chars);
+    });
     // Slices overlap, and so can the matches of a rule's several patterns: keep the first of each overlap.
     found.sort((a, b) => a.start - b.start || b.end - a.end);
     // (A loop, not push(...spans): a result dense with secrets has more matches than a call may take arguments.)
@@ -336,47 +235,48 @@ export function runPatternRules(
   skipRaw = false,
 ): Finding[] {
   const findings: Finding[] = [];
-  let index = indexes.get(allRules);
-  if (!index) indexes.set(allRules, (index = new KeywordIndex(allRules.filter((r) => r.regexes.length > 0))));
-  // The rules in play (`rules` may leave out inactive categories), in rule-set order.
-  let inPlay: ReadonlySet<CompiledRule> | undefined;
-  if (rules !== allRules) {
-    inPlay = inPlaySets.get(rules);
-    if (!inPlay) inPlaySets.set(rules, (inPlay = new Set(rules)));
-  }
-  const order = orders.get(allRules) ?? new Map(allRules.map((r, i) => [r, i]));
-  orders.set(allRules, order);
+  const index = ruleIndexOf(allRules);
+  // The rules in play (`rules` may leave out inactive categories).
+  const inPlay = rules === allRules ? undefined : index.inPlayOf(rules);
+  const { words } = index;
+  const candidates: RuleBits = index.empty();
+  const forKinds: RuleBits = index.empty();
   for (const s of strings) {
-    const kinds = kindsOf(s);
     const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
-    const candidates = new Set<CompiledRule>(index.always);
+    candidates.set(index.always);
     for (const spelling of all) {
       checkBudget(spelling.lower.length);
-      ({ keywords: spelling.keywords, chars: spelling.chars } = index.find(spelling.lower));
-      for (const keyword of spelling.keywords) for (const rule of index.rulesByKeyword.get(keyword) ?? []) candidates.add(rule);
+      const scan = (spelling.scan = index.scan(spelling.lower));
+      for (let w = 0; w < words; w++) candidates[w]! |= scan.woken[w]!;
     }
-    const applicable = [...candidates]
-      .filter((r) => (!inPlay || inPlay.has(r)) && (!r.kinds || r.kinds.some((k) => kinds.has(k))))
-      .sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-    for (const rule of applicable) {
-      checkBudget(1);
-      for (const spelling of all) {
-        const hit = firstMatch(rule, spelling, checkBudget);
-        if (!hit) continue;
-        const shown = rule.category === 'secrets' ? maskSecret(hit.text) : excerpt(spelling.text, hit.start, hit.end);
-        findings.push({
-          ruleId: rule.id,
-          category: rule.category,
-          severity: rule.severity,
-          path: s.path,
-          evidence: spelling.via === 'raw' ? shown : `${shown} (after ${spelling.via})`,
-          message: rule.message ?? rule.description,
-        });
-        break;
+    index.kindsInto(kindsOf(s), forKinds);
+    // Bit order is rule-set order.
+    for (let w = 0; w < words; w++) {
+      let bits = candidates[w]! & forKinds[w]! & (inPlay ? inPlay[w]! : -1);
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const i = w * 32 + 31 - Math.clz32(low);
+        const rule = index.rules[i]!;
+        checkBudget(1);
+        for (const spelling of all) {
+          const hit = firstMatch(rule, i, index, spelling, checkBudget);
+          if (!hit) continue;
+          const shown = rule.category === 'secrets' ? maskSecret(hit.text) : excerpt(spelling.text, hit.start, hit.end);
+          const finding: Finding = {
+            ruleId: rule.id,
+            category: rule.category,
+            severity: rule.severity,
+            path: s.path,
+            evidence: spelling.via === 'raw' ? shown : `${shown} (after ${spelling.via})`,
+            message: rule.message ?? rule.description,
+          };
+          findings.push(finding);
+          if (stop(finding)) return findings;
+          break;
+        }
       }
-      const last = findings[findings.length - 1];
-      if (last !== undefined && stop(last)) return findings;
     }
   }
   return findings;

@@ -44,9 +44,10 @@ export function charSetOfCodes(seen: Uint8Array, other: boolean): CharSet {
 /** False when no character of `need` is in `present`: the pattern cannot match that text. */
 export function mayMatch(need: CharSet | undefined, present: CharSet): boolean {
   if (need === undefined) return true;
-  const [a0, a1, a2, a3] = need.words;
-  const [b0, b1, b2, b3] = present.words;
-  return (a0 & b0) !== 0 || (a1 & b1) !== 0 || (a2 & b2) !== 0 || (a3 & b3) !== 0 || (need.other && present.other);
+  // (Indexes, not destructuring: this runs for every pattern on every spelling.)
+  const a = need.words;
+  const b = present.words;
+  return (a[0] & b[0]) !== 0 || (a[1] & b[1]) !== 0 || (a[2] & b[2]) !== 0 || (a[3] & b[3]) !== 0 || (need.other && present.other);
 }
 
 // Thrown on anything this reader does not know: no condition then.
@@ -129,6 +130,17 @@ class Reader {
     const need = this.alternation();
     if (this.at !== this.src.length) throw new Unknown();
     return need;
+  }
+
+  // A pattern that is one sequence: every item's need (a match holds a character of each);
+  // undefined when the pattern has branches at the top.
+  readEach(): CharSet[] | undefined {
+    const needs: CharSet[] = [];
+    while (this.at < this.src.length && this.peek() !== '|' && this.peek() !== ')') {
+      const need = this.quantified();
+      if (need !== null) needs.push(need);
+    }
+    return this.at === this.src.length ? needs : undefined;
   }
 
   private peek(): string | undefined {
@@ -328,4 +340,125 @@ export function requiredChars(regex: RegExp): CharSet | undefined {
     if (error instanceof Unknown) return undefined;
     throw error;
   }
+}
+
+/** At most this many sets are kept by requiredCharsEach, the most telling. */
+const MAX_EACH = 6;
+
+/**
+ * Sets every match of `regex` holds a character of, each of them (not only the most telling
+ * one, as requiredChars gives): `\bunion\s+select\b` needs a `u`, an `n`, an `s`… A text
+ * missing any of them cannot match. Undefined when nothing can be said; the same conditions
+ * as requiredChars otherwise, of which this is the conjunction over the items of a
+ * pattern's top-level sequence (a pattern with top-level branches gives requiredChars alone).
+ */
+export function requiredCharsEach(regex: RegExp): CharSet[] | undefined {
+  const one = requiredChars(regex);
+  if (one === undefined) return undefined;
+  let each: CharSet[] | undefined;
+  try {
+    each = new Reader(regex.source).readEach();
+  } catch (error) {
+    if (!(error instanceof Unknown)) throw error;
+  }
+  if (each === undefined || each.length === 0) return [one];
+  // Duplicates (`aa`) tell nothing more; sets reaching beyond ASCII hardly ever rule out.
+  const seen = new Set<string>();
+  const kept = each.filter((set) => {
+    const key = `${set.words.join(',')}/${set.other}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return kept.sort((a, b) => commonness(a) - commonness(b)).slice(0, MAX_EACH);
+}
+
+/** False when some set of `needs` has no character in `present`: the pattern cannot match. */
+export function mayMatchEach(needs: readonly CharSet[] | undefined, present: CharSet): boolean {
+  if (needs === undefined) return true;
+  for (const need of needs) if (!mayMatch(need, present)) return false;
+  return true;
+}
+
+// The end of the group or class starting at `at` ('(' or '['), or -1.
+function skipGroup(src: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '\\') i++;
+    else if (ch === '[') {
+      i = skipClass(src, i) - 1;
+      if (i < 0) return -1;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+function skipClass(src: string, at: number): number {
+  let i = at + 1;
+  if (src[i] === '^') i++;
+  for (; i < src.length; i++) {
+    if (src[i] === '\\') i++;
+    else if (src[i] === ']') return i + 1;
+  }
+  return -1;
+}
+
+const BRACE_QUANTIFIER = /\{\d+(?:,\d*)?\}/y;
+
+// The end of a quantifier at `at` (lazy mark included), or `at` when there is none.
+function quantifierEnd(src: string, at: number): number {
+  const ch = src[at];
+  let end = at;
+  if (ch === '*' || ch === '+' || ch === '?') end = at + 1;
+  else if (ch === '{') {
+    // Sticky, at `at`: no copy of the rest of the source per brace.
+    BRACE_QUANTIFIER.lastIndex = at;
+    const m = BRACE_QUANTIFIER.exec(src);
+    if (m) end = at + m[0].length;
+  }
+  return end > at && src[end] === '?' ? end + 1 : end;
+}
+
+/**
+ * The longest run of literal characters every match of `regex` holds, in a row: consecutive
+ * plain characters of the pattern's top-level sequence, none quantified (`\bunion\s+select\b`
+ * gives "select"). Undefined when the pattern has branches at the top, flags, or no such run.
+ * What the pattern is matched against (lower-cased text) must hold it for a match.
+ */
+export function requiredLiteral(regex: RegExp): string | undefined {
+  if (regex.flags.replace(/[gd]/g, '') !== '') return undefined;
+  const src = regex.source;
+  let best = '';
+  let run = '';
+  const flush = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < src.length; ) {
+    const ch = src[i]!;
+    if (ch === '|' || ch === ')') return undefined;
+    let literal: string | undefined;
+    let next: number;
+    if (ch === '(' || ch === '[') {
+      next = ch === '(' ? skipGroup(src, i) : skipClass(src, i);
+      if (next < 0) return undefined;
+    } else if (ch === '\\') {
+      const escaped = src[i + 1];
+      if (escaped === undefined) return undefined;
+      // Letters and digits after a backslash are classes, assertions or coded characters.
+      if (!/[a-zA-Z0-9]/.test(escaped)) literal = escaped;
+      next = i + 2;
+    } else {
+      if (!'^$.*+?{}'.includes(ch)) literal = ch;
+      next = i + 1;
+    }
+    const end = quantifierEnd(src, next);
+    if (literal === undefined || end > next) flush();
+    else run += literal;
+    i = end;
+  }
+  flush();
+  return best === '' ? undefined : best;
 }

@@ -3,7 +3,7 @@
  * text, plus the deep reading (all decoders chained until nothing changes), deduplicated,
  * most telling first, bounded in number.
  */
-import { decodeBlobs } from './blobs.js';
+import { decodeBlobs, MIN_BLOB_CHARS } from './blobs.js';
 import { unescapeOnce } from './escapes.js';
 import { htmlDecode } from './html.js';
 import { cleanText } from './invisible.js';
@@ -96,8 +96,38 @@ class Steps {
   }
 }
 
+// Base64 characters (both alphabets), which hex digits and UUID dashes are among: a shorter
+// run of them is no blob (blobs.ts).
+const BLOB_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') BLOB_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * False when no decoder can change `raw`: printable ASCII (NFKC and the invisible, tag and
+ * selector readings leave it alone) with no '%' (URL and form), '&' (HTML), '\' or '0x'
+ * (escapes), and no run of base64 characters long enough to be a blob. Most arguments are
+ * such text, and get no spelling but their own without a decoder running.
+ */
+export function mayBeEncoded(raw: string): boolean {
+  let run = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return true;
+    if (c === 0x25 || c === 0x26 || c === 0x5c) return true;
+    if ((c === 0x78 || c === 0x58) && i > 0 && raw.charCodeAt(i - 1) === 0x30) return true;
+    if (BLOB_CHAR[c] === 1) {
+      if (++run >= MIN_BLOB_CHARS) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
 /** The decoded variants of `raw`, each different from it and from each other. */
 export function buildVariants(raw: string, limits: NormalizeLimits): Variant[] {
+  return mayBeEncoded(raw) ? decodeEveryWay(raw, limits) : [];
+}
+
+/** buildVariants without the shortcut for text no decoder can change (for its tests). */
+export function decodeEveryWay(raw: string, limits: NormalizeLimits): Variant[] {
   const steps = new Steps(limits.maxDecodeRounds);
   const variants: Variant[] = [];
   const texts = new Set<string>([raw]);

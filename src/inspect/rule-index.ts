@@ -1,0 +1,231 @@
+/**
+ * A rule set's pattern rules, indexed once for the hot path: one keyword automaton over every
+ * rule's keywords (see ../rules/keyword-automaton.ts), and per-rule bit sets so that the rules
+ * a text can wake, the rules in play and the rules for a string's kinds are combined with a
+ * few integer operations instead of sets and sorts. Bit i is the i-th pattern rule in rule-set
+ * order, so reading the bits in order visits the rules in that order.
+ */
+import { KeywordAutomaton } from '../rules/keyword-automaton.js';
+import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
+import type { CompiledRule } from '../rules/rule-types.js';
+
+/** A set of rules by their index: `words` 32-bit words. */
+export type RuleBits = Int32Array;
+
+/** What one pass over one spelling found. */
+export interface SpellingScan {
+  /** The rules with keywords that have one of them in the text. */
+  woken: RuleBits;
+  /** The patterns (by `firstPattern[rule] + index`) whose required literal is in the text, or that have none. */
+  literals: RuleBits;
+  /** The characters of the text. */
+  chars: CharSet;
+}
+
+// From this length, a one-byte text is read from a byte copy: charCodeAt on the many shapes a
+// string can have (sliced from a frame, external) is several times slower than a typed array.
+const BYTE_COPY_FROM = 4096;
+const BEYOND_LATIN1 = /[^\x00-\xff]/;
+// Long texts are remembered (the last one): the scan of a result reads the same text for
+// injections and then for secrets.
+const REMEMBER_FROM = 2048;
+// Required literals shorter than this are not looked for.
+const MIN_LITERAL = 3;
+
+/** The pattern rules of one rule set, indexed. */
+export class RuleIndex {
+  /** The rules with patterns, in rule-set order: bit i is rules[i]. */
+  readonly rules: readonly CompiledRule[];
+  /** Number of 32-bit words in a RuleBits. */
+  readonly words: number;
+  /** Rules without keywords: they may run on any text. */
+  readonly always: RuleBits;
+  // Per rule, what each of its patterns needs (required-chars.ts: every set listed), worked
+  // out on the rule's first use: reading every pattern at once would delay the first call.
+  private readonly needs: Array<ReadonlyArray<CharSet[] | undefined> | undefined>;
+  /** Per rule, the number of the first of its patterns among all rules' patterns. */
+  readonly firstPattern: readonly number[];
+  private readonly position = new Map<CompiledRule, number>();
+  // Patterns with no required literal, as pattern bits; and per automaton output, the patterns whose literal it shows.
+  private readonly literalFree: RuleBits;
+  private readonly literalsBy: Int32Array;
+  private readonly patternWords: number;
+  private readonly automaton: KeywordAutomaton;
+  // Per automaton output, the rules woken (outputs × words).
+  private readonly wokenBy: Int32Array;
+  // Rules woken by the empty keyword, if any rule has it.
+  private readonly wokenEverywhere: RuleBits;
+  // Rules naming no kind (they apply to every string), and rules by each kind they name.
+  private readonly anyKind: RuleBits;
+  private readonly byKind = new Map<string, RuleBits>();
+  private readonly inPlay = new WeakMap<readonly CompiledRule[], RuleBits>();
+  private last: { lower: string; scan: SpellingScan } | undefined;
+  private readonly keywordIds = new Map<string, number>();
+  // Per keyword id, the rules naming it (none for a pattern's literal that is no rule's keyword).
+  private readonly keywordRules: number[][] = [];
+
+  constructor(allRules: readonly CompiledRule[]) {
+    this.rules = allRules.filter((r) => r.regexes.length > 0);
+    this.words = Math.max(1, Math.ceil(this.rules.length / 32));
+    this.always = this.empty();
+    this.anyKind = this.empty();
+    const keywordIds = this.keywordIds;
+    const keywordRules = this.keywordRules;
+    this.rules.forEach((rule, i) => {
+      this.position.set(rule, i);
+      if (!rule.keywords) set(this.always, i);
+      for (const keyword of rule.keywords ?? []) {
+        let id = keywordIds.get(keyword);
+        if (id === undefined) {
+          keywordIds.set(keyword, (id = keywordRules.length));
+          keywordRules.push([]);
+        }
+        keywordRules[id]!.push(i);
+      }
+      if (!rule.kinds) set(this.anyKind, i);
+      for (const kind of rule.kinds ?? []) {
+        let bits = this.byKind.get(kind);
+        if (!bits) this.byKind.set(kind, (bits = this.empty()));
+        set(bits, i);
+      }
+    });
+    this.needs = new Array<ReadonlyArray<CharSet[] | undefined> | undefined>(this.rules.length).fill(undefined);
+    // Each pattern's required literal (required-chars.ts) is read by the same automaton: a
+    // pattern whose literal is not in a text is not run on it.
+    const firstPattern: number[] = [];
+    let patterns = 0;
+    for (const rule of this.rules) {
+      firstPattern.push(patterns);
+      patterns += rule.regexes.length;
+    }
+    this.firstPattern = firstPattern;
+    this.patternWords = Math.max(1, Math.ceil(patterns / 32));
+    this.literalFree = new Int32Array(this.patternWords);
+    const literalPatterns = new Map<number, number[]>();
+    this.rules.forEach((rule, i) => {
+      rule.regexes.forEach((regex, r) => {
+        const p = firstPattern[i]! + r;
+        const literal = requiredLiteral(regex);
+        // Short literals rule out little and would make the automaton report often.
+        if (literal === undefined || literal.length < MIN_LITERAL) {
+          set(this.literalFree, p);
+          return;
+        }
+        let id = keywordIds.get(literal);
+        if (id === undefined) {
+          keywordIds.set(literal, (id = keywordRules.length));
+          keywordRules.push([]);
+        }
+        const list = literalPatterns.get(id);
+        if (list) list.push(p);
+        else literalPatterns.set(id, [p]);
+      });
+    });
+    this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
+    this.wokenBy = new Int32Array(this.automaton.outputCount * this.words);
+    this.literalsBy = new Int32Array(this.automaton.outputCount * this.patternWords);
+    this.automaton.outputs.forEach((ids, output) => {
+      for (const id of ids) {
+        for (const i of keywordRules[id]!) this.wokenBy[output * this.words + (i >> 5)]! |= 1 << (i & 31);
+        for (const p of literalPatterns.get(id) ?? []) this.literalsBy[output * this.patternWords + (p >> 5)]! |= 1 << (p & 31);
+      }
+    });
+    this.wokenEverywhere = this.empty();
+    for (const id of this.automaton.everywhere) for (const i of keywordRules[id]!) set(this.wokenEverywhere, i);
+  }
+
+  /** Whether pattern `r` of rule `i` may match a text with what `scan` found (its characters and literals). */
+  mayMatch(i: number, r: number, scan: SpellingScan): boolean {
+    return has(scan.literals, this.firstPattern[i]! + r) && mayMatchEach(this.needsOf(i)[r], scan.chars);
+  }
+
+  /** Whether some pattern of rule `i` may match a text with what `scan` found. */
+  mayRun(i: number, scan: SpellingScan): boolean {
+    const count = this.rules[i]!.regexes.length;
+    for (let r = 0; r < count; r++) if (this.mayMatch(i, r, scan)) return true;
+    return false;
+  }
+
+  private needsOf(i: number): ReadonlyArray<CharSet[] | undefined> {
+    let needs = this.needs[i];
+    if (needs === undefined) this.needs[i] = needs = this.rules[i]!.regexes.map((regex) => requiredCharsEach(regex));
+    return needs;
+  }
+
+  /** An empty rule set. */
+  empty(): RuleBits {
+    return new Int32Array(this.words);
+  }
+
+  /** The index of `rule` among the pattern rules, or undefined (a rule without patterns). */
+  indexOf(rule: CompiledRule): number | undefined {
+    return this.position.get(rule);
+  }
+
+  /** Whether `keyword` is a keyword of some pattern rule. */
+  hasKeyword(keyword: string): boolean {
+    const id = this.keywordIds.get(keyword);
+    return id !== undefined && this.keywordRules[id]!.length > 0;
+  }
+
+  /** The rules of `rules` (a subset of the rule set, a stable array), as bits; built once per array. */
+  inPlayOf(rules: readonly CompiledRule[]): RuleBits {
+    let bits = this.inPlay.get(rules);
+    if (!bits) {
+      bits = this.empty();
+      for (const rule of rules) {
+        const i = this.position.get(rule);
+        if (i !== undefined) set(bits, i);
+      }
+      this.inPlay.set(rules, bits);
+    }
+    return bits;
+  }
+
+  /** Into `into`, the rules that apply to a string of these kinds (a rule naming no kind applies to all). */
+  kindsInto(kinds: ReadonlySet<string>, into: RuleBits): RuleBits {
+    into.set(this.anyKind);
+    for (const kind of kinds) {
+      const bits = this.byKind.get(kind);
+      if (bits) for (let w = 0; w < this.words; w++) into[w]! |= bits[w]!;
+    }
+    return into;
+  }
+
+  /** One pass over `lower`: the keyword rules it wakes and its characters (do not change what is returned). */
+  scan(lower: string): SpellingScan {
+    const last = this.last;
+    if (last !== undefined && last.lower.length === lower.length && last.lower === lower) return last.scan;
+    const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanBytes(Buffer.from(lower, 'latin1')) : this.automaton.scan(lower);
+    // (Nothing reached: the shared sets, which no caller changes.)
+    const none = found.reached.length === 0;
+    const woken = none ? this.wokenEverywhere : this.wokenEverywhere.slice();
+    const literals = none ? this.literalFree : this.literalFree.slice();
+    const { words, wokenBy, patternWords, literalsBy } = this;
+    for (const output of found.reached) {
+      for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
+      for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
+    }
+    const scan = { woken, literals, chars: found.chars };
+    this.last = lower.length >= REMEMBER_FROM ? { lower, scan } : undefined;
+    return scan;
+  }
+}
+
+/** Whether rule `i` is in `bits`. */
+export function has(bits: RuleBits, i: number): boolean {
+  return (bits[i >> 5]! & (1 << (i & 31))) !== 0;
+}
+
+function set(bits: RuleBits, i: number): void {
+  bits[i >> 5]! |= 1 << (i & 31);
+}
+
+const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+
+/** The index of a rule set (a stable array), built on first use. */
+export function ruleIndexOf(allRules: readonly CompiledRule[]): RuleIndex {
+  let index = indexes.get(allRules);
+  if (!index) indexes.set(allRules, (index = new RuleIndex(allRules)));
+  return index;
+}
