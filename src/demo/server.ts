@@ -73,7 +73,8 @@ function callTool(name: unknown, args: Record<string, unknown>): string {
 }
 
 function send(message: unknown): void {
-  process.stdout.write(`${JSON.stringify(message)}\n`);
+  // the demo MCP server writes its protocol frames, one JSON line each.
+  process.stdout.write(`${JSON.stringify(message)}\n`); // stdout-ok
 }
 
 function answer(message: Record<string, unknown>): void {

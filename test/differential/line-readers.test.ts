@@ -22,6 +22,7 @@ const LS = '\u2028';
 const PS = '\u2029';
 const NEL = '\u0085';
 const BOM = '\ufeff';
+const PAD = 'x'.repeat(80 * 1024);
 
 /** [what the client writes, what the shim decided to forward (parsed) or null when it answers itself]. */
 const FRAMES: Array<[string, unknown]> = [
@@ -36,6 +37,11 @@ const FRAMES: Array<[string, unknown]> = [
   [`{"jsonrpc":"2.0","id":5,"method":"ping","params":{"${LS}":"${PS}${SMUGGLED.replace(/"/g, '\\"')}"}}`, { jsonrpc: '2.0', id: 5, method: 'ping', params: { [LS]: `${PS}${SMUGGLED}` } }],
   // The denied call sent plainly is refused by the shim and reaches no reader.
   [SMUGGLED.replace('"id":99', '"id":6'), null],
+  // The same past the lengths from which the shim reads frames with JSON.parse and a check
+  // (16 KiB) and tests plain ASCII by bytes (64 KiB): the fast path forwards one line too.
+  // (Before the tool call below, which waits for the shim's own listing.)
+  [`{"jsonrpc":"2.0","id":8,"method":"ping","params":{"pad":"${PAD}","x":\r${SMUGGLED}\r}}`, { jsonrpc: '2.0', id: 8, method: 'ping', params: { pad: PAD, x: JSON.parse(SMUGGLED) } }],
+  [`{"jsonrpc":"2.0","id":9,\r"method":"vendor/echo","params":{"pad":"${PAD}","text":"a${LS}b${NEL}c${PS}\\r"}}`, { jsonrpc: '2.0', id: 9, method: 'vendor/echo', params: { pad: PAD, text: `a${LS}b${NEL}c${PS}\r` } }],
   // Inside a call the shim re-serialises.
   [`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"x":\r${SMUGGLED}\r}}}`, { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { x: JSON.parse(SMUGGLED) } } }],
 ];

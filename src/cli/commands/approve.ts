@@ -18,7 +18,8 @@ function describe(entry: { server: string; tool: string }, args: unknown): strin
 }
 
 /** Approve one code, or list the pending ones. Returns the exit code. */
-export function approveCommand(args: ApproveArgs, print: (line: string) => void = (line) => void process.stdout.write(`${line}\n`)): number {
+// `vanguard approve` is a CLI subcommand; its output is for the terminal, never inside start.
+export function approveCommand(args: ApproveArgs, print: (line: string) => void = (line) => void process.stdout.write(`${line}\n`)): number { // stdout-ok
   const dir = ensureApprovalsDir(approvalsDir());
   const now = Date.now();
   if (args.list) {

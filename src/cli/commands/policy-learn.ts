@@ -37,7 +37,8 @@ function readRecords(file: string): { records: Array<Record<string, unknown>>; b
 }
 
 /** Learn, write the policy (to --out or stdout), print the review summary to stderr. */
-export function policyLearnCommand(args: PolicyLearnArgs, io: { stdout: (s: string) => void; stderr: (s: string) => void } = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): number {
+// `vanguard policy learn` prints the learned policy (no --out) as its output; never inside start.
+export function policyLearnCommand(args: PolicyLearnArgs, io: { stdout: (s: string) => void; stderr: (s: string) => void } = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): number { // stdout-ok
   const all: Array<Record<string, unknown>> = [];
   for (const file of args.files) {
     const { records, bad } = readRecords(file);
