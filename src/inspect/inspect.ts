@@ -204,11 +204,13 @@ function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
 
 // The rules of the active categories: the same array for the same categories, so that what
 // runPatternRules keys on it (the set of rules in play) is built once, not on every call.
-const rulesByActive = new WeakMap<Inspector, Map<string, readonly CompiledRule[]>>();
+const rulesByActive = new WeakMap<Inspector, Map<number, readonly CompiledRule[]>>();
 
 function rulesInPlay(inspector: Inspector, active: (category: Category) => boolean): readonly CompiledRule[] {
-  const key = CATEGORIES.map((c) => (active(c) ? '1' : '0')).join('');
-  if (!key.includes('0')) return inspector.rules;
+  // The active categories as bits (a number, not a string built per call).
+  let key = 0;
+  for (let c = 0; c < CATEGORIES.length; c++) if (active(CATEGORIES[c]!)) key |= 1 << c;
+  if (key === (1 << CATEGORIES.length) - 1) return inspector.rules;
   let byKey = rulesByActive.get(inspector);
   if (!byKey) rulesByActive.set(inspector, (byKey = new Map()));
   let rules = byKey.get(key);
