@@ -142,9 +142,25 @@ function inspectCommand(text: string, net: NetworkContext, settles: Settles): Se
   return [...inUrls, ...hitsUntil(findBareHosts(text), (b) => bareHits(b, networkTool, net), settles)];
 }
 
+// Argument names already read (a session sends the same few names again and again).
+const keyNamesAHost = new Map<string, boolean>();
+const KEY_CACHE = 1024;
+
 /** True when the argument's name says its value is a host or URL (`host`, `targetIp`, `server_url`). */
 function namesAHost(key: string | undefined): boolean {
   if (key === undefined) return false;
+  let names = keyNamesAHost.get(key);
+  if (names === undefined) {
+    names = readKeyName(key);
+    if (key.length <= 256) {
+      if (keyNamesAHost.size >= KEY_CACHE) keyNamesAHost.clear();
+      keyNamesAHost.set(key, names);
+    }
+  }
+  return names;
+}
+
+function readKeyName(key: string): boolean {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -164,7 +180,24 @@ function wholeUrl(text: string): boolean {
  * starts with `//` or `\\`, or one whose argument's name says it is a host, is read as one.
  */
 export function proseMayLead(text: string, key: string | undefined): boolean {
-  return text.includes(':') || startsLikeUrl(text.trim()) || namesAHost(key);
+  return text.includes(':') || startsWithTwoSlashes(text.trim()) || namesAHost(key);
+}
+
+/**
+ * startsLikeUrl for a text without a colon (no scheme): it starts with two of `/` and `\`,
+ * after what URL parsers skip (leading controls and spaces) and drop (tabs and newlines).
+ */
+function startsWithTwoSlashes(text: string): boolean {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
+  let slashes = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (c !== 0x2f && c !== 0x5c) return false;
+    if (++slashes === 2) return true;
+  }
+  return false;
 }
 
 const SERIOUS_IN_PROSE: ReadonlySet<SsrfRuleId> = new Set(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
