@@ -12,7 +12,7 @@ import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
 import { chargedContext } from './detector-cost.js';
-import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
+import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
 export interface CategorySetting {
@@ -148,10 +148,15 @@ function inspectionPass(
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
   const cache = new Map<string, ReturnType<typeof kindsOf>>();
-  const kinds = (s: (typeof normalized.strings)[number]) => {
+  // Each string object's answer kept too, so a detector asking again builds no key.
+  const byString = new Map<InspectedString, ReturnType<typeof kindsOf>>();
+  const kinds = (s: InspectedString) => {
+    let found = byString.get(s);
+    if (found) return found;
     const key = `${s.isKey ? 'k' : 'v'}${s.path}`;
-    let found = cache.get(key);
+    found = cache.get(key);
     if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
+    byString.set(s, found);
     return found;
   };
   const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks, spend: checkBudget };
