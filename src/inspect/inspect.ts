@@ -12,7 +12,7 @@ import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
 import { chargedContext } from './detector-cost.js';
-import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type NetworkContext, type PathContext, type Severity } from './types.js';
+import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
 export interface CategorySetting {
@@ -148,10 +148,15 @@ function inspectionPass(
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
   const cache = new Map<string, ReturnType<typeof kindsOf>>();
-  const kinds = (s: (typeof normalized.strings)[number]) => {
+  // Each string object's answer kept too, so a detector asking again builds no key.
+  const byString = new Map<InspectedString, ReturnType<typeof kindsOf>>();
+  const kinds = (s: InspectedString) => {
+    let found = byString.get(s);
+    if (found) return found;
     const key = `${s.isKey ? 'k' : 'v'}${s.path}`;
-    let found = cache.get(key);
+    found = cache.get(key);
     if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
+    byString.set(s, found);
     return found;
   };
   const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks, spend: checkBudget };
@@ -204,11 +209,13 @@ function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
 
 // The rules of the active categories: the same array for the same categories, so that what
 // runPatternRules keys on it (the set of rules in play) is built once, not on every call.
-const rulesByActive = new WeakMap<Inspector, Map<string, readonly CompiledRule[]>>();
+const rulesByActive = new WeakMap<Inspector, Map<number, readonly CompiledRule[]>>();
 
 function rulesInPlay(inspector: Inspector, active: (category: Category) => boolean): readonly CompiledRule[] {
-  const key = CATEGORIES.map((c) => (active(c) ? '1' : '0')).join('');
-  if (!key.includes('0')) return inspector.rules;
+  // The active categories as bits (a number, not a string built per call).
+  let key = 0;
+  for (let c = 0; c < CATEGORIES.length; c++) if (active(CATEGORIES[c]!)) key |= 1 << c;
+  if (key === (1 << CATEGORIES.length) - 1) return inspector.rules;
   let byKey = rulesByActive.get(inspector);
   if (!byKey) rulesByActive.set(inspector, (byKey = new Map()));
   let rules = byKey.get(key);

@@ -15,5 +15,10 @@ const DROP_DOMAINS: readonly string[] = [
 /** The drop service a host name belongs to (itself or a parent domain), or undefined. */
 export function dropServiceOf(name: string): string | undefined {
   const host = name.toLowerCase().replace(/\.+$/, '');
-  return DROP_DOMAINS.find((d) => host === d || host.endsWith(`.${d}`));
+  return DROP_DOMAINS.find((d) => host === d || isSubdomain(host, d));
+}
+
+/** True when `host` ends with `.domain` (compared in place, without building the suffix). */
+export function isSubdomain(host: string, domain: string): boolean {
+  return host.length > domain.length && host.charCodeAt(host.length - domain.length - 1) === 0x2e && host.endsWith(domain);
 }

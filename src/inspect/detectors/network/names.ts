@@ -3,6 +3,7 @@
  * machine, metadata services, internal-only domains, and DNS services that
  * resolve to whatever address the name spells (rebinding helpers).
  */
+import { isSubdomain } from './drop-services.js';
 import { readIpv4 } from './ipv4.js';
 import { parseIpv6, type Ipv6Words } from './ipv6.js';
 
@@ -62,7 +63,7 @@ const LOOPBACK_SERVICES = ['localtest.me', 'lvh.me', 'vcap.me', 'fuf.me', 'lacol
 
 /** The suffix in `list` that `name` is, or ends with as a label boundary. */
 function suffixIn(name: string, list: readonly string[]): string | undefined {
-  return list.find((s) => name === s || name.endsWith(`.${s}`));
+  return list.find((s) => name === s || isSubdomain(name, s));
 }
 
 /**
@@ -78,7 +79,7 @@ export function classifyName(name: string, singleLabel: boolean): NameVerdict | 
   const service = suffixIn(name, REBINDING_SERVICES);
   if (service !== undefined) return { cls: 'rebinding', detail: service, service };
   // A bare `local` or `internal` is a word, not a host under that suffix.
-  const internal = INTERNAL_SUFFIXES.find((suffix) => name.endsWith(`.${suffix}`));
+  const internal = INTERNAL_SUFFIXES.find((suffix) => isSubdomain(name, suffix));
   if (internal !== undefined) return { cls: 'internal', detail: `the internal-only domain .${internal}` };
   if (singleLabel && /^[a-z0-9_-]+$/.test(name) && /[a-z]/.test(name)) {
     return { cls: 'internal', detail: `the single-label name ${name}, resolved through local search domains` };

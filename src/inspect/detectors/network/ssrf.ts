@@ -27,15 +27,20 @@ interface Seen extends HostHit {
 // Argument names whose whole value is a host even when the kind is only 'text'.
 const HOST_KEY_WORDS = new Set(['host', 'hostname', 'ip', 'addr', 'address', 'server', 'endpoint', 'target', 'domain', 'url', 'uri']);
 
-/** Hits for one host: denied wins over allowed; an allowed host is otherwise never reported. */
-function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boolean, net: NetworkContext): HostHit[] {
-  const subjects = hostSubjects(c.host, c.port, scheme);
+/**
+ * Hits for one host: denied wins over allowed; an allowed host is otherwise never reported.
+ * `publicName`: also read a public name for the data it carries and whose it is; a caller
+ * that keeps only metadata and denied-host hits passes false, as those two never come from there.
+ */
+function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boolean, net: NetworkContext, publicName = true): HostHit[] {
+  // (Empty lists match nothing: the host's spellings are then not worked out for them.)
+  const subjects = net.denyHosts.length === 0 && net.allowHosts.length === 0 ? [] : hostSubjects(c.host, c.port, scheme);
   if (listMatches(net.denyHosts, subjects)) {
     return [{ ruleId: 'ssrf.denied-host', detail: shorten(decodeHost(c.host).name) }, ...judgeHost(c.host, singleLabel)];
   }
   if (listMatches(net.allowHosts, subjects)) return [];
   const hits = judgeHost(c.host, singleLabel);
-  if (hits.length > 0) return hits;
+  if (hits.length > 0 || !publicName) return hits;
   // A public name: what it carries, and whose it is. (An address has no labels to read.)
   if (!/[a-z]/i.test(c.host)) return [];
   const name = normaliseHost(c.host).replace(/\.+$/, '');
@@ -45,8 +50,8 @@ function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boo
   return drop === undefined ? [] : [{ ruleId: 'ssrf.drop-service', detail: drop }];
 }
 
-/** Everything wrong with one URL (or `host:port/path` when `schemeless`). */
-function urlHits(url: string, schemeless: boolean, net: NetworkContext): Seen[] {
+/** Everything wrong with one URL (or `host:port/path` when `schemeless`); `publicName` as for hostHits. */
+function urlHits(url: string, schemeless: boolean, net: NetworkContext, publicName = true): Seen[] {
   const view = viewUrl(url, schemeless);
   if (view === undefined) return [];
   const evidence = evidenceOf(url.trim());
@@ -54,17 +59,18 @@ function urlHits(url: string, schemeless: boolean, net: NetworkContext): Seen[] 
   if (view.scheme !== undefined && isDangerousScheme(view.scheme)) hits.push({ ruleId: 'ssrf.dangerous-scheme', detail: view.scheme });
   // A dotless name is a host only after a network scheme: `http://redis/`, not `redis` or `php://filter`.
   const singleLabel = view.scheme !== undefined && authorityIsHost(view.scheme);
-  for (const c of view.hosts) hits.push(...hostHits(c, view.scheme, singleLabel, net));
+  for (const c of view.hosts) for (const hit of hostHits(c, view.scheme, singleLabel, net, publicName)) hits.push(hit);
   return hits.map((h) => ({ ...h, evidence }));
 }
 
 /** Hits for a bare host in a command: only where it is clearly a destination. */
 function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Seen[] {
-  const hits = hostHits(bare, undefined, false, net);
-  const { addresses } = decodeHost(bare.host);
+  // Without a network tool or a port it is no destination, and only metadata and denied-host hits are kept (below).
+  const mayBeDestination = networkTool || bare.port !== undefined;
+  const hits = hostHits(bare, undefined, false, net, mayBeDestination);
+  if (hits.length === 0) return [];
   // 0.0.0.0 and :: next to a command are bind addresses (`--host 0.0.0.0`), not destinations.
-  const bindAddress = addresses.some((a) => a === '::' || a.startsWith('0.'));
-  const destination = (networkTool || bare.port !== undefined) && !bindAddress;
+  const destination = mayBeDestination && !decodeHost(bare.host).addresses.some((a) => a === '::' || a.startsWith('0.'));
   const strong = hits.some((h) => h.ruleId !== 'ssrf.obfuscated-address' && h.ruleId !== 'ssrf.internal-name');
   // Words such as `main` or `ls` are not hosts, so a broad deny glob only meets tokens shaped like one.
   const hostShaped = /[.:[]/.test(bare.host) || bare.port !== undefined;
@@ -111,7 +117,7 @@ function nestedHits(text: string, net: NetworkContext, settles: Settles, depth: 
 }
 
 /** True for a hit that, as a finding, blocks the call: nothing read after it could change that. */
-type Settles = (hit: Seen) => boolean;
+export type Settles = (hit: Seen) => boolean;
 
 // The hits of each item in turn, up to the first item with a hit that settles the verdict: a
 // text made of thousands of addresses costs one blocking address's reading, not thousands.
@@ -136,9 +142,25 @@ function inspectCommand(text: string, net: NetworkContext, settles: Settles): Se
   return [...inUrls, ...hitsUntil(findBareHosts(text), (b) => bareHits(b, networkTool, net), settles)];
 }
 
+// Argument names already read (a session sends the same few names again and again).
+const keyNamesAHost = new Map<string, boolean>();
+const KEY_CACHE = 1024;
+
 /** True when the argument's name says its value is a host or URL (`host`, `targetIp`, `server_url`). */
 function namesAHost(key: string | undefined): boolean {
   if (key === undefined) return false;
+  let names = keyNamesAHost.get(key);
+  if (names === undefined) {
+    names = readKeyName(key);
+    if (key.length <= 256) {
+      if (keyNamesAHost.size >= KEY_CACHE) keyNamesAHost.clear();
+      keyNamesAHost.set(key, names);
+    }
+  }
+  return names;
+}
+
+function readKeyName(key: string): boolean {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -152,8 +174,36 @@ function wholeUrl(text: string): boolean {
   return startsLikeUrl(text) && whatwgHost(text) !== undefined;
 }
 
+/**
+ * Whether prose (a string of kind text, not url) may lead anywhere, decided before it is read:
+ * a URL's scheme ends in `:` and findUrls looks for `://`, so without a colon only a value that
+ * starts with `//` or `\\`, or one whose argument's name says it is a host, is read as one.
+ */
+export function proseMayLead(text: string, key: string | undefined): boolean {
+  return text.includes(':') || startsWithTwoSlashes(text.trim()) || namesAHost(key);
+}
+
+/**
+ * startsLikeUrl for a text without a colon (no scheme): it starts with two of `/` and `\`,
+ * after what URL parsers skip (leading controls and spaces) and drop (tabs and newlines).
+ */
+function startsWithTwoSlashes(text: string): boolean {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
+  let slashes = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (c !== 0x2f && c !== 0x5c) return false;
+    if (++slashes === 2) return true;
+  }
+  return false;
+}
+
+const SERIOUS_IN_PROSE: ReadonlySet<SsrfRuleId> = new Set(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
+
 /** Prose: a string that is only a URL is read as one; URLs inside sentences only for metadata and denied hosts. */
-function inspectText(text: string, key: string | undefined, net: NetworkContext, settles: Settles): Seen[] {
+export function inspectProse(text: string, key: string | undefined, net: NetworkContext, settles: Settles): Seen[] {
   const trimmed = text.trim();
   const spaced = /\s/.test(trimmed);
   // A value that a URL parser reads whole as a URL with a host is one, spaces and all.
@@ -161,8 +211,7 @@ function inspectText(text: string, key: string | undefined, net: NetworkContext,
     const alone = urlHits(trimmed, namesAHost(key), net);
     if (alone.length > 0 || (!spaced && viewUrl(trimmed, false) !== undefined)) return alone;
   }
-  const serious = new Set<SsrfRuleId>(['ssrf.metadata-endpoint', 'ssrf.denied-host']);
-  return hitsUntil(findUrls(text), (u) => urlHits(u, false, net).filter((h) => serious.has(h.ruleId)), settles);
+  return hitsUntil(findUrls(text), (u) => urlHits(u, false, net, false).filter((h) => SERIOUS_IN_PROSE.has(h.ruleId)), settles);
 }
 
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
@@ -173,7 +222,7 @@ function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext):
   const settles: Settles = enough ? (hit) => enough(findingOf(hit, s)) : () => false;
   if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network, settles));
   if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network, settles));
-  if (kinds.has('text') && !kinds.has('url')) hits.push(...inspectText(text, s.key, ctx.network, settles));
+  if (kinds.has('text') && !kinds.has('url') && proseMayLead(text, s.key)) hits.push(...inspectProse(text, s.key, ctx.network, settles));
   return hits;
 }
 
@@ -191,12 +240,17 @@ const CANDIDATE_STEPS = 8_192;
 
 /** One finding per rule per string: the first spelling that shows it. */
 function inspectString(s: InspectedString, ctx: InspectContext): Finding[] {
-  const first = new Map<SsrfRuleId, Seen>();
-  for (const { text } of [{ text: s.raw }, ...s.variants]) {
-    for (const hit of inspectSpelling(text, s, ctx)) if (!first.has(hit.ruleId)) first.set(hit.ruleId, hit);
+  let first: Map<SsrfRuleId, Seen> | undefined;
+  for (let v = -1; v < s.variants.length; v++) {
+    for (const hit of inspectSpelling(v < 0 ? s.raw : s.variants[v]!.text, s, ctx)) {
+      first ??= new Map();
+      if (!first.has(hit.ruleId)) first.set(hit.ruleId, hit);
+    }
   }
+  if (first === undefined) return [];
+  const found = first;
   return SSRF_RULE_IDS.flatMap((ruleId) => {
-    const hit = first.get(ruleId);
+    const hit = found.get(ruleId);
     return hit === undefined ? [] : [findingOf(hit, s)];
   });
 }
@@ -210,8 +264,8 @@ export const ssrfDetector: Detector = {
     spendOnCall = ctx.spend;
     try {
       for (const s of strings) {
-        findings.push(...inspectString(s, ctx));
-        if (findings.some((f) => ctx.enough?.(f))) break;
+        for (const f of inspectString(s, ctx)) findings.push(f);
+        if (findings.length > 0 && findings.some((f) => ctx.enough?.(f))) break;
       }
     } finally {
       spendOnCall = undefined;

@@ -75,11 +75,17 @@ function hostLike(c: HostCandidate): boolean {
 /** Every host the authority at the start of `rest` can be read to name. */
 function authorityHosts(rest: string): HostCandidate[] {
   const hosts: HostCandidate[] = [];
+  let previous: string | undefined;
   for (const end of AUTHORITY_ENDS) {
     const at = rest.search(end);
     const authority = at < 0 ? rest : rest.slice(0, at);
+    // (The same authority as the reading before adds no host: each is in the list already.)
+    if (authority === previous) continue;
+    previous = authority;
     // Userinfo ends at the last @ for WHATWG and most libraries, at the first for some.
-    for (const cut of [authority.lastIndexOf('@'), authority.indexOf('@')]) {
+    const last = authority.lastIndexOf('@');
+    const first = authority.indexOf('@');
+    for (const cut of last === first ? [last] : [last, first]) {
       const hp = splitHostPort(authority.slice(cut + 1));
       // Some clients stop a host at the first character a name cannot hold (`127.0.0.1!/`).
       const short = /^[^!$&'()*+,;=\\]*/.exec(hp.host)?.[0] ?? '';

@@ -218,14 +218,18 @@ export const pathDetector: Detector = {
   category: 'path-traversal',
   ruleIds: Object.values(PATH_RULES),
   inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[] {
-    const checks = checksFor(ctx.paths);
-    const lookups = lookupsFor(ctx.paths, checks);
-    const verdicts: Verdicts = new Map();
-    const writeTarget = toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined;
+    // Set up on the first path: most calls name none, and then nothing is compiled or looked up.
+    let setup: { checks: PathChecks; lookups: PathLookups; verdicts: Verdicts; writeTarget: ((path: string) => boolean) | undefined } | undefined;
     const findings: Finding[] = [];
     for (const s of strings) {
-      if (ctx.kindsOf(s).has('path')) findings.push(...inspectPath(s, ctx.paths, checks, lookups, verdicts, ctx.enough, writeTarget));
-      if (ctx.enough && findings.some(ctx.enough)) break;
+      if (ctx.kindsOf(s).has('path')) {
+        if (setup === undefined) {
+          const checks = checksFor(ctx.paths);
+          setup = { checks, lookups: lookupsFor(ctx.paths, checks), verdicts: new Map(), writeTarget: toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined };
+        }
+        for (const f of inspectPath(s, ctx.paths, setup.checks, setup.lookups, setup.verdicts, ctx.enough, setup.writeTarget)) findings.push(f);
+      }
+      if (ctx.enough && findings.length > 0 && findings.some(ctx.enough)) break;
     }
     return findings;
   },

@@ -132,8 +132,22 @@ export function compileChecks(ctx: PathContext): PathChecks {
 const cache = new Map<string, PathChecks>();
 const CACHE_SIZE = 8;
 
+// The last context seen and what its key was built from: a session passes the same context
+// on every call, and comparing its few strings is cheaper than building the key again.
+let last: { ctx: PathContext; roots: string[]; deny: string[]; cwd: string; home: string; checks: PathChecks } | undefined;
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** The checks for a context, compiled on first use and kept for the next calls. */
 export function checksFor(ctx: PathContext): PathChecks {
+  // (Compared by content too: a context whose lists were changed in place is compiled anew.)
+  if (last !== undefined && last.ctx === ctx && last.cwd === ctx.cwd && last.home === ctx.home && sameList(last.roots, ctx.roots) && sameList(last.deny, ctx.deny)) return last.checks;
+  const checks = checksByKey(ctx);
+  last = { ctx, roots: [...ctx.roots], deny: [...ctx.deny], cwd: ctx.cwd, home: ctx.home, checks };
+  return checks;
+}
+
+function checksByKey(ctx: PathContext): PathChecks {
   const key = JSON.stringify([ctx.roots, ctx.deny, ctx.cwd, ctx.home]);
   let checks = cache.get(key);
   if (!checks) {

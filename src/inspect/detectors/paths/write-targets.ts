@@ -59,7 +59,19 @@ export function writeTargetTest(home: string): (path: string) => boolean {
   return (path) => persistence(path) || test(path);
 }
 
+// Tool names seen, with the answer: a session calls the same few tools again and again.
+const writesByTool = new Map<string, boolean>();
+const WRITES_CACHE = 1024;
+
 /** True when a tool's name says it writes, edits, moves or deletes (`write_file`, `editFile`, `move`). */
 export function toolWrites(tool: string): boolean {
-  return changesThings(toolWords(tool));
+  let writes = writesByTool.get(tool);
+  if (writes === undefined) {
+    writes = changesThings(toolWords(tool));
+    if (tool.length <= 256) {
+      if (writesByTool.size >= WRITES_CACHE) writesByTool.clear();
+      writesByTool.set(tool, writes);
+    }
+  }
+  return writes;
 }
