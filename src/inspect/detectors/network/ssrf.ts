@@ -8,6 +8,7 @@
  * network tool; prose is only searched for metadata endpoints and denied
  * hosts, since people mention localhost and private addresses in passing.
  */
+import { isAddressAsData } from '../../looked-up-address.js';
 import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
 import { dataInHostname } from './data-labels.js';
 import { dropServiceOf } from './drop-services.js';
@@ -173,7 +174,8 @@ function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext):
   const settles: Settles = enough ? (hit) => enough(findingOf(hit, s)) : () => false;
   if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network, settles));
   if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network, settles));
-  if (kinds.has('text') && !kinds.has('url')) hits.push(...inspectText(text, s.key, ctx.network, settles));
+  // A looked-up address (../../looked-up-address.ts): its argument's name is no reason to read it as a host.
+  if (kinds.has('text') && !kinds.has('url')) hits.push(...inspectText(text, isAddressAsData(kinds) ? undefined : s.key, ctx.network, settles));
   return hits;
 }
 
