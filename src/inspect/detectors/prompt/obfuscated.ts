@@ -15,10 +15,6 @@ import type { Detector, Finding, InspectedString } from '../../types.js';
 export const OBFUSCATED_RULE_ID = 'inject.obfuscated-directive';
 const MESSAGE = 'The text spells a directive to the model in disguise (letters split apart, digits for letters, words run together); a disguised instruction in data is a prompt injection.';
 
-// Shapes that show the text may be disguised; only such strings are folded.
-const SPACED = /(?:^|[^a-z0-9])[a-z0-9@$](?:[^a-z0-9\n]{1,3}[a-z0-9@$]){4}(?:[^a-z0-9]|$)/i;
-const LEET = /[a-z][0-9@$]+[a-z]|(?:^|[^a-z0-9])[0-9@$][a-z]{2,}[0-9@$]/i;
-const CAMEL = /[a-z][A-Z][a-z]{2,}[A-Z][a-z]/;
 
 // Letters and the characters that stand in for them.
 const LEET_CLASS: Record<string, string> = { a: '[a4@]', b: '[b8]', e: '[e3]', g: '[g9]', i: '[i1]', l: '[l1]', o: '[o0]', s: '[s5$]', t: '[t7]', z: '[z2]' };
@@ -81,9 +77,52 @@ export function fold(text: string): { folded: string; at: number[] } {
   return { folded, at };
 }
 
-/** True when a string's shape suggests disguised spelling. */
+/**
+ * True when a string's shape suggests disguised spelling: five single characters in a row
+ * kept apart by one to three separators (`I.g.n.o.r.e`), a digit, `@` or `$` between letters
+ * of one word (`1gn0r3`), or two CamelCase steps in one word (`IgnorePrevious…`). One pass
+ * over the text, run on every string, so it is a loop rather than three regex searches.
+ */
 export function looksDisguised(text: string): boolean {
-  return SPACED.test(text) || LEET.test(text) || CAMEL.test(text);
+  // The shortest directive folds to eleven characters (`ignorerules`).
+  if (text.length < 11) return false;
+  let tokenLength = 0;
+  let separators = 0;
+  let singles = 0;
+  let leet = 0; // 1: a letter seen in this word; 2: then a stand-in
+  let humps = 0;
+  let lower = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const upperCase = c >= 65 && c <= 90;
+    const letter = upperCase || (c >= 97 && c <= 122);
+    const standIn = (c >= 48 && c <= 57) || c === 64 || c === 36;
+    if (letter || standIn) {
+      if (tokenLength === 0) {
+        if (separators > 3) singles = 0;
+        leet = 0;
+        humps = 0;
+        lower = false;
+      }
+      tokenLength++;
+      if (letter) {
+        if (leet === 2) return true;
+        leet = 1;
+        if (upperCase && lower && ++humps >= 2) return true;
+        lower = !upperCase;
+      } else if (leet === 1) leet = 2;
+      continue;
+    }
+    if (tokenLength > 0) {
+      singles = tokenLength === 1 ? singles + 1 : 0;
+      if (singles >= 5) return true;
+      tokenLength = 0;
+      separators = 0;
+    }
+    separators++;
+    if (c === 10 || c === 13) singles = 0;
+  }
+  return tokenLength === 1 && singles + 1 >= 5 && separators <= 3;
 }
 
 const isLetter = (c: string | undefined): boolean => c !== undefined && /[a-z]/i.test(c);
