@@ -4,7 +4,7 @@
  * the server sent (answered by the client). They are never mixed (invariant 2).
  */
 import type { RequestId } from '../protocol/jsonrpc.js';
-import type { ArgumentKind } from '../inspect/types.js';
+import type { SchemaHint } from '../inspect/looked-up-address.js';
 import { BoundedSet } from './bounded-set.js';
 import type { DefinitionKind, LockEntry } from '../pinning/lock.js';
 
@@ -55,7 +55,7 @@ export class SessionState {
   /** Keys of client ids the shim answered itself. */
   readonly answeredLocally = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
   /** Argument kinds each tool's input schema suggests, from the last tools/list that showed it. */
-  readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<ArgumentKind>>>();
+  readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<SchemaHint>>>();
   /** Tools hidden for what their definitions say (poisoned, changed since pinned), with the rule; calls to them are answered as unknown. */
   readonly refusedTools = new Map<string, string>();
   /** Prompts (by name) and resources (by URI or template) hidden for their definitions. */

@@ -8,7 +8,8 @@ import { isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import { readListAnswer, refusedListAnswer } from './list-answer.js';
 import { schemaKinds } from '../inspect/kinds.js';
-import { atLeast, type ArgumentKind, type Finding } from '../inspect/types.js';
+import { isLookedUpAddress, LOOKED_UP_ADDRESS, type SchemaHint } from '../inspect/looked-up-address.js';
+import { atLeast, type Finding } from '../inspect/types.js';
 import type { DefinitionContext } from '../inspect/definitions/steering.js';
 import type { LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
@@ -43,9 +44,10 @@ function rememberSchemas(tools: unknown[], state: SessionState): string | undefi
     if (!isObject(tool) || typeof tool.name !== 'string') continue;
     rememberAnnotations(state, tool.name, tool.annotations);
     const properties = isObject(tool.inputSchema) && isObject(tool.inputSchema.properties) ? tool.inputSchema.properties : {};
-    const kinds = new Map<string, ReadonlySet<ArgumentKind>>();
+    const kinds = new Map<string, ReadonlySet<SchemaHint>>();
     for (const [name, property] of Object.entries(properties)) {
-      const found = schemaKinds(property);
+      const found: Set<SchemaHint> = schemaKinds(property);
+      if (isLookedUpAddress(tool as { name: string; description?: unknown }, name, property)) found.add(LOOKED_UP_ADDRESS);
       // An array of paths: the items' schema speaks for every element.
       if (isObject(property) && isObject(property.items)) for (const kind of schemaKinds(property.items)) found.add(kind);
       if (found.size > 0) kinds.set(name, found);

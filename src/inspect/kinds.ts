@@ -4,6 +4,7 @@
  * the argument's name, the value's shape. Every string is also text.
  */
 import { sqlHead } from './detectors/sql/lead.js';
+import { addressAsData, isPlainAddress, LOOKED_UP_ADDRESS, type SchemaHint } from './looked-up-address.js';
 import type { ArgumentKind, InspectedString } from './types.js';
 
 const PATH_NAME = /(?:^|[_-])(?:path|paths|file|files|filename|filepath|filenames|dir|dirs|directory|directories|folder|folders|source|destination|dest|src|target|cwd|root|location)$/i;
@@ -20,8 +21,8 @@ const URL_SHAPE = /^[a-z][a-z0-9+.-]{1,30}:\/\//i;
 export interface KindHints {
   /** From the policy: argument name → kinds; overrides everything else. */
   byPolicy?: ReadonlyMap<string, ReadonlySet<ArgumentKind>>;
-  /** From the tool's input schema: property name → kinds. */
-  bySchema?: ReadonlyMap<string, ReadonlySet<ArgumentKind>>;
+  /** From the tool's input schema: property name → kinds (or that it holds an address the tool looks up). */
+  bySchema?: ReadonlyMap<string, ReadonlySet<SchemaHint>>;
 }
 
 /** The kinds of one string. */
@@ -32,7 +33,9 @@ export function kindsOf(s: InspectedString, hints: KindHints = {}): ReadonlySet<
   const kinds = new Set<ArgumentKind>(['text']);
   if (s.isKey) return kinds;
   const fromSchema = key === undefined ? undefined : hints.bySchema?.get(key);
-  if (fromSchema) for (const kind of fromSchema) kinds.add(kind);
+  // An address the tool looks up (see looked-up-address.ts) is data; its name says nothing of where the server goes.
+  if (fromSchema?.has(LOOKED_UP_ADDRESS) && isPlainAddress(s.raw)) return addressAsData();
+  if (fromSchema) for (const kind of fromSchema) if (kind !== LOOKED_UP_ADDRESS) kinds.add(kind);
   if (key !== undefined) {
     if (PATH_NAME.test(key) || PATH_CAMEL.test(key)) kinds.add('path');
     if (URL_NAME.test(key) || URL_CAMEL.test(key)) kinds.add('url');

@@ -5,6 +5,7 @@
 import type { RuleRegistry } from '../rules/load-pack.js';
 import { ssrfDetector } from './detectors/network/ssrf.js';
 import { pathDetector } from './detectors/paths/index.js';
+import { promptDetector } from './detectors/prompt/obfuscated.js';
 import { shellDetector } from './detectors/shell/detector.js';
 import { sqlDetector } from './detectors/sql/detector.js';
 import type { Detector } from './types.js';
@@ -16,6 +17,7 @@ export const NAMED_DETECTORS: Readonly<Record<string, Detector>> = {
   ssrf: ssrfDetector,
   shell: shellDetector,
   sql: sqlDetector,
+  prompt: promptDetector,
 };
 
 // Hidden characters are found by the normaliser itself, on the raw text of every string;

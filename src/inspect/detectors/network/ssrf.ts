@@ -8,6 +8,7 @@
  * network tool; prose is only searched for metadata endpoints and denied
  * hosts, since people mention localhost and private addresses in passing.
  */
+import { isAddressAsData } from '../../looked-up-address.js';
 import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
 import { dataInHostname } from './data-labels.js';
 import { dropServiceOf } from './drop-services.js';
@@ -222,7 +223,11 @@ function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext):
   const settles: Settles = enough ? (hit) => enough(findingOf(hit, s)) : () => false;
   if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network, settles));
   if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network, settles));
-  if (kinds.has('text') && !kinds.has('url') && proseMayLead(text, s.key)) hits.push(...inspectProse(text, s.key, ctx.network, settles));
+  // A looked-up address (../../looked-up-address.ts): its argument's name is no reason to read it as a host.
+  if (kinds.has('text') && !kinds.has('url')) {
+    const key = isAddressAsData(kinds) ? undefined : s.key;
+    if (proseMayLead(text, key)) hits.push(...inspectProse(text, key, ctx.network, settles));
+  }
   return hits;
 }
 

@@ -10,6 +10,8 @@ export const PROBES: ReadonlySet<string> = new Set([
   'id', 'whoami', 'uname', 'hostname', 'netstat', 'ss', 'ifconfig', 'ipconfig', 'ping', 'ping6',
   'nslookup', 'systeminfo', 'getent', 'groups', 'who', 'w', 'last', 'lastlog', 'finger', 'arp',
   'printenv', 'hostid', 'ver', 'getuid',
+  // Windows and distribution reporters: who is logged on, sessions, NetBIOS names, tickets, release.
+  'tasklist', 'quser', 'qwinsta', 'nbtstat', 'klist', 'lsb_release', 'hostnamectl',
 ]);
 
 /** Shells: whatever they read is run. */
