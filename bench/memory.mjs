@@ -7,7 +7,7 @@
 //   node bench/memory.mjs [--rounds N] [--only big,pipelined] [--cli old=/tmp/old/bin/vanguard.js ...]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ARMS, Conn, SERVER, procTree } from './harness.mjs';
+import { ARMS, Conn, SERVER, median, procCpuMs, procTree } from './harness.mjs';
 
 const argv = process.argv.slice(2);
 const arms = { ...ARMS };
@@ -110,23 +110,27 @@ for (let round = 0; round < rounds; round++) {
       await new Promise((r) => setTimeout(r, 200));
       if (w !== 'init') resetPeaks(conn);
       const t0 = performance.now();
+      const cpu0 = procCpuMs(conn.pid);
       const extra = await run(conn);
       const ms = performance.now() - t0;
+      const cpu = procCpuMs(conn.pid) - cpu0;
       const s = snap(conn);
-      (results[name][w] ??= []).push({ ...s, ms, extra });
+      (results[name][w] ??= []).push({ ...s, ms, cpu, extra });
       await conn.close();
     }
   }
 }
-const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const med = median;
 for (const [w] of Object.entries(workloads)) {
   if (only && !only.includes(w)) continue;
   console.log(`\n## ${w} (peak MB per process during it; median of ${rounds})`);
   for (const name of names) {
     const rs = results[name][w];
-    const keys = [...new Set(rs.flatMap((r) => Object.keys(r)))].filter((k) => !['ms', 'extra'].includes(k));
+    const keys = [...new Set(rs.flatMap((r) => Object.keys(r)))].filter((k) => !['ms', 'cpu', 'extra'].includes(k));
     const parts = keys.map((k) => `${k} ${med(rs.map((r) => r[k] ?? 0)).toFixed(1)}`);
-    const extra = w === 'big' ? ` 8MiB ms ${med(rs.flatMap((r) => r.extra)).toFixed(1)}` : ` ms ${med(rs.map((r) => r.ms)).toFixed(0)}`;
+    // Wall time swings with the machine's load; the arm's own CPU time (ms) is steadier.
+    const time = w === 'big' ? ` | 8MiB ms ${med(rs.flatMap((r) => r.extra)).toFixed(1)}` : ` | ms ${med(rs.map((r) => r.ms)).toFixed(0)}`;
+    const extra = `${time}, own cpu ms ${med(rs.map((r) => r.cpu)).toFixed(0)}`;
     console.log(`${name.padEnd(8)} ${parts.join(', ')}${extra}`);
   }
 }
