@@ -2,7 +2,7 @@
 // Where the shim's memory goes: one fresh connection per arm, and for each workload of
 // `npm run bench` (sequential calls, 8 MiB results, 5000 pipelined calls in flight) the peak
 // RSS (VmHWM) of every process of the tree, the peak reset (/proc/<pid>/clear_refs) before each
-// workload so each is seen alone. Arms: direct, relay, shim, and any CLI copies given as
+// workload so each is seen alone; and `session`, all of them in one process, as the bench runs them. Arms: direct, relay, shim, and any CLI copies given as
 // --cli NAME=PATH/bin/vanguard.js (A/B of builds, interleaved in one run).
 //   node bench/memory.mjs [--rounds N] [--only big,pipelined] [--cli old=/tmp/old/bin/vanguard.js ...]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -97,6 +97,13 @@ const workloads = {
   async pipelined(conn) {
     await pipelined(conn, 20000);
   },
+  // All of them in one process, in the bench's order: the peak `npm run bench` reports.
+  async session(conn) {
+    await workloads.sequential(conn);
+    const times = await workloads.big(conn);
+    await workloads.pipelined(conn);
+    return times;
+  },
 };
 
 const names = Object.keys(arms);
@@ -129,7 +136,7 @@ for (const [w] of Object.entries(workloads)) {
     const keys = [...new Set(rs.flatMap((r) => Object.keys(r)))].filter((k) => !['ms', 'cpu', 'extra'].includes(k));
     const parts = keys.map((k) => `${k} ${med(rs.map((r) => r[k] ?? 0)).toFixed(1)}`);
     // Wall time swings with the machine's load; the arm's own CPU time (ms) is steadier.
-    const time = w === 'big' ? ` | 8MiB ms ${med(rs.flatMap((r) => r.extra)).toFixed(1)}` : ` | ms ${med(rs.map((r) => r.ms)).toFixed(0)}`;
+    const time = w === 'big' || w === 'session' ? ` | 8MiB ms ${med(rs.flatMap((r) => r.extra)).toFixed(1)}` : ` | ms ${med(rs.map((r) => r.ms)).toFixed(0)}`;
     const extra = `${time}, own cpu ms ${med(rs.map((r) => r.cpu)).toFixed(0)}`;
     console.log(`${name.padEnd(8)} ${parts.join(', ')}${extra}`);
   }
