@@ -17,6 +17,7 @@ import type { DefinitionKind, LockEntry, LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
+import { LargeFrameRelease } from './large-frames.js';
 import { readFrames } from './frame-reader.js';
 import { OutputWatch } from './server-output.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
@@ -86,6 +87,7 @@ class ProxySession {
   /** The timer that tells the engine an approval question's deadline came, and for which deadline. */
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiryAt: number | undefined;
+  private readonly largeFrames = new LargeFrameRelease();
 
   constructor(
     private readonly options: ProxyOptions,
@@ -179,7 +181,9 @@ class ProxySession {
       // closed) and a client request is answered rather than left hanging.
       outcome = this.engine.failed(from, event.kind === 'frame' ? event.bytes : event.head, error);
     }
-    return this.apply(outcome);
+    const wait = this.apply(outcome);
+    if (event.kind === 'frame') this.largeFrames.handled(event.bytes.length);
+    return wait;
   }
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
