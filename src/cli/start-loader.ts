@@ -38,8 +38,10 @@ export const START_BUNDLE = fileURLToPath(new URL('./start.bundle.cjs', import.m
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Where a bundle's compiled code is cached under this Node: the entry's file and the key its header must hold. */
-export function codeCacheEntry(dir: string, bundle: Uint8Array): { file: string; key: string } {
-  const key = JSON.stringify({ format: FORMAT, source: sha256(bundle), node: process.version, v8: process.versions.v8, arch: process.arch });
+export function codeCacheEntry(dir: string, bundle: Uint8Array, bundleFile: string): { file: string; key: string } {
+  // The bundle's own path too: Node 20's V8 names a script compiled from cached code after the
+  // file it was first compiled from, and stack traces should name this one.
+  const key = JSON.stringify({ format: FORMAT, source: sha256(bundle), file: bundleFile, node: process.version, v8: process.versions.v8, arch: process.arch });
   return { file: path.join(dir, `${sha256(key).slice(0, 40)}.bin`), key };
 }
 
@@ -76,7 +78,7 @@ export interface CompiledBundle {
 export function compileBundle(file: string, bytes: Buffer, dir: string | undefined): CompiledBundle {
   // The bundle is plain ASCII when esbuild escaped everything; a one-byte string then, read directly.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const entry = dir === undefined ? undefined : codeCacheEntry(dir, bytes);
+  const entry = dir === undefined ? undefined : codeCacheEntry(dir, bytes, file);
   const stored = entry && readPrivateFile(entry.file, MAX_ENTRY_BYTES);
   const cachedData = entry && stored && decodeCodeCache(stored, entry.key);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {

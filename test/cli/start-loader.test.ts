@@ -7,6 +7,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeCacheEntry, compileBundle, decodeCodeCache, encodeCodeCache, runBundle } from '../../src/cli/start-loader.js';
@@ -23,12 +24,14 @@ const POSIX = process.platform !== 'win32';
 // Two bundles of the same length that say different things; enough functions to make real code.
 const bundle = (value: number): Buffer => Buffer.from(`function pick() { return ${value}; }\nexports.value = () => pick();\nexports.twice = (x) => [x, x];\n`);
 
-// Compile and run a bundle as the loader does: what it exports says which code ran. Each
-// load has a file name of its own: V8 keeps the scripts compiled in a process by source and
-// name, and would hand back its own copy (ignoring the cache given) where a new process has none.
-let loads = 0;
+// V8 keeps the scripts compiled in a process by source and name, and would hand back its own
+// copy (ignoring the cached code given) where a new process, as each start is, has none.
+v8.setFlagsFromString('--no-compilation-cache');
+const bundleFile = (): string => path.join(temp, 'start.bundle.cjs');
+
+// Compile and run a bundle as the loader does: what it exports says which code ran.
 function load(bytes: Buffer): { cache: string; value: number; save: () => boolean } {
-  const file = path.join(temp, `start-${++loads}.bundle.cjs`);
+  const file = bundleFile();
   writeFileSync(file, bytes);
   const compiled = compileBundle(file, bytes, dir);
   const exports = runBundle(file, compiled) as { value: () => number };
@@ -60,11 +63,11 @@ describe('the start bundle code cache', () => {
     load(one).save();
     // The old entry put where the edited bundle's would be: as a stale cache keyed loosely would be.
     const stale = readFileSync(path.join(dir, entries()[0]!));
-    writeFileSync(codeCacheEntry(dir, two).file, stale, { mode: 0o600 });
+    writeFileSync(codeCacheEntry(dir, two, bundleFile()).file, stale, { mode: 0o600 });
     // V8 itself would take it and run the old code: the check is ours to make.
-    const data = decodeCodeCache(stale, codeCacheEntry(dir, one).key)!;
+    const data = decodeCodeCache(stale, codeCacheEntry(dir, one, bundleFile()).key)!;
     const wrapped = (b: Buffer) => `(function (exports, require, module, __filename, __dirname) { ${b.toString('latin1')}\n})`;
-    const trusting = new vm.Script(wrapped(two), { filename: path.join(temp, 'trusting.cjs'), cachedData: data });
+    const trusting = new vm.Script(wrapped(two), { filename: bundleFile(), cachedData: data });
     const exportsOf = (script: vm.Script) => {
       const module = { exports: {} as { value?: () => number } };
       (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, undefined, module, 'x.cjs', '.');
@@ -92,7 +95,7 @@ describe('the start bundle code cache', () => {
     load(bundle(1)).save();
     const file = path.join(dir, entries()[0]!);
     const good = readFileSync(file);
-    const { key } = codeCacheEntry(dir, bundle(1));
+    const { key } = codeCacheEntry(dir, bundle(1), bundleFile());
     expect(decodeCodeCache(good, key)).toBeDefined();
     expect(decodeCodeCache(good.subarray(0, good.length - 1), key)).toBeUndefined();
     expect(decodeCodeCache(Buffer.from('not json\n'), key)).toBeUndefined();
@@ -105,7 +108,7 @@ describe('the start bundle code cache', () => {
   });
 
   it('runs the source when V8 refuses an entry that passes our checks', () => {
-    const { file, key } = codeCacheEntry(dir, bundle(1));
+    const { file, key } = codeCacheEntry(dir, bundle(1), bundleFile());
     load(bundle(1)).save();
     writeFileSync(file, encodeCodeCache(key, Buffer.alloc(256, 7)), { mode: 0o600 });
     const refused = load(bundle(1));
@@ -133,8 +136,16 @@ describe('the start bundle code cache', () => {
     chmodSync(dir, 0o700);
   });
 
+  it('keeps an entry per bundle path (Node 20 names a script after the file its cached code came from)', () => {
+    load(bundle(1)).save();
+    const { file: here } = codeCacheEntry(dir, bundle(1), bundleFile());
+    const { file: there } = codeCacheEntry(dir, bundle(1), path.join(temp, 'other', 'start.bundle.cjs'));
+    expect(entries()).toEqual([path.basename(here)]);
+    expect(there).not.toBe(here);
+  });
+
   it('without a cache folder compiles and runs, and writes nothing', () => {
-    const file = path.join(temp, 'start.bundle.cjs');
+    const file = bundleFile();
     writeFileSync(file, bundle(3));
     const compiled = compileBundle(file, bundle(3), undefined);
     expect(compiled.cache).toBe('off');
