@@ -122,7 +122,14 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
   return runStart(argv, {
     ready() {
       // After the start's own work, off its path: the entry then holds what starting compiled.
-      if (compiled.cache !== 'hit' && compiled.cache !== 'off') setTimeout(() => compiled.save(), 0).unref();
+      if (compiled.cache === 'hit' || compiled.cache === 'off') return;
+      setTimeout(() => {
+        try {
+          compiled.save();
+        } catch {
+          // Only the next start's compile is lost; the session goes on.
+        }
+      }, 0).unref();
     },
   });
 }
