@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // The executable only imports; the CLI owns parsing, errors and the exit code.
-// Node 22.1 and later keep the compiled code of our modules on disk between starts (every
-// client start of a wrapped server pays for compiling them otherwise); Node 20 has no such
-// cache and skips this. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// A plain `vanguard start` runs from the start bundle (one CommonJS file whose compiled code
+// is kept between starts, on every Node version: dist/cli/start-loader.js). What the bundle
+// hands back (help, an option it is not sure of) and every other command go to dist/cli/main.js.
 import module from 'node:module';
 
-try {
-  module.enableCompileCache?.();
-} catch {
-  // A cache directory that cannot be written only costs the compile.
+const code = process.argv[2] === 'start' ? await (await import('../dist/cli/start-loader.js')).runBundledStart(process.argv.slice(2)) : undefined;
+if (code !== undefined) {
+  // Let stdout and stderr drain before leaving: a piped stdout may still hold the last frames.
+  process.stdout.write('', () => process.exit(code)); // stdout-ok: empty write, waits for the last frames to drain
+} else {
+  // Node 22.1 and later keep the compiled code of these modules on disk between runs (Node 20
+  // has no such cache and skips this). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  try {
+    module.enableCompileCache?.();
+  } catch {
+    // A cache directory that cannot be written only costs the compile.
+  }
+  await import('../dist/cli/main.js');
 }
-// dist/cli/main.js and the whole `start` path in one file (scripts/bundle-start.mjs): one
-// read and one compile instead of ~210 modules. Other commands load from dist as before.
-await import('../dist/cli/main.bundle.js');

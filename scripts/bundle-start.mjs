@@ -1,57 +1,54 @@
-// Bundles the CLI's entry and the whole `vanguard start` path (dist/cli/main.js and what it
-// reaches, with yaml, pino, micromatch, cross-spawn and yargs-parser) into one file,
-// dist/cli/main.bundle.js, which bin/vanguard.js loads. Every client start of a wrapped server
-// pays for loading the shim: as ~210 separate modules that is one resolve, read and compile
-// each (no compile cache before Node 22.1), about half of the shim's own startup; one file is
-// read and compiled once. Run by `npm run build` after tsc, from tsc's output, so the bundle
-// runs exactly the code the tests check.
+// Bundles the whole `vanguard start` path (dist/cli/start-entry.js and what it reaches, with
+// yaml, pino, micromatch, cross-spawn and yargs-parser) into one CommonJS file,
+// dist/cli/start.bundle.cjs, which bin/vanguard.js runs through dist/cli/start-loader.js. Every
+// client start of a wrapped server pays for loading the shim: as ~210 separate modules that is
+// one resolve, read and compile each, about half of the shim's own startup; one file is read
+// once, and being CommonJS it can be compiled by node:vm with the code V8 made at an earlier
+// start (the loader's cache; Node 20 has no compile cache, and none for ES modules run this
+// way). Run by `npm run build` after tsc, from tsc's output, so the bundle runs exactly the
+// code the tests check.
 //
 // What the bundle keeps as it was:
-// - Lazy loading: without code splitting, esbuild turns `await import('./x.js')` of a bundled
-//   module into a deferred call of its initialiser, so nothing runs earlier than before.
+// - Lazy loading: esbuild turns `await import('./x.js')` of a bundled module into a deferred
+//   call of its initialiser, so nothing runs earlier than before (yaml, say, only on a policy
+//   cache miss).
 // - `import.meta.url`: each module's becomes the URL its own file has in dist, so paths
-//   found from it (presets, prebuilt packs, the schema validator, the package root) do not move.
-// - One copy of what other modules share: the yargs path (./run.js, every other command) stays
-//   outside and loads from dist as before, and errors.js stays outside so that main.ts's
-//   `instanceof VanguardError` holds for errors thrown on either side.
-// - Packages are bundled too: an external import would be hoisted to the top of the bundle
-//   and loaded on every start, even where the source imports it only when needed. ajv stays
-//   in node_modules: it is required (createRequire) only where a policy needs it. pino's
-//   transports (worker files found from __dirname) are not used: the audit sink gives pino
-//   its own destination.
+//   found from it (presets, prebuilt packs, the schema validator, the package root) do not
+//   move; a package's becomes the bundle's own (they use it only for createRequire).
+// - Packages are bundled too: an external import would be loaded on every start, even where
+//   the source imports it only when needed. ajv stays in node_modules: it is required
+//   (createRequire) only where a policy needs it. pino's transports (worker files found from
+//   __dirname) are not used: the audit sink gives pino its own destination.
+// - Errors: the bundle has its own copy of errors.js, and reports its errors itself
+//   (cli/report-error.ts); nothing outside the bundle sees them.
 // The bundle also knows which build it is (__VANGUARD_BUILD__, src/cli/build-id.ts): the
 // version and a sha256 of everything in dist and of the policy schema, which keys the
 // per-user policy cache, so a rebuilt or upgraded Vanguard never reads an older one's entries.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
-const entry = path.join(dist, 'cli', 'main.js');
-const outfile = path.join(dist, 'cli', 'main.bundle.js');
+const entry = path.join(dist, 'cli', 'start-entry.js');
+const outfile = path.join(dist, 'cli', 'start.bundle.cjs');
 const outdir = path.dirname(outfile);
-// Files loaded from dist at run time, never copied into the bundle.
-const SHARED = new Set([path.join(dist, 'cli', 'run.js'), path.join(dist, 'errors.js')]);
+// The bundle of earlier builds (an ES module that bin/vanguard.js no longer loads).
+rmSync(path.join(dist, 'cli', 'main.bundle.js'), { force: true });
 
-/** esbuild plugin: SHARED modules stay external; import.meta.url keeps each module's own place. */
+/** esbuild plugin: import.meta.url of a module of ours keeps that module's own place. */
 const keepPlaces = {
   name: 'vanguard-keep-places',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const target = path.resolve(args.resolveDir, args.path);
-      if (!SHARED.has(target)) return undefined;
-      return { path: `./${path.relative(outdir, target).split(path.sep).join('/')}`.replace(/^\.\/\.\.\//, '../'), external: true };
-    });
     b.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(dist + path.sep)) return undefined;
       let contents = await readFile(args.path, 'utf8');
       if (contents.includes('import.meta.url')) {
         const own = path.relative(outdir, args.path).split(path.sep).join('/');
-        contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, import.meta.url).href`);
+        contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, __vanguardBundleUrl).href`);
       }
       return { contents, loader: 'js' };
     });
@@ -72,16 +69,15 @@ function buildId() {
 }
 
 const result = await build({
-  define: { __VANGUARD_BUILD__: JSON.stringify(buildId()) },
+  define: { __VANGUARD_BUILD__: JSON.stringify(buildId()), 'import.meta.url': '__vanguardBundleUrl' },
   entryPoints: [entry],
   outfile,
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20.19',
   external: ['ajv'],
-  // Bundled CommonJS packages call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __vanguardCreateRequire } from 'node:module';\nconst require = __vanguardCreateRequire(import.meta.url);" },
+  banner: { js: "const __vanguardBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [keepPlaces],
   legalComments: 'none',
   logLevel: 'warning',
@@ -92,3 +88,15 @@ if (!output || Object.keys(output.inputs).length < 50) {
   process.stderr.write('bundle-start: the bundle holds fewer modules than the start path has; is dist built?\n');
   process.exit(1);
 }
+
+// Plain ASCII, so the loader reads it as a one-byte string at memcpy speed (decoding UTF-8 and
+// holding a two-byte string of ~1.2 M characters cost 8-13 ms a start). esbuild escapes strings
+// and names; what it leaves is in comments and regular expression literals, where \uXXXX
+// (UTF-16 code units: an astral character as its surrogate pair) reads the same, with or
+// without the u flag. An escaped non-ASCII character (`\…`) would not: the build stops.
+const text = readFileSync(outfile, 'utf8');
+if (/\\[^\x00-\x7f]/.test(text)) {
+  process.stderr.write('bundle-start: a non-ASCII character follows a backslash in the bundle; escape it in the source\n');
+  process.exit(1);
+}
+writeFileSync(outfile, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));

@@ -1,8 +1,9 @@
 /**
  * The entry point: the one place that exits the process. Errors become one line on
- * stderr and an exit code, never a stack trace, unless VANGUARD_DEBUG is set.
+ * stderr and an exit code (report-error.ts). bin/vanguard.js runs a plain `start` from the
+ * start bundle (start-loader.ts) and comes here for everything else.
  */
-import { VanguardError } from '../errors.js';
+import { reportError } from './report-error.js';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -14,13 +15,7 @@ async function main(): Promise<number> {
     }
     return await (await import('./run.js')).runCli(argv);
   } catch (error) {
-    if (error instanceof VanguardError) {
-      process.stderr.write(`vanguard: ${error.message}\n`);
-      return error.exitCode;
-    }
-    process.stderr.write(`vanguard: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (process.env.VANGUARD_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return 1;
+    return reportError(error);
   }
 }
 

@@ -12,11 +12,10 @@
  * (a missing, unreadable, corrupt, foreign or loosely permitted entry) is a miss: the policy
  * is loaded as if there were no cache, and the cache never stops a start.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { readPrivateFile, vanguardCacheRoot, writePrivateFile } from './cache-files.js';
 import type { PolicyIO } from './io.js';
 import type { PolicyIssue } from './issues.js';
 import type { PolicyDocument } from './policy-types.js';
@@ -55,11 +54,8 @@ const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
 /** The per-user cache folder: VANGUARD_CACHE_DIR, else XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows; undefined when VANGUARD_NO_CACHE is set. */
 export function policyCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
-  if (env.VANGUARD_NO_CACHE) return undefined;
-  if (env.VANGUARD_CACHE_DIR) return path.join(path.resolve(env.VANGUARD_CACHE_DIR), 'policies');
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(homedir(), 'AppData', 'Local'), 'vanguard', 'cache', 'policies');
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
-  return path.join(base, 'vanguard', 'policies');
+  const root = vanguardCacheRoot(env, platform);
+  return root === undefined ? undefined : path.join(root, 'policies');
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -85,7 +81,7 @@ export function loadAndCachePolicy(file: string | undefined, io: PolicyIO, optio
   const inputs = recorder.inputs();
   if (inputs !== undefined) {
     const { key, entryFile } = entryOf(file, io, options);
-    writeEntry(options.dir, entryFile, key, inputs, loaded);
+    writeEntry(entryFile, key, inputs, loaded);
   }
   return { loaded, errors: [], warnings: result.warnings };
 }
@@ -129,21 +125,9 @@ function recordingIO(io: PolicyIO): { io: PolicyIO; inputs(): Inputs | undefined
 
 /** The entry's policy when the entry is ours, intact, for this key, and every input is unchanged. */
 function readEntry(entryFile: string, key: string, io: PolicyIO): LoadedPolicy | undefined {
-  let text: string;
-  try {
-    if (!privateFolder(path.dirname(entryFile))) return undefined;
-    // O_NOFOLLOW: a symlink planted in the folder is not followed; the checks are on what was opened.
-    const fd = openSync(entryFile, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-    try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile() || stat.size > MAX_ENTRY_BYTES || !ownedPrivately(stat)) return undefined;
-      text = readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
+  const bytes = readPrivateFile(entryFile, MAX_ENTRY_BYTES);
+  if (bytes === undefined) return undefined;
+  const text = bytes.toString('utf8');
   try {
     const entry = JSON.parse(text) as { format?: unknown; key?: unknown; digest?: unknown; body?: unknown };
     if (entry.format !== FORMAT || entry.key !== key || typeof entry.body !== 'string' || entry.digest !== sha256(entry.body)) return undefined;
@@ -174,40 +158,14 @@ function unchanged(inputs: Inputs, io: PolicyIO): boolean {
 }
 
 /** Write an entry (0600, in a 0700 folder, renamed into place whole); any failure only costs the next start a load. */
-function writeEntry(dir: string, entryFile: string, key: string, inputs: Inputs, loaded: LoadedPolicy): void {
+function writeEntry(entryFile: string, key: string, inputs: Inputs, loaded: LoadedPolicy): void {
+  let body: string;
   try {
-    const body = JSON.stringify({ inputs, loaded });
+    body = JSON.stringify({ inputs, loaded });
     // Only what JSON gives back unchanged is kept (an undefined-valued key, say, would not be).
     if (!isDeepStrictEqual(JSON.parse(body), { inputs, loaded })) return;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!privateFolder(dir)) return;
-    const temp = `${entryFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      writeFileSync(temp, JSON.stringify({ format: FORMAT, key, digest: sha256(body), body }), { flag: 'wx', mode: 0o600 });
-      renameSync(temp, entryFile);
-    } catch {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // Nothing was written.
-      }
-    }
   } catch {
-    // A cache that cannot be written is only slower.
+    return;
   }
-}
-
-// The folder is ours and nobody else can write into it (POSIX; on Windows it is under the user's profile).
-function privateFolder(dir: string): boolean {
-  const stat = statSync(dir);
-  return stat.isDirectory() && ownedByUs(stat) && (process.platform === 'win32' || (stat.mode & 0o022) === 0);
-}
-
-// An entry: ours, and neither readable nor writable by anyone else (0600).
-function ownedPrivately(stat: { uid: number; mode: number }): boolean {
-  return ownedByUs(stat) && (process.platform === 'win32' || (stat.mode & 0o077) === 0);
-}
-
-function ownedByUs(stat: { uid: number }): boolean {
-  return typeof process.getuid !== 'function' || stat.uid === process.getuid();
+  writePrivateFile(entryFile, JSON.stringify({ format: FORMAT, key, digest: sha256(body), body }));
 }

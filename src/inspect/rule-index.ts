@@ -148,7 +148,7 @@ export class RuleIndex {
 
   private needsOf(i: number): ReadonlyArray<CharSet[] | undefined> {
     let needs = this.needs[i];
-    if (needs === undefined) this.needs[i] = needs = this.rules[i]!.regexes.map((regex) => requiredCharsEach(regex));
+    if (needs === undefined) this.needs[i] = needs = this.rules[i]!.needs ?? this.rules[i]!.regexes.map((regex) => requiredCharsEach(regex));
     return needs;
   }
 

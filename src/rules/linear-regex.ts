@@ -21,8 +21,8 @@ let enabled = false;
  */
 export const BACKTRACKS_BEFORE_FALLBACK = 1_000_000;
 
-// Both flags must be set before the first pattern is compiled; setting them again is harmless.
-function enableLinearEngine(): void {
+/** Set V8's flags for the linear engine; they must be set before the first pattern is compiled, and setting them again is harmless. */
+export function enableLinearEngine(): void {
   if (enabled) return;
   v8.setFlagsFromString('--enable-experimental-regexp-engine');
   v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');

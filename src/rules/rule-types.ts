@@ -1,5 +1,6 @@
 /** A detection rule as written in a rule pack (policies/rules/*.yaml), and as compiled. */
 import type { ArgumentKind, Category, Severity } from '../inspect/types.js';
+import type { CharSet } from './required-chars.js';
 
 /** An example: a string sent as an argument of the rule's first kind, or whole arguments. */
 export type RuleExample = string | { args: Record<string, unknown>; tool?: string };
@@ -47,6 +48,12 @@ export interface RuleSource {
 
 export interface CompiledRule extends RuleSpec {
   regexes: RegExp[];
+  /**
+   * Per pattern, the characters it needs (required-chars.ts, requiredCharsEach): worked out by
+   * the build for the shipped packs (dist/rules/*.json); absent, the rule index works them out
+   * on the rule's first use.
+   */
+  needs?: ReadonlyArray<CharSet[] | undefined>;
   validate?: (match: string) => boolean;
   source: RuleSource;
 }

@@ -2,7 +2,8 @@
  * The shipped rule packs. The build turns policies/rules/*.yaml into dist/rules/packs.json
  * (scripts/rule-packs.mjs, with the full loader and its checks); a start reads that JSON and
  * compiles its patterns, which costs a few milliseconds instead of parsing YAML with
- * positions. From the sources (under vitest) the YAML is read directly.
+ * positions; what each pattern needs (the rule index's cheap pre-test) comes worked out too.
+ * From the sources (under vitest) the YAML is read directly.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { compileLinear } from './linear-regex.js';
 import { loadRuleSet, type RuleSet } from './load-packs.js';
 import type { PackIssue, RuleRegistry } from './load-pack.js';
+import { requiredCharsEach, type CharSet } from './required-chars.js';
 import type { CompiledRule, RuleSource, RuleSpec } from './rule-types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,11 +25,20 @@ const PREBUILT = path.join(here, 'packs.json');
 export const DEFINITION_RULES_DIR = path.join(root, 'policies', 'definitions');
 const PREBUILT_DEFINITIONS = path.join(here, 'definition-packs.json');
 
+/** A rule as the build writes it: its spec, where it was written (relative to the package), and per pattern what it needs (null: nothing known). */
+export type PrebuiltRule = RuleSpec & { source: RuleSource; needs?: Array<CharSet[] | null> };
+
+/** A checked rule as the build writes it (scripts/rule-packs.mjs): the needs of its patterns worked out once, here, instead of at every start. */
+export function toPrebuilt(rule: CompiledRule, packageRoot: string): PrebuiltRule {
+  const { regexes, validate, needs: _needs, ...spec } = rule;
+  return { ...spec, source: { ...spec.source, file: path.relative(packageRoot, spec.source.file) }, needs: regexes.map((regex) => requiredCharsEach(regex) ?? null) };
+}
+
 /** Compile rules that the build already checked; what no longer resolves is an issue. */
-export function compilePrebuilt(specs: Array<RuleSpec & { source: RuleSource }>, registry: RuleRegistry): RuleSet {
+export function compilePrebuilt(specs: PrebuiltRule[], registry: RuleRegistry): RuleSet {
   const rules: CompiledRule[] = [];
   const issues: PackIssue[] = [];
-  for (const spec of specs) {
+  for (const { needs, ...spec } of specs) {
     const source = { ...spec.source, file: path.resolve(root, spec.source.file) };
     const regexes: RegExp[] = [];
     for (const pattern of spec.patterns ?? []) {
@@ -38,9 +49,18 @@ export function compilePrebuilt(specs: Array<RuleSpec & { source: RuleSource }>,
     const validate = spec.validator === undefined ? undefined : registry.validators[spec.validator];
     if (spec.validator !== undefined && !validate) issues.push({ ...source, message: `rule ${spec.id}: no validator named "${spec.validator}"` });
     if (spec.detector !== undefined && !registry.detectors.has(spec.detector)) issues.push({ ...source, message: `rule ${spec.id}: no detector named "${spec.detector}"` });
-    rules.push({ ...spec, regexes, validate, source });
+    // Needs that do not line up one for one with the patterns compiled are not used (the index works them out).
+    const known = needs !== undefined && needs.length === regexes.length && regexes.length === (spec.patterns ?? []).length && needs.every(wellFormed);
+    rules.push({ ...spec, regexes, validate, source, ...(known && { needs: needs.map((n) => n ?? undefined) }) });
   }
   return { rules, byId: new Map(rules.map((r) => [r.id, r])), issues };
+}
+
+// A pattern's needs as requiredCharsEach gives them: null, or a list of sets of four 32-bit words.
+function wellFormed(needs: unknown): needs is CharSet[] | null {
+  if (needs === null) return true;
+  if (!Array.isArray(needs) || needs.length === 0) return false;
+  return needs.every((set: Partial<CharSet> | null) => typeof set === 'object' && set !== null && typeof set.other === 'boolean' && Array.isArray(set.words) && set.words.length === 4 && set.words.every((w) => Number.isInteger(w) && (w | 0) === w));
 }
 
 /** The shipped rules: from the build's JSON when there is one, else from the YAML. */
@@ -56,7 +76,7 @@ export function loadShippedDefinitionRules(registry: RuleRegistry): RuleSet {
 // The build's JSON when there is one (dist), else the YAML (sources under vitest).
 function loadFrom(prebuilt: string, dir: string, registry: RuleRegistry): RuleSet {
   if (existsSync(prebuilt)) {
-    const { rules } = JSON.parse(readFileSync(prebuilt, 'utf8')) as { rules: Array<RuleSpec & { source: RuleSource }> };
+    const { rules } = JSON.parse(readFileSync(prebuilt, 'utf8')) as { rules: PrebuiltRule[] };
     return compilePrebuilt(rules, registry);
   }
   return loadRuleSet(dir, { list: (d) => readdirSync(d), read: (file) => readFileSync(file, 'utf8') }, registry);

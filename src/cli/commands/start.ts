@@ -33,6 +33,12 @@ export interface StartArgs {
   '--'?: Array<string | number>;
 }
 
+/** What the caller of {@link startCommand} may hear of, besides the exit code. */
+export interface StartHooks {
+  /** The server runs and the proxy is about to take the first frames: what starting needed is loaded. */
+  ready?: () => void;
+}
+
 /** The server's argv from --server or from everything after --. */
 export function serverArgv(args: Pick<StartArgs, 'server' | '--'>): string[] {
   const rest = (args['--'] ?? []).map(String);
@@ -104,7 +110,7 @@ function graceOf(ms: number): number {
 }
 
 /** Run the proxy to the end; resolves with the child's exit code. */
-export async function startCommand(args: StartArgs): Promise<number> {
+export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Promise<number> {
   const [command, ...commandArgs] = serverArgv(args);
   if (command === undefined) throw new VanguardError('USAGE', 'the server command is empty', 2);
   const timing = { graceMs: graceOf(args['grace-ms']), killMs: graceOf(args['grace-ms']) };
@@ -179,6 +185,7 @@ export async function startCommand(args: StartArgs): Promise<number> {
   }
   const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
   const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
+  hooks.ready?.();
   try {
     return await runProxy({
       policy,

@@ -1,0 +1,135 @@
+/**
+ * Runs a plain `vanguard start` from the start bundle (dist/cli/start.bundle.cjs, one
+ * CommonJS file: scripts/bundle-start.mjs) with V8's compiled code kept between starts.
+ * Every client start of a wrapped server compiles the bundle (about 1 MB) before the server
+ * can be spawned; Node 20 has no compile cache of its own, and a CommonJS script compiled with
+ * node:vm can be given the code V8 made last time. The cache lives beside the policy cache
+ * (`<cache>/code`, private files only: config/cache-files.ts) and is trusted by content:
+ *
+ * - an entry is named after, and its header repeats, a key made of the sha256 of the bundle's
+ *   bytes as read this time, Node's and V8's versions and the architecture. V8's own check
+ *   compares only the source's length (and its version and flags), so a same-length edit
+ *   would otherwise run the old code;
+ * - the header holds the sha256 of the compiled bytes, compared before V8 sees them (V8's own
+ *   checksum is off in release builds): a damaged or edited entry is a miss;
+ * - what V8 still rejects is a miss too. A miss compiles from the source and writes a new
+ *   entry once the start is under way (`ready`), so that it holds what starting compiled.
+ *
+ * V8 also refuses code made under other V8 flags, and every start sets the linear regex
+ * engine's flags (rules/linear-regex.ts) before its first pattern: they are set here before
+ * the bundle is compiled, so that the code is made and read back under the same flags.
+ */
+import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
+import { enableLinearEngine } from '../rules/linear-regex.js';
+
+const FORMAT = 'vanguard-code-cache-1';
+/** An entry larger than this is not read (the bundle's is a few hundred kB). */
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+/** The bundle, next to this file in dist/cli. */
+export const START_BUNDLE = fileURLToPath(new URL('./start.bundle.cjs', import.meta.url));
+
+const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** Where a bundle's compiled code is cached under this Node: the entry's file and the key its header must hold. */
+export function codeCacheEntry(dir: string, bundle: Uint8Array, bundleFile: string): { file: string; key: string } {
+  // The bundle's own path too: Node 20's V8 names a script compiled from cached code after the
+  // file it was first compiled from, and stack traces should name this one.
+  const key = JSON.stringify({ format: FORMAT, source: sha256(bundle), file: bundleFile, node: process.version, v8: process.versions.v8, arch: process.arch });
+  return { file: path.join(dir, `${sha256(key).slice(0, 40)}.bin`), key };
+}
+
+/** An entry's bytes: one header line (key, digest and length of the data), then the data. */
+export function encodeCodeCache(key: string, data: Uint8Array): Buffer {
+  const header = JSON.stringify({ key, digest: sha256(data), bytes: data.length });
+  return Buffer.concat([Buffer.from(`${header}\n`, 'utf8'), data]);
+}
+
+/** The compiled code an entry holds when it is for `key` and intact; else undefined. */
+export function decodeCodeCache(entry: Buffer, key: string): Buffer | undefined {
+  const newline = entry.indexOf(10);
+  if (newline === -1) return undefined;
+  try {
+    const header = JSON.parse(entry.subarray(0, newline).toString('utf8')) as { key?: unknown; digest?: unknown; bytes?: unknown };
+    const data = entry.subarray(newline + 1);
+    if (header.key !== key || header.bytes !== data.length || header.digest !== sha256(data)) return undefined;
+    return data;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A compiled bundle and how its cache fared. */
+export interface CompiledBundle {
+  script: vm.Script;
+  /** hit: compiled from the entry; miss: no valid entry; rejected: V8 refused a valid-looking one. */
+  cache: 'hit' | 'miss' | 'rejected' | 'off';
+  /** Write the entry for the next start (after a miss or a rejection); false when nothing was written. */
+  save(): boolean;
+}
+
+/** Compile a CommonJS bundle (its bytes as read), with the cached code from `dir` when it is valid. */
+export function compileBundle(file: string, bytes: Buffer, dir: string | undefined): CompiledBundle {
+  // The bundle is plain ASCII when esbuild escaped everything; a one-byte string then, read directly.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const entry = dir === undefined ? undefined : codeCacheEntry(dir, bytes, file);
+  const stored = entry && readPrivateFile(entry.file, MAX_ENTRY_BYTES);
+  const cachedData = entry && stored && decodeCodeCache(stored, entry.key);
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+    filename: file,
+    ...(cachedData && { cachedData }),
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const cache = entry === undefined ? 'off' : cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  return {
+    script,
+    cache,
+    save: () => entry !== undefined && cache !== 'hit' && writePrivateFile(entry.file, encodeCodeCache(entry.key, script.createCachedData())),
+  };
+}
+
+/** Run a compiled CommonJS bundle as Node would run the file; its exports. */
+export function runBundle(file: string, compiled: CompiledBundle): Record<string, unknown> {
+  const wrapper = compiled.script.runInThisContext() as (...args: unknown[]) => void;
+  const module = { exports: {} as Record<string, unknown> };
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  return module.exports;
+}
+
+type RunStart = (argv: string[], hooks: { ready?: () => void }) => Promise<number | undefined>;
+
+/**
+ * Run `argv` (after `vanguard`) as a plain start from the bundle: its exit code, or undefined
+ * when it is not one (or there is no bundle), for the full CLI to take.
+ */
+export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(START_BUNDLE);
+  } catch {
+    return undefined;
+  }
+  const root = vanguardCacheRoot(env);
+  enableLinearEngine();
+  const compiled = compileBundle(START_BUNDLE, bytes, root === undefined ? undefined : path.join(root, 'code'));
+  const runStart = runBundle(START_BUNDLE, compiled).runStart as RunStart;
+  return runStart(argv, {
+    ready() {
+      // After the start's own work, off its path: the entry then holds what starting compiled.
+      if (compiled.cache === 'hit' || compiled.cache === 'off') return;
+      setTimeout(() => {
+        try {
+          compiled.save();
+        } catch {
+          // Only the next start's compile is lost; the session goes on.
+        }
+      }, 0).unref();
+    },
+  });
+}

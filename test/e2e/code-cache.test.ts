@@ -1,0 +1,75 @@
+/**
+ * The start bundle's code cache through the real CLI: the first start writes one private
+ * entry, and a tampered entry is never run: the next start still answers and enforces as the
+ * bundle says, and writes a good entry over it. (What makes an entry a miss, unit by unit:
+ * test/cli/start-loader.test.ts.)
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { byId, eventually, initialize, startCli, TINY_SERVER } from './harness.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'vanguard-code-cache-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const codeDir = path.join(dir, 'cache', 'code');
+const policy = path.join(dir, 'policy.yaml');
+const env = { VANGUARD_CACHE_DIR: path.join(dir, 'cache'), VANGUARD_NO_CACHE: '' };
+const entries = (): string[] => {
+  try {
+    return readdirSync(codeDir).filter((f) => f.endsWith('.bin'));
+  } catch {
+    return [];
+  }
+};
+
+// One session: initialize, an allowed echo and a denied tool; what came back.
+async function session(): Promise<{ init: unknown; echo: unknown; denied: unknown }> {
+  const s = startCli(['start', '--policy', policy, '--', process.execPath, TINY_SERVER], env);
+  s.send(initialize(0));
+  const init = await s.next(byId(0));
+  s.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } });
+  const echo = await s.next(byId(1));
+  s.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'secret_tool', arguments: {} } });
+  const denied = await s.next(byId(2));
+  // The entry is written once the start is under way, off its path: wait for it before leaving.
+  await eventually(() => entries().length > 0);
+  await s.close();
+  return { init, echo, denied };
+}
+
+// The entry's compiled code agrees with the sha256 its header holds.
+function intact(file: string): boolean {
+  const bytes = readFileSync(file);
+  const newline = bytes.indexOf(10);
+  const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { digest: string };
+  return header.digest === createHash('sha256').update(bytes.subarray(newline + 1)).digest('hex');
+}
+
+describe('the start bundle code cache', () => {
+  it('writes one private entry; a tampered one is not run, and is replaced', async () => {
+    writeFileSync(policy, 'tools:\n  deny: [secret_tool]\n');
+    const first = await session();
+    expect(first.echo).toMatchObject({ id: 1, result: { content: [{ type: 'text', text: '{"text":"hi"}' }] } });
+    expect(JSON.stringify(first.denied)).toContain('"isError":true');
+    expect(entries()).toHaveLength(1);
+    const file = path.join(codeDir, entries()[0]!);
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(intact(file)).toBe(true);
+
+    // Every 97th byte of the compiled code changed; the header left as it was.
+    const tampered = readFileSync(file);
+    for (let i = tampered.indexOf(10) + 1; i < tampered.length; i += 97) tampered[i] ^= 0xa5;
+    writeFileSync(file, tampered);
+    expect(intact(file)).toBe(false);
+
+    const after = await session();
+    expect(after).toEqual(first);
+    await eventually(() => intact(file));
+    expect(intact(file)).toBe(true);
+    expect(entries()).toHaveLength(1);
+    // And the next start, from the good entry, still does the same.
+    expect(await session()).toEqual(first);
+  }, 90_000);
+});
