@@ -23,7 +23,7 @@ const high = (findings: Finding[]) => findings.filter((f) => f.severity === 'hig
 describe('the tool-definition steering pack', () => {
   it('loads without problems', () => {
     expect(set.issues).toEqual([]);
-    expect(set.rules.map((r) => r.id).sort()).toEqual(['definition.data-into-parameter', 'definition.persona', 'definition.preference', 'definition.redirect', 'definition.reply-directive', 'definition.scripted-answer', 'definition.shadowing', 'definition.side-effect', 'definition.trust-claim']);
+    expect(set.rules.map((r) => r.id).sort()).toEqual(['definition.data-into-parameter', 'definition.hidden-instruction', 'definition.persona', 'definition.preference', 'definition.redirect', 'definition.reply-directive', 'definition.scripted-answer', 'definition.shadowing', 'definition.side-effect', 'definition.trust-claim']);
   });
 
   for (const rule of set.rules) {
