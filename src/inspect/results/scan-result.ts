@@ -17,7 +17,7 @@ import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
 import { textLength } from '../text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
-import { cueRules, judgeCues } from './cues.js';
+import { cueRules, firstSpan, judgeCues, type CueSpan } from './cues.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
 export type Location = ReadonlyArray<string | number>;
@@ -117,6 +117,20 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   let budget: WorkBudget | undefined;
   const checkBudget = (steps?: number): void => budget?.spend(steps);
 
+  // Spans of cue rules in a text, worked out only when a text has two cues or more.
+  let byId: Map<string, CompiledRule> | undefined;
+  const spansIn = (text: string): CueSpan => {
+    let lower: string | undefined;
+    return (ruleId) => {
+      byId ??= new Map(injectionRules.map((r) => [r.id, r]));
+      const rule = byId.get(ruleId);
+      if (!rule) return undefined;
+      lower ??= text.toLowerCase();
+      checkBudget(lower.length);
+      return firstSpan(rule, lower);
+    };
+  };
+
   const scanString = (text: string, at: Location): string => {
     let current = text;
     const plain = known.plain === true || isPlainAscii(text);
@@ -139,7 +153,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
       const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
       if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
       const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: readable, variants }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
-      for (const f of judgeCues(found, settings.injection.minSeverity)) outcome.injection.push({ ...f, at });
+      for (const f of judgeCues(found, settings.injection.minSeverity, spansIn(readable))) outcome.injection.push({ ...f, at });
     }
     if (redactionRules.length > 0) {
       const redaction = redact(current, redactionRules, checkBudget, scanner.allRules);
@@ -171,7 +185,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     // Joined by a space: a client may show items apart, but rules read a phrase across a space, not every one across a line end.
     const joined = parts.map((p) => p.text).join(' ');
     const first = parts[0] as { at: Location };
-    const found = judgeCues(runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules), settings.injection.minSeverity);
+    const found = judgeCues(runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules), settings.injection.minSeverity, spansIn(joined));
     for (const f of found) if (!seen.has(f.ruleId)) outcome.injection.push({ ...f, evidence: f.evidence, path: `${showPath(at)} (items read together)`, at: first.at });
   };
 
