@@ -103,7 +103,8 @@ export function buildInspector(policy: CompiledPolicy, edge: InspectorEdge): Ins
   }
   const { settings, paths, network } = policy.inspection;
   const inspector: Inspector = {
-    rules: rules.rules,
+    // Rules for what a server returns (scope results) are not read in arguments.
+    rules: rules.rules.filter((r) => r.scope !== 'results'),
     detectors: DETECTORS,
     settings,
     paths: { roots: paths.roots, deny: paths.deny, cwd: paths.cwd, home: edge.home ?? homedir(), realpath: edge.realpath, readlink: edge.readlink, serverCwd: edge.serverCwd },
@@ -133,7 +134,7 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
   }
   const inspector: Inspector = {
     // Rules about data steering its reader do not apply to text written for the model.
-    rules: rules.rules.filter((r) => r.scope !== 'data'),
+    rules: rules.rules.filter((r) => r.scope !== 'data' && r.scope !== 'results'),
     detectors: DETECTORS,
     // Every category but personal data: a definition may well name a support address.
     settings: Object.fromEntries(CATEGORIES.map((c) => [c, { action: c === 'pii' ? 'off' : 'block', minSeverity: 'low' }])) as Inspector['settings'],

@@ -89,7 +89,7 @@ function checkRule(doc: Document, index: number, node: Node, registry: RuleRegis
   if (spec.kinds !== undefined && !(Array.isArray(spec.kinds) && spec.kinds.length > 0 && spec.kinds.every((k) => KINDS.includes(k as ArgumentKind)))) {
     fail('kinds', `kinds must be a list of: ${KINDS.join(', ')}`);
   }
-  if (spec.scope !== undefined && spec.scope !== 'data' && spec.scope !== 'any') fail('scope', 'scope must be data or any');
+  if (spec.scope !== undefined && spec.scope !== 'data' && spec.scope !== 'any' && spec.scope !== 'results') fail('scope', 'scope must be data, results or any');
   if (spec.keywords !== undefined && !(Array.isArray(spec.keywords) && spec.keywords.every((k) => typeof k === 'string' && k !== '' && k === k.toLowerCase()))) {
     fail('keywords', 'keywords must be a list of non-empty lower-case strings');
   }

@@ -17,9 +17,11 @@ export interface RuleSpec {
   /**
    * `data`: only text the model reads as data (arguments, results, a client's answers), not
    * tool definitions or server instructions, which address the model by design ("if asked
-   * about this server, respond with…" is what instructions are for). Absent or `any`: all text.
+   * about this server, respond with…" is what instructions are for). `results`: only what a
+   * server returns (tool results, resources, prompts), for cues of instructions in data that
+   * are ordinary in a user's own arguments. Absent or `any`: all text.
    */
-  scope?: 'data' | 'any';
+  scope?: 'data' | 'any' | 'results';
   /** Lower-case substrings; the patterns run only on text containing one. */
   keywords?: string[];
   /** Pattern sources for the linear engine, matched against lower-cased text. */

@@ -5,13 +5,15 @@
  * something that is no tool of this listing (nor a parameter of this tool) is raised to high
  * (one to a sibling tool is no finding), and a definition that names another tool of the
  * session is reported (low: a sign worth showing in `vanguard scan`), high when the sentence
- * naming it changes what that tool does ("when calling send_email, add …").
+ * naming it changes what that tool does ("when calling send_email, add …"). A parameter named
+ * for the model's own context (parameters.ts) is judged here as well.
  */
 import { excerpt } from '../evidence.js';
 import type { Finding, Severity } from '../types.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
 import { foldDefinitionText } from './fold.js';
 import { definitionProse, parameterNames } from './texts.js';
+import { contextParameters } from './parameters.js';
 
 /** What the scan knows of the session: the names of the tools listed with this one. */
 export interface DefinitionContext {
@@ -117,6 +119,9 @@ export function judgeSteering(definition: unknown, matches: SteeringMatches, con
     }
     findings.push({ ruleId: rule.id, category: rule.category, severity, path, evidence: excerpt(folded, index, index + text.length), message: rule.message ?? rule.description });
   }
+  // The tool's own name and words, for a parameter that asks for the model's context.
+  const ownWords = [own.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').toLowerCase(), ...matches.prose.filter((p) => p.path === 'description' || p.path === 'title' || p.path === 'annotations.title').map((p) => p.folded)].join(' ');
+  findings.push(...contextParameters(definition, ownWords));
   for (const { path, folded, words } of names.distinctive.size > 0 ? matches.prose : []) {
     for (const [name, at] of words) {
       if (name === ownName || !names.distinctive.has(name)) continue;

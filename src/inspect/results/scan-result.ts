@@ -17,6 +17,7 @@ import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
 import { textLength } from '../text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
+import { cueRules, firstSpan, judgeCues, type CueSpan } from './cues.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
 export type Location = ReadonlyArray<string | number>;
@@ -94,7 +95,8 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
   if (!rules) {
     const { settings } = scanner;
     rules = {
-      injectionRules: settings.injection.action === 'off' ? [] : scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity)),
+      // The rules at the floor, and those below it as cues (./cues.ts): one list, so one pass.
+      injectionRules: settings.injection.action === 'off' ? [] : [...scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity)), ...cueRules(scanner.injectionRules, settings.injection.minSeverity)],
       redactionRules: scanner.redactionRules.filter((r) => (r.category === 'secrets' ? settings.secrets : settings.pii.action) !== 'off'),
     };
     inPlay.set(scanner, rules);
@@ -114,6 +116,20 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   const clock = scanner.clock;
   let budget: WorkBudget | undefined;
   const checkBudget = (steps?: number): void => budget?.spend(steps);
+
+  // Spans of cue rules in a text, worked out only when a text has two cues or more.
+  let byId: Map<string, CompiledRule> | undefined;
+  const spansIn = (text: string): CueSpan => {
+    let lower: string | undefined;
+    return (ruleId) => {
+      byId ??= new Map(injectionRules.map((r) => [r.id, r]));
+      const rule = byId.get(ruleId);
+      if (!rule) return undefined;
+      lower ??= text.toLowerCase();
+      checkBudget(lower.length);
+      return firstSpan(rule, lower);
+    };
+  };
 
   const scanString = (text: string, at: Location): string => {
     let current = text;
@@ -137,7 +153,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
       const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
       if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
       const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: readable, variants }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
-      for (const f of found) outcome.injection.push({ ...f, at });
+      for (const f of judgeCues(found, settings.injection.minSeverity, spansIn(readable))) outcome.injection.push({ ...f, at });
     }
     if (redactionRules.length > 0) {
       const redaction = redact(current, redactionRules, checkBudget, scanner.allRules);
@@ -169,7 +185,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     // Joined by a space: a client may show items apart, but rules read a phrase across a space, not every one across a line end.
     const joined = parts.map((p) => p.text).join(' ');
     const first = parts[0] as { at: Location };
-    const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
+    const found = judgeCues(runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules), settings.injection.minSeverity, spansIn(joined));
     for (const f of found) if (!seen.has(f.ruleId)) outcome.injection.push({ ...f, evidence: f.evidence, path: `${showPath(at)} (items read together)`, at: first.at });
   };
 
