@@ -35,3 +35,19 @@ describe('label inference with the path context prepared once', () => {
     }
   });
 });
+
+describe('policy labels by tool name, matched once per name', () => {
+  it('gives each name the labels of every glob it matches, the first time and again, long names too', async () => {
+    const { compileFlow } = await import('../../src/flow/compile.js');
+    const flow = compileFlow({ labels: { 'mail_*': ['egress'], '*_send': ['egress', 'write'], fetch: ['untrusted-source'] } });
+    const long = `mail_${'x'.repeat(400)}_send`;
+    for (let round = 0; round < 3; round++) {
+      expect([...flow.policyLabels('mail_send')].sort()).toEqual(['egress', 'write']);
+      expect(flow.policyLabels('fetch')).toEqual(['untrusted-source']);
+      expect(flow.policyLabels('read_file')).toEqual([]);
+      expect([...flow.policyLabels(long)].sort()).toEqual(['egress', 'write']);
+    }
+    expect(Object.isFrozen(flow.policyLabels('mail_send'))).toBe(true);
+    expect(compileFlow({}).policyLabels('anything')).toEqual([]);
+  });
+});
