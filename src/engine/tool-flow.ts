@@ -6,7 +6,7 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
-import { labelCall, type CallLabels, type LabelContext } from '../flow/call-labels.js';
+import { labelCall, type CallLabels } from '../flow/call-labels.js';
 import { decideFlow } from '../flow/decide.js';
 import { labelResult } from '../flow/result-labels.js';
 import { expectResult, flowMemory, noteBurst, noteWritten, putLabel, writtenNamedBy } from '../flow/state.js';
@@ -17,29 +17,15 @@ import { idKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.
 import type { AskRequest } from '../approval/index.js';
 import type { SessionState } from './session.js';
 import { annotationsOf } from './tool-annotations.js';
+import { policyPaths } from './policy-paths.js';
 import type { ToolCallDecision } from './tool-call.js';
-
-// The path facts label inference reads, one object per policy: what is compiled from it is
-// then made once per session, not once per call (call-labels.ts).
-// Checked against what it was made from, so a policy object changed in place is read anew.
-const policyPaths = new WeakMap<CompiledPolicy, { from: CompiledPolicy['inspection']['paths']; home: string; paths: LabelContext['paths'] }>();
-
-function pathsOf(policy: CompiledPolicy): LabelContext['paths'] {
-  const from = policy.inspection.paths;
-  const home = policy.constraints.home;
-  const made = policyPaths.get(policy);
-  if (made !== undefined && made.from === from && made.home === home) return made.paths;
-  const paths = { ...from, home };
-  policyPaths.set(policy, { from, home, paths });
-  return paths;
-}
 
 // The labels of one call: inferred, then the policy's own for its name.
 function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: SessionState): CallLabels {
   const memory = flowMemory(state);
   const overrides = policy.inspection.overridesFor(tool);
   const found = labelCall(tool, args, annotationsOf(state, tool), {
-    paths: pathsOf(policy),
+    paths: policyPaths(policy),
     hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(tool) },
     namesWritten: (command) => writtenNamedBy(memory, command),
   });
