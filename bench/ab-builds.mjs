@@ -5,6 +5,7 @@
 // LAST arm, and the proxy's CPU per call), then TROUNDS pipelined runs of N calls (CPU per call,
 // calls/s). For an old build: copy dist/ and bin/ (with a node_modules link) elsewhere first.
 //   node bench/ab-builds.mjs old=/tmp/old/bin/vanguard.js new=bin/vanguard.js relay=relay
+import { Conn, SERVER, RELAY } from './harness.mjs';
 const arms = process.argv.slice(2).map((a) => { const [name, cli] = a.split('='); return { name, cli }; });
 const argvOf = (cli) => cli === 'relay' ? [process.execPath, [RELAY, process.execPath, SERVER]] : cli === 'direct' ? [process.execPath, [SERVER]] : [process.execPath, [cli, 'start', '--', process.execPath, SERVER]];
 for (const a of arms) { a.conn = new Conn(a.name, argvOf(a.cli)); await a.conn.initialize(); a.lat = []; }
