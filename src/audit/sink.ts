@@ -8,6 +8,7 @@ import { openAuditFile, type ReopenReason } from './audit-file.js';
 import { prettyRecord } from './pretty.js';
 import { createStderrQueue } from './stderr-queue.js';
 import { createStderrRelay } from './stderr-relay.js';
+import { bindingsText, decisionLine, levelPrefix } from './line.js';
 import { decisionFields, decisionLevel, decisionMessage, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
@@ -94,7 +95,9 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // queued with its time, and the queue is serialised (redaction, pino) and written in one
   // go shortly after: every FLUSH_AFTER_MS, or sooner when it grows long. `flush()` writes
   // it at once (the CLI calls it on exit), so only a SIGKILL can lose queued records.
-  type Queued = { at: number; level: AuditLevel; write(): void };
+  // A decision is queued as it is (its line is made when the queue is written); an
+  // operational line as the call that logs it.
+  type Queued = { at: number; level: AuditLevel; decision: DecisionRecord; write?: undefined } | { at: number; level: AuditLevel; decision?: undefined; write(): void };
   let queue: Queued[] = [];
   let timer: NodeJS.Timeout | undefined;
   let failure: unknown;
@@ -110,7 +113,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     queue = [];
     for (const item of items) {
       madeAt = item.at;
-      item.write();
+      if (item.decision !== undefined) writeDecision(item.level, item.decision);
+      else item.write();
     }
     const written = lines;
     lines = [];
@@ -142,6 +146,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     },
     destination,
   );
+  // Decision lines are written by hand in pino's bytes (line.ts); pino writes what that cannot.
+  const bindings = bindingsText({ server: options.serverName, session: options.sessionId });
+  const prefixes: Record<AuditLevel, string> = { debug: levelPrefix(LEVEL_NUMBERS.debug), info: levelPrefix(LEVEL_NUMBERS.info), warn: levelPrefix(LEVEL_NUMBERS.warn), error: levelPrefix(LEVEL_NUMBERS.error) };
+  const writeDecision = (level: AuditLevel, decision: DecisionRecord): void => {
+    const fields = decisionFields(decision, processArgs, redactValue, redactText);
+    const msg = decisionMessage(decision, redactText);
+    const line = decisionLine(prefixes[level], `,"time":"${isoTime(madeAt)}"`, bindings, fields, msg);
+    if (line === undefined) logger[level](fields, msg);
+    else lines.push(line);
+  };
   let closed = false;
 
   return {
@@ -151,7 +165,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
       if (!logger.isLevelEnabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger[level](decisionFields(decision, processArgs, redactValue, redactText), decisionMessage(decision, redactText)) });
+      enqueue({ at: now(), level, decision });
     },
     log(level, msg, fields) {
       if (closed || !logger.isLevelEnabled(level)) return;

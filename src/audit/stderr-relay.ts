@@ -79,12 +79,13 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
     write(lines) {
       if (broken || closing !== undefined || lines.length === 0) return;
       report();
-      const text = lines.join('');
-      if (input.writableLength + Buffer.byteLength(text, 'utf8') > maxBytes) {
+      // Encoded once: its length is the bound's measure, and the pipe takes the bytes as they are.
+      const bytes = Buffer.from(lines.join(''), 'utf8');
+      if (input.writableLength + bytes.length > maxBytes) {
         droppedLines += lines.length;
         return;
       }
-      input.write(text);
+      input.write(bytes);
     },
     // Synchronous callers (an exit under way) cannot wait for a pipe; close() waits.
     flush() {},

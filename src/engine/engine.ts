@@ -15,6 +15,7 @@ import { readRefusedId } from '../protocol/refused-id.js';
 import { matchAnswer } from './answer-match.js';
 import { parseStrict, serializeStrict, strictFromParsed, type StrictParseResult } from '../protocol/strict-json.js';
 import { stringsArePlain } from '../protocol/plain-strings.js';
+import { sendableAsWritten } from '../protocol/verbatim.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
 import { decideServerMessage, needsFullRead, type FrameText } from './server-side.js';
@@ -117,7 +118,13 @@ export class Engine {
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
-    const decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start);
+    this.state.asWritten = isObject(parsed.value) && sendableAsWritten(text) ? { message: parsed.value, text } : undefined;
+    let decision: ClientDecision;
+    try {
+      decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start);
+    } finally {
+      this.state.asWritten = undefined;
+    }
     const action = decision.action;
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
     else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });

@@ -76,6 +76,11 @@ function refusal(pending: PendingClientRequest, id: RequestId, why: Refusal, pol
   return policy.onBlock === 'error' ? blockedToolError(id, why) : blockedToolResult(id, why, pending.modern);
 }
 
+function isEmpty(counts: Record<string, number>): boolean {
+  for (const key in counts) if (Object.prototype.hasOwnProperty.call(counts, key)) return false;
+  return true;
+}
+
 /** Decide on the server's answer `text` to the pending request. */
 export function decideResult(text: string, id: RequestId, pending: PendingClientRequest, policy: CompiledPolicy, scan: ResultScan, known: KnownFrame = {}): ResultDecision {
   const base = { direction: 'server' as const, method: pending.method, id, ...(pending.tool !== undefined && { tool: pending.tool }) };
@@ -95,6 +100,11 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
 
   const outcome = scan(message[field], known.plain ? { plain: true } : undefined);
+  // Most results: nothing found, nothing changed. The record is the one the general path
+  // below makes for them, without building and taking apart an empty detail.
+  if (outcome.failure === undefined && !outcome.changed && outcome.injection.length === 0 && isEmpty(outcome.redacted) && isEmpty(outcome.hidden)) {
+    return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: undefined } };
+  }
   const injection = policy.results.injection.action;
   const injectionRules = [...new Set(outcome.injection.map((f) => f.ruleId))];
   const detail: Record<string, unknown> = {

@@ -70,4 +70,10 @@ export class SessionState {
   readonly inputSchemas = new Map<string, Record<string, unknown>>();
   /** 'legacy' once an initialize was seen; 'modern' once a request named a modern version. */
   era: 'unknown' | 'legacy' | 'modern' = 'unknown';
+  /**
+   * The client frame being decided, when it may be sent as it came (src/protocol/verbatim.ts):
+   * the parsed object and its text. Set and cleared by the engine around each frame; a
+   * request taken apart or rebuilt is another object, and is re-serialised.
+   */
+  asWritten: { message: object; text: string } | undefined = undefined;
 }

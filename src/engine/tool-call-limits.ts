@@ -10,6 +10,7 @@ import { blockedToolError, blockedToolResult, type Refusal } from '../protocol/a
 import { modernVersionOf } from '../protocol/era.js';
 import type { RequestMessage } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
+import { policyPaths } from './policy-paths.js';
 import type { SessionState } from './session.js';
 import type { ToolCallDecision } from './tool-call.js';
 
@@ -33,7 +34,7 @@ export function afterToolCall(decision: ToolCallDecision, policy: CompiledPolicy
   let learn;
   try {
     const overrides = policy.inspection.overridesFor(record.tool);
-    learn = learnFacts(record.args, { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(record.tool) }, { ...policy.inspection.paths, home: policy.constraints.home });
+    learn = learnFacts(record.args, { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(record.tool) }, policyPaths(policy));
   } catch {
     // Learning is a convenience for later; it never changes the decision.
   }

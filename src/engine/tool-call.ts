@@ -77,7 +77,10 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
     const verdict = policy.toolVerdict(name, annotationsOf(state, name));
     const refusedFor = verdict.visible ? state.refusedTools.get(name) : undefined;
     const rules = refusedFor ? [refusedFor] : [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
-    const forward: ToolCallAction = { type: 'forward', text: serializeStrict(request.message) };
+    // The frame as it came when it reads the same to every reader (the engine checked it,
+    // and this is that very object), else the inspected object re-serialised (invariant 8).
+    const asWritten = state.asWritten?.message === request.message ? state.asWritten.text : undefined;
+    const forward: ToolCallAction = { type: 'forward', text: asWritten ?? serializeStrict(request.message) };
     // Every refusal below reads the same way: forwarded and noted in monitor mode, answered
     // with a reason otherwise.
     const refuse = (ruleIds: string[], reason: string, detail?: Record<string, unknown>): ToolCallDecision => {

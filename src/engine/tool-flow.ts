@@ -17,6 +17,7 @@ import { idKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.
 import type { AskRequest } from '../approval/index.js';
 import type { SessionState } from './session.js';
 import { annotationsOf } from './tool-annotations.js';
+import { policyPaths } from './policy-paths.js';
 import type { ToolCallDecision } from './tool-call.js';
 
 // The labels of one call: inferred, then the policy's own for its name.
@@ -24,7 +25,7 @@ function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: Se
   const memory = flowMemory(state);
   const overrides = policy.inspection.overridesFor(tool);
   const found = labelCall(tool, args, annotationsOf(state, tool), {
-    paths: { ...policy.inspection.paths, home: policy.constraints.home },
+    paths: policyPaths(policy),
     hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(tool) },
     namesWritten: (command) => writtenNamedBy(memory, command),
   });

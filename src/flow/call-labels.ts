@@ -29,7 +29,7 @@ import { parseShell } from '../inspect/detectors/shell/lexer.js';
 import { findUrls } from '../inspect/detectors/network/extract.js';
 import type { PathContext } from '../inspect/types.js';
 import { dumpsEnvironment, installsPersistence, persistenceTest, talksToNetwork } from './locations.js';
-import { changesThings, dumpsSecrets, readsOpenWorld, runsCommands, sendsOut, toolWords } from './tool-words.js';
+import { nameFacts } from './tool-words.js';
 
 /** A label and why it was put. */
 export interface Labelled {
@@ -92,9 +92,29 @@ function hostsOf(text: string): string[] {
 
 const annotation = (annotations: unknown, hint: string): unknown => (annotations !== null && typeof annotations === 'object' ? (annotations as Record<string, unknown>)[hint] : undefined);
 
+interface PreparedPaths {
+  pathCtx: PathContext;
+  checks: ReturnType<typeof checksFor>;
+  persistent: (path: string) => boolean;
+}
+
+// What the path facts of a context compile to, made once per context object (a policy's
+// stays the same all session; see tool-flow.ts) instead of once per call.
+const prepared = new WeakMap<LabelContext['paths'], PreparedPaths>();
+
+function preparePaths(paths: LabelContext['paths']): PreparedPaths {
+  let ready = prepared.get(paths);
+  if (ready === undefined) {
+    const pathCtx: PathContext = { ...paths, realpath: () => undefined };
+    ready = { pathCtx, checks: checksFor(pathCtx), persistent: persistenceTest(paths.home) };
+    prepared.set(paths, ready);
+  }
+  return ready;
+}
+
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
 export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
-  const words = toolWords(name);
+  const facts = nameFacts(name);
   // Names in reasons are cut short: a tool name can be as long as a frame.
   const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
   const labels = new Map<string, string>();
@@ -102,9 +122,7 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const put = (map: Map<string, string>, label: string, why: string) => {
     if (!map.has(label)) map.set(label, why);
   };
-  const pathCtx: PathContext = { ...ctx.paths, realpath: () => undefined };
-  const checks = checksFor(pathCtx);
-  const persistent = persistenceTest(ctx.paths.home);
+  const { pathCtx, checks, persistent } = preparePaths(ctx.paths);
   const absolute = (raw: string): string | undefined => {
     const parsed = parsePath(raw)[0];
     const abs = parsed && resolveLexically(parsed, pathCtx);
@@ -162,19 +180,19 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
     if (written !== undefined) put(labels, 'exec-written', `the command names ${written.slice(-80)}, which this session wrote`);
   }
 
-  if (dumpsSecrets(words)) put(labels, 'sensitive-read', `"${tool}" dumps the environment or credentials`);
-  if (sendsOut(words)) put(labels, 'egress', `"${tool}" sends data out`);
+  if (facts.dumpsSecrets) put(labels, 'sensitive-read', `"${tool}" dumps the environment or credentials`);
+  if (facts.sendsOut) put(labels, 'egress', `"${tool}" sends data out`);
   const openWorld = annotation(annotations, 'openWorldHint') === true;
   const readOnly = annotation(annotations, 'readOnlyHint') === true;
   if (openWorld && !readOnly) put(labels, 'egress', `"${tool}" declares openWorldHint and is not read-only`);
-  if (runsCommands(words)) put(labels, 'exec', `"${tool}" runs commands`);
+  if (facts.runsCommands) put(labels, 'exec', `"${tool}" runs commands`);
   if (annotation(annotations, 'destructiveHint') === true) put(labels, 'write', `"${tool}" declares destructiveHint`);
-  else if (!readOnly && changesThings(words)) put(labels, 'write', `"${tool}" writes, moves or deletes`);
+  else if (!readOnly && facts.changesThings) put(labels, 'write', `"${tool}" writes, moves or deletes`);
   if (labels.has('write')) {
     const place = paths.find(persistent);
     if (place !== undefined) put(labels, 'persistence', `"${tool}" writes ${place.slice(-80)}, which runs later`);
   }
-  if (readsOpenWorld(words)) put(resultLabels, 'untrusted-source', `"${tool}" reads from the web or an inbox`);
+  if (facts.readsOpenWorld) put(resultLabels, 'untrusted-source', `"${tool}" reads from the web or an inbox`);
   if (openWorld) put(resultLabels, 'untrusted-source', `"${tool}" declares openWorldHint`);
 
   const list = (map: Map<string, string>): Labelled[] => [...map].map(([label, why]) => ({ label, why }));

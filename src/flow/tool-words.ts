@@ -10,6 +10,34 @@ export function toolWords(name: string): ReadonlySet<string> {
   return new Set(spaced.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
 }
 
+/** What a tool's name alone says, read once per name (see {@link nameFacts}). */
+export interface NameFacts {
+  words: ReadonlySet<string>;
+  dumpsSecrets: boolean;
+  sendsOut: boolean;
+  runsCommands: boolean;
+  changesThings: boolean;
+  readsOpenWorld: boolean;
+}
+
+// Every call of a session names one of a few tools: what the name says is read once. Keyed
+// by the part of the name toolWords reads, so the cache holds at most 200 characters a name.
+const NAME_CACHE_SIZE = 1024;
+const nameCache = new Map<string, NameFacts>();
+
+/** What the name says, cached: the same answers as the functions below, read once per name. Pure. */
+export function nameFacts(name: string): NameFacts {
+  const key = name.slice(0, 200);
+  let facts = nameCache.get(key);
+  if (facts === undefined) {
+    const words = toolWords(key);
+    facts = { words, dumpsSecrets: dumpsSecrets(words), sendsOut: sendsOut(words), runsCommands: runsCommands(words), changesThings: changesThings(words), readsOpenWorld: readsOpenWorld(words) };
+    if (nameCache.size >= NAME_CACHE_SIZE) nameCache.clear();
+    nameCache.set(key, facts);
+  }
+  return facts;
+}
+
 const any = (words: ReadonlySet<string>, list: readonly string[]) => list.some((w) => words.has(w));
 
 // Reading verbs: what turns a noun (env, secret, mail) into a dump of it.

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// A/B of builds in one run: each argument is name=path/to/bin/vanguard.js (or name=relay, name=direct);
+// all arms run interleaved, rotating order per round: WARM sequential warm-up calls each, ROUNDS
+// rounds of 50 sequential echo calls (p50, added p50 as the median of per-round differences to the
+// LAST arm, and the proxy's CPU per call), then TROUNDS pipelined runs of N calls (CPU per call,
+// calls/s). For an old build: copy dist/ and bin/ (with a node_modules link) elsewhere first.
+//   node bench/ab-builds.mjs old=/tmp/old/bin/vanguard.js new=bin/vanguard.js relay=relay
+import { Conn, SERVER, RELAY } from './harness.mjs';
+const arms = process.argv.slice(2).map((a) => { const [name, cli] = a.split('='); return { name, cli }; });
+const argvOf = (cli) => cli === 'relay' ? [process.execPath, [RELAY, process.execPath, SERVER]] : cli === 'direct' ? [process.execPath, [SERVER]] : [process.execPath, [cli, 'start', '--', process.execPath, SERVER]];
+for (const a of arms) { a.conn = new Conn(a.name, argvOf(a.cli)); await a.conn.initialize(); a.lat = []; }
+const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
+const WARM = Number(process.env.WARM ?? 2000), ROUNDS = Number(process.env.ROUNDS ?? 60), PER = 50, N = Number(process.env.N ?? 20000), TR = Number(process.env.TROUNDS ?? 3);
+for (const a of arms) for (let i = 0; i < WARM; i++) await a.conn.request('tools/call', ECHO);
+const rot = (r) => arms.map((_, i) => arms[(r + i) % arms.length]);
+for (const a of arms) a.cpu0 = a.conn.cpuMs();
+for (let r = 0; r < ROUNDS; r++) for (const a of rot(r)) { const m = []; for (let i = 0; i < PER; i++) { const x = await a.conn.request('tools/call', ECHO); m.push((x.arrivedAt - x.sentAt) * 1000); } a.lat.push(m); }
+for (const a of arms) a.seqCpu = (a.conn.cpuMs() - a.cpu0) * 1000 / (ROUNDS * PER);
+const med = (v) => { const s = [...v].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+async function pipe(conn, n) {
+  const t0 = performance.now(); let left = n; const done = new Promise((res) => (conn.onLine = () => --left === 0 && res()));
+  const base = conn.nextId; conn.nextId += n; let sent = 0;
+  // window of 5000 in flight, chunks of 500
+  await new Promise((resolve) => { const pump = () => { while (sent < n && sent - (n - left) < 5000) { let t = ''; for (let j = 0; j < 500 && sent < n; j++, sent++) t += JSON.stringify({ jsonrpc: '2.0', id: base + sent, method: 'tools/call', params: ECHO }) + '\n'; conn.write(t); } if (sent >= n) resolve(); else setTimeout(pump, 1); }; pump(); });
+  await done; conn.onLine = null; return performance.now() - t0;
+}
+for (const a of arms) await pipe(a.conn, 2000);
+for (const a of arms) { a.cpu1 = a.conn.cpuMs(); a.ms = []; }
+for (let r = 0; r < TR; r++) for (const a of rot(r)) a.ms.push(await pipe(a.conn, N));
+const ref = arms[arms.length - 1];
+for (const a of arms) {
+  const pipeCpu = (a.conn.cpuMs() - a.cpu1) * 1000 / (TR * N);
+  const added = med(a.lat.map((m, r) => med(m) - med(ref.lat[r])));
+  console.log(`${a.name.padEnd(8)} p50 ${med(a.lat.flat()).toFixed(0).padStart(5)} µs  added vs ${ref.name} ${added.toFixed(0).padStart(5)} µs  seq cpu/call ${a.seqCpu.toFixed(1).padStart(6)} µs  pipelined cpu/call ${pipeCpu.toFixed(1).padStart(6)} µs  calls/s ${(N / (med(a.ms) / 1000)).toFixed(0)}`);
+}
+for (const a of arms) await a.conn.close();
+process.exit(0);
