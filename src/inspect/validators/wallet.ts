@@ -11,32 +11,59 @@
  *   (`use seed …`); a longer run is a list (the word list itself, a word game), not read;
  * - a WIF key is base58check (double sha256, 4 bytes) over version 0x80 (mainnet) or 0xef
  *   (testnet), 32 key bytes and, for a compressed key, a final 0x01.
- * The word list and the checksum code come from @scure/bip39 and @scure/base: the list is
- * standard data and the decoding standard code that we would otherwise copy.
+ * The word list is @scure/bip39's (standard data we would otherwise copy; only the list is
+ * imported). The library's own mnemonicToEntropy re-checks the whole list on every call
+ * (~300 µs), and @scure/base's base58 is a generic radix conversion (~60 µs): too slow for
+ * a check that any run of twelve short words reaches, so the two decodings are written here
+ * with node:crypto's sha256, and the tests hold them to the libraries' answers.
  */
-import { createHash } from 'node:crypto';
-import { createBase58check } from '@scure/base';
-import { mnemonicToEntropy } from '@scure/bip39';
+import { hash } from 'node:crypto';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 
 const PHRASE_LENGTHS: readonly number[] = [12, 15, 18, 21, 24];
 // List words that may stand beside a phrase in one run: `use seed`, `wallet seed`.
 const SLACK = 3;
 // Built on the first use: most calls never reach a run of twelve plausible words.
-let listWords: ReadonlySet<string> | undefined;
+let listIndex: ReadonlyMap<string, number> | undefined;
 
-function isListWord(word: string): boolean {
-  listWords ??= new Set(wordlist);
-  return listWords.has(word);
+function indexOf(word: string): number | undefined {
+  listIndex ??= new Map(wordlist.map((w, i) => [w, i]));
+  return listIndex.get(word);
 }
 
-/** The entropy `words` spell when they are a BIP-39 English phrase whose checksum holds, else undefined. */
+function isListWord(word: string): boolean {
+  return indexOf(word) !== undefined;
+}
+
+const sha256 = (data: Uint8Array): Buffer => hash('sha256', data, 'buffer');
+
+/**
+ * The entropy `words` spell when they are a BIP-39 English phrase whose checksum holds, else
+ * undefined: each word is 11 bits; of n words, n/3 bits at the end are the first bits of the
+ * sha256 of the rest (4/3 n bytes of entropy).
+ */
 export function phraseEntropy(words: readonly string[]): Uint8Array | undefined {
-  try {
-    return mnemonicToEntropy(words.join(' '), wordlist);
-  } catch {
-    return undefined;
+  if (!PHRASE_LENGTHS.includes(words.length)) return undefined;
+  const checksumBits = words.length / 3;
+  const bytes = new Uint8Array((words.length * 11 + 7) >> 3);
+  let carry = 0;
+  let bits = 0;
+  let at = 0;
+  for (const word of words) {
+    const index = indexOf(word);
+    if (index === undefined) return undefined;
+    carry = (carry << 11) | index;
+    bits += 11;
+    while (bits >= 8) {
+      bits -= 8;
+      bytes[at++] = (carry >>> bits) & 0xff;
+    }
+    carry &= (1 << bits) - 1;
   }
+  if (bits > 0) bytes[at] = (carry << (8 - bits)) & 0xff;
+  const entropy = bytes.subarray(0, (words.length / 3) * 4);
+  const checksum = bytes[entropy.length]! >>> (8 - checksumBits);
+  return sha256(entropy)[0]! >>> (8 - checksumBits) === checksum ? entropy.slice() : undefined;
 }
 
 // The phrases of the BIP's own test vectors (entropy of one byte repeated: abandon … about,
@@ -46,26 +73,22 @@ function isDocumentationEntropy(entropy: Uint8Array): boolean {
   return entropy.every((b) => b === entropy[0]);
 }
 
-interface Word {
-  text: string;
-  start: number;
-  end: number;
-}
-
-// The phrase in a run of list words, as [first, last) word numbers: the whole run when its
-// length is a phrase's, else a phrase with at most SLACK list words beside it; or undefined.
-function phraseInRun(run: readonly Word[]): [number, number] | undefined {
+// The phrase in a run of list words (their text), as [first, last) word numbers: the whole
+// run when its length is a phrase's, else a phrase with at most SLACK list words beside it.
+function phraseInRun(run: readonly string[]): [number, number] | undefined {
+  if (run.length < 12) return undefined;
   const lengths = PHRASE_LENGTHS.includes(run.length) ? [run.length] : PHRASE_LENGTHS.filter((n) => n < run.length && run.length - n <= SLACK);
   for (const length of lengths) {
     for (let start = 0; start + length <= run.length; start++) {
-      const entropy = phraseEntropy(run.slice(start, start + length).map((w) => w.text));
+      const entropy = phraseEntropy(run.slice(start, start + length));
       if (entropy !== undefined && !isDocumentationEntropy(entropy)) return [start, start + length];
     }
   }
   return undefined;
 }
 
-const WORD = /\S+/g;
+// Space, tab, line feed, carriage return: what the rule's pattern puts between words.
+const isSpace = (code: number): boolean => code === 32 || code === 9 || code === 10 || code === 13;
 
 /**
  * For a run of twelve or more short words: [start, end) in `match` of the first BIP-39 seed
@@ -73,23 +96,29 @@ const WORD = /\S+/g;
  * of list words, once the run ends: linear in the match.
  */
 export function seedPhraseSpan(match: string): [number, number] | undefined {
-  let run: Word[] = [];
   const lower = match.toLowerCase();
-  const ended = (): [number, number] | undefined => {
-    const found = phraseInRun(run);
-    return found && [run[found[0]]!.start, run[found[1] - 1]!.end];
-  };
-  for (const m of lower.matchAll(WORD)) {
-    const word = { text: m[0], start: m.index, end: m.index + m[0].length };
-    if (isListWord(word.text)) {
+  const run: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  while (at <= lower.length) {
+    while (at < lower.length && isSpace(lower.charCodeAt(at))) at++;
+    let end = at;
+    while (end < lower.length && !isSpace(lower.charCodeAt(end))) end++;
+    const word = end > at ? lower.slice(at, end) : undefined;
+    if (word !== undefined && isListWord(word)) {
       run.push(word);
-      continue;
+      starts.push(at);
+      ends.push(end);
+    } else {
+      const found = phraseInRun(run);
+      if (found) return [starts[found[0]]!, ends[found[1] - 1]!];
+      run.length = starts.length = ends.length = 0;
+      if (word === undefined) break;
     }
-    const found = ended();
-    if (found) return found;
-    run = [];
+    at = end;
   }
-  return ended();
+  return undefined;
 }
 
 /** True when a run of short words holds a BIP-39 seed phrase whose checksum holds. */
@@ -97,7 +126,50 @@ export function hasSeedPhrase(match: string): boolean {
   return seedPhraseSpan(match) !== undefined;
 }
 
-const base58check = createBase58check((data: Uint8Array) => createHash('sha256').update(data).digest());
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const BASE58_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE58.length; i++) BASE58_VALUE[BASE58.charCodeAt(i)] = i;
+
+// Five base58 digits at a time: 58^5 times a byte stays far below 2^53.
+const CHUNK = 5;
+
+/** The bytes of a base58check string (version, payload) when its double-sha256 checksum holds, else undefined. */
+export function base58checkDecode(text: string): Uint8Array | undefined {
+  // Big-endian base-256 digits, grown as the number does: 52 characters make at most 39 bytes.
+  const out = new Float64Array(Math.ceil(text.length * 0.733) + 1);
+  let used = 0;
+  for (let c = 0; c < text.length; c += CHUNK) {
+    let chunk = 0;
+    let scale = 1;
+    for (let d = c; d < Math.min(text.length, c + CHUNK); d++) {
+      const code = text.charCodeAt(d);
+      const value = code < 128 ? BASE58_VALUE[code]! : -1;
+      if (value < 0) return undefined;
+      chunk = chunk * 58 + value;
+      scale *= 58;
+    }
+    let carry = chunk;
+    for (let k = out.length - 1; k >= out.length - used; k--) {
+      const v = out[k]! * scale + carry;
+      out[k] = v % 256;
+      carry = Math.floor(v / 256);
+    }
+    while (carry > 0) {
+      out[out.length - 1 - used++] = carry % 256;
+      carry = Math.floor(carry / 256);
+    }
+  }
+  let zeros = 0;
+  while (zeros < text.length && text.charCodeAt(zeros) === 49) zeros++; // '1': a zero byte
+  const bytes = new Uint8Array(zeros + used);
+  bytes.set(out.subarray(out.length - used), zeros);
+  if (bytes.length < 5) return undefined;
+  const body = bytes.subarray(0, bytes.length - 4);
+  const check = sha256(sha256(body));
+  for (let i = 0; i < 4; i++) if (check[i] !== bytes[body.length + i]) return undefined;
+  return body;
+}
+
 const MAINNET = 0x80;
 const TESTNET = 0xef;
 const KEY_BYTES = 32;
@@ -112,12 +184,8 @@ export function wifKeyBytes(text: string): Uint8Array | undefined {
   const uncompressed = text.length === 51 && (first === '5' || first === '9');
   const compressed = text.length === 52 && (first === 'K' || first === 'L' || first === 'c');
   if (!uncompressed && !compressed) return undefined;
-  let payload: Uint8Array;
-  try {
-    payload = base58check.decode(text);
-  } catch {
-    return undefined;
-  }
+  const payload = base58checkDecode(text);
+  if (payload === undefined) return undefined;
   if (payload[0] !== MAINNET && payload[0] !== TESTNET) return undefined;
   if (uncompressed && payload.length !== 1 + KEY_BYTES) return undefined;
   if (compressed && (payload.length !== 2 + KEY_BYTES || payload[1 + KEY_BYTES] !== 0x01)) return undefined;

@@ -3,7 +3,7 @@ import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/b
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { createBase58check } from '@scure/base';
 import { describe, expect, it } from 'vitest';
-import { hasSeedPhrase, isWifKey, wifKeyBytes } from '../../../src/inspect/validators/wallet.js';
+import { base58checkDecode, hasSeedPhrase, isWifKey, phraseEntropy, wifKeyBytes } from '../../../src/inspect/validators/wallet.js';
 
 // Deterministic "random" bytes: the sha256 of a label, as long as asked (up to 32).
 const bytes = (label: string, n: number): Uint8Array => new Uint8Array(createHash('sha256').update(label).digest().subarray(0, n));
@@ -22,6 +22,20 @@ function brokenChecksum(words: string): string {
 }
 
 const PHRASES = [16, 20, 24, 28, 32].map((n) => [n / 4 * 3, phrase(`wallet test ${n}`, n)] as const);
+
+describe('phraseEntropy', () => {
+  it.each(PHRASES)('decodes a %i-word phrase to the entropy the library made it from', (n, words) => {
+    expect(phraseEntropy(words.split(' '))).toEqual(mnemonicToEntropy(words, wordlist));
+    expect(phraseEntropy(brokenChecksum(words).split(' '))).toBeUndefined();
+    expect(n).toBe(words.split(' ').length);
+  });
+
+  it('rejects a length that is not a phrase, and a word not on the list', () => {
+    const words = PHRASES[0]![1].split(' ');
+    expect(phraseEntropy(words.slice(0, 11))).toBeUndefined();
+    expect(phraseEntropy([...words.slice(0, 11), 'bitcoin'])).toBeUndefined();
+  });
+});
 
 describe('hasSeedPhrase', () => {
   it.each(PHRASES)('accepts a %i-word phrase whose checksum holds', (_n, words) => {
@@ -102,6 +116,23 @@ const b58 = createBase58check((data: Uint8Array) => createHash('sha256').update(
 const wif = (version: number, key: Uint8Array, compressed: boolean): string =>
   b58.encode(new Uint8Array([version, ...key, ...(compressed ? [0x01] : [])]));
 const KEY = bytes('wif key', 32);
+
+describe('base58checkDecode', () => {
+  it('decodes what the library encodes, leading zero bytes included', () => {
+    for (let i = 0; i < 200; i++) {
+      const data = bytes(`b58 ${i}`, 1 + (i % 32));
+      if (i % 7 === 0) data[0] = 0;
+      expect(base58checkDecode(b58.encode(data))).toEqual(data);
+    }
+  });
+
+  it('rejects a character outside base58 and a broken checksum', () => {
+    const text = b58.encode(KEY);
+    expect(base58checkDecode(`${text.slice(0, 10)}0${text.slice(11)}`)).toBeUndefined();
+    expect(base58checkDecode(`${text.slice(0, 10)}${text[10] === 'x' ? 'y' : 'x'}${text.slice(11)}`)).toBeUndefined();
+    expect(base58checkDecode('')).toBeUndefined();
+  });
+});
 
 describe('isWifKey', () => {
   it.each([
