@@ -4,6 +4,11 @@
  * a URL (`postgres://user:password@host`); redaction replaces only the secret, so the
  * text around it (the label, the quotes of a JSON document, the host) stays readable.
  */
+import { seedPhraseSpan } from '../validators/wallet.js';
+
+// Words and white space only, a dozen words or more: a seed phrase's match, whose secret is
+// the phrase in it (the words of several tokens), not its longest token.
+const WORDS = /^[A-Za-z]+(?:\s+[A-Za-z]+){11,}$/;
 
 // Characters that end a token: white space, quotes, and JSON or code punctuation.
 const TOKEN = /[^\s"'`,;{}()<>[\]]+/g;
@@ -13,6 +18,7 @@ const LABELLED = /^([A-Za-z_][\w.-]*)(?:=>|[:=])(.+)$/s;
 /** [start, end) within `match` of the part to redact. */
 export function secretPart(match: string): [number, number] {
   if (match.includes('-----BEGIN') || match.includes('-----begin')) return [0, match.length];
+  if (WORDS.test(match)) return seedPhraseSpan(match) ?? [0, match.length];
   let best: [number, number] = [0, 0];
   for (const token of match.matchAll(TOKEN)) {
     // A pattern may take the separator before a token with it (=123456:ABC…).

@@ -24,6 +24,7 @@ import {
   isTelegramBotToken,
   isWebhookUrl,
 } from './tokens.js';
+import { hasSeedPhrase, isWifKey } from './wallet.js';
 
 /** Validators by the name rule packs use. */
 export const VALIDATORS: Readonly<Record<string, (match: string) => boolean>> = {
@@ -56,6 +57,8 @@ export const VALIDATORS: Readonly<Record<string, (match: string) => boolean>> = 
   'atlassian-token': casedPrefix('ATATT3xFfGF0'),
   'heroku-key': casedPrefix('HRKU-'),
   'age-secret-key': casedPrefix('AGE-SECRET-KEY-1'),
+  'bip39-mnemonic': hasSeedPhrase,
+  'wif-key': isWifKey,
   'payment-card': isPaymentCard,
   iban: isIban,
   'us-ssn': isUsSsn,

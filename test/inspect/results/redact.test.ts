@@ -151,3 +151,27 @@ describe('redact', () => {
     expect(out.text).toBe('[REDACTED:payment-card] '.repeat(150_000));
   });
 });
+
+describe('redact: wallet secrets', () => {
+  const PHRASE = 'caution diamond until bus base opinion coral receive novel clutch pipe search';
+  it.each([
+    ['a seed phrase in prose, only the phrase', `Backup note: ${PHRASE} (keep offline)`, 'Backup note: [REDACTED:bip39-seed-phrase] (keep offline)'],
+    ['a seed phrase in a JSON field', `{"wallet":"main","mnemonic":"${PHRASE}"}`, '{"wallet":"main","mnemonic":"[REDACTED:bip39-seed-phrase]"}'],
+    ['a seed phrase after words not on the list', `my recovery words are ${PHRASE}, keep them safe`, 'my recovery words are [REDACTED:bip39-seed-phrase], keep them safe'],
+    ['a seed phrase one word a line', `seed:\n${PHRASE.replace(/ /g, '\n')}\nend`, 'seed:\n[REDACTED:bip39-seed-phrase]\nend'],
+    ['a WIF key', 'wif: L1cW8LJCrtnGnr12c5V297aNHEdbk6ZVNXY6HVfcMVe1ethEGAJu done', 'wif: [REDACTED:wif-private-key] done'],
+  ])('replaces %s', (_, text, expected) => {
+    const out = redact(text, RULES);
+    expect(out.text).toBe(expected);
+    expect([...out.hits.values()]).toEqual([1]);
+  });
+
+  it.each([
+    ['list words whose checksum fails', 'mention mystery silent party tumble pony increase parrot enemy shield furnace abandon'],
+    ['the BIP test vector', 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'],
+    ['a WIF key with one character changed', 'KztWPoixcs1nCtNPjzwaDKvETm1ZHZxe4cEAP9kwFovMPoSpKhZq'],
+    ['a Bitcoin address', 'send to 1FfHVNgQnfxn9NmRz2xSJXVZsxKSf35pCd'],
+  ])('leaves %s', (_, text) => {
+    expect(redact(text, RULES).text).toBe(text);
+  });
+});
