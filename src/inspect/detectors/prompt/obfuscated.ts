@@ -77,27 +77,35 @@ export function fold(text: string): { folded: string; at: number[] } {
   return { folded, at };
 }
 
+// Character classes for looksDisguised, by ASCII code unit (all else separates words).
+const SEPARATOR = 0;
+const LOWER = 1;
+const UPPER = 2;
+const STAND_IN = 3; // a digit, `@` or `$`
+const SHAPE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) SHAPE[c] = c >= 97 && c <= 122 ? LOWER : c >= 65 && c <= 90 ? UPPER : (c >= 48 && c <= 57) || c === 64 || c === 36 ? STAND_IN : SEPARATOR;
+
 /**
  * True when a string's shape suggests disguised spelling: five single characters in a row
  * kept apart by one to three separators (`I.g.n.o.r.e`), a digit, `@` or `$` between letters
  * of one word (`1gn0r3`), or two CamelCase steps in one word (`IgnorePrevious…`). One pass
- * over the text, run on every string, so it is a loop rather than three regex searches.
+ * over the text, run on every string, so it is a loop over a table of character classes
+ * rather than three regex searches.
  */
 export function looksDisguised(text: string): boolean {
   // The shortest directive folds to eleven characters (`ignorerules`).
-  if (text.length < 11) return false;
+  const n = text.length;
+  if (n < 11) return false;
   let tokenLength = 0;
   let separators = 0;
   let singles = 0;
   let leet = 0; // 1: a letter seen in this word; 2: then a stand-in
   let humps = 0;
   let lower = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    const upperCase = c >= 65 && c <= 90;
-    const letter = upperCase || (c >= 97 && c <= 122);
-    const standIn = (c >= 48 && c <= 57) || c === 64 || c === 36;
-    if (letter || standIn) {
+    const shape = c < 128 ? SHAPE[c]! : SEPARATOR;
+    if (shape !== SEPARATOR) {
       if (tokenLength === 0) {
         if (separators > 3) singles = 0;
         leet = 0;
@@ -105,12 +113,16 @@ export function looksDisguised(text: string): boolean {
         lower = false;
       }
       tokenLength++;
-      if (letter) {
-        if (leet === 2) return true;
-        leet = 1;
-        if (upperCase && lower && ++humps >= 2) return true;
-        lower = !upperCase;
-      } else if (leet === 1) leet = 2;
+      if (shape === STAND_IN) {
+        if (leet === 1) leet = 2;
+        continue;
+      }
+      if (leet === 2) return true;
+      leet = 1;
+      if (shape === UPPER) {
+        if (lower && ++humps >= 2) return true;
+        lower = false;
+      } else lower = true;
       continue;
     }
     if (tokenLength > 0) {
