@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { connectDirect, connectThroughShim, type McpSession } from './sdk-harness.js';
 
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'servers', 'malicious-server.mjs');
@@ -59,7 +59,8 @@ describe('a malicious server, through the shim (default policy)', () => {
       const call = await session.client.callTool({ name: 'fetch_weather', arguments: { city: 'Oslo' } });
       expect(call.isError).toBe(true);
       expect(textOf(call)).toBe('MCP error -32602: Tool fetch_weather not found');
-      expect(session.stderr()).toContain('metadata.instructions');
+      // The audit reaches stderr through the batched relay process: wait for the line, not a fixed moment.
+      await vi.waitFor(() => expect(session.stderr()).toContain('metadata.instructions'), { timeout: 20_000, interval: 50 });
     });
   });
 

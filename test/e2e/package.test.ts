@@ -47,8 +47,11 @@ function installByHand(): void {
   const target = path.join(prefix, 'lib', 'node_modules', manifest.name);
   mkdirSync(target, { recursive: true });
   execFileSync('tar', ['xzf', tarball, '-C', target, '--strip-components=1']);
-  mkdirSync(path.join(target, 'node_modules', '@modelcontextprotocol'), { recursive: true });
-  for (const name of Object.keys(manifest.dependencies)) symlinkSync(path.join(root, 'node_modules', name), path.join(target, 'node_modules', name));
+  for (const name of Object.keys(manifest.dependencies)) {
+    // A scoped name (@scope/name) needs its scope folder first.
+    mkdirSync(path.dirname(path.join(target, 'node_modules', name)), { recursive: true });
+    symlinkSync(path.join(root, 'node_modules', name), path.join(target, 'node_modules', name));
+  }
   mkdirSync(path.dirname(bin), { recursive: true });
   symlinkSync(path.join('..', 'lib', 'node_modules', manifest.name, 'bin', 'vanguard.js'), bin);
   chmodSync(path.join(target, 'bin', 'vanguard.js'), 0o755);
