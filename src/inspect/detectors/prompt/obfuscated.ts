@@ -64,15 +64,20 @@ const PLAIN = new RegExp(
 
 /** The text folded: lower case, everything but letters, digits, `@` and `$` dropped; with where each folded character was. */
 export function fold(text: string): { folded: string; at: number[] } {
+  const { folded, at } = foldText(text);
+  return { folded, at: Array.from(at) };
+}
+
+// fold, with the positions in a typed array: for a 1 MiB argument a growing array of a
+// million numbers, or a string grown a character at a time, cost most of the detector's time.
+function foldText(text: string): { folded: string; at: Int32Array } {
   const lower = text.toLowerCase();
-  let folded = '';
-  const at: number[] = [];
-  for (let i = 0; i < lower.length; i++) {
-    const c = lower[i]!;
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '@' || c === '$') {
-      folded += c;
-      at.push(i);
-    }
+  const folded = lower.replace(/[^a-z0-9@$]+/g, '');
+  const at = new Int32Array(folded.length);
+  let n = 0;
+  for (let i = 0; i < lower.length && n < at.length; i++) {
+    const c = lower.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 64 || c === 36) at[n++] = i;
   }
   return { folded, at };
 }
@@ -155,7 +160,7 @@ function onWordEdges(text: string, start: number, end: number): boolean {
 /** The disguised directive in one spelling, if any: found folded on word edges, not found plain. */
 export function disguisedDirective(text: string): string | undefined {
   if (!looksDisguised(text)) return undefined;
-  const { folded, at } = fold(text);
+  const { folded, at } = foldText(text);
   const finder = new RegExp(FOLDED.source, 'g');
   let found: string | undefined;
   for (let m = finder.exec(folded); m !== null; m = finder.exec(folded)) {
