@@ -4,15 +4,19 @@
 // rounds of 50 sequential echo calls (p50, added p50 as the median of per-round differences to the
 // LAST arm, and the proxy's CPU per call), then TROUNDS pipelined runs of N calls (CPU per call,
 // calls/s). For an old build: copy dist/ and bin/ (with a node_modules link) elsewhere first.
+// `warm cpu/call` is the proxy's CPU per call over the WARM calls (cold code still tiering up).
+// An arm may carry flags for its node before the path: 'name=--max-semi-space-size=4 bin/vanguard.js'.
 //   node bench/ab-builds.mjs old=/tmp/old/bin/vanguard.js new=bin/vanguard.js relay=relay
 import { Conn, SERVER, RELAY } from './harness.mjs';
-const arms = process.argv.slice(2).map((a) => { const [name, cli] = a.split('='); return { name, cli }; });
-const argvOf = (cli) => cli === 'relay' ? [process.execPath, [RELAY, process.execPath, SERVER]] : cli === 'direct' ? [process.execPath, [SERVER]] : [process.execPath, [cli, 'start', '--', process.execPath, SERVER]];
-for (const a of arms) { a.conn = new Conn(a.name, argvOf(a.cli)); await a.conn.initialize(); a.lat = []; }
+const arms = process.argv.slice(2).map((a) => { const at = a.indexOf('='); const words = a.slice(at + 1).split(' '); return { name: a.slice(0, at), cli: words.at(-1), flags: words.slice(0, -1) }; });
+const argvOf = (cli, flags) => cli === 'relay' ? [process.execPath, [...flags, RELAY, process.execPath, SERVER]] : cli === 'direct' ? [process.execPath, [SERVER]] : [process.execPath, [...flags, cli, 'start', '--', process.execPath, SERVER]];
+for (const a of arms) { a.conn = new Conn(a.name, argvOf(a.cli, a.flags)); await a.conn.initialize(); a.lat = []; a.cpuW = a.conn.cpuMs(); }
 const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
 const WARM = Number(process.env.WARM ?? 2000), ROUNDS = Number(process.env.ROUNDS ?? 60), PER = 50, N = Number(process.env.N ?? 20000), TR = Number(process.env.TROUNDS ?? 3);
-for (const a of arms) for (let i = 0; i < WARM; i++) await a.conn.request('tools/call', ECHO);
 const rot = (r) => arms.map((_, i) => arms[(r + i) % arms.length]);
+// Warm-up interleaved too, in rounds of PER calls, so that every arm's cold phase sees the same load.
+for (let r = 0; r < Math.ceil(WARM / PER); r++) for (const a of rot(r)) for (let i = 0; i < PER; i++) await a.conn.request('tools/call', ECHO);
+for (const a of arms) a.warmCpu = (a.conn.cpuMs() - a.cpuW) * 1000 / (Math.ceil(WARM / PER) * PER);
 for (const a of arms) a.cpu0 = a.conn.cpuMs();
 for (let r = 0; r < ROUNDS; r++) for (const a of rot(r)) { const m = []; for (let i = 0; i < PER; i++) { const x = await a.conn.request('tools/call', ECHO); m.push((x.arrivedAt - x.sentAt) * 1000); } a.lat.push(m); }
 for (const a of arms) a.seqCpu = (a.conn.cpuMs() - a.cpu0) * 1000 / (ROUNDS * PER);
@@ -31,7 +35,7 @@ const ref = arms[arms.length - 1];
 for (const a of arms) {
   const pipeCpu = (a.conn.cpuMs() - a.cpu1) * 1000 / (TR * N);
   const added = med(a.lat.map((m, r) => med(m) - med(ref.lat[r])));
-  console.log(`${a.name.padEnd(8)} p50 ${med(a.lat.flat()).toFixed(0).padStart(5)} µs  added vs ${ref.name} ${added.toFixed(0).padStart(5)} µs  seq cpu/call ${a.seqCpu.toFixed(1).padStart(6)} µs  pipelined cpu/call ${pipeCpu.toFixed(1).padStart(6)} µs  calls/s ${(N / (med(a.ms) / 1000)).toFixed(0)}`);
+  console.log(`${a.name.padEnd(10)} p50 ${med(a.lat.flat()).toFixed(0).padStart(5)} µs  added vs ${ref.name} ${added.toFixed(0).padStart(5)} µs  warm cpu/call ${a.warmCpu.toFixed(1).padStart(6)} µs  seq cpu/call ${a.seqCpu.toFixed(1).padStart(6)} µs  pipelined cpu/call ${pipeCpu.toFixed(1).padStart(6)} µs  calls/s ${(N / (med(a.ms) / 1000)).toFixed(0)}`);
 }
 for (const a of arms) await a.conn.close();
 process.exit(0);
