@@ -28,7 +28,6 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
 import { enableLinearEngine } from '../rules/linear-regex.js';
-import { applyTieringFlags } from './tiering-flags.js';
 
 const FORMAT = 'vanguard-code-cache-1';
 /** An entry larger than this is not read (the bundle's is a few hundred kB). */
@@ -117,8 +116,6 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
     return undefined;
   }
   const root = vanguardCacheRoot(env);
-  // Before the bundle is compiled, like the regex flags: V8's code cache holds code made under the same flags.
-  applyTieringFlags();
   enableLinearEngine();
   const compiled = compileBundle(START_BUNDLE, bytes, root === undefined ? undefined : path.join(root, 'code'));
   const runStart = runBundle(START_BUNDLE, compiled).runStart as RunStart;
