@@ -15,6 +15,7 @@ import { viewUrl } from '../../src/inspect/detectors/network/url-parse.js';
 import { forgetVerdicts, inspectPath } from '../../src/inspect/detectors/paths/detector.js';
 import { checksFor } from '../../src/inspect/detectors/paths/match.js';
 import { allSpellings, pathSpellings } from '../../src/inspect/detectors/paths/spellings.js';
+import { isAlnum } from '../../src/inspect/detectors/shell/word.js';
 import { inspectArguments, type Inspector } from '../../src/inspect/inspect.js';
 import { kindsOf, kindsReadInFull, type KindHints } from '../../src/inspect/kinds.js';
 import { isAddressAsData, LOOKED_UP_ADDRESS, type SchemaHint } from '../../src/inspect/looked-up-address.js';
@@ -177,6 +178,17 @@ describe('path verdicts (kept per compiled checks) against a fresh reading', () 
       for (const raw of sample(TEXTS, 1000)) expect(cold(raw), raw).toEqual(inspectPath(str(raw, 'path'), ctx, checks, ctx.realpath));
     }
   }, 300_000);
+});
+
+describe('isAlnum (shell words) against the regex it replaced', () => {
+  it('agrees on every UTF-16 code unit and on longer texts', () => {
+    const ALNUM = /[a-z0-9]/i;
+    for (let code = 0; code < 0x10000; code++) {
+      const c = String.fromCharCode(code);
+      if (isAlnum(c) !== ALNUM.test(c)) expect(code).toBe(-1);
+    }
+    for (const t of ['', 'ab', '$x', '\u212a', '--']) expect(isAlnum(t)).toBe(ALNUM.test(t));
+  });
 });
 
 describe('whole inspection, kept answers cold and warm', () => {

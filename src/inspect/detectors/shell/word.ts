@@ -24,8 +24,8 @@ export interface ShellWord {
 
 const ALNUM = /[a-z0-9]/i;
 
-// ALNUM.test for one character, on its code unit (this runs per character of a command).
-function isAlnum(c: string): boolean {
+/** ALNUM.test(c), by code unit for one character: it runs per character of a command (the tests compare it with the regex). */
+export function isAlnum(c: string): boolean {
   if (c.length !== 1) return ALNUM.test(c);
   const code = c.charCodeAt(0);
   const lower = code | 0x20;
