@@ -16,6 +16,7 @@ import { forgetVerdicts, inspectPath } from '../../src/inspect/detectors/paths/d
 import { checksFor } from '../../src/inspect/detectors/paths/match.js';
 import { allSpellings, pathSpellings } from '../../src/inspect/detectors/paths/spellings.js';
 import { isAlnum } from '../../src/inspect/detectors/shell/word.js';
+import { isWordStart, tokenizeSql } from '../../src/inspect/detectors/sql/lexer.js';
 import { inspectArguments, type Inspector } from '../../src/inspect/inspect.js';
 import { kindsOf, kindsReadInFull, type KindHints } from '../../src/inspect/kinds.js';
 import { isAddressAsData, LOOKED_UP_ADDRESS, type SchemaHint } from '../../src/inspect/looked-up-address.js';
@@ -188,6 +189,16 @@ describe('isAlnum (shell words) against the regex it replaced', () => {
       if (isAlnum(c) !== ALNUM.test(c)) expect(code).toBe(-1);
     }
     for (const t of ['', 'ab', '$x', '\u212a', '--']) expect(isAlnum(t)).toBe(ALNUM.test(t));
+  });
+});
+
+describe('SQL lexer character tests against the classes they replaced', () => {
+  it('isWordStart equals [A-Za-z_@\\u0080-\\uffff] on every code unit, and the tokens are those the lexer gave before (digits, prefixed strings)', () => {
+    const WORD_START = /[A-Za-z_@\u0080-\uffff]/;
+    for (let code = 0; code < 0x10000; code++) if (isWordStart(code) !== WORD_START.test(String.fromCharCode(code))) expect(code).toBe(-1);
+    expect(tokenizeSql("SELECT .5, 7e3, N'x', u&'y', nx FROM t").map((t) => [t.type, t.value])).toEqual([
+      ['word', 'select'], ['number', '.5'], ['op', ','], ['number', '7e3'], ['op', ','], ['string', 'x'], ['op', ','], ['word', 'u'], ['op', '&'], ['string', 'y'], ['op', ','], ['word', 'nx'], ['word', 'from'], ['word', 't'],
+    ]);
   });
 });
 
