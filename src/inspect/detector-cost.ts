@@ -21,13 +21,21 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
   const rates = DETECTOR_STEPS_PER_CHAR[detector.category];
   const spend = context.spend;
   if (rates === undefined || spend === undefined) return context;
-  const charged = new Set<InspectedString>();
+  // Detectors mostly ask about each string once, or several times in a row: the last one
+  // asked is kept apart, and a set is made only when a detector comes back to an earlier one.
+  let last: InspectedString | undefined;
+  let earlier: Set<InspectedString> | undefined;
   return {
-    ...context,
+    tool: context.tool,
+    paths: context.paths,
+    network: context.network,
+    enough: context.enough,
+    spend,
     kindsOf(s) {
       const kinds = context.kindsOf(s);
-      if (!charged.has(s)) {
-        charged.add(s);
+      if (s !== last && earlier?.has(s) !== true) {
+        if (last !== undefined) (earlier ??= new Set()).add(last);
+        last = s;
         let rate = 0;
         for (const kind of kinds) rate = Math.max(rate, rates[kind] ?? 0);
         if (rate > 0) spend(rate * spellingChars(s));

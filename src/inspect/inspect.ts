@@ -76,7 +76,9 @@ export const QUICK_PASS_FROM_CHARS = 64 * 1024;
 /** Inspect one call's arguments. Never throws. */
 export function inspectArguments(input: InspectionInput, inspector: Inspector): InspectionResult {
   try {
-    const active = (category: Category) => inspector.settings[category].action !== 'off' && !input.exempt.has(category);
+    // Which categories are in play, worked out once per call (it is asked per detector and per finding).
+    const on = activeBits(inspector.settings, input.exempt);
+    const active = (category: Category) => (on & (1 << (CATEGORY_BIT[category] as number))) !== 0;
     // The first finding that blocks the call settles the verdict: nothing after it could
     // change it, so inspection stops there (a flood of attacks costs one attack's time).
     const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
@@ -196,6 +198,19 @@ function inspectionPass(
   const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block' && f.warnOnly !== true);
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+// Each category's bit in activeBits, by CATEGORIES' order.
+const CATEGORY_BIT: Readonly<Record<string, number>> = Object.fromEntries(CATEGORIES.map((c, i) => [c, i]));
+
+// The categories whose action is not off and that the tool is not exempt from, as bits.
+function activeBits(settings: Inspector['settings'], exempt: ReadonlySet<Category>): number {
+  let bits = 0;
+  for (let c = 0; c < CATEGORIES.length; c++) {
+    const category = CATEGORIES[c] as Category;
+    if (settings[category].action !== 'off' && !exempt.has(category)) bits |= 1 << c;
+  }
+  return bits;
 }
 
 const secretRules = new WeakMap<Inspector, readonly CompiledRule[]>();

@@ -30,25 +30,83 @@ export function kindsOf(s: InspectedString, hints: KindHints = {}): ReadonlySet<
   const key = s.key;
   const fromPolicy = key === undefined ? undefined : hints.byPolicy?.get(key);
   if (fromPolicy) return withText(fromPolicy);
-  const kinds = new Set<ArgumentKind>(['text']);
-  if (s.isKey) return kinds;
+  if (s.isKey) return KINDS_BY_BITS[0] as ReadonlySet<ArgumentKind>;
   const fromSchema = key === undefined ? undefined : hints.bySchema?.get(key);
-  // An address the tool looks up (see looked-up-address.ts) is data; its name says nothing of where the server goes.
-  if (fromSchema?.has(LOOKED_UP_ADDRESS) && isPlainAddress(s.raw)) return addressAsData();
-  if (fromSchema) for (const kind of fromSchema) if (kind !== LOOKED_UP_ADDRESS) kinds.add(kind);
-  if (key !== undefined) {
-    if (PATH_NAME.test(key) || PATH_CAMEL.test(key)) kinds.add('path');
-    if (URL_NAME.test(key) || URL_CAMEL.test(key)) kinds.add('url');
-    if (COMMAND_NAME.test(key)) kinds.add('command');
-    // Comments, `;`, `(` and blank lines before the first keyword hide nothing from a database.
-    if (SQL_NAME.test(key) && SQL_START.test(sqlHead(s.raw, 256))) kinds.add('sql');
+  if (fromSchema) return kindsWithSchema(s, key as string, fromSchema);
+  // Without a schema's word the kinds are one of a few sets, always in the same order (text,
+  // path, url, command, sql): the shared set for them is returned, none is built per string.
+  const named = key === undefined ? 0 : nameBits(key);
+  let bits = named & (PATH | URL | COMMAND);
+  if ((named & SQL_BY_NAME) !== 0 && SQL_START.test(sqlHead(s.raw, 256))) bits |= SQL;
+  if (bits === 0) {
+    if (PATH_SHAPE.test(s.raw)) bits |= PATH;
+    if (URL_SHAPE.test(s.raw)) bits |= URL;
   }
+  return KINDS_BY_BITS[bits] as ReadonlySet<ArgumentKind>;
+}
+
+// The kinds an argument's name gives, as bits; SQL_BY_NAME is only a name that may hold SQL
+// (the value's first keyword decides).
+const PATH = 1;
+const URL = 2;
+const COMMAND = 4;
+const SQL = 8;
+const SQL_BY_NAME = 16;
+const BIT_KINDS: readonly (readonly [number, ArgumentKind])[] = [[PATH, 'path'], [URL, 'url'], [COMMAND, 'command'], [SQL, 'sql']];
+const KINDS_BY_BITS: readonly ReadonlySet<ArgumentKind>[] = Array.from({ length: 16 }, (_, bits) => new Set<ArgumentKind>(['text', ...BIT_KINDS.filter(([bit]) => (bits & bit) !== 0).map(([, kind]) => kind)]));
+
+// Names already read: a session sends the same few argument names again and again.
+const bitsOfName = new Map<string, number>();
+const NAMES_KEPT = 1024;
+const NAME_KEPT_UP_TO = 256;
+
+function nameBits(key: string): number {
+  let bits = bitsOfName.get(key);
+  if (bits === undefined) {
+    bits = readNameBits(key);
+    if (key.length <= NAME_KEPT_UP_TO) {
+      if (bitsOfName.size >= NAMES_KEPT) bitsOfName.clear();
+      bitsOfName.set(key, bits);
+    }
+  }
+  return bits;
+}
+
+function readNameBits(key: string): number {
+  let bits = 0;
+  if (PATH_NAME.test(key) || PATH_CAMEL.test(key)) bits |= PATH;
+  if (URL_NAME.test(key) || URL_CAMEL.test(key)) bits |= URL;
+  if (COMMAND_NAME.test(key)) bits |= COMMAND;
+  if (SQL_NAME.test(key)) bits |= SQL_BY_NAME;
+  return bits;
+}
+
+// The kinds when the tool's schema speaks for the argument (a set built for the string).
+function kindsWithSchema(s: InspectedString, key: string, fromSchema: ReadonlySet<SchemaHint>): ReadonlySet<ArgumentKind> {
+  const kinds = new Set<ArgumentKind>(['text']);
+  // An address the tool looks up (see looked-up-address.ts) is data; its name says nothing of where the server goes.
+  if (fromSchema.has(LOOKED_UP_ADDRESS) && isPlainAddress(s.raw)) return addressAsData();
+  for (const kind of fromSchema) if (kind !== LOOKED_UP_ADDRESS) kinds.add(kind);
+  if (PATH_NAME.test(key) || PATH_CAMEL.test(key)) kinds.add('path');
+  if (URL_NAME.test(key) || URL_CAMEL.test(key)) kinds.add('url');
+  if (COMMAND_NAME.test(key)) kinds.add('command');
+  // Comments, `;`, `(` and blank lines before the first keyword hide nothing from a database.
+  if (SQL_NAME.test(key) && SQL_START.test(sqlHead(s.raw, 256))) kinds.add('sql');
   // Shape only speaks for strings nothing else has named: a command line that starts with
   // an executable's path is a command, not a path argument.
   const named = kinds.has('command') || kinds.has('sql') || kinds.has('url') || kinds.has('path');
   if (!named && PATH_SHAPE.test(s.raw)) kinds.add('path');
   if (!named && URL_SHAPE.test(s.raw)) kinds.add('url');
   return kinds;
+}
+
+/** The kinds of one string as read in full, a set built each time (the tests compare kindsOf with it). */
+export function kindsReadInFull(s: InspectedString, hints: KindHints = {}): ReadonlySet<ArgumentKind> {
+  const key = s.key;
+  const fromPolicy = key === undefined ? undefined : hints.byPolicy?.get(key);
+  if (fromPolicy) return withText(fromPolicy);
+  if (s.isKey) return new Set<ArgumentKind>(['text']);
+  return kindsWithSchema(s, key ?? '', key === undefined ? new Set() : (hints.bySchema?.get(key) ?? new Set()));
 }
 
 function withText(kinds: ReadonlySet<ArgumentKind>): ReadonlySet<ArgumentKind> {

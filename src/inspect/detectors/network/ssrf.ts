@@ -10,15 +10,13 @@
  */
 import { isAddressAsData } from '../../looked-up-address.js';
 import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
-import { dataInHostname } from './data-labels.js';
-import { dropServiceOf } from './drop-services.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
-import { decodeHost, judgeHost, normaliseHost, shorten, type HostHit } from './host.js';
-import { hostSubjects, listMatches } from './host-lists.js';
+import { decodeHost, type HostHit } from './host.js';
+import { hostHits } from './host-hits.js';
 import { evidenceOf, messageFor } from './messages.js';
 import { SSRF_RULE_IDS, SSRF_RULES, type SsrfRuleId } from './rule-ids.js';
 import { authorityIsHost, isDangerousScheme } from './schemes.js';
-import { startsLikeUrl, viewUrl, whatwgHost, type HostCandidate } from './url-parse.js';
+import { startsLikeUrl, viewUrl, whatwgHost } from './url-parse.js';
 
 /** A hit with the text it was seen in. */
 interface Seen extends HostHit {
@@ -27,29 +25,6 @@ interface Seen extends HostHit {
 
 // Argument names whose whole value is a host even when the kind is only 'text'.
 const HOST_KEY_WORDS = new Set(['host', 'hostname', 'ip', 'addr', 'address', 'server', 'endpoint', 'target', 'domain', 'url', 'uri']);
-
-/**
- * Hits for one host: denied wins over allowed; an allowed host is otherwise never reported.
- * `publicName`: also read a public name for the data it carries and whose it is; a caller
- * that keeps only metadata and denied-host hits passes false, as those two never come from there.
- */
-function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boolean, net: NetworkContext, publicName = true): HostHit[] {
-  // (Empty lists match nothing: the host's spellings are then not worked out for them.)
-  const subjects = net.denyHosts.length === 0 && net.allowHosts.length === 0 ? [] : hostSubjects(c.host, c.port, scheme);
-  if (listMatches(net.denyHosts, subjects)) {
-    return [{ ruleId: 'ssrf.denied-host', detail: shorten(decodeHost(c.host).name) }, ...judgeHost(c.host, singleLabel)];
-  }
-  if (listMatches(net.allowHosts, subjects)) return [];
-  const hits = judgeHost(c.host, singleLabel);
-  if (hits.length > 0 || !publicName) return hits;
-  // A public name: what it carries, and whose it is. (An address has no labels to read.)
-  if (!/[a-z]/i.test(c.host)) return [];
-  const name = normaliseHost(c.host).replace(/\.+$/, '');
-  const data = dataInHostname(name);
-  if (data !== undefined) return [{ ruleId: 'ssrf.data-in-hostname', detail: data }];
-  const drop = dropServiceOf(name);
-  return drop === undefined ? [] : [{ ruleId: 'ssrf.drop-service', detail: drop }];
-}
 
 /** Everything wrong with one URL (or `host:port/path` when `schemeless`); `publicName` as for hostHits. */
 function urlHits(url: string, schemeless: boolean, net: NetworkContext, publicName = true): Seen[] {

@@ -118,10 +118,44 @@ function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts): Verd
   const key = renderPath(path);
   let verdict = verdicts.get(key);
   if (!verdict) {
-    verdict = { inside: checks.roots.some((root) => isInside(path, root)), deniedBy: checks.deniedBy(path), sensitive: checks.isSensitive(path) };
+    verdict = keptVerdict(path, key, checks);
     verdicts.set(key, verdict);
   }
   return verdict;
+}
+
+/** What the roots and glob lists say of one path, worked out afresh. */
+export function readVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
+  return { inside: checks.roots.some((root) => isInside(path, root)), deniedBy: checks.deniedBy(path), sensitive: checks.isSensitive(path) };
+}
+
+// Verdicts kept from call to call, per compiled checks (checksFor keeps one per context): a
+// verdict is the checks' answer on the path alone, and a session reads the same few folders.
+const keptVerdicts = new WeakMap<PathChecks, Map<string, Verdict>>();
+const KEPT = 1024;
+const KEPT_UP_TO = 1024;
+
+function keptVerdict(path: AbsolutePath, rendered: string, checks: PathChecks): Verdict {
+  // Keyed by every field of the path, each part after a NUL, so no two paths share a key;
+  // a path with a NUL of its own (or a long one) is judged afresh.
+  if (rendered.length > KEPT_UP_TO || rendered.includes('\0')) return readVerdict(path, checks);
+  const { anchor } = path;
+  let key = anchor.type === 'posix' ? 'p' : anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
+  for (const segment of path.segments) key += `\0${segment}`;
+  let kept = keptVerdicts.get(checks);
+  if (kept === undefined) keptVerdicts.set(checks, (kept = new Map()));
+  let verdict = kept.get(key);
+  if (verdict === undefined) {
+    verdict = Object.freeze(readVerdict(path, checks));
+    if (kept.size >= KEPT) kept.clear();
+    kept.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** Forget the kept verdicts of some checks (tests compare kept verdicts with fresh ones). */
+export function forgetVerdicts(checks: PathChecks): void {
+  keptVerdicts.delete(checks);
 }
 
 /** All the findings for one path string. */

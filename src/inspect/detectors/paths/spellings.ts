@@ -14,8 +14,22 @@ export interface PathSpelling {
 
 const chain = (via: string, step: string) => (via === 'raw' ? step : `${via}+${step}`);
 
-/** Distinct spellings, raw first; a text reached twice keeps its first (shortest) route. */
-export function* pathSpellings(s: InspectedString): Generator<PathSpelling> {
+// Longer texts keep the lazy walk: their decoding is not done before the raw text is read.
+const PLAIN_UP_TO = 4096;
+
+/**
+ * Distinct spellings, raw first; a text reached twice keeps its first (shortest) route. A
+ * plain path (no variants, no NUL, nothing to trim or decode, as most are) has one spelling,
+ * itself: the walk below would yield exactly that, so it is returned without the walk.
+ */
+export function pathSpellings(s: InspectedString): Iterable<PathSpelling> {
+  const raw = s.raw;
+  if (s.variants.length === 0 && raw !== '' && raw.length <= PLAIN_UP_TO && !raw.includes('\0') && raw.trim() === raw && decodePathLeniently(raw) === raw) return [{ text: raw, via: 'raw' }];
+  return allSpellings(s);
+}
+
+/** Every distinct spelling as pathSpellings gives them, by the full walk (exported for the tests that compare). */
+export function* allSpellings(s: InspectedString): Generator<PathSpelling> {
   const seen = new Set<string>();
   // Each spelling with its NUL-cut and trimmed forms, each once; yielded as found, so a
   // reader that stops at the first finding does not decode the rest.

@@ -183,7 +183,9 @@ export const promptDetector: Detector = {
     const findings: Finding[] = [];
     for (const s of strings) {
       if (s.isKey) continue;
-      for (const { text } of [{ text: s.raw }, ...s.variants]) {
+      // The raw text, then each variant (no array built: this runs for every string of every call).
+      for (let v = -1; v < s.variants.length; v++) {
+        const text = v < 0 ? s.raw : (s.variants[v] as { text: string }).text;
         // Folding is a pass over the text; counted like one.
         ctx.spend?.(text.length);
         const found = disguisedDirective(text);

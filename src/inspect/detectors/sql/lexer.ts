@@ -27,7 +27,11 @@ export interface SqlToken {
 
 const OPERATORS = ['<=>', '->>', '#>>', '<>', '!=', '<=', '>=', '||', '&&', '::', '->', '#>', ':=', '=='];
 const OPERATOR_START: ReadonlySet<string> = new Set(OPERATORS.map((o) => o.charAt(0)));
-const WORD_START = /[A-Za-z_@\u0080-\uffff]/;
+/** What starts a word: [A-Za-z_@] and everything from U+0080 on, by code unit (the tests compare it with that class). */
+export function isWordStart(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x40 || code >= 0x80;
+}
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 // [A-Za-z0-9_@$] and everything from U+0080 on, by code unit.
 function isWordChar(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x40 || code === 0x24 || code >= 0x80;
@@ -78,15 +82,15 @@ export function tokenizeSql(text: string, backslashEscapes = false, dialect: Sql
     } else if (c === "'") quoted(text, i, "'", 'string');
     else if (c === '"' || c === '`') quoted(text, i, c, 'ident');
     else if (c === '$' && /[A-Za-z_$]/.test(n)) dollar();
-    else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(n))) {
+    else if (isDigit(text.charCodeAt(i)) || (c === '.' && isDigit(text.charCodeAt(i + 1)))) {
       const m = NUMBER.exec(text.slice(i, i + 256));
       push('number', (m?.[0] ?? c).toLowerCase(), i, i + (m?.[0].length ?? 1));
-    } else if (WORD_START.test(c)) {
+    } else if (isWordStart(text.charCodeAt(i))) {
       let j = i + 1;
       while (j < text.length && isWordChar(text.charCodeAt(j))) j += 1;
       const word = text.slice(i, j);
       // N'…', E'…', X'…', B'…': a prefixed string, not a word.
-      if (/^(?:n|e|x|b|u&)$/i.test(word) && text.charAt(j) === "'") quoted(text, j, "'", 'string', i);
+      if (j - i <= 2 && text.charAt(j) === "'" && /^(?:n|e|x|b|u&)$/i.test(word)) quoted(text, j, "'", 'string', i);
       else push('word', word.toLowerCase(), i, j);
     } else {
       const op = (OPERATOR_START.has(c) ? OPERATORS.find((o) => text.startsWith(o, i)) : undefined) ?? c;
