@@ -6,8 +6,9 @@
  * once its outputs are written. V8 frees such large objects only in a full collection, and
  * starts one on its own only after the heap has grown well past them, so a session with a few
  * 8 MiB results in a row peaked at several times what one of them needs. After large frames
- * totalling `everyBytes` (counted in bytes, never on the clock), one full collection is run on
- * the next turn of the event loop, once the frame's outputs have been handed to the pipes.
+ * totalling `everyBytes` (counted in bytes, never on the clock), one full collection is run
+ * once the frame's outputs have been written out (`later`: the proxy waits for its writers,
+ * which hold a forwarded frame's bytes until then).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
