@@ -192,6 +192,16 @@ export class RuleIndex {
     return into;
   }
 
+  /** Whether a long text from the last scan is held (see forgetLastText). */
+  get remembering(): boolean {
+    return this.last !== undefined;
+  }
+
+  /** Let go of the text remembered by the last scan (see forgetLastText). */
+  forget(): void {
+    this.last = undefined;
+  }
+
   /** One pass over `lower`: the keyword rules it wakes and its characters (do not change what is returned). */
   scan(lower: string): SpellingScan {
     const last = this.last;
@@ -228,4 +238,13 @@ export function ruleIndexOf(allRules: readonly CompiledRule[]): RuleIndex {
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new RuleIndex(allRules)));
   return index;
+}
+
+/**
+ * Let go of the long text a rule set's index remembers, once the scans that share it are over.
+ * It is remembered only for the scans of one result (injections, then secrets); kept on, an
+ * 8 MiB result's text would stay in memory, through every collection, until another long text came.
+ */
+export function forgetLastText(allRules: readonly CompiledRule[]): void {
+  indexes.get(allRules)?.forget();
 }

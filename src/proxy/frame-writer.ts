@@ -78,6 +78,17 @@ export class FrameWriter {
     return this.drainPromise;
   }
 
+  /**
+   * Resolves once everything written so far has been handed to the OS (or can no longer be),
+   * leaving the batching as it is: the frames' buffers are let go of by then.
+   */
+  written(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.stream.write('', () => resolve());
+    });
+  }
+
   /** Resolves when everything written so far has been handed to the OS. */
   flush(): Promise<void> {
     this.uncork();

@@ -17,7 +17,7 @@ import type { DefinitionKind, LockEntry, LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
-import { LargeFrameRelease } from './large-frames.js';
+import { COLLECT_EVERY_BYTES, LargeFrameRelease } from './large-frames.js';
 import { readFrames } from './frame-reader.js';
 import { OutputWatch } from './server-output.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
@@ -87,7 +87,11 @@ class ProxySession {
   /** The timer that tells the engine an approval question's deadline came, and for which deadline. */
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiryAt: number | undefined;
-  private readonly largeFrames = new LargeFrameRelease();
+  // A large frame's bytes are held by the pipe they are written to until they are out: the
+  // collection waits for both writers, or it would find them still in use.
+  private readonly largeFrames = new LargeFrameRelease(COLLECT_EVERY_BYTES, undefined, (run) => {
+    void Promise.all([this.toServer.written(), this.toClient.written()]).then(() => setImmediate(run));
+  });
 
   constructor(
     private readonly options: ProxyOptions,

@@ -80,4 +80,22 @@ describe('backpressure', () => {
       }, 20);
     });
   });
+
+  it('written() resolves only once what was written is out, and leaves the batch corked', async () => {
+    const destination = stalledDestination();
+    const writer = new FrameWriter(destination.stream, () => undefined);
+    writer.cork();
+    writer.write(Buffer.alloc(4096, 0x61));
+    let out = false;
+    const written = writer.written().then(() => (out = true));
+    // Still corked: the batch is not sent early (flush() would have uncorked it).
+    expect(destination.stream.writableCorked).toBe(1);
+    writer.uncork();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(destination.received()).toBeGreaterThanOrEqual(4096);
+    expect(out).toBe(false);
+    destination.release();
+    await written;
+    expect(out).toBe(true);
+  });
 });

@@ -3,19 +3,28 @@
  * waiting at a time, and V8's own collection really found and run.
  */
 import { describe, expect, it } from 'vitest';
-import { COLLECT_EVERY_BYTES, LARGE_FRAME_FROM_BYTES, LargeFrameRelease } from '../../src/proxy/large-frames.js';
+import { COLLECT_EVERY_BYTES, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, YOUNG_CAP_BYTES, youngGenerationBytes } from '../../src/proxy/large-frames.js';
 
 const MiB = 1024 * 1024;
 
-function counted(): { release: LargeFrameRelease; collections: () => number; runLater: () => void; waiting: () => number } {
+// A young generation the test sets (it stays put unless told), and what was asked of V8.
+function counted(): { release: LargeFrameRelease; collections: () => number; runLater: () => void; waiting: () => number; heap: { young: number }; looks: () => number; growth: Array<1 | 2> } {
   let collections = 0;
+  let looks = 0;
   const queue: Array<() => void> = [];
+  const heap = { young: 8 * MiB };
+  const growth: Array<1 | 2> = [];
   const release = new LargeFrameRelease(
     COLLECT_EVERY_BYTES,
     () => () => void collections++,
     (run) => void queue.push(run),
+    () => {
+      looks++;
+      return heap.young;
+    },
+    (factor) => void growth.push(factor),
   );
-  return { release, collections: () => collections, waiting: () => queue.length, runLater: () => queue.splice(0).forEach((run) => run()) };
+  return { release, collections: () => collections, waiting: () => queue.length, runLater: () => queue.splice(0).forEach((run) => run()), heap, looks: () => looks, growth };
 }
 
 describe('LargeFrameRelease', () => {
@@ -51,6 +60,36 @@ describe('LargeFrameRelease', () => {
     release.handled(LARGE_FRAME_FROM_BYTES);
     runLater();
     expect(collections()).toBe(2);
+  });
+
+  it('looks at the young generation once per so many bytes of frames of any size', () => {
+    const { release, looks, waiting } = counted();
+    const small = 300;
+    const perLook = Math.ceil(LOOK_EVERY_BYTES / small);
+    for (let i = 0; i < perLook * 10; i++) release.handled(small);
+    expect(looks()).toBe(10);
+    expect(waiting()).toBe(0);
+  });
+
+  it('holds the young generation at its cap: growth factor 1 from the cap on, 2 again below it, set only on a change', () => {
+    const { release, heap, growth } = counted();
+    const look = (): void => release.handled(LOOK_EVERY_BYTES);
+    look();
+    expect(growth).toEqual([]);
+    heap.young = YOUNG_CAP_BYTES;
+    look();
+    look();
+    expect(growth).toEqual([1]);
+    heap.young = YOUNG_CAP_BYTES / 2;
+    look();
+    look();
+    expect(growth).toEqual([1, 2]);
+  });
+
+  it('reads the real young generation', () => {
+    const young = youngGenerationBytes();
+    expect(young).toBeGreaterThan(0);
+    expect(young).toBeLessThanOrEqual(64 * MiB);
   });
 
   it('runs V8 full collection by default, which frees unreachable large objects', async () => {

@@ -12,6 +12,7 @@ import type { CompiledRule } from '../../rules/rule-types.js';
 import { buildReadingVariants } from '../normalize/index.js';
 import { isPlainAscii } from '../normalize/chars.js';
 import { runPatternRules } from '../pattern-rules.js';
+import { forgetLastText } from '../rule-index.js';
 import { atLeast, type ArgumentKind, type Finding } from '../types.js';
 import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
@@ -240,6 +241,9 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     outcome.value = result;
     outcome.changed = false;
     outcome.failure = error instanceof ScanLimit || error instanceof OverBudget ? error.message : `scanning the result failed: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    // The result's long texts are read by this scan only: nothing keeps them past it.
+    forgetLastText(scanner.allRules);
   }
   return outcome;
 }
