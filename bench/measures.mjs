@@ -119,7 +119,8 @@ export async function bigResult(conns, { bytes, rounds }) {
   const ms = byArm(() => []);
   for (let round = -1; round < rounds; round++) {
     for (const arm of order(round + 1)) {
-      const answer = await conns[arm].request('tools/call', { name: 'big', arguments: { bytes } }, 60_000);
+      // A tag of its own per request: no cache can serve a repeat of the same 8 MiB.
+      const answer = await conns[arm].request('tools/call', { name: 'big', arguments: { bytes, tag: `${arm}-${round}-` } }, 60_000);
       const length = answer.message.result?.content?.[0]?.text?.length;
       if (length !== bytes) throw new Error(`${arm}: big result has ${length} bytes of text, expected ${bytes}`);
       if (round >= 0) ms[arm].push(answer.arrivedAt - answer.sentAt); // round -1 is the warm-up

@@ -88,7 +88,7 @@ const workloads = {
   async big(conn) {
     const times = [];
     for (let i = 0; i < 3; i++) {
-      const a = await conn.request('tools/call', { name: 'big', arguments: { bytes: 8 << 20 } }, 60_000);
+      const a = await conn.request('tools/call', { name: 'big', arguments: { bytes: 8 << 20, tag: `big-${i}-${Math.random()}-` } }, 60_000);
       if (a.message.result.content[0].text.length !== 8 << 20) throw new Error('short big result');
       times.push(a.arrivedAt - a.sentAt);
     }

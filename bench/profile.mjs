@@ -31,7 +31,7 @@ if (workload === 'latency') {
     conn.onLine = null;
   }
 } else if (workload === 'big') {
-  for (let i = 0; i < 20; i++) await conn.request('tools/call', { name: 'big', arguments: { bytes: 8 << 20 } }, 60_000);
+  for (let i = 0; i < 20; i++) await conn.request('tools/call', { name: 'big', arguments: { bytes: 8 << 20, tag: `big-${i}-` } }, 60_000);
 } else if (workload !== 'startup') {
   throw new Error(`unknown workload ${workload}`);
 }
