@@ -13,15 +13,21 @@ import { decisionFields, decisionLevel, decisionMessage, LEVEL_NUMBERS, operatio
 import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
-// Records made in the same millisecond share one formatted time.
+// Records made in the same millisecond share one formatted time (and one `,"time":"…"`).
 let lastMs = Number.NaN;
 let lastIso = '';
+let lastField = '';
 function isoTime(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
+    lastField = `,"time":"${lastIso}"`;
   }
   return lastIso;
+}
+function timeField(ms: number): string {
+  isoTime(ms);
+  return lastField;
 }
 
 /** How long a record may wait in the queue before it is written. */
@@ -191,7 +197,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const writeDecision = (level: AuditLevel, decision: DecisionRecord): void => {
     const fields = decisionFields(decision, processArgs, redactValue, redactText);
     const msg = decisionMessage(decision, redactText);
-    const line = decisionLine(prefixes[level], `,"time":"${isoTime(madeAt)}"`, bindings, fields, msg);
+    const line = decisionLine(prefixes[level], timeField(madeAt), bindings, fields, msg);
     if (line === undefined) logger()[level](fields, msg);
     else lines.push(line);
   };
