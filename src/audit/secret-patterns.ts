@@ -156,9 +156,31 @@ export function redactAllShapes(text: string): string {
  * call it refused.
  */
 export function createSecretRedactor(rules?: (text: string) => string): (text: string) => string {
-  if (rules === undefined) return redactSecretsInText;
+  const shapes = rememberedShapes();
+  if (rules === undefined) return shapes;
   return (text) => {
-    const shaped = redactSecretsInText(text);
+    const shaped = shapes(text);
     return shaped.length < 5 ? shaped : rules(shaped);
+  };
+}
+
+// The memory of shaped strings: this many, each at most this long.
+const MEMO_ENTRIES = 1024;
+const MEMO_MAX_CHARS = 256;
+
+// redactSecretsInText with a memory: records repeat the same short strings with a shape's
+// marks (tool names like read_file, keys, paths), and the shapes are pure, so each is run once.
+function rememberedShapes(): (text: string) => string {
+  const recent = new Map<string, string>();
+  return (text) => {
+    if (!mayHoldSecretShape(text)) return text;
+    const known = recent.get(text);
+    if (known !== undefined) return known;
+    const shaped = redactAllShapes(text);
+    if (text.length <= MEMO_MAX_CHARS) {
+      if (recent.size >= MEMO_ENTRIES) recent.delete(recent.keys().next().value as string);
+      recent.set(text, shaped);
+    }
+    return shaped;
   };
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mayHoldSecretShape, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
+import { createSecretRedactor, mayHoldSecretShape, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
 import { shippedRules } from '../../src/inspect/build.js';
 
 const strings = (v: unknown): string[] =>
@@ -92,5 +92,20 @@ describe('the secret shapes pre-test', () => {
   it('lets plain text through with no shape run, and stops at each mark', () => {
     for (const plain of ['hello vanguard', 'The quick brown fox jumps over the lazy dog.', 'echo', 'tools/call', '/srv/data/report.md']) expect(mayHoldSecretShape(plain)).toBe(false);
     for (const marked of ['a:b c', 'a=b c', 'a_b c', 'a-b c', 'Bearer x', 'xAKIAx', 'xAIzax', 'x.eyJx']) expect(mayHoldSecretShape(marked), marked).toBe(true);
+  });
+
+  it('the audit redactor remembers shaped strings and gives what running every shape gives, first time or again', () => {
+    const plainSink = createSecretRedactor();
+    const marked = (text: string) => `<${text}>`;
+    const withRules = createSecretRedactor(marked);
+    const all = [...examples, ...generated(5_000)];
+    const wrong: string[] = [];
+    // Twice over: the second pass reads what the memory kept (and what it evicted when full).
+    for (const text of [...all, ...all]) {
+      const full = redactAllShapes(text);
+      if (plainSink(text) !== full) wrong.push(text);
+      if (withRules(text) !== (full.length < 5 ? full : marked(full))) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
   });
 });
