@@ -51,6 +51,10 @@ export interface ArgumentProcessorOptions {
 /** Maps a raw value to its loggable form; `undefined` means "log no field". */
 export type ArgumentProcessor = (value: unknown) => unknown;
 
+// The memory of argument names judged: this many names, each at most this long.
+const MEMO_KEYS = 1024;
+const MEMO_KEY_CHARS = 128;
+
 // Per-call state: a node budget and the current ancestors (to cut cycles, not shared refs).
 interface WalkState {
   nodes: number;
@@ -61,7 +65,19 @@ interface WalkState {
 export function createArgumentProcessor(options: ArgumentProcessorOptions): ArgumentProcessor {
   const limits = { ...DEFAULT_ARGUMENT_LIMITS, ...options.limits };
   const userGlobs = (options.redactKeys ?? []).map(compileKeyGlob);
-  const isSecretKey = (key: string) => isSecretKeyName(key) || userGlobs.some((match) => match(key));
+  // Calls repeat their argument names: each name's answer is remembered (a few short names,
+  // bounded), instead of normalising it and running every name test again for every record.
+  const knownKeys = new Map<string, boolean>();
+  const isSecretKey = (key: string): boolean => {
+    const known = knownKeys.get(key);
+    if (known !== undefined) return known;
+    const secret = isSecretKeyName(key) || userGlobs.some((match) => match(key));
+    if (key.length <= MEMO_KEY_CHARS) {
+      if (knownKeys.size >= MEMO_KEYS) knownKeys.clear();
+      knownKeys.set(key, secret);
+    }
+    return secret;
+  };
   const mode = options.mode;
   if (mode === 'omit') return () => undefined;
   const redactSecretsInText = options.redactText ?? redactShipped;

@@ -51,9 +51,24 @@ export function decisionLine(prefix: string, time: string, bindings: string, fie
         }
     }
     if (written === undefined) continue;
-    text += `,${quote(key)}:${written}`;
+    text += keyText(key) + written;
   }
   return `${text},"msg":${quote(msg)}}\n`;
+}
+
+// A line's keys are nearly always the same few (a decision's fields): each one's `,"key":` is
+// made once and kept, up to a bound, instead of quoting it again on every line.
+const KEY_TEXTS = new Map<string, string>();
+const MAX_KEY_TEXTS = 256;
+const MAX_KEY_CHARS = 64;
+
+function keyText(key: string): string {
+  let made = KEY_TEXTS.get(key);
+  if (made === undefined) {
+    made = `,${quote(key)}:`;
+    if (key.length <= MAX_KEY_CHARS && KEY_TEXTS.size < MAX_KEY_TEXTS) KEY_TEXTS.set(key, made);
+  }
+  return made;
 }
 
 /**

@@ -27,17 +27,29 @@ const VERDICT_WORDS: Readonly<Record<DecisionRecord['verdict'], string>> = {
 export function decisionMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText): string {
   // A call waiting for the shim's own listing is not decided yet: its decision follows.
   const held = decision.rules.includes('tools.held-for-list');
-  const words = [held ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict), decision.method ?? (decision.direction === 'server' ? 'server output' : 'client input')];
-  if (decision.tool !== undefined) words.push(cut(redactText(decision.tool)));
+  let msg = `${held ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict ?? '')} ${decision.method ?? (decision.direction === 'server' ? 'server output' : 'client input')}`;
+  if (decision.tool !== undefined) msg += ` ${cut(redactText(decision.tool))}`;
+  // Most decisions carry no detail: nothing more to name.
+  if (decision.detail === undefined) return msg;
   const hid = hiddenDefinitions(decision);
-  if (hid.length > 0) words.push(`(hid ${hid.length}: ${cut(redactText(hid.join(', ')))})`);
-  const unmatched = asArray(decision.detail?.matchedNoTool).map((u) => `${String((u as { where?: unknown }).where)} "${String((u as { glob?: unknown }).glob)}"`);
-  if (unmatched.length > 0) words.push(`(no listed tool matches ${cut(redactText(unmatched.join(', ')))})`);
-  return words.join(' ');
+  if (hid.length > 0) msg += ` (hid ${hid.length}: ${cut(redactText(hid.join(', ')))})`;
+  const unmatched = asArray(decision.detail.matchedNoTool).map((u) => `${String((u as { where?: unknown }).where)} "${String((u as { glob?: unknown }).glob)}"`);
+  if (unmatched.length > 0) msg += ` (no listed tool matches ${cut(redactText(unmatched.join(', ')))})`;
+  return msg;
 }
 
+// Control characters (C0 and DEL), which a one-line msg writes as spaces.
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
 function cut(text: string): string {
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  let oneLine = text;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      oneLine = text.replace(CONTROL, ' ');
+      break;
+    }
+  }
   return oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine;
 }
 
@@ -56,8 +68,13 @@ function hiddenDefinitions(decision: DecisionRecord): string[] {
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-// Rules whose findings are warnings even when nothing was refused.
-const WARNING_RULES = /^(metadata\.poisoning|metadata\.instructions|pin\.|constraint\.unknown-argument)/;
+// Rules whose findings are warnings even when nothing was refused: those whose id starts so.
+const WARNING_RULES = ['metadata.poisoning', 'metadata.instructions', 'pin.', 'constraint.unknown-argument'];
+
+function isWarningRule(rule: string): boolean {
+  for (const start of WARNING_RULES) if (rule.startsWith(start)) return true;
+  return false;
+}
 
 /**
  * The level of a decision line:
@@ -70,7 +87,7 @@ const WARNING_RULES = /^(metadata\.poisoning|metadata\.instructions|pin\.|constr
  * - `info` for the rest (tool calls and lists passed, rewrites, drops).
  */
 export function decisionLevel(decision: DecisionRecord): AuditLevel {
-  if (decision.rules.some((rule) => WARNING_RULES.test(rule)) || decision.detail?.matchedNoTool !== undefined) return 'warn';
+  if (decision.rules.some(isWarningRule) || decision.detail?.matchedNoTool !== undefined) return 'warn';
   switch (decision.verdict) {
     case 'block':
     case 'hide':

@@ -113,9 +113,29 @@ const VALUE_PATTERNS: readonly ValuePattern[] = [
   },
 ];
 
+// What every shape above needs somewhere in the text: a `:` or `=` (url-password, key-value),
+// a `-` or `_` (PEM armour, gh?_, github_pat_, sk-, rk_live_, xox?-, npm_), `bearer` in any
+// case, or the literal start of an AWS key id, a Google key or a JWT (over-read here in any case).
+// Text with none of them is left as it is by every shape, and by each replacement none made.
+const MAY_HOLD_SHAPE = /[:=_-]|bearer|a(?:kia|sia|bia|cca|iza)|eyj/i;
+
+/**
+ * False when no shape of {@link redactSecretsInText} can match anywhere in `text`, so that
+ * the audit can leave plain text (most of it) untouched with one scan instead of twelve.
+ */
+export function mayHoldSecretShape(text: string): boolean {
+  return text.length >= 5 && MAY_HOLD_SHAPE.test(text);
+}
+
 /** Replace every credential-shaped part of a string, whatever key it sits under (the shapes above). */
 export function redactSecretsInText(text: string): string {
-  // Cheap exit: every pattern needs at least five characters.
+  // Cheap exit: every pattern needs at least five characters and one of the marks above.
+  return mayHoldSecretShape(text) ? redactAllShapes(text) : text;
+}
+
+/** {@link redactSecretsInText} without its pre-test: every shape run over the text (tests compare the two). */
+export function redactAllShapes(text: string): string {
+  // Every pattern needs at least five characters.
   if (text.length < 5) return text;
   let out = text;
   for (const { regex, replacement } of VALUE_PATTERNS) {
@@ -136,9 +156,31 @@ export function redactSecretsInText(text: string): string {
  * call it refused.
  */
 export function createSecretRedactor(rules?: (text: string) => string): (text: string) => string {
-  if (rules === undefined) return redactSecretsInText;
+  const shapes = rememberedShapes();
+  if (rules === undefined) return shapes;
   return (text) => {
-    const shaped = redactSecretsInText(text);
+    const shaped = shapes(text);
     return shaped.length < 5 ? shaped : rules(shaped);
+  };
+}
+
+// The memory of shaped strings: this many, each at most this long.
+const MEMO_ENTRIES = 1024;
+const MEMO_MAX_CHARS = 256;
+
+// redactSecretsInText with a memory: records repeat the same short strings with a shape's
+// marks (tool names like read_file, keys, paths), and the shapes are pure, so each is run once.
+function rememberedShapes(): (text: string) => string {
+  const recent = new Map<string, string>();
+  return (text) => {
+    if (!mayHoldSecretShape(text)) return text;
+    const known = recent.get(text);
+    if (known !== undefined) return known;
+    const shaped = redactAllShapes(text);
+    if (text.length <= MEMO_MAX_CHARS) {
+      if (recent.size >= MEMO_ENTRIES) recent.delete(recent.keys().next().value as string);
+      recent.set(text, shaped);
+    }
+    return shaped;
   };
 }

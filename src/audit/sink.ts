@@ -13,19 +13,34 @@ import { decisionFields, decisionLevel, decisionMessage, LEVEL_NUMBERS, operatio
 import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
-// Records made in the same millisecond share one formatted time.
+// Records made in the same millisecond share one formatted time (and one `,"time":"…"`).
 let lastMs = Number.NaN;
 let lastIso = '';
+let lastField = '';
 function isoTime(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
+    lastField = `,"time":"${lastIso}"`;
   }
   return lastIso;
+}
+function timeField(ms: number): string {
+  isoTime(ms);
+  return lastField;
 }
 
 /** How long a record may wait in the queue before it is written. */
 const FLUSH_AFTER_MS = 20;
+/**
+ * How long an operational line may wait while the server has not said anything yet. The
+ * first lines of a session (`server started`) are the first the secret rules read, and
+ * reading them costs a cold start of their code (tens of ms); written 20 ms on, they would
+ * land just when the server's first answer comes back and hold it up. They are written as
+ * soon as the server's first message has been decided, or when a decision is queued, or on
+ * flush and exit, or after this long at the latest.
+ */
+const STARTING_FLUSH_AFTER_MS = 1000;
 /** A queue this long is written at once, so memory stays bounded under load. */
 const FLUSH_AT_RECORDS = 512;
 
@@ -87,9 +102,20 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const continuation = (reason: ReopenReason): string =>
     `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, chain: 'continued', reason, msg: 'audit file opened again; this session\'s chain continues from its last record in the previous file' })}\n`;
   const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain, continuation });
-  const stderr = openStderr(options.stderr, (dropped) =>
-    `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
-  );
+  // Opened when the first lines are written, not here: the stderr relay is a process of its
+  // own, and the server's start (after this sink's, so that the audit file is known good
+  // first) should not wait for it.
+  let stderr: StderrWriter | undefined;
+  let stderrOpen = options.stderr === false;
+  const stderrWriter = (): StderrWriter | undefined => {
+    if (!stderrOpen) {
+      stderrOpen = true;
+      stderr = openStderr(options.stderr, (dropped) =>
+        `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
+      );
+    }
+    return stderr;
+  };
 
   // Deciding is on the path of every frame; writing it down need not be. A record is
   // queued with its time, and the queue is serialised (redaction, pino) and written in one
@@ -100,6 +126,9 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   type Queued = { at: number; level: AuditLevel; decision: DecisionRecord; write?: undefined } | { at: number; level: AuditLevel; decision?: undefined; write(): void };
   let queue: Queued[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let timerMs = 0;
+  // Set once the server's first message has been decided (see STARTING_FLUSH_AFTER_MS).
+  let serverSpoke = false;
   let failure: unknown;
   let lines: string[] = [];
   let madeAt = 0;
@@ -127,33 +156,49 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       failure = error;
       if (error instanceof Error) error.message += ` (${written.length} audit lines of the last batch were not written to it)`;
     }
-    stderr?.write(options.stderrFormat === 'pretty' ? written.map((line) => `${prettyRecord(line)}\n`) : written);
+    stderrWriter()?.write(options.stderrFormat === 'pretty' ? written.map((line) => `${prettyRecord(line)}\n`) : written);
+  };
+  // A flush within `ms`; an earlier one already due stands.
+  const flushWithin = (ms: number): void => {
+    if (timer !== undefined) {
+      if (timerMs <= ms) return;
+      clearTimeout(timer);
+    }
+    timerMs = ms;
+    // Unref'd: a queue alone does not keep the process alive; exit paths flush.
+    timer = setTimeout(flushQueue, ms).unref();
   };
   const enqueue = (item: Queued): void => {
     queue.push(item);
     if (queue.length >= FLUSH_AT_RECORDS) flushQueue();
-    // Unref'd: a queue alone does not keep the process alive; exit paths flush.
-    else timer ??= setTimeout(flushQueue, FLUSH_AFTER_MS).unref();
+    else flushWithin(item.decision === undefined && !serverSpoke ? STARTING_FLUSH_AFTER_MS : FLUSH_AFTER_MS);
   };
+  // pino's level test, by number: a level is written when it is at least the sink's.
+  const lowest = LEVEL_NUMBERS[options.level ?? 'info'];
+  const enabled = (level: AuditLevel): boolean => LEVEL_NUMBERS[level] >= lowest;
   const destination: AuditDestination = { write: (line: string) => void lines.push(line) };
-  const logger: Logger<never, boolean> = pino(
-    {
-      level: options.level ?? 'info',
-      base: { server: options.serverName, session: options.sessionId },
-      // The time the record was made, not the time it was written.
-      timestamp: () => `,"time":"${isoTime(madeAt)}"`,
-      // pino's own numeric levels (the default): `pino-pretty` and `jq 'select(.level>=40)'` read them.
-    },
-    destination,
-  );
+  // Made when a line first needs it (operational lines, and decision lines line.ts cannot
+  // write), not on the way to starting the server.
+  let pinoLogger: Logger<never, boolean> | undefined;
+  const logger = (): Logger<never, boolean> =>
+    (pinoLogger ??= pino(
+      {
+        level: options.level ?? 'info',
+        base: { server: options.serverName, session: options.sessionId },
+        // The time the record was made, not the time it was written.
+        timestamp: () => `,"time":"${isoTime(madeAt)}"`,
+        // pino's own numeric levels (the default): `pino-pretty` and `jq 'select(.level>=40)'` read them.
+      },
+      destination,
+    ));
   // Decision lines are written by hand in pino's bytes (line.ts); pino writes what that cannot.
   const bindings = bindingsText({ server: options.serverName, session: options.sessionId });
   const prefixes: Record<AuditLevel, string> = { debug: levelPrefix(LEVEL_NUMBERS.debug), info: levelPrefix(LEVEL_NUMBERS.info), warn: levelPrefix(LEVEL_NUMBERS.warn), error: levelPrefix(LEVEL_NUMBERS.error) };
   const writeDecision = (level: AuditLevel, decision: DecisionRecord): void => {
     const fields = decisionFields(decision, processArgs, redactValue, redactText);
     const msg = decisionMessage(decision, redactText);
-    const line = decisionLine(prefixes[level], `,"time":"${isoTime(madeAt)}"`, bindings, fields, msg);
-    if (line === undefined) logger[level](fields, msg);
+    const line = decisionLine(prefixes[level], timeField(madeAt), bindings, fields, msg);
+    if (line === undefined) logger()[level](fields, msg);
     else lines.push(line);
   };
   let closed = false;
@@ -162,14 +207,19 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     record(decision: DecisionRecord) {
       if (failure !== undefined) throw failure;
       if (closed) return;
+      if (!serverSpoke && decision.direction === 'server') {
+        serverSpoke = true;
+        // The first answer is on its way: the lines of the start may be written now.
+        if (queue.length > 0) flushWithin(FLUSH_AFTER_MS);
+      }
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
-      if (!logger.isLevelEnabled(level)) return;
+      if (!enabled(level)) return;
       enqueue({ at: now(), level, decision });
     },
     log(level, msg, fields) {
-      if (closed || !logger.isLevelEnabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger[level](operationalFields(fields, redactValue), redactText(msg)) });
+      if (closed || !enabled(level)) return;
+      enqueue({ at: now(), level, write: () => logger()[level](operationalFields(fields, redactValue), redactText(msg)) });
     },
     flush() {
       flushQueue();

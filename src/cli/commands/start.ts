@@ -35,7 +35,10 @@ export interface StartArgs {
 
 /** What the caller of {@link startCommand} may hear of, besides the exit code. */
 export interface StartHooks {
-  /** The server runs and the proxy is about to take the first frames: what starting needed is loaded. */
+  /**
+   * The server's first message has been decided and passed on: what starting and the first
+   * exchange needed is loaded and compiled (the start loader then keeps the compiled code).
+   */
   ready?: () => void;
 }
 
@@ -185,7 +188,22 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   }
   const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
   const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
-  hooks.ready?.();
+  // Called off the path of the first answer, once it is on its way: the code that the first
+  // exchange ran (the proxy's, the engine's) is then compiled too, and every start runs it
+  // before its first answer.
+  let readied = hooks.ready === undefined;
+  const proxyAudit: AuditSink = readied
+    ? audit
+    : {
+        ...audit,
+        record(decision) {
+          audit.record(decision);
+          if (!readied && decision.direction === 'server') {
+            readied = true;
+            setImmediate(() => hooks.ready?.());
+          }
+        },
+      };
   try {
     return await runProxy({
       policy,
@@ -195,7 +213,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       spec,
       clientIn: process.stdin,
       clientOut: process.stdout,
-      audit,
+      audit: proxyAudit,
       inspect,
       scanDefinition,
       scanResult,

@@ -5,8 +5,13 @@
  * A string that passes is a real token's shape with odds of a chance match near 1 in 4
  * billion, so the rule it backs can be trusted to block.
  */
-import { crc32 } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { looksRandom } from './text-stats.js';
+
+// node:zlib is loaded when a token of this shape is first met, not with the inspection
+// (its load is ~15 ms of every start, and most sessions never see such a token).
+let crc32: typeof Zlib.crc32 | undefined;
+const crc32Of = (text: string): number => (crc32 ??= (process.getBuiltinModule('node:zlib') as typeof Zlib).crc32)(text);
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CHECKSUM_LENGTH = 6;
@@ -26,7 +31,7 @@ export function toBase62(n: number, width: number): string {
 
 /** The 6-character checksum a token with this random part must end with. */
 export function base62Checksum(entropy: string): string {
-  return toBase62(crc32(entropy), CHECKSUM_LENGTH);
+  return toBase62(crc32Of(entropy), CHECKSUM_LENGTH);
 }
 
 // The token's 36 characters after the prefix, or undefined when the shape is not right.

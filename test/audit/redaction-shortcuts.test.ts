@@ -1,0 +1,111 @@
+/**
+ * The audit's shortcuts are exact: the pre-test that lets plain text skip the secret shapes
+ * never skips text a shape would change, over the rule packs' examples, every string of the
+ * corpora, and many generated strings built from the shapes' own pieces.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSecretRedactor, mayHoldSecretShape, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
+import { shippedRules } from '../../src/inspect/build.js';
+
+const strings = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
+
+// A small deterministic generator, so a failure names a string that can be made again.
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    state ^= state >>> 13;
+    return state / 2 ** 32;
+  };
+}
+
+// Pieces of every shape, whole and cut, with and without their separators, in several cases.
+const PIECES = [
+  '-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', 'BEGIN PRIVATE KEY', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+  'postgres://', 'user:', 'hunter2@', 'https://admin:', 'db.example.com', '@host',
+  'password', 'Password', 'PASSWD', 'pwd', 'token', 'api_key', 'apikey', 'x-api-key', 'secret', 'client_secret', 'authorization', 'Authorization: ',
+  '=', ':', ': ', '= ', '"', "'", '\\"', ' ', '  ', '\n', '\t', '&', ';', ',',
+  'Bearer ', 'bearer', 'BEARER', 'Basic ', 'Token ', 'Digest ',
+  'ghp_', 'gho_', 'github_pat_', 'gh', 'sk-', 'sk', 'rk_live_', 'pk_test_', 'sk_live_', 'k_', 'live', 'test',
+  'AKIA', 'ASIA', 'ABIA', 'ACCA', 'akia', 'AKI', 'IOSFODNN7EXAMPLE', 'ABCDEFGHIJKLMNOP', 'QRSTUVWXYZ234567',
+  'xoxb-', 'xoxp', 'xox', 'AIza', 'aiza', 'AIz', 'npm_', 'npm', 'eyJ', 'eyj', 'eyJhbGciOiJIUzI1NiJ9', '.eyJzdWIiOiIxIn0', '.',
+  'abcdefghijklmnopqrstuvwxyz0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789abcdef', 'hello vanguard', 'The quick brown fox',
+  '/srv/data/reports/q3.md', '-', '_', 'é', '😀', '\u0000',
+];
+
+function generated(count: number): string[] {
+  const next = random(13);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = '';
+    const parts = 1 + Math.floor(next() * 8);
+    for (let p = 0; p < parts; p++) text += PIECES[Math.floor(next() * PIECES.length)];
+    out.push(text);
+  }
+  return out;
+}
+
+// The same strings with every pre-test mark taken out (or changed), so that both sides of it are exercised.
+const withoutMarks = (text: string): string[] => [text.replace(/[:=_-]/g, ''), text.replace(/[:=_-]/g, ' '), text.replace(/[:=]/g, '.')];
+
+function corpusStrings(): string[] {
+  const dir = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
+  if (dir === undefined) return [];
+  const out: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const item = JSON.parse(line) as Record<string, unknown>;
+      out.push(...strings([item.args, item.text, item.result]).filter((s) => s.length <= 64 * 1024));
+    }
+  }
+  return out;
+}
+
+const examples = shippedRules().rules.flatMap((rule) => [...rule.examples.match, ...rule.examples.nomatch].map((e) => (typeof e === 'string' ? e : JSON.stringify(e.args))));
+
+describe('the secret shapes pre-test', () => {
+  it('skips only text every shape leaves as it is', () => {
+    const all = [...examples, ...corpusStrings(), ...generated(20_000)];
+    let skipped = 0;
+    let changed = 0;
+    const wrong: string[] = [];
+    for (const text of all.flatMap((t) => [t, ...withoutMarks(t)])) {
+      const full = redactAllShapes(text);
+      if (full !== text) changed++;
+      if (!mayHoldSecretShape(text)) {
+        skipped++;
+        if (full !== text) wrong.push(text);
+      }
+      if (redactSecretsInText(text) !== full) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
+    // Both sides are exercised: many strings skip the shapes, many are redacted by them.
+    expect(examples.length).toBeGreaterThan(100);
+    expect(skipped).toBeGreaterThan(20_000);
+    expect(changed).toBeGreaterThan(2_000);
+  }, 120_000);
+
+  it('lets plain text through with no shape run, and stops at each mark', () => {
+    for (const plain of ['hello vanguard', 'The quick brown fox jumps over the lazy dog.', 'echo', 'tools/call', '/srv/data/report.md']) expect(mayHoldSecretShape(plain)).toBe(false);
+    for (const marked of ['a:b c', 'a=b c', 'a_b c', 'a-b c', 'Bearer x', 'xAKIAx', 'xAIzax', 'x.eyJx']) expect(mayHoldSecretShape(marked), marked).toBe(true);
+  });
+
+  it('the audit redactor remembers shaped strings and gives what running every shape gives, first time or again', () => {
+    const plainSink = createSecretRedactor();
+    const marked = (text: string) => `<${text}>`;
+    const withRules = createSecretRedactor(marked);
+    const all = [...examples, ...generated(5_000)];
+    const wrong: string[] = [];
+    // Twice over: the second pass reads what the memory kept (and what it evicted when full).
+    for (const text of [...all, ...all]) {
+      const full = redactAllShapes(text);
+      if (plainSink(text) !== full) wrong.push(text);
+      if (withRules(text) !== (full.length < 5 ? full : marked(full))) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
