@@ -125,6 +125,23 @@ describe('shapeNeeds', () => {
     // A space (or a character beyond ASCII, which may be one) in every branch.
     expect(allows('\\bpursuant\\s{1,4}to\\b|\\b(?:safety|security)\\s{1,4}protocols?', 'https://example.com/security-protocols')).toBe(false);
     expect(allows('\\bpursuant\\s{1,4}to\\b|\\b(?:safety|security)\\s{1,4}protocols?', 'security\u00a0protocols')).toBe(true);
+    // Each rule of the bounds at its edge: the text is the pattern's shortest match.
+    const edges: Array<[string, string]> = [
+      ['(?:a-a)+', 'a-a'],
+      ['(?:a-a){2}', 'a-aa-a'],
+      ['(?:ab)?c', 'c'],
+      ['x(?:ab)*y', 'xy'],
+      ['(?:a1|-)(?:b|2)', '-b'],
+      ['(?:ab|a\\s)c', 'a c'],
+      ['\\d(?:[ -]?\\d){2}', '1-2-3'],
+      ['[a-z]{2}\\s?\\d', 'ab1'],
+      ['(?:^|\\n)\\s{0,2}ai:', 'ai:'],
+      ['a\\b.\\b', 'a.'],
+    ];
+    for (const [source, text] of edges) {
+      expect(new RegExp(source).test(text), `${source} matches ${text}`).toBe(true);
+      expect(allows(source, text), `${source} on ${text}`).toBe(true);
+    }
     // Length alone.
     expect(needs('abc')).toEqual(expect.arrayContaining([0, 3]));
     expect(allows('abc', 'ab')).toBe(false);
