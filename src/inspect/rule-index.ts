@@ -153,6 +153,18 @@ export class RuleIndex {
     return needs.length === 0 || shapeAllows(needs, (scan.shape ??= shapeOf(scan.text)));
   }
 
+  /**
+   * The patterns of rule `i` (at most 31 of them) that may match a text with what `scan` found,
+   * as bits (bit r: pattern r); -1 for a rule with more patterns, which are then each asked with mayMatch.
+   */
+  mayMatchMask(i: number, scan: SpellingScan): number {
+    const count = this.rules[i]!.regexes.length;
+    if (count > 31) return -1;
+    let mask = 0;
+    for (let r = 0; r < count; r++) if (this.mayMatch(i, r, scan)) mask |= 1 << r;
+    return mask;
+  }
+
   /** Whether some pattern of rule `i` may match a text with what `scan` found. */
   mayRun(i: number, scan: SpellingScan): boolean {
     const count = this.rules[i]!.regexes.length;
