@@ -89,7 +89,7 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean, mask = -1): void {
+function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
   for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
@@ -100,7 +100,7 @@ function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined
       // when the text lacks every character the pattern needs and it is not run, so the
       // budget, and any verdict resting on it, does not depend on the shortcut).
       checkBudget(region.length);
-      if ((mask & (1 << r)) === 0 || (may !== undefined && !may(r))) continue;
+      if (may !== undefined && !may(r)) continue;
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
