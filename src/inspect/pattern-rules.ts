@@ -126,9 +126,16 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
     // Short text is one region. When none of the rule's patterns could match it, the steps
     // searchWindows and eachMatch would count are counted at once, and nothing runs.
     if (rule.keywords && !has(scan.woken, i)) return undefined;
-    if (!index.mayRun(i, scan)) {
+    // (The patterns that may match, worked out once: eachMatch reads the bits, not asking again.)
+    const mask = index.mayMatchMask(i, scan);
+    if (mask === 0) {
       checkBudget(n * ((rule.keywords?.length ?? 0) + rule.regexes.length));
       return undefined;
+    }
+    if (mask !== -1) {
+      // One region, the whole text: searchWindows' count is its keyword search.
+      if (rule.keywords) checkBudget(n * rule.keywords.length);
+      return firstIn(rule, spelling, mask, checkBudget);
     }
   }
   const windows = searchWindows(rule, spelling.lower, has(scan.woken, i), checkBudget);
@@ -139,6 +146,30 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
     return true;
   });
   return first;
+}
+
+// eachMatch's first accepted match over the whole of a short spelling, for the patterns in `mask`.
+function firstIn(rule: CompiledRule, spelling: Spelling, mask: number, checkBudget: (steps?: number) => void): Match | undefined {
+  const { text, lower } = spelling;
+  const sameLength = lower.length === text.length;
+  for (let r = 0; r < rule.regexes.length; r++) {
+    checkBudget(lower.length);
+    if ((mask & (1 << r)) === 0) continue;
+    const regex = rule.regexes[r]!;
+    regex.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = regex.exec(lower)) !== null) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (match[0].length === 0) regex.lastIndex++;
+      else {
+        const original = sameLength ? text.slice(start, end) : match[0];
+        if (!rule.validate || rule.validate(original)) return { start, end, text: original };
+      }
+      checkBudget(match[0].length + 1);
+    }
+  }
+  return undefined;
 }
 
 /** A stretch of text a rule matched (and its validator accepted). */

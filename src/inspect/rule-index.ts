@@ -6,6 +6,7 @@
  * order, so reading the bits in order visits the rules in that order.
  */
 import { KeywordAutomaton } from '../rules/keyword-automaton.js';
+import { shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 
@@ -20,6 +21,10 @@ export interface SpellingScan {
   literals: RuleBits;
   /** The characters of the text. */
   chars: CharSet;
+  /** The text read. */
+  text: string;
+  /** Its length and runs of character classes (pattern-shape.ts), worked out when first asked. */
+  shape?: Int32Array;
 }
 
 // From this length, a one-byte text is read from a byte copy: charCodeAt on the many shapes a
@@ -31,6 +36,9 @@ const BEYOND_LATIN1 = /[^\x00-\xff]/;
 const REMEMBER_FROM = 2048;
 // Required literals shorter than this are not looked for.
 const MIN_LITERAL = 3;
+// Shorter texts are measured (pattern-shape.ts) for the patterns that get past the other
+// pre-tests; a longer one is not read again for it.
+const SHAPE_BELOW = 2048;
 
 /** The pattern rules of one rule set, indexed. */
 export class RuleIndex {
@@ -43,6 +51,8 @@ export class RuleIndex {
   // Per rule, what each of its patterns needs (required-chars.ts: every set listed), worked
   // out on the rule's first use: reading every pattern at once would delay the first call.
   private readonly needs: Array<ReadonlyArray<CharSet[] | undefined> | undefined>;
+  // Per rule, what each of its patterns needs of a text's shape, also worked out on first use.
+  private readonly shapes: Array<readonly ShapeNeeds[] | undefined>;
   /** Per rule, the number of the first of its patterns among all rules' patterns. */
   readonly firstPattern: readonly number[];
   private readonly position = new Map<CompiledRule, number>();
@@ -90,6 +100,7 @@ export class RuleIndex {
       }
     });
     this.needs = new Array<ReadonlyArray<CharSet[] | undefined> | undefined>(this.rules.length).fill(undefined);
+    this.shapes = new Array<readonly ShapeNeeds[] | undefined>(this.rules.length).fill(undefined);
     // Each pattern's required literal (required-chars.ts) is read by the same automaton: a
     // pattern whose literal is not in a text is not run on it.
     const firstPattern: number[] = [];
@@ -136,7 +147,22 @@ export class RuleIndex {
 
   /** Whether pattern `r` of rule `i` may match a text with what `scan` found (its characters and literals). */
   mayMatch(i: number, r: number, scan: SpellingScan): boolean {
-    return has(scan.literals, this.firstPattern[i]! + r) && mayMatchEach(this.needsOf(i)[r], scan.chars);
+    if (!has(scan.literals, this.firstPattern[i]! + r) || !mayMatchEach(this.needsOf(i)[r], scan.chars)) return false;
+    if (scan.text.length >= SHAPE_BELOW) return true;
+    const needs = this.shapesOf(i)[r]!;
+    return needs.length === 0 || shapeAllows(needs, (scan.shape ??= shapeOf(scan.text)));
+  }
+
+  /**
+   * The patterns of rule `i` (at most 31 of them) that may match a text with what `scan` found,
+   * as bits (bit r: pattern r); -1 for a rule with more patterns, which are then each asked with mayMatch.
+   */
+  mayMatchMask(i: number, scan: SpellingScan): number {
+    const count = this.rules[i]!.regexes.length;
+    if (count > 31) return -1;
+    let mask = 0;
+    for (let r = 0; r < count; r++) if (this.mayMatch(i, r, scan)) mask |= 1 << r;
+    return mask;
   }
 
   /** Whether some pattern of rule `i` may match a text with what `scan` found. */
@@ -150,6 +176,12 @@ export class RuleIndex {
     let needs = this.needs[i];
     if (needs === undefined) this.needs[i] = needs = this.rules[i]!.needs ?? this.rules[i]!.regexes.map((regex) => requiredCharsEach(regex));
     return needs;
+  }
+
+  private shapesOf(i: number): readonly ShapeNeeds[] {
+    let shapes = this.shapes[i];
+    if (shapes === undefined) this.shapes[i] = shapes = this.rules[i]!.shapes ?? this.rules[i]!.regexes.map((regex) => shapeNeeds(regex));
+    return shapes;
   }
 
   /** An empty rule set. */
@@ -216,7 +248,7 @@ export class RuleIndex {
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
-    const scan = { woken, literals, chars: found.chars };
+    const scan: SpellingScan = { woken, literals, chars: found.chars, text: lower };
     this.last = lower.length >= REMEMBER_FROM ? { lower, scan } : undefined;
     return scan;
   }

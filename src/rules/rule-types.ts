@@ -1,5 +1,6 @@
 /** A detection rule as written in a rule pack (policies/rules/*.yaml), and as compiled. */
 import type { ArgumentKind, Category, Severity } from '../inspect/types.js';
+import type { ShapeNeeds } from './pattern-shape.js';
 import type { CharSet } from './required-chars.js';
 
 /** An example: a string sent as an argument of the rule's first kind, or whole arguments. */
@@ -56,6 +57,8 @@ export interface CompiledRule extends RuleSpec {
    * on the rule's first use.
    */
   needs?: ReadonlyArray<CharSet[] | undefined>;
+  /** Per pattern, what it needs of a text's shape (pattern-shape.ts), worked out by the build as `needs` is. */
+  shapes?: ReadonlyArray<ShapeNeeds>;
   validate?: (match: string) => boolean;
   source: RuleSource;
 }

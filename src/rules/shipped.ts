@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { compileLinear } from './linear-regex.js';
 import { loadRuleSet, type RuleSet } from './load-packs.js';
 import type { PackIssue, RuleRegistry } from './load-pack.js';
+import { SHAPE_SIZE, shapeNeeds } from './pattern-shape.js';
 import { requiredCharsEach, type CharSet } from './required-chars.js';
 import type { CompiledRule, RuleSource, RuleSpec } from './rule-types.js';
 
@@ -26,19 +27,24 @@ export const DEFINITION_RULES_DIR = path.join(root, 'policies', 'definitions');
 const PREBUILT_DEFINITIONS = path.join(here, 'definition-packs.json');
 
 /** A rule as the build writes it: its spec, where it was written (relative to the package), and per pattern what it needs (null: nothing known). */
-export type PrebuiltRule = RuleSpec & { source: RuleSource; needs?: Array<CharSet[] | null> };
+export type PrebuiltRule = RuleSpec & { source: RuleSource; needs?: Array<CharSet[] | null>; shapes?: number[][] };
 
 /** A checked rule as the build writes it (scripts/rule-packs.mjs): the needs of its patterns worked out once, here, instead of at every start. */
 export function toPrebuilt(rule: CompiledRule, packageRoot: string): PrebuiltRule {
-  const { regexes, validate, needs: _needs, ...spec } = rule;
-  return { ...spec, source: { ...spec.source, file: path.relative(packageRoot, spec.source.file) }, needs: regexes.map((regex) => requiredCharsEach(regex) ?? null) };
+  const { regexes, validate, needs: _needs, shapes: _shapes, ...spec } = rule;
+  return {
+    ...spec,
+    source: { ...spec.source, file: path.relative(packageRoot, spec.source.file) },
+    needs: regexes.map((regex) => requiredCharsEach(regex) ?? null),
+    shapes: regexes.map((regex) => [...shapeNeeds(regex)]),
+  };
 }
 
 /** Compile rules that the build already checked; what no longer resolves is an issue. */
 export function compilePrebuilt(specs: PrebuiltRule[], registry: RuleRegistry): RuleSet {
   const rules: CompiledRule[] = [];
   const issues: PackIssue[] = [];
-  for (const { needs, ...spec } of specs) {
+  for (const { needs, shapes, ...spec } of specs) {
     const source = { ...spec.source, file: path.resolve(root, spec.source.file) };
     const regexes: RegExp[] = [];
     for (const pattern of spec.patterns ?? []) {
@@ -51,7 +57,8 @@ export function compilePrebuilt(specs: PrebuiltRule[], registry: RuleRegistry): 
     if (spec.detector !== undefined && !registry.detectors.has(spec.detector)) issues.push({ ...source, message: `rule ${spec.id}: no detector named "${spec.detector}"` });
     // Needs that do not line up one for one with the patterns compiled are not used (the index works them out).
     const known = needs !== undefined && needs.length === regexes.length && regexes.length === (spec.patterns ?? []).length && needs.every(wellFormed);
-    rules.push({ ...spec, regexes, validate, source, ...(known && { needs: needs.map((n) => n ?? undefined) }) });
+    const knownShapes = shapes !== undefined && shapes.length === regexes.length && regexes.length === (spec.patterns ?? []).length && shapes.every(wellFormedShape);
+    rules.push({ ...spec, regexes, validate, source, ...(known && { needs: needs.map((n) => n ?? undefined) }), ...(knownShapes && { shapes }) });
   }
   return { rules, byId: new Map(rules.map((r) => [r.id, r])), issues };
 }
@@ -61,6 +68,11 @@ function wellFormed(needs: unknown): needs is CharSet[] | null {
   if (needs === null) return true;
   if (!Array.isArray(needs) || needs.length === 0) return false;
   return needs.every((set: Partial<CharSet> | null) => typeof set === 'object' && set !== null && typeof set.other === 'boolean' && Array.isArray(set.words) && set.words.length === 4 && set.words.every((w) => Number.isInteger(w) && (w | 0) === w));
+}
+
+// A pattern's shape needs as shapeNeeds gives them: pairs of an index into a shape and a least value.
+function wellFormedShape(needs: unknown): needs is number[] {
+  return Array.isArray(needs) && needs.length % 2 === 0 && needs.every((v: unknown, j) => Number.isInteger(v) && (v as number) >= 0 && (j % 2 === 1 || (v as number) < SHAPE_SIZE));
 }
 
 /** The shipped rules: from the build's JSON when there is one, else from the YAML. */

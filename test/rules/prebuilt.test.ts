@@ -10,6 +10,7 @@ import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js
 import { inspectArguments, type Inspector } from '../../src/inspect/inspect.js';
 import { DETECTORS, RULE_REGISTRY } from '../../src/inspect/registry.js';
 import { CATEGORIES, type Category } from '../../src/inspect/types.js';
+import { shapeNeeds } from '../../src/rules/pattern-shape.js';
 import { requiredCharsEach } from '../../src/rules/required-chars.js';
 import { compilePrebuilt, toPrebuilt, type PrebuiltRule } from '../../src/rules/shipped.js';
 import type { CompiledRule } from '../../src/rules/rule-types.js';
@@ -28,6 +29,7 @@ describe('the needs in the prebuilt packs', () => {
       for (const rule of withPatterns) {
         expect(rule.needs, rule.id).toBeDefined();
         expect(rule.needs, rule.id).toEqual(rule.regexes.map((regex) => requiredCharsEach(regex)));
+        expect(rule.shapes, rule.id).toEqual(rule.regexes.map((regex) => shapeNeeds(regex)));
       }
       // Some patterns need nothing known (null in JSON, undefined again), most need something.
       expect(withPatterns.some((r) => r.needs!.some((n) => n !== undefined))).toBe(true);
@@ -76,5 +78,22 @@ describe('the needs in the prebuilt packs', () => {
     const compiled = compilePrebuilt([older], RULE_REGISTRY).rules[0]!;
     expect(compiled.regexes).toHaveLength(rule!.patterns!.length);
     expect(compiled.needs).toBeUndefined();
+  });
+
+  it('shapes are not used when they do not line up with the patterns, or are malformed', () => {
+    const [rule] = prebuilt(shippedRules().rules.filter((r) => r.regexes.length > 1));
+    expect(compilePrebuilt([rule!], RULE_REGISTRY).rules[0]!.shapes).toHaveLength(rule!.patterns!.length);
+    const wrong: Array<PrebuiltRule['shapes']> = [
+      rule!.shapes!.slice(1),
+      [...rule!.shapes!, []],
+      rule!.shapes!.map(() => [0]),
+      rule!.shapes!.map(() => [99, 1]),
+      rule!.shapes!.map(() => [0, 1.5]),
+      rule!.shapes!.map(() => [0, -1]),
+      rule!.shapes!.map(() => ['0', 1]) as unknown as PrebuiltRule['shapes'],
+    ];
+    for (const shapes of wrong) expect(compilePrebuilt([{ ...rule!, shapes }], RULE_REGISTRY).rules[0]!.shapes).toBeUndefined();
+    const { shapes: _s, ...older } = rule!;
+    expect(compilePrebuilt([older], RULE_REGISTRY).rules[0]!.shapes).toBeUndefined();
   });
 });
