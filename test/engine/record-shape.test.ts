@@ -48,4 +48,34 @@ describe('records of the common decisions', () => {
       expect(out.outputs).toHaveLength(1);
     }
   });
+
+  it.each([
+    ['notifications/progress', undefined, { progressToken: 1, progress: 5, total: 10, message: 'halfway there, nothing odd' }],
+    ['notifications/message', undefined, { level: 'info', data: 'a log line' }],
+    ['ping', 41, {}],
+    ['roots/list', 'srv-1', {}],
+  ])('a server %s passed on: keys and values as { ...base, verdict, rules }', (method, id, params) => {
+    const e = engine();
+    const message = id === undefined ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', id, method, params };
+    const out = e.fromServer(frame(message));
+    const record = out.records[0] as unknown as Record<string, unknown>;
+    const base = { direction: 'server', method, ...(id !== undefined && { id }) };
+    const expected = { ...{ ...base, verdict: 'forward', rules: [] }, decisionUs: record.decisionUs };
+    expect(Object.keys(record)).toEqual(Object.keys(expected));
+    expect(record).toStrictEqual(expected);
+  });
+
+  it.each([
+    ['tools/list', {}],
+    ['tools/list', { cursor: 'c2' }],
+    ['resources/read', { uri: 'file:///a' }],
+  ])('a %s request waits with the same pending entry (first page only for lists)', (method, params) => {
+    const e = engine();
+    e.fromClient(frame({ jsonrpc: '2.0', id: 9, method, params }));
+    const pending = e.state.pendingClient.values().next().value as unknown as Record<string, unknown>;
+    const firstPage = method.endsWith('/list') ? !('cursor' in params) : undefined;
+    const expected = { id: 9, method, tool: undefined, modern: false, cancelled: false, batch: undefined, ...(firstPage !== undefined && { firstPage }) };
+    expect(Object.keys(pending)).toEqual(Object.keys(expected));
+    expect(pending).toStrictEqual(expected);
+  });
 });
