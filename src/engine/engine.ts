@@ -51,8 +51,8 @@ const PLAIN_CHECK_FROM_BYTES = 64 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
-  /** The raw frame of the current decision already made one line (see oneLineOutputs). */
-  #checked: Buffer | undefined;
+  /** The output of the current decision already made one line (see oneLineOutputs). */
+  #checked: Buffer | string | undefined;
   /** A call to a tool not listed yet waits for the shim's own listing (list-fetch.ts). */
   private readonly listsFirst: boolean;
 
@@ -119,6 +119,8 @@ export class Engine {
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
     this.state.asWritten = isObject(parsed.value) && sendableAsWritten(text) ? { message: parsed.value, text } : undefined;
+    // Text sendable as written is printable ASCII: one line to every reader already.
+    const verbatim = this.state.asWritten !== undefined;
     let decision: ClientDecision;
     try {
       decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start);
@@ -127,7 +129,7 @@ export class Engine {
     }
     const action = decision.action;
     if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
-    else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: action.text });
+    else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: verbatim && action.text === text ? this.verbatim(text) : action.text });
     else if (action.type === 'answer') out.outputs.push({ to: 'client', data: serializeStrict(action.message) });
     else if (action.type === 'emit') out.outputs.push(...action.outputs);
     out.records.push(this.timed(decision.record, start));
@@ -377,6 +379,12 @@ export class Engine {
     return data;
   }
 
+  // A client's text sendable as written is printable ASCII: one line already, nothing to rewrite.
+  private verbatim(text: string): string {
+    this.#checked = text;
+    return text;
+  }
+
   private answerClient(out: Outcome, start: number, id: RequestId | null, code: number, message: string, rule: string): Outcome {
     out.outputs.push({ to: 'client', data: serializeStrict(errorResponse(id, code, message)) });
     // A refused frame reusing the id of a request in flight: a later cancel is for that one.
@@ -398,8 +406,8 @@ export class Engine {
 // whether every string in it is plain ASCII, so the scan need not test each one.
 function frameText(frame: Buffer, text: string, parsed: unknown): FrameText {
   let strict: StrictParseResult | undefined;
-  return Object.assign(() => text, {
-    strict: () => (strict ??= strictFromParsed(text, parsed)),
-    plain: frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame),
-  });
+  const read = (() => text) as FrameText;
+  read.strict = () => (strict ??= strictFromParsed(text, parsed));
+  read.plain = frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame);
+  return read;
 }

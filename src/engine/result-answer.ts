@@ -81,6 +81,15 @@ function isEmpty(counts: Record<string, number>): boolean {
   return true;
 }
 
+// The record of a clean result, `{ ...base, verdict, rules, detail }` with the same keys in
+// the same order, written out: a spread of an object made by a spread costs a slow clone
+// per answer, and each distinct shape makes the engine's later stores on records slower.
+function cleanRecord(pending: PendingClientRequest, id: RequestId): Omit<DecisionRecord, 'decisionUs'> {
+  return pending.tool !== undefined
+    ? { direction: 'server', method: pending.method, id, tool: pending.tool, verdict: 'forward', rules: [], detail: undefined }
+    : { direction: 'server', method: pending.method, id, verdict: 'forward', rules: [], detail: undefined };
+}
+
 /** Decide on the server's answer `text` to the pending request. */
 export function decideResult(text: string, id: RequestId, pending: PendingClientRequest, policy: CompiledPolicy, scan: ResultScan, known: KnownFrame = {}): ResultDecision {
   const base = { direction: 'server' as const, method: pending.method, id, ...(pending.tool !== undefined && { tool: pending.tool }) };
@@ -103,7 +112,7 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   // Most results: nothing found, nothing changed. The record is the one the general path
   // below makes for them, without building and taking apart an empty detail.
   if (outcome.failure === undefined && !outcome.changed && outcome.injection.length === 0 && isEmpty(outcome.redacted) && isEmpty(outcome.hidden)) {
-    return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [], detail: undefined } };
+    return { action: { type: 'forward' }, record: cleanRecord(pending, id) };
   }
   const injection = policy.results.injection.action;
   const injectionRules = [...new Set(outcome.injection.map((f) => f.ruleId))];

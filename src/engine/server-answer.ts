@@ -47,7 +47,8 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   state.pendingClient.delete(key);
   const decided = decideFor(pending, text, state, policy, inspection);
   // A tool's result puts its labels on the session (src/flow/result-labels.ts).
-  const decision = pending.method === 'tools/call' ? { ...decided, record: noteResult(state, policy, key, decided.record, inspection.nowUs?.() ?? 0) } : decided;
+  const noted = pending.method === 'tools/call' ? noteResult(state, policy, key, decided.record, inspection.nowUs?.() ?? 0) : decided.record;
+  const decision = noted === decided.record ? decided : { ...decided, record: noted };
   if (exact) return decision;
   // Matched loosely ("3" for 3): sent on with the client's own id, so every client reads it
   // as the answer it was decided to be.
@@ -56,10 +57,13 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   return { ...decision, action, record: { ...decision.record, detail: { ...decision.record.detail, serverId: message.id } } };
 }
 
+function rewrite(action: { type: 'forward' } | { type: 'rewrite'; text: string }): ServerAction {
+  return action.type === 'rewrite' ? { type: 'forward-text', text: action.text } : { type: 'forward' };
+}
+
 function decideFor(pending: PendingClientRequest, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
   const { scanDefinition: scan, pins, scanResult } = inspection;
   const id = pending.id;
-  const rewrite = (action: { type: 'forward' } | { type: 'rewrite'; text: string }): ServerAction => (action.type === 'rewrite' ? { type: 'forward-text', text: action.text } : { type: 'forward' });
   if (DEFINITION_LISTS[pending.method]) {
     const list = decideDefinitionList(pending.method, text(), id, policy, state, scan, pins, pending.firstPage ?? true);
     return { action: rewrite(list.action), record: list.record, answers: pending };

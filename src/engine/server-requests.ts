@@ -18,6 +18,11 @@ import type { FrameText, ServerDecision } from './server-side.js';
 import type { SessionState } from './session.js';
 import { toolsChanged } from './list-fetch.js';
 
+// `{ ...base, verdict, rules }` as one literal, the same keys in the same order.
+function plainRecord(method: string, id: RequestMessage['id'] | undefined, verdict: 'forward' | 'would-block' | 'rewrite', rules: string[]): ServerDecision['record'] {
+  return id === undefined ? { direction: 'server', method, verdict, rules } : { direction: 'server', method, id, verdict, rules };
+}
+
 /** Decide on one request or notification from the server. */
 export function decideServerChannel(
   message: RequestMessage | NotificationMessage,
@@ -39,7 +44,11 @@ export function decideServerChannel(
     if (id !== undefined) state.pendingServer.set(idKey(id), { id, method: message.method });
     return {
       action: rewritten === undefined ? { type: 'forward' } : { type: 'forward-text', text: rewritten },
-      record: { ...base, verdict: rewritten === undefined ? verdict : 'rewrite', rules, ...(reason !== undefined && { reason }), ...(detail !== undefined && { detail }) },
+      record:
+        reason === undefined && detail === undefined
+          ? // Most server messages (progress, logging): the same keys as below, as one literal rather than spreads.
+            plainRecord(message.method, id, rewritten === undefined ? verdict : 'rewrite', rules)
+          : { ...base, verdict: rewritten === undefined ? verdict : 'rewrite', rules, ...(reason !== undefined && { reason }), ...(detail !== undefined && { detail }) },
     };
   };
 

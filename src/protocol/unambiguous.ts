@@ -23,6 +23,9 @@ const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
+// Keys an object may have before they are kept in a Set rather than a list.
+const SHORT_KEY_LIST = 16;
+
 /** What the check is asked to hold the text to. */
 export interface UnambiguousOptions {
   /** Deepest nesting of arrays/objects allowed; `[]` has depth 1. */
@@ -40,7 +43,9 @@ export interface UnambiguousOptions {
 export function isUnambiguous(text: string, options: UnambiguousOptions): boolean {
   const { maxDepth, rejectDuplicateKeys } = options;
   // One entry per open container: the keys seen so far for an object, null for an array.
-  const open: Array<Set<string> | null> = [];
+  // An object's keys are a short list searched in full until it has many (most have a few,
+  // and a Set for each costs more than the search), then a Set.
+  const open: Array<string[] | Set<string> | null> = [];
   let expectKey = false;
   const n = text.length;
   let i = 0;
@@ -58,8 +63,14 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
         const keys = open[open.length - 1];
         if (rejectDuplicateKeys && keys) {
           const raw = text.slice(i + 1, end - 1);
-          if (keys.has(raw)) return false;
-          keys.add(raw);
+          if (Array.isArray(keys)) {
+            if (keys.includes(raw)) return false;
+            if (keys.length < SHORT_KEY_LIST) keys.push(raw);
+            else open[open.length - 1] = new Set(keys).add(raw);
+          } else {
+            if (keys.has(raw)) return false;
+            keys.add(raw);
+          }
         }
       }
       i = end;
@@ -67,7 +78,7 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (open.length >= maxDepth) return false;
-      open.push(c === OPEN_BRACE ? new Set<string>() : null);
+      open.push(c === OPEN_BRACE ? [] : null);
       expectKey = c === OPEN_BRACE;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       open.pop();

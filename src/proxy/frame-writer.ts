@@ -13,6 +13,13 @@ export class FrameWriter {
   private broken = false;
   private corked = false;
   private drainPromise: Promise<void> | undefined;
+  /** Small frames written while corked, joined into one buffer at uncork. */
+  private parts: Array<Buffer | string> = [];
+  /** Their length as the stream counts it (a string's length, a buffer's bytes), newlines included. */
+  private partsLength = 0;
+  /** Waiters that asked for room while frames were held here: answered once those are written. */
+  private flushWait: Promise<void> | undefined;
+  private releaseFlushWait: (() => void) | undefined;
 
   constructor(
     private readonly stream: Writable,
@@ -34,14 +41,56 @@ export class FrameWriter {
   /** Write one frame and its newline. Returns false when the caller should pause. */
   write(frame: Buffer | string): boolean {
     if (!this.open) return true;
+    // Corked, small frames are held here and leave as one buffer at uncork: one write to the
+    // stream for a chunk's many frames rather than one or two each (and a writev of as many
+    // pieces). What this returns is what the stream would have said had each been written:
+    // whether everything waiting, here and in the stream, is below its high-water mark.
+    if (this.corked && frame.length < JOIN_BELOW_BYTES) {
+      this.parts.push(frame);
+      this.partsLength += frame.length + 1;
+      return this.stream.writableLength + this.partsLength < this.stream.writableHighWaterMark;
+    }
+    // A large frame: what is held goes first, then the frame and its newline, without a copy.
+    this.writeParts();
     if (typeof frame === 'string') return this.stream.write(`${frame}\n`);
-    // Corked, the two writes leave as one writev: no copy, one system call. Uncorked, a
-    // small frame is joined to its newline so it still costs one system call.
     if (this.corked || frame.length >= JOIN_BELOW_BYTES) {
       this.stream.write(frame);
       return this.stream.write(NEWLINE);
     }
+    // Uncorked, a small frame is joined to its newline so it still costs one system call.
     return this.stream.write(Buffer.concat([frame, NEWLINE], frame.length + 1));
+  }
+
+  /**
+   * Hand the frames held here to the stream now (still corked): before anything else acts on
+   * the stream directly, such as ending it, so they go first as they would have.
+   */
+  writeHeld(): void {
+    this.writeParts();
+  }
+
+  // The held frames, each with its newline, as one buffer written to the stream.
+  private writeParts(): void {
+    const parts = this.parts;
+    if (parts.length > 0) {
+      this.parts = [];
+      this.partsLength = 0;
+      if (this.open) {
+        let bytes = parts.length;
+        for (const part of parts) bytes += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length;
+        const joined = Buffer.allocUnsafe(bytes);
+        let at = 0;
+        for (const part of parts) {
+          at += typeof part === 'string' ? joined.write(part, at, 'utf8') : part.copy(joined, at);
+          joined[at++] = 0x0a;
+        }
+        this.stream.write(joined);
+      }
+    }
+    const release = this.releaseFlushWait;
+    this.flushWait = undefined;
+    this.releaseFlushWait = undefined;
+    release?.();
   }
 
   /**
@@ -56,12 +105,15 @@ export class FrameWriter {
 
   uncork(): void {
     if (!this.corked) return;
+    this.writeParts();
     this.corked = false;
     this.stream.uncork();
   }
 
   /** Resolves when the stream has room again (or can no longer be written). One promise is shared by every waiter. */
   drained(): Promise<void> {
+    // Frames held here are not in the stream yet: whether it needs to drain is known once they are.
+    if (this.parts.length > 0) return (this.flushWait ??= new Promise<void>((resolve) => (this.releaseFlushWait = resolve)).then(() => this.drained()));
     if (!this.open || !this.stream.writableNeedDrain) return Promise.resolve();
     this.drainPromise ??= new Promise<void>((resolve) => {
       const done = (): void => {

@@ -259,6 +259,8 @@ class ProxySession {
   private shutDown(): void {
     if (this.terminating) return;
     this.terminating = true;
+    // Stopping the server closes its stdin: frames decided before that are written first.
+    this.toServer.writeHeld();
     // The grace restarts while the server is still delivering answers a client waits for
     // (and can still receive).
     const moving = this.serverOutput.movingProbe();

@@ -36,6 +36,21 @@ describe('parseStrict on long text (JSON.parse, then the check) reads like the s
     );
   });
 
+  it('on objects with many keys, a repeat anywhere among them (short key lists, then Sets)', () => {
+    const names = fc.uniqueArray(fc.constantFrom(...Array.from({ length: 60 }, (_, i) => `k${i}`)), { minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(names, fc.nat(), fc.nat(), fc.boolean(), (keys, from, to, repeat) => {
+        const members = keys.map((k) => `"${k}":1`);
+        // A repeat of one key, put anywhere: before, at or after the point the list becomes a Set.
+        if (repeat) members.splice(to % (members.length + 1), 0, `"${keys[from % keys.length]}":2`);
+        const text = `{"outer":{${members.join(',')}},"after":[{${members.join(',')}}]}`;
+        expectSameReading(text);
+        expect(isUnambiguous(text, { maxDepth: 512, rejectDuplicateKeys: true })).toBe(!repeat);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('on numbers a double would change, and ones it would not', () => {
     for (const n of ODD_NUMBERS) {
       expectSameReading(`{"n":${n},"list":[${n}, ${n}]}`);
@@ -84,6 +99,20 @@ describe('isUnambiguous', () => {
     expect(check('{"n":-0}')).toBe(false);
     expect(isUnambiguous('[[1]]', { maxDepth: 1, rejectDuplicateKeys: true })).toBe(false);
     expect(isUnambiguous('{"a":1,"a":2}', { maxDepth: 512, rejectDuplicateKeys: false })).toBe(true);
+  });
+
+  it('turns down a repeat of any key of an object of up to 40 keys, wherever the repeat comes', () => {
+    for (let n = 1; n <= 40; n++) {
+      const keys = Array.from({ length: n }, (_, i) => `"k${i}":${i}`);
+      expect(check(`{${keys.join(',')}}`)).toBe(true);
+      for (let j = 0; j < n; j++) {
+        for (let at = j + 1; at <= n; at++) {
+          const members = [...keys];
+          members.splice(at, 0, `"k${j}":0`);
+          expect(check(`[{${members.join(',')}}]`)).toBe(false);
+        }
+      }
+    }
   });
 
   it('leaves every key spelled with an escape to the strict parser (Node 24 JSON.parse has misread "a\\"" beside "a\\\\")', () => {

@@ -1,5 +1,7 @@
 /** Which client frames may go to the server as they came: only text every JSON reader reads one way. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { oneLineText } from '../../src/protocol/one-line.js';
 import { sendableAsWritten } from '../../src/protocol/verbatim.js';
 
 describe('sendableAsWritten', () => {
@@ -35,5 +37,19 @@ describe('sendableAsWritten', () => {
 
   it('turns down text whose strings do not close', () => {
     expect(sendableAsWritten('{"a":"b}')).toBe(false);
+  });
+});
+
+describe('sendableAsWritten and one-line output', () => {
+  // The engine writes a client text sendable as written without making it one line again
+  // (engine.ts, verbatim): that is exact only if such text is always one line already.
+  it('text sendable as written is left as it is by oneLineText', () => {
+    const anyText = fc.oneof(fc.json(), fc.string({ unit: 'binary' }), fc.string().map((s) => JSON.stringify({ a: s })), fc.constantFrom('\ufeff{"a":1}', '{"a":"\u2028"}', '{"a":1}\r', '{"a":"x\u0085"}'));
+    fc.assert(
+      fc.property(anyText, (text) => {
+        if (sendableAsWritten(text)) expect(oneLineText(text)).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

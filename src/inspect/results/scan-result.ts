@@ -83,15 +83,25 @@ function itemText(item: unknown): { text: string; at: Location } | undefined {
   return undefined;
 }
 
+// `.content[0].text` without its leading dot: one string built, for every string scanned.
 function showPath(at: Location): string {
-  return at.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  let shown = '';
+  for (const p of at) shown += typeof p === 'number' ? `[${p}]` : `.${p}`;
+  return shown.charCodeAt(0) === 0x2e ? shown.slice(1) : shown;
 }
+
+const textOnly = (): ReadonlySet<ArgumentKind> => TEXT_ONLY;
 
 // The rules a scanner's settings put in play, chosen once per scanner: the same arrays each
 // time, so the keyword index built for them is reused.
 const inPlay = new WeakMap<ResultScanner, { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] }>();
 
+// The shim has one scanner: its rules are at hand without a look-up per result.
+let lastScanner: ResultScanner | undefined;
+let lastRules: { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } | undefined;
+
 function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } {
+  if (scanner === lastScanner && lastRules !== undefined) return lastRules;
   let rules = inPlay.get(scanner);
   if (!rules) {
     const { settings } = scanner;
@@ -102,6 +112,8 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
     };
     inPlay.set(scanner, rules);
   }
+  lastScanner = scanner;
+  lastRules = rules;
   return rules;
 }
 
@@ -132,7 +144,11 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     };
   };
 
-  const scanString = (text: string, at: Location): string => {
+  // Where the walk is: keys and indices from the result down, pushed and popped as it goes,
+  // and copied only where a location is kept (a finding) or shown (a string read by the rules).
+  const path: Array<string | number> = [];
+
+  const scanString = (text: string): string => {
     let current = text;
     const plain = known.plain === true || isPlainAscii(text);
     // Nothing any rule looks for fits in a few plain characters ("text", "image", a name).
@@ -153,19 +169,27 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
       const variants = plain ? [] : buildReadingVariants(text).filter((v) => v.text !== readable);
       const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
       if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
-      const found = runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: readable, variants }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules);
-      for (const f of judgeCues(found, settings.injection.minSeverity, spansIn(readable))) outcome.injection.push({ ...f, at });
+      const found = runPatternRules([{ path: showPath(path), key: undefined, isKey: false, raw: readable, variants }], injectionRules, textOnly, checkBudget, scanner.allRules);
+      // (Nothing found, nothing judged: judgeCues of no findings reports none.)
+      if (found.length > 0) {
+        const at: Location = path.slice();
+        for (const f of judgeCues(found, settings.injection.minSeverity, spansIn(readable))) outcome.injection.push({ ...f, at });
+      }
     }
     if (redactionRules.length > 0) {
       const redaction = redact(current, redactionRules, checkBudget, scanner.allRules);
-      for (const [rule, n] of redaction.hits) {
-        const kind = redactionKind(rule);
-        outcome.redacted[kind] = (outcome.redacted[kind] ?? 0) + n;
+      // Most text: nothing matched, and the text is as it was.
+      if (redaction.hits.size === 0) current = redaction.text;
+      else {
+        for (const [rule, n] of redaction.hits) {
+          const kind = redactionKind(rule);
+          outcome.redacted[kind] = (outcome.redacted[kind] ?? 0) + n;
+        }
+        const hits = [...redaction.hits.keys()];
+        // Kinds the policy only warns about are counted, not replaced.
+        if (hits.every(redacting)) current = redaction.text;
+        else if (hits.some(redacting)) current = redact(current, redactionRules.filter(redacting), checkBudget).text;
       }
-      const hits = [...redaction.hits.keys()];
-      // Kinds the policy only warns about are counted, not replaced.
-      if (hits.every(redacting)) current = redaction.text;
-      else if (hits.some(redacting)) current = redact(current, redactionRules.filter(redacting), checkBudget).text;
     }
     checkBudget();
     return current;
@@ -174,8 +198,9 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   // An instruction split over several items of one list (content items, messages) is read
   // as the model reads it: the items' texts one after the other. Only rules no single item
   // already matched are added; the joined text is no longer than its parts.
-  const readTogether = (items: unknown[], at: Location, before: number): void => {
+  const readTogether = (items: unknown[], before: number): void => {
     if (injectionRules.length === 0 || items.length < 2) return;
+    const at: Location = path.slice();
     const parts: Array<{ text: string; at: Location }> = [];
     items.forEach((item, i) => {
       const found = itemText(item);
@@ -186,44 +211,56 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     // Joined by a space: a client may show items apart, but rules read a phrase across a space, not every one across a line end.
     const joined = parts.map((p) => p.text).join(' ');
     const first = parts[0] as { at: Location };
-    const found = judgeCues(runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, () => TEXT_ONLY, checkBudget, scanner.allRules), settings.injection.minSeverity, spansIn(joined));
+    const found = judgeCues(runPatternRules([{ path: showPath(at), key: undefined, isKey: false, raw: joined, variants: [] }], injectionRules, textOnly, checkBudget, scanner.allRules), settings.injection.minSeverity, spansIn(joined));
     for (const f of found) if (!seen.has(f.ruleId)) outcome.injection.push({ ...f, evidence: f.evidence, path: `${showPath(at)} (items read together)`, at: first.at });
   };
 
-  const walk = (value: unknown, at: Location, depth: number): unknown => {
+  // `value` sits at `path`. (A bound exceeded throws out of the walk, and `path` with it.)
+  const walk = (value: unknown, depth: number): unknown => {
     if (depth > MAX_DEPTH) throw new ScanLimit(`the result nests deeper than ${MAX_DEPTH} levels`);
-    if (typeof value === 'string') return scanString(value, at);
+    if (typeof value === 'string') return scanString(value);
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
       const before = outcome.injection.length;
-      value.forEach((item, i) => {
-        const next = walk(item, [...at, i], depth + 1);
+      for (let i = 0; i < value.length; i++) {
+        // (forEach skipped the holes of a sparse array; JSON makes none, but a caller might.)
+        if (!(i in value)) continue;
+        const item: unknown = value[i];
+        path.push(i);
+        const next = walk(item, depth + 1);
+        path.pop();
         if (next !== item) (copy ??= [...value])[i] = next;
-      });
-      readTogether(value, at, before);
+      }
+      readTogether(value, before);
       return copy ?? value;
     }
     if (typeof value === 'object' && value !== null) {
       const obj = value as Record<string, unknown>;
       let copy: Record<string, unknown> | undefined;
-      let renamed = false;
-      const entries: Array<[string, unknown]> = [];
-      for (const key of Object.keys(obj)) {
+      const keys = Object.keys(obj);
+      // The names keys are read as, made only once one of them changes.
+      let names: string[] | undefined;
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k] as string;
         const item = obj[key];
+        path.push(key);
         // Keys reach the model too (structuredContent): read, stripped and redacted like values.
-        const name = scanString(key, [...at, key]);
-        if (name !== key) renamed = true;
-        const next = isBinary(key, obj, item) ? item : walk(item, [...at, key], depth + 1);
+        const name = scanString(key);
+        if (name !== key) (names ??= keys.slice(0, k)).push(name);
+        else names?.push(name);
+        const next = isBinary(key, obj, item) ? item : walk(item, depth + 1);
+        path.pop();
         if (next !== item) (copy ??= { ...obj })[key] = next;
-        entries.push([name, next]);
       }
-      if (!renamed) return copy ?? value;
+      if (names === undefined) return copy ?? value;
       // Two keys may redact to the same marker: each keeps its value under a name of its own.
+      const values = copy ?? obj;
       const named: Record<string, unknown> = {};
-      for (const [name, item] of entries) {
+      for (let k = 0; k < keys.length; k++) {
+        const name = names[k] as string;
         let unique = name;
         for (let n = 2; Object.hasOwn(named, unique); n++) unique = `${name} (${n})`;
-        named[unique] = item;
+        named[unique] = values[keys[k] as string];
       }
       return named;
     }
@@ -234,7 +271,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     const chars = textLength(result);
     const lastResort = clock && { now: clock.now, lastResortMs: clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)) };
     budget = createWorkBudget((scanner.stepLimit ?? stepLimit)(chars), 'scanning the result', lastResort);
-    outcome.value = walk(result, [], 0);
+    outcome.value = walk(result, 0);
     checkBudget();
     outcome.changed = outcome.value !== result;
   } catch (error) {

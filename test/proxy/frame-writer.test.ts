@@ -1,0 +1,154 @@
+/**
+ * The frame writer holds small frames written while corked and writes them as one buffer at
+ * uncork. The bytes, their order and what `write` says about backpressure must be what
+ * writing each frame to the corked stream gave (the reference below), and a waiter for room
+ * must wait until the destination has really drained.
+ */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { FrameWriter } from '../../src/proxy/frame-writer.js';
+
+// A destination that keeps what it gets; `hold` keeps writes unfinished until release().
+function destination(highWaterMark: number, hold = false): { stream: Writable; bytes(): Buffer; writes(): number; release(): void } {
+  const chunks: Buffer[] = [];
+  const held: Array<() => void> = [];
+  let writes = 0;
+  let holding = hold;
+  const keep = (chunk: Buffer, callback: () => void): void => {
+    chunks.push(Buffer.from(chunk));
+    if (holding) held.push(callback);
+    else callback();
+  };
+  const stream = new Writable({
+    highWaterMark,
+    // As net.Socket: strings reach the stream as they are (its length counts UTF-16 units).
+    decodeStrings: false,
+    write(chunk: Buffer | string, encoding, callback) {
+      writes++;
+      keep(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, callback);
+    },
+    writev(entries, callback) {
+      writes++;
+      for (const { chunk, encoding } of entries) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk));
+      if (holding) held.push(callback);
+      else callback();
+    },
+  });
+  return {
+    stream,
+    bytes: () => Buffer.concat(chunks),
+    writes: () => writes,
+    release() {
+      holding = false;
+      held.splice(0).forEach((callback) => callback());
+    },
+  };
+}
+
+// What the writer did before frames were held: each frame written to the corked stream.
+function referenceWrite(stream: Writable, frame: Buffer | string): boolean {
+  if (typeof frame === 'string') return stream.write(`${frame}\n`);
+  stream.write(frame);
+  return stream.write(Buffer.from('\n'));
+}
+
+const FRAMES: Array<Buffer | string> = [
+  '{"jsonrpc":"2.0","id":1,"result":{}}',
+  Buffer.from('{"jsonrpc":"2.0","id":2,"result":{"text":"é ü 中文"}}'),
+  '{"text":"emoji 😀 and a lone surrogate \ud800 here"}',
+  Buffer.from(`{"big":"${'b'.repeat(70 * 1024)}"}`),
+  `{"long":"${'é'.repeat(40 * 1024)}"}`,
+  `{"longer":"${'s'.repeat(70 * 1024)}"}`,
+  Buffer.from('{"after":"the large ones"}'),
+  '',
+];
+
+describe('FrameWriter, corked', () => {
+  it('writes the same bytes in the same order as frame-by-frame writes, in fewer writes', () => {
+    for (let start = 0; start < FRAMES.length; start++) {
+      const frames = [...FRAMES.slice(start), ...FRAMES.slice(0, start)];
+      const fast = destination(1 << 20);
+      const writer = new FrameWriter(fast.stream, () => undefined);
+      const slow = destination(1 << 20);
+      writer.cork();
+      slow.stream.cork();
+      for (const frame of frames) {
+        writer.write(frame);
+        referenceWrite(slow.stream, frame);
+      }
+      writer.uncork();
+      slow.stream.uncork();
+      expect(fast.bytes().equals(slow.bytes())).toBe(true);
+      expect(fast.writes()).toBeLessThanOrEqual(slow.writes());
+    }
+  });
+
+  it('says a pause is wanted exactly when frame-by-frame writes said so', () => {
+    for (const size of [1, 50, 300, 1023, 1024, 5000, 70 * 1024]) {
+      const fast = destination(1024, true);
+      const slow = destination(1024, true);
+      const writer = new FrameWriter(fast.stream, () => undefined);
+      const said: boolean[] = [];
+      const reference: boolean[] = [];
+      for (let chunk = 0; chunk < 3; chunk++) {
+        writer.cork();
+        slow.stream.cork();
+        for (let i = 0; i < 6; i++) {
+          const frame = i % 2 === 0 ? 'x'.repeat(size) : Buffer.from('y'.repeat(size));
+          said.push(writer.write(frame));
+          reference.push(referenceWrite(slow.stream, frame));
+        }
+        writer.uncork();
+        slow.stream.uncork();
+      }
+      expect(said).toEqual(reference);
+      expect(fast.stream.writableLength).toBe(slow.stream.writableLength);
+    }
+  });
+
+  it('a waiter for room waits for the held frames to be written and the destination to drain', async () => {
+    const dest = destination(1024, true);
+    const writer = new FrameWriter(dest.stream, () => undefined);
+    writer.cork();
+    expect(writer.write('a'.repeat(600))).toBe(true);
+    expect(writer.write('b'.repeat(600))).toBe(false);
+    let drained = false;
+    const wait = writer.drained();
+    expect(writer.drained()).toBe(wait);
+    void wait.then(() => (drained = true));
+    writer.uncork();
+    await new Promise((r) => setTimeout(r, 20));
+    // Written, but the destination has not finished it: still waiting.
+    expect(dest.bytes().length).toBe(1202);
+    expect(drained).toBe(false);
+    dest.release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(drained).toBe(true);
+  });
+
+  it('a waiter is answered at once when the held frames fit', async () => {
+    const dest = destination(1 << 20);
+    const writer = new FrameWriter(dest.stream, () => undefined);
+    writer.cork();
+    writer.write('small');
+    const wait = writer.drained();
+    writer.uncork();
+    await expect(wait).resolves.toBeUndefined();
+    expect(dest.bytes().toString()).toBe('small\n');
+  });
+
+  it('frames held while corked go before an end made on the stream itself (the server stopped mid-chunk)', async () => {
+    const dest = destination(1 << 20);
+    const writer = new FrameWriter(dest.stream, () => undefined);
+    writer.cork();
+    writer.write('{"id":1}');
+    writer.write(Buffer.from('{"id":2}'));
+    // As terminateChild does: the stream is ended directly, not through the writer.
+    writer.writeHeld();
+    dest.stream.end();
+    writer.uncork();
+    await new Promise((resolve) => dest.stream.once('finish', resolve));
+    expect(dest.bytes().toString()).toBe('{"id":1}\n{"id":2}\n');
+  });
+});
+
