@@ -135,6 +135,8 @@ export class FrameWriter {
    * leaving the batching as it is: the frames' buffers are let go of by then.
    */
   written(): Promise<void> {
+    // Frames held here go to the stream at uncork: the marker write must follow them.
+    if (this.parts.length > 0) return (this.flushWait ??= new Promise<void>((resolve) => (this.releaseFlushWait = resolve))).then(() => this.written());
     if (!this.open) return Promise.resolve();
     return new Promise((resolve) => {
       this.stream.write('', () => resolve());
