@@ -45,6 +45,23 @@ export function warmUpSteps(targets: WarmUpTargets): Array<() => void> {
 }
 
 /**
+ * How long after the initialize answer the warm-up starts. Shims are often started ten at a
+ * time when a client opens: starting at once, the first ones' warm-ups would take the cores
+ * from the others' starts. A model's first tool call comes later than this as a rule; one
+ * that comes sooner builds what it needs itself.
+ */
+export const WARM_UP_DELAY_MS = 1000;
+
+/**
+ * Start the warm-up of `steps` after {@link WARM_UP_DELAY_MS}. (Not unref'd: an unref'd timer
+ * or immediate does not wake an idle loop, and would wait for the next frame, the first call.
+ * The shim ends by process.exit, so this never keeps it running.)
+ */
+export function warmUpLater(steps: ReadonlyArray<() => void>): void {
+  setTimeout(() => runWarmUp(steps), WARM_UP_DELAY_MS);
+}
+
+/**
  * Run `steps` one per turn of the event loop (`later` schedules the next), so that frames
  * arriving meanwhile are read between them. A step that throws is dropped: the call that
  * needs the same thing builds it itself and meets the same failure there, where it is handled.
@@ -64,7 +81,7 @@ export function runWarmUp(steps: ReadonlyArray<() => void>, later: (next: () => 
   later(next);
 }
 
-// After the I/O already waiting; never keeps the process alive on its own.
+// After the I/O already waiting.
 function defaultLater(next: () => void): void {
-  setImmediate(next).unref();
+  setImmediate(next);
 }

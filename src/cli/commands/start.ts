@@ -185,7 +185,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   }
   const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
   const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
-  const { runWarmUp, warmUpSteps } = await import('../warm-up.js');
+  const { warmUpLater, warmUpSteps } = await import('../warm-up.js');
   hooks.ready?.();
   try {
     return await runProxy({
@@ -209,7 +209,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
       timing,
       // What the first call would build, built in the idle time after the initialize answer.
-      afterFirstAnswer: () => runWarmUp(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules })),
+      afterFirstAnswer: () => warmUpLater(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules })),
     });
   } finally {
     await audit.close();
