@@ -24,7 +24,7 @@ async function firstCall(args: Record<string, unknown>, idleMs: number) {
 
 describe.each([
   ['right after initialize', 0],
-  ['after some idle time', 1500],
+  ['after some idle time (the warm-up starts 1 s after initialize)', 2500],
 ])('the first call of a session, %s', (_, idleMs) => {
   it('passes a plain message', async () => {
     const result = await firstCall({ message: 'Ship the release notes by Friday.' }, idleMs);
