@@ -51,6 +51,8 @@ export interface ProxyOptions {
   signals?: NodeJS.EventEmitter;
   /** What asking a person needs (src/approval); absent, asked calls are refused. */
   approval?: ApprovalEdge;
+  /** Called once, after the first frame to the client (the initialize answer) is written: idle time begins. */
+  afterFirstAnswer?(): void;
 }
 
 /**
@@ -92,6 +94,7 @@ class ProxySession {
   private readonly largeFrames = new LargeFrameRelease(COLLECT_EVERY_BYTES, undefined, (run) => {
     void Promise.all([this.toServer.written(), this.toClient.written()]).then(() => setImmediate(run));
   });
+  private answered = false;
 
   constructor(
     private readonly options: ProxyOptions,
@@ -190,6 +193,12 @@ class ProxySession {
     return wait;
   }
 
+  private firstAnswered(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.options.afterFirstAnswer?.();
+  }
+
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
   private apply(decided: Outcome): Promise<void> | undefined {
     // No request goes on unrecorded once the audit file has failed (see src/audit/gate.ts).
@@ -198,7 +207,10 @@ class ProxySession {
     let clientFull = false;
     for (const output of outcome.outputs) {
       if (output.to === 'server') serverFull = !this.toServer.write(output.data) || serverFull;
-      else clientFull = !this.toClient.write(output.data) || clientFull;
+      else {
+        clientFull = !this.toClient.write(output.data) || clientFull;
+        this.firstAnswered();
+      }
     }
     this.audit(outcome);
     this.scheduleExpiry();

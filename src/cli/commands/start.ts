@@ -188,6 +188,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   }
   const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
   const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
+  const { warmUpLater, warmUpSteps } = await import('../warm-up.js');
   // Called off the path of the first answer, once it is on its way: the code that the first
   // exchange ran (the proxy's, the engine's) is then compiled too, and every start runs it
   // before its first answer.
@@ -225,6 +226,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       signals: process,
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
       timing,
+      // What the first call would build, built in the idle time after the initialize answer.
+      afterFirstAnswer: () => warmUpLater(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules })),
     });
   } finally {
     await audit.close();
