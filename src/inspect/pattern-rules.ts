@@ -195,8 +195,21 @@ export function lowerSameLength(text: string): string {
 }
 
 /**
+ * A text as one pass read it: lower-cased (toLowerCase) and keyword-scanned by one index,
+ * handed to the next pass over the same text so that it is neither copied nor read again
+ * (a result's text is read for injections, then for secrets).
+ */
+export interface Reading {
+  text: string;
+  lower: string;
+  index: RuleIndex;
+  scan: SpellingScan;
+}
+
+/**
  * Every match of each rule in one text (not only the first), for redaction. Matches of one
- * rule do not overlap; `lower` is lowerSameLength(text).
+ * rule do not overlap; `lower` is lowerSameLength(text). `read`: an earlier pass's reading,
+ * whose keyword scan is used when it is of `lower` by the same index.
  */
 export function findAllSpans(
   text: string,
@@ -205,12 +218,15 @@ export function findAllSpans(
   checkBudget: (steps?: number) => void = () => undefined,
   /** The whole rule set `rules` was taken from (a stable array), whose keyword index runPatternRules shares. */
   allRules: readonly CompiledRule[] = rules,
+  read?: Reading,
 ): Span[] {
   const spans: Span[] = [];
   const index = ruleIndexOf(allRules);
-  // One pass finds the keywords present; rules naming none of them do not run.
+  // One pass finds the keywords present; rules naming none of them do not run. (Counted
+  // also when an earlier pass's scan is reused, so the budget is as if it ran again.)
   checkBudget(lower.length);
-  const scan = index.scan(lower);
+  // What the scan finds depends on the text and the index only, not on the rules asked about.
+  const scan = read !== undefined && read.index === index && read.lower === lower ? read.scan : index.scan(lower);
   const { woken } = scan;
   for (const rule of rules) {
     const i = index.indexOf(rule);
@@ -264,6 +280,8 @@ export function runPatternRules(
   stop: (finding: Finding) => boolean = () => false,
   /** Leave out the raw text of each string (an earlier pass read it): only its decoded spellings. */
   skipRaw = false,
+  /** Given: filled in with the reading of the last string's raw text, for a later pass over it (findAllSpans). */
+  keep?: { read?: Reading },
 ): Finding[] {
   const findings: Finding[] = [];
   const index = ruleIndexOf(allRules);
@@ -280,6 +298,10 @@ export function runPatternRules(
       checkBudget(spelling.lower.length);
       const scan = (spelling.scan = index.scan(spelling.lower));
       for (let w = 0; w < words; w++) candidates[w]! |= scan.woken[w]!;
+    }
+    if (keep !== undefined && !skipRaw) {
+      const raw = all[0]!;
+      keep.read = { text: raw.text, lower: raw.lower, index, scan: raw.scan! };
     }
     index.kindsInto(kindsOf(s), forKinds);
     // Bit order is rule-set order.

@@ -2,7 +2,7 @@
  * Redaction of secrets and personal data in result text: every match of the rules in play
  * is replaced, in place, by a marker that names its kind ([REDACTED:aws-access-key-id]).
  */
-import { findAllSpans, lowerSameLength, nonOverlapping } from '../pattern-rules.js';
+import { findAllSpans, lowerSameLength, nonOverlapping, type Reading } from '../pattern-rules.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
 import { secretPart } from './secret-part.js';
 
@@ -18,11 +18,17 @@ export interface Redaction {
   hits: Map<CompiledRule, number>;
 }
 
-/** `text` with every match of `rules` replaced by its marker, and what matched. */
-export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: (steps?: number) => void, allRules?: readonly CompiledRule[]): Redaction {
+/**
+ * `text` with every match of `rules` replaced by its marker, and what matched. `read`: an
+ * earlier pass's reading of a text, used (its lower case, and its keyword scan where the
+ * index is the same) when it is of `text`.
+ */
+export function redact(text: string, rules: readonly CompiledRule[], checkBudget?: (steps?: number) => void, allRules?: readonly CompiledRule[], read?: Reading): Redaction {
   const hits = new Map<CompiledRule, number>();
   if (rules.length === 0) return { text, hits };
-  const spans = findAllSpans(text, lowerSameLength(text), rules, checkBudget, allRules);
+  // toLowerCase is lowerSameLength's answer when it keeps the length.
+  const reuse = read !== undefined && read.lower.length === text.length && read.text === text;
+  const spans = findAllSpans(text, reuse ? read.lower : lowerSameLength(text), rules, checkBudget, allRules, reuse ? read : undefined);
   if (spans.length === 0) return { text, hits };
   // The secret inside each match; where matches of different rules overlap, the earlier wins.
   const parts = spans

@@ -11,7 +11,7 @@ import type { CompiledResults } from '../../config/policy-types.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
 import { buildReadingVariants } from '../normalize/index.js';
 import { isPlainAscii } from '../normalize/chars.js';
-import { runPatternRules } from '../pattern-rules.js';
+import { runPatternRules, type Reading } from '../pattern-rules.js';
 import { forgetLastText } from '../rule-index.js';
 import { atLeast, type ArgumentKind, type Finding } from '../types.js';
 import { redact, redactionKind } from './redact.js';
@@ -132,8 +132,9 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
 
   // Spans of cue rules in a text, worked out only when a text has two cues or more.
   let byId: Map<string, CompiledRule> | undefined;
-  const spansIn = (text: string): CueSpan => {
-    let lower: string | undefined;
+  // (`known`: text.toLowerCase(), when a pass has it already.)
+  const spansIn = (text: string, known?: string): CueSpan => {
+    let lower = known;
     return (ruleId) => {
       byId ??= new Map(injectionRules.map((r) => [r.id, r]));
       const rule = byId.get(ruleId);
@@ -147,6 +148,9 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   // Where the walk is: keys and indices from the result down, pushed and popped as it goes,
   // and copied only where a location is kept (a finding) or shown (a string read by the rules).
   const path: Array<string | number> = [];
+  // A string's text as the injection pass read it (lower-cased, keyword-scanned), for the
+  // redaction pass: an 8 MiB text is lower-cased and scanned once, not twice.
+  const keep: { read?: Reading } = {};
 
   const scanString = (text: string): string => {
     let current = text;
@@ -169,15 +173,15 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
       const variants = plain ? [] : buildReadingVariants(text).filter((v) => v.text !== readable);
       const broken = plain || !text.includes('\u001b') ? readable : stripHidden(text, '\n').text;
       if (broken !== readable) variants.unshift({ text: broken, via: 'ansi-as-break' });
-      const found = runPatternRules([{ path: showPath(path), key: undefined, isKey: false, raw: readable, variants }], injectionRules, textOnly, checkBudget, scanner.allRules);
+      const found = runPatternRules([{ path: showPath(path), key: undefined, isKey: false, raw: readable, variants }], injectionRules, textOnly, checkBudget, scanner.allRules, undefined, false, keep);
       // (Nothing found, nothing judged: judgeCues of no findings reports none.)
       if (found.length > 0) {
         const at: Location = path.slice();
-        for (const f of judgeCues(found, settings.injection.minSeverity, spansIn(readable))) outcome.injection.push({ ...f, at });
+        for (const f of judgeCues(found, settings.injection.minSeverity, spansIn(readable, keep.read?.text === readable ? keep.read.lower : undefined))) outcome.injection.push({ ...f, at });
       }
     }
     if (redactionRules.length > 0) {
-      const redaction = redact(current, redactionRules, checkBudget, scanner.allRules);
+      const redaction = redact(current, redactionRules, checkBudget, scanner.allRules, keep.read);
       // Most text: nothing matched, and the text is as it was.
       if (redaction.hits.size === 0) current = redaction.text;
       else {
@@ -188,9 +192,11 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
         const hits = [...redaction.hits.keys()];
         // Kinds the policy only warns about are counted, not replaced.
         if (hits.every(redacting)) current = redaction.text;
-        else if (hits.some(redacting)) current = redact(current, redactionRules.filter(redacting), checkBudget).text;
+        else if (hits.some(redacting)) current = redact(current, redactionRules.filter(redacting), checkBudget, undefined, keep.read).text;
       }
     }
+    // (Not held past this string: it may be a long text's copy.)
+    keep.read = undefined;
     checkBudget();
     return current;
   };
