@@ -113,6 +113,11 @@ const VALUE_PATTERNS: readonly ValuePattern[] = [
   },
 ];
 
+/** The shapes' names and patterns, read by tests that hold the pre-test below to every shape. */
+export function secretShapes(): ReadonlyArray<{ name: string; regex: RegExp }> {
+  return VALUE_PATTERNS.map(({ name, regex }) => ({ name, regex }));
+}
+
 // What every shape above needs somewhere in the text: a `:` or `=` (url-password, key-value),
 // a `-` or `_` (PEM armour, gh?_, github_pat_, sk-, rk_live_, xox?-, npm_), `bearer` in any
 // case, or the literal start of an AWS key id, a Google key or a JWT (over-read here in any case).

@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSecretRedactor, mayHoldSecretShape, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
+import { createSecretRedactor, mayHoldSecretShape, secretShapes, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
 import { shippedRules } from '../../src/inspect/build.js';
 
 const strings = (v: unknown): string[] =>
@@ -88,6 +89,23 @@ describe('the secret shapes pre-test', () => {
     expect(skipped).toBeGreaterThan(20_000);
     expect(changed).toBeGreaterThan(2_000);
   }, 120_000);
+
+  // Read from the shapes themselves, so a shape added later without one of the pre-test's
+  // marks fails here rather than going unrun. Texts are generated from each pattern (without
+  // \b, which only narrows what matches, and without the i flag, each letter's case then
+  // flipped at random, which the case-blind marks do not see) and must each keep a mark.
+  it('every text any shape matches holds one of the pre-test marks', () => {
+    const shapes = secretShapes();
+    expect(shapes.length).toBeGreaterThanOrEqual(12);
+    for (const { name, regex } of shapes) {
+      const source = regex.source.replace(/\\b/g, '');
+      const texts = fc.sample(fc.tuple(fc.stringMatching(new RegExp(`^(?:${source})$`), { size: 'xsmall' }), fc.infiniteStream(fc.boolean())), { numRuns: 300, seed: 7 });
+      for (const [text, flips] of texts) {
+        const flipped = regex.flags.includes('i') ? [...text].map((ch) => (flips.next().value ? ch.toUpperCase() : ch.toLowerCase())).join('') : text;
+        expect(mayHoldSecretShape(flipped), `${name}: ${JSON.stringify(flipped.slice(0, 80))}`).toBe(true);
+      }
+    }
+  });
 
   it('lets plain text through with no shape run, and stops at each mark', () => {
     for (const plain of ['hello vanguard', 'The quick brown fox jumps over the lazy dog.', 'echo', 'tools/call', '/srv/data/report.md']) expect(mayHoldSecretShape(plain)).toBe(false);
