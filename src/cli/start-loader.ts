@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
+import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
 import { enableLinearEngine } from '../rules/linear-regex.js';
 
 const FORMAT = 'vanguard-code-cache-1';
@@ -90,8 +90,17 @@ export function compileBundle(file: string, bytes: Buffer, dir: string | undefin
   return {
     script,
     cache,
-    save: () => entry !== undefined && cache !== 'hit' && writePrivateFile(entry.file, encodeCodeCache(entry.key, script.createCachedData())),
+    save: () => entry !== undefined && cache !== 'hit' && saveEntry(entry, script),
   };
+}
+
+// One entry per bundle, install path and Node version: a few in use at once, the rest left by upgrades.
+const KEEP_CODE_ENTRIES = 8;
+
+function saveEntry(entry: { file: string; key: string }, script: vm.Script): boolean {
+  if (!writePrivateFile(entry.file, encodeCodeCache(entry.key, script.createCachedData()))) return false;
+  pruneCacheFolder(path.dirname(entry.file), '.bin', KEEP_CODE_ENTRIES);
+  return true;
 }
 
 /** Run a compiled CommonJS bundle as Node would run the file; its exports. */

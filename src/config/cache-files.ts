@@ -6,7 +6,7 @@
  * file renamed into place, so a reader sees a whole entry or none. Any failure is a miss.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -58,6 +58,52 @@ export function writePrivateFile(file: string, data: string | Uint8Array): boole
     }
   } catch {
     // A cache that cannot be written is only slower.
+    return false;
+  }
+}
+
+/**
+ * Keep a cache folder to its `keep` newest entries (files ending in `suffix`, by modification
+ * time) and remove temporary files older than an hour, left by a writer that died. Called after
+ * an entry is written, which happens only on a miss: without it every upgrade, Node version and
+ * install path added an entry that nothing ever removed. A removed entry is only a miss for a
+ * shim that wanted it; a file we cannot stat or remove is left; nothing here fails a start.
+ */
+export function pruneCacheFolder(dir: string, suffix: string, keep: number, nowMs: number = Date.now()): number {
+  let removed = 0;
+  try {
+    if (!privateFolder(dir)) return 0;
+    const entries: { file: string; mtimeMs: number }[] = [];
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      let stat;
+      try {
+        stat = lstatSync(file);
+      } catch {
+        continue;
+      }
+      if (!stat.isFile() || !ownedByUs(stat)) continue;
+      if (name.endsWith('.tmp')) {
+        if (nowMs - stat.mtimeMs > STALE_TEMP_MS && remove(file)) removed++;
+      } else if (name.endsWith(suffix)) {
+        entries.push({ file, mtimeMs: stat.mtimeMs });
+      }
+    }
+    entries.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.file < b.file ? -1 : 1));
+    for (const entry of entries.slice(keep)) if (remove(entry.file)) removed++;
+  } catch {
+    // A folder we cannot read is only bigger.
+  }
+  return removed;
+}
+
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+function remove(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch {
     return false;
   }
 }

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { readPrivateFile, vanguardCacheRoot, writePrivateFile } from './cache-files.js';
+import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile } from './cache-files.js';
 import type { PolicyIO } from './io.js';
 import type { PolicyIssue } from './issues.js';
 import type { PolicyDocument } from './policy-types.js';
@@ -167,5 +167,8 @@ function writeEntry(entryFile: string, key: string, inputs: Inputs, loaded: Load
   } catch {
     return;
   }
-  writePrivateFile(entryFile, JSON.stringify({ format: FORMAT, key, digest: sha256(body), body }));
+  if (writePrivateFile(entryFile, JSON.stringify({ format: FORMAT, key, digest: sha256(body), body }))) pruneCacheFolder(path.dirname(entryFile), '.json', KEEP_ENTRIES);
 }
+
+// One entry per policy, pack set and Vanguard version in use: enough for many servers' policies at once.
+const KEEP_ENTRIES = 64;

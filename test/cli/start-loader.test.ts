@@ -4,7 +4,7 @@
  * source, runs the right code and writes a good entry. V8 alone would not do this: it checks a
  * cached script against the source's length only, and runs the old code for a same-length edit.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -54,6 +54,19 @@ describe('the start bundle code cache', () => {
     expect(second).toMatchObject({ cache: 'hit', value: 1 });
     // A hit writes nothing.
     expect(second.save()).toBe(false);
+  });
+
+  it('keeps the folder to its eight newest entries when it writes one', () => {
+    const old = Date.now() / 1000 - 3600;
+    for (let i = 0; i < 12; i++) {
+      load(bundle(100 + i)).save();
+      for (const f of entries()) utimesSync(path.join(dir, f), old, old);
+    }
+    expect(entries()).toHaveLength(8);
+    load(bundle(1)).save();
+    expect(entries()).toHaveLength(8);
+    // The one just written is among them, and is used by the next start.
+    expect(load(bundle(1)).cache).toBe('hit');
   });
 
   it('never runs an entry made for other bytes of the same length', () => {

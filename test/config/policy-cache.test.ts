@@ -3,7 +3,7 @@
  * read is unchanged, and anything doubtful about an entry (corrupt, foreign, loosely
  * permitted, a symlink, another build) makes it a miss, never an error.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -46,6 +46,23 @@ describe('the policy cache', () => {
     expect(second.loads).toBe(0);
     expect(second.loaded).toEqual(first.loaded);
     expect(second.loaded!.warnings.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the folder to its 64 newest entries when it writes one', () => {
+    const old = Date.now() / 1000 - 3600;
+    // One entry per policy file: seventy servers' policies.
+    for (let i = 0; i < 70; i++) {
+      policyFile = path.join(temp, `policy-${i}.yaml`);
+      writeFileSync(policyFile, `# policy ${i}\n`);
+      throughCache();
+      for (const f of entries()) utimesSync(path.join(options.dir, f), old, old);
+    }
+    expect(entries()).toHaveLength(64);
+    policyFile = path.join(temp, 'policy-newest.yaml');
+    writeFileSync(policyFile, '# the newest\n');
+    expect(throughCache().loads).toBe(1);
+    expect(entries()).toHaveLength(64);
+    expect(throughCache().loads).toBe(0);
   });
 
   it('writes the entry 0600 in a 0700 folder', () => {
