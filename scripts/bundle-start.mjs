@@ -103,6 +103,27 @@ const result = await build({
   metafile: true,
 });
 const output = result.metafile.outputs[path.relative(process.cwd(), outfile).split(path.sep).join('/')] ?? Object.values(result.metafile.outputs)[0];
+// The start loader (start-loader.js, with the cache files and the linear engine's flags) as
+// one CommonJS file too, which bin/vanguard.js requires for a plain start. Imported as ES
+// modules, node:fs and node:crypto are each read whole into a module namespace, which loads
+// their lazy parts (fs/promises with readline and file watching, WebCrypto): about 20
+// builtins a start never uses, and three modules to resolve. Required, 6-10 ms less CPU
+// before the server is spawned on Node 22 and 24.
+await build({
+  define: { 'import.meta.url': '__vanguardBundleUrl' },
+  entryPoints: [path.join(dist, 'cli', 'start-loader.js')],
+  outfile: path.join(outdir, 'start-loader.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  packages: 'external',
+  banner: { js: "const __vanguardBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [keepPlaces],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 const lazyWanted = Object.entries(LAZY_IMPORTS).flatMap(([file, pairs]) => pairs.map(([from]) => `${file} ${from}`));
 if (lazyWanted.some((key) => !lazyDone.has(key))) {
   process.stderr.write(`bundle-start: not bundled as lazy: ${lazyWanted.filter((key) => !lazyDone.has(key)).join('; ')}\n`);
