@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The executable only imports; the CLI owns parsing, errors and the exit code.
 // A plain `vanguard start` runs from the start bundle (one CommonJS file whose compiled code
-// is kept between starts, on every Node version: dist/cli/start-loader.js). What the bundle
-// hands back (help, an option it is not sure of) and every other command go to dist/cli/main.js.
+// is kept between starts, on every Node version: dist/cli/start-loader.js, required as the
+// one CommonJS file the build makes of it, start-loader.cjs). What the bundle hands back
+// (help, an option it is not sure of) and every other command go to dist/cli/main.js.
 import module from 'node:module';
 
-const code = process.argv[2] === 'start' ? await (await import('../dist/cli/start-loader.js')).runBundledStart(process.argv.slice(2)) : undefined;
+const code = process.argv[2] === 'start' ? await startLoader().runBundledStart(process.argv.slice(2)) : undefined;
 if (code !== undefined) {
   // Let stdout and stderr drain before leaving: a piped stdout may still hold the last frames.
   process.stdout.write('', () => process.exit(code)); // stdout-ok: empty write, waits for the last frames to drain
@@ -18,4 +19,16 @@ if (code !== undefined) {
     // A cache directory that cannot be written only costs the compile.
   }
   await import('../dist/cli/main.js');
+}
+
+// The loader, required (its builtins are then loaded as CommonJS, lazy parts left unloaded,
+// where importing them as ES modules reads each whole); the ES module tsc wrote when the
+// build made no CommonJS copy.
+function startLoader() {
+  try {
+    return module.createRequire(import.meta.url)('../dist/cli/start-loader.cjs');
+  } catch (error) {
+    if (error?.code !== 'MODULE_NOT_FOUND') throw error;
+    return { runBundledStart: async (argv) => (await import('../dist/cli/start-loader.js')).runBundledStart(argv) };
+  }
 }

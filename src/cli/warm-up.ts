@@ -24,6 +24,8 @@ export interface WarmUpTargets {
   scanResult?: ResultScanFunction;
   scanDefinition?: DefinitionScan;
   redact?: (text: string) => string;
+  /** The session's deferred builds (session-inspection.ts), one step each, before the rest. */
+  builds?: ReadonlyArray<() => void>;
 }
 
 // A typical small call and its answer: a short English sentence, long enough to be scanned.
@@ -31,8 +33,9 @@ const SENTENCE = 'Please summarise the notes from the meeting about the quarterl
 
 /** The steps of a warm-up, in order, each one a slice of work of its own. */
 export function warmUpSteps(targets: WarmUpTargets): Array<() => void> {
-  const steps: Array<() => void> = [];
-  const { policy, inspect, scanResult, scanDefinition, redact } = targets;
+  const { policy, inspect, scanResult, scanDefinition, redact, builds = [] } = targets;
+  // Each build on a turn of its own: the rules, then each function over them.
+  const steps: Array<() => void> = [...builds];
   if (inspect) steps.push(() => void inspect({ tool: 'warm-up', args: { text: SENTENCE }, hints: {}, exempt: new Set() }));
   // The session flow's path checks, compiled once per policy (src/flow/call-labels.ts).
   if (policy.flow.active) steps.push(() => void labelCall('warm-up', { path: 'notes/meeting.txt', text: SENTENCE }, undefined, { paths: policyPaths(policy), hints: {}, namesWritten: () => undefined }));

@@ -183,10 +183,15 @@ export type ResultScanFunction = (result: unknown, known?: { plain?: boolean }) 
 /** The last resort for a result scan: the inspection's, plus this much per MiB of text. */
 export const RESULT_BUDGET_MS_PER_MIB = 250;
 
+/** Whether the policy asks for any scan of results (policy.results); known without reading a rule. */
+export function scansResults(policy: CompiledPolicy): boolean {
+  const { injection, secrets, pii, hidden } = policy.results;
+  return !(injection.action === 'off' && secrets === 'off' && pii.action === 'off' && hidden === 'off');
+}
+
 /** The scan of results the policy asks for (policy.results); undefined when it asks for none. */
 export function buildResultScan(policy: CompiledPolicy, edge: InspectorEdge): ResultScanFunction | undefined {
-  const { injection, secrets, pii, hidden } = policy.results;
-  if (injection.action === 'off' && secrets === 'off' && pii.action === 'off' && hidden === 'off') return undefined;
+  if (!scansResults(policy)) return undefined;
   const rules = edge.rules ?? policyRules(policy);
   const kinds = new Set<string>(policy.results.pii.kinds);
   const scanner: ResultScanner = {

@@ -9,15 +9,13 @@ import { AuditError } from '../../audit/errors.js';
 import type { AuditSink } from '../../audit/types.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import type { InspectFunction } from '../../engine/tool-call.js';
-import type { DefinitionScan } from '../../engine/tool-list.js';
-import type { ResultScanFunction } from '../../inspect/build.js';
 import { parseLock, renderLock, type LockFile } from '../../pinning/lock.js';
 import { VanguardError } from '../../errors.js';
 import { startChild, type ChildHandle, type ChildSpec } from '../../proxy/child.js';
 import { terminateChild } from '../../proxy/terminate.js';
 import type { RuleSet } from '../../rules/load-packs.js';
 import { deriveServerName } from '../server-name.js';
+import type { SessionInspection } from '../session-inspection.js';
 import { splitCommand } from '../split-command.js';
 
 export interface StartArgs {
@@ -144,8 +142,9 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       chain: policy.audit.chain,
       level: args['log-level'],
       stderrFormat: args['log-format'] ?? 'json',
-      // The inspection's secret rules, once loaded below; until then (operational lines before
-      // the first message) the audit's own shapes only.
+      // The inspection's secret rules once their code is loaded below (read and compiled by the
+      // first line that needs them); before that (nothing is written before the proxy runs)
+      // the audit's own shapes only.
       redactSecrets: (text: string) => (redactWithRules === undefined ? text : redactWithRules(text)),
     }),
   );
@@ -166,19 +165,23 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     await audit.close().catch(() => undefined);
     throw error;
   }
-  // The server boots on the other core while the inspection and the proxy are loaded.
-  let inspect: InspectFunction;
-  let scanDefinition: DefinitionScan;
-  let scanResult: ResultScanFunction | undefined;
+  // The server boots on the other core while the proxy is loaded. The inspection's code is
+  // loaded here too, but its rules are read and compiled only when first needed (at the
+  // latest by the warm-up after the first answer): see session-inspection.ts.
+  let inspection: SessionInspection;
   let runProxy: typeof import('../../proxy/proxy.js').runProxy;
   try {
-    const { buildDefinitionScan, buildInspector, buildResultScan, policyRules, symlinkTarget } = await import('../../inspect/build.js');
+    const build = await import('../../inspect/build.js');
     const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
-    redactWithRules = buildSecretRedactor((rules ?? policyRules(policy)).rules);
+    const { deferredInspection } = await import('../session-inspection.js');
     // The server inherits this process's working directory: relative paths are judged from there too.
-    inspect = buildInspector(policy, { realpath: realpathOrUndefined, readlink: symlinkTarget, serverCwd: process.cwd(), rules });
-    scanDefinition = buildDefinitionScan(policy, { realpath: realpathOrUndefined, rules });
-    scanResult = buildResultScan(policy, { realpath: realpathOrUndefined, rules });
+    inspection = deferredInspection(
+      policy,
+      rules,
+      { realpath: realpathOrUndefined, readlink: build.symlinkTarget, serverCwd: process.cwd() },
+      { ...build, definitionRules: build.shippedDefinitionRules, buildSecretRedactor },
+    );
+    redactWithRules = inspection.redact;
     ({ runProxy } = await import('../../proxy/proxy.js'));
   } catch (error) {
     // Not expected once the policy has been checked; the server still gets its grace.
@@ -186,6 +189,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     await audit.close().catch(() => undefined);
     throw error;
   }
+  const { inspect, scanDefinition, scanResult } = inspection;
   const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
   const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
   const { warmUpLater, warmUpSteps } = await import('../warm-up.js');
@@ -227,7 +231,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
       timing,
       // What the first call would build, built in the idle time after the initialize answer.
-      afterFirstAnswer: () => warmUpLater(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules })),
+      afterFirstAnswer: () => warmUpLater(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules, builds: inspection.builds })),
     });
   } finally {
     await audit.close();

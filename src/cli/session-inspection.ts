@@ -1,0 +1,90 @@
+/**
+ * The session's inspection, built when it is first needed instead of before the server's
+ * first answer. Reading and compiling the shipped rule packs (hundreds of patterns, the
+ * definition rules beside them) cost 35-45 ms of CPU at every start, and the answer to
+ * `initialize` needs none of it unless the server sends instructions. A start of ten shims
+ * on two cores paid that before each of them could answer.
+ *
+ * No decision is ever made with part of it: every function here builds the whole of what it
+ * stands for, synchronously, the first time it is called (a call that arrives early waits
+ * for exactly the build it would have waited for at start), and then always hands out the
+ * same built function. What is built depends on the policy and the packs alone, never on
+ * when it was asked for, so every verdict is what it was when all was built at start. A
+ * build that fails fails every time it is asked again: each decision that needed it fails
+ * closed (the engine refuses the frame), none goes on without it.
+ */
+import type { CompiledPolicy } from '../config/policy-types.js';
+import type { InspectFunction } from '../engine/tool-call.js';
+import type { DefinitionScan } from '../engine/tool-list.js';
+import type { InspectorEdge, ResultScanFunction } from '../inspect/build.js';
+import type { RuleSet } from '../rules/load-packs.js';
+
+/** What builds a session's inspection (src/inspect/build.ts and the audit's redactor), passed in. */
+export interface InspectionBuilders {
+  policyRules(policy: CompiledPolicy): RuleSet;
+  /** Read and compile the tool-definition steering rules (cached by the builder for the process). */
+  definitionRules(): unknown;
+  buildInspector(policy: CompiledPolicy, edge: InspectorEdge): InspectFunction;
+  buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge): DefinitionScan;
+  buildResultScan(policy: CompiledPolicy, edge: InspectorEdge): ResultScanFunction | undefined;
+  /** Whether the policy asks for any result scan at all (buildResultScan gives undefined when not). */
+  scansResults(policy: CompiledPolicy): boolean;
+  buildSecretRedactor(rules: RuleSet['rules']): (text: string) => string;
+}
+
+/** The inspection as the proxy and the audit use it, each part built on first use. */
+export interface SessionInspection {
+  inspect: InspectFunction;
+  scanDefinition: DefinitionScan;
+  /** Absent when the policy asks for no result scan (known from the policy alone, at once). */
+  scanResult: ResultScanFunction | undefined;
+  redact: (text: string) => string;
+  /** The builds, one per step, for the idle warm-up (each a no-op once built). */
+  builds: Array<() => void>;
+}
+
+/** `build` run once, on the first call; its value (or its error) is what every call gets. */
+export function once<T>(build: () => T): () => T {
+  let state: { done: false } | { done: true; ok: true; value: T } | { done: true; ok: false; error: unknown } = { done: false };
+  return () => {
+    if (!state.done) {
+      try {
+        state = { done: true, ok: true, value: build() };
+      } catch (error) {
+        state = { done: true, ok: false, error };
+      }
+    }
+    if (!state.ok) throw state.error;
+    return state.value;
+  };
+}
+
+/**
+ * The session's inspection over `policy`, with `rules` when the start already read the
+ * policy's own packs (checked before the server was started), else the shipped ones, read
+ * when first needed. `edge` is what buildInspector takes, without the rules.
+ */
+export function deferredInspection(policy: CompiledPolicy, rules: RuleSet | undefined, edge: Omit<InspectorEdge, 'rules'>, build: InspectionBuilders): SessionInspection {
+  const ruleSet = once(() => rules ?? build.policyRules(policy));
+  const definitionRules = once(() => build.definitionRules());
+  const inspector = once(() => build.buildInspector(policy, { ...edge, rules: ruleSet() }));
+  const definitionScan = once(() => build.buildDefinitionScan(policy, { realpath: edge.realpath, rules: ruleSet() }));
+  const resultScan = once(() => build.buildResultScan(policy, { realpath: edge.realpath, rules: ruleSet() }));
+  const redactor = once(() => build.buildSecretRedactor(ruleSet().rules));
+  const scanResult: ResultScanFunction | undefined = build.scansResults(policy)
+    ? (result, known) => {
+        const scan = resultScan();
+        // scansResults and buildResultScan read the same settings; should they ever disagree,
+        // a result is not passed unscanned.
+        if (scan === undefined) throw new Error('the policy asks for a result scan that could not be built');
+        return scan(result, known);
+      }
+    : undefined;
+  return {
+    inspect: (input) => inspector()(input),
+    scanDefinition: (definition, context) => definitionScan()(definition, context),
+    scanResult,
+    redact: (text) => redactor()(text),
+    builds: [ruleSet, definitionRules, inspector, definitionScan, ...(scanResult ? [resultScan] : []), redactor].map((step) => () => void step()),
+  };
+}
