@@ -19,12 +19,17 @@ export class OpenKeys {
   #depth = 0;
   /** Per open container: its keys as a Set, once it has more than SHORT_KEY_LIST of them. */
   #sets: Array<Set<string> | undefined> = [];
+  /** How many entries of #sets were ever set in this walk: none, in most frames. */
+  #setsUsed = 0;
 
   /** Forget everything: a new walk starts. */
   reset(): void {
     this.#count = 0;
     this.#depth = 0;
-    if (this.#sets.length > 0) this.#sets = [];
+    if (this.#setsUsed > 0) {
+      this.#sets = [];
+      this.#setsUsed = 0;
+    }
   }
 
   /** How many containers are open. */
@@ -48,7 +53,7 @@ export class OpenKeys {
     if (this.#depth === 0) return;
     const from = this.#from[--this.#depth]!;
     if (from >= 0) this.#count = from;
-    if (this.#sets.length > this.#depth) this.#sets[this.#depth] = undefined;
+    if (this.#setsUsed > 0 && this.#sets.length > this.#depth) this.#sets[this.#depth] = undefined;
   }
 
   /**
@@ -57,7 +62,7 @@ export class OpenKeys {
    */
   add(text: string, start: number, end: number): boolean {
     const level = this.#depth - 1;
-    const set = this.#sets[level];
+    const set = this.#setsUsed > 0 ? this.#sets[level] : undefined;
     if (set !== undefined) {
       const key = text.slice(start, end);
       if (set.has(key)) return false;
@@ -86,6 +91,7 @@ export class OpenKeys {
     this.#count = from;
     while (this.#sets.length <= level) this.#sets.push(undefined);
     this.#sets[level] = many;
+    this.#setsUsed++;
     return true;
   }
 }
