@@ -12,6 +12,8 @@ const COMMAND = /vanguard[\s"'\\]+approve/i;
 /** True when the arguments mention a pending code or the approve command while a code is pending. */
 export function mentionsApproval(state: SessionState, args: unknown): boolean {
   const session = approvalsOf(state);
+  // No code offered (most sessions, most calls): nothing to mention, no clock read or copy.
+  if (session.offered.size === 0) return false;
   // Codes past their time can no longer be approved: they stop counting here.
   const now = session.edge?.nowMs() ?? 0;
   const offered = [...session.offered].filter(([, entry]) => entry.expiresAtMs > now).map(([code]) => code);

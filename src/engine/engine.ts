@@ -15,7 +15,7 @@ import { readRefusedId } from '../protocol/refused-id.js';
 import { matchAnswer } from './answer-match.js';
 import { parseStrict, serializeStrict, strictFromParsed, type StrictParseResult } from '../protocol/strict-json.js';
 import { stringsArePlain } from '../protocol/plain-strings.js';
-import { sendableAsWritten } from '../protocol/verbatim.js';
+import { readClientText } from '../protocol/plain-read.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
 import { decideServerMessage, needsFullRead, type FrameText } from './server-side.js';
@@ -103,7 +103,8 @@ export class Engine {
     } catch {
       return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
     }
-    const parsed = parseStrict(text);
+    const reading = readClientText(text);
+    const parsed = reading.parsed;
     if (!parsed.ok) {
       if (parsed.code === 'duplicate-key') {
         const answer = refusedClientAnswer(text, this.state);
@@ -118,7 +119,7 @@ export class Engine {
     }
     if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
 
-    this.state.asWritten = isObject(parsed.value) && sendableAsWritten(text) ? { message: parsed.value, text } : undefined;
+    this.state.asWritten = isObject(parsed.value) && reading.sendable ? { message: parsed.value, text } : undefined;
     // Text sendable as written is printable ASCII: one line to every reader already.
     const verbatim = this.state.asWritten !== undefined;
     let decision: ClientDecision;

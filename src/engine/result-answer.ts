@@ -90,23 +90,29 @@ function cleanRecord(pending: PendingClientRequest, id: RequestId): Omit<Decisio
     : { direction: 'server', method: pending.method, id, verdict: 'forward', rules: [], detail: undefined };
 }
 
+// The record's fields every decision on the result shares.
+function baseOf(pending: PendingClientRequest, id: RequestId): Pick<DecisionRecord, 'direction' | 'method' | 'id' | 'tool'> {
+  return { direction: 'server', method: pending.method, id, ...(pending.tool !== undefined && { tool: pending.tool }) };
+}
+
+// The result is withheld (or, in monitor mode, forwarded and noted).
+function blocked(pending: PendingClientRequest, id: RequestId, policy: CompiledPolicy, ruleIds: string[], reason: string, detail?: Record<string, unknown>): ResultDecision {
+  const base = baseOf(pending, id);
+  if (policy.mode === 'monitor') return { action: { type: 'forward' }, record: { ...base, verdict: 'would-block', rules: ruleIds, reason, detail } };
+  const message = refusal(pending, id, { tool: pending.tool ?? pending.method, ruleId: ruleIds[0] ?? 'result.failure', reason }, policy);
+  return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'block', rules: ruleIds, reason, detail } };
+}
+
 /** Decide on the server's answer `text` to the pending request. */
 export function decideResult(text: string, id: RequestId, pending: PendingClientRequest, policy: CompiledPolicy, scan: ResultScan, known: KnownFrame = {}): ResultDecision {
-  const base = { direction: 'server' as const, method: pending.method, id, ...(pending.tool !== undefined && { tool: pending.tool }) };
-  const block = (ruleIds: string[], reason: string, detail?: Record<string, unknown>): ResultDecision => {
-    if (policy.mode === 'monitor') return { action: { type: 'forward' }, record: { ...base, verdict: 'would-block', rules: ruleIds, reason, detail } };
-    const message = refusal(pending, id, { tool: pending.tool ?? pending.method, ruleId: ruleIds[0] ?? 'result.failure', reason }, policy);
-    return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'block', rules: ruleIds, reason, detail } };
-  };
-
   const parsed = known.strict?.() ?? parseStrict(text);
-  if (!parsed.ok) return block(['protocol.strict-json'], `the server's result could not be read safely (${parsed.message}), so it was withheld.`);
+  if (!parsed.ok) return blocked(pending, id, policy, ['protocol.strict-json'], `the server's result could not be read safely (${parsed.message}), so it was withheld.`);
   const message = parsed.value;
   // An error's message and data reach the model as well (as the text of a failed call).
   // A result that is not an object (a string, an array) is off the protocol, but some client
   // may still show it to the model: it is scanned all the same, not waved through.
   const field = isObject(message) && message.result !== undefined ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
-  if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };
+  if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...baseOf(pending, id), verdict: 'forward', rules: [] } };
 
   const outcome = scan(message[field], known.plain ? { plain: true } : undefined);
   // Most results: nothing found, nothing changed. The record is the one the general path
@@ -114,6 +120,8 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   if (outcome.failure === undefined && !outcome.changed && outcome.injection.length === 0 && isEmpty(outcome.redacted) && isEmpty(outcome.hidden)) {
     return { action: { type: 'forward' }, record: cleanRecord(pending, id) };
   }
+  // The fields every record below shares, made here: most results pass clean above without them.
+  const base = baseOf(pending, id);
   const injection = policy.results.injection.action;
   const injectionRules = [...new Set(outcome.injection.map((f) => f.ruleId))];
   const detail: Record<string, unknown> = {
@@ -122,12 +130,12 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
     ...(Object.keys(outcome.hidden).length > 0 && { hidden: outcome.hidden }),
   };
   const shown = Object.keys(detail).length > 0 ? detail : undefined;
-  if (outcome.failure !== undefined) return block(['result.failure'], `the result could not be scanned (${outcome.failure}), so it was withheld.`, shown);
+  if (outcome.failure !== undefined) return blocked(pending, id, policy, ['result.failure'], `the result could not be scanned (${outcome.failure}), so it was withheld.`, shown);
   if (injectionRules.length > 0 && injection === 'block') {
     const first = outcome.injection[0];
     // The rule and where, not the text: quoting it would hand the model what was withheld.
     const reason = `the result contains instructions aimed at the model (rule ${first?.ruleId ?? injectionRules[0]}, at ${first?.path || 'the result'}); it was withheld.`;
-    return block(injectionRules, reason, shown);
+    return blocked(pending, id, policy, injectionRules, reason, shown);
   }
 
   const rules = [

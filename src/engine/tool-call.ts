@@ -68,59 +68,67 @@ function passRecord(request: RequestMessage, tool: string, args: unknown, rules:
   return { direction: 'client', method: request.method, id: request.id, tool, args, verdict: 'forward', rules };
 }
 
-function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
+// The fields a named call's records begin with, written out (see passRecord).
+function withToolFields(request: RequestMessage, tool: string, args: unknown): Pick<DecisionRecord, 'direction' | 'method' | 'id' | 'tool' | 'args'> {
+  return { direction: 'client', method: request.method, id: request.id, tool, args };
+}
+
+// Every refusal reads the same way: forwarded and noted in monitor mode, answered with a reason otherwise.
+function refuseCall(request: RequestMessage, policy: CompiledPolicy, tool: string, args: unknown, forward: ToolCallAction, ruleIds: string[], reason: string, detail?: Record<string, unknown>): ToolCallDecision {
+  const withTool = withToolFields(request, tool, args);
+  if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ruleIds, reason, detail } };
+  const refusal: Refusal = { tool, ruleId: ruleIds[0] ?? 'engine.error', reason };
   const modern = modernVersionOf(request.params) !== undefined;
-  const base = { direction: 'client' as const, method: request.method, id: request.id };
+  const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
+  return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ruleIds, reason, detail } };
+}
+
+// A call every check let through: forwarded, or put to a person first when a rule asks.
+function passCall(forward: ToolCallAction & { type: 'forward' }, asked: AskRequest | undefined, record: ToolCallDecision['record']): ToolCallDecision {
+  if (!asked) return { action: forward, record };
+  return { action: { type: 'ask', text: forward.text, ask: asked }, record: { ...record, verdict: 'drop', rules: [asked.ruleId, ...record.rules.filter((r) => r !== asked.ruleId)], reason: asked.reason } };
+}
+
+function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
   try {
     const name = request.params?.name;
     if (typeof name !== 'string') {
       return {
         action: { type: 'answer', message: errorResponse(request.id, JsonRpcCode.invalidParams, 'tools/call needs params.name, a string') },
-        record: { ...base, verdict: 'block', rules: ['protocol.tool-name'], reason: 'params.name missing or not a string' },
+        record: { direction: 'client', method: request.method, id: request.id, verdict: 'block', rules: ['protocol.tool-name'], reason: 'params.name missing or not a string' },
       };
     }
     const args = request.params?.arguments;
-    // Written out rather than spread from `base`: the same keys in the same order, without a
-    // slow clone per call (see passRecord).
-    const withTool = { direction: 'client' as const, method: request.method, id: request.id, tool: name, args };
     const verdict = policy.toolVerdict(name, annotationsOf(state, name));
     const refusedFor = verdict.visible ? state.refusedTools.get(name) : undefined;
     const rules = refusedFor ? [refusedFor] : [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
     // The frame as it came when it reads the same to every reader (the engine checked it,
     // and this is that very object), else the inspected object re-serialised (invariant 8).
     const asWritten = state.asWritten?.message === request.message ? state.asWritten.text : undefined;
-    const forward: ToolCallAction = { type: 'forward', text: asWritten ?? serializeStrict(request.message) };
-    // Every refusal below reads the same way: forwarded and noted in monitor mode, answered
-    // with a reason otherwise.
-    const refuse = (ruleIds: string[], reason: string, detail?: Record<string, unknown>): ToolCallDecision => {
-      if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules: ruleIds, reason, detail } };
-      const refusal: Refusal = { tool: name, ruleId: ruleIds[0] ?? 'engine.error', reason };
-      const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);
-      return { action: { type: 'answer', message }, record: { ...withTool, verdict: 'block', rules: ruleIds, reason, detail } };
-    };
+    const forward = { type: 'forward' as const, text: asWritten ?? serializeStrict(request.message) };
+    // Refusals and the pass are module functions (refuseCall, passCall): no closures per call.
 
     if (!verdict.visible || refusedFor) {
       const why = refusedFor ? `tool is hidden for its definition (${refusedFor})` : 'tool is hidden by policy';
+      const withTool = withToolFields(request, name, args);
       if (policy.mode === 'monitor') return { action: forward, record: { ...withTool, verdict: 'would-block', rules, reason: why } };
       return {
-        action: { type: 'answer', message: unknownToolResponse(request.id, name, modern) },
+        action: { type: 'answer', message: unknownToolResponse(request.id, name, modernVersionOf(request.params) !== undefined) },
         record: { ...withTool, verdict: 'hide', rules, reason: why },
       };
     }
-    if (verdict.action === 'block') return refuse(rules, verdict.reason ?? `the tool "${name}" may not be called in this session.`);
-    if (mentionsApproval(state, args)) return refuse(['approval.self-approve'], 'the arguments mention a pending approval code or the approve command; only the user approves, in their own terminal.');
+    if (verdict.action === 'block') return refuseCall(request, policy, name, args, forward, rules, verdict.reason ?? `the tool "${name}" may not be called in this session.`);
+    if (mentionsApproval(state, args)) return refuseCall(request, policy, name, args, forward, ['approval.self-approve'], 'the arguments mention a pending approval code or the approve command; only the user approves, in their own terminal.');
     // An asked call is still checked in full: what would be refused anyway is not put to a person.
     let asked: AskRequest | undefined = verdict.action === 'ask' ? { tool: name, args, ruleId: rules[0] ?? 'tools.actions', reason: verdict.reason ?? `the policy asks a person before "${name}" runs.` } : undefined;
     const schema = policy.validateArguments ? state.inputSchemas.get(name) : undefined;
     if (schema) {
       const check = checkArguments(schema, args);
-      if (!check.ok) return refuse(['schema.arguments'], `${check.message}. Call the tool with arguments that match its input schema.`);
+      if (!check.ok) return refuseCall(request, policy, name, args, forward, ['schema.arguments'], `${check.message}. Call the tool with arguments that match its input schema.`);
     }
     const breach = policy.constraints.check(name, args);
     if (breach?.ask) asked ??= { tool: name, args, ruleId: breach.ruleId, reason: breach.reason };
-    else if (breach) return refuse([breach.ruleId], breach.reason);
-    const pass = (record: ToolCallDecision['record']): ToolCallDecision =>
-      asked ? { action: { type: 'ask', text: forward.text, ask: asked }, record: { ...record, verdict: 'drop', rules: [asked.ruleId, ...record.rules.filter((r) => r !== asked?.ruleId)], reason: asked.reason } } : { action: forward, record };
+    else if (breach) return refuseCall(request, policy, name, args, forward, [breach.ruleId], breach.reason);
     if (inspect) {
       const overrides = policy.inspection.overridesFor(name);
       const result = inspect({ tool: name, args, exempt: overrides.exempt, hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(name) } });
@@ -131,20 +139,20 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
         const reason = first
           ? `${first.message.trim().replace(/[.!?]$/, '')} (in argument "${first.path}").`
           : `the arguments could not be inspected: ${result.failure ?? 'unknown error'}; the call was refused.`;
-        return refuse(ruleIds, reason, detail);
+        return refuseCall(request, policy, name, args, forward, ruleIds, reason, detail);
       }
       if (result.verdict === 'warn') {
-        return pass({ ...withTool, verdict: 'forward', rules: [...rules, ...new Set(result.findings.map((f) => f.ruleId))], detail });
+        return passCall(forward, asked, { ...withToolFields(request, name, args), verdict: 'forward', rules: [...rules, ...new Set(result.findings.map((f) => f.ruleId))], detail });
       }
     }
-    return pass(passRecord(request, name, args, rules));
+    return passCall(forward, asked, passRecord(request, name, args, rules));
   } catch (error) {
     // Fail closed (invariant 7): whatever went wrong, the call does not reach the server.
     const reason = `internal error while deciding: ${error instanceof Error ? error.message : String(error)}`;
     const refusal: Refusal = { tool: String(request.params?.name ?? ''), ruleId: 'engine.error', reason: 'the call could not be checked, so it was refused.' };
     return {
-      action: { type: 'answer', message: blockedToolResult(request.id, refusal, modern) },
-      record: { ...base, verdict: 'block', rules: ['engine.error'], reason },
+      action: { type: 'answer', message: blockedToolResult(request.id, refusal, modernVersionOf(request.params) !== undefined) },
+      record: { direction: 'client', method: request.method, id: request.id, verdict: 'block', rules: ['engine.error'], reason },
     };
   }
 }

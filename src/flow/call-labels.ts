@@ -112,6 +112,29 @@ function preparePaths(paths: LabelContext['paths']): PreparedPaths {
   return ready;
 }
 
+function put(map: Map<string, string>, label: string, why: string): void {
+  if (!map.has(label)) map.set(label, why);
+}
+
+// A path argument, absolute and rendered, when it reads as one.
+function absoluteOf(raw: string, ready: PreparedPaths): string | undefined {
+  const parsed = parsePath(raw)[0];
+  const abs = parsed && resolveLexically(parsed, ready.pathCtx);
+  return abs ? renderPath(abs) : undefined;
+}
+
+function isSensitive(raw: string, ready: PreparedPaths): boolean {
+  const parsed = parsePath(raw)[0];
+  const abs = parsed && resolveLexically(parsed, ready.pathCtx);
+  return abs !== undefined && (ready.checks.isSensitive(abs) || ready.checks.deniedBy(abs) !== undefined);
+}
+
+function listOf(map: Map<string, string>): Labelled[] {
+  const list: Labelled[] = [];
+  for (const [label, why] of map) list.push({ label, why });
+  return list;
+}
+
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
 export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
   const facts = nameFacts(name);
@@ -119,20 +142,8 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
   const labels = new Map<string, string>();
   const resultLabels = new Map<string, string>();
-  const put = (map: Map<string, string>, label: string, why: string) => {
-    if (!map.has(label)) map.set(label, why);
-  };
-  const { pathCtx, checks, persistent } = preparePaths(ctx.paths);
-  const absolute = (raw: string): string | undefined => {
-    const parsed = parsePath(raw)[0];
-    const abs = parsed && resolveLexically(parsed, pathCtx);
-    return abs ? renderPath(abs) : undefined;
-  };
-  const sensitive = (raw: string): boolean => {
-    const parsed = parsePath(raw)[0];
-    const abs = parsed && resolveLexically(parsed, pathCtx);
-    return abs !== undefined && (checks.isSensitive(abs) || checks.deniedBy(abs) !== undefined);
-  };
+  const ready = preparePaths(ctx.paths);
+  const persistent = ready.persistent;
 
   const strings: Argument[] = [];
   argumentStrings(args, '', strings, 0);
@@ -141,9 +152,9 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   for (const { key, raw } of strings) {
     const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: [] }, ctx.hints);
     if (kinds.has('path')) {
-      const abs = absolute(raw);
+      const abs = absoluteOf(raw, ready);
       if (abs !== undefined) paths.push(abs);
-      if (sensitive(raw)) put(labels, 'sensitive-read', `path argument "${key}" names a sensitive file`);
+      if (isSensitive(raw, ready)) put(labels, 'sensitive-read', `path argument "${key}" names a sensitive file`);
     }
     if (kinds.has('url') || kinds.has('command')) {
       const away = hostsOf(raw).find((h) => !isLoopback(h));
@@ -172,8 +183,8 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
     const writesFile = /[>]|(^|\s)(tee|cp|mv|install|ln|sed)\s/.test(command);
     for (const token of command.split(/[\s'"`;&|<>()]+/)) {
       if (!/[\\/]|^~/.test(token)) continue;
-      if (sensitive(token)) put(labels, 'sensitive-read', 'the command names a sensitive file');
-      const abs = absolute(token);
+      if (isSensitive(token, ready)) put(labels, 'sensitive-read', 'the command names a sensitive file');
+      const abs = absoluteOf(token, ready);
       if (writesFile && abs !== undefined && persistent(abs)) put(labels, 'persistence', `the command writes ${abs.slice(-80)}, which runs later`);
     }
     const written = ctx.namesWritten(command);
@@ -195,6 +206,5 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   if (facts.readsOpenWorld) put(resultLabels, 'untrusted-source', `"${tool}" reads from the web or an inbox`);
   if (openWorld) put(resultLabels, 'untrusted-source', `"${tool}" declares openWorldHint`);
 
-  const list = (map: Map<string, string>): Labelled[] => [...map].map(([label, why]) => ({ label, why }));
-  return { labels: list(labels), resultLabels: list(resultLabels), writes: labels.has('write') ? paths : [], commands };
+  return { labels: listOf(labels), resultLabels: listOf(resultLabels), writes: labels.has('write') ? paths : [], commands };
 }

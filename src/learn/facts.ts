@@ -56,12 +56,30 @@ function stringsOf(value: unknown): string[] {
 
 const add = <T>(list: T[] | undefined, item: T): T[] => (list ?? []).concat([item]);
 
+// Calls repeat their argument names: each short name's secret test is remembered (bounded),
+// rather than normalised and run through every name test again on every call. The test is
+// a pure function of the name, so a remembered answer is the answer.
+const secretNames = new Map<string, boolean>();
+const NAMES_KEPT = 1024;
+const NAME_CHARS_KEPT = 128;
+
+function isSecretName(name: string): boolean {
+  const known = secretNames.get(name);
+  if (known !== undefined) return known;
+  const secret = isSecretKeyName(name);
+  if (name.length <= NAME_CHARS_KEPT) {
+    if (secretNames.size >= NAMES_KEPT) secretNames.clear();
+    secretNames.set(name, secret);
+  }
+  return secret;
+}
+
 /** The learnable facts of a call's arguments. `base` is where relative paths resolve (first root or cwd). */
 export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; roots: readonly string[]; home: string }): LearnFacts | undefined {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
   const out: LearnFacts = {};
   for (const [name, value] of Object.entries(args as Record<string, unknown>)) {
-    if (isSecretKeyName(name)) continue;
+    if (isSecretName(name)) continue;
     const facts: ArgumentFacts = {};
     for (const raw of stringsOf(value)) {
       if (raw.length > MAX_CHARS) continue;

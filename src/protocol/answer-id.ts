@@ -90,5 +90,19 @@ function scalarAfterKey(text: string, pos: number): IdReading {
     while (i < text.length && !isDelimiter(text.charCodeAt(i))) i++;
   }
   const raw = text.slice(start, Math.min(i, text.length));
-  return { value: JSON.parse(raw) as unknown, raw };
+  return { value: open === 0x22 ? (JSON.parse(raw) as unknown) : (plainInteger(raw) ?? (JSON.parse(raw) as unknown)), raw };
+}
+
+// The usual id, a short plain integer, read without a parse: the number JSON.parse gives
+// (at most 15 digits is exact); anything else is left to JSON.parse.
+function plainInteger(raw: string): number | undefined {
+  const n = raw.length;
+  if (n === 0 || n > 15 || (n > 1 && raw.charCodeAt(0) === 0x30)) return undefined;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = raw.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
 }

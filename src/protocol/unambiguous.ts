@@ -12,6 +12,8 @@
  * every character.
  */
 
+import { OpenKeys } from './open-keys.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -22,9 +24,6 @@ const COMMA = 0x2c;
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
-
-// Keys an object may have before they are kept in a Set rather than a list.
-const SHORT_KEY_LIST = 16;
 
 /** What the check is asked to hold the text to. */
 export interface UnambiguousOptions {
@@ -42,10 +41,9 @@ export interface UnambiguousOptions {
  */
 export function isUnambiguous(text: string, options: UnambiguousOptions): boolean {
   const { maxDepth, rejectDuplicateKeys } = options;
-  // One entry per open container: the keys seen so far for an object, null for an array.
-  // An object's keys are a short list searched in full until it has many (most have a few,
-  // and a Set for each costs more than the search), then a Set.
-  const open: Array<string[] | Set<string> | null> = [];
+  // The keys of the open objects, as positions in the text (open-keys.ts).
+  const open = OPEN;
+  open.reset();
   let expectKey = false;
   const n = text.length;
   let i = 0;
@@ -60,31 +58,20 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
         // came later in the same text. Keys are what policy decisions read; plain keys are
         // the rule in real frames, so this costs nothing where it matters.
         for (let k = i + 1; k < end - 1; k++) if (text.charCodeAt(k) === BACKSLASH) return false;
-        const keys = open[open.length - 1];
-        if (rejectDuplicateKeys && keys) {
-          const raw = text.slice(i + 1, end - 1);
-          if (Array.isArray(keys)) {
-            if (keys.includes(raw)) return false;
-            if (keys.length < SHORT_KEY_LIST) keys.push(raw);
-            else open[open.length - 1] = new Set(keys).add(raw);
-          } else {
-            if (keys.has(raw)) return false;
-            keys.add(raw);
-          }
-        }
+        if (rejectDuplicateKeys && !open.add(text, i + 1, end - 1)) return false;
       }
       i = end;
       continue;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (open.length >= maxDepth) return false;
-      open.push(c === OPEN_BRACE ? [] : null);
+      if (open.depth >= maxDepth) return false;
+      open.open(c === OPEN_BRACE);
       expectKey = c === OPEN_BRACE;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      open.pop();
+      open.close();
       expectKey = false;
     } else if (c === COMMA) {
-      expectKey = open[open.length - 1] !== null;
+      expectKey = open.inObject;
     } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = numberEnd(text, i);
       if (!exactAsDouble(text, i, end)) return false;
@@ -95,6 +82,9 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
   }
   return true;
 }
+
+// One for every walk: each runs to its end before another starts.
+const OPEN = new OpenKeys();
 
 // Index just past the string that opens at `start` (valid JSON: it is closed).
 function stringEnd(text: string, start: number): number {

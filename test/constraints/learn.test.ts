@@ -26,6 +26,19 @@ describe('learn facts', () => {
     expect(JSON.stringify(facts)).not.toMatch(/hunter2|ghp_|abc/);
     expect(learnFacts({ command: 'git status && id > /tmp/x' }, {}, CTX)?.command?.shell).toEqual(['&&', '>']);
   });
+
+  it('skips an argument whose name says secret on every call, not only the first (names are remembered)', () => {
+    const names = ['password', 'apiKey', 'x-api-key', 'accessToken', 'author', 'pwd', 'path', 'url', 'text', 'auth', 'dbPwd', 'sessionId', 'tokens', 'max_tokens', `${'p'.repeat(200)}_password`, `${'a'.repeat(200)}`];
+    // More names than are remembered, so answers are dropped and worked out again on the way.
+    const fillers = Array.from({ length: 1500 }, (_, i) => (i % 2 === 0 ? `file${i}` : `secret${i}`));
+    const first = names.map((name) => learnFacts({ [name]: 'https://example.com/x' }, {}, CTX));
+    for (let round = 0; round < 3; round++) {
+      for (const name of fillers) expect(learnFacts({ [name]: '/srv/data/y.txt' }, {}, CTX) === undefined).toBe(name.startsWith('secret'));
+      expect(names.map((name) => learnFacts({ [name]: 'https://example.com/x' }, {}, CTX))).toEqual(first);
+    }
+    // The names a secret test turns down have no facts at all; the others keep their host.
+    expect(first.map((facts) => facts === undefined)).toEqual([true, true, true, true, false, false, false, false, false, true, true, true, true, false, true, false]);
+  });
 });
 
 const record = (tool: string, learn: unknown, verdict = 'forward') => ({ method: 'tools/call', tool, verdict, args: '[REDACTED]', detail: { learn } });

@@ -1,0 +1,108 @@
+/**
+ * A client frame read strictly (strict-json.ts) and judged sendable as written (verbatim.ts),
+ * the usual frame in one native parse and one walk over its structure.
+ *
+ * Most client frames are printable ASCII without a backslash, with plain integers only. For
+ * such text JSON.parse and the strict parser read the same value whenever no object repeats a
+ * key and nesting stays within the limit (unambiguous.ts: it has no escaped key, and every
+ * number is exact as a double), and the text is sendable as written by definition. The walk
+ * below checks exactly that, skipping strings natively (with no backslash, the next quote
+ * closes one). Any other text is read as before: parseStrict, then sendableAsWritten.
+ */
+import { OpenKeys } from './open-keys.js';
+import { parseStrict, type StrictParseResult } from './strict-json.js';
+import { sendableAsWritten } from './verbatim.js';
+
+/** A client frame's strict reading, and whether it may go to the server as it came. */
+export interface ClientReading {
+  parsed: StrictParseResult;
+  /** `sendableAsWritten(text)`, asked only of text that parsed. */
+  sendable: boolean;
+}
+
+// Anything but printable ASCII, and the backslash: text with one of these takes the usual path.
+const NOT_PLAIN = /[^\x20-\x5b\x5d-\x7e]/;
+// parseStrict's default nesting limit, which the engine reads client frames with.
+const MAX_DEPTH = 512;
+const MAX_DIGITS = 15;
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** `parseStrict(text)` with default options, and `sendableAsWritten(text)` when it parsed. */
+export function readClientText(text: string): ClientReading {
+  if (!NOT_PLAIN.test(text)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return slowly(text);
+    }
+    if (plainStructure(text)) return { parsed: { ok: true, value }, sendable: true };
+  }
+  return slowly(text);
+}
+
+function slowly(text: string): ClientReading {
+  const parsed = parseStrict(text);
+  return { parsed, sendable: parsed.ok && sendableAsWritten(text) };
+}
+
+const OPEN = new OpenKeys();
+
+/**
+ * True when `text` (printable ASCII, no backslash, accepted by JSON.parse) repeats no key in
+ * an object, nests at most MAX_DEPTH deep, and has only integers of at most 15 digits, not -0
+ * (sendableAsWritten's numbers; each is exact as a double).
+ */
+function plainStructure(text: string): boolean {
+  const open = OPEN;
+  open.reset();
+  let expectKey = false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // No backslash in the text: the next quote closes the string.
+      const close = text.indexOf('"', i + 1);
+      if (expectKey) {
+        expectKey = false;
+        if (!open.add(text, i + 1, close)) return false;
+      }
+      i = close + 1;
+      continue;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (open.depth >= MAX_DEPTH) return false;
+      open.open(c === OPEN_BRACE);
+      expectKey = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      open.close();
+      expectKey = false;
+    } else if (c === COMMA) {
+      expectKey = open.inObject;
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      let at = c === MINUS ? i + 1 : i;
+      // Valid JSON: a minus is followed by a digit, and a 0 starts no longer integer.
+      if (c === MINUS && text.charCodeAt(at) === DIGIT_0) return false;
+      const first = at;
+      for (let d = text.charCodeAt(at); d >= DIGIT_0 && d <= DIGIT_9; d = text.charCodeAt(++at));
+      if (at - first > MAX_DIGITS) return false;
+      const next = text.charCodeAt(at);
+      // A fraction or an exponent.
+      if (next === 0x2e || next === 0x65 || next === 0x45) return false;
+      i = at;
+      continue;
+    }
+    i++;
+  }
+  return true;
+}

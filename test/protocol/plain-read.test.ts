@@ -1,0 +1,95 @@
+/** The client frame's one-pass reading is the strict parse and the verbatim check, exactly. */
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readClientText } from '../../src/protocol/plain-read.js';
+import { parseStrict, serializeStrict } from '../../src/protocol/strict-json.js';
+import { sendableAsWritten } from '../../src/protocol/verbatim.js';
+
+// The reading the engine made before: the strict parser, then the verbatim check.
+function expectAsBefore(text: string): void {
+  const fast = readClientText(text);
+  const slow = parseStrict(text);
+  // Node's comparison: prototypes compared, and a key "constructor" read as any other key.
+  expect(isDeepStrictEqual(fast.parsed, slow)).toBe(true);
+  expect(Object.keys(fast.parsed)).toEqual(Object.keys(slow));
+  // Keys in the same order at every depth.
+  if (fast.parsed.ok && slow.ok) expect(serializeStrict(fast.parsed.value)).toBe(serializeStrict(slow.value));
+  expect(fast.sendable).toBe(slow.ok && sendableAsWritten(text));
+  if (fast.sendable) seen.sendable++;
+  else if (slow.ok) seen.other++;
+  else seen.refused++;
+}
+
+// How many texts of each sort the properties met: each sort must be met often, or they prove little.
+const seen = { sendable: 0, other: 0, refused: 0 };
+
+const KEYS = ['"a"', '"b"', '"id"', '"__proto__"', '"constructor"', '"a\\u0062"', '"ab"', '""', '" a"'];
+const SCALARS = ['0', '-1', '7', '-0', '1.0', '1e3', '1E3', '-0.5', '123456789012345', '1234567890123456', '-123456789012345', '99999999999999999999', 'true', 'false', 'null', '"x"', '"-0"', '"1.5e3"', '"a\\"b"', '"\\\\"', '"é"', '"\u007f"', '"\u2028"', '"a,b:{}[]"', '""'];
+
+// Objects and arrays from the pieces above, spaced sometimes (tabs and CR too), keys repeated sometimes.
+const value: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small' },
+    fc.constantFrom(...SCALARS),
+    fc.array(tie('v'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
+    fc
+      .tuple(fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('v')), { maxLength: 5 }), fc.constantFrom('', ' ', '\t', '\r', ' \r '))
+      .map(([members, space]) => `{${members.map(([k, v]) => `${space}${k}${space}:${space}${v}`).join(',')}${space}}`),
+  ),
+})).v;
+
+describe('readClientText', () => {
+  it('reads every generated text as parseStrict and sendableAsWritten do', () => {
+    seen.sendable = seen.other = seen.refused = 0;
+    fc.assert(fc.property(value, expectAsBefore), { numRuns: 4000 });
+    expect(seen.sendable).toBeGreaterThan(400);
+    expect(seen.other).toBeGreaterThan(400);
+    expect(seen.refused).toBeGreaterThan(400);
+  });
+
+  it('reads fc.json() texts, any string, and broken JSON as before', () => {
+    fc.assert(fc.property(fc.oneof(fc.json(), fc.string(), fc.json().map((t) => t.slice(0, -1)), fc.json().map((t) => `${t},`)), expectAsBefore), { numRuns: 3000 });
+  });
+
+  it('reads typical calls, with ids and text varied, as before', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.string(), fc.double()), fc.string(), (id, text) =>
+        expectAsBefore(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text } } })),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('turns down, as the strict parser does, a repeated key at any depth and among many keys', () => {
+    for (let n = 1; n <= 40; n++) {
+      const keys = Array.from({ length: n }, (_, i) => `"k${i}":${i}`);
+      expectAsBefore(`{"outer":{${keys.join(',')}}}`);
+      for (const j of [0, Math.floor(n / 2), n - 1]) {
+        for (const at of [j + 1, n]) {
+          const members = [...keys];
+          members.splice(at, 0, `"k${j}":0`);
+          const text = `[{"x":1},{${members.join(',')}}]`;
+          expectAsBefore(text);
+          expect(readClientText(text).parsed).toMatchObject({ ok: false, code: 'duplicate-key' });
+        }
+      }
+    }
+    expectAsBefore('{"a":{"a":1},"b":[{"a":2}],"c":"\\"a\\":"}');
+    expectAsBefore('{"a":{"b":1,"b":2}}');
+  });
+
+  it('reads nesting at and past the limit, and the edge cases of ids, as before', () => {
+    for (const levels of [511, 512, 513]) {
+      expectAsBefore(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+      expectAsBefore(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`);
+    }
+    for (const text of ['{"id":"3"}', '{"id":3}', '{"id":3,"id":"3"}', '\ufeff{"id":1}', '{"id":1}\r', '{"a":"x\u2028y"}', '{"a":"\u0085"}', '{"id":-0}', '{"id":1e0}', '{"id":0}', '[]', '{}', '1', '"s"', '', ' ', '{"a":1}x', '{"a":01}']) {
+      expectAsBefore(text);
+    }
+    // Plain text takes the quick path and is sendable; these take the usual one and are not.
+    expect(readClientText('{"id":7,"params":{"a":[1,-2,"x"]}}').sendable).toBe(true);
+    expect(readClientText('{"id":7,"n":1.5}').sendable).toBe(false);
+    expect(readClientText('{"id":7,"s":"\\u0041"}').sendable).toBe(false);
+  });
+});
