@@ -61,10 +61,13 @@ function readItems(name) {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
 
-const engine = new Engine(compilePolicy(POLICY, ['eval-constraints'], '/srv/data'), { nowUs: () => 0 });
-let next = 0;
+const policy = compilePolicy(POLICY, ['eval-constraints'], '/srv/data');
+// One session per item, as eval.mjs does: in one shared session the flow labels that earlier
+// items left (a fetched page is untrusted content) refused later benign commands by the flow
+// rules, which are not what this measures.
 function refused(item) {
-  const id = next++;
+  const engine = new Engine(policy, { nowUs: () => 0 });
+  const id = 1;
   const out = engine.fromClient(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: item.tool, arguments: item.args } })));
   const answered = out.outputs.some((o) => o.to === 'client');
   if (!answered) engine.fromServer(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [] } })));
