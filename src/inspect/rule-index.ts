@@ -27,7 +27,7 @@ export interface SpellingScan {
   shape?: Int32Array;
 }
 
-// From this length, a one-byte text is read from a byte copy: charCodeAt on the many shapes a
+// From this length, a one-byte text is read from its bytes (a window at a time): charCodeAt on the many shapes a
 // string can have (sliced from a frame, external) is several times slower than a typed array.
 const BYTE_COPY_FROM = 4096;
 const BEYOND_LATIN1 = /[^\x00-\xff]/;
@@ -238,7 +238,7 @@ export class RuleIndex {
   scan(lower: string): SpellingScan {
     const last = this.last;
     if (last !== undefined && last.lower.length === lower.length && last.lower === lower) return last.scan;
-    const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanBytes(Buffer.from(lower, 'latin1')) : this.automaton.scan(lower);
+    const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanLatin1(lower) : this.automaton.scan(lower);
     // (Nothing reached: the shared sets, which no caller changes.)
     const none = found.reached.length === 0;
     const woken = none ? this.wokenEverywhere : this.wokenEverywhere.slice();
