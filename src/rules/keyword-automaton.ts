@@ -10,7 +10,7 @@
  * links, which is linear too (each failure step gives back depth one character added).
  */
 import type { CharSet } from './required-chars.js';
-import { laneRows, readLatin1, WINDOW_BYTES, type LaneTables } from './keyword-lanes.js';
+import { charSetOf, laneRows, readLatin1, WINDOW_BYTES, type LaneTables, type WindowChars } from './keyword-lanes.js';
 
 /** What one pass over a text found. */
 export interface KeywordScan {
@@ -18,6 +18,8 @@ export interface KeywordScan {
   reached: number[];
   /** The characters of the text. */
   chars: CharSet;
+  /** From a read in windows (scanLatin1): each window's characters. */
+  windows?: WindowChars;
 }
 
 // Each keyword's id list, per state with any output.
@@ -198,12 +200,10 @@ export class KeywordAutomaton {
     const stamps = this.nextStamp();
     const buffer = this.window?.length === windowBytes ? this.window : Buffer.allocUnsafe(windowBytes);
     if (windowBytes === WINDOW_BYTES) this.window = buffer;
-    const seen = new Uint8Array(256);
-    const marks = { stamps, stamp: this.stamp, reached: [] as number[], seen };
-    readLatin1(text, t, marks, buffer);
-    const words: [number, number, number, number] = [0, 0, 0, 0];
-    for (let c = 0; c < 128; c++) if (seen[c]) words[c >> 5]! |= 1 << (c & 31);
-    return { reached: marks.reached, chars: { words, other: seen.subarray(128).includes(1) } };
+    const marks = { stamps, stamp: this.stamp, reached: [] as number[], seen: new Uint8Array(256) };
+    const windows: WindowChars = { starts: [], ends: [], chars: [] };
+    readLatin1(text, t, marks, buffer, windows);
+    return { reached: marks.reached, chars: charSetOf(marks.seen), windows };
   }
 
   private laneTables(): LaneTables {

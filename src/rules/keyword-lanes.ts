@@ -12,6 +12,7 @@
  */
 
 import { isAscii } from 'node:buffer';
+import type { CharSet } from './required-chars.js';
 
 /** The tables one read needs, built once per automaton (see KeywordAutomaton.lanesTables). */
 export interface LaneTables {
@@ -53,17 +54,73 @@ export function laneRows(delta: Int32Array, width: number, outputOf: Int32Array)
   return rows;
 }
 
-/** Read `text` (no code unit above 0xff) in windows the size of `buffer`, copied into it (it must be longer than twice the longest keyword). */
-export function readLatin1(text: string, t: LaneTables, marks: LaneMarks, buffer: Buffer): void {
+/**
+ * The characters of each window a read went through: window k is [starts[k], ends[k]) of the
+ * text. A stretch of the text holds no character that none of the windows overlapping it holds.
+ */
+export interface WindowChars {
+  starts: number[];
+  ends: number[];
+  chars: CharSet[];
+}
+
+/**
+ * Read `text` (no code unit above 0xff) in windows the size of `buffer`, copied into it (it
+ * must be longer than twice the longest keyword). `marks.seen` ends up holding the characters
+ * of the whole text; `windows`, when given, gets each window's own.
+ */
+export function readLatin1(text: string, t: LaneTables, marks: LaneMarks, buffer: Buffer, windows?: WindowChars): void {
   const back = t.longest - 1;
   const size = buffer.length;
+  const all = marks.seen;
+  // Per window, a fresh set, merged into the text's afterwards.
+  const own = windows === undefined ? all : new Uint8Array(256);
+  marks.seen = own;
   for (let from = 0; ; ) {
     const to = Math.min(text.length, from + size);
     const n = buffer.write(from === 0 && to === text.length ? text : text.slice(from, to), 0, to - from, 'latin1');
     readWindow(buffer, n, t, marks);
-    if (to === text.length) return;
+    if (windows !== undefined) {
+      windows.starts.push(from);
+      windows.ends.push(to);
+      windows.chars.push(charSetOf(own));
+      for (let c = 0; c < 256; c++) if (own[c]) all[c] = 1;
+      own.fill(0);
+    }
+    if (to === text.length) break;
     from = to - back;
   }
+  marks.seen = all;
+}
+
+/** Per byte value seen (1), as a CharSet. */
+export function charSetOf(seen: Uint8Array): CharSet {
+  const words: [number, number, number, number] = [0, 0, 0, 0];
+  for (let c = 0; c < 128; c++) if (seen[c]) words[c >> 5]! |= 1 << (c & 31);
+  return { words, other: seen.subarray(128).includes(1) };
+}
+
+/** The characters of the windows overlapping [from, to) of the text: all those the stretch may hold. */
+export function charsWithin(windows: WindowChars, from: number, to: number): CharSet {
+  const words: [number, number, number, number] = [0, 0, 0, 0];
+  let other = false;
+  const { starts, ends, chars } = windows;
+  // Windows are in order of start, and of end.
+  let lo = 0, hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid]! <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < starts.length && starts[k]! < to; k++) {
+    const w = chars[k]!;
+    words[0] |= w.words[0];
+    words[1] |= w.words[1];
+    words[2] |= w.words[2];
+    words[3] |= w.words[3];
+    other ||= w.other;
+  }
+  return { words, other };
 }
 
 // One window: four stretches at once when it is ASCII and long enough, else one from the start.
