@@ -9,6 +9,7 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.js';
 import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
+import { frameToString } from '../protocol/framer.js';
 import { readTopLevelIds, type IdReading } from '../protocol/answer-id.js';
 import { oneLine, oneLineFrame } from '../protocol/one-line.js';
 import { readRefusedId } from '../protocol/refused-id.js';
@@ -144,7 +145,7 @@ export class Engine {
     }
     const start = this.deps.nowUs();
     const out = emptyOutcome();
-    const text = frame.toString('utf8');
+    const text = frameToString(frame);
     let value: unknown;
     try {
       value = JSON.parse(text);

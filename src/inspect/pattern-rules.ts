@@ -89,7 +89,7 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
+function eachMatch(rule: CompiledRule, may: ((r: number, from: number, to: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
   for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
@@ -100,7 +100,7 @@ function eachMatch(rule: CompiledRule, may: ((r: number) => boolean) | undefined
       // when the text lacks every character the pattern needs and it is not run, so the
       // budget, and any verdict resting on it, does not depend on the shortcut).
       checkBudget(region.length);
-      if (may !== undefined && !may(r)) continue;
+      if (may !== undefined && !may(r, from, to)) continue;
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -141,7 +141,7 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
   const windows = searchWindows(rule, spelling.lower, has(scan.woken, i), checkBudget);
   if (!windows) return undefined;
   let first: Match | undefined;
-  eachMatch(rule, (r) => index.mayMatch(i, r, scan), spelling.text, spelling.lower, windows, checkBudget, (match) => {
+  eachMatch(rule, (r, from, to) => index.mayMatchWithin(i, r, scan, from, to), spelling.text, spelling.lower, windows, checkBudget, (match) => {
     first = match;
     return true;
   });
@@ -244,7 +244,7 @@ export function findAllSpans(
     const windows = searchWindows(rule, lower, keywordIn, checkBudget);
     if (!windows) continue;
     const found: Span[] = [];
-    eachMatch(rule, i !== undefined ? (r) => index.mayMatch(i, r, scan) : undefined, text, lower, windows, checkBudget, ({ start, end }) => {
+    eachMatch(rule, i !== undefined ? (r, from, to) => index.mayMatchWithin(i, r, scan, from, to) : undefined, text, lower, windows, checkBudget, ({ start, end }) => {
       found.push({ start, end, rule });
       return false;
     });

@@ -6,6 +6,7 @@
  * order, so reading the bits in order visits the rules in that order.
  */
 import { KeywordAutomaton } from '../rules/keyword-automaton.js';
+import { charsWithin, type WindowChars } from '../rules/keyword-lanes.js';
 import { shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
@@ -25,9 +26,11 @@ export interface SpellingScan {
   text: string;
   /** Its length and runs of character classes (pattern-shape.ts), worked out when first asked. */
   shape?: Int32Array;
+  /** A long text's characters, per window of its read (keyword-lanes.ts). */
+  windows?: WindowChars;
 }
 
-// From this length, a one-byte text is read from a byte copy: charCodeAt on the many shapes a
+// From this length, a one-byte text is read from its bytes (a window at a time): charCodeAt on the many shapes a
 // string can have (sliced from a frame, external) is several times slower than a typed array.
 const BYTE_COPY_FROM = 4096;
 const BEYOND_LATIN1 = /[^\x00-\xff]/;
@@ -154,6 +157,18 @@ export class RuleIndex {
   }
 
   /**
+   * mayMatch for a pattern run on [from, to) of the text alone (a slice of a long text): also
+   * false when the windows around that stretch lack what the pattern needs, for then so does
+   * the stretch, and a match in it would need it.
+   */
+  mayMatchWithin(i: number, r: number, scan: SpellingScan, from: number, to: number): boolean {
+    if (!this.mayMatch(i, r, scan)) return false;
+    const windows = scan.windows;
+    if (windows === undefined || (from === 0 && to >= scan.text.length)) return true;
+    return mayMatchEach(this.needsOf(i)[r], charsWithin(windows, from, to));
+  }
+
+  /**
    * The patterns of rule `i` (at most 31 of them) that may match a text with what `scan` found,
    * as bits (bit r: pattern r); -1 for a rule with more patterns, which are then each asked with mayMatch.
    */
@@ -238,7 +253,7 @@ export class RuleIndex {
   scan(lower: string): SpellingScan {
     const last = this.last;
     if (last !== undefined && last.lower.length === lower.length && last.lower === lower) return last.scan;
-    const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanBytes(Buffer.from(lower, 'latin1')) : this.automaton.scan(lower);
+    const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanLatin1(lower) : this.automaton.scan(lower);
     // (Nothing reached: the shared sets, which no caller changes.)
     const none = found.reached.length === 0;
     const woken = none ? this.wokenEverywhere : this.wokenEverywhere.slice();
@@ -248,7 +263,7 @@ export class RuleIndex {
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
-    const scan: SpellingScan = { woken, literals, chars: found.chars, text: lower };
+    const scan: SpellingScan = found.windows === undefined ? { woken, literals, chars: found.chars, text: lower } : { woken, literals, chars: found.chars, text: lower, windows: found.windows };
     this.last = lower.length >= REMEMBER_FROM ? { lower, scan } : undefined;
     return scan;
   }

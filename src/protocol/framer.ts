@@ -6,7 +6,7 @@
  * completes, so an 8 MiB line in 64 KiB chunks costs one copy, not 128.
  */
 
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 
 /** One event from the framer, in input order. */
 export type FrameEvent =
@@ -173,12 +173,18 @@ function isBlank(line: Buffer): boolean {
   return true;
 }
 
+// From this size, an ASCII frame is decoded as latin1: the same text (ASCII bytes are the
+// same characters in both), copied out in one move instead of read through the UTF-8 decoder,
+// and held outside V8's heap (a large frame's text no longer grows the heap towards a collection).
+const LATIN1_FROM_BYTES = 64 * 1024;
+
 /**
  * Decodes a frame as UTF-8. Invalid sequences become U+FFFD rather than throwing: the
  * decoded text is what gets parsed, inspected and (re-serialised) forwarded, so a
  * replacement character cannot smuggle anything past the checks. A UTF-8 BOM is kept as
- * U+FEFF, which the JSON parser then rejects.
+ * U+FEFF, which the JSON parser then rejects. (A large ASCII frame is decoded as latin1,
+ * which reads ASCII bytes as the same characters; any other byte takes the UTF-8 decoder.)
  */
 export function frameToString(bytes: Buffer): string {
-  return bytes.toString('utf8');
+  return bytes.length >= LATIN1_FROM_BYTES && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }

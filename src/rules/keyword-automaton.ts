@@ -10,6 +10,7 @@
  * links, which is linear too (each failure step gives back depth one character added).
  */
 import type { CharSet } from './required-chars.js';
+import { charSetOf, laneRows, readLatin1, WINDOW_BYTES, type LaneTables, type WindowChars } from './keyword-lanes.js';
 
 /** What one pass over a text found. */
 export interface KeywordScan {
@@ -17,6 +18,8 @@ export interface KeywordScan {
   reached: number[];
   /** The characters of the text. */
   chars: CharSet;
+  /** From a read in windows (scanLatin1): each window's characters. */
+  windows?: WindowChars;
 }
 
 // Each keyword's id list, per state with any output.
@@ -179,6 +182,34 @@ export class KeywordAutomaton {
     const words: [number, number, number, number] = [0, 0, 0, 0];
     for (let c = 0; c < 128; c++) if (seen[c]) words[c >> 5]! |= 1 << (c & 31);
     return { reached, chars: { words, other: seen.subarray(128).includes(1) } };
+  }
+
+  // The tables and the window buffer of scanLatin1, made on its first use (keyword-lanes.ts).
+  private lanes: LaneTables | undefined;
+  private window: Buffer | undefined;
+
+  /**
+   * The same as scanBytes over the latin1 bytes of `text` (no code unit above 0xff), read a
+   * window at a time in several stretches at once (keyword-lanes.ts): faster on a long text,
+   * and no copy of it. `windowBytes`: tests make it small to put many window ends in a short text.
+   */
+  scanLatin1(text: string, windowBytes = WINDOW_BYTES): KeywordScan {
+    const t = (this.lanes ??= this.laneTables());
+    // (Windows overlap by a keyword's length: keywords that long would make them crawl.)
+    if (2 * t.longest >= windowBytes) return this.scanBytes(Buffer.from(text, 'latin1'));
+    const stamps = this.nextStamp();
+    const buffer = this.window?.length === windowBytes ? this.window : Buffer.allocUnsafe(windowBytes);
+    if (windowBytes === WINDOW_BYTES) this.window = buffer;
+    const marks = { stamps, stamp: this.stamp, reached: [] as number[], seen: new Uint8Array(256) };
+    const windows: WindowChars = { starts: [], ends: [], chars: [] };
+    readLatin1(text, t, marks, buffer, windows);
+    return { reached: marks.reached, chars: charSetOf(marks.seen), windows };
+  }
+
+  private laneTables(): LaneTables {
+    let longest = 1;
+    for (const k of this.keywords) if (k.length > longest) longest = k.length;
+    return { rows: laneRows(this.delta, this.width, this.outputOf), column: this.column, width: this.width, outputOf: this.outputOf, longest, stepWide: (state, code) => this.stepWide(state, code) };
   }
 
   /** The keywords (as strings) behind the outputs reached, with the empty keyword if there is one. */

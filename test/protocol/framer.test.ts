@@ -226,4 +226,19 @@ describe('frameToString', () => {
     expect(frameToString(Buffer.from('{"a":"é"}', 'utf8'))).toBe('{"a":"é"}');
     expect(frameToString(Buffer.from([0x22, 0xff, 0x22]))).toBe('"\uFFFD"');
   });
+
+  it('reads a large frame exactly as the UTF-8 decoder does, whatever its bytes (property)', () => {
+    // Large frames that are ASCII are decoded as latin1: one byte anywhere outside ASCII (a BOM,
+    // a line separator, a byte that is not UTF-8, a lone continuation byte) must send them back.
+    const odd = fc.constantFrom([0xef, 0xbb, 0xbf], [0xe2, 0x80, 0xa8], [0xff], [0x80], [0xc3, 0xa9], [0xc3], [0xf0, 0x9f, 0x98, 0x80], [0x7f], [0x00], [0x0d]);
+    fc.assert(
+      fc.property(fc.integer({ min: 60 * 1024, max: 70 * 1024 }), fc.array(fc.tuple(fc.nat(), odd), { maxLength: 3 }), (size, planted) => {
+        const bytes = Buffer.alloc(size, 0x61);
+        for (const [at, seq] of planted) Buffer.from(seq).copy(bytes, at % size);
+        const text = frameToString(bytes);
+        expect(text === bytes.toString('utf8')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

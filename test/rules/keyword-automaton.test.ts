@@ -21,11 +21,30 @@ function check(automaton: KeywordAutomaton, text: string): void {
     const bytes = automaton.scanBytes(Buffer.from(text, 'latin1'));
     expect(automaton.keywordsOf(bytes.reached)).toEqual(expected(automaton.keywords, text));
     expect(bytes.chars).toEqual(charsOf(text));
+    // Read in windows and stretches (keyword-lanes.ts): windows small enough that short texts
+    // cross many window and stretch ends, and the default window.
+    for (const window of [2 * longestOf(automaton) + 1, 4 * longestOf(automaton) + 7, 256]) {
+      const lanes = automaton.scanLatin1(text, window);
+      expect(automaton.keywordsOf(lanes.reached)).toEqual(expected(automaton.keywords, text));
+      expect(lanes.chars).toEqual(charsOf(text));
+    }
+    const lanes = automaton.scanLatin1(text);
+    expect(automaton.keywordsOf(lanes.reached)).toEqual(expected(automaton.keywords, text));
+    expect(lanes.chars).toEqual(charsOf(text));
   }
+}
+
+function longestOf(automaton: KeywordAutomaton): number {
+  return Math.max(1, ...automaton.keywords.map((k) => k.length));
 }
 
 // Small alphabets make overlaps, shared prefixes and failure chains likely.
 const small = fc.string({ unit: fc.constantFrom('a', 'b', 'ab', 'é', '무', '忽', '\u00ff', 'A', '\n'), maxLength: 12 });
+
+// Most planted texts stay ASCII (the four-stretch read); some keep a wide byte (the one-stretch read).
+function k1(pick: number): string {
+  return pick === 3 ? 'é' : 'a';
+}
 
 describe('keyword automaton', () => {
   it('finds exactly the keywords the text includes (property)', () => {
@@ -57,6 +76,39 @@ describe('keyword automaton', () => {
       fc.property(fc.array(fc.oneof(fc.constantFrom(...keywords), fc.string({ maxLength: 3 })), { maxLength: 20 }), (parts) => check(shipped, parts.join(''))),
       { numRuns: 500 },
     );
+  });
+
+  it('reads a long text in windows and stretches exactly as from the start (property)', () => {
+    // Texts long enough for four stretches per window, with keywords planted anywhere, most
+    // often across a stretch's or a window's end (where a read that did not overlap would miss them).
+    const ascii = fc.string({ unit: fc.constantFrom('a', 'b', 'x', ' ', 'A', '\n'), minLength: 0, maxLength: 40 });
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'é', 'ÿ'), minLength: 1, maxLength: 9 }), { minLength: 1, maxLength: 10 }), fc.array(fc.tuple(ascii, fc.nat()), { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 3 }), (keywords, pieces, pick) => {
+        const automaton = new KeywordAutomaton([...new Set(keywords)]);
+        const longest = longestOf(automaton);
+        const window = [2 * longest + 1, 4 * longest + 3, 16 * longest, 1000][pick]!;
+        let text = '';
+        for (const [filler, k] of pieces) text += filler + (k % 3 === 0 ? '' : keywords[k % keywords.length]);
+        text = text.replace(/[^\x00-\x7f]/g, k1(pick));
+        for (const t of [text, text.repeat(3), text + keywords.join('')]) {
+          const scan = automaton.scanLatin1(t, window);
+          expect(automaton.keywordsOf(scan.reached)).toEqual(expected(automaton.keywords, t));
+          expect(scan.chars).toEqual(charsOf(t));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('finds a keyword at every offset across stretch and window ends', () => {
+    const automaton = new KeywordAutomaton(['abcdefg', 'xyz', 'q']);
+    for (const window of [15, 64, 257, 4096]) {
+      for (let at = 0; at < 600; at++) {
+        const text = '.'.repeat(at) + 'abcdefg' + '.'.repeat(600 - at);
+        const scan = automaton.scanLatin1(text, window);
+        expect(automaton.keywordsOf(scan.reached), `window ${window}, at ${at}`).toEqual(new Set(['abcdefg']));
+      }
+    }
   });
 
   it('reads adversarial text in linear time', () => {
