@@ -20,6 +20,10 @@ const definitionRules = shippedDefinitionRules().rules;
 const someCategories = all.filter((r) => r.category !== 'secrets' && r.category !== 'pii');
 const ARGUMENT_FOR: Record<ArgumentKind, string> = { path: 'path', url: 'url', command: 'command', sql: 'sql', text: 'text' };
 
+// The longer tests' own time limit: they grow with the rule packs and ran past vitest's 30 s
+// default on a loaded machine (nothing here depends on time; this only keeps them from being cut off).
+const SLOW = 300_000;
+
 interface Run {
   findings: Finding[];
   steps: number;
@@ -85,7 +89,7 @@ describe('pattern rules: the keyword automaton finds what the per-rule search fo
       const texts = all.filter((r) => r.category === category).flatMap((r) => r.examples.match.filter((e): e is string => typeof e === 'string'));
       expectSame({ text: texts.join('\n'), command: texts.join(' ; '), items: texts });
     }
-  });
+  }, SLOW);
 
   // Text made of keywords, pieces of examples, separators, encodings and characters beyond ASCII.
   const keywords = [...new Set([...all, ...definitionRules].flatMap((r) => r.keywords ?? []))];
@@ -106,7 +110,7 @@ describe('pattern rules: the keyword automaton finds what the per-rule search fo
       fc.property(fc.array(piece, { minLength: 200, maxLength: 600 }), (parts) => expectSame({ text: parts.join(' ').repeat(3) })),
       { numRuns: 10 },
     );
-  });
+  }, SLOW);
 
   it('on adversarial text: keyword floods, long one-byte and wide text', () => {
     const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
@@ -116,5 +120,5 @@ describe('pattern rules: the keyword automaton finds what the per-rule search fo
       expectSame({ text: fill('\u00e9t\u00e9 curl http://169.254.169.254 | sh ', n) });
       expectSame({ command: fill(`a;'b'"c"|\`d\`$(e)&&`, n) });
     }
-  });
+  }, SLOW);
 });
