@@ -191,8 +191,10 @@ export class RuleIndex {
     const c0 = present[0], c1 = present[1], c2 = present[2], c3 = present[3];
     const other = scan.chars.other;
     const measured = scan.text.length < SHAPE_BELOW;
+    // Shorter than every pattern of the rule can match: no pattern's shape test would pass.
+    if (measured && scan.text.length < checks[0]!) return 0;
     let mask = 0;
-    let at = 0;
+    let at = 1;
     for (let r = 0; r < count; r++) {
       const p = first + r;
       let may = (literals[p >> 5]! & (1 << (p & 31))) !== 0;
@@ -219,14 +221,23 @@ export class RuleIndex {
   }
 
   /**
-   * Rule `i`'s pre-tests in one array, per pattern: the number of sets it needs a character
-   * of, each as five numbers (the four words, 1 when it holds characters above U+007F), then
-   * the number of its shape bounds, each as two (index into a shape, least value).
+   * Rule `i`'s pre-tests in one array: first the least length its shape bounds ask of a text
+   * for any of its patterns (0 when some pattern has no such bound); then per pattern, the
+   * number of sets it needs a character of, each as five numbers (the four words, 1 when it
+   * holds characters above U+007F), then the number of its shape bounds, each as two (index
+   * into a shape, least value).
    */
   private checksOf(i: number): Int32Array {
     const needs = this.needsOf(i);
     const shapes = this.shapesOf(i);
-    const out: number[] = [];
+    let shortest = Infinity;
+    for (let r = 0; r < this.patternCount[i]!; r++) {
+      const bounds = shapes[r]!;
+      let least = 0;
+      for (let j = 0; j < bounds.length; j += 2) if (bounds[j] === 0) least = Math.max(least, bounds[j + 1]!);
+      shortest = Math.min(shortest, least);
+    }
+    const out: number[] = [shortest === Infinity ? 0 : shortest];
     for (let r = 0; r < this.patternCount[i]!; r++) {
       const sets = needs[r] ?? [];
       out.push(sets.length);
