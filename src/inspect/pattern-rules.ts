@@ -5,7 +5,7 @@
  */
 import type { CompiledRule } from '../rules/rule-types.js';
 import { excerpt, maskSecret } from './evidence.js';
-import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
+import { has, ruleIndexOf, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
 /** One spelling of a string, lower-cased once for every rule. */
@@ -296,12 +296,11 @@ export function runPatternRules(
   // The rules in play (`rules` may leave out inactive categories).
   const inPlay = rules === allRules ? undefined : index.inPlayOf(rules);
   const { words } = index;
-  const candidates: RuleBits = index.empty();
-  const forKinds: RuleBits = index.empty();
+  const [candidates, forKinds] = index.scratch;
   for (const s of strings) {
     const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
-    candidates.set(index.always);
+    for (let w = 0; w < words; w++) candidates[w] = index.always[w]!;
     for (let k = 0; k < all.length; k++) {
       const spelling = all[k]!;
       checkBudget(spelling.lower.length);

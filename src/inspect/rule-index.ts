@@ -75,6 +75,11 @@ export class RuleIndex {
   // Per rule, its patterns' needs and shape needs in one array (see checksOf), built on first use.
   private readonly checks: Array<Int32Array | undefined>;
   private readonly reused: Array<ReusedScan | undefined> = [];
+  /**
+   * Two rule sets for runPatternRules to work in, kept so that none is made per call: it is
+   * the only user, it fills them before reading them, and nothing it calls runs it again.
+   */
+  readonly scratch: readonly [RuleBits, RuleBits];
   private readonly position = new Map<CompiledRule, number>();
   // Patterns with no required literal, as pattern bits; and per automaton output, the patterns whose literal it shows.
   private readonly literalFree: RuleBits;
@@ -102,6 +107,7 @@ export class RuleIndex {
     this.checks = new Array<Int32Array | undefined>(this.rules.length).fill(undefined);
     this.always = this.empty();
     this.anyKind = this.empty();
+    this.scratch = [this.empty(), this.empty()];
     const keywordIds = this.keywordIds;
     const keywordRules = this.keywordRules;
     this.rules.forEach((rule, i) => {
@@ -301,7 +307,7 @@ export class RuleIndex {
 
   /** Into `into`, the rules that apply to a string of these kinds (a rule naming no kind applies to all). */
   kindsInto(kinds: ReadonlySet<string>, into: RuleBits): RuleBits {
-    into.set(this.anyKind);
+    for (let w = 0; w < this.words; w++) into[w] = this.anyKind[w]!;
     for (const kind of kinds) {
       const bits = this.byKind.get(kind);
       if (bits) for (let w = 0; w < this.words; w++) into[w]! |= bits[w]!;
@@ -356,8 +362,11 @@ export class RuleIndex {
     const found = this.automaton.scan(lower, scan.found);
     const woken = scan.woken;
     const literals = scan.literals;
-    woken.set(this.wokenEverywhere);
-    literals.set(this.literalFree);
+    // (Loops, not set(): for a few words the call costs more than the copy.)
+    const everywhere = this.wokenEverywhere;
+    const free = this.literalFree;
+    for (let w = 0; w < words; w++) woken[w] = everywhere[w]!;
+    for (let w = 0; w < patternWords; w++) literals[w] = free[w]!;
     for (const output of found.reached) {
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;

@@ -82,7 +82,7 @@ describe('pattern rules: the keyword automaton finds what the per-rule search fo
       }
     }
     expect(cases).toBeGreaterThan(1000);
-  });
+  }, SLOW);
 
   it('on all examples of a category in one call', () => {
     for (const category of new Set(all.map((r) => r.category))) {
