@@ -5,21 +5,27 @@
  */
 import type { CompiledRule } from '../rules/rule-types.js';
 import { excerpt, maskSecret } from './evidence.js';
-import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
+import { has, ruleIndexOf, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
 /** One spelling of a string, lower-cased once for every rule. */
-interface Spelling {
-  text: string;
-  lower: string;
-  via: string;
+class Spelling {
+  readonly lower: string;
   /** The rules with keywords that have one in it, and its characters, found in one pass (see rule-index.ts). */
-  scan?: SpellingScan;
+  scan: SpellingScan | undefined = undefined;
+
+  constructor(
+    readonly text: string,
+    readonly via: string,
+  ) {
+    this.lower = text.toLowerCase();
+  }
 }
 
 function spellings(s: InspectedString, withRaw: boolean): Spelling[] {
-  const all = withRaw ? [{ text: s.raw, via: 'raw' }, ...s.variants] : s.variants;
-  return all.map(({ text, via }) => ({ text, lower: text.toLowerCase(), via }));
+  const all: Spelling[] = withRaw ? [new Spelling(s.raw, 'raw')] : [];
+  for (const v of s.variants) all.push(new Spelling(v.text, v.via));
+  return all;
 }
 
 // Long text is searched only around the rule's keywords: the linear engine costs tens of
@@ -123,18 +129,20 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
   const scan = spelling.scan as SpellingScan;
   const n = spelling.lower.length;
   if (n < WINDOW_FROM_BYTES) {
+    // (Counts from the index: `rule.keywords` and `rule.regexes` are slow reads on rule objects of many shapes.)
+    const keywords = index.keywordCount[i]!;
     // Short text is one region. When none of the rule's patterns could match it, the steps
     // searchWindows and eachMatch would count are counted at once, and nothing runs.
-    if (rule.keywords && !has(scan.woken, i)) return undefined;
+    if (keywords >= 0 && !has(scan.woken, i)) return undefined;
     // (The patterns that may match, worked out once: eachMatch reads the bits, not asking again.)
     const mask = index.mayMatchMask(i, scan);
     if (mask === 0) {
-      checkBudget(n * ((rule.keywords?.length ?? 0) + rule.regexes.length));
+      checkBudget(n * (Math.max(keywords, 0) + index.patternCount[i]!));
       return undefined;
     }
     if (mask !== -1) {
       // One region, the whole text: searchWindows' count is its keyword search.
-      if (rule.keywords) checkBudget(n * rule.keywords.length);
+      if (keywords >= 0) checkBudget(n * keywords);
       return firstIn(rule, spelling, mask, checkBudget);
     }
   }
@@ -288,15 +296,17 @@ export function runPatternRules(
   // The rules in play (`rules` may leave out inactive categories).
   const inPlay = rules === allRules ? undefined : index.inPlayOf(rules);
   const { words } = index;
-  const candidates: RuleBits = index.empty();
-  const forKinds: RuleBits = index.empty();
+  const [candidates, forKinds] = index.scratch;
   for (const s of strings) {
     const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
-    candidates.set(index.always);
-    for (const spelling of all) {
+    for (let w = 0; w < words; w++) candidates[w] = index.always[w]!;
+    for (let k = 0; k < all.length; k++) {
+      const spelling = all[k]!;
       checkBudget(spelling.lower.length);
-      const scan = (spelling.scan = index.scan(spelling.lower));
+      // (Short spellings are scanned into the index's kept scans, one per spelling of this
+      // string; the raw text's own scan when it is handed on.)
+      const scan = (spelling.scan = keep !== undefined && k === 0 && !skipRaw ? index.scan(spelling.lower) : index.scanShort(spelling.lower, k));
       for (let w = 0; w < words; w++) candidates[w]! |= scan.woken[w]!;
     }
     if (keep !== undefined && !skipRaw) {

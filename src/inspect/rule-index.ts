@@ -5,9 +5,9 @@
  * few integer operations instead of sets and sorts. Bit i is the i-th pattern rule in rule-set
  * order, so reading the bits in order visits the rules in that order.
  */
-import { KeywordAutomaton } from '../rules/keyword-automaton.js';
+import { KeywordAutomaton, type KeywordScan } from '../rules/keyword-automaton.js';
 import { charsWithin, type WindowChars } from '../rules/keyword-lanes.js';
-import { shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
+import { SHAPE_SIZE, shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 
@@ -25,9 +25,16 @@ export interface SpellingScan {
   /** The text read. */
   text: string;
   /** Its length and runs of character classes (pattern-shape.ts), worked out when first asked. */
-  shape?: Int32Array;
-  /** A long text's characters, per window of its read (keyword-lanes.ts). */
-  windows?: WindowChars;
+  shape: Int32Array | undefined;
+  /** A long text's characters, per window of its read (keyword-lanes.ts); undefined for a short one. */
+  windows: WindowChars | undefined;
+}
+
+// A scan written over for each short text (RuleIndex.scanShort): its arrays are kept, the
+// automaton's list of outputs reached and the shape's array with them.
+interface ReusedScan extends SpellingScan {
+  found: KeywordScan;
+  shapeArray: Int32Array;
 }
 
 // From this length, a one-byte text is read from its bytes (a window at a time): charCodeAt on the many shapes a
@@ -42,6 +49,9 @@ const MIN_LITERAL = 3;
 // Shorter texts are measured (pattern-shape.ts) for the patterns that get past the other
 // pre-tests; a longer one is not read again for it.
 const SHAPE_BELOW = 2048;
+// How many scans of short texts are written over rather than made anew (one per spelling of
+// a string; a string has at most a few).
+const REUSED_SCANS = 16;
 
 /** The pattern rules of one rule set, indexed. */
 export class RuleIndex {
@@ -58,6 +68,21 @@ export class RuleIndex {
   private readonly shapes: Array<readonly ShapeNeeds[] | undefined>;
   /** Per rule, the number of the first of its patterns among all rules' patterns. */
   readonly firstPattern: readonly number[];
+  /**
+   * Per rule, the number of its keywords, or -1 when it has none (no `keywords`): read here,
+   * not from the rules, whose objects come in many shapes and make every such read slow.
+   */
+  readonly keywordCount: Int32Array;
+  /** Per rule, the number of its patterns. */
+  readonly patternCount: Int32Array;
+  // Per rule, its patterns' needs and shape needs in one array (see checksOf), built on first use.
+  private readonly checks: Array<Int32Array | undefined>;
+  private readonly reused: Array<ReusedScan | undefined> = [];
+  /**
+   * Two rule sets for runPatternRules to work in, kept so that none is made per call: it is
+   * the only user, it fills them before reading them, and nothing it calls runs it again.
+   */
+  readonly scratch: readonly [RuleBits, RuleBits];
   private readonly position = new Map<CompiledRule, number>();
   // Patterns with no required literal, as pattern bits; and per automaton output, the patterns whose literal it shows.
   private readonly literalFree: RuleBits;
@@ -80,8 +105,12 @@ export class RuleIndex {
   constructor(allRules: readonly CompiledRule[]) {
     this.rules = allRules.filter((r) => r.regexes.length > 0);
     this.words = Math.max(1, Math.ceil(this.rules.length / 32));
+    this.keywordCount = Int32Array.from(this.rules, (r) => (r.keywords ? r.keywords.length : -1));
+    this.patternCount = Int32Array.from(this.rules, (r) => r.regexes.length);
+    this.checks = new Array<Int32Array | undefined>(this.rules.length).fill(undefined);
     this.always = this.empty();
     this.anyKind = this.empty();
+    this.scratch = [this.empty(), this.empty()];
     const keywordIds = this.keywordIds;
     const keywordRules = this.keywordRules;
     this.rules.forEach((rule, i) => {
@@ -153,7 +182,7 @@ export class RuleIndex {
     if (!has(scan.literals, this.firstPattern[i]! + r) || !mayMatchEach(this.needsOf(i)[r], scan.chars)) return false;
     if (scan.text.length >= SHAPE_BELOW) return true;
     const needs = this.shapesOf(i)[r]!;
-    return needs.length === 0 || shapeAllows(needs, (scan.shape ??= shapeOf(scan.text)));
+    return needs.length === 0 || shapeAllows(needs, (scan.shape ??= this.shapeOf(scan)));
   }
 
   /**
@@ -173,16 +202,78 @@ export class RuleIndex {
    * as bits (bit r: pattern r); -1 for a rule with more patterns, which are then each asked with mayMatch.
    */
   mayMatchMask(i: number, scan: SpellingScan): number {
-    const count = this.rules[i]!.regexes.length;
+    const count = this.patternCount[i]!;
     if (count > 31) return -1;
+    // mayMatch for each pattern, read from the rule's checks (the same tests in the same order).
+    const checks = this.checks[i] ?? this.checksOf(i);
+    const literals = scan.literals;
+    const first = this.firstPattern[i]!;
+    const present = scan.chars.words;
+    const c0 = present[0], c1 = present[1], c2 = present[2], c3 = present[3];
+    const other = scan.chars.other;
+    const measured = scan.text.length < SHAPE_BELOW;
+    // Shorter than every pattern of the rule can match: no pattern's shape test would pass.
+    if (measured && scan.text.length < checks[0]!) return 0;
     let mask = 0;
-    for (let r = 0; r < count; r++) if (this.mayMatch(i, r, scan)) mask |= 1 << r;
+    let at = 1;
+    for (let r = 0; r < count; r++) {
+      const p = first + r;
+      let may = (literals[p >> 5]! & (1 << (p & 31))) !== 0;
+      const sets = checks[at++]!;
+      for (let k = 0; k < sets && may; k++) {
+        const o = at + 5 * k;
+        may = (checks[o]! & c0) !== 0 || (checks[o + 1]! & c1) !== 0 || (checks[o + 2]! & c2) !== 0 || (checks[o + 3]! & c3) !== 0 || (checks[o + 4] === 1 && other);
+      }
+      at += 5 * sets;
+      const bounds = checks[at++]!;
+      if (may && measured && bounds > 0) {
+        const shape = (scan.shape ??= this.shapeOf(scan));
+        for (let j = 0; j < bounds && may; j++) may = shape[checks[at + 2 * j]!]! >= checks[at + 2 * j + 1]!;
+      }
+      at += 2 * bounds;
+      if (may) mask |= 1 << r;
+    }
     return mask;
+  }
+
+  // A scan's shape, into its own array when it is one written over.
+  private shapeOf(scan: SpellingScan): Int32Array {
+    return shapeOf(scan.text, (scan as Partial<ReusedScan>).shapeArray);
+  }
+
+  /**
+   * Rule `i`'s pre-tests in one array: first the least length its shape bounds ask of a text
+   * for any of its patterns (0 when some pattern has no such bound); then per pattern, the
+   * number of sets it needs a character of, each as five numbers (the four words, 1 when it
+   * holds characters above U+007F), then the number of its shape bounds, each as two (index
+   * into a shape, least value).
+   */
+  private checksOf(i: number): Int32Array {
+    const needs = this.needsOf(i);
+    const shapes = this.shapesOf(i);
+    let shortest = Infinity;
+    for (let r = 0; r < this.patternCount[i]!; r++) {
+      const bounds = shapes[r]!;
+      let least = 0;
+      for (let j = 0; j < bounds.length; j += 2) if (bounds[j] === 0) least = Math.max(least, bounds[j + 1]!);
+      shortest = Math.min(shortest, least);
+    }
+    const out: number[] = [shortest === Infinity ? 0 : shortest];
+    for (let r = 0; r < this.patternCount[i]!; r++) {
+      const sets = needs[r] ?? [];
+      out.push(sets.length);
+      for (const set of sets) out.push(set.words[0], set.words[1], set.words[2], set.words[3], set.other ? 1 : 0);
+      const bounds = shapes[r]!;
+      out.push(bounds.length / 2, ...bounds);
+    }
+    const checks = Int32Array.from(out);
+    this.checks[i] = checks;
+    return checks;
   }
 
   /** Whether some pattern of rule `i` may match a text with what `scan` found. */
   mayRun(i: number, scan: SpellingScan): boolean {
-    const count = this.rules[i]!.regexes.length;
+    const count = this.patternCount[i]!;
     for (let r = 0; r < count; r++) if (this.mayMatch(i, r, scan)) return true;
     return false;
   }
@@ -231,7 +322,7 @@ export class RuleIndex {
 
   /** Into `into`, the rules that apply to a string of these kinds (a rule naming no kind applies to all). */
   kindsInto(kinds: ReadonlySet<string>, into: RuleBits): RuleBits {
-    into.set(this.anyKind);
+    for (let w = 0; w < this.words; w++) into[w] = this.anyKind[w]!;
     for (const kind of kinds) {
       const bits = this.byKind.get(kind);
       if (bits) for (let w = 0; w < this.words; w++) into[w]! |= bits[w]!;
@@ -263,8 +354,40 @@ export class RuleIndex {
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
-    const scan: SpellingScan = found.windows === undefined ? { woken, literals, chars: found.chars, text: lower } : { woken, literals, chars: found.chars, text: lower, windows: found.windows };
+    const scan: SpellingScan = { woken, literals, chars: found.chars, text: lower, shape: undefined, windows: found.windows };
     this.last = lower.length >= REMEMBER_FROM ? { lower, scan } : undefined;
+    return scan;
+  }
+
+  /**
+   * scan, for a caller that is done with what it returns before it asks again with the same
+   * `slot`: a short text's scan is written over the one last returned for that slot instead of
+   * being made anew (nothing is allocated). Longer texts, and slots past the few kept, get scan's answer.
+   */
+  scanShort(lower: string, slot: number): SpellingScan {
+    if (lower.length >= REMEMBER_FROM || slot >= REUSED_SCANS) return this.scan(lower);
+    this.last = undefined;
+    let scan = this.reused[slot];
+    if (scan === undefined) {
+      const found: KeywordScan = { reached: [], chars: { words: [0, 0, 0, 0], other: false } };
+      scan = { woken: this.empty(), literals: new Int32Array(this.patternWords), chars: found.chars, text: '', shape: undefined, windows: undefined, found, shapeArray: new Int32Array(SHAPE_SIZE) };
+      this.reused[slot] = scan;
+    }
+    const { words, wokenBy, patternWords, literalsBy } = this;
+    const found = this.automaton.scan(lower, scan.found);
+    const woken = scan.woken;
+    const literals = scan.literals;
+    // (Loops, not set(): for a few words the call costs more than the copy.)
+    const everywhere = this.wokenEverywhere;
+    const free = this.literalFree;
+    for (let w = 0; w < words; w++) woken[w] = everywhere[w]!;
+    for (let w = 0; w < patternWords; w++) literals[w] = free[w]!;
+    for (const output of found.reached) {
+      for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
+      for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
+    }
+    scan.text = lower;
+    scan.shape = undefined;
     return scan;
   }
 }

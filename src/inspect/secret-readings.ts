@@ -41,8 +41,41 @@ function backwardsKeywords(secretRules: readonly CompiledRule[]): RegExp {
   return found;
 }
 
-// Sixteen token characters in a row: the least any secret rule matches.
-const LONG_RUN = /[A-Za-z0-9_+/=-]{16}/;
+// Token characters, [A-Za-z0-9_+/=-], by ASCII code unit.
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') TOKEN_CHAR[c.charCodeAt(0)] = 1;
+// Sixteen of them in a row: the least any secret rule matches.
+const LONG_RUN = 16;
+
+/** Whether `text` holds sixteen token characters in a row (/[A-Za-z0-9_+/=-]{16}/, read without a regex run per string). */
+export function hasTokenRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && TOKEN_CHAR[c] === 1) {
+      if (++run >= LONG_RUN) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
+// [A-Za-z0-9_], by ASCII code unit.
+const WORD_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_') WORD_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * The dashes of `text` with a character of [A-Za-z0-9_] on both sides. Every match of GROUPED
+ * holds at least three (a UUID four), so a text with fewer is not searched for one.
+ */
+export function joinedDashes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('-', 1); i !== -1 && i + 1 < text.length; i = text.indexOf('-', i + 1)) {
+    const before = text.charCodeAt(i - 1);
+    const after = text.charCodeAt(i + 1);
+    if (before < 128 && WORD_CHAR[before] === 1 && after < 128 && WORD_CHAR[after] === 1) n++;
+  }
+  return n;
+}
 // A value that ends, or starts, with a run of token characters: where a cut secret would be.
 const ENDS_IN_TOKEN = /[A-Za-z0-9_+/=-]{4}$/;
 const STARTS_WITH_TOKEN = /^[A-Za-z0-9_+/=-]{4}/;
@@ -59,7 +92,7 @@ export function secretReadings(strings: readonly InspectedString[], secretRules:
     if (text.length < 16) continue;
     if (text.includes(' ') && SPACED.test(text)) out.push(reading(s, 'spaces removed', text.replace(SPACED, (_m, before: string, run: string) => before + run.replace(/ /g, ''))));
     SPACED.lastIndex = 0;
-    if (text.includes('-') && GROUPED.test(text)) {
+    if (text.includes('-') && joinedDashes(text) >= 3 && GROUPED.test(text)) {
       const degrouped = text.replace(GROUPED, (run) => (UUID.test(run) ? run : run.replace(/-/g, '')));
       if (degrouped !== text) out.push(reading(s, 'dashes removed', degrouped));
     }
@@ -69,7 +102,7 @@ export function secretReadings(strings: readonly InspectedString[], secretRules:
     if (aws && /[2-7]/.test(aws[0].slice(4))) out.push(reading(s, 'upper-cased', text.toUpperCase()));
     if (text.length <= MAX_REVERSED) {
       // Only a string with a token's run of characters can hold a secret written backwards.
-      if (LONG_RUN.test(text) && backwards.test(text)) out.push(reading(s, 'reversed', [...text].reverse().join('')));
+      if (hasTokenRun(text) && backwards.test(text)) out.push(reading(s, 'reversed', [...text].reverse().join('')));
     }
   }
   // A secret cut in two: the end of one value and the start of the next, read as one, where

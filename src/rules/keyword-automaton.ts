@@ -131,12 +131,17 @@ export class KeywordAutomaton {
     return stamps;
   }
 
-  /** Read `text` once: the outputs it reaches and its characters. */
-  scan(text: string): KeywordScan {
+  /**
+   * Read `text` once: the outputs it reaches and its characters. `into`: a scan to write over
+   * (its arrays reused) instead of a new one, for callers that read many short texts.
+   */
+  scan(text: string, into?: KeywordScan): KeywordScan {
     const { column, delta, width, outputOf } = this;
     const stamps = this.nextStamp();
     const stamp = this.stamp;
-    const reached: number[] = [];
+    const reached: number[] = into === undefined ? [] : into.reached;
+    // (Setting the length is a slow call even when it changes nothing.)
+    if (reached.length !== 0) reached.length = 0;
     let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
     let other = false;
     let state = 0;
@@ -158,7 +163,14 @@ export class KeywordAutomaton {
         reached.push(output);
       }
     }
-    return { reached, chars: { words: [w0, w1, w2, w3], other } };
+    if (into === undefined) return { reached, chars: { words: [w0, w1, w2, w3], other } };
+    const words = into.chars.words;
+    words[0] = w0;
+    words[1] = w1;
+    words[2] = w2;
+    words[3] = w3;
+    into.chars.other = other;
+    return into;
   }
 
   /** The same over the bytes of a text with no code unit above 0xff (faster to read when long). */

@@ -9,7 +9,7 @@ import { DEFAULT_NORMALIZE_LIMITS, LimitExceeded, VARIANT_BUDGET_FACTOR, type No
 import { parseNestedJson } from './nested-json.js';
 import { TOP, childOf, elementOf, insideString, keyPath, valuePath, type Place } from './paths.js';
 import { spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
-import { buildVariants } from './variants.js';
+import { buildVariants, type Variant } from './variants.js';
 import { RawNumber } from '../../protocol/strict-json.js';
 
 /** Strings with their variants and hidden-character findings, or why the arguments were refused. */
@@ -89,7 +89,11 @@ class Walk {
     // A string that is a number (`"2.130706433e9"`, or `"２１３０７０６４３３"` once NFKC-folded)
     // is also the value a server may convert it to.
     if (!isKey) {
-      for (const { text: from, via } of [{ text: raw, via: '' }, ...variants]) {
+      // The raw text, then the variants decoded from it (not those this loop adds).
+      const decoded = variants.length;
+      for (let k = -1; k < decoded; k++) {
+        const from = k < 0 ? raw : (variants[k] as Variant).text;
+        const via = k < 0 ? '' : (variants[k] as Variant).via;
         for (const text of spellingsOfNumericString(from)) {
           if (text !== raw && !variants.some((v) => v.text === text)) variants.push({ text, via: via === '' ? 'number' : `${via}+number` });
         }

@@ -35,6 +35,12 @@ export function spellingsOfNumber(text: string): NumberSpellings {
   return { raw: text, others };
 }
 
+// Each of DECIMAL, PY_UNDERSCORES and JS_RADIX matches only from a sign, a digit or a point:
+// most strings start otherwise and are not run through the three.
+function mayStartNumber(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
+}
+
 // Python's int() and float() also read `_` between digits; JavaScript's Number() reads 0b and 0o.
 const PY_UNDERSCORES = /^[+-]?[0-9]+(?:_[0-9]+)+(?:\.[0-9]+(?:_[0-9]+)*)?$/;
 const JS_RADIX = /^0(?:b[01]{1,64}|o[0-7]{1,30})$/i;
@@ -44,7 +50,7 @@ const JS_RADIX = /^0(?:b[01]{1,64}|o[0-7]{1,30})$/i;
  * `"2_130_706_433"`, `"0b1111111000000000000000000000001"`); none otherwise.
  */
 export function spellingsOfNumericString(text: string): string[] {
-  if (text.length === 0 || text.length > 80) return [];
+  if (text.length === 0 || text.length > 80 || !mayStartNumber(text.charCodeAt(0))) return [];
   const others = new Set<string>();
   const add = (spellings: readonly string[]): void => {
     for (const spelling of spellings) if (spelling !== text) others.add(spelling);

@@ -1,0 +1,59 @@
+/**
+ * The secret readings' pre-tests (issue 13) against the regexes they stand for: a hand loop
+ * for "sixteen token characters in a row", and the count of joined dashes that any match of
+ * the grouped-token regex must reach. On corpus strings, rule examples and random text.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shippedRules } from '../../src/inspect/build.js';
+import { hasTokenRun, joinedDashes } from '../../src/inspect/secret-readings.js';
+
+// The expressions as secret-readings.ts had them before the pre-tests (the oracle).
+const LONG_RUN = /[A-Za-z0-9_+/=-]{16}/;
+const GROUPED = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9_]{2,8}(?:-[A-Za-z0-9_]{2,8}){3,}/;
+
+const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
+const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
+function corpusStrings(): string[] {
+  if (corpora === undefined) return [];
+  return readdirSync(corpora)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(path.join(corpora, f), 'utf8').split('\n'))
+    .filter((line) => line.trim())
+    .flatMap((line) => stringsIn((JSON.parse(line) as { args?: unknown }).args));
+}
+
+const TEXTS = [
+  '/srv/data/reports/2026-q3.md',
+  'git log --oneline -n 20',
+  '123e4567-e89b-12d3-a456-426614174000',
+  'AKIA-QW3R-TY12-ZXCV-5678',
+  'a-b-c-d',
+  'ab-cd-ef-gh',
+  '-ab-cd-ef-',
+  '',
+  ...shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap(stringsIn),
+  ...corpusStrings(),
+];
+
+function mismatches(texts: readonly string[]): string[] {
+  return texts.filter((t) => hasTokenRun(t) !== LONG_RUN.test(t) || (GROUPED.test(t) && joinedDashes(t) < 3));
+}
+
+describe('secret readings: pre-tests', () => {
+  it('on corpus strings and rule examples', () => {
+    expect(TEXTS.length).toBeGreaterThan(1000);
+    expect(mismatches(TEXTS)).toEqual([]);
+    // The dash count does rule texts out (it is not a test that always passes).
+    expect(TEXTS.filter((t) => t.includes('-') && joinedDashes(t) < 3).length).toBeGreaterThan(100);
+  });
+
+  it('on random text (property)', () => {
+    const unit = fc.constantFrom(...'aZ09_+/=-- .:\u00e9\u0130'.split(''));
+    fc.assert(fc.property(fc.string({ unit, maxLength: 60 }), (t) => {
+      expect(mismatches([t])).toEqual([]);
+    }), { numRuns: 5000 });
+  });
+});
