@@ -89,6 +89,11 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
   };
   const key = (name: string): string => (mode === 'redacted' ? truncate(redactSecretsInText(name), limits) : name);
 
+  // What nothing changed is returned as it came (its own object, not a copy): most arguments
+  // hold no secret and no long string, and copying them only to serialise the copy cost more
+  // than the redaction. Only plain data is passed on so (arrays, objects whose prototype is
+  // Object's or none, as parsed JSON makes them), because the caller serialises what it gets
+  // and must get the bytes a copy would give; anything else is copied as before.
   const walk = (value: unknown, depth: number, state: WalkState): unknown => {
     // `full` is bounded only in depth and cycles, which protect the serializer, not the reader.
     if (mode !== 'full' && ++state.nodes > limits.maxNodes) return '[LIMIT]';
@@ -97,17 +102,32 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
     if (depth >= limits.maxDepth) return '[DEPTH]';
     if (state.ancestors.has(plain)) return '[CIRCULAR]';
     state.ancestors.add(plain);
+    const asIs = plain === value && isPlainData(plain);
     try {
-      if (Array.isArray(plain)) return plain.map((item) => (isDropped(item) ? null : walk(item, depth + 1, state)));
-      // A null prototype, so a `__proto__` key is kept as data instead of changing the object.
-      const out: Record<string, unknown> = Object.create(null);
-      for (const [name, item] of Object.entries(plain)) {
-        if (isDropped(item)) continue;
-        const value =
-          mode !== 'full' && isSecretKey(name) ? REDACTED : walk(item, depth + 1, state);
-        out[uniqueKey(out, key(name))] = value;
+      if (Array.isArray(plain)) {
+        let out: unknown[] | undefined = asIs ? undefined : [];
+        for (let i = 0; i < plain.length; i++) {
+          const item: unknown = plain[i];
+          const shown = isDropped(item) ? null : walk(item, depth + 1, state);
+          if (out === undefined && shown !== item) out = plain.slice(0, i);
+          out?.push(shown);
+        }
+        return out ?? plain;
       }
-      return out;
+      // A null prototype, so a `__proto__` key is kept as data instead of changing the object.
+      let out: Record<string, unknown> | undefined = asIs ? undefined : Object.create(null);
+      const names = Object.keys(plain);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
+        const item: unknown = (plain as Record<string, unknown>)[name];
+        const dropped = isDropped(item);
+        const shown = dropped ? undefined : mode !== 'full' && isSecretKey(name) ? REDACTED : walk(item, depth + 1, state);
+        const shownName = dropped ? name : key(name);
+        // The first change: the names before it were kept as they were, without a clash.
+        if (out === undefined && (dropped || shown !== item || shownName !== name)) out = copyOf(plain as Record<string, unknown>, names, i);
+        if (out !== undefined && !dropped) out[uniqueKey(out, shownName)] = shown;
+      }
+      return out ?? plain;
     } finally {
       state.ancestors.delete(plain);
     }
@@ -148,6 +168,21 @@ function toPlain(value: unknown): unknown {
     return (value as { toJSON: () => unknown }).toJSON();
   }
   return value;
+}
+
+// Data the serialiser writes as a copy would be written: an array, or an object with
+// Object's prototype or none (no class whose own behaviour a copy would lose).
+function isPlainData(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// A null-prototype copy of the first `count` entries, which were kept as they were.
+function copyOf(source: Record<string, unknown>, names: readonly string[], count: number): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (let i = 0; i < count; i++) out[names[i] as string] = source[names[i] as string];
+  return out;
 }
 
 // JSON leaves these out of objects (and turns them into null in arrays).

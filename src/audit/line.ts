@@ -28,32 +28,40 @@ export function decisionLine(prefix: string, time: string, bindings: string, fie
   let text = prefix + time + bindings;
   for (const key in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
-    const value = fields[key];
-    let written: string | undefined;
-    switch (typeof value) {
-      case 'undefined':
-      case 'function':
-        continue;
-      case 'number':
-        written = Number.isFinite(value) ? String(value) : 'null';
-        break;
-      case 'boolean':
-        written = String(value);
-        break;
-      case 'string':
-        written = quote(value);
-        break;
-      default:
-        try {
-          written = JSON.stringify(value);
-        } catch {
-          return undefined;
-        }
-    }
-    if (written === undefined) continue;
-    text += keyText(key) + written;
+    const written = valueText(fields[key]);
+    if (written === undefined) return undefined;
+    if (written !== LEFT_OUT) text += keyText(key) + written;
   }
   return `${text},"msg":${quote(msg)}}\n`;
+}
+
+/** What {@link valueText} gives for a field the line leaves out (no JSON text is empty). */
+export const LEFT_OUT = '';
+
+/**
+ * A field's value as pino writes it in a line: numbers (not finite: `null`), booleans, strings
+ * quoted as pino quotes them, anything else by JSON.stringify. LEFT_OUT for what a line leaves
+ * out (undefined, functions, symbols), and undefined when the value needs pino's safe
+ * serialiser (a cycle, a bigint): the line is then pino's to write.
+ */
+export function valueText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'undefined':
+    case 'function':
+      return LEFT_OUT;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return quote(value);
+    default:
+      try {
+        return JSON.stringify(value) ?? LEFT_OUT;
+      } catch {
+        return undefined;
+      }
+  }
 }
 
 // A line's keys are nearly always the same few (a decision's fields): each one's `,"key":` is

@@ -1,6 +1,7 @@
 /** From a DecisionRecord to the fields of one log line, and the level it is logged at. */
 import type { ArgumentProcessor } from './arguments.js';
 import type { DecisionRecord } from './types.js';
+import { LEFT_OUT, quote, valueText } from './line.js';
 import { redactSecretsInText } from './secret-patterns.js';
 
 /** The pino levels the audit trail uses. */
@@ -131,6 +132,48 @@ export function decisionFields(
     detail: redactValue(decision.detail),
   };
 }
+
+/**
+ * The whole decision line (with its newline), in the bytes `decisionLine` writes for
+ * `decisionFields` of the same decision, but without making the fields object and walking it:
+ * the fields are known and in a fixed order. `head` is the line's start up to its first field
+ * (level, time and bindings). Undefined when a value needs pino's safe serialiser; the caller
+ * then logs `decisionFields` through pino.
+ */
+export function decisionText(
+  head: string,
+  decision: DecisionRecord,
+  processArgs: ArgumentProcessor,
+  redactValue: ArgumentProcessor,
+  redactText: (text: string) => string,
+  msg: string,
+): string | undefined {
+  const id = decision.id;
+  const tool = decision.tool;
+  const reason = decision.reason;
+  const parts = [
+    valueText(decision.direction),
+    valueText(decision.method),
+    valueText(typeof id === 'string' ? redactText(id) : id),
+    tool === undefined ? LEFT_OUT : valueText(redactText(tool)),
+    valueText(decision.verdict),
+    valueText(decision.rules),
+    reason === undefined ? LEFT_OUT : valueText(redactText(reason)),
+    valueText(decision.decisionUs),
+    valueText(processArgs(decision.args)),
+    valueText(redactValue(decision.detail)),
+  ];
+  let text = head;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === undefined) return undefined;
+    if (part !== LEFT_OUT) text += FIELD_KEYS[i] + part;
+  }
+  return `${text},"msg":${quote(msg)}}\n`;
+}
+
+// `,"key":` of decisionFields' fields, in their order.
+const FIELD_KEYS = ['direction', 'method', 'id', 'tool', 'verdict', 'rules', 'reason', 'decisionUs', 'args', 'detail'].map((key) => `,"${key}":`);
 
 // Keys the line's own structure uses; an operational field with one of these names would
 // shadow it for readers that keep the last duplicate (jq, JSON.parse).

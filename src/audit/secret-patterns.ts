@@ -175,15 +175,21 @@ const MEMO_MAX_CHARS = 256;
 
 // redactSecretsInText with a memory: records repeat the same short strings with a shape's
 // marks (tool names like read_file, keys, paths), and the shapes are pure, so each is run once.
+// Two generations, the older dropped whole when the newer is full: a Map's oldest entry,
+// deleted one at a time, leaves holes that each later look-up of the oldest walks over.
 function rememberedShapes(): (text: string) => string {
-  const recent = new Map<string, string>();
+  let recent = new Map<string, string>();
+  let older = new Map<string, string>();
   return (text) => {
     if (!mayHoldSecretShape(text)) return text;
-    const known = recent.get(text);
+    const known = recent.get(text) ?? older.get(text);
     if (known !== undefined) return known;
     const shaped = redactAllShapes(text);
     if (text.length <= MEMO_MAX_CHARS) {
-      if (recent.size >= MEMO_ENTRIES) recent.delete(recent.keys().next().value as string);
+      if (recent.size >= MEMO_ENTRIES / 2) {
+        older = recent;
+        recent = new Map();
+      }
       recent.set(text, shaped);
     }
     return shaped;

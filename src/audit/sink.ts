@@ -8,8 +8,8 @@ import { openAuditFile, type ReopenReason } from './audit-file.js';
 import { prettyRecord } from './pretty.js';
 import { createStderrQueue } from './stderr-queue.js';
 import { createStderrRelay } from './stderr-relay.js';
-import { bindingsText, decisionLine, levelPrefix } from './line.js';
-import { decisionFields, decisionLevel, decisionMessage, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
+import { bindingsText, levelPrefix } from './line.js';
+import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
@@ -191,14 +191,13 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       },
       destination,
     ));
-  // Decision lines are written by hand in pino's bytes (line.ts); pino writes what that cannot.
+  // Decision lines are written by hand in pino's bytes (line.ts, decisionText); pino writes what that cannot.
   const bindings = bindingsText({ server: options.serverName, session: options.sessionId });
   const prefixes: Record<AuditLevel, string> = { debug: levelPrefix(LEVEL_NUMBERS.debug), info: levelPrefix(LEVEL_NUMBERS.info), warn: levelPrefix(LEVEL_NUMBERS.warn), error: levelPrefix(LEVEL_NUMBERS.error) };
   const writeDecision = (level: AuditLevel, decision: DecisionRecord): void => {
-    const fields = decisionFields(decision, processArgs, redactValue, redactText);
     const msg = decisionMessage(decision, redactText);
-    const line = decisionLine(prefixes[level], timeField(madeAt), bindings, fields, msg);
-    if (line === undefined) logger()[level](fields, msg);
+    const line = decisionText(prefixes[level] + timeField(madeAt) + bindings, decision, processArgs, redactValue, redactText, msg);
+    if (line === undefined) logger()[level](decisionFields(decision, processArgs, redactValue, redactText), msg);
     else lines.push(line);
   };
   let closed = false;

@@ -30,6 +30,7 @@ export interface WarmUpTargets {
 
 // A typical small call and its answer: a short English sentence, long enough to be scanned.
 const SENTENCE = 'Please summarise the notes from the meeting about the quarterly report.';
+const NOTES_PATH = 'notes/meetings/quarterly-report.txt';
 
 /** The steps of a warm-up, in order, each one a slice of work of its own. */
 export function warmUpSteps(targets: WarmUpTargets): Array<() => void> {
@@ -40,7 +41,9 @@ export function warmUpSteps(targets: WarmUpTargets): Array<() => void> {
   // The session flow's path checks, compiled once per policy (src/flow/call-labels.ts).
   if (policy.flow.active) steps.push(() => void labelCall('warm-up', { path: 'notes/meeting.txt', text: SENTENCE }, undefined, { paths: policyPaths(policy), hints: {}, namesWritten: () => undefined }));
   if (scanResult) steps.push(() => void scanResult({ content: [{ type: 'text', text: SENTENCE }] }));
-  if (redact) steps.push(() => void redact(SENTENCE));
+  // The sentence alone would be let through by the redactor's pre-test; a path's run of token
+  // characters takes it on to the keyword scan and the readings, which a first call may need.
+  if (redact) steps.push(() => void [SENTENCE, NOTES_PATH].forEach((text) => redact(text)));
   // The definition scan caches by a definition's text: one listed with this very text gets
   // from the cache the findings a scan would give it.
   if (scanDefinition && policy.metadata.poisoning !== 'off') steps.push(() => void scanDefinition({ name: 'warm-up', description: SENTENCE, inputSchema: { type: 'object', properties: { text: { type: 'string', description: SENTENCE } } } }));

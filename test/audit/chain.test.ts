@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, GENESIS_HEAD, chainHash, parseChainLine, sealLine } from '../../src/audit/chain.js';
 import { verifyAuditLog } from '../../src/audit/verify.js';
@@ -14,6 +16,23 @@ function buildLog(count: number): string[] {
   return lines;
 }
 const join = (lines: string[]) => `${lines.join('\n')}\n`;
+
+describe('chainHash', () => {
+  // The one-shot hash of prev + body must give what hashing the two in turn gives, on every
+  // line (lone surrogates too: a line's quoting leaves them as they are), or old files would
+  // no longer verify and a chain could not be continued.
+  it('is sha256 over the UTF-8 of prev then body, as hashed in two updates', () => {
+    const twoUpdates = (prev: string, body: string) => createHash('sha256').update(prev).update(body).digest('hex');
+    const hexes = fc.stringMatching(/^[0-9a-f]{64}$/);
+    fc.assert(
+      fc.property(hexes, fc.string({ unit: 'binary', maxLength: 400 }), (prev, body) => chainHash(prev, body) === twoUpdates(prev, body)),
+      { numRuns: 2000 },
+    );
+    for (const body of ['', '{"a":"\ud800"}', '{"a":"\udc00x"}', '{"é":"😀"}']) expect(chainHash(GENESIS_HASH, body)).toBe(twoUpdates(GENESIS_HASH, body));
+    // A known value, so that both sides cannot drift together.
+    expect(chainHash(GENESIS_HASH, '{"seq":0}')).toBe('bbf471d92b18d58be28689da389f17997e2925d09c0d12b359d136d1ab2865e2');
+  });
+});
 
 describe('sealLine and parseChainLine', () => {
   it('puts seq first and the chain fields last, hashing the line without them', () => {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSecretRedactor, mayHoldSecretShape, secretShapes, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
 import { shippedRules } from '../../src/inspect/build.js';
+import { buildSecretRedactor, secretRulesPreTest } from '../../src/inspect/secret-redactor.js';
 
 const strings = (v: unknown): string[] =>
   typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
@@ -125,5 +126,88 @@ describe('the secret shapes pre-test', () => {
       if (withRules(text) !== (full.length < 5 ? full : marked(full))) wrong.push(text);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+// The secret rules' pre-test (src/inspect/secret-redactor.ts): text it lets skip the rules is
+// text the rules' redactor, run all the way (keyword scan, patterns, decoded spellings and the
+// readings that undo spacing, dashes, reversal and lower case), leaves as it is.
+describe('the secret rules pre-test', () => {
+  const rules = shippedRules().rules;
+  const secrets = rules.filter((rule) => rule.category === 'secrets' && rule.regexes.length > 0);
+  const mayChange = secretRulesPreTest(secrets);
+  const full = buildSecretRedactor(rules, { preTest: false });
+  const quick = buildSecretRedactor(rules);
+
+  // Each match example of a secret rule, also written the ways the redactor reads back, and
+  // with ordinary text around it.
+  function disguised(): string[] {
+    const out: string[] = [];
+    const next = random(29);
+    const matches = secrets.flatMap((rule) => rule.examples.match.map((e) => (typeof e === 'string' ? e : JSON.stringify(e.args))));
+    for (const m of matches) {
+      const token = m.split(/\s+/).sort((a, b) => b.length - a.length)[0] ?? m;
+      out.push(m, token, `see ${m} now`, token.toLowerCase(), token.toUpperCase(), [...token].reverse().join(''), [...token].join(' '), `id ${[...token].join(' ')} end`);
+      out.push(token.replace(/(.{4})(?=.)/g, '$1-'), token.replace(/(.{6})(?=.)/g, '$1-'), Buffer.from(token).toString('base64'), encodeURIComponent(token).replace(/./g, (c) => (next() < 0.3 ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)));
+      // Cut short and padded, so that the shape bounds are met only just, or not.
+      for (const cut of [1, 2, 4]) out.push(token.slice(0, -cut), token.slice(cut), `x${token.slice(0, -cut)}y`);
+      for (const keyword of secrets.flatMap((rule) => rule.keywords ?? []).filter(() => next() < 0.02)) out.push(`${keyword} ${token.slice(0, 12)}`, `${keyword}${token.slice(-20)}`, `${keyword}: ${token.slice(0, 10).replace(/(..)(?=.)/g, '$1-')} and more`);
+    }
+    return out;
+  }
+
+  it('skips only text the rules leave as it is', () => {
+    const all = [...examples, ...disguised(), ...corpusStrings(), ...generated(20_000)];
+    let skipped = 0;
+    let changed = 0;
+    const wrong: string[] = [];
+    for (const text of all) {
+      const redacted = full(text);
+      if (redacted !== text) changed++;
+      if (!mayChange(text)) {
+        skipped++;
+        if (redacted !== text) wrong.push(text);
+      }
+      if (quick(text) !== redacted) wrong.push(text);
+    }
+    expect(wrong.slice(0, 20)).toEqual([]);
+    // Both sides are exercised: many strings skip the rules, many are redacted by them.
+    expect(skipped).toBeGreaterThan(10_000);
+    expect(changed).toBeGreaterThan(1_000);
+  }, 180_000);
+
+  // Texts made from each secret pattern itself, as short as it allows (so a bound of the
+  // pre-test that is off by a few characters shows), alone and inside ordinary text.
+  it('skips no text made from a secret pattern that the rules would change', () => {
+    const wrong: string[] = [];
+    let made = 0;
+    let changed = 0;
+    for (const rule of secrets) {
+      for (const regex of rule.regexes) {
+        let texts: string[];
+        try {
+          const source = regex.source.replace(/\\b/g, '');
+          texts = fc.sample(fc.stringMatching(new RegExp(`^(?:${source})$`, regex.flags.replace(/[gy]/g, '')), { size: 'xsmall' }), { numRuns: 60, seed: 11 });
+        } catch {
+          continue; // a pattern fast-check cannot read (lookbehind and the like)
+        }
+        for (const match of texts) {
+          for (const text of [match, `see ${match} here`, `${match}\n`]) {
+            made++;
+            const redacted = full(text);
+            if (redacted !== text) changed++;
+            if (!mayChange(text) && redacted !== text) wrong.push(`${rule.id}: ${JSON.stringify(text.slice(0, 100))}`);
+          }
+        }
+      }
+    }
+    expect(wrong.slice(0, 20)).toEqual([]);
+    expect(made).toBeGreaterThan(3_000);
+    expect(changed).toBeGreaterThan(500);
+  }, 180_000);
+
+  it('lets typical call text through, and stops at what a rule, a decoder or a reading needs', () => {
+    for (const plain of ['hello vanguard 17', 'git log --oneline -n 20', "SELECT id, name FROM users WHERE created_at > '2026-01-01' LIMIT 50", 'Deploy finished; all checks green. Thanks everyone!', 'read_file']) expect(mayChange(plain), plain).toBe(false);
+    for (const marked of ['/srv/data/reports/2026-q3.md', 'a%20b and more text', 'a b c d e f g h i j k l m n', 'ab-cd-ef-gh and more', 'x 12-34-56-78 and more', 'the akia of it all here', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789']) expect(mayChange(marked), marked).toBe(true);
   });
 });
