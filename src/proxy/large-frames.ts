@@ -14,8 +14,10 @@
  * collections, which they do in any long session (the bare relay allocates too little to
  * grow it). It is held at YOUNG_CAP_BYTES: every LOOK_EVERY_BYTES of frames of any size (one
  * read of the heap's statistics), V8's growth factor (which V8 reads at each growth) is set to
- * 1 at the cap and back to 2 below it. Half as large, it cost no CPU per pipelined
- * call (bench/ab-builds.mjs); a quarter as large cost about 15 % (bench/memory.mjs).
+ * 1 at the cap and back to 2 below it. At a quarter of V8's most (8 MiB), with the old
+ * generation's growth held too (src/cli/heap-settings.ts), the peak of 5,000 pipelined calls
+ * in flight fell from about 136 to 96 MB (bench/memory.mjs; the growth alone: 120), at 0-6 %
+ * more CPU per pipelined call in two runs of bench/ab-builds.mjs, within their noise.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -27,7 +29,7 @@ export const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 /** The heap is looked at after frames of this many bytes in all, of any size (a few hundred small calls). */
 export const LOOK_EVERY_BYTES = 64 * 1024;
 /** The young generation (both semi-spaces) is not grown past this. */
-export const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
+export const YOUNG_CAP_BYTES = 8 * 1024 * 1024;
 
 /** Bytes the young generation holds (both semi-spaces). */
 export function youngGenerationBytes(): number {

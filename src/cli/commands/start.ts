@@ -205,6 +205,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
+  const { holdHeapGrowth } = await import('../heap-settings.js');
+  holdHeapGrowth();
   try {
     return await runProxy({
       policy,
