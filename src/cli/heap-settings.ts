@@ -1,22 +1,30 @@
 /**
- * V8's old generation, sized for a proxy that runs for hours rather than for a batch job.
+ * V8's young generation held at its cap for the whole session.
  *
- * After each full collection V8 lets the old generation grow to a multiple of what survived
- * it (up to 4x when the program allocates fast) before the next one. The shim's live heap is
- * small and steady (the compiled policy and rule packs, a few hundred bytes per call in
- * flight), but pipelined calls promote short-lived objects at a high rate, so its peak was
- * mostly garbage waiting for a collection the growth factor put off. Held at 1.2x, with the
- * young generation held at 8 MiB (src/proxy/large-frames.ts), the peak of 5,000 pipelined
- * calls in flight fell by about 40 MB at about the same CPU per call (bench/memory.mjs,
- * bench/ab-builds.mjs). V8 reads the flag at each full collection, so setting it once the
- * policy is loaded is enough.
+ * The proxy looks at the young generation every 64 KiB of frames (src/proxy/large-frames.ts),
+ * but the warm-up and the first calls doubled it from 4 to 16 and then 32 MiB before its first
+ * look, and V8 does not give it back. V8 grows it only at a collection, so one look at the start
+ * and one after each collection hold it: it may double only while the doubled size stays
+ * within YOUNG_CAP_BYTES.
+ *
+ * Measured and left out: V8's old-generation growth held at 1.2x (--heap-growing-percent=20)
+ * took the pipelined peak from about 128 to 120 MB and a young generation of 8 MiB to about
+ * 96 MB, at about 10 % and 30 % more CPU per pipelined call (bench/memory.mjs,
+ * bench/ab-builds.mjs); neither moved the peak of a whole bench session, which the 8 MiB
+ * results set.
  */
-import { setFlagsFromString } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setYoungGrowth, youngGenerationBytes, youngGrowthFor } from '../proxy/large-frames.js';
 
-/** The old generation may grow this many per cent over what survived the last full collection. */
-export const HEAP_GROWING_PERCENT = 20;
-
-/** Hold the old generation's growth between full collections (see the file comment). */
-export function holdHeapGrowth(): void {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+/** Hold the young generation at its cap from now on (see the file comment). */
+export function holdYoungGeneration(): void {
+  let growth: 1 | 2 | undefined;
+  const look = (): void => {
+    const next = youngGrowthFor(youngGenerationBytes());
+    if (next === growth) return;
+    growth = next;
+    setYoungGrowth(next);
+  };
+  look();
+  new PerformanceObserver(look).observe({ entryTypes: ['gc'] });
 }

@@ -205,8 +205,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
-  const { holdHeapGrowth } = await import('../heap-settings.js');
-  holdHeapGrowth();
+  const { holdYoungGeneration } = await import('../heap-settings.js');
+  holdYoungGeneration();
   try {
     return await runProxy({
       policy,
