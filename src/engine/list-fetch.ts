@@ -18,7 +18,7 @@ import { idKey, isObject, type RequestId, type RequestMessage, type ResponseMess
 import { serializeStrict } from '../protocol/strict-json.js';
 import type { LockFile } from '../pinning/lock.js';
 import type { Output } from './outcome.js';
-import type { PendingClientRequest, SessionState } from './session.js';
+import { SESSION_LIMITS, type PendingClientRequest, type SessionState } from './session.js';
 import type { InspectFunction } from './tool-call.js';
 import { decideAskedCall } from './asked-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
@@ -26,8 +26,18 @@ import { annotationsOf } from './tool-annotations.js';
 
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
-/** Calls held at once while the shim lists; more are refused. */
+/**
+ * Calls held at once while the shim lists before the engine says it is full: the proxy
+ * then reads no further client frame until the listing releases them, so a client that
+ * pipelines many calls early loses none, however late the server's list answer comes.
+ */
 export const MAX_HELD_CALLS = 1_000;
+/**
+ * Held calls beyond which more are refused: only reached by a reader that goes on after
+ * the engine said it was full. One frame adds at most one batch, so a reader that stops
+ * at the first bound never meets this one.
+ */
+export const HELD_CALLS_REFUSED_AT = MAX_HELD_CALLS + SESSION_LIMITS.maxBatchLength;
 
 interface Fetch {
   /** The shim's tools/list in flight, if any, how many pages it has read, and the change it started after. */
@@ -80,13 +90,19 @@ export function toolsChanged(state: SessionState): void {
   fetchOf(state).changes += 1;
 }
 
-/** True when `id` is the shim's own request in flight (a client may not reuse it). */
 /** True while calls wait for the shim's own listing. */
 export function holdsCalls(state: SessionState): boolean {
   const fetch = fetches.get(state);
   return fetch !== undefined && (fetch.held.length > 0 || fetch.inFlight !== undefined);
 }
 
+/** True when as many calls are held as the engine keeps before the listing: read no more client frames. */
+export function heldFull(state: SessionState): boolean {
+  const fetch = fetches.get(state);
+  return fetch !== undefined && fetch.held.length >= MAX_HELD_CALLS;
+}
+
+/** True when `id` is the shim's own request in flight (a client may not reuse it). */
 export function isOwnId(state: SessionState, id: RequestId): boolean {
   const inFlight = fetches.get(state)?.inFlight;
   return inFlight !== undefined && typeof id === 'string' && id === inFlight.id;
@@ -106,12 +122,12 @@ function listRequest(state: SessionState, fetch: Fetch, like: RequestMessage, cu
 
 /**
  * Hold a call until the tools are listed. Returns the text of the shim's own tools/list to
- * send to the server, or undefined when one is already on its way; false when too many
- * calls are held already (the caller refuses this one).
+ * send to the server, or undefined when one is already on its way; false when far too many
+ * calls are held already (the caller refuses this one; see HELD_CALLS_REFUSED_AT).
  */
 export function holdCall(request: RequestMessage, state: SessionState): string | undefined | false {
   const fetch = fetchOf(state);
-  if (fetch.held.length >= MAX_HELD_CALLS) return false;
+  if (fetch.held.length >= HELD_CALLS_REFUSED_AT) return false;
   fetch.held.push(request);
   if (fetch.inFlight) return undefined;
   const { id, text } = listRequest(state, fetch, request);

@@ -13,9 +13,11 @@
  * The young generation grows too: V8 doubles it, up to 2 x 16 MiB, as objects survive its
  * collections, which they do in any long session (the bare relay allocates too little to
  * grow it). It is held at YOUNG_CAP_BYTES: every LOOK_EVERY_BYTES of frames of any size (one
- * read of the heap's statistics), V8's growth factor (which V8 reads at each growth) is set to
- * 1 at the cap and back to 2 below it. Half as large, it cost no CPU per pipelined
- * call (bench/ab-builds.mjs); a quarter as large cost about 15 % (bench/memory.mjs).
+ * read of the heap's statistics), and after every collection (src/cli/heap-settings.ts), V8's
+ * growth factor (which V8 reads at each growth) is set to 1 where one more doubling would pass
+ * the cap and back to 2 below that. Half as large, it cost no CPU per pipelined call
+ * (bench/ab-builds.mjs); a quarter as large (8 MiB) took the pipelined peak from about 118 to
+ * 96 MB but cost about 30 % more CPU per pipelined call.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -33,6 +35,14 @@ export const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
 export function youngGenerationBytes(): number {
   for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') return space.space_size;
   return 0;
+}
+
+/**
+ * The growth factor that keeps the young generation within YOUNG_CAP_BYTES: V8 grows it by
+ * doubling, so it may grow only while doubling stays within the cap.
+ */
+export function youngGrowthFor(youngBytes: number): 1 | 2 {
+  return youngBytes * 2 > YOUNG_CAP_BYTES ? 1 : 2;
 }
 
 /** V8's factor for growing the young generation: 2 (its default) lets it grow, 1 holds it. */
@@ -80,7 +90,7 @@ export class LargeFrameRelease {
     if (!this.scheduled && this.bytes >= this.everyBytes) this.schedule();
     if (this.sinceLook < this.lookEveryBytes) return;
     this.sinceLook = 0;
-    const growth: 1 | 2 = this.young() >= YOUNG_CAP_BYTES ? 1 : 2;
+    const growth = youngGrowthFor(this.young());
     if (growth !== this.youngGrowth) {
       this.youngGrowth = growth;
       this.growYoung(growth);

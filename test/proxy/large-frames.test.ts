@@ -12,7 +12,7 @@ function counted(): { release: LargeFrameRelease; collections: () => number; run
   let collections = 0;
   let looks = 0;
   const queue: Array<() => void> = [];
-  const heap = { young: 8 * MiB };
+  const heap = { young: YOUNG_CAP_BYTES / 2 };
   const growth: Array<1 | 2> = [];
   const release = new LargeFrameRelease(
     COLLECT_EVERY_BYTES,

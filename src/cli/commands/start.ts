@@ -209,6 +209,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
+  const { holdYoungGeneration } = await import('../heap-settings.js');
+  holdYoungGeneration();
   try {
     return await runProxy({
       policy,

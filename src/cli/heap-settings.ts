@@ -1,0 +1,30 @@
+/**
+ * V8's young generation held at its cap for the whole session.
+ *
+ * The proxy looks at the young generation every 64 KiB of frames (src/proxy/large-frames.ts),
+ * but the warm-up and the first calls doubled it from 4 to 16 and then 32 MiB before its first
+ * look, and V8 does not give it back. V8 grows it only at a collection, so one look at the start
+ * and one after each collection hold it: it may double only while the doubled size stays
+ * within YOUNG_CAP_BYTES.
+ *
+ * Measured and left out: V8's old-generation growth held at 1.2x (--heap-growing-percent=20)
+ * took the pipelined peak from about 128 to 120 MB and a young generation of 8 MiB to about
+ * 96 MB, at about 10 % and 30 % more CPU per pipelined call (bench/memory.mjs,
+ * bench/ab-builds.mjs); neither moved the peak of a whole bench session, which the 8 MiB
+ * results set.
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setYoungGrowth, youngGenerationBytes, youngGrowthFor } from '../proxy/large-frames.js';
+
+/** Hold the young generation at its cap from now on (see the file comment). */
+export function holdYoungGeneration(): void {
+  let growth: 1 | 2 | undefined;
+  const look = (): void => {
+    const next = youngGrowthFor(youngGenerationBytes());
+    if (next === growth) return;
+    growth = next;
+    setYoungGrowth(next);
+  };
+  look();
+  new PerformanceObserver(look).observe({ entryTypes: ['gc'] });
+}
