@@ -96,10 +96,15 @@ export function holdsCalls(state: SessionState): boolean {
   return fetch !== undefined && (fetch.held.length > 0 || fetch.inFlight !== undefined);
 }
 
-/** True when as many calls are held as the engine keeps before the listing: read no more client frames. */
+/**
+ * True when as many calls are held as the engine keeps before the listing: read no more client
+ * frames. Not while the server waits for an answer from the client: its listing may wait for
+ * that answer, which comes behind the held calls, so stopping would stall both for ever (the
+ * reader reads on, and calls past HELD_CALLS_REFUSED_AT are refused, as before the gate).
+ */
 export function heldFull(state: SessionState): boolean {
   const fetch = fetches.get(state);
-  return fetch !== undefined && fetch.held.length >= MAX_HELD_CALLS;
+  return fetch !== undefined && fetch.held.length >= MAX_HELD_CALLS && state.pendingServer.size === 0;
 }
 
 /** True when `id` is the shim's own request in flight (a client may not reuse it). */

@@ -1,0 +1,56 @@
+/**
+ * Fault test with real processes: the client's input ends while the held-calls gate is shut
+ * (src/proxy/frame-reader.ts) and the server never answers the shim's own tools/list. Before
+ * the gate (7f666f0) the shim saw the end, waited its grace for the listing, stopped the
+ * server and answered every call. With the reader paused behind the gate the end is never
+ * read: the shim and its server live on after the client has gone, and no call is answered.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_HELD_CALLS } from '../../src/engine/list-fetch.js';
+import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
+
+// The shim's grace for held calls after the client's end is 30 s; well past it, give up.
+const GIVE_UP_MS = 75_000;
+
+describe('the client ends its input while calls are held behind the gate', () => {
+  it('the shim still sees the end, stops the server and answers every call once', async () => {
+    const calls = MAX_HELD_CALLS + 5;
+    const child = spawn(process.execPath, [CLI, 'start', '--policy', path.join(FIXTURE_POLICIES, 'tiny.yaml'), '--log-level', 'warn', '--', process.execPath, TINY_SERVER], {
+      // A listing that never comes in the life of the test.
+      env: { ...process.env, TINY_LIST_DELAY_MS: '600000' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    child.stdin.on('error', () => undefined);
+    const perId = new Map<number, number>();
+    let partial = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.length === 0) continue;
+        const m = JSON.parse(line) as { id?: unknown };
+        if (typeof m.id === 'number') perId.set(m.id, (perId.get(m.id) ?? 0) + 1);
+      }
+    });
+    const exited = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), GIVE_UP_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    const frames: unknown[] = [
+      { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'eof', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+    ];
+    for (let i = 0; i < calls; i++) frames.push({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'echo', arguments: { i } } });
+    child.stdin.end(frames.map((frame) => `${JSON.stringify(frame)}\n`).join(''));
+    const didExit = await exited;
+    if (!didExit) child.kill('SIGKILL');
+    const answeredOnce = [...perId.values()].filter((n) => n === 1).length;
+    expect({ didExit, answeredOnce, ids: perId.size }).toEqual({ didExit: true, answeredOnce: calls, ids: calls });
+  }, 120_000);
+});

@@ -1,0 +1,73 @@
+/**
+ * Fault test with real processes: the client's input is shut while MAX_HELD_CALLS calls wait
+ * for the shim's own listing (src/proxy/frame-reader.ts gate). A server may answer that
+ * listing only after the client answers one of its own requests (here roots/list, as a
+ * server whose tools depend on the client's roots would). The client's answer is behind the
+ * held calls in its input: if the gate holds it back too, the listing never comes and the
+ * session stalls for ever. On 7f666f0 the answer was read and all calls were answered.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_HELD_CALLS } from '../../src/engine/list-fetch.js';
+import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
+
+// Far longer than the session needs when it works; the only bound on a stalled one.
+const GIVE_UP_MS = 30_000;
+
+interface Message {
+  id?: unknown;
+  method?: string;
+  result?: { content?: Array<{ text?: string }> };
+}
+
+async function session(calls: number): Promise<{ echoed: number; rootsAsked: number }> {
+  const child = spawn(process.execPath, [CLI, 'start', '--policy', path.join(FIXTURE_POLICIES, 'tiny.yaml'), '--log-level', 'warn', '--', process.execPath, TINY_SERVER], {
+    env: { ...process.env, TINY_LIST_AFTER_ROOTS: '1' },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdin.on('error', () => undefined);
+  let echoed = 0;
+  let rootsAsked = 0;
+  let partial = '';
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  const timer = setTimeout(() => done(), GIVE_UP_MS);
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.length === 0) continue;
+      const m = JSON.parse(line) as Message;
+      if (m.method === 'roots/list' && m.id !== undefined) {
+        rootsAsked++;
+        // The client answers the server's request at once, as any client does.
+        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { roots: [] } })}\n`);
+      } else if (typeof m.id === 'number' && m.result?.content?.[0]?.text === JSON.stringify({ i: m.id })) {
+        echoed++;
+      }
+    }
+    if (echoed >= calls) done();
+  });
+  child.stdout.once('end', () => done());
+  const frames: unknown[] = [
+    { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: { roots: {} }, clientInfo: { name: 'roots', version: '1' } } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+  ];
+  for (let i = 0; i < calls; i++) frames.push({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'echo', arguments: { i } } });
+  child.stdin.write(frames.map((frame) => `${JSON.stringify(frame)}\n`).join(''));
+  await all;
+  clearTimeout(timer);
+  child.stdin.end();
+  child.kill('SIGKILL');
+  await exit;
+  return { echoed, rootsAsked };
+}
+
+describe('calls held while the server waits for the client', () => {
+  it(`answers all ${MAX_HELD_CALLS} held calls when the listing waits for the client's answer`, async () => {
+    expect(await session(MAX_HELD_CALLS)).toEqual({ echoed: MAX_HELD_CALLS, rootsAsked: 1 });
+  }, 60_000);
+});
