@@ -24,7 +24,7 @@ import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SESSION_LIMITS, SessionState, type BatchGroup } from './session.js';
 import type { InspectFunction } from './tool-call.js';
-import { abandonListing, checksNeedDefinitions, heldFull, holdsCalls, isOwnId } from './list-fetch.js';
+import { abandonListing, checksNeedDefinitions, holdsCalls, isOwnId } from './list-fetch.js';
 import { refusedClientAnswer } from './channel-arguments.js';
 import type { ResultScan } from './result-answer.js';
 import { bindApprovalEdge, expireHeld, failHeld, nextDeadline, type ApprovalEdge, type ApprovalEvents } from '../approval/index.js';
@@ -298,14 +298,6 @@ export class Engine {
   /** True while client calls are held for the shim's own tool listing (not yet sent to the server). */
   get holdingCalls(): boolean {
     return holdsCalls(this.state);
-  }
-
-  /**
-   * True when the client's next frame must wait: the engine holds as many calls for its own
-   * listing as it keeps. The reader stops until the listing's answer releases them.
-   */
-  get clientInputFull(): boolean {
-    return heldFull(this.state);
   }
 
   /** Client requests forwarded and not yet answered. */

@@ -18,7 +18,7 @@ import { idKey, isObject, type RequestId, type RequestMessage, type ResponseMess
 import { serializeStrict } from '../protocol/strict-json.js';
 import type { LockFile } from '../pinning/lock.js';
 import type { Output } from './outcome.js';
-import { SESSION_LIMITS, type PendingClientRequest, type SessionState } from './session.js';
+import type { PendingClientRequest, SessionState } from './session.js';
 import type { InspectFunction } from './tool-call.js';
 import { decideAskedCall } from './asked-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
@@ -27,22 +27,21 @@ import { annotationsOf } from './tool-annotations.js';
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
 /**
- * Calls held at once while the shim lists before the engine says it is full: the proxy
- * then reads no further client frame until the listing releases them, so a client that
- * pipelines many calls early loses none, however late the server's list answer comes.
+ * What the shim keeps of calls held while it lists, counted in the characters of their params:
+ * past it, more are refused (limits.held). The count of held calls is bounded by the calls in
+ * flight (SESSION_LIMITS.maxPendingClient), as every held call is one; the bound in characters
+ * keeps large arguments from adding up. The client's input is never paused for held calls: a
+ * paused reader would not see a cancel, the end of input, or the answer the server's listing
+ * may be waiting for.
  */
-export const MAX_HELD_CALLS = 1_000;
-/**
- * Held calls beyond which more are refused: only reached by a reader that goes on after
- * the engine said it was full. One frame adds at most one batch, so a reader that stops
- * at the first bound never meets this one.
- */
-export const HELD_CALLS_REFUSED_AT = MAX_HELD_CALLS + SESSION_LIMITS.maxBatchLength;
+export const MAX_HELD_CHARS = 16 * 1024 * 1024;
 
 interface Fetch {
   /** The shim's tools/list in flight, if any, how many pages it has read, and the change it started after. */
   inFlight?: { id: string; page: number; since: number };
   held: RequestMessage[];
+  /** The characters of the held calls' params (MAX_HELD_CHARS). */
+  heldChars: number;
   counter: number;
   /** list_changed notifications seen, and how many of them the last completed listing of the shim's own follows. */
   changes: number;
@@ -53,7 +52,7 @@ const fetches = new WeakMap<SessionState, Fetch>();
 
 function fetchOf(state: SessionState): Fetch {
   let fetch = fetches.get(state);
-  if (!fetch) fetches.set(state, (fetch = { held: [], counter: 0, changes: 0, listedAfter: 0 }));
+  if (!fetch) fetches.set(state, (fetch = { held: [], heldChars: 0, counter: 0, changes: 0, listedAfter: 0 }));
   return fetch;
 }
 
@@ -96,17 +95,6 @@ export function holdsCalls(state: SessionState): boolean {
   return fetch !== undefined && (fetch.held.length > 0 || fetch.inFlight !== undefined);
 }
 
-/**
- * True when as many calls are held as the engine keeps before the listing: read no more client
- * frames. Not while the server waits for an answer from the client: its listing may wait for
- * that answer, which comes behind the held calls, so stopping would stall both for ever (the
- * reader reads on, and calls past HELD_CALLS_REFUSED_AT are refused, as before the gate).
- */
-export function heldFull(state: SessionState): boolean {
-  const fetch = fetches.get(state);
-  return fetch !== undefined && fetch.held.length >= MAX_HELD_CALLS && state.pendingServer.size === 0;
-}
-
 /** True when `id` is the shim's own request in flight (a client may not reuse it). */
 export function isOwnId(state: SessionState, id: RequestId): boolean {
   const inFlight = fetches.get(state)?.inFlight;
@@ -127,17 +115,30 @@ function listRequest(state: SessionState, fetch: Fetch, like: RequestMessage, cu
 
 /**
  * Hold a call until the tools are listed. Returns the text of the shim's own tools/list to
- * send to the server, or undefined when one is already on its way; false when far too many
- * calls are held already (the caller refuses this one; see HELD_CALLS_REFUSED_AT).
+ * send to the server, or undefined when one is already on its way; false when the held calls'
+ * params would pass MAX_HELD_CHARS (the caller refuses this one).
  */
 export function holdCall(request: RequestMessage, state: SessionState): string | undefined | false {
   const fetch = fetchOf(state);
-  if (fetch.held.length >= HELD_CALLS_REFUSED_AT) return false;
+  // Only calls waiting for the listing are measured (the first calls of a session), so the
+  // serialisation is not paid per call. The first call is always held, however large.
+  const chars = paramsChars(request);
+  if (fetch.held.length > 0 && fetch.heldChars + chars > MAX_HELD_CHARS) return false;
   fetch.held.push(request);
+  fetch.heldChars += chars;
   if (fetch.inFlight) return undefined;
   const { id, text } = listRequest(state, fetch, request);
   fetch.inFlight = { id, page: 1, since: fetch.changes };
   return text;
+}
+
+function paramsChars(request: RequestMessage): number {
+  try {
+    return JSON.stringify(request.params ?? null)?.length ?? 0;
+  } catch {
+    // Nothing the parser made fails to serialise; were it to, count it as over the bound.
+    return MAX_HELD_CHARS + 1;
+  }
 }
 
 /** What the shim does with a server answer to its own listing. */
@@ -182,6 +183,7 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   fetch.inFlight = undefined;
   if (failed === undefined) fetch.listedAfter = Math.max(fetch.listedAfter, inFlight.since);
   const held = fetch.held.splice(0);
+  fetch.heldChars = 0;
   const nowUs = reading.nowUs?.() ?? 0;
   const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed, nowUs));
   return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };
@@ -209,6 +211,7 @@ export function abandonListing(state: SessionState, code: number, message: strin
   const out: OwnListDecision = { outputs: [], records: [] };
   if (!fetch) return out;
   fetch.inFlight = undefined;
+  fetch.heldChars = 0;
   for (const request of fetch.held.splice(0)) {
     const key = idKey(request.id);
     const pending = state.pendingClient.get(key);

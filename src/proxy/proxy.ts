@@ -95,9 +95,6 @@ class ProxySession {
     void Promise.all([this.toServer.written(), this.toClient.written()]).then(() => setImmediate(run));
   });
   private answered = false;
-  /** Opens the client's reader again once the engine no longer holds as many calls as it keeps. */
-  private openClient: (() => void) | undefined;
-  private clientShut: Promise<void> | undefined;
 
   constructor(
     private readonly options: ProxyOptions,
@@ -133,7 +130,6 @@ class ProxySession {
     this.stopClient = readFrames(this.options.clientIn, {
       maxFrameBytes,
       onEvent: (event) => this.onFrame('client', event),
-      gate: () => (this.engine.clientInputFull ? this.shutClient() : undefined),
       ...this.batching(),
       onEnd: () => {
         audit.log('info', 'client input ended; stopping the server');
@@ -197,12 +193,6 @@ class ProxySession {
     return wait;
   }
 
-  // The engine holds as many calls as it keeps until its listing is answered: no further
-  // client frame is read until then, so none is refused for coming before the answer.
-  private shutClient(): Promise<void> {
-    return (this.clientShut ??= new Promise<void>((resolve) => (this.openClient = resolve)));
-  }
-
   private firstAnswered(): void {
     if (this.answered) return;
     this.answered = true;
@@ -225,11 +215,6 @@ class ProxySession {
     this.audit(outcome);
     this.scheduleExpiry();
     if (this.clientEnded && !this.terminating && !this.engine.holdingCalls) this.shutDown();
-    if (this.openClient && !this.engine.clientInputFull) {
-      this.openClient();
-      this.openClient = undefined;
-      this.clientShut = undefined;
-    }
     // The writers' shared drain promises, so waiting costs nothing per frame.
     if (serverFull && clientFull) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
     if (serverFull) return this.toServer.drained();

@@ -1,14 +1,13 @@
 /**
- * Fault test with real processes: a client pipelines MAX_HELD_CALLS calls before any listing,
- * then cancels the first. On 7f666f0 the cancel was read while the call was held, and the
- * call was dropped when the listing came (tools.held-cancelled): the server never ran it.
- * Behind the held-calls gate (src/proxy/frame-reader.ts) the cancel is read only after the
- * listing released every held call to the server, so the cancelled call runs.
+ * Fault test with real processes: a client pipelines 1000 calls before any listing,
+ * then cancels the first. The cancel must be read while the call is held, and the call
+ * dropped when the listing comes (tools.held-cancelled): the server never runs it. A shim
+ * that paused the client's input while it held calls (b4f7bf9 did, at 1000) read the cancel
+ * only after the listing had released every held call to the server, so the call ran.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_HELD_CALLS } from '../../src/engine/list-fetch.js';
 import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
 
 // Long enough that the shim has read every call and the cancel before the listing comes.
@@ -24,7 +23,7 @@ interface AuditLine {
 
 describe('a held call the client cancels while the shim lists', () => {
   it('is dropped, never sent to the server, however many calls are held', async () => {
-    const calls = MAX_HELD_CALLS;
+    const calls = 1_000;
     const child = spawn(process.execPath, [CLI, 'start', '--policy', path.join(FIXTURE_POLICIES, 'tiny.yaml'), '--log-level', 'debug', '--', process.execPath, TINY_SERVER], {
       env: { ...process.env, TINY_LIST_DELAY_MS: String(LIST_DELAY_MS) },
       stdio: ['pipe', 'pipe', 'pipe'],
