@@ -11,6 +11,7 @@
  */
 import type { CharSet } from './required-chars.js';
 import { charSetOf, laneRows, readLatin1, WINDOW_BYTES, type LaneTables, type WindowChars } from './keyword-lanes.js';
+import { laneKernel } from './lane-kernel.js';
 
 /** What one pass over a text found. */
 export interface KeywordScan {
@@ -196,6 +197,9 @@ export class KeywordAutomaton {
     return { reached, chars: { words, other: seen.subarray(128).includes(1) } };
   }
 
+  /** Whether long texts are read by the compiled kernel (lane-kernel.ts) where it is available; tests turn it off to compare. */
+  static compiledLanes = true;
+
   // The tables and the window buffer of scanLatin1, made on its first use (keyword-lanes.ts).
   private lanes: LaneTables | undefined;
   private window: Buffer | undefined;
@@ -210,8 +214,10 @@ export class KeywordAutomaton {
     // (Windows overlap by a keyword's length: keywords that long would make them crawl.)
     if (2 * t.longest >= windowBytes) return this.scanBytes(Buffer.from(text, 'latin1'));
     const stamps = this.nextStamp();
-    const buffer = this.window?.length === windowBytes ? this.window : Buffer.allocUnsafe(windowBytes);
-    if (windowBytes === WINDOW_BYTES) this.window = buffer;
+    // In the compiled read's memory when there is one (a shorter window is the start of it).
+    const kernel = t.kernel;
+    const buffer = kernel !== null && windowBytes <= kernel.window.length ? kernel.window.subarray(0, windowBytes) : this.window?.length === windowBytes ? this.window : Buffer.allocUnsafe(windowBytes);
+    if (windowBytes === WINDOW_BYTES && kernel === null) this.window = buffer;
     const marks = { stamps, stamp: this.stamp, reached: [] as number[], seen: new Uint8Array(256) };
     const windows: WindowChars = { starts: [], ends: [], chars: [] };
     readLatin1(text, t, marks, buffer, windows);
@@ -221,7 +227,9 @@ export class KeywordAutomaton {
   private laneTables(): LaneTables {
     let longest = 1;
     for (const k of this.keywords) if (k.length > longest) longest = k.length;
-    return { rows: laneRows(this.delta, this.width, this.outputOf), column: this.column, width: this.width, outputOf: this.outputOf, longest, stepWide: (state, code) => this.stepWide(state, code) };
+    const rows = laneRows(this.delta, this.width, this.outputOf);
+    const kernel = KeywordAutomaton.compiledLanes ? laneKernel(rows, this.column, this.width, WINDOW_BYTES) : null;
+    return { rows, column: this.column, width: this.width, outputOf: this.outputOf, longest, stepWide: (state, code) => this.stepWide(state, code), kernel };
   }
 
   /** The keywords (as strings) behind the outputs reached, with the empty keyword if there is one. */

@@ -12,6 +12,7 @@
  */
 
 import { isAscii } from 'node:buffer';
+import type { LaneKernel } from './lane-kernel.js';
 import type { CharSet } from './required-chars.js';
 
 /** The tables one read needs, built once per automaton (see KeywordAutomaton.lanesTables). */
@@ -27,6 +28,8 @@ export interface LaneTables {
   longest: number;
   /** The next state from `state` on a code unit above U+007F. */
   stepWide(state: number, code: number): number;
+  /** The same four-stretch read compiled (lane-kernel.ts), for windows in its memory; null without it. */
+  kernel: LaneKernel | null;
 }
 
 /** Where one read records what it reached: stamps, so each output is recorded once. */
@@ -138,21 +141,38 @@ function readWindow(bytes: Buffer, n: number, t: LaneTables, marks: LaneMarks): 
   // Stretch k is [sk, e_k): e0 = q, e1 = 2q, e2 = 3q, e3 = n. Read together for the shortest.
   const common = Math.min(q, n - s3);
   let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-  for (let i = 0; i < common; i++) {
-    const c0 = bytes[i]!, c1 = bytes[s1 + i]!, c2 = bytes[s2 + i]!, c3 = bytes[s3 + i]!;
-    seen[c0] = 1;
-    seen[c1] = 1;
-    seen[c2] = 1;
-    seen[c3] = 1;
-    r0 = rows[r0 + column[c0]!]!;
-    r1 = rows[r1 + column[c1]!]!;
-    r2 = rows[r2 + column[c2]!]!;
-    r3 = rows[r3 + column[c3]!]!;
-    if ((r0 | r1 | r2 | r3) < 0) {
-      if (r0 < 0) reach(outputOf[(r0 = -r0) / width]!, marks);
-      if (r1 < 0) reach(outputOf[(r1 = -r1) / width]!, marks);
-      if (r2 < 0) reach(outputOf[(r2 = -r2) / width]!, marks);
-      if (r3 < 0) reach(outputOf[(r3 = -r3) / width]!, marks);
+  const kernel = t.kernel;
+  if (kernel !== null && bytes.buffer === kernel.window.buffer && bytes.byteOffset === kernel.window.byteOffset) {
+    // The same steps, compiled: the states with an output it reached, and the bytes it saw.
+    kernel.rows.fill(0);
+    kernel.run(0, s1, s2, s3, common);
+    const out = kernel.rows;
+    r0 = out[0]!;
+    r1 = out[1]!;
+    r2 = out[2]!;
+    r3 = out[3]!;
+    for (const state of kernel.recorded()) reach(outputOf[state]!, marks);
+    kernel.clearRecorded();
+    const kernelSeen = kernel.seen;
+    for (let c = 0; c < 128; c++) if (kernelSeen[c] !== 0) seen[c] = 1;
+    kernelSeen.fill(0);
+  } else {
+    for (let i = 0; i < common; i++) {
+      const c0 = bytes[i]!, c1 = bytes[s1 + i]!, c2 = bytes[s2 + i]!, c3 = bytes[s3 + i]!;
+      seen[c0] = 1;
+      seen[c1] = 1;
+      seen[c2] = 1;
+      seen[c3] = 1;
+      r0 = rows[r0 + column[c0]!]!;
+      r1 = rows[r1 + column[c1]!]!;
+      r2 = rows[r2 + column[c2]!]!;
+      r3 = rows[r3 + column[c3]!]!;
+      if ((r0 | r1 | r2 | r3) < 0) {
+        if (r0 < 0) reach(outputOf[(r0 = -r0) / width]!, marks);
+        if (r1 < 0) reach(outputOf[(r1 = -r1) / width]!, marks);
+        if (r2 < 0) reach(outputOf[(r2 = -r2) / width]!, marks);
+        if (r3 < 0) reach(outputOf[(r3 = -r3) / width]!, marks);
+      }
     }
   }
   // Each stretch's rest, from the state it reached.
