@@ -10,6 +10,7 @@ import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.j
 import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
 import { frameToString } from '../protocol/framer.js';
+import { parseJsonText } from '../protocol/large-parse.js';
 import { readTopLevelIds, type IdReading } from '../protocol/answer-id.js';
 import { oneLine, oneLineFrame } from '../protocol/one-line.js';
 import { readRefusedId } from '../protocol/refused-id.js';
@@ -148,7 +149,8 @@ export class Engine {
     const text = frameToString(frame);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      // (A large frame's long strings are slices of its text, not copies: large-parse.ts.)
+      value = parseJsonText(text);
     } catch {
       // Servers print banners and debug lines to stdout; a client would choke on them.
       out.records.push(this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.noise'], detail: { bytes: frame.length, preview: text.slice(0, 120) } }, start));

@@ -17,6 +17,8 @@
  * rules the table is about 2.8 MB, made once, when the first long text is read.
  */
 
+import { ADD, BLOCK, br, brIf, END, EQZ, get, I32, i32, IF, LOOP, LT_S, LT_U, load, load8, moduleOf, OR, set, SHL, SHR_U, store, store8, SUB, tee, wasm } from '../util/wasm.js';
+
 /** The compiled kernel for one automaton's table, with views of its memory. */
 export interface LaneKernel {
   /** The window's bytes: the caller copies each window here (the kernel reads only this memory). */
@@ -33,60 +35,8 @@ export interface LaneKernel {
   seen: Uint8Array;
 }
 
-// The few WebAssembly names used: the global exists in every Node this runs on (unless
-// --jitless), but the project's TypeScript libraries do not declare it.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-type WasmModule = object;
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-};
-
 // The table may take at most this much memory; a larger automaton keeps the JavaScript loop.
 const MAX_TABLE_BYTES = 64 * 1024 * 1024;
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-};
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
-
-// The instructions used (opcodes of the WebAssembly 1.0 binary format).
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const tee = (i: number): number[] => [0x22, ...uleb(i)];
-const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-const ADD = 0x6a, SUB = 0x6b, OR = 0x72, SHL = 0x74, SHR_U = 0x76, LT_S = 0x48, LT_U = 0x49, EQZ = 0x45;
-const load = (offset: number): number[] => [0x28, 2, ...uleb(offset)];
-const load8 = [0x2d, 0, 0];
-const store = (offset: number): number[] => [0x36, 2, ...uleb(offset)];
-const store8 = [0x3a, 0, 0];
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], IF = [0x04, 0x40], END = 0x0b;
-const br = (depth: number): number[] => [0x0c, ...uleb(depth)];
-const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
 
 // Parameters: p0..p3 (0-3), count (4), seen (5), flags (6), list (7), lanes (8).
 // Locals: i (9), r0..r3 (10-13), c (14), length (15), state (16).
@@ -127,29 +77,10 @@ function moduleBytes(): Uint8Array {
     ...get(LANES), ...get(LENGTH), ...store(16),
     END,
   ];
-  const I32 = 0x7f;
-  const code = [...vector([[8, I32]]), ...body];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([[0x60, ...vector(Array.from({ length: 9 }, () => [I32])), 0]])),
-    ...section(2, vector([[...name('m'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('lanes'), 0x00, 0]])),
-    ...section(10, vector([[...uleb(code.length), ...code]])),
-  ]);
+  return moduleOf('lanes', 9, false, [[8, I32]], body);
 }
 
-let compiled: WasmModule | null | undefined;
-
-function kernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(moduleBytes()) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+let compiled: ReturnType<typeof wasm.compile> | undefined;
 
 /**
  * The kernel for a table of `states` rows (`rows`: state × `width` + column → next row, the
@@ -160,22 +91,16 @@ export function laneKernel(rows: Int32Array, column: Uint8Array, width: number, 
   const states = rows.length / width;
   const tableBytes = states * 128 * 4;
   if (tableBytes > MAX_TABLE_BYTES) return null;
-  const module = kernelModule();
+  const module = (compiled ??= wasm.compile(moduleBytes()));
   if (module === null) return null;
   const seenAt = tableBytes;
   const flagsAt = seenAt + 256;
   const listAt = flagsAt + Math.ceil(states / 4) * 4;
   const lanesAt = listAt + states * 4;
   const windowAt = lanesAt + 32;
-  let memory: WasmMemory;
-  let run: (...args: number[]) => void;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil((windowAt + windowBytes) / 65536) });
-    const instance = new WebAssembly.Instance(module, { m: { memory } });
-    run = instance.exports.lanes as (...args: number[]) => void;
-  } catch {
-    return null;
-  }
+  const made = wasm.instantiate(module, Math.ceil((windowAt + windowBytes) / 65536), 'lanes');
+  if (made === null) return null;
+  const { memory, run } = made;
   const table = new Int32Array(memory.buffer, 0, states * 128);
   for (let s = 0; s < states; s++) {
     for (let c = 0; c < 128; c++) {
