@@ -150,7 +150,7 @@ export class Engine {
     let value: unknown;
     try {
       // (A large frame's long strings are slices of its text, not copies: large-parse.ts.)
-      value = parseJsonText(text);
+      value = parseJsonText(text, frame);
     } catch {
       // Servers print banners and debug lines to stdout; a client would choke on them.
       out.records.push(this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.noise'], detail: { bytes: frame.length, preview: text.slice(0, 120) } }, start));

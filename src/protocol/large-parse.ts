@@ -3,11 +3,11 @@
  * character by character and copies it into a new string on the heap: for an 8 MiB result,
  * most of the parse's time and 8 MiB that only a full collection frees. A string value with
  * no escape and no character below U+0020 is, as a value, exactly the characters between its
- * quotes, so it can be a slice of the frame's text (V8 makes a long slice without copying).
+ * quotes, so in an ASCII frame it is made from those bytes in one native copy, off the heap.
  *
  * So: long string values without a backslash are found by their quotes (native searches),
  * checked for characters below U+0020 (control-free.ts), and replaced by short placeholders;
- * JSON.parse reads the rest; each placeholder is then replaced by its slice. Why the value is
+ * JSON.parse reads the rest; each placeholder is then replaced by its string. Why the value is
  * JSON.parse(text)'s: the text and the short one differ only inside those quotes, where one
  * valid string body (no quote, backslash or control character) stands for another, so one
  * parses exactly when the other does, with the same structure and keys (a string followed by
@@ -15,6 +15,7 @@
  * parsed values (a real string equal to it, or one dropped with a repeated key, makes it
  * twice or never): otherwise, and on any doubt, the text is parsed whole by JSON.parse.
  */
+import { isAscii } from 'node:buffer';
 import { controlFree } from './control-free.js';
 
 /** From this length on, a text is looked at for long strings. */
@@ -29,9 +30,14 @@ const BACKSLASH = 0x5c;
 // A placeholder's body: a character no frame holds raw (it is below U+0020) and a number.
 const MARK = '\\u0000vanguard-slice-';
 
-/** JSON.parse(text): the same value, or the same throw (see the file comment). */
-export function parseJsonText(text: string): unknown {
-  if (text.length < LARGE_TEXT_FROM) return JSON.parse(text);
+/**
+ * JSON.parse(text): the same value, or the same throw (see the file comment). `bytes`: the
+ * frame `text` was read from as latin1 (frameToString does for a large ASCII frame): a long
+ * value is then made from its bytes, a string of its own (V8 reads a slice of a slice of the
+ * frame more slowly); from any other text, it is parsed whole.
+ */
+export function parseJsonText(text: string, bytes?: Buffer): unknown {
+  if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !isAscii(bytes)) return JSON.parse(text);
   const slices = longStrings(text);
   if (slices === undefined) return JSON.parse(text);
   let short = '';
@@ -47,7 +53,7 @@ export function parseJsonText(text: string): unknown {
   } catch {
     return JSON.parse(text);
   }
-  const placed = fill(value, text, slices);
+  const placed = fill(value, bytes, slices);
   return placed === undefined ? JSON.parse(text) : placed;
 }
 
@@ -88,8 +94,8 @@ function isKey(text: string, at: number): boolean {
   return false;
 }
 
-// `value` with each placeholder i replaced by text[slices[i]]; undefined unless each is found exactly once.
-function fill(value: unknown, text: string, slices: ReadonlyArray<[number, number]>): unknown {
+// `value` with each placeholder i replaced by its stretch of `bytes` (as latin1); undefined unless each is found exactly once.
+function fill(value: unknown, bytes: Buffer, slices: ReadonlyArray<[number, number]>): unknown {
   const seen = new Uint8Array(slices.length);
   let bad = false;
   const placeholder = (v: unknown): number => {
@@ -102,7 +108,7 @@ function fill(value: unknown, text: string, slices: ReadonlyArray<[number, numbe
     seen[i] = 1;
     return i;
   };
-  const sliceOf = (i: number): string => text.slice(slices[i]![0], slices[i]![1]);
+  const sliceOf = (i: number): string => bytes.toString('latin1', slices[i]![0], slices[i]![1]);
   const top = placeholder(value);
   if (bad) return undefined;
   if (top >= 0) return slices.length === 1 ? sliceOf(top) : undefined;
