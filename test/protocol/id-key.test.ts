@@ -48,8 +48,9 @@ function sampleIds(): RequestId[] {
   ids.push('9'.repeat(400), '-' + '9'.repeat(400), '9'.repeat(5000), '0', '-0', '0.0', '-0.0', '1e-400', 'n:3', 's:3', 'NaN', '-Infinity', '1e308', '1e309', '0b11', '0o3', '.5', '5.', '3.25', '\u0663.0');
   let seed = 7;
   const next = (n: number): number => {
+    // The high bits: a power-of-two LCG's low bits repeat after a few steps.
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
+    return Math.floor((seed / 2 ** 31) * n);
   };
   const parts = ['', ' ', '+', '-', '0', '3', '9', '_', '.', 'e', 'x', 'a', '\u0663', '\uff13', '\u00a0', '\u2028', '\u001c', '"'];
   for (let i = 0; i < 3000; i++) {
