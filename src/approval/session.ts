@@ -6,7 +6,7 @@
  * engine's SessionState, bounded like it.
  */
 import type { RequestMessage } from '../protocol/jsonrpc.js';
-import { idKey, type RequestId } from '../protocol/jsonrpc.js';
+import { idKey, type IdKey, type RequestId } from '../protocol/jsonrpc.js';
 import { BoundedSet } from '../engine/bounded-set.js';
 import type { SessionState } from '../engine/session.js';
 import type { ApprovalEdge, AskRequest, Binding } from './types.js';
@@ -32,7 +32,7 @@ export interface ApprovalSession {
   /** By question id. */
   held: Map<string, HeldCall>;
   /** Question id by the held call's id key. */
-  byCall: Map<string, string>;
+  byCall: Map<IdKey, string>;
   counter: number;
   remembered: Set<string>;
   /** Offered code -> its binding and when it stops counting (insertion order: oldest first). */

@@ -6,6 +6,7 @@
  * take a path of its own (a value JSON.stringify cannot write: a cycle, a bigint), this gives
  * up and the caller logs through pino as before, so every line stays pino's.
  */
+import { plainJson } from './plain-json.js';
 
 /** A line's fixed start: the level's number and nothing else (pino's `{"level":N`). */
 export function levelPrefix(level: number): string {
@@ -55,12 +56,16 @@ export function valueText(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'string':
       return quote(value);
-    default:
+    default: {
+      // Small plain data (most arguments, the rules) is written by hand, in the same bytes.
+      const plain = plainJson(value);
+      if (plain !== undefined) return plain;
       try {
         return JSON.stringify(value) ?? LEFT_OUT;
       } catch {
         return undefined;
       }
+    }
   }
 }
 

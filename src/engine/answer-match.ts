@@ -6,16 +6,16 @@
  * only when its top-level id is written once: with two, readers disagree on which it is.
  */
 import type { IdReading } from '../protocol/answer-id.js';
-import { idKey, type RequestId } from '../protocol/jsonrpc.js';
+import { idKey, type IdKey, type RequestId } from '../protocol/jsonrpc.js';
 import type { PendingClientRequest, SessionState } from './session.js';
 
 export type AnswerMatch =
   /** The answer to `pending`; `exact` when its id is written exactly as the client wrote it. */
-  | { kind: 'pending'; pending: PendingClientRequest; key: string; exact: boolean }
+  | { kind: 'pending'; pending: PendingClientRequest; key: IdKey; exact: boolean }
   /** No pending request any client could match it to (never asked, already answered, no id). */
   | { kind: 'unmatched'; reason: string }
   /** The id is written more than once; `pending` when every reading names that one request. */
-  | { kind: 'repeated'; reason: string; pending?: PendingClientRequest; key?: string };
+  | { kind: 'repeated'; reason: string; pending?: PendingClientRequest; key?: IdKey };
 
 function asId(value: unknown): RequestId | undefined {
   return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : undefined;

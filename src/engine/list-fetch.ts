@@ -14,7 +14,7 @@ import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { unknownToolResponse, blockedToolResult, errorResponse } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
-import { idKey, isObject, type RequestId, type RequestMessage, type ResponseMessage } from '../protocol/jsonrpc.js';
+import { idKey, isObject, type IdKey, type RequestId, type RequestMessage, type ResponseMessage } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import type { LockFile } from '../pinning/lock.js';
 import type { Output } from './outcome.js';
@@ -190,7 +190,7 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
 }
 
 // A held call answered by the shim (inside its batch, if it came in one).
-function answerHeld(state: SessionState, key: string, pending: PendingClientRequest, message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision {
+function answerHeld(state: SessionState, key: IdKey, pending: PendingClientRequest, message: Record<string, unknown>, record: Omit<DecisionRecord, 'decisionUs'>): OwnListDecision {
   state.pendingClient.delete(key);
   state.answeredLocally.add(key);
   const text = serializeStrict(message);

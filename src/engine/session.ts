@@ -3,7 +3,7 @@
  * spaces: requests the client sent (answered by the server or the shim) and requests
  * the server sent (answered by the client). They are never mixed (invariant 2).
  */
-import type { RequestId } from '../protocol/jsonrpc.js';
+import type { IdKey, RequestId } from '../protocol/jsonrpc.js';
 import type { SchemaHint } from '../inspect/looked-up-address.js';
 import { BoundedSet } from './bounded-set.js';
 import type { DefinitionKind, LockEntry } from '../pinning/lock.js';
@@ -50,10 +50,10 @@ export const SESSION_LIMITS = {
 
 /** Mutable per-session state. Only the engine changes it. */
 export class SessionState {
-  readonly pendingClient = new Map<string, PendingClientRequest>();
-  readonly pendingServer = new Map<string, PendingServerRequest>();
+  readonly pendingClient = new Map<IdKey, PendingClientRequest>();
+  readonly pendingServer = new Map<IdKey, PendingServerRequest>();
   /** Keys of client ids the shim answered itself. */
-  readonly answeredLocally = new BoundedSet<string>(SESSION_LIMITS.answeredMemory);
+  readonly answeredLocally = new BoundedSet<IdKey>(SESSION_LIMITS.answeredMemory);
   /** Argument kinds each tool's input schema suggests, from the last tools/list that showed it. */
   readonly schemaKinds = new Map<string, ReadonlyMap<string, ReadonlySet<SchemaHint>>>();
   /** Tools hidden for what their definitions say (poisoned, changed since pinned), with the rule; calls to them are answered as unknown. */

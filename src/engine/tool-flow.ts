@@ -13,7 +13,7 @@ import { expectResult, flowMemory, noteBurst, noteWritten, putLabel, writtenName
 import type { FlowDecision } from '../flow/types.js';
 import { blockedToolError, blockedToolResult } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
-import { idKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.js';
+import { idKey, type IdKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.js';
 import type { AskRequest } from '../approval/index.js';
 import type { SessionState } from './session.js';
 import { annotationsOf } from './tool-annotations.js';
@@ -98,7 +98,7 @@ function noteCall(found: CallLabels, tool: string, id: RequestId, policy: Compil
 }
 
 /** Put the labels of a decided tools/call result on the session; returns the record with them noted. */
-export function noteResult(state: SessionState, policy: CompiledPolicy, key: string, record: Omit<DecisionRecord, 'decisionUs'>, nowUs: number): Omit<DecisionRecord, 'decisionUs'> {
+export function noteResult(state: SessionState, policy: CompiledPolicy, key: IdKey, record: Omit<DecisionRecord, 'decisionUs'>, nowUs: number): Omit<DecisionRecord, 'decisionUs'> {
   if (!policy.flow.active) return record;
   const memory = flowMemory(state);
   const expected = memory.pending.get(key);

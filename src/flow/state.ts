@@ -7,6 +7,7 @@
  */
 import type { Labelled } from './call-labels.js';
 import type { LabelEvent } from './types.js';
+import type { IdKey } from '../protocol/jsonrpc.js';
 
 /** The fixed sizes of a session's flow memory. */
 export const FLOW_LIMITS = {
@@ -32,7 +33,7 @@ export interface FlowMemory {
   written: string[];
   /** More files were written than are remembered: every command counts as naming one. */
   writtenOverflow: boolean;
-  pending: Map<string, { tool: string; labels: Labelled[] }>;
+  pending: Map<IdKey, { tool: string; labels: Labelled[] }>;
 }
 
 const memories = new WeakMap<object, FlowMemory>();
@@ -85,7 +86,7 @@ export function noteBurst(m: FlowMemory, atUs: number, max: number): void {
 }
 
 /** Remember what a forwarded call's result will label; false when the table is full. */
-export function expectResult(m: FlowMemory, key: string, tool: string, labels: Labelled[]): boolean {
+export function expectResult(m: FlowMemory, key: IdKey, tool: string, labels: Labelled[]): boolean {
   if (m.pending.size >= FLOW_LIMITS.pending && !m.pending.has(key)) return false;
   m.pending.set(key, { tool, labels });
   return true;

@@ -8,7 +8,24 @@
  */
 import type { RequestId } from './jsonrpc.js';
 
-/** The loose key of an id: `n:<number>` for anything a client could read as that number, else `s:<string>`. */
+/**
+ * The key an id is matched by: the number any client could read it as, else `s:<string>`.
+ * Two ids share a key exactly when their looseIdKey texts are equal (a number key stands for
+ * `n:<String(number)>`; Map and Set compare 0 and -0 as equal, as String() does), and a
+ * number costs no string to be made and hashed on every look-up.
+ */
+export type IdKey = number | string;
+
+/** The key of an id (see {@link IdKey}); what looseIdKey spells as `n:<number>` is that number. */
+export function idKeyOf(id: RequestId): IdKey {
+  if (typeof id === 'number') return id;
+  const n = Number(id);
+  if (Number.isFinite(n)) return n;
+  const py = pythonInt(id);
+  return py === undefined ? `s:${id}` : py;
+}
+
+/** The loose key of an id as text: `n:<number>` for anything a client could read as that number, else `s:<string>`. */
 export function looseIdKey(id: RequestId): string {
   if (typeof id === 'number') return `n:${String(id)}`; // String(-0) is "0", as Number() compares
   const n = Number(id);

@@ -2,7 +2,9 @@
  * JSON-RPC 2.0 message shapes as the shim sees them, and their classification.
  * Classification never throws: anything that is not a well-formed message is `invalid`.
  */
-import { looseIdKey } from './id-key.js';
+import { idKeyOf, type IdKey } from './id-key.js';
+
+export type { IdKey } from './id-key.js';
 
 /** A request id: opaque, string or integer (numbers are kept as parsed). */
 export type RequestId = string | number;
@@ -89,12 +91,12 @@ export function classify(value: unknown): Classified {
 }
 
 /**
- * The key of an id in one id space. It is loose ({@link looseIdKey}): `"1"` and `1` share a
+ * The key of an id in one id space. It is loose ({@link idKeyOf}): `"1"` and `1` share a
  * key, because clients match answers that way, so two requests in flight never share one
  * and an answer is matched the way any client could match it (invariant 14).
  */
-export function idKey(id: RequestId): string {
-  return looseIdKey(id);
+export function idKey(id: RequestId): IdKey {
+  return idKeyOf(id);
 }
 
 /** True when two ids are the very same JSON value (type and value): no rewrite is needed. */

@@ -4,9 +4,10 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { constants } from 'node:os';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import crossSpawn from 'cross-spawn';
 import { VanguardError } from '../errors.js';
+import { holdEarlyOutput } from './early-output.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
 /** What to run. */
@@ -27,6 +28,7 @@ export interface ChildExit {
 export interface ChildHandle {
   pid: number;
   stdin: Writable;
+  /** The server's output; read it from the first look on (see early-output.ts). */
   stdout: Readable;
   /** Resolves once the process has exited. */
   exited: Promise<ChildExit>;
@@ -75,17 +77,18 @@ export function startChild(spec: ChildSpec, spawn: SpawnFunction = crossSpawn): 
         reject(new VanguardError('CHILD_START_FAILED', `cannot start "${spec.command}": no process`, 1));
         return;
       }
-      // The server starts before the proxy is wired (it boots while the policy loads). Node
-      // drains a child's untouched stdout when it exits, so what a quick server wrote would
-      // be lost: it is piped into a stream of ours at once, which holds it until read.
-      const stdout = pipe.pipe(new PassThrough({ highWaterMark: 64 * 1024 }));
+      // The server starts before the proxy is wired (it boots while the policy loads): what
+      // it writes meanwhile is held until the proxy takes its stdout (early-output.ts).
+      const takeStdout = holdEarlyOutput(pipe);
       // Node cannot have the kernel stop the server when the shim dies; the watchdog does.
       if (ownGroup) watchdog = startWatchdog(pid);
       resolve({
         pid,
         watchdogPid: watchdog?.pid,
         stdin,
-        stdout,
+        get stdout() {
+          return takeStdout();
+        },
         exited,
         signal(signal) {
           if (!(ownGroup && killGroup(pid, signal))) child.kill(signal);

@@ -24,19 +24,20 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
 
   const handle = (events: FrameEvent[]): void => {
     if (events.length === 0) return;
-    // Writers hand out one shared promise each, so this holds at most one per destination.
-    const waits = new Set<Promise<void>>();
+    // Writers hand out one shared promise each, so this holds at most one per destination
+    // (made only when a destination is full: most chunks need none).
+    let waits: Set<Promise<void>> | undefined;
     options.onChunkStart?.();
     try {
       for (const event of events) {
         if (stopped) break;
         const wait = options.onEvent(event);
-        if (wait) waits.add(wait);
+        if (wait) (waits ??= new Set()).add(wait);
       }
     } finally {
       options.onChunkEnd?.();
     }
-    if (waits.size > 0 && !stopped) {
+    if (waits !== undefined && !stopped) {
       stream.pause();
       void Promise.all(waits).then(() => {
         if (!stopped && !ended) stream.resume();
