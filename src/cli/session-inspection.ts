@@ -10,8 +10,9 @@
  * for exactly the build it would have waited for at start), and then always hands out the
  * same built function. What is built depends on the policy and the packs alone, never on
  * when it was asked for, so every verdict is what it was when all was built at start. A
- * build that fails fails every time it is asked again: each decision that needed it fails
- * closed (the engine refuses the frame), none goes on without it.
+ * build that fails fails every time it is asked again, and each use reports it as the built
+ * function reports its own failures (a call refused, a result withheld, a definition hidden,
+ * an audit text withheld): no decision goes on without it, and none is left unanswered.
  */
 import type { CompiledPolicy } from '../config/policy-types.js';
 import type { InspectFunction } from '../engine/tool-call.js';
@@ -43,6 +44,13 @@ export interface SessionInspection {
   builds: Array<() => void>;
 }
 
+// What the audit shows of a text when the secret rules could not be built.
+const RULES_UNAVAILABLE = '[REDACTED:secret-rules-unavailable]';
+
+function notBuilt(error: unknown): string {
+  return `the inspection's rules could not be built (${error instanceof Error ? error.message : String(error)})`;
+}
+
 /** `build` run once, on the first call; its value (or its error) is what every call gets. */
 export function once<T>(build: () => T): () => T {
   let state: { done: false } | { done: true; ok: true; value: T } | { done: true; ok: false; error: unknown } = { done: false };
@@ -71,20 +79,54 @@ export function deferredInspection(policy: CompiledPolicy, rules: RuleSet | unde
   const definitionScan = once(() => build.buildDefinitionScan(policy, { realpath: edge.realpath, rules: ruleSet() }));
   const resultScan = once(() => build.buildResultScan(policy, { realpath: edge.realpath, rules: ruleSet() }));
   const redactor = once(() => build.buildSecretRedactor(ruleSet().rules));
+  // Each built function reports its own failures rather than throwing (a call refused, a
+  // result withheld, a definition hidden): a build that failed is reported the same way, for
+  // its throw would escape where nothing expects one (the audit's timer, a server frame) and
+  // leave requests unanswered or end the shim.
   const scanResult: ResultScanFunction | undefined = build.scansResults(policy)
     ? (result, known) => {
-        const scan = resultScan();
+        let scan: ResultScanFunction | undefined;
+        try {
+          scan = resultScan();
+        } catch (error) {
+          return { value: result, changed: false, injection: [], redacted: {}, hidden: {}, failure: notBuilt(error) };
+        }
         // scansResults and buildResultScan read the same settings; should they ever disagree,
         // a result is not passed unscanned.
-        if (scan === undefined) throw new Error('the policy asks for a result scan that could not be built');
+        if (scan === undefined) return { value: result, changed: false, injection: [], redacted: {}, hidden: {}, failure: 'the policy asks for a result scan that could not be built' };
         return scan(result, known);
       }
     : undefined;
   return {
-    inspect: (input) => inspector()(input),
-    scanDefinition: (definition, context) => definitionScan()(definition, context),
+    inspect: (input) => {
+      let inspect: InspectFunction;
+      try {
+        inspect = inspector();
+      } catch (error) {
+        return { verdict: 'block', findings: [], blocking: [], failure: notBuilt(error) };
+      }
+      return inspect(input);
+    },
+    scanDefinition: (definition, context) => {
+      let scan: DefinitionScan;
+      try {
+        scan = definitionScan();
+      } catch (error) {
+        return [{ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message: notBuilt(error) }];
+      }
+      return scan(definition, context);
+    },
     scanResult,
-    redact: (text) => redactor()(text),
+    redact: (text) => {
+      let redact: (text: string) => string;
+      try {
+        redact = redactor();
+      } catch {
+        // Without the secret rules no text can be shown as safe: the whole text is withheld.
+        return RULES_UNAVAILABLE;
+      }
+      return redact(text);
+    },
     builds: [ruleSet, definitionRules, inspector, definitionScan, ...(scanResult ? [resultScan] : []), redactor].map((step) => () => void step()),
   };
 }

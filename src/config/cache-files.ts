@@ -63,8 +63,9 @@ export function writePrivateFile(file: string, data: string | Uint8Array): boole
 }
 
 /**
- * Keep a cache folder to its `keep` newest entries (files ending in `suffix`, by modification
- * time) and remove temporary files older than an hour, left by a writer that died. Called after
+ * Keep a cache folder to its `keep` newest entries (files named as the caches name them: a hex
+ * digest and `suffix`, by modification time) and remove such entries' temporary files older
+ * than an hour, left by a writer that died. Any other file is left. Called after
  * an entry is written, which happens only on a miss: without it every upgrade, Node version and
  * install path added an entry that nothing ever removed. A removed entry is only a miss for a
  * shim that wanted it; a file we cannot stat or remove is left; nothing here fails a start.
@@ -83,9 +84,11 @@ export function pruneCacheFolder(dir: string, suffix: string, keep: number, nowM
         continue;
       }
       if (!stat.isFile() || !ownedByUs(stat)) continue;
-      if (name.endsWith('.tmp')) {
+      // Only what the caches write: the folder may hold files that are not ours to remove
+      // (VANGUARD_CACHE_DIR may name a folder that already had a policies/ of its own).
+      if (isTempName(name, suffix)) {
         if (nowMs - stat.mtimeMs > STALE_TEMP_MS && remove(file)) removed++;
-      } else if (name.endsWith(suffix)) {
+      } else if (isEntryName(name, suffix)) {
         entries.push({ file, mtimeMs: stat.mtimeMs });
       }
     }
@@ -98,6 +101,20 @@ export function pruneCacheFolder(dir: string, suffix: string, keep: number, nowM
 }
 
 const STALE_TEMP_MS = 60 * 60 * 1000;
+
+// An entry's name is a digest in hex (policy-cache.ts, start-loader.ts) and the suffix; a
+// temporary file's is an entry's name, the writer's pid and twelve hex digits (writePrivateFile).
+const DIGEST = /^[0-9a-f]{16,64}$/;
+const TEMP = /^(.+)\.[0-9]+\.[0-9a-f]{12}\.tmp$/;
+
+function isEntryName(name: string, suffix: string): boolean {
+  return name.endsWith(suffix) && DIGEST.test(name.slice(0, name.length - suffix.length));
+}
+
+function isTempName(name: string, suffix: string): boolean {
+  const match = TEMP.exec(name);
+  return match !== null && isEntryName(match[1] as string, suffix);
+}
 
 function remove(file: string): boolean {
   try {

@@ -6,6 +6,7 @@
  */
 import type { CompiledRule } from '../rules/rule-types.js';
 import { buildVariants, DEFAULT_NORMALIZE_LIMITS } from './normalize/index.js';
+import type { Variant } from './normalize/variants.js';
 import { mayBeEncoded } from './normalize/variants.js';
 import { lowerSameLength, type Reading } from './pattern-rules.js';
 import { has, ruleIndexOf, type RuleIndex, type SpellingScan } from './rule-index.js';
@@ -17,11 +18,21 @@ const MIN_ENCODED_CHARS = 16;
 // The memory of recent redactions: this many strings, each at most this long.
 const MEMO_ENTRIES = 4096;
 const MEMO_MAX_CHARS = 512;
+// What is written for a text the decoders will not read.
+const UNREADABLE = '[REDACTED:unreadable]';
 
 function redactText(text: string, secrets: readonly CompiledRule[], read?: Reading): string {
   const plain = redact(text, secrets, undefined, undefined, read).text;
   if (plain.length < MIN_ENCODED_CHARS) return plain;
-  for (const variant of buildVariants(plain, DEFAULT_NORMALIZE_LIMITS)) {
+  let variants: Variant[];
+  try {
+    variants = buildVariants(plain, DEFAULT_NORMALIZE_LIMITS);
+  } catch {
+    // The decoders will not read it (it grows past their bounds): what it decodes to was not
+    // checked, so it is withheld whole. (Thrown on, it escaped from the audit's flush timer.)
+    return UNREADABLE;
+  }
+  for (const variant of variants) {
     const [rule] = redact(variant.text, secrets).hits.keys();
     if (rule !== undefined) return `[REDACTED:${redactionKind(rule)} (${variant.via})]`;
   }

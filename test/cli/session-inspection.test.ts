@@ -136,7 +136,9 @@ describe('the session inspection, built on first use', () => {
     expect(calls).toEqual([]);
   });
 
-  it('a build that fails fails every use, never a decision without it', () => {
+  it('a build that fails fails every use, never a decision without it, and never throws', () => {
+    // Each use reports the failure as the built function reports its own: a throw escaped
+    // from the audit's timer and from server frames (the shim died, requests went unanswered).
     const { builders } = counted();
     let attempts = 0;
     const broken: InspectionBuilders = {
@@ -147,11 +149,15 @@ describe('the session inspection, built on first use', () => {
       },
     };
     const s = deferredInspection(policy, undefined, EDGE, broken);
+    const result = { content: [{ type: 'text', text: 'hi' }] };
     for (let i = 0; i < 3; i++) {
-      expect(() => s.inspect({ tool: 'echo', args: { text: 'hi' }, hints: {}, exempt: new Set() })).toThrow('unexpected end of input');
-      expect(() => s.redact('hi')).toThrow('unexpected end of input');
-      expect(() => s.scanResult?.({ content: [{ type: 'text', text: 'hi' }] })).toThrow('unexpected end of input');
-      expect(() => s.scanDefinition({ name: 'echo', description: 'hi' }, { toolNames: ['echo'] })).toThrow('unexpected end of input');
+      const inspected = s.inspect({ tool: 'echo', args: { text: 'hi' }, hints: {}, exempt: new Set() });
+      expect({ verdict: inspected.verdict, failure: inspected.failure }).toEqual({ verdict: 'block', failure: expect.stringContaining('unexpected end of input') });
+      expect(s.redact('Ship the release notes by Friday.')).toBe('[REDACTED:secret-rules-unavailable]');
+      const scanned = s.scanResult?.(result);
+      expect({ failure: scanned?.failure, changed: scanned?.changed, value: scanned?.value }).toEqual({ failure: expect.stringContaining('unexpected end of input'), changed: false, value: result });
+      const findings = s.scanDefinition({ name: 'echo', description: 'hi' }, { toolNames: ['echo'] });
+      expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['inspect.failure', 'critical']]);
     }
     // Read once: the failure is remembered, not retried with a different outcome later.
     expect(attempts).toBe(1);
