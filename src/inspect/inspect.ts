@@ -149,15 +149,17 @@ function inspectionPass(
   rawRead: boolean,
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
-  const cache = new Map<string, ReturnType<typeof kindsOf>>();
-  // Each string object's answer kept too, so a detector asking again builds no key.
+  // The kinds by path, keys and values apart (strings at one path share the first one's kinds).
+  const byKeyPath = new Map<string, ReturnType<typeof kindsOf>>();
+  const byValuePath = new Map<string, ReturnType<typeof kindsOf>>();
+  // Each string object's answer kept too, so a detector asking again does not look up its path.
   const byString = new Map<InspectedString, ReturnType<typeof kindsOf>>();
   const kinds = (s: InspectedString) => {
     let found = byString.get(s);
     if (found) return found;
-    const key = `${s.isKey ? 'k' : 'v'}${s.path}`;
-    found = cache.get(key);
-    if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
+    const cache = s.isKey ? byKeyPath : byValuePath;
+    found = cache.get(s.path);
+    if (!found) cache.set(s.path, (found = kindsOf(s, input.hints)));
     byString.set(s, found);
     return found;
   };
