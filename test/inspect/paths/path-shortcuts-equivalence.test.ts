@@ -12,6 +12,7 @@ import { shippedRules } from '../../../src/inspect/build.js';
 import { parseAbsolute, parsePath } from '../../../src/inspect/detectors/paths/parse.js';
 import { relativeBases, renderPath, resolveLexically, resolveReal, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
 import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/traversal.js';
+import { trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
 import type { PathContext } from '../../../src/inspect/types.js';
 
 const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
@@ -89,6 +90,19 @@ describe('countDotDots: a text without ".." has none', () => {
     for (const text of TEXTS) expect(countDotDots(text), text).toBe(split(text));
     fc.assert(fc.property(pathText, (text) => {
       expect(countDotDots(text)).toBe(split(text));
+    }), { numRuns: 5000 });
+  });
+});
+
+describe('trimWindowsName: a name ending in none of the trimmed characters is kept as it is', () => {
+  const name = fc.array(fc.constantFrom('a', 'A', 'x', ':', '$data', '$DATA', '::$data', '.', ' ', 'sam', '\u0000', 'é'), { maxLength: 6 }).map((p) => p.join(''));
+  it('on corpus strings, examples and generated names', () => {
+    for (const text of TEXTS) for (const part of text.split(/[\\/]/)) expect(trimWindowsName(part), part).toBe(trimWindowsNameReadInFull(part));
+    fc.assert(fc.property(name, (n) => {
+      expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
+    }), { numRuns: 10_000 });
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), (n) => {
+      expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
     }), { numRuns: 5000 });
   });
 });
