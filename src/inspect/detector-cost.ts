@@ -25,6 +25,9 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
   // asked is kept apart, and a set is made only when a detector comes back to an earlier one.
   let last: InspectedString | undefined;
   let earlier: Set<InspectedString> | undefined;
+  // The rate of the last kinds asked about: strings in a row mostly share one set of kinds.
+  let lastKinds: ReadonlySet<ArgumentKind> | undefined;
+  let lastRate = 0;
   return {
     tool: context.tool,
     paths: context.paths,
@@ -33,12 +36,18 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
     spend,
     kindsOf(s) {
       const kinds = context.kindsOf(s);
-      if (s !== last && earlier?.has(s) !== true) {
-        if (last !== undefined) (earlier ??= new Set()).add(last);
-        last = s;
+      if (kinds !== lastKinds) {
         let rate = 0;
         for (const kind of kinds) rate = Math.max(rate, rates[kind] ?? 0);
-        if (rate > 0) spend(rate * spellingChars(s));
+        lastKinds = kinds;
+        lastRate = rate;
+      }
+      // A string of kinds the detector does not charge for costs nothing: which strings were
+      // charged need not be noted for it.
+      if (lastRate > 0 && s !== last && earlier?.has(s) !== true) {
+        if (last !== undefined) (earlier ??= new Set()).add(last);
+        last = s;
+        spend(lastRate * spellingChars(s));
       }
       return kinds;
     },

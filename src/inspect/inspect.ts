@@ -86,7 +86,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
     const chars = textLength(input.args);
     const budget = createWorkBudget((inspector.stepLimit ?? stepLimit)(chars), 'inspection', clock && { now: clock.now, lastResortMs: clock.budgetMs });
     try {
-      return inspectWithin(input, inspector, active, blocks, budget, chars);
+      return inspectWithin(input, inspector, active, blocks, budget, chars, on);
     } finally {
       inspector.onSteps?.(budget.used(), budget.limit);
     }
@@ -104,6 +104,7 @@ function inspectWithin(
   blocks: (f: Finding) => boolean,
   budget: WorkBudget,
   chars: number,
+  on: number,
 ): InspectionResult {
   const checkBudget = (steps?: number): void => budget.spend(steps);
   const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
@@ -111,20 +112,20 @@ function inspectWithin(
   // decoding a megabyte every way first. Nothing found, they are read in full.
   let quick: InspectionResult | undefined;
   if (!inspector.exhaustive && chars >= QUICK_PASS_FROM_CHARS) {
-    quick = inspectionPass(input, inspector, normalized(input.args, limits, { variants: false, enough: blocks }, budget), active, blocks, checkBudget, false);
+    quick = inspectionPass(input, inspector, normalized(input.args, chars, limits, { variants: false, enough: blocks }, budget), active, blocks, checkBudget, false, on);
     if (quick.verdict === 'block') return quick;
   }
   // The rules already read the raw text in the quick pass; the full one adds the decoded spellings.
-  const full = inspectionPass(input, inspector, normalized(input.args, limits, { enough: blocks }, budget), active, blocks, checkBudget, quick !== undefined);
+  const full = inspectionPass(input, inspector, normalized(input.args, chars, limits, { enough: blocks }, budget), active, blocks, checkBudget, quick !== undefined, on);
   if (!quick || quick.findings.length === 0) return full;
   const findings = [...quick.findings, ...full.findings.filter((f) => !quick.findings.some((q) => q.ruleId === f.ruleId && q.path === f.path))];
   return { ...full, findings, verdict: full.verdict === 'allow' ? 'warn' : full.verdict };
 }
 
 // Normalise, counting what the normaliser produced (every string and spelling it wrote;
-// its own limits bound that) against the budget.
-function normalized(args: unknown, limits: NormalizeLimits, options: Parameters<typeof normalizeArguments>[2], budget: WorkBudget): NormalizeResult {
-  budget.spend(textLength(args));
+// its own limits bound that) against the budget. `chars`: textLength(args), worked out once per call.
+function normalized(args: unknown, chars: number, limits: NormalizeLimits, options: Parameters<typeof normalizeArguments>[2], budget: WorkBudget): NormalizeResult {
+  budget.spend(chars);
   const result = normalizeArguments(args, limits, options);
   if (result.ok) for (const s of result.strings) budget.spend(spellingChars(s));
   return result;
@@ -147,17 +148,21 @@ function inspectionPass(
   blocks: (f: Finding) => boolean,
   checkBudget: (steps?: number) => void,
   rawRead: boolean,
+  /** The active categories as bits (activeBits). */
+  on: number,
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
-  const cache = new Map<string, ReturnType<typeof kindsOf>>();
-  // Each string object's answer kept too, so a detector asking again builds no key.
+  // The kinds by path, keys and values apart (strings at one path share the first one's kinds).
+  const byKeyPath = new Map<string, ReturnType<typeof kindsOf>>();
+  const byValuePath = new Map<string, ReturnType<typeof kindsOf>>();
+  // Each string object's answer kept too, so a detector asking again does not look up its path.
   const byString = new Map<InspectedString, ReturnType<typeof kindsOf>>();
   const kinds = (s: InspectedString) => {
     let found = byString.get(s);
     if (found) return found;
-    const key = `${s.isKey ? 'k' : 'v'}${s.path}`;
-    found = cache.get(key);
-    if (!found) cache.set(key, (found = kindsOf(s, input.hints)));
+    const cache = s.isKey ? byKeyPath : byValuePath;
+    found = cache.get(s.path);
+    if (!found) cache.set(s.path, (found = kindsOf(s, input.hints)));
     byString.set(s, found);
     return found;
   };
@@ -184,7 +189,7 @@ function inspectionPass(
     }
   }
   if (!settled) {
-    const rules = rulesInPlay(inspector, active);
+    const rules = rulesInPlay(inspector, on);
     raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
     settled = raw.some(blocks);
   }
@@ -226,10 +231,10 @@ function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
 // runPatternRules keys on it (the set of rules in play) is built once, not on every call.
 const rulesByActive = new WeakMap<Inspector, Map<number, readonly CompiledRule[]>>();
 
-function rulesInPlay(inspector: Inspector, active: (category: Category) => boolean): readonly CompiledRule[] {
-  // The active categories as bits (a number, not a string built per call).
-  let key = 0;
-  for (let c = 0; c < CATEGORIES.length; c++) if (active(CATEGORIES[c]!)) key |= 1 << c;
+function rulesInPlay(inspector: Inspector, on: number): readonly CompiledRule[] {
+  // The active categories as bits (activeBits: a number, not a string built per call).
+  const key = on;
+  const active = (category: Category) => (on & (1 << (CATEGORY_BIT[category] as number))) !== 0;
   if (key === (1 << CATEGORIES.length) - 1) return inspector.rules;
   let byKey = rulesByActive.get(inspector);
   if (!byKey) rulesByActive.set(inspector, (byKey = new Map()));

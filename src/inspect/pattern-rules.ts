@@ -296,7 +296,7 @@ export function runPatternRules(
   // The rules in play (`rules` may leave out inactive categories).
   const inPlay = rules === allRules ? undefined : index.inPlayOf(rules);
   const { words } = index;
-  const [candidates, forKinds] = index.scratch;
+  const candidates = index.scratch[0];
   for (const s of strings) {
     const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
@@ -313,7 +313,7 @@ export function runPatternRules(
       const raw = all[0]!;
       keep.read = { text: raw.text, lower: raw.lower, index, scan: raw.scan! };
     }
-    index.kindsInto(kindsOf(s), forKinds);
+    const forKinds = index.kindsScratch(kindsOf(s));
     // Bit order is rule-set order.
     for (let w = 0; w < words; w++) {
       let bits = candidates[w]! & forKinds[w]! & (inPlay ? inPlay[w]! : -1);

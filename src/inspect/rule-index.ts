@@ -320,8 +320,25 @@ export class RuleIndex {
     return bits;
   }
 
+  // The kinds scratch[1] was last filled for (kindsScratch).
+  private scratchKinds: ReadonlySet<string> | undefined;
+
+  /**
+   * scratch[1] filled by kindsInto for `kinds`: not filled again when it already holds them (the
+   * strings of a call mostly share one set of kinds, and a set of kinds is never changed).
+   */
+  kindsScratch(kinds: ReadonlySet<string>): RuleBits {
+    const into = this.scratch[1];
+    if (kinds !== this.scratchKinds) {
+      this.kindsInto(kinds, into);
+      this.scratchKinds = kinds;
+    }
+    return into;
+  }
+
   /** Into `into`, the rules that apply to a string of these kinds (a rule naming no kind applies to all). */
   kindsInto(kinds: ReadonlySet<string>, into: RuleBits): RuleBits {
+    if (into === this.scratch[1]) this.scratchKinds = undefined;
     for (let w = 0; w < this.words; w++) into[w] = this.anyKind[w]!;
     for (const kind of kinds) {
       const bits = this.byKind.get(kind);

@@ -104,12 +104,78 @@ function readToken(token: string): BareHost | undefined {
   return isHost ? { token, host, port } : undefined;
 }
 
-/** Tokens of a command that read as hosts, with or without a port. */
-export function findBareHosts(command: string): BareHost[] {
+/** Tokens of a command that read as hosts, with or without a port, by the split and readToken (the tests compare findBareHosts with it). */
+export function findBareHostsReadInFull(command: string): BareHost[] {
   const found: BareHost[] = [];
   // A repeated token says nothing new; reading each once keeps long commands cheap.
   for (const token of new Set(command.split(TOKEN_SPLIT))) {
     if (token === '' || token.length > 300 || token.includes('://')) continue;
+    const bare = readToken(token);
+    if (bare !== undefined) found.push(bare);
+  }
+  return found;
+}
+
+// Per ASCII code unit: 1 for a character TOKEN_SPLIT splits on, 2 for one a plain token is
+// made of ([a-z0-9_-]), 0 for any other.
+const SPLITS = 1;
+const PLAIN = 2;
+const ASCII_CLASS = new Uint8Array(128);
+for (const c of '\t\n\v\f\r "\'`<>|;&(),={}') ASCII_CLASS[c.charCodeAt(0)] = SPLITS;
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789_-') ASCII_CLASS[c.charCodeAt(0)] = PLAIN;
+
+// The code units above U+007F that \s matches (TOKEN_SPLIT splits on them too).
+function isWideSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Tokens of a command that read as hosts, with or without a port: findBareHostsReadInFull in
+ * one pass over the code units. A plain token (lower-case letters, digits, `_` and `-`, as most
+ * words of a command are) is read here: readToken would find no user, path, port or dot in it,
+ * so it is a host when it is a name (at most 63 characters, a letter in it) or a long number.
+ */
+export function findBareHosts(command: string): BareHost[] {
+  const found: BareHost[] = [];
+  // A repeated token says nothing new: each is read once (a set only once a second token is read).
+  let seen: Set<string> | undefined;
+  let first: string | undefined;
+  const n = command.length;
+  let start = 0;
+  while (start < n) {
+    let c = command.charCodeAt(start);
+    if (c < 128 ? ASCII_CLASS[c] === SPLITS : isWideSpace(c)) {
+      start++;
+      continue;
+    }
+    let end = start;
+    let plain = true;
+    let letter = false;
+    for (; end < n; end++) {
+      c = command.charCodeAt(end);
+      if (c < 128) {
+        const cls = ASCII_CLASS[c]!;
+        if (cls === SPLITS) break;
+        if (cls !== PLAIN) plain = false;
+        else if (c >= 0x61) letter = true;
+      } else if (isWideSpace(c)) break;
+      else plain = false;
+    }
+    const token = command.slice(start, end);
+    start = end;
+    if (first === undefined) first = token;
+    else {
+      if (seen === undefined) seen = new Set([first]);
+      if (seen.has(token)) continue;
+      seen.add(token);
+    }
+    if (token.length > 300) continue;
+    if (plain) {
+      // (`_` and `-` are below `a`: a letter is a code unit from 0x61 in a plain token.)
+      if ((token.length <= 63 && letter) || DOTLESS_ADDRESS.test(token)) found.push({ token, host: token, port: undefined });
+      continue;
+    }
+    if (token.includes('://')) continue;
     const bare = readToken(token);
     if (bare !== undefined) found.push(bare);
   }

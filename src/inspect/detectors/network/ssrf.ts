@@ -30,12 +30,14 @@ const HOST_KEY_WORDS = new Set(['host', 'hostname', 'ip', 'addr', 'address', 'se
 function urlHits(url: string, schemeless: boolean, net: NetworkContext, publicName = true): Seen[] {
   const view = viewUrl(url, schemeless);
   if (view === undefined) return [];
-  const evidence = evidenceOf(url.trim());
   const hits: HostHit[] = [];
   if (view.scheme !== undefined && isDangerousScheme(view.scheme)) hits.push({ ruleId: 'ssrf.dangerous-scheme', detail: view.scheme });
   // A dotless name is a host only after a network scheme: `http://redis/`, not `redis` or `php://filter`.
   const singleLabel = view.scheme !== undefined && authorityIsHost(view.scheme);
   for (const c of view.hosts) for (const hit of hostHits(c, view.scheme, singleLabel, net, publicName)) hits.push(hit);
+  // (The evidence only for a URL with hits: most have none.)
+  if (hits.length === 0) return [];
+  const evidence = evidenceOf(url.trim());
   return hits.map((h) => ({ ...h, evidence }));
 }
 
@@ -68,8 +70,17 @@ function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Se
 function inspectUrl(text: string, net: NetworkContext, settles: Settles): Seen[] {
   const whole = [...urlHits(text, true, net), ...nestedHits(text, net, settles, 0)];
   // URL parsers drop tabs and newlines anywhere, so they do not make a value several words.
-  if (!/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
+  if (!mayHoldSpace(text) || !/\s/.test(text.replace(/[\t\n\r]/g, '').trim())) return whole;
   return [...whole, ...hitsUntil(findUrls(text), (u) => urlHits(u, false, net), settles)];
+}
+
+/** False when `text` has no character \\s matches: none at or below U+0020 and none above U+007E (a URL with no space is one word). */
+export function mayHoldSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c > 0x7e) return true;
+  }
+  return false;
 }
 
 // What a URL nested in another's query (`?redirect=…`, `?callback=…`) is refused for: an open

@@ -215,7 +215,8 @@ function judgeResolved(
   writeTarget?: (path: string) => boolean,
 ): void {
   const lexical = judge(resolved.lexical, checks, verdicts);
-  const real = judge(resolved.real, checks, verdicts);
+  // (Without symlinks the real path is the lexical one: the same verdict.)
+  const real = resolved.real === resolved.lexical ? lexical : judge(resolved.real, checks, verdicts);
   const kernel = walked ? judge(walked.path, checks, verdicts) : undefined;
   if (checks.hasRoots && !hits.has(PATH_RULES.outsideRoot)) {
     if (!real.inside) {

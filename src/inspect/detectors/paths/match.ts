@@ -32,8 +32,18 @@ export interface PathChecks {
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
 
-// Windows opens `SAM.`, `SAM ` and `SAM::$DATA` as `SAM`: names are also matched so trimmed.
-const trimWindowsName = (name: string) => name.replace(/:(?::?\$data)?$/i, '').replace(/[. ]+$/, '') || name;
+/** How Windows opens a name, by the two replacements (the tests compare trimWindowsName with it). */
+export const trimWindowsNameReadInFull = (name: string) => name.replace(/:(?::?\$data)?$/i, '').replace(/[. ]+$/, '') || name;
+
+/**
+ * Windows opens `SAM.`, `SAM ` and `SAM::$DATA` as `SAM`: names are also matched so trimmed.
+ * A name that ends in none of `:`, `a`, `A`, `.` and ` ` (as most do) is its own trimmed form.
+ */
+export function trimWindowsName(name: string): string {
+  const last = name.charCodeAt(name.length - 1);
+  if (last !== 0x3a && last !== 0x61 && last !== 0x41 && last !== 0x2e && last !== 0x20) return name;
+  return trimWindowsNameReadInFull(name);
+}
 
 /**
  * The forms a glob may be written for: `/a/b`; a drive path as `c:/a/b` and, drive removed,

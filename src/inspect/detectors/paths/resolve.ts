@@ -82,7 +82,12 @@ export function renderPath(path: AbsolutePath): string {
  */
 export function resolveReal(lexical: AbsolutePath, realpath: (path: string) => string | undefined): AbsolutePath {
   const prefix = (length: number): AbsolutePath => ({ anchor: lexical.anchor, segments: lexical.segments.slice(0, length) });
-  const full = realpath(renderPath(lexical));
+  const rendered = renderPath(lexical);
+  const full = realpath(rendered);
+  // A path that exists without symlinks comes back as it was asked: a POSIX path is then read
+  // back as itself (its parts hold no separator and none is empty), unless it starts with
+  // `/??/`, which reads as Windows' device prefix; it is not parsed again.
+  if (full === rendered && lexical.anchor.type === 'posix' && lexical.segments[0] !== '??') return lexical;
   if (full !== undefined) return parseAbsolute(full) ?? lexical;
   let found: { length: number; real: string } | undefined;
   let low = 0;

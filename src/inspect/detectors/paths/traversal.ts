@@ -23,6 +23,8 @@ export function dotDotKind(segment: string): 'plain' | 'disguised' | undefined {
 
 /** How many `..` parts (of any kind) a text has, split on either separator. */
 export function countDotDots(text: string): number {
+  // Every `..` part starts with `..`.
+  if (!text.includes('..')) return 0;
   let count = 0;
   for (const segment of text.split(/[\\/]/)) if (dotDotKind(segment) !== undefined) count++;
   return count;

@@ -58,8 +58,9 @@ export function tokenizeSql(text: string, backslashEscapes = false, dialect: Sql
   let lineHasCode = false;
   let i = 0;
   const push = (type: SqlTokenType, value: string, start: number, end: number, extra?: Partial<SqlToken>): void => {
-    const token: SqlToken = { type, value, start, end, depth };
-    tokens.push(extra === undefined ? token : Object.assign(token, extra));
+    // Every token with every field, in one order: the checks that read them see one shape.
+    const token: SqlToken = { type, value, start, end, unterminated: extra?.unterminated, flavour: extra?.flavour, trailing: extra?.trailing, depth };
+    tokens.push(token);
     if (type !== 'comment') lineHasCode = true;
     i = end;
   };

@@ -1,0 +1,108 @@
+/**
+ * The path detector's shortcuts against the readings they stand for (issue 13): a path that
+ * realpath gives back unchanged is not parsed again (resolveReal), and a text without `..`
+ * is not split to count them (countDotDots). Paths from corpus strings, rule-pack examples,
+ * generated paths of every anchor, and random text.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shippedRules } from '../../../src/inspect/build.js';
+import { parseAbsolute, parsePath } from '../../../src/inspect/detectors/paths/parse.js';
+import { relativeBases, renderPath, resolveLexically, resolveReal, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
+import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/traversal.js';
+import { trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
+import type { PathContext } from '../../../src/inspect/types.js';
+
+const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
+const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
+
+function corpusStrings(): string[] {
+  if (corpora === undefined) return [];
+  const out: string[] = [];
+  for (const file of readdirSync(corpora).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(path.join(corpora, file), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const item = JSON.parse(line) as { args?: unknown };
+      if (item.args !== undefined) out.push(...stringsIn(item.args));
+    }
+  }
+  return out;
+}
+
+const EXAMPLES = shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap((e) => (typeof e === 'string' ? [e] : stringsIn(e.args)));
+const SEEDS = ['/srv/data/reports/2026-q3.md', '/??/x', '/??', '\\??\\C:\\x', '//?/x', '/a/??/b', '??/x', '~/.ssh/id_rsa', '~root/x', '~Bob/x', 'C:\\Windows\\win.ini', 'c:/x/../y', '\\\\host\\share\\x', '\\\\.\\pipe\\x', '\\\\?\\GLOBALROOT\\x', 'file:///etc/passwd', 'file://host/share/x', 'file:///C:/x', '../../etc/passwd', '.../x', '..;/x', 'a/./b/../c', '', '/'];
+const TEXTS = [...new Set([...SEEDS, ...EXAMPLES, ...corpusStrings()])].filter((t) => t.length <= 4096);
+
+const CONTEXTS: PathContext[] = [
+  { roots: ['/srv/data'], deny: [], cwd: '/srv/data', home: '/home/user', realpath: (p) => p },
+  { roots: ['C:\\work'], deny: [], cwd: 'C:\\work', home: 'C:\\Users\\me', realpath: (p) => p },
+  { roots: [], deny: [], cwd: '/??/odd', home: '/??', realpath: (p) => p, serverCwd: '\\\\srv\\share' },
+];
+
+// Every lexical path the detector can reach from a text: each reading, from each base.
+function lexicalPaths(text: string): AbsolutePath[] {
+  const out: AbsolutePath[] = [];
+  for (const ctx of CONTEXTS) {
+    for (const parsed of parsePath(text)) {
+      for (const base of parsed.start.kind === 'relative' ? relativeBases(ctx) : [ctx.roots[0] ?? ctx.cwd]) {
+        const lexical = resolveLexically(parsed, ctx, base);
+        if (lexical) out.push(lexical);
+      }
+    }
+  }
+  return out;
+}
+
+// resolveReal as it read an answer before the shortcut: the realpath answer parsed.
+const readInFull = (lexical: AbsolutePath, realpath: (p: string) => string | undefined): AbsolutePath => {
+  const full = realpath(renderPath(lexical));
+  return full === undefined ? lexical : (parseAbsolute(full) ?? lexical);
+};
+
+const identity = (p: string) => p;
+const pathText = fc.array(fc.constantFrom('/', '\\', '//', '??', '?', '.', '..', 'a', 'B', 'c:', 'unc', 'file:', '~', '~x', '%2e', ' ', 'x y', '\u0000'), { maxLength: 10 }).map((parts) => parts.join(''));
+
+describe('resolveReal: a path realpath gives back unchanged, not parsed again', () => {
+  const check = (lexical: AbsolutePath): void => {
+    expect(resolveReal(lexical, identity), JSON.stringify(lexical)).toEqual(readInFull(lexical, identity));
+  };
+  it('on the lexical paths of corpus strings, examples and seeds, under every context', () => {
+    let n = 0;
+    for (const text of TEXTS) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
+    expect(n).toBeGreaterThan(5000);
+  }, 120_000);
+  it('on generated paths', () => {
+    fc.assert(fc.property(pathText, (text) => {
+      for (const lexical of lexicalPaths(text)) check(lexical);
+    }), { numRuns: 10_000 });
+  });
+  it('on a POSIX path whose first part is ?? (which reads back as a device path)', () => {
+    check({ anchor: { type: 'posix' }, segments: ['??', 'c:', 'x'] });
+    check({ anchor: { type: 'posix' }, segments: ['??', 'pipe'] });
+  });
+});
+
+describe('countDotDots: a text without ".." has none', () => {
+  const split = (text: string) => text.split(/[\\/]/).filter((s) => dotDotKind(s) !== undefined).length;
+  it('on corpus strings, examples and random text', () => {
+    for (const text of TEXTS) expect(countDotDots(text), text).toBe(split(text));
+    fc.assert(fc.property(pathText, (text) => {
+      expect(countDotDots(text)).toBe(split(text));
+    }), { numRuns: 5000 });
+  });
+});
+
+describe('trimWindowsName: a name ending in none of the trimmed characters is kept as it is', () => {
+  const name = fc.array(fc.constantFrom('a', 'A', 'x', ':', '$data', '$DATA', '::$data', '.', ' ', 'sam', '\u0000', 'é'), { maxLength: 6 }).map((p) => p.join(''));
+  it('on corpus strings, examples and generated names', () => {
+    for (const text of TEXTS) for (const part of text.split(/[\\/]/)) expect(trimWindowsName(part), part).toBe(trimWindowsNameReadInFull(part));
+    fc.assert(fc.property(name, (n) => {
+      expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
+    }), { numRuns: 10_000 });
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), (n) => {
+      expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
+    }), { numRuns: 5000 });
+  });
+});

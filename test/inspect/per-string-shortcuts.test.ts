@@ -1,0 +1,68 @@
+/**
+ * Per-string shortcuts of an inspection (issue 13) against what they stand for: a detector's
+ * charged context charges each string once, at the highest rate of its kinds, whatever order
+ * and how often it is asked (the rate kept for a run of strings of the same kinds, strings it
+ * does not charge for left unnoted); and the rule index's scratch set for a string's kinds is
+ * what kindsInto gives, however the kinds follow one another.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shippedRules } from '../../src/inspect/build.js';
+import { chargedContext, DETECTOR_STEPS_PER_CHAR } from '../../src/inspect/detector-cost.js';
+import { kindsOf } from '../../src/inspect/kinds.js';
+import { ruleIndexOf } from '../../src/inspect/rule-index.js';
+import { DETECTORS } from '../../src/inspect/registry.js';
+import type { ArgumentKind, InspectContext, InspectedString } from '../../src/inspect/types.js';
+
+const KIND_SETS: ReadonlySet<ArgumentKind>[] = [
+  kindsOf({ path: 'a', key: 'note', isKey: false, raw: 'plain words', variants: [] }),
+  kindsOf({ path: 'b', key: 'path', isKey: false, raw: '/srv/x', variants: [] }),
+  kindsOf({ path: 'c', key: 'url', isKey: false, raw: 'https://a.example/', variants: [] }),
+  kindsOf({ path: 'd', key: 'command', isKey: false, raw: 'ls -la', variants: [] }),
+  kindsOf({ path: 'e', key: 'query', isKey: false, raw: 'select 1', variants: [] }),
+  kindsOf({ path: 'f', key: 'x', isKey: true, raw: 'x', variants: [] }),
+  // Sets built for one string (as a schema's hints make them), equal to others but not the same object.
+  new Set<ArgumentKind>(['text', 'url', 'command']),
+  new Set<ArgumentKind>(['text']),
+  new Set<ArgumentKind>(['sql', 'text']),
+];
+
+const strings: InspectedString[] = Array.from({ length: 8 }, (_, i) => ({ path: `s${i}`, key: undefined, isKey: false, raw: 'x'.repeat(i * 3 + 1), variants: i % 3 === 0 ? [{ text: 'yy', via: 'url' }] : [] }));
+const chars = (s: InspectedString) => s.raw.length + s.variants.reduce((n, v) => n + v.text.length, 0);
+
+describe('chargedContext against one charge per string at its highest rate', () => {
+  it('for every detector, any order of asks and any kinds per string', () => {
+    const asks = fc.array(fc.nat({ max: strings.length - 1 }), { maxLength: 40 });
+    const kindsOfString = fc.array(fc.nat({ max: KIND_SETS.length - 1 }), { minLength: strings.length, maxLength: strings.length });
+    fc.assert(fc.property(asks, kindsOfString, (order, kindIndex) => {
+      for (const detector of DETECTORS) {
+        let spent = 0;
+        const base: InspectContext = { tool: 't', kindsOf: (s) => KIND_SETS[kindIndex[strings.indexOf(s)]!]!, paths: { roots: [], deny: [], cwd: '/', home: '/h', realpath: (p) => p }, network: { allowHosts: [], denyHosts: [] }, spend: (n = 1) => void (spent += n) };
+        const ctx = chargedContext(detector, base, chars);
+        for (const i of order) expect(ctx.kindsOf(strings[i]!)).toBe(base.kindsOf(strings[i]!));
+        const rates = DETECTOR_STEPS_PER_CHAR[detector.category] ?? {};
+        let expected = 0;
+        for (const i of new Set(order)) {
+          let rate = 0;
+          for (const kind of KIND_SETS[kindIndex[i]!]!) rate = Math.max(rate, rates[kind] ?? 0);
+          expected += rate * chars(strings[i]!);
+        }
+        expect(spent, `${detector.category} ${JSON.stringify(order)} ${JSON.stringify(kindIndex)}`).toBe(expected);
+      }
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('RuleIndex.kindsScratch against kindsInto', () => {
+  const index = ruleIndexOf(shippedRules().rules);
+  it('gives kindsInto bits for each set of kinds in any sequence, also after kindsInto wrote the scratch set', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat({ max: KIND_SETS.length - 1 }), fc.boolean()), { maxLength: 30 }), (steps) => {
+      for (const [k, direct] of steps) {
+        const kinds = KIND_SETS[k]!;
+        // Someone else fills the scratch set for other kinds in between.
+        if (direct) index.kindsInto(KIND_SETS[(k + 1) % KIND_SETS.length]!, index.scratch[1]);
+        expect([...index.kindsScratch(kinds)]).toEqual([...index.kindsInto(kinds, index.empty())]);
+      }
+    }), { numRuns: 2000 });
+  });
+});
