@@ -5,6 +5,7 @@
 import pino, { type Logger } from 'pino';
 import { createArgumentProcessor, type ArgumentsMode } from './arguments.js';
 import { openAuditFile, type ReopenReason } from './audit-file.js';
+import { AuditError } from './errors.js';
 import { prettyRecord } from './pretty.js';
 import { createStderrQueue } from './stderr-queue.js';
 import { createStderrRelay } from './stderr-relay.js';
@@ -140,10 +141,19 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     if (queue.length === 0) return;
     const items = queue;
     queue = [];
+    let unmade: AuditError | undefined;
     for (const item of items) {
       madeAt = item.at;
-      if (item.decision !== undefined) writeDecision(item.level, item.decision);
-      else item.write();
+      try {
+        if (item.decision !== undefined) writeDecision(item.level, item.decision);
+        else item.write();
+      } catch (error) {
+        // A record that cannot be made (a fault in redaction or serialisation) must neither
+        // kill the shim from this timer nor vanish: its place in the chain says so, and the
+        // audit counts as failed, so the next call is refused (fail closed).
+        lines.push(unwritableLine(item.at, error));
+        unmade ??= new AuditError('AUDIT_WRITE_FAILED', `an audit record could not be made: ${error instanceof Error ? error.name : typeof error}`, { cause: error });
+      }
     }
     const written = lines;
     lines = [];
@@ -157,7 +167,12 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       if (error instanceof Error) error.message += ` (${written.length} audit lines of the last batch were not written to it)`;
     }
     stderrWriter()?.write(options.stderrFormat === 'pretty' ? written.map((line) => `${prettyRecord(line)}\n`) : written);
+    // Set after the file has the batch (the stand-in line included), so nothing else of it is lost.
+    failure ??= unmade;
   };
+  // What stands in the chain for a record that could not be made: no text of the peers.
+  const unwritableLine = (at: number, error: unknown): string =>
+    `${JSON.stringify({ level: LEVEL_NUMBERS.error, time: isoTime(at), server: options.serverName, session: options.sessionId, unwritable: error instanceof Error ? error.name : typeof error, msg: 'an audit record could not be made; later calls are refused' })}\n`;
   // A flush within `ms`; an earlier one already due stands.
   const flushWithin = (ms: number): void => {
     if (timer !== undefined) {
