@@ -28,7 +28,8 @@ const VERDICT_WORDS: Readonly<Record<DecisionRecord['verdict'], string>> = {
 export function decisionMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText): string {
   // A call waiting for the shim's own listing is not decided yet: its decision follows.
   const held = decision.rules.includes('tools.held-for-list');
-  let msg = `${held ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict ?? '')} ${decision.method ?? (decision.direction === 'server' ? 'server output' : 'client input')}`;
+  const method = decision.method === undefined ? undefined : peerMethod(decision.method, redactText);
+  let msg = `${held ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict ?? '')} ${method === undefined ? (decision.direction === 'server' ? 'server output' : 'client input') : cut(method)}`;
   if (decision.tool !== undefined) msg += ` ${cut(redactText(decision.tool))}`;
   // Most decisions carry no detail: nothing more to name.
   if (decision.detail === undefined) return msg;
@@ -37,6 +38,19 @@ export function decisionMessage(decision: DecisionRecord, redactText: (text: str
   const unmatched = asArray(decision.detail.matchedNoTool).map((u) => `${String((u as { where?: unknown }).where)} "${String((u as { glob?: unknown }).glob)}"`);
   if (unmatched.length > 0) msg += ` (no listed tool matches ${cut(redactText(unmatched.join(', ')))})`;
   return msg;
+}
+
+// A method name as MCP spells them (`tools/call`, `notifications/cancelled`): words of
+// letters between slashes. Such a name is written as it is.
+const METHOD_SHAPE = /^[a-z]+(?:\/[a-zA-Z]+){0,3}$/;
+
+/**
+ * A decision's method for the audit line. The method is chosen by a peer, which may put
+ * anything there (a secret, an injection, a megabyte): a name of MCP's shape is written as
+ * it is, anything else is read like any other peer text.
+ */
+export function peerMethod(method: string, redactText: (text: string) => string): string {
+  return method.length <= 64 && METHOD_SHAPE.test(method) ? method : redactText(method);
 }
 
 // Control characters (C0 and DEL), which a one-line msg writes as spaces.
@@ -120,7 +134,7 @@ export function decisionFields(
 ): Record<string, unknown> {
   return {
     direction: decision.direction,
-    method: decision.method,
+    method: decision.method === undefined ? undefined : peerMethod(decision.method, redactText),
     // Chosen by a peer, so read like any other text.
     id: typeof decision.id === 'string' ? redactText(decision.id) : decision.id,
     tool: decision.tool === undefined ? undefined : redactText(decision.tool),
@@ -153,7 +167,7 @@ export function decisionText(
   const reason = decision.reason;
   const parts = [
     valueText(decision.direction),
-    valueText(decision.method),
+    valueText(decision.method === undefined ? undefined : peerMethod(decision.method, redactText)),
     valueText(typeof id === 'string' ? redactText(id) : id),
     tool === undefined ? LEFT_OUT : valueText(redactText(tool)),
     valueText(decision.verdict),
