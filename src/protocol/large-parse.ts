@@ -13,7 +13,8 @@
  * parses exactly when the other does, with the same structure and keys (a string followed by
  * ":" is a key and is never replaced). Each placeholder must be found exactly once among the
  * parsed values (a real string equal to it, or one dropped with a repeated key, makes it
- * twice or never): otherwise, and on any doubt, the text is parsed whole by JSON.parse.
+ * twice or never; both at once would cancel out, so a text that writes a NUL at all is parsed
+ * whole): otherwise, and on any doubt, the text is parsed whole by JSON.parse.
  */
 import { isAscii } from 'node:buffer';
 import { controlFree } from './control-free.js';
@@ -38,6 +39,9 @@ const MARK = '\\u0000vanguard-slice-';
  */
 export function parseJsonText(text: string, bytes?: Buffer): unknown {
   if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !isAscii(bytes)) return JSON.parse(text);
+  // A real string spelled like a placeholder (its NUL can only be written \u0000) could stand in
+  // for one a repeated key dropped, and each would look found once: such a text is parsed whole.
+  if (text.includes('\\u0000')) return JSON.parse(text);
   const slices = longStrings(text);
   if (slices === undefined) return JSON.parse(text);
   let short = '';

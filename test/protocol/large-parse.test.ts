@@ -90,6 +90,21 @@ describe('parseJsonText', () => {
     ]) same(text);
   });
 
+  // Fault (review7): a placeholder dropped by a repeated key and a real string spelled like
+  // that placeholder cancel out (each "found once"), so the long value the parser dropped
+  // came back in place of the real string JSON.parse keeps.
+  it('keeps the value of a repeated key whose last value is spelled like the dropped placeholder', () => {
+    const big = 'x'.repeat(LARGE_TEXT_FROM);
+    for (const text of [
+      `{"a":"${big}","a":"\\u0000vanguard-slice-0"}`,
+      `{"r":{"a":"${big}","a":"\\u0000vanguard-slice-0"},"b":"${big}y"}`,
+      `[{"a":"${big}","a":"\\u0000vanguard-slice-1"},{"a":"${big}z","a":"\\u0000vanguard-slice-0"}]`,
+    ]) {
+      expect(JSON.stringify(parseJsonText(text, Buffer.from(text, 'latin1'))).length).toBe(JSON.stringify(JSON.parse(text)).length);
+      same(text);
+    }
+  });
+
   it('tells control characters apart at every offset of a word', () => {
     for (let n = 1; n < 40; n++) {
       for (let at = 0; at < n; at++) {
