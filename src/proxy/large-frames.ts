@@ -10,6 +10,12 @@
  * once the frame's outputs have been written out (`later`: the proxy waits for its writers,
  * which hold a forwarded frame's bytes until then).
  *
+ * One of those copies outlived the frame: V8 keeps the subject of the last successful regex
+ * match for RegExp.input and RegExp.lastMatch, so the frame's text (8 MiB for an 8 MiB frame)
+ * stayed reachable, through every collection, until a regex next matched elsewhere; with
+ * large frames in a row, each one's decision began with the last one's text still in memory.
+ * After a large frame, one match on an empty string takes its place.
+ *
  * The young generation grows too: V8 doubles it, up to 2 x 16 MiB, as objects survive its
  * collections, which they do in any long session (the bare relay allocates too little to
  * grow it). It is held at YOUNG_CAP_BYTES: every LOOK_EVERY_BYTES of frames of any size (one
@@ -50,6 +56,14 @@ export function setYoungGrowth(factor: 1 | 2): void {
   setFlagsFromString(`--semi-space-growth-factor=${factor}`);
 }
 
+// Matches the empty string: the last match V8 remembers is then of '' (see the file comment).
+const EMPTY_MATCH = /(?:)/;
+
+/** Let go of the text V8 keeps from the last regex match (RegExp.input), whatever it was. */
+export function forgetLastMatch(): void {
+  EMPTY_MATCH.exec('');
+}
+
 type Collect = () => void;
 let fullCollection: Collect | null | undefined;
 
@@ -86,7 +100,10 @@ export class LargeFrameRelease {
   /** A frame of `size` bytes was decided on and its outputs written. */
   handled(size: number): void {
     this.sinceLook += size;
-    if (size >= LARGE_FRAME_FROM_BYTES) this.bytes += size;
+    if (size >= LARGE_FRAME_FROM_BYTES) {
+      this.bytes += size;
+      forgetLastMatch();
+    }
     if (!this.scheduled && this.bytes >= this.everyBytes) this.schedule();
     if (this.sinceLook < this.lookEveryBytes) return;
     this.sinceLook = 0;
