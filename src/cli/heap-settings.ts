@@ -9,6 +9,9 @@
  * which the growth factor does not stop: held, it reached 18-29 MiB in a test that takes it to
  * 128 MiB unheld (test/cli/heap-settings.test.ts), so there the cap is a brake, not a bound.
  *
+ * It grows only while many calls are in flight (GROW_YOUNG_FROM_CALLS, as of the proxy's last
+ * look): until then, from the start on, it is held where it is.
+ *
  * Measured and left out: V8's old-generation growth held at 1.2x (--heap-growing-percent=20)
  * took the pipelined peak from about 128 to 120 MB and a young generation of 8 MiB to about
  * 96 MB, at about 10 % and 30 % more CPU per pipelined call (bench/memory.mjs,

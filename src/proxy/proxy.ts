@@ -189,7 +189,7 @@ class ProxySession {
       outcome = this.engine.failed(from, event.kind === 'frame' ? event.bytes : event.head, error);
     }
     const wait = this.apply(outcome);
-    if (event.kind === 'frame') this.largeFrames.handled(event.bytes.length);
+    if (event.kind === 'frame') this.largeFrames.handled(event.bytes.length, this.engine.pendingCount);
     return wait;
   }
 

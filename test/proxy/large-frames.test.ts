@@ -3,7 +3,7 @@
  * waiting at a time, and V8's own collection really found and run.
  */
 import { describe, expect, it } from 'vitest';
-import { COLLECT_EVERY_BYTES, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, YOUNG_CAP_BYTES, youngGenerationBytes } from '../../src/proxy/large-frames.js';
+import { COLLECT_EVERY_BYTES, GROW_YOUNG_FROM_CALLS, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, YOUNG_CAP_BYTES, youngGenerationBytes } from '../../src/proxy/large-frames.js';
 
 // V8's legacy statics: the subject of the last successful regex match, kept reachable by V8.
 const lastMatchSubject = (): string => (RegExp as unknown as { input: string }).input;
@@ -76,7 +76,7 @@ describe('LargeFrameRelease', () => {
 
   it('holds the young generation at its cap: growth factor 1 from the cap on, 2 again below it, set only on a change', () => {
     const { release, heap, growth } = counted();
-    const look = (): void => release.handled(LOOK_EVERY_BYTES);
+    const look = (): void => release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
     look();
     expect(growth).toEqual([]);
     heap.young = YOUNG_CAP_BYTES;
@@ -87,6 +87,20 @@ describe('LargeFrameRelease', () => {
     look();
     look();
     expect(growth).toEqual([1, 2]);
+  });
+
+  it('holds the young generation where it is, below the cap too, while fewer than GROW_YOUNG_FROM_CALLS calls are in flight', () => {
+    const { release, heap, growth } = counted();
+    heap.young = YOUNG_CAP_BYTES / 4;
+    release.handled(LOOK_EVERY_BYTES, 0);
+    expect(growth).toEqual([1]);
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS - 1);
+    expect(growth).toEqual([1]);
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([1, 2]);
+    // The calls answered, it is held again where it got to.
+    release.handled(LOOK_EVERY_BYTES, 1);
+    expect(growth).toEqual([1, 2, 1]);
   });
 
   it("lets go of a large frame's text that V8 keeps as the last regex match's subject", () => {
