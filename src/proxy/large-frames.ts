@@ -45,23 +45,23 @@ export const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
 /** The young generation may grow only while at least this many calls are in flight. */
 export const GROW_YOUNG_FROM_CALLS = 64;
 
-// Calls in flight at the proxy's last look (every LOOK_EVERY_BYTES of frames): what the look
-// after each collection (src/cli/heap-settings.ts) goes by too.
-let callsInFlight = 0;
-
 /** Bytes the young generation holds (both semi-spaces). */
 export function youngGenerationBytes(): number {
   for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') return space.space_size;
   return 0;
 }
 
+/** True when one more doubling (V8 grows the young generation by doubling) would pass YOUNG_CAP_BYTES. */
+export function youngAtCap(youngBytes: number): boolean {
+  return youngBytes * 2 > YOUNG_CAP_BYTES;
+}
+
 /**
- * The growth factor for the young generation: V8 grows it by doubling, so it may grow only
- * while doubling stays within YOUNG_CAP_BYTES, and only with GROW_YOUNG_FROM_CALLS calls or
- * more in flight (see the file comment). `inFlight`: as of the proxy's last look.
+ * The growth factor for the young generation: it may grow only while doubling stays within
+ * YOUNG_CAP_BYTES, and only with GROW_YOUNG_FROM_CALLS calls or more in flight (see the file comment).
  */
-export function youngGrowthFor(youngBytes: number, inFlight: number = callsInFlight): 1 | 2 {
-  return inFlight < GROW_YOUNG_FROM_CALLS || youngBytes * 2 > YOUNG_CAP_BYTES ? 1 : 2;
+export function youngGrowthFor(youngBytes: number, inFlight: number): 1 | 2 {
+  return inFlight < GROW_YOUNG_FROM_CALLS || youngAtCap(youngBytes) ? 1 : 2;
 }
 
 /** V8's factor for growing the young generation: 2 (its default) lets it grow, 1 holds it. */
@@ -99,7 +99,8 @@ export class LargeFrameRelease {
   private bytes = 0;
   private sinceLook = 0;
   private scheduled = false;
-  private youngGrowth: 1 | 2 = 2;
+  // What this last set (none yet: the first look sets it, whatever V8 or heap-settings.ts had).
+  private youngGrowth: 1 | 2 | undefined = undefined;
 
   constructor(
     private readonly everyBytes = COLLECT_EVERY_BYTES,
@@ -118,9 +119,11 @@ export class LargeFrameRelease {
       forgetLastMatch();
     }
     if (!this.scheduled && this.bytes >= this.everyBytes) this.schedule();
-    if (this.sinceLook < this.lookEveryBytes) return;
+    // While it may grow, every frame is a look: under calls in flight, collections come several
+    // to 64 KiB of frames, and a doubling to the cap must be held before the next one doubles
+    // it again (the look after each collection, in heap-settings.ts, comes a turn too late).
+    if (this.sinceLook < this.lookEveryBytes && this.youngGrowth === 1) return;
     this.sinceLook = 0;
-    callsInFlight = inFlight;
     const growth = youngGrowthFor(this.young(), inFlight);
     if (growth !== this.youngGrowth) {
       this.youngGrowth = growth;

@@ -77,16 +77,19 @@ describe('LargeFrameRelease', () => {
   it('holds the young generation at its cap: growth factor 1 from the cap on, 2 again below it, set only on a change', () => {
     const { release, heap, growth } = counted();
     const look = (): void => release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
+    // (The first look sets the factor whatever it was: holdYoungGeneration set 1 at start.)
     look();
-    expect(growth).toEqual([]);
+    expect(growth).toEqual([2]);
+    look();
+    expect(growth).toEqual([2]);
     heap.young = YOUNG_CAP_BYTES;
     look();
     look();
-    expect(growth).toEqual([1]);
+    expect(growth).toEqual([2, 1]);
     heap.young = YOUNG_CAP_BYTES / 2;
     look();
     look();
-    expect(growth).toEqual([1, 2]);
+    expect(growth).toEqual([2, 1, 2]);
   });
 
   it('holds the young generation where it is, below the cap too, while fewer than GROW_YOUNG_FROM_CALLS calls are in flight', () => {
@@ -101,6 +104,25 @@ describe('LargeFrameRelease', () => {
     // The calls answered, it is held again where it got to.
     release.handled(LOOK_EVERY_BYTES, 1);
     expect(growth).toEqual([1, 2, 1]);
+  });
+
+  it('looks at every frame while the young generation may grow, so that one doubling to the cap is held before the next', () => {
+    const { release, heap, growth, looks } = counted();
+    heap.young = YOUNG_CAP_BYTES / 4;
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([2]);
+    const before = looks();
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(looks()).toBe(before + 2);
+    // A collection doubled it to the cap: the next frame holds it.
+    heap.young = YOUNG_CAP_BYTES;
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([2, 1]);
+    // Held, small frames are looked at once per LOOK_EVERY_BYTES again.
+    const held = looks();
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(looks()).toBe(held);
   });
 
   it("lets go of a large frame's text that V8 keeps as the last regex match's subject", () => {
