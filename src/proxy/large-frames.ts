@@ -21,7 +21,13 @@
  * grow it). It is held at YOUNG_CAP_BYTES: every LOOK_EVERY_BYTES of frames of any size (one
  * read of the heap's statistics), and after every collection (src/cli/heap-settings.ts), V8's
  * growth factor (which V8 reads at each growth) is set to 1 where one more doubling would pass
- * the cap and back to 2 below that. Half as large, it cost no CPU per pipelined call
+ * the cap and back to 2 below that, and only while GROW_YOUNG_FROM_CALLS calls or more are in
+ * flight: their requests and pending entries are what survives the young collections of a
+ * busy session, and what a larger young generation saves copying. Anything else that survives
+ * them (the rule indexes and tables built on a session's first calls or by the warm-up, which
+ * live as long as the session) doubled it from 8 to 16 MiB within a second of the first
+ * answer, though sequential calls need no more than it had; held, they go to the old
+ * generation, where they belong. Half as large, it cost no CPU per pipelined call
  * (bench/ab-builds.mjs); a quarter as large (8 MiB) took the pipelined peak from about 118 to
  * 96 MB but cost about 30 % more CPU per pipelined call.
  */
@@ -36,6 +42,8 @@ export const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 export const LOOK_EVERY_BYTES = 64 * 1024;
 /** The young generation (both semi-spaces) is not grown past this. */
 export const YOUNG_CAP_BYTES = 16 * 1024 * 1024;
+/** The young generation may grow only while at least this many calls are in flight. */
+export const GROW_YOUNG_FROM_CALLS = 64;
 
 /** Bytes the young generation holds (both semi-spaces). */
 export function youngGenerationBytes(): number {
@@ -43,12 +51,17 @@ export function youngGenerationBytes(): number {
   return 0;
 }
 
+/** True when one more doubling (V8 grows the young generation by doubling) would pass YOUNG_CAP_BYTES. */
+export function youngAtCap(youngBytes: number): boolean {
+  return youngBytes * 2 > YOUNG_CAP_BYTES;
+}
+
 /**
- * The growth factor that keeps the young generation within YOUNG_CAP_BYTES: V8 grows it by
- * doubling, so it may grow only while doubling stays within the cap.
+ * The growth factor for the young generation: it may grow only while doubling stays within
+ * YOUNG_CAP_BYTES, and only with GROW_YOUNG_FROM_CALLS calls or more in flight (see the file comment).
  */
-export function youngGrowthFor(youngBytes: number): 1 | 2 {
-  return youngBytes * 2 > YOUNG_CAP_BYTES ? 1 : 2;
+export function youngGrowthFor(youngBytes: number, inFlight: number): 1 | 2 {
+  return inFlight < GROW_YOUNG_FROM_CALLS || youngAtCap(youngBytes) ? 1 : 2;
 }
 
 /** V8's factor for growing the young generation: 2 (its default) lets it grow, 1 holds it. */
@@ -86,7 +99,8 @@ export class LargeFrameRelease {
   private bytes = 0;
   private sinceLook = 0;
   private scheduled = false;
-  private youngGrowth: 1 | 2 = 2;
+  // What this last set (none yet: the first look sets it, whatever V8 or heap-settings.ts had).
+  private youngGrowth: 1 | 2 | undefined = undefined;
 
   constructor(
     private readonly everyBytes = COLLECT_EVERY_BYTES,
@@ -97,17 +111,20 @@ export class LargeFrameRelease {
     private readonly lookEveryBytes = LOOK_EVERY_BYTES,
   ) {}
 
-  /** A frame of `size` bytes was decided on and its outputs written. */
-  handled(size: number): void {
+  /** A frame of `size` bytes was decided on and its outputs written; `inFlight` calls wait for answers. */
+  handled(size: number, inFlight = 0): void {
     this.sinceLook += size;
     if (size >= LARGE_FRAME_FROM_BYTES) {
       this.bytes += size;
       forgetLastMatch();
     }
     if (!this.scheduled && this.bytes >= this.everyBytes) this.schedule();
-    if (this.sinceLook < this.lookEveryBytes) return;
+    // While it may grow, every frame is a look: under calls in flight, collections come several
+    // to 64 KiB of frames, and a doubling to the cap must be held before the next one doubles
+    // it again (the look after each collection, in heap-settings.ts, comes a turn too late).
+    if (this.sinceLook < this.lookEveryBytes && this.youngGrowth === 1) return;
     this.sinceLook = 0;
-    const growth = youngGrowthFor(this.young());
+    const growth = youngGrowthFor(this.young(), inFlight);
     if (growth !== this.youngGrowth) {
       this.youngGrowth = growth;
       this.growYoung(growth);

@@ -189,7 +189,9 @@ class ProxySession {
       outcome = this.engine.failed(from, event.kind === 'frame' ? event.bytes : event.head, error);
     }
     const wait = this.apply(outcome);
-    if (event.kind === 'frame') this.largeFrames.handled(event.bytes.length);
+    // Calls held for the shim's own listing are not yet calls in flight: its answer releases
+    // them all in one frame, with the session's first rule builds, which must not grow it.
+    if (event.kind === 'frame') this.largeFrames.handled(event.bytes.length, this.engine.holdingCalls ? 0 : this.engine.pendingCount);
     return wait;
   }
 

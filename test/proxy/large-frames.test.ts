@@ -3,7 +3,10 @@
  * waiting at a time, and V8's own collection really found and run.
  */
 import { describe, expect, it } from 'vitest';
-import { COLLECT_EVERY_BYTES, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, YOUNG_CAP_BYTES, youngGenerationBytes } from '../../src/proxy/large-frames.js';
+import { COLLECT_EVERY_BYTES, GROW_YOUNG_FROM_CALLS, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, YOUNG_CAP_BYTES, youngGenerationBytes } from '../../src/proxy/large-frames.js';
+
+// V8's legacy statics: the subject of the last successful regex match, kept reachable by V8.
+const lastMatchSubject = (): string => (RegExp as unknown as { input: string }).input;
 
 // V8's legacy statics: the subject of the last successful regex match, kept reachable by V8.
 const lastMatchSubject = (): string => (RegExp as unknown as { input: string }).input;
@@ -76,17 +79,70 @@ describe('LargeFrameRelease', () => {
 
   it('holds the young generation at its cap: growth factor 1 from the cap on, 2 again below it, set only on a change', () => {
     const { release, heap, growth } = counted();
-    const look = (): void => release.handled(LOOK_EVERY_BYTES);
+    const look = (): void => release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
+    // (The first look sets the factor whatever it was: holdYoungGeneration set 1 at start.)
     look();
-    expect(growth).toEqual([]);
+    expect(growth).toEqual([2]);
+    look();
+    expect(growth).toEqual([2]);
     heap.young = YOUNG_CAP_BYTES;
     look();
     look();
-    expect(growth).toEqual([1]);
+    expect(growth).toEqual([2, 1]);
     heap.young = YOUNG_CAP_BYTES / 2;
     look();
     look();
+    expect(growth).toEqual([2, 1, 2]);
+  });
+
+  it('holds the young generation where it is, below the cap too, while fewer than GROW_YOUNG_FROM_CALLS calls are in flight', () => {
+    const { release, heap, growth } = counted();
+    heap.young = YOUNG_CAP_BYTES / 4;
+    release.handled(LOOK_EVERY_BYTES, 0);
+    expect(growth).toEqual([1]);
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS - 1);
+    expect(growth).toEqual([1]);
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
     expect(growth).toEqual([1, 2]);
+    // The calls answered, it is held again where it got to.
+    release.handled(LOOK_EVERY_BYTES, 1);
+    expect(growth).toEqual([1, 2, 1]);
+  });
+
+  it('looks at every frame while the young generation may grow, so that one doubling to the cap is held before the next', () => {
+    const { release, heap, growth, looks } = counted();
+    heap.young = YOUNG_CAP_BYTES / 4;
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([2]);
+    const before = looks();
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(looks()).toBe(before + 2);
+    // A collection doubled it to the cap: the next frame holds it.
+    heap.young = YOUNG_CAP_BYTES;
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([2, 1]);
+    // Held, small frames are looked at once per LOOK_EVERY_BYTES again.
+    const held = looks();
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(looks()).toBe(held);
+  });
+
+  it("lets go of a large frame's text that V8 keeps as the last regex match's subject", () => {
+    const { release } = counted();
+    const text = `{"jsonrpc":"2.0","id":1,"result":"${'x'.repeat(LARGE_FRAME_FROM_BYTES)}"}`;
+    expect(/"id":(\d+)/.exec(text)?.[1]).toBe('1');
+    expect(lastMatchSubject()).toBe(text);
+    release.handled(text.length);
+    expect(lastMatchSubject()).toBe('');
+  });
+
+  it('leaves the last match alone after a small frame (the next frame replaces it anyway)', () => {
+    const { release } = counted();
+    const text = '{"jsonrpc":"2.0","id":7,"result":{}}';
+    expect(/"id":(\d+)/.exec(text)?.[1]).toBe('7');
+    release.handled(text.length);
+    expect(lastMatchSubject()).toBe(text);
   });
 
   it("lets go of a large frame's text that V8 keeps as the last regex match's subject", () => {
