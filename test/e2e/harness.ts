@@ -123,3 +123,18 @@ export const initialize = (id: number | string = 0) => ({
   method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw-test', version: '1' } },
 });
+
+/**
+ * Reads a stream of newline-delimited JSON as a client does: each whole line parsed and
+ * handed to `each`, then `afterChunk` once per chunk (to check whether a test is done).
+ */
+export function onJsonLines(stream: NodeJS.ReadableStream, each: (value: unknown) => void, afterChunk: () => void = () => undefined): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.length > 0) each(JSON.parse(line));
+    afterChunk();
+  });
+}

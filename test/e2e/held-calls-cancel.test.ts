@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
+import { CLI, FIXTURE_POLICIES, TINY_SERVER, onJsonLines } from './harness.js';
 
 // Long enough that the shim has read every call and the cancel before the listing comes.
 const LIST_DELAY_MS = 1_500;
@@ -33,18 +33,12 @@ describe('a held call the client cancels while the shim lists', () => {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const answered = new Set<number>();
-    let partial = '';
     let done: () => void = () => undefined;
     const all = new Promise<void>((resolve) => (done = resolve));
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.length === 0) continue;
-        const m = JSON.parse(line) as { id?: unknown };
-        if (typeof m.id === 'number') answered.add(m.id);
-      }
+    onJsonLines(child.stdout, (parsed) => {
+      const m = parsed as { id?: unknown };
+      if (typeof m.id === 'number') answered.add(m.id);
+    }, () => {
       // Every call but the cancelled one is answered: the session is over.
       if (answered.size >= calls - 1 && [...answered].some((id) => id !== 0) && (answered.size >= calls || !answered.has(0))) done();
     });

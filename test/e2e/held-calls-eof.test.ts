@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
+import { CLI, FIXTURE_POLICIES, TINY_SERVER, onJsonLines } from './harness.js';
 
 // The shim's grace for held calls after the client's end is 30 s; well past it, give up.
 const GIVE_UP_MS = 75_000;
@@ -23,16 +23,9 @@ describe('the client ends its input while calls are held', () => {
     });
     child.stdin.on('error', () => undefined);
     const perId = new Map<number, number>();
-    let partial = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.length === 0) continue;
-        const m = JSON.parse(line) as { id?: unknown };
-        if (typeof m.id === 'number') perId.set(m.id, (perId.get(m.id) ?? 0) + 1);
-      }
+    onJsonLines(child.stdout, (parsed) => {
+      const m = parsed as { id?: unknown };
+      if (typeof m.id === 'number') perId.set(m.id, (perId.get(m.id) ?? 0) + 1);
     });
     const exited = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), GIVE_UP_MS);

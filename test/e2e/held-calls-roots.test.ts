@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
+import { CLI, FIXTURE_POLICIES, TINY_SERVER, onJsonLines } from './harness.js';
 
 // Far longer than the session needs when it works; the only bound on a stalled one.
 const GIVE_UP_MS = 30_000;
@@ -28,25 +28,19 @@ async function session(calls: number): Promise<{ echoed: number; rootsAsked: num
   child.stdin.on('error', () => undefined);
   let echoed = 0;
   let rootsAsked = 0;
-  let partial = '';
   let done: () => void = () => undefined;
   const all = new Promise<void>((resolve) => (done = resolve));
   const timer = setTimeout(() => done(), GIVE_UP_MS);
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.length === 0) continue;
-      const m = JSON.parse(line) as Message;
-      if (m.method === 'roots/list' && m.id !== undefined) {
-        rootsAsked++;
-        // The client answers the server's request at once, as any client does.
-        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { roots: [] } })}\n`);
-      } else if (typeof m.id === 'number' && m.result?.content?.[0]?.text === JSON.stringify({ i: m.id })) {
-        echoed++;
-      }
+  onJsonLines(child.stdout, (parsed) => {
+    const m = parsed as Message;
+    if (m.method === 'roots/list' && m.id !== undefined) {
+      rootsAsked++;
+      // The client answers the server's request at once, as any client does.
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { roots: [] } })}\n`);
+    } else if (typeof m.id === 'number' && m.result?.content?.[0]?.text === JSON.stringify({ i: m.id })) {
+      echoed++;
     }
+  }, () => {
     if (echoed >= calls) done();
   });
   child.stdout.once('end', () => done());

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURE_POLICIES, TINY_SERVER } from './harness.js';
+import { CLI, FIXTURE_POLICIES, TINY_SERVER, onJsonLines } from './harness.js';
 
 const CALLS = 5_000;
 // Long enough that the shim has read every call by then, on any machine.
@@ -38,18 +38,12 @@ async function session(batchSize: number, closeEarly: boolean): Promise<Outcome>
   const exit = new Promise<Outcome['exit']>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.stdin.on('error', () => undefined);
   const answers: Answer[] = [];
-  let partial = '';
   let done: () => void = () => undefined;
   const all = new Promise<void>((resolve) => (done = resolve));
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.length === 0) continue;
-      const value = JSON.parse(line) as Answer | Answer[];
-      for (const answer of Array.isArray(value) ? value : [value]) if (typeof answer.id === 'number') answers.push(answer);
-    }
+  onJsonLines(child.stdout, (parsed) => {
+    const value = parsed as Answer | Answer[];
+    for (const answer of Array.isArray(value) ? value : [value]) if (typeof answer.id === 'number') answers.push(answer);
+  }, () => {
     if (answers.length >= CALLS) done();
   });
   child.stdout.once('end', () => done());

@@ -13,7 +13,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, realpathSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, TINY_SERVER } from './harness.js';
+import { CLI, TINY_SERVER, onJsonLines } from './harness.js';
 
 const root = path.resolve(path.dirname(CLI), '..');
 let copy: string;
@@ -40,17 +40,11 @@ describe('rule packs that cannot be read when first needed', () => {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const answers = new Map<unknown, Array<Record<string, unknown>>>();
-    let partial = '';
     let wake: () => void = () => undefined;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.length === 0) continue;
-        const m = JSON.parse(line) as Record<string, unknown>;
-        answers.set(m.id, [...(answers.get(m.id) ?? []), m]);
-      }
+    onJsonLines(child.stdout, (parsed) => {
+      const m = parsed as Record<string, unknown>;
+      answers.set(m.id, [...(answers.get(m.id) ?? []), m]);
+    }, () => {
       wake();
     });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -5,10 +5,9 @@
  * strings, rule-pack examples and random text; and a whole inspection must give the same
  * verdict, findings and budget steps whether the kept answers are cold or warm.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CORPORA_DIR, corpusCalls, stringsIn, type CorpusCall as Call } from './corpus-strings.js';
 import { shippedRules, INSPECTION_BUDGET_MS } from '../../src/inspect/build.js';
 import { forgetHostHits, hostHits, readHostHits } from '../../src/inspect/detectors/network/host-hits.js';
 import { viewUrl } from '../../src/inspect/detectors/network/url-parse.js';
@@ -23,31 +22,8 @@ import { isAddressAsData, LOOKED_UP_ADDRESS, type SchemaHint } from '../../src/i
 import { DETECTORS } from '../../src/inspect/registry.js';
 import { CATEGORIES, type ArgumentKind, type InspectedString, type NetworkContext, type PathContext } from '../../src/inspect/types.js';
 
-const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
 
-// Every string in a value, keys included.
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
-
-interface Call {
-  tool: string;
-  args: unknown;
-}
-
-// The corpus calls (as the eval sends them) and their strings; empty without the corpora.
-function corpusCalls(): Call[] {
-  if (corpora === undefined) return [];
-  const calls: Call[] = [];
-  for (const file of readdirSync(corpora).filter((f) => f.endsWith('.jsonl'))) {
-    for (const line of readFileSync(path.join(corpora, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const item = JSON.parse(line) as { tool?: unknown; args?: unknown };
-      if (typeof item.tool === 'string' && item.args !== undefined && JSON.stringify(item.args).length <= 8192) calls.push({ tool: item.tool, args: item.args });
-    }
-  }
-  return calls;
-}
-
-const CORPUS = corpusCalls();
+const CORPUS = corpusCalls(8192);
 const rules = shippedRules().rules;
 const EXAMPLES = rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).filter((e): e is string => typeof e === 'string');
 const SEEDS = [
@@ -225,6 +201,6 @@ describe('whole inspection, kept answers cold and warm', () => {
     });
     // Warm: every answer kept from the calls before, in another order.
     for (const i of calls.map((_, i) => calls.length - 1 - i)) expect(run(calls[i] as Call), JSON.stringify(calls[i]).slice(0, 200)).toEqual(cold[i]);
-    expect(cold.filter((r) => r.result.verdict === 'block').length).toBeGreaterThan(corpora === undefined ? 10 : 500);
+    expect(cold.filter((r) => r.result.verdict === 'block').length).toBeGreaterThan(CORPORA_DIR === undefined ? 10 : 500);
   }, 300_000);
 });

@@ -5,29 +5,13 @@
  * read from the index's flat checks (mayMatchMask), must be exactly those mayMatch allows one
  * by one. On corpus strings, rule-pack examples, their spellings and random text.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corpusStrings, stringsIn } from './corpus-strings.js';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
 import { normalizeArguments } from '../../src/inspect/normalize/index.js';
 import { RuleIndex, type SpellingScan } from '../../src/inspect/rule-index.js';
 
-const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
-
-function corpusStrings(): string[] {
-  if (corpora === undefined) return [];
-  const out: string[] = [];
-  for (const file of readdirSync(corpora).filter((f) => f.endsWith('.jsonl'))) {
-    for (const line of readFileSync(path.join(corpora, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const item = JSON.parse(line) as { args?: unknown };
-      if (item.args !== undefined && JSON.stringify(item.args).length <= 8192) out.push(...stringsIn(item.args));
-    }
-  }
-  return out;
-}
 
 const all = shippedRules().rules;
 const definitionRules = shippedDefinitionRules().rules;
@@ -54,7 +38,7 @@ function lowered(texts: readonly string[]): string[] {
 }
 
 // (Corpus strings beyond the first few thousand add little but time.)
-const TEXTS = lowered([...SEEDS, ...EXAMPLES, ...corpusStrings().slice(0, 4000)]);
+const TEXTS = lowered([...SEEDS, ...EXAMPLES, ...corpusStrings(8192).slice(0, 4000)]);
 
 // What a scan says, as plain values (the kept scan is written over, so it is read at once).
 function seen(scan: SpellingScan): unknown {

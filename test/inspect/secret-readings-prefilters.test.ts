@@ -3,10 +3,9 @@
  * for "sixteen token characters in a row", and the count of joined dashes that any match of
  * the grouped-token regex must reach. On corpus strings, rule examples and random text.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corpusStrings, stringsIn } from './corpus-strings.js';
 import { shippedRules } from '../../src/inspect/build.js';
 import { hasTokenRun, joinedDashes } from '../../src/inspect/secret-readings.js';
 
@@ -14,16 +13,6 @@ import { hasTokenRun, joinedDashes } from '../../src/inspect/secret-readings.js'
 const LONG_RUN = /[A-Za-z0-9_+/=-]{16}/;
 const GROUPED = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9_]{2,8}(?:-[A-Za-z0-9_]{2,8}){3,}/;
 
-const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
-function corpusStrings(): string[] {
-  if (corpora === undefined) return [];
-  return readdirSync(corpora)
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => readFileSync(path.join(corpora, f), 'utf8').split('\n'))
-    .filter((line) => line.trim())
-    .flatMap((line) => stringsIn((JSON.parse(line) as { args?: unknown }).args));
-}
 
 const TEXTS = [
   '/srv/data/reports/2026-q3.md',

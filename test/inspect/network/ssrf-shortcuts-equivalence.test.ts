@@ -4,31 +4,13 @@
  * and the one-word test of a URL against the regex it skips. Corpus strings, rule-pack
  * examples, commands built of separators, Unicode spaces and host-like tokens, and random text.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corpusStrings, stringsIn } from '../corpus-strings.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { findBareHosts, findBareHostsReadInFull } from '../../../src/inspect/detectors/network/extract.js';
 import { mayHoldSpace } from '../../../src/inspect/detectors/network/ssrf.js';
 
-const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-
-// Every string in a value, keys included.
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
-
-function corpusStrings(): string[] {
-  if (corpora === undefined) return [];
-  const out: string[] = [];
-  for (const file of readdirSync(corpora).filter((f) => f.endsWith('.jsonl'))) {
-    for (const line of readFileSync(path.join(corpora, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const item = JSON.parse(line) as { args?: unknown };
-      if (item.args !== undefined) out.push(...stringsIn(item.args));
-    }
-  }
-  return out;
-}
 
 const EXAMPLES = shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap((e) => (typeof e === 'string' ? [e] : stringsIn(e.args)));
 const SEEDS = [

@@ -3,10 +3,9 @@
  * it (the oracle below, as numbers.ts had it): the same spellings for corpus strings, rule
  * examples and random text, numbers in every spelling among them.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corpusStrings, stringsIn } from '../corpus-strings.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { spellingsOfNumber, spellingsOfNumericString } from '../../../src/inspect/normalize/numbers.js';
 
@@ -27,9 +26,7 @@ function reference(text: string): string[] {
   return [...others];
 }
 
-const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
-const corpus = corpora === undefined ? [] : readdirSync(corpora).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(path.join(corpora, f), 'utf8').split('\n')).filter((l) => l.trim()).flatMap((l) => stringsIn((JSON.parse(l) as { args?: unknown }).args));
+const corpus = corpusStrings();
 const NUMBERS = ['2130706433', '2130706433.0', '2.130706433e9', '+1', '-0', '.5', '0.', '2_130_706_433', '0b1111111000000000000000000000001', '0o17700000001', '0x7f000001', '1e400', '-.5e-3', '00127'];
 const TEXTS = [...NUMBERS, ...shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap(stringsIn), ...corpus];
 

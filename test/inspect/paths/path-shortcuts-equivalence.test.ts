@@ -4,10 +4,9 @@
  * is not split to count them (countDotDots). Paths from corpus strings, rule-pack examples,
  * generated paths of every anchor, and random text.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corpusStrings, stringsIn } from '../corpus-strings.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { parseAbsolute, parsePath } from '../../../src/inspect/detectors/paths/parse.js';
 import { relativeBases, renderPath, resolveLexically, resolveReal, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
@@ -15,21 +14,6 @@ import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/t
 import { trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
 import type { PathContext } from '../../../src/inspect/types.js';
 
-const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-const stringsIn = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(stringsIn) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...stringsIn(x)]) : []);
-
-function corpusStrings(): string[] {
-  if (corpora === undefined) return [];
-  const out: string[] = [];
-  for (const file of readdirSync(corpora).filter((f) => f.endsWith('.jsonl'))) {
-    for (const line of readFileSync(path.join(corpora, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const item = JSON.parse(line) as { args?: unknown };
-      if (item.args !== undefined) out.push(...stringsIn(item.args));
-    }
-  }
-  return out;
-}
 
 const EXAMPLES = shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap((e) => (typeof e === 'string' ? [e] : stringsIn(e.args)));
 const SEEDS = ['/srv/data/reports/2026-q3.md', '/??/x', '/??', '\\??\\C:\\x', '//?/x', '/a/??/b', '??/x', '~/.ssh/id_rsa', '~root/x', '~Bob/x', 'C:\\Windows\\win.ini', 'c:/x/../y', '\\\\host\\share\\x', '\\\\.\\pipe\\x', '\\\\?\\GLOBALROOT\\x', 'file:///etc/passwd', 'file://host/share/x', 'file:///C:/x', '../../etc/passwd', '.../x', '..;/x', 'a/./b/../c', '', '/'];
