@@ -3,16 +3,12 @@
  * never skips text a shape would change, over the rule packs' examples, every string of the
  * corpora, and many generated strings built from the shapes' own pieces.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSecretRedactor, mayHoldSecretShape, secretShapes, redactAllShapes, redactSecretsInText } from '../../src/audit/secret-patterns.js';
 import { shippedRules } from '../../src/inspect/build.js';
 import { buildSecretRedactor, secretRulesPreTest } from '../../src/inspect/secret-redactor.js';
-
-const strings = (v: unknown): string[] =>
-  typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
+import { corpusItemStrings } from '../inspect/corpus-strings.js';
 
 // A small deterministic generator, so a failure names a string that can be made again.
 function random(seed: number): () => number {
@@ -53,25 +49,11 @@ function generated(count: number): string[] {
 // The same strings with every pre-test mark taken out (or changed), so that both sides of it are exercised.
 const withoutMarks = (text: string): string[] => [text.replace(/[:=_-]/g, ''), text.replace(/[:=_-]/g, ' '), text.replace(/[:=]/g, '.')];
 
-function corpusStrings(): string[] {
-  const dir = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-  if (dir === undefined) return [];
-  const out: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
-    for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const item = JSON.parse(line) as Record<string, unknown>;
-      out.push(...strings([item.args, item.text, item.result]).filter((s) => s.length <= 64 * 1024));
-    }
-  }
-  return out;
-}
-
 const examples = shippedRules().rules.flatMap((rule) => [...rule.examples.match, ...rule.examples.nomatch].map((e) => (typeof e === 'string' ? e : JSON.stringify(e.args))));
 
 describe('the secret shapes pre-test', () => {
   it('skips only text every shape leaves as it is', () => {
-    const all = [...examples, ...corpusStrings(), ...generated(20_000)];
+    const all = [...examples, ...corpusItemStrings(['args', 'text', 'result'], 64 * 1024), ...generated(20_000)];
     let skipped = 0;
     let changed = 0;
     const wrong: string[] = [];
@@ -157,7 +139,7 @@ describe('the secret rules pre-test', () => {
   }
 
   it('skips only text the rules leave as it is', () => {
-    const all = [...examples, ...disguised(), ...corpusStrings(), ...generated(20_000)];
+    const all = [...examples, ...disguised(), ...corpusItemStrings(['args', 'text', 'result'], 64 * 1024), ...generated(20_000)];
     let skipped = 0;
     let changed = 0;
     const wrong: string[] = [];

@@ -20,13 +20,13 @@ export interface CorpusCall {
 }
 
 // Every item of every corpus file, parsed.
-function corpusItems(): Array<{ tool?: unknown; args?: unknown }> {
+function corpusItems(): Array<Record<string, unknown>> {
   if (CORPORA_DIR === undefined) return [];
   return readdirSync(CORPORA_DIR)
     .filter((f) => f.endsWith('.jsonl'))
     .flatMap((f) => readFileSync(path.join(CORPORA_DIR, f), 'utf8').split('\n'))
     .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as { tool?: unknown; args?: unknown });
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The corpora's calls whose arguments serialise to at most `maxArgsChars` characters. */
@@ -37,4 +37,14 @@ export function corpusCalls(maxArgsChars = Infinity): CorpusCall[] {
 /** Every string of the corpora's arguments (of items with arguments of at most `maxArgsChars`). */
 export function corpusStrings(maxArgsChars = Infinity): string[] {
   return corpusItems().flatMap((item) => (item.args !== undefined && JSON.stringify(item.args).length <= maxArgsChars ? stringsIn(item.args) : []));
+}
+
+/**
+ * Every string of every corpus item, keys included, or only of the named fields (arguments,
+ * text, result) when `fields` is given; strings longer than `maxChars` are left out.
+ */
+export function corpusItemStrings(fields?: readonly string[], maxChars = Infinity): string[] {
+  return corpusItems()
+    .flatMap((item) => stringsIn(fields === undefined ? item : fields.map((f) => item[f])))
+    .filter((s) => s.length <= maxChars);
 }

@@ -3,11 +3,10 @@
  * table-driven loop must answer exactly as the branchy one it replaced (kept here as the
  * reference), so it never skips a string the detector would search.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { disguisedDirective, looksDisguised } from '../../../src/inspect/detectors/prompt/obfuscated.js';
+import { CORPORA_DIR, corpusItemStrings } from '../corpus-strings.js';
 
 // The loop as it was before the table (same rules, character tests written out).
 function reference(text: string): boolean {
@@ -77,18 +76,11 @@ describe('looksDisguised (the obfuscated-directive pre-test)', () => {
     for (const t of ['/srv/data/reports/2026-q3.md', 'git log --oneline -n 20', 'Deploy finished; all checks green. Thanks everyone!']) expect(looksDisguised(t), t).toBe(false);
   });
 
-  const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-  it.skipIf(corpora === undefined)('answers as the reference loop on every corpus string', () => {
-    const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : []);
+  it.skipIf(CORPORA_DIR === undefined)('answers as the reference loop on every corpus string', () => {
     let checked = 0;
-    for (const file of readdirSync(corpora!).filter((f) => f.endsWith('.jsonl'))) {
-      for (const line of readFileSync(path.join(corpora!, file), 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        for (const t of strings(JSON.parse(line))) {
-          checked++;
-          if (looksDisguised(t) !== reference(t)) throw new Error(`differs on ${JSON.stringify(t.slice(0, 200))}`);
-        }
-      }
+    for (const t of corpusItemStrings()) {
+      checked++;
+      if (looksDisguised(t) !== reference(t)) throw new Error(`differs on ${JSON.stringify(t.slice(0, 200))}`);
     }
     expect(checked).toBeGreaterThan(5000);
   });

@@ -4,12 +4,11 @@
  * random text rich in what decoders look for, buildVariants equals decoding every way, and
  * text the shortcut passes decodes to nothing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZE_LIMITS } from '../../../src/inspect/normalize/index.js';
 import { buildVariants, decodeEveryWay, mayBeEncoded } from '../../../src/inspect/normalize/variants.js';
+import { CORPORA_DIR, corpusItemStrings } from '../corpus-strings.js';
 
 const pieces = ['%', '%2e', '%252f', '&', '&amp;', '&#46;', '\\', '\\x2e', '\\u002e', '0x2e', '0X2F', 'x', '0', '+', '=', '-', '_', '/', ' ', '\t', '\n',
   'aGVsbG8gd29ybGQgZnJvbSBiYXNlNjQ=', 'Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g', '68656c6c6f20776f726c6421', 'SignatureCheckMode', 'abcdefghijklmno', 'abcdefghijklmnop',
@@ -37,20 +36,11 @@ describe('spellings only where the text has the marks of an encoding', () => {
     expect(buildVariants('run aGVsbG8gd29ybGQgZnJvbSBiYXNlNjQ= now', DEFAULT_NORMALIZE_LIMITS).length).toBeGreaterThan(0);
   });
 
-  const corpora = [process.env.VANGUARD_CORPORA, '/work/shared/corpora', path.resolve('../shared/corpora')].find((d) => d !== undefined && existsSync(d));
-  it.skipIf(corpora === undefined)('buildVariants equals decoding every way on every corpus string', () => {
-    const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : typeof v === 'object' && v !== null ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : []);
+  it.skipIf(CORPORA_DIR === undefined)('buildVariants equals decoding every way on every corpus string', () => {
     let checked = 0;
-    for (const file of readdirSync(corpora!).filter((f) => f.endsWith('.jsonl'))) {
-      for (const line of readFileSync(path.join(corpora!, file), 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        const item = JSON.parse(line) as Record<string, unknown>;
-        for (const raw of strings([item.args, item.text, item.result])) {
-          if (raw.length > 4096) continue;
-          checked++;
-          expect(buildVariants(raw, DEFAULT_NORMALIZE_LIMITS), raw).toEqual(decodeEveryWay(raw, DEFAULT_NORMALIZE_LIMITS));
-        }
-      }
+    for (const raw of corpusItemStrings(['args', 'text', 'result'], 4096)) {
+      checked++;
+      expect(buildVariants(raw, DEFAULT_NORMALIZE_LIMITS), raw).toEqual(decodeEveryWay(raw, DEFAULT_NORMALIZE_LIMITS));
     }
     expect(checked).toBeGreaterThan(1000);
   });
