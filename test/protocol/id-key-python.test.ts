@@ -43,6 +43,9 @@ function sampleIds(): string[] {
     '\u0085'.repeat(5000) + '3',
     '0_'.repeat(2100) + '3',
     '\u3000'.repeat(4100) + '7' + '\u0085',
+    // What int() refuses: misplaced underscores and signs, nothing but white space, lone surrogates.
+    '_3', '3_', '3__0', '+', '-', '', ' ', '+-3', '- 3', '3 3', '\ud835', '\ud835\udfd1', '\u001c3', '0x3', '3.0',
+    ' '.repeat(5000), '+' + '\u0660'.repeat(4500), '-' + '0'.repeat(300) + '1'.repeat(309), '1'.repeat(308), '1'.repeat(309), '9'.repeat(500),
   ];
   for (let i = 0; i < 400; i++) {
     let digits = '';
@@ -79,6 +82,13 @@ describe('pythonInt against python3 int() (no digit limit)', () => {
       // The key the engine matches by is that number.
       if (expected !== undefined) expect(new Map([[idKeyOf(id), true]]).has(expected)).toBe(true);
     });
+  });
+
+  it('reads ids of megabytes in one pass (no backtracking regex to overflow the stack)', () => {
+    expect(pythonInt('1_'.repeat(1 << 22) + '1')).toBe(Infinity);
+    expect(pythonInt('-' + '0_'.repeat(1 << 22) + '7')).toBe(-7);
+    expect(pythonInt(' '.repeat(1 << 23) + 'x')).toBeUndefined();
+    expect(pythonInt('\u0663'.repeat(1 << 20))).toBe(Infinity);
   });
 
   it('gives a long id Python reads as 3 the key of 3', () => {
