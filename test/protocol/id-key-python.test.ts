@@ -9,15 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { idKeyOf, pythonInt } from '../../src/protocol/id-key.js';
-
-function hasPython(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'pass']);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasPython } from './python.js';
 
 // A small seeded generator: the same ids on every run.
 function generator(seed: number): (n: number) => number {
