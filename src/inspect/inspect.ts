@@ -152,18 +152,12 @@ function inspectionPass(
   on: number,
 ): InspectionResult {
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
-  // The kinds by path, keys and values apart (strings at one path share the first one's kinds).
-  const byKeyPath = new Map<string, ReturnType<typeof kindsOf>>();
-  const byValuePath = new Map<string, ReturnType<typeof kindsOf>>();
-  // Each string object's answer kept too, so a detector asking again does not look up its path.
+  // Each string's kinds, kept by the string (a detector asks again). Not by path: a path
+  // shows a long key cut, so strings under two keys can share one, and each has its own kinds.
   const byString = new Map<InspectedString, ReturnType<typeof kindsOf>>();
   const kinds = (s: InspectedString) => {
     let found = byString.get(s);
-    if (found) return found;
-    const cache = s.isKey ? byKeyPath : byValuePath;
-    found = cache.get(s.path);
-    if (!found) cache.set(s.path, (found = kindsOf(s, input.hints)));
-    byString.set(s, found);
+    if (!found) byString.set(s, (found = kindsOf(s, input.hints)));
     return found;
   };
   const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks, spend: checkBudget };

@@ -143,4 +143,26 @@ describe('answers matched as clients match them', () => {
     const out = e.oversize('server', 100_000_000, Buffer.from('{"jsonrpc":"2.0","id":"3","result":{"tools":[{"name":"a'), Buffer.from('"}]}}'));
     expect(toClient(out)).toMatchObject([{ id: 3, error: { code: -32011 } }]);
   });
+  // Ids Python's int() reads as 3 though they are longer than 4096 characters (white space
+  // Number() does not strip, underscores): the shim keyed them as strings of their own.
+  const LONG_SPELLINGS_OF_3 = ['\u0085'.repeat(5000) + '3', '0_'.repeat(2100) + '3'];
+
+  it.each(LONG_SPELLINGS_OF_3.map((id) => [id.length, id]))('filters a tools/list answer whose id is a %i-character spelling of 3, and sends it with the id the client wrote', (_length, id) => {
+    const e = engine();
+    e.fromClient(listRequest(3));
+    const out = e.fromServer(frame(toolList(id, ['echo', 'write_file'])));
+    const answers = toClient(out) as Array<{ id: unknown; result: { tools: Array<{ name: string }> } }>;
+    expect(answers.map((a) => [a.id, a.result.tools.map((t) => t.name)])).toEqual([[3, ['echo']]]);
+    expect(e.pendingCount).toBe(0);
+  });
+
+  it.each(LONG_SPELLINGS_OF_3.map((id) => [id.length, id]))('refuses a client request whose %i-character id Python reads as the 3 in flight', (_length, id) => {
+    // Else an unfiltered list answered to it would reach a Python client as the answer to 3.
+    const e = engine();
+    e.fromClient(listRequest(3));
+    const out = e.fromClient(frame({ jsonrpc: '2.0', id, method: 'prompts/list' }));
+    expect(toServerText(out)).toEqual([]);
+    expect(toClient(out)).toMatchObject([{ error: { code: -32600 } }]);
+    expect(e.pendingCount).toBe(1);
+  });
 });

@@ -2,18 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { idKeyOf, looseIdKey, pythonInt } from '../../src/protocol/id-key.js';
 import type { RequestId } from '../../src/protocol/jsonrpc.js';
+import { hasPython } from './python.js';
 
 // Strings a server could answer with, in place of a numeric id.
 const SPELLINGS = ['3', ' 3', '3 ', '\t3\n', '+3', '-3', '03', '3_0', '3__0', '_3', '3_', '0x3', '3.0', '3e0', '', ' ', '\u00a03', '\u001c3', '\u00853', '\u20283', '\ufeff3', '\u0663', '\uff13', '\u{1d7d1}', '\u0663\u0660', '1e400', 'Infinity', 'abc', '٣_٣', '9007199254740993'];
-
-function hasPython(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'pass']);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('looseIdKey', () => {
   it('gives every spelling a client reads as 3 the key of 3', () => {

@@ -70,10 +70,10 @@ export function hostHits(c: HostCandidate, scheme: string | undefined, singleLab
   const answers = answersFor(net);
   // Port and scheme only matter to the lists; with none they are left out of the key, so
   // `http://a/` and `https://a:8080/` share one answer. The scheme is [a-z0-9+.-] only, the
-  // port at most 16 characters with its length first, so the parts cannot run into each other.
+  // port at most 16 characters after its length in two hex digits, so the parts cannot run into each other.
   const lists = net.allowHosts.length > 0 || net.denyHosts.length > 0;
   const flags = `${singleLabel ? 1 : 0}${publicName ? 1 : 0}`;
-  const key = lists ? `${flags}${scheme ?? ''}|${port === undefined ? '-' : `${port.length.toString(16)}${port}`}|${c.host}` : `${flags}${c.host}`;
+  const key = lists ? `${flags}${scheme ?? ''}|${port === undefined ? '-' : `${port.length.toString(16).padStart(2, '0')}${port}`}|${c.host}` : `${flags}${c.host}`;
   let answer = answers.get(key);
   if (answer === undefined) {
     answer = Object.freeze(readHostHits(c, scheme, singleLabel, net, publicName).map((h) => Object.freeze(h)));
