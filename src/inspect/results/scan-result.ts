@@ -92,15 +92,51 @@ function showPath(at: Location): string {
 
 const textOnly = (): ReadonlySet<ArgumentKind> => TEXT_ONLY;
 
+/** Bounds on the memory of short strings found clean: strings per generation, and characters per string. */
+export const CLEAN_MEMO = { entries: 512, maxChars: 256 };
+
+/**
+ * Short strings a scan found clean (nothing hidden, nothing found, nothing redacted), with
+ * the steps their scan took. A string's scan depends on its text alone (the scanner's rules
+ * and settings are fixed; where it sits only names a finding, and a clean one has none), so
+ * the same text is clean again: results repeat their short texts ("ok", a status, an echo).
+ * A text remembered is charged the same steps, so a result's budget is spent as it was.
+ * Two generations, the older dropped whole when the newer is full (as the audit's memo).
+ */
+class CleanMemo {
+  private recent = new Map<string, number>();
+  private older = new Map<string, number>();
+
+  /** The steps the text's clean scan took, or undefined when it is not remembered. */
+  steps(text: string): number | undefined {
+    return this.recent.get(text) ?? this.older.get(text);
+  }
+
+  add(text: string, steps: number): void {
+    if (text.length > CLEAN_MEMO.maxChars) return;
+    if (this.recent.size >= CLEAN_MEMO.entries) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(text, steps);
+  }
+}
+
+interface InPlay {
+  injectionRules: readonly CompiledRule[];
+  redactionRules: readonly CompiledRule[];
+  clean: CleanMemo;
+}
+
 // The rules a scanner's settings put in play, chosen once per scanner: the same arrays each
 // time, so the keyword index built for them is reused.
-const inPlay = new WeakMap<ResultScanner, { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] }>();
+const inPlay = new WeakMap<ResultScanner, InPlay>();
 
 // The shim has one scanner: its rules are at hand without a look-up per result.
 let lastScanner: ResultScanner | undefined;
-let lastRules: { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } | undefined;
+let lastRules: InPlay | undefined;
 
-function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } {
+function rulesInPlay(scanner: ResultScanner): InPlay {
   if (scanner === lastScanner && lastRules !== undefined) return lastRules;
   let rules = inPlay.get(scanner);
   if (!rules) {
@@ -109,6 +145,7 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
       // The rules at the floor, and those below it as cues (./cues.ts): one list, so one pass.
       injectionRules: settings.injection.action === 'off' ? [] : [...scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity)), ...cueRules(scanner.injectionRules, settings.injection.minSeverity)],
       redactionRules: scanner.redactionRules.filter((r) => (r.category === 'secrets' ? settings.secrets : settings.pii.action) !== 'off'),
+      clean: new CleanMemo(),
     };
     inPlay.set(scanner, rules);
   }
@@ -124,7 +161,7 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
 export function scanResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean } = {}): ResultScanOutcome {
   const { settings } = scanner;
   const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
-  const { injectionRules, redactionRules } = rulesInPlay(scanner);
+  const { injectionRules, redactionRules, clean } = rulesInPlay(scanner);
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
   let budget: WorkBudget | undefined;
@@ -151,12 +188,26 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   // A string's text as the injection pass read it (lower-cased, keyword-scanned), for the
   // redaction pass: an 8 MiB text is lower-cased and scanned once, not twice.
   const keep: { read?: Reading } = {};
+  // Kinds of hidden characters counted so far (a string that had any is not remembered clean).
+  let hiddenKinds = 0;
 
   const scanString = (text: string): string => {
     let current = text;
     const plain = known.plain === true || isPlainAscii(text);
     // Nothing any rule looks for fits in a few plain characters ("text", "image", a name).
     if (plain && text.length < MIN_SCANNED_LENGTH) return text;
+    const short = text.length <= CLEAN_MEMO.maxChars;
+    if (short) {
+      const steps = clean.steps(text);
+      if (steps !== undefined) {
+        checkBudget(steps);
+        return text;
+      }
+    }
+    const usedBefore = budget?.used() ?? 0;
+    const hiddenBefore = hiddenKinds;
+    const injectionBefore = outcome.injection.length;
+    let redacted = false;
     // Stripping, decoding and reading the string: a few passes over it.
     checkBudget(text.length);
     // The text once stripped: worked out once, for the output and for reading.
@@ -164,7 +215,10 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     if (!plain && settings.hidden !== 'off') {
       const found = stripHidden(text);
       stripped = found.text;
-      for (const [kind, n] of Object.entries(found.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
+      for (const [kind, n] of Object.entries(found.removed)) {
+        outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
+        hiddenKinds++;
+      }
       if (settings.hidden === 'strip') current = found.text;
     }
     if (injectionRules.length > 0) {
@@ -185,6 +239,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
       // Most text: nothing matched, and the text is as it was.
       if (redaction.hits.size === 0) current = redaction.text;
       else {
+        redacted = true;
         for (const [rule, n] of redaction.hits) {
           const kind = redactionKind(rule);
           outcome.redacted[kind] = (outcome.redacted[kind] ?? 0) + n;
@@ -198,6 +253,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     // (Not held past this string: it may be a long text's copy.)
     keep.read = undefined;
     checkBudget();
+    if (short && current === text && !redacted && hiddenKinds === hiddenBefore && outcome.injection.length === injectionBefore && budget !== undefined) clean.add(text, budget.used() - usedBefore);
     return current;
   };
 
