@@ -17,7 +17,7 @@ import { atLeast, type ArgumentKind, type Finding } from '../types.js';
 import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
 import { textLength } from '../text-length.js';
-import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
+import { BUDGET_BASE_STEPS, CLOCK_EVERY_STEPS, createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
 import { cueRules, firstSpan, judgeCues, type CueSpan } from './cues.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
@@ -154,6 +154,61 @@ function rulesInPlay(scanner: ResultScanner): InPlay {
   return rules;
 }
 
+// True when the item of a list has a text the items read together would take (see itemText).
+function hasItemText(item: unknown): boolean {
+  if (typeof item === 'string') return true;
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const obj = item as Record<string, unknown>;
+  if (typeof obj.text === 'string') return true;
+  for (const key of ['content', 'resource']) {
+    const inner = obj[key] as Record<string, unknown> | undefined;
+    if (typeof inner === 'object' && inner !== null && typeof inner.text === 'string') return true;
+  }
+  return false;
+}
+
+const NOT_ALL_KNOWN = -1;
+
+/**
+ * The steps the scan of `value` takes when every string in it is one the scan passes over
+ * (a few plain characters) or one remembered clean, and no list has two texts to read
+ * together; NOT_ALL_KNOWN otherwise (or past MAX_DEPTH, which the full walk reports). Such a
+ * result scans clean, unchanged, for those steps: the full walk would find the same.
+ */
+function knownCleanSteps(value: unknown, depth: number, clean: CleanMemo, plainKnown: boolean, together: boolean): number {
+  if (depth > MAX_DEPTH) return NOT_ALL_KNOWN;
+  if (typeof value === 'string') return knownStringSteps(value, clean, plainKnown);
+  if (typeof value !== 'object' || value === null) return 0;
+  let steps = 0;
+  if (Array.isArray(value)) {
+    let texts = 0;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue;
+      const item: unknown = value[i];
+      if (together && hasItemText(item) && ++texts >= 2) return NOT_ALL_KNOWN;
+      const more = knownCleanSteps(item, depth + 1, clean, plainKnown, together);
+      if (more === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
+      steps += more;
+    }
+    return steps;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    const forKey = knownStringSteps(key, clean, plainKnown);
+    if (forKey === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
+    const item = obj[key];
+    const more = isBinary(key, obj, item) ? 0 : knownCleanSteps(item, depth + 1, clean, plainKnown, together);
+    if (more === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
+    steps += forKey + more;
+  }
+  return steps;
+}
+
+function knownStringSteps(text: string, clean: CleanMemo, plainKnown: boolean): number {
+  if (text.length < MIN_SCANNED_LENGTH && (plainKnown || isPlainAscii(text))) return 0;
+  return clean.steps(text) ?? NOT_ALL_KNOWN;
+}
+
 /**
  * Scan one result object. Never throws. `known.plain` says every string in it is plain ASCII
  * (read from the frame's bytes: src/protocol/plain-strings.ts), so no string is tested again.
@@ -162,6 +217,14 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   const { settings } = scanner;
   const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
   const { injectionRules, redactionRules, clean } = rulesInPlay(scanner);
+  // A result made only of strings known clean (a repeated short answer) is clean again, for
+  // the same steps as the walk below would count (each string's, and one at the end) when
+  // they are within the budget and few enough that the last-resort clock would not be read.
+  const knownSteps = knownCleanSteps(result, 0, clean, known.plain === true, injectionRules.length > 0);
+  if (knownSteps !== NOT_ALL_KNOWN && knownSteps + 1 < CLOCK_EVERY_STEPS) {
+    const limit = scanner.stepLimit === undefined ? BUDGET_BASE_STEPS : scanner.stepLimit(textLength(result));
+    if (knownSteps + 1 <= limit) return outcome;
+  }
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
   let budget: WorkBudget | undefined;
