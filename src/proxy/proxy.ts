@@ -237,6 +237,8 @@ class ProxySession {
     const next = this.engine.nextApprovalDeadline;
     const clock = this.options.approval?.nowMs;
     if (next === undefined || clock === undefined) {
+      // (Most frames: no question open, no timer to clear.)
+      if (this.expiryTimer === undefined) return;
       clearTimeout(this.expiryTimer);
       this.expiryTimer = undefined;
       this.expiryAt = undefined;

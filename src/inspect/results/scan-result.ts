@@ -214,17 +214,24 @@ function knownStringSteps(text: string, clean: CleanMemo, plainKnown: boolean): 
  * (read from the frame's bytes: src/protocol/plain-strings.ts), so no string is tested again.
  */
 export function scanResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean } = {}): ResultScanOutcome {
-  const { settings } = scanner;
-  const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
-  const { injectionRules, redactionRules, clean } = rulesInPlay(scanner);
+  const rules = rulesInPlay(scanner);
   // A result made only of strings known clean (a repeated short answer) is clean again, for
-  // the same steps as the walk below would count (each string's, and one at the end) when
-  // they are within the budget and few enough that the last-resort clock would not be read.
-  const knownSteps = knownCleanSteps(result, 0, clean, known.plain === true, injectionRules.length > 0);
+  // the same steps as the walk would count (each string's, and one at the end) when they are
+  // within the budget and few enough that the last-resort clock would not be read. (Decided
+  // here, before the walk's function: its closures and their context are not made at all.)
+  const knownSteps = knownCleanSteps(result, 0, rules.clean, known.plain === true, rules.injectionRules.length > 0);
   if (knownSteps !== NOT_ALL_KNOWN && knownSteps + 1 < CLOCK_EVERY_STEPS) {
     const limit = scanner.stepLimit === undefined ? BUDGET_BASE_STEPS : scanner.stepLimit(textLength(result));
-    if (knownSteps + 1 <= limit) return outcome;
+    if (knownSteps + 1 <= limit) return { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
   }
+  return walkResult(result, scanner, known, rules);
+}
+
+// The scan itself: every string read, stripped and redacted as the file comment says.
+function walkResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean }, rules: InPlay): ResultScanOutcome {
+  const { settings } = scanner;
+  const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
+  const { injectionRules, redactionRules, clean } = rules;
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
   let budget: WorkBudget | undefined;
