@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compilePolicy } from '../../../src/config/compile.js';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
-import { shippedRules } from '../../../src/inspect/build.js';
-import { redactionKind } from '../../../src/inspect/results/redact.js';
 import { CLEAN_MEMO, scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
+import { resultScanner } from './result-scanner.js';
 
 // The memory of short strings found clean: a string remembered reads as it did, costs the
 // budget what it did, and nothing that was found in a string is ever taken as clean.
-function scanner(results: PolicyDocument['results'] = {}, stepLimit?: (chars: number) => number): ResultScanner {
-  const policy = compilePolicy({ results }, []);
-  const rules = shippedRules().rules;
-  const kinds = new Set<string>(policy.results.pii.kinds);
-  return {
-    settings: policy.results,
-    injectionRules: rules.filter((r) => r.category === 'prompt-injection' && r.regexes.length > 0),
-    redactionRules: rules.filter((r) => r.regexes.length > 0 && (r.category === 'secrets' || (r.category === 'pii' && kinds.has(redactionKind(r))))),
-    allRules: rules,
-    ...(stepLimit && { stepLimit }),
-  };
-}
+const scanner = (results: PolicyDocument['results'] = {}, stepLimit?: (chars: number) => number): ResultScanner => resultScanner(results, stepLimit && { stepLimit });
 
 const textResult = (...texts: string[]) => ({ content: texts.map((text) => ({ type: 'text', text })) });
 const CLEAN = '{"text":"hello vanguard"}';
@@ -37,6 +24,19 @@ function stepsNeeded(result: unknown): number {
   return low;
 }
 
+// Scanned once under a generous limit (its strings remembered), the result then fails one
+// step short of what a fresh scanner needs for it, and passes at exactly that.
+function expectBudgetAsFresh(result: unknown): void {
+  const needed = stepsNeeded(result);
+  let limit = 1 << 24;
+  const s = scanner({}, () => limit);
+  expect(scanResult(result, s).failure).toBeUndefined();
+  limit = needed - 1;
+  expect(scanResult(result, s).failure).toMatch(/work budget/);
+  limit = needed;
+  expect(scanResult(result, s).failure).toBeUndefined();
+}
+
 describe('scanResult: short strings found clean are remembered', () => {
   it('scans a repeated clean string to the same outcome', () => {
     const s = scanner();
@@ -48,28 +48,13 @@ describe('scanResult: short strings found clean are remembered', () => {
   });
 
   it('charges a remembered string the steps its scan took: the budget decides as without the memory', () => {
-    const result = textResult(CLEAN, 'the weather is fine today');
-    const needed = stepsNeeded(result);
-    let limit = 1 << 24;
-    const s = scanner({}, () => limit);
-    expect(scanResult(result, s).failure).toBeUndefined();
-    limit = needed - 1;
-    expect(scanResult(result, s).failure).toMatch(/work budget/);
-    limit = needed;
-    expect(scanResult(result, s).failure).toBeUndefined();
+    // Two texts of one list: the walk, with each string remembered.
+    expectBudgetAsFresh(textResult(CLEAN, 'the weather is fine today'));
   });
 
   it('charges a result made only of remembered strings what the full walk would, one string or several', () => {
-    for (const result of [textResult(CLEAN), { structuredContent: { status: 'the weather is fine today', detail: CLEAN } }]) {
-      const needed = stepsNeeded(result);
-      let limit = 1 << 24;
-      const s = scanner({}, () => limit);
-      expect(scanResult(result, s).failure).toBeUndefined();
-      limit = needed - 1;
-      expect(scanResult(result, s).failure).toMatch(/work budget/);
-      limit = needed;
-      expect(scanResult(result, s).failure).toBeUndefined();
-    }
+    expectBudgetAsFresh(textResult(CLEAN));
+    expectBudgetAsFresh({ structuredContent: { status: 'the weather is fine today', detail: CLEAN } });
   });
 
   it('still reports a result nested past the depth limit, though its only string is remembered', () => {
