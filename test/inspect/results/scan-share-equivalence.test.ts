@@ -7,28 +7,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy } from '../../../src/config/compile.js';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { lowerSameLength, runPatternRules, type Reading } from '../../../src/inspect/pattern-rules.js';
-import { redact, redactionKind } from '../../../src/inspect/results/redact.js';
+import { redact } from '../../../src/inspect/results/redact.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
+import { resultScanner } from './result-scanner.js';
 import type { ArgumentKind } from '../../../src/inspect/types.js';
 import { referenceScanResult } from './reference-scan-result.js';
 
 const rules = shippedRules().rules;
 
-function scanner(results: PolicyDocument['results'] = {}, limit?: number): ResultScanner {
-  const policy = compilePolicy({ results }, []);
-  const kinds = new Set<string>(policy.results.pii.kinds);
-  return {
-    settings: policy.results,
-    injectionRules: rules.filter((r) => r.category === 'prompt-injection' && r.regexes.length > 0),
-    redactionRules: rules.filter((r) => r.regexes.length > 0 && (r.category === 'secrets' || (r.category === 'pii' && kinds.has(redactionKind(r))))),
-    allRules: rules,
-    ...(limit !== undefined ? { stepLimit: () => limit } : {}),
-  };
-}
+const scanner = (results: PolicyDocument['results'] = {}, limit?: number): ResultScanner => resultScanner(results, limit !== undefined ? { stepLimit: () => limit } : {});
 
 // Deterministic (mulberry32), so a failure can be replayed.
 function random(seed: number): () => number {

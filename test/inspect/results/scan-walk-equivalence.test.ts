@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compilePolicy } from '../../../src/config/compile.js';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
-import { shippedRules } from '../../../src/inspect/build.js';
-import { redactionKind } from '../../../src/inspect/results/redact.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
+import { resultScanner } from './result-scanner.js';
 import { referenceScanResult } from './reference-scan-result.js';
 
 // The walk of the result scan keeps its location on one stack and skips the work that finds
@@ -12,17 +10,7 @@ import { referenceScanResult } from './reference-scan-result.js';
 // the value the model gets (and whether it is the same object), findings with where they
 // are, counts, and failures.
 
-function scanner(results: PolicyDocument['results'] = {}): ResultScanner {
-  const policy = compilePolicy({ results }, []);
-  const rules = shippedRules().rules;
-  const kinds = new Set<string>(policy.results.pii.kinds);
-  return {
-    settings: policy.results,
-    injectionRules: rules.filter((r) => r.category === 'prompt-injection' && r.regexes.length > 0),
-    redactionRules: rules.filter((r) => r.regexes.length > 0 && (r.category === 'secrets' || (r.category === 'pii' && kinds.has(redactionKind(r))))),
-    allRules: rules,
-  };
-}
+const scanner = (results: PolicyDocument['results'] = {}): ResultScanner => resultScanner(results);
 
 // A small deterministic generator (mulberry32), so a failure can be replayed.
 function random(seed: number): () => number {

@@ -8,28 +8,18 @@
  * give the same outcome.
  */
 import { describe, expect, it } from 'vitest';
-import { compilePolicy } from '../../../src/config/compile.js';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
-import { shippedRules } from '../../../src/inspect/build.js';
 import { findAllSpans, runPatternRules } from '../../../src/inspect/pattern-rules.js';
-import { redactionKind } from '../../../src/inspect/results/redact.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
+import { shippedRules } from '../../../src/inspect/build.js';
+import { resultScanner } from './result-scanner.js';
 import { ruleIndexOf } from '../../../src/inspect/rule-index.js';
 import type { ArgumentKind } from '../../../src/inspect/types.js';
 
 const rules = shippedRules().rules;
 const index = ruleIndexOf(rules);
 
-function scanner(results: PolicyDocument['results'] = {}): ResultScanner {
-  const policy = compilePolicy({ results }, []);
-  const kinds = new Set<string>(policy.results.pii.kinds);
-  return {
-    settings: policy.results,
-    injectionRules: rules.filter((r) => r.category === 'prompt-injection' && r.regexes.length > 0),
-    redactionRules: rules.filter((r) => r.regexes.length > 0 && (r.category === 'secrets' || (r.category === 'pii' && kinds.has(redactionKind(r))))),
-    allRules: rules,
-  };
-}
+const scanner = (results: PolicyDocument['results'] = {}): ResultScanner => resultScanner(results);
 
 // Deterministic (mulberry32), so a failure can be replayed.
 function random(seed: number): () => number {
