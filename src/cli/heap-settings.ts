@@ -33,8 +33,9 @@ import { setYoungGrowth, youngAtCap, youngGenerationBytes } from '../proxy/large
  * The old generation may grow to this many percent more than survived the last full
  * collection before the next one (V8's own factor, up to 300 %, is otherwise chosen from
  * its collection and allocation speeds). 100 took the shim's peak under 100 000 pipelined
- * calls from about 138 to 114 MB at the same CPU; 50 to 107 MB, at about 7 % more CPU
- * (bench/memory.mjs style runs, median of 3); 20 to about 120 MB at about 10 % more.
+ * calls from about 138 to 111 MB at about 2 % more CPU over the run (3195 vs 3255 ms, median
+ * of 6, interleaved; 200: 125 MB, 1 % more); 50 to 107 MB at about 7 % more; 20 to about
+ * 120 MB at about 10 % more (bench/memory.mjs style runs).
  */
 export const OLD_GROWTH_PERCENT = 100;
 
