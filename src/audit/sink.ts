@@ -42,8 +42,14 @@ const FLUSH_AFTER_MS = 20;
  * flush and exit, or after this long at the latest.
  */
 const STARTING_FLUSH_AFTER_MS = 1000;
-/** A queue this long is written at once, so memory stays bounded under load. */
-const FLUSH_AT_RECORDS = 512;
+/**
+ * A queue this long is written at once, so memory stays bounded under load. Each queued
+ * record holds its call's arguments and details: under pipelined calls a queue of 512 lived
+ * long enough for young collections to promote it (64 MB promoted over 102 000 calls, 14 full
+ * collections); at 128, 38 MB and 10, the shim's CPU over the run 4.5 % lower and its peak
+ * 112 -> 109 MB (median of 5, interleaved). A write per 128 records costs little beside making them.
+ */
+export const FLUSH_AT_RECORDS = 128;
 
 /** Anything with a `write(line)`: a test's collector, a PassThrough, a file stream. */
 export interface AuditDestination {

@@ -15,14 +15,34 @@
  * while it may grow, would not have known, and two collections between its looks under
  * pipelined calls took it to 32 MiB.
  *
- * Measured and left out: V8's old-generation growth held at 1.2x (--heap-growing-percent=20)
- * took the pipelined peak from about 128 to 120 MB and a young generation of 8 MiB to about
- * 96 MB, at about 10 % and 30 % more CPU per pipelined call (bench/memory.mjs,
- * bench/ab-builds.mjs); neither moved the peak of a whole bench session, which the 8 MiB
- * results set.
+ * Measured and left out: a young generation of 8 MiB took the pipelined peak to about 96 MB
+ * at about 30 % more CPU per pipelined call (bench/memory.mjs, bench/ab-builds.mjs).
+ *
+ * The old generation is held too (holdOldGeneration): after each full collection V8 lets it
+ * grow to a multiple of what survived before the next one, up to 4x on a machine with memory
+ * to spare. Under pipelined calls almost all it grows by is garbage: every call in flight
+ * outlives two young collections (its pending entries, the tables of the maps that hold
+ * them), so it is promoted, then dies there. With about 12 MB surviving, the old generation
+ * went to 47 MB before its third full collection of a 100 000-call run.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import { setYoungGrowth, youngAtCap, youngGenerationBytes } from '../proxy/large-frames.js';
+
+/**
+ * The old generation may grow to this many percent more than survived the last full
+ * collection before the next one (V8's own factor, up to 300 %, is otherwise chosen from
+ * its collection and allocation speeds). 100 took the shim's peak under 100 000 pipelined
+ * calls from about 138 to 111 MB at about 2 % more CPU over the run (3195 vs 3255 ms, median
+ * of 6, interleaved; 200: 125 MB, 1 % more); 50 to 107 MB at about 7 % more; 20 to about
+ * 120 MB at about 10 % more (bench/memory.mjs style runs).
+ */
+export const OLD_GROWTH_PERCENT = 100;
+
+/** Hold the old generation's growth between full collections at OLD_GROWTH_PERCENT (see the file comment); V8 reads it at each one. */
+export function holdOldGeneration(): void {
+  setFlagsFromString(`--heap-growing-percent=${OLD_GROWTH_PERCENT}`);
+}
 
 /**
  * Hold the young generation where it is from now on, and at its cap after any collection that

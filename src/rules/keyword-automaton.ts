@@ -33,8 +33,9 @@ export class KeywordAutomaton {
   // ASCII code unit → column (0: in no keyword).
   private readonly column = new Uint8Array(128);
   private readonly width: number;
-  // States × columns → next state.
-  private readonly delta: Int32Array;
+  // States × columns → next state: 16 bits a cell while the states fit (the shipped rules' are
+  // a few thousand), half the memory of 32 (about 2 MB less for the shipped rule sets).
+  private readonly delta: Uint16Array | Int32Array;
   // Transitions on code units above U+007F, per state (the trie's own edges only).
   private readonly wide: Array<Map<number, number> | undefined>;
   private readonly fail: Int32Array;
@@ -74,7 +75,7 @@ export class KeywordAutomaton {
     for (const map of edges) for (const code of map.keys()) if (code < 128 && this.column[code] === 0) this.column[code] = columns++;
     this.width = columns;
     const states = edges.length;
-    this.delta = new Int32Array(states * columns);
+    this.delta = states <= 0xffff ? new Uint16Array(states * columns) : new Int32Array(states * columns);
     this.fail = new Int32Array(states);
     this.wide = new Array<Map<number, number> | undefined>(states).fill(undefined);
     for (let s = 0; s < states; s++) {

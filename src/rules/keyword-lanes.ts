@@ -48,7 +48,7 @@ const LANES = 4;
 const LANES_FROM_BYTES = 64;
 
 /** The rows table: `delta` (states × width) with each entry premultiplied by width, negative where the state has an output. */
-export function laneRows(delta: Int32Array, width: number, outputOf: Int32Array): Int32Array {
+export function laneRows(delta: Uint16Array | Int32Array, width: number, outputOf: Int32Array): Int32Array {
   const rows = new Int32Array(delta.length);
   for (let i = 0; i < delta.length; i++) {
     const next = delta[i]!;

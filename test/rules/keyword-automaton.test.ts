@@ -111,6 +111,15 @@ describe('keyword automaton', () => {
     }
   });
 
+  it('finds exactly the keywords of an automaton with more states than 16 bits hold (its table then takes 32 bits a cell)', () => {
+    // 10 000 keywords: five digits (reversed, so they branch at once) and six letters of their own path each.
+    const many = Array.from({ length: 10_000 }, (_, i) => `${[...String(i).padStart(5, '0')].reverse().join('')}qwerty`);
+    const automaton = new KeywordAutomaton(many);
+    expect(1 + new Set(many.flatMap((w) => [...w].map((_, k) => w.slice(0, k + 1)))).size).toBeGreaterThan(0xffff);
+    check(automaton, `${many[0]} and ${many[4321]} then ${many[9999]}, ${many[9999]!.slice(0, 7)}.`);
+    check(automaton, many.slice(100, 400).join(' ').toUpperCase() + many.slice(6000, 6300).join('~'));
+  });
+
   it('reads adversarial text in linear time', () => {
     // Near-misses of long keywords with shared prefixes, ASCII and wide: the worst case of a
     // naive search. A bound no quadratic search of 4 MiB meets, with room for a busy machine

@@ -209,8 +209,9 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
-  const { holdYoungGeneration } = await import('../heap-settings.js');
+  const { holdOldGeneration, holdYoungGeneration } = await import('../heap-settings.js');
   holdYoungGeneration();
+  holdOldGeneration();
   try {
     return await runProxy({
       policy,
