@@ -42,7 +42,7 @@ export function parseJsonText(text: string, bytes?: Buffer): unknown {
   // A real string spelled like a placeholder (its NUL can only be written \u0000) could stand in
   // for one a repeated key dropped, and each would look found once: such a text is parsed whole.
   if (text.includes('\\u0000')) return JSON.parse(text);
-  const slices = longStrings(text);
+  const slices = longStrings(text, bytes);
   if (slices === undefined) return JSON.parse(text);
   let short = '';
   let kept = 0;
@@ -63,7 +63,8 @@ export function parseJsonText(text: string, bytes?: Buffer): unknown {
 
 // The bodies [from, to) of the long string values to slice, or undefined when there are none.
 // (Stopping early is safe: the strings found before are found from the start, as the parser reads them.)
-function longStrings(text: string): Array<[number, number]> | undefined {
+// `bytes`: what `text` was read from as latin1, offset for offset (read for control characters).
+function longStrings(text: string, bytes: Buffer): Array<[number, number]> | undefined {
   let found: Array<[number, number]> | undefined;
   let nextBackslash = text.indexOf('\\');
   let strings = 0;
@@ -81,7 +82,7 @@ function longStrings(text: string): Array<[number, number]> | undefined {
         close = text.indexOf('"', close + 1);
         if (close === -1) return found;
       }
-    } else if (close - open - 1 >= LONG_STRING_FROM && !isKey(text, close + 1) && controlFree(text, open + 1, close) === true) {
+    } else if (close - open - 1 >= LONG_STRING_FROM && !isKey(text, close + 1) && controlFree(bytes, open + 1, close) === true) {
       (found ??= []).push([open + 1, close]);
     }
     open = text.indexOf('"', close + 1);
