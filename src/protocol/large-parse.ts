@@ -16,7 +16,7 @@
  * twice or never; both at once would cancel out, so a text that writes a NUL at all is parsed
  * whole): otherwise, and on any doubt, the text is parsed whole by JSON.parse.
  */
-import { isAscii } from 'node:buffer';
+import { asciiFrame } from './ascii-frame.js';
 import { controlFree } from './control-free.js';
 
 /** From this length on, a text is looked at for long strings. */
@@ -38,7 +38,7 @@ const MARK = '\\u0000vanguard-slice-';
  * frame more slowly); from any other text, it is parsed whole.
  */
 export function parseJsonText(text: string, bytes?: Buffer): unknown {
-  if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !isAscii(bytes)) return JSON.parse(text);
+  if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !asciiFrame(bytes)) return JSON.parse(text);
   // A real string spelled like a placeholder (its NUL can only be written \u0000) could stand in
   // for one a repeated key dropped, and each would look found once: such a text is parsed whole.
   if (text.includes('\\u0000')) return JSON.parse(text);
