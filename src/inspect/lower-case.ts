@@ -23,6 +23,9 @@ const BEYOND_LATIN1 = /[^\x00-\xff]/;
 // The letters up to U+00FF with another case there (lowerLatin1 maps the upper ones to the lower).
 const CASED = /[A-Za-z\u00c0-\u00d6\u00d8-\u00de\u00e0-\u00f6\u00f8-\u00fe]/;
 
+// (One function for every default, not a closure made per text.)
+const toLowerCase = (text: string): string => text.toLowerCase();
+
 export class LowerCase {
   /** The lower case's length (the text's, when it is lower-cased by stretches). */
   readonly length: number;
@@ -38,7 +41,7 @@ export class LowerCase {
    */
   constructor(
     readonly text: string,
-    lower: string | ((text: string) => string) = (t) => t.toLowerCase(),
+    lower: string | ((text: string) => string) = toLowerCase,
   ) {
     this.byStretch = typeof lower !== 'string' && text.length >= BY_STRETCH_FROM && !BEYOND_LATIN1.test(text);
     this.made = this.byStretch ? undefined : typeof lower === 'string' ? lower : lower(text);
