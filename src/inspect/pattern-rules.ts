@@ -5,20 +5,22 @@
  */
 import type { CompiledRule } from '../rules/rule-types.js';
 import { excerpt, maskSecret } from './evidence.js';
+import { LowerCase } from './lower-case.js';
 import { has, ruleIndexOf, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
-/** One spelling of a string, lower-cased once for every rule. */
-class Spelling {
-  readonly lower: string;
+export { lowerSameLength } from './lower-case.js';
+
+/** One spelling of a string, lower-cased for every rule (a long one as far as they read it: lower-case.ts). */
+class Spelling extends LowerCase {
   /** The rules with keywords that have one in it, and its characters, found in one pass (see rule-index.ts). */
   scan: SpellingScan | undefined = undefined;
 
   constructor(
-    readonly text: string,
+    text: string,
     readonly via: string,
   ) {
-    this.lower = text.toLowerCase();
+    super(text);
   }
 }
 
@@ -54,21 +56,22 @@ function slices(from: number, to: number): Array<[number, number]> {
 // The stretches of `lower` worth searching for a rule: all of it when short or when the
 // rule has no keywords, else merged windows around every keyword occurrence. `keywordIn`:
 // one of the rule's keywords occurs in `lower` (the keyword pass found it).
-function searchWindows(rule: CompiledRule, lower: string, keywordIn: boolean, checkBudget: (steps?: number) => void): Array<[number, number]> | undefined {
-  if (!rule.keywords) return [[0, lower.length]];
+function searchWindows(rule: CompiledRule, lowerCase: LowerCase, keywordIn: boolean, checkBudget: (steps?: number) => void): Array<[number, number]> | undefined {
+  if (!rule.keywords) return [[0, lowerCase.length]];
   if (!keywordIn) return undefined;
   // Each keyword is looked for through the whole text.
-  checkBudget(lower.length * rule.keywords.length);
-  if (lower.length < WINDOW_FROM_BYTES) return [[0, lower.length]];
+  checkBudget(lowerCase.length * rule.keywords.length);
+  if (lowerCase.length < WINDOW_FROM_BYTES) return [[0, lowerCase.length]];
+  const length = lowerCase.length;
   const hits: number[] = [];
   // (Windows are also cut into slices of at most SLICE_BYTES below, so the time budget is
   // checked between slices of a long stretch.)
   // Keywords so dense that their windows would cover the text anyway: search all of it.
-  const dense = lower.length / DENSE_EVERY;
+  const dense = length / DENSE_EVERY;
   for (const keyword of rule.keywords) {
-    for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + keyword.length)) {
+    for (let at = lowerCase.indexOf(keyword); at !== -1; at = lowerCase.indexOf(keyword, at + keyword.length)) {
       hits.push(at);
-      if (hits.length > dense) return [[0, lower.length]];
+      if (hits.length > dense) return [[0, length]];
     }
   }
   if (hits.length === 0) return undefined;
@@ -76,7 +79,7 @@ function searchWindows(rule: CompiledRule, lower: string, keywordIn: boolean, ch
   const windows: Array<[number, number]> = [];
   for (const hit of hits) {
     const from = Math.max(0, hit - WINDOW_BEFORE);
-    const to = Math.min(lower.length, hit + WINDOW_AFTER);
+    const to = Math.min(length, hit + WINDOW_AFTER);
     const last = windows[windows.length - 1];
     if (last && from <= last[1]) last[1] = Math.max(last[1], to);
     else windows.push([from, to]);
@@ -95,18 +98,20 @@ interface Match {
  * Visit each match of a rule in the windows of `lower` (the lower-cased `text`) that its
  * validator accepts, until `visit` returns true. Matches come per slice and per pattern.
  */
-function eachMatch(rule: CompiledRule, may: ((r: number, from: number, to: number) => boolean) | undefined, text: string, lower: string, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
+function eachMatch(rule: CompiledRule, may: ((r: number, from: number, to: number) => boolean) | undefined, text: string, lower: LowerCase, windows: Array<[number, number]>, checkBudget: (steps?: number) => void, visit: (match: Match) => boolean): void {
   // Lower-casing can change the length of some characters; then offsets only hold in the lower text.
   const sameLength = lower.length === text.length;
   for (const [from, to] of windows.length === 1 && windows[0]![1] - windows[0]![0] <= SLICE_BYTES ? windows : windows.flatMap(([a, b]) => slices(a, b))) {
-    const region = from === 0 && to === lower.length ? lower : lower.slice(from, to);
+    // (Made once a pattern is to run on it: a long text is lower-cased only there.)
+    let region: string | undefined;
     for (let r = 0; r < rule.regexes.length; r++) {
       const regex = rule.regexes[r]!;
       // The linear engine reads the region once per pattern: charged before it runs (also
       // when the text lacks every character the pattern needs and it is not run, so the
       // budget, and any verdict resting on it, does not depend on the shortcut).
-      checkBudget(region.length);
+      checkBudget(to - from);
       if (may !== undefined && !may(r, from, to)) continue;
+      region ??= lower.slice(from, to);
       regex.lastIndex = 0;
       let match: RegExpExecArray | null;
       while ((match = regex.exec(region)) !== null) {
@@ -127,7 +132,7 @@ function eachMatch(rule: CompiledRule, may: ((r: number, from: number, to: numbe
 // The first match of rule `i` of the index in one spelling that its validator accepts.
 function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: Spelling, checkBudget: (steps?: number) => void): Match | undefined {
   const scan = spelling.scan as SpellingScan;
-  const n = spelling.lower.length;
+  const n = spelling.length;
   if (n < WINDOW_FROM_BYTES) {
     // (Counts from the index: `rule.keywords` and `rule.regexes` are slow reads on rule objects of many shapes.)
     const keywords = index.keywordCount[i]!;
@@ -146,10 +151,10 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
       return firstIn(rule, spelling, mask, checkBudget);
     }
   }
-  const windows = searchWindows(rule, spelling.lower, has(scan.woken, i), checkBudget);
+  const windows = searchWindows(rule, spelling, has(scan.woken, i), checkBudget);
   if (!windows) return undefined;
   let first: Match | undefined;
-  eachMatch(rule, (r, from, to) => index.mayMatchWithin(i, r, scan, from, to), spelling.text, spelling.lower, windows, checkBudget, (match) => {
+  eachMatch(rule, (r, from, to) => index.mayMatchWithin(i, r, scan, from, to), spelling.text, spelling, windows, checkBudget, (match) => {
     first = match;
     return true;
   });
@@ -158,7 +163,8 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
 
 // eachMatch's first accepted match over the whole of a short spelling, for the patterns in `mask`.
 function firstIn(rule: CompiledRule, spelling: Spelling, mask: number, checkBudget: (steps?: number) => void): Match | undefined {
-  const { text, lower } = spelling;
+  const text = spelling.text;
+  const lower = spelling.whole;
   const sameLength = lower.length === text.length;
   for (let r = 0; r < rule.regexes.length; r++) {
     checkBudget(lower.length);
@@ -188,40 +194,26 @@ export interface Span {
 }
 
 /**
- * Lower-case `text` without changing its length, so that offsets found in the lower-cased
- * text hold in the original: the few characters whose lower case is longer stay as they are.
- */
-export function lowerSameLength(text: string): string {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return lower;
-  let out = '';
-  for (const ch of text) {
-    const l = ch.toLowerCase();
-    out += l.length === ch.length ? l : ch;
-  }
-  return out;
-}
-
-/**
- * A text as one pass read it: lower-cased (toLowerCase) and keyword-scanned by one index,
+ * A text as one pass read it: lower-cased (toLowerCase, as far as it was read) and keyword-scanned by one index,
  * handed to the next pass over the same text so that it is neither copied nor read again
  * (a result's text is read for injections, then for secrets).
  */
 export interface Reading {
   text: string;
-  lower: string;
+  lower: LowerCase;
   index: RuleIndex;
   scan: SpellingScan;
 }
 
 /**
  * Every match of each rule in one text (not only the first), for redaction. Matches of one
- * rule do not overlap; `lower` is lowerSameLength(text). `read`: an earlier pass's reading,
- * whose keyword scan is used when it is of `lower` by the same index.
+ * rule do not overlap; `lowerCase` is lowerSameLength(text) (given, or as a LowerCase made
+ * with `sameLength`). `read`: an earlier pass's reading, whose keyword scan is used when it is
+ * of `lowerCase` by the same index.
  */
 export function findAllSpans(
   text: string,
-  lower: string,
+  lowerCase: string | LowerCase,
   rules: readonly CompiledRule[],
   checkBudget: (steps?: number) => void = () => undefined,
   /** The whole rule set `rules` was taken from (a stable array), whose keyword index runPatternRules shares. */
@@ -230,16 +222,17 @@ export function findAllSpans(
 ): Span[] {
   const spans: Span[] = [];
   const index = ruleIndexOf(allRules);
+  const lower = typeof lowerCase === 'string' ? new LowerCase(text, lowerCase) : lowerCase;
   // One pass finds the keywords present; rules naming none of them do not run. (Counted
   // also when an earlier pass's scan is reused, so the budget is as if it ran again.)
   checkBudget(lower.length);
   // What the scan finds depends on the text and the index only, not on the rules asked about.
-  const scan = read !== undefined && read.index === index && read.lower === lower ? read.scan : index.scan(lower);
+  const scan = read !== undefined && read.index === index && read.lower === lower ? read.scan : index.scanLower(lower);
   const { woken } = scan;
   for (const rule of rules) {
     const i = index.indexOf(rule);
     // (A rule without patterns matches nothing; only its keyword search is counted, as for any rule.)
-    const keywordIn = i !== undefined ? has(woken, i) : (rule.keywords ?? []).some((k) => index.hasKeyword(k) && lower.includes(k));
+    const keywordIn = i !== undefined ? has(woken, i) : (rule.keywords ?? []).some((k) => index.hasKeyword(k) && lower.whole.includes(k));
     // Short text, as in firstMatch: a rule whose keywords are absent, or none of whose
     // patterns could match, does not run; its steps are counted as searchWindows and eachMatch would.
     if (i !== undefined && lower.length < WINDOW_FROM_BYTES) {
@@ -303,15 +296,15 @@ export function runPatternRules(
     for (let w = 0; w < words; w++) candidates[w] = index.always[w]!;
     for (let k = 0; k < all.length; k++) {
       const spelling = all[k]!;
-      checkBudget(spelling.lower.length);
+      checkBudget(spelling.length);
       // (Short spellings are scanned into the index's kept scans, one per spelling of this
       // string; the raw text's own scan when it is handed on.)
-      const scan = (spelling.scan = keep !== undefined && k === 0 && !skipRaw ? index.scan(spelling.lower) : index.scanShort(spelling.lower, k));
+      const scan = (spelling.scan = spelling.byStretch ? index.scanLower(spelling) : keep !== undefined && k === 0 && !skipRaw ? index.scan(spelling.whole) : index.scanShort(spelling.whole, k));
       for (let w = 0; w < words; w++) candidates[w]! |= scan.woken[w]!;
     }
     if (keep !== undefined && !skipRaw) {
       const raw = all[0]!;
-      keep.read = { text: raw.text, lower: raw.lower, index, scan: raw.scan! };
+      keep.read = { text: raw.text, lower: raw, index, scan: raw.scan! };
     }
     const forKinds = index.kindsScratch(kindsOf(s));
     // Bit order is rule-set order.

@@ -6,6 +6,7 @@
  * order, so reading the bits in order visits the rules in that order.
  */
 import { KeywordAutomaton, type KeywordScan } from '../rules/keyword-automaton.js';
+import type { LowerCase } from './lower-case.js';
 import { charsWithin, type WindowChars } from '../rules/keyword-lanes.js';
 import { SHAPE_SIZE, shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
@@ -22,7 +23,7 @@ export interface SpellingScan {
   literals: RuleBits;
   /** The characters of the text. */
   chars: CharSet;
-  /** The text read. */
+  /** The text read (for a text read case-folded, the text itself: the same length as its lower case, and only its length is read). */
   text: string;
   /** Its length and runs of character classes (pattern-shape.ts), worked out when first asked. */
   shape: Int32Array | undefined;
@@ -97,7 +98,8 @@ export class RuleIndex {
   private readonly anyKind: RuleBits;
   private readonly byKind = new Map<string, RuleBits>();
   private readonly inPlay = new WeakMap<readonly CompiledRule[], RuleBits>();
-  private last: { lower: string; scan: SpellingScan } | undefined;
+  // The last long text scanned, and whether it was read case-folded (scanLower).
+  private last: { lower: string; folded: boolean; scan: SpellingScan } | undefined;
   private readonly keywordIds = new Map<string, number>();
   // Per keyword id, the rules naming it (none for a pattern's literal that is no rule's keyword).
   private readonly keywordRules: number[][] = [];
@@ -360,8 +362,27 @@ export class RuleIndex {
   /** One pass over `lower`: the keyword rules it wakes and its characters (do not change what is returned). */
   scan(lower: string): SpellingScan {
     const last = this.last;
-    if (last !== undefined && last.lower.length === lower.length && last.lower === lower) return last.scan;
+    if (last !== undefined && !last.folded && last.lower.length === lower.length && last.lower === lower) return last.scan;
     const found = lower.length >= BYTE_COPY_FROM && !BEYOND_LATIN1.test(lower) ? this.automaton.scanLatin1(lower) : this.automaton.scan(lower);
+    return this.scanned(lower, false, found);
+  }
+
+  /**
+   * scan(lower.whole), without making the lower case of a text lowerCase makes by stretches
+   * (lower-case.ts): its keywords are read case-folded from the text itself (scanLatin1 reads
+   * a text as its lower case, and such a text has no code unit above U+00FF).
+   */
+  scanLower(lower: LowerCase): SpellingScan {
+    if (!lower.byStretch || lower.length < BYTE_COPY_FROM) return this.scan(lower.whole);
+    const text = lower.text;
+    const last = this.last;
+    if (last !== undefined && last.folded && last.lower.length === text.length && last.lower === text) return last.scan;
+    return this.scanned(text, true, this.automaton.scanLatin1(text));
+  }
+
+  // The scan of `text` from what the automaton found in it (`folded`: read case-folded).
+  private scanned(text: string, folded: boolean, found: KeywordScan): SpellingScan {
+    const lower = text;
     // (Nothing reached: the shared sets, which no caller changes.)
     const none = found.reached.length === 0;
     const woken = none ? this.wokenEverywhere : this.wokenEverywhere.slice();
@@ -372,7 +393,7 @@ export class RuleIndex {
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
     const scan: SpellingScan = { woken, literals, chars: found.chars, text: lower, shape: undefined, windows: found.windows };
-    this.last = lower.length >= REMEMBER_FROM ? { lower, scan } : undefined;
+    this.last = lower.length >= REMEMBER_FROM ? { lower, folded, scan } : undefined;
     return scan;
   }
 

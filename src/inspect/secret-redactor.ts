@@ -8,7 +8,8 @@ import type { CompiledRule } from '../rules/rule-types.js';
 import { buildVariants, DEFAULT_NORMALIZE_LIMITS } from './normalize/index.js';
 import type { Variant } from './normalize/variants.js';
 import { mayBeEncoded } from './normalize/variants.js';
-import { lowerSameLength, type Reading } from './pattern-rules.js';
+import { LowerCase, lowerSameLength } from './lower-case.js';
+import type { Reading } from './pattern-rules.js';
 import { has, ruleIndexOf, type RuleIndex, type SpellingScan } from './rule-index.js';
 import { redact, redactionKind } from './results/redact.js';
 import { secretReadings } from './secret-readings.js';
@@ -105,7 +106,7 @@ function preRead(secrets: readonly CompiledRule[]): (text: string) => Reading | 
     }
     const lower = lowerSameLength(text);
     const scan = index.scan(lower);
-    return someRuleMayRun(secrets, positions, index, scan) || mayReadAnotherWay(text) ? { text, lower, index, scan } : false;
+    return someRuleMayRun(secrets, positions, index, scan) || mayReadAnotherWay(text) ? { text, lower: new LowerCase(text, lower), index, scan } : false;
   };
 }
 

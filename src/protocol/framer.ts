@@ -6,7 +6,8 @@
  * completes, so an 8 MiB line in 64 KiB chunks costs one copy, not 128.
  */
 
-import { Buffer, isAscii } from 'node:buffer';
+import { Buffer } from 'node:buffer';
+import { asciiFrame } from './ascii-frame.js';
 
 /** One event from the framer, in input order. */
 export type FrameEvent =
@@ -186,5 +187,5 @@ const LATIN1_FROM_BYTES = 64 * 1024;
  * which reads ASCII bytes as the same characters; any other byte takes the UTF-8 decoder.)
  */
 export function frameToString(bytes: Buffer): string {
-  return bytes.length >= LATIN1_FROM_BYTES && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  return bytes.length >= LATIN1_FROM_BYTES && asciiFrame(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }

@@ -3,7 +3,8 @@
  * character by character and copies it into a new string on the heap: for an 8 MiB result,
  * most of the parse's time and 8 MiB that only a full collection frees. A string value with
  * no escape and no character below U+0020 is, as a value, exactly the characters between its
- * quotes, so in an ASCII frame it is made from those bytes in one native copy, off the heap.
+ * quotes, so in an ASCII frame it is that stretch of the frame's text: a slice, no copy (the
+ * text, decoded as latin1, is held off the heap).
  *
  * So: long string values without a backslash are found by their quotes (native searches),
  * checked for characters below U+0020 (control-free.ts), and replaced by short placeholders;
@@ -16,7 +17,7 @@
  * twice or never; both at once would cancel out, so a text that writes a NUL at all is parsed
  * whole): otherwise, and on any doubt, the text is parsed whole by JSON.parse.
  */
-import { isAscii } from 'node:buffer';
+import { asciiFrame } from './ascii-frame.js';
 import { controlFree } from './control-free.js';
 
 /** From this length on, a text is looked at for long strings. */
@@ -34,15 +35,17 @@ const MARK = '\\u0000vanguard-slice-';
 /**
  * JSON.parse(text): the same value, or the same throw (see the file comment). `bytes`: the
  * frame `text` was read from as latin1 (frameToString does for a large ASCII frame): a long
- * value is then made from its bytes, a string of its own (V8 reads a slice of a slice of the
- * frame more slowly); from any other text, it is parsed whole.
+ * value is then a slice of the text (its bytes are read for control characters); from any
+ * other text, it is parsed whole. (A long value used to be copied out of the bytes, a string
+ * of its own, for V8 lower-cased a slice more slowly; a long one-byte text is no longer
+ * lower-cased whole (src/inspect/lower-case.ts), and the copy cost an 8 MiB result 4-6 ms.)
  */
 export function parseJsonText(text: string, bytes?: Buffer): unknown {
-  if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !isAscii(bytes)) return JSON.parse(text);
+  if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !asciiFrame(bytes)) return JSON.parse(text);
   // A real string spelled like a placeholder (its NUL can only be written \u0000) could stand in
   // for one a repeated key dropped, and each would look found once: such a text is parsed whole.
   if (text.includes('\\u0000')) return JSON.parse(text);
-  const slices = longStrings(text);
+  const slices = longStrings(text, bytes);
   if (slices === undefined) return JSON.parse(text);
   let short = '';
   let kept = 0;
@@ -57,13 +60,14 @@ export function parseJsonText(text: string, bytes?: Buffer): unknown {
   } catch {
     return JSON.parse(text);
   }
-  const placed = fill(value, bytes, slices);
+  const placed = fill(value, text, slices);
   return placed === undefined ? JSON.parse(text) : placed;
 }
 
 // The bodies [from, to) of the long string values to slice, or undefined when there are none.
 // (Stopping early is safe: the strings found before are found from the start, as the parser reads them.)
-function longStrings(text: string): Array<[number, number]> | undefined {
+// `bytes`: what `text` was read from as latin1, offset for offset (read for control characters).
+function longStrings(text: string, bytes: Buffer): Array<[number, number]> | undefined {
   let found: Array<[number, number]> | undefined;
   let nextBackslash = text.indexOf('\\');
   let strings = 0;
@@ -81,7 +85,7 @@ function longStrings(text: string): Array<[number, number]> | undefined {
         close = text.indexOf('"', close + 1);
         if (close === -1) return found;
       }
-    } else if (close - open - 1 >= LONG_STRING_FROM && !isKey(text, close + 1) && controlFree(text, open + 1, close) === true) {
+    } else if (close - open - 1 >= LONG_STRING_FROM && !isKey(text, close + 1) && controlFree(bytes, open + 1, close) === true) {
       (found ??= []).push([open + 1, close]);
     }
     open = text.indexOf('"', close + 1);
@@ -98,8 +102,8 @@ function isKey(text: string, at: number): boolean {
   return false;
 }
 
-// `value` with each placeholder i replaced by its stretch of `bytes` (as latin1); undefined unless each is found exactly once.
-function fill(value: unknown, bytes: Buffer, slices: ReadonlyArray<[number, number]>): unknown {
+// `value` with each placeholder i replaced by its stretch of `text`; undefined unless each is found exactly once.
+function fill(value: unknown, text: string, slices: ReadonlyArray<[number, number]>): unknown {
   const seen = new Uint8Array(slices.length);
   let bad = false;
   const placeholder = (v: unknown): number => {
@@ -112,7 +116,7 @@ function fill(value: unknown, bytes: Buffer, slices: ReadonlyArray<[number, numb
     seen[i] = 1;
     return i;
   };
-  const sliceOf = (i: number): string => bytes.toString('latin1', slices[i]![0], slices[i]![1]);
+  const sliceOf = (i: number): string => text.slice(slices[i]![0], slices[i]![1]);
   const top = placeholder(value);
   if (bad) return undefined;
   if (top >= 0) return slices.length === 1 ? sliceOf(top) : undefined;

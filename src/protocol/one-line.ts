@@ -17,7 +17,8 @@
  * is valid JSON (parsed strictly, by JSON.parse, or serialised by the shim), so these
  * rewrites keep its value exactly. A frame with none of these bytes is returned as it is.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
+import { asciiFrame } from './ascii-frame.js';
 
 const CR = 0x0d;
 // U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8; U+0085 is C2 85. Their last bytes are
@@ -48,7 +49,7 @@ export function oneLineText(text: string): string {
 export function isOneLine(bytes: Buffer): boolean {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return false;
   if (bytes.indexOf(CR) !== -1) return false;
-  if (isAscii(bytes)) return true;
+  if (asciiFrame(bytes)) return true;
   let candidates = 0;
   for (const [last, lead, first] of SEPARATOR_ENDS) {
     for (let at = bytes.indexOf(last); at !== -1; at = bytes.indexOf(last, at + 1)) {
@@ -68,7 +69,7 @@ const NEEDS_LOOK = /[\r\u0085\u2028\u2029\ufeff\ufffd]/;
  */
 export function oneLineFrame(bytes: Buffer, text: string): Buffer | string {
   // Most frames are ASCII without CR: two vectorised passes over the bytes settle it.
-  if (bytes.indexOf(CR) === -1 && isAscii(bytes)) return bytes;
+  if (bytes.indexOf(CR) === -1 && asciiFrame(bytes)) return bytes;
   // A decoder may have skipped a leading BOM: it is looked for in the bytes.
   if (bytes[0] !== 0xef && !NEEDS_LOOK.test(text)) return bytes;
   return isOneLine(bytes) ? bytes : oneLineText(text);

@@ -3,7 +3,7 @@
  * from the frame's bytes with a few native passes, so that the scan of a large result need
  * not test each of its strings again (src/inspect/results/scan-result.ts).
  */
-import { isAscii } from 'node:buffer';
+import { asciiFrame } from './ascii-frame.js';
 
 const BACKSLASH = 0x5c;
 const DEL = 0x7f;
@@ -20,7 +20,7 @@ const ESCAPES_EVERY = 32;
  * backslash starts an escape. False means "not known", never "not plain".
  */
 export function stringsArePlain(bytes: Uint8Array): boolean {
-  if (!isAscii(bytes) || bytes.indexOf(DEL) !== -1) return false;
+  if (!asciiFrame(bytes) || bytes.indexOf(DEL) !== -1) return false;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const most = Math.floor(bytes.length / ESCAPES_EVERY) + 1;
   let seen = 0;

@@ -10,7 +10,7 @@
  * links, which is linear too (each failure step gives back depth one character added).
  */
 import type { CharSet } from './required-chars.js';
-import { charSetOf, laneRows, readLatin1, WINDOW_BYTES, type LaneTables, type WindowChars } from './keyword-lanes.js';
+import { charSetOf, laneRows, lowerLatin1, readLatin1, WINDOW_BYTES, type LaneTables, type WindowChars } from './keyword-lanes.js';
 import { laneKernel } from './lane-kernel.js';
 
 /** What one pass over a text found. */
@@ -206,14 +206,18 @@ export class KeywordAutomaton {
   private window: Buffer | undefined;
 
   /**
-   * The same as scanBytes over the latin1 bytes of `text` (no code unit above 0xff), read a
-   * window at a time in several stretches at once (keyword-lanes.ts): faster on a long text,
-   * and no copy of it. `windowBytes`: tests make it small to put many window ends in a short text.
+   * The same as scanBytes over the latin1 bytes of `text.toLowerCase()` (`text`: no code unit
+   * above 0xff), read a window at a time in several stretches at once (keyword-lanes.ts):
+   * faster on a long text, and no copy of it. Case is folded as the text is read: in that
+   * range each character's lower case is one character, on its own (lowerLatin1), so a
+   * character is read as its lower case (the tables step A-Z as a-z, and the characters seen
+   * are folded after the read). Text already lower-cased reads the same either way.
+   * `windowBytes`: tests make it small to put many window ends in a short text.
    */
   scanLatin1(text: string, windowBytes = WINDOW_BYTES): KeywordScan {
     const t = (this.lanes ??= this.laneTables());
     // (Windows overlap by a keyword's length: keywords that long would make them crawl.)
-    if (2 * t.longest >= windowBytes) return this.scanBytes(Buffer.from(text, 'latin1'));
+    if (2 * t.longest >= windowBytes) return this.scanBytes(Buffer.from(text.toLowerCase(), 'latin1'));
     const stamps = this.nextStamp();
     // In the compiled read's memory when there is one (a shorter window is the start of it).
     const kernel = t.kernel;
@@ -229,8 +233,11 @@ export class KeywordAutomaton {
     let longest = 1;
     for (const k of this.keywords) if (k.length > longest) longest = k.length;
     const rows = laneRows(this.delta, this.width, this.outputOf);
-    const kernel = KeywordAutomaton.compiledLanes ? laneKernel(rows, this.column, this.width, WINDOW_BYTES) : null;
-    return { rows, column: this.column, width: this.width, outputOf: this.outputOf, longest, stepWide: (state, code) => this.stepWide(state, code), kernel };
+    // Case folded: A-Z take the columns of a-z (and wide code units their lower case, in stepWide).
+    const column = this.column.slice();
+    for (let c = 0x41; c <= 0x5a; c++) column[c] = this.column[c + 0x20]!;
+    const kernel = KeywordAutomaton.compiledLanes ? laneKernel(rows, column, this.width, WINDOW_BYTES) : null;
+    return { rows, column, width: this.width, outputOf: this.outputOf, longest, stepWide: (state, code) => this.stepWide(state, lowerLatin1(code)), kernel };
   }
 
   /** The keywords (as strings) behind the outputs reached, with the empty keyword if there is one. */

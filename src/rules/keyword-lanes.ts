@@ -70,7 +70,8 @@ export interface WindowChars {
 /**
  * Read `text` (no code unit above 0xff) in windows the size of `buffer`, copied into it (it
  * must be longer than twice the longest keyword). `marks.seen` ends up holding the characters
- * of the whole text; `windows`, when given, gets each window's own.
+ * of the whole text; `windows`, when given, gets each window's own; both case-folded (the
+ * characters of the text's lower case: foldSeen), as the tables of a case-folded read step.
  */
 export function readLatin1(text: string, t: LaneTables, marks: LaneMarks, buffer: Buffer, windows?: WindowChars): void {
   const back = t.longest - 1;
@@ -83,6 +84,7 @@ export function readLatin1(text: string, t: LaneTables, marks: LaneMarks, buffer
     const to = Math.min(text.length, from + size);
     const n = buffer.write(from === 0 && to === text.length ? text : text.slice(from, to), 0, to - from, 'latin1');
     readWindow(buffer, n, t, marks);
+    foldSeen(own);
     if (windows !== undefined) {
       windows.starts.push(from);
       windows.ends.push(to);
@@ -94,6 +96,25 @@ export function readLatin1(text: string, t: LaneTables, marks: LaneMarks, buffer
     from = to - back;
   }
   marks.seen = all;
+}
+
+/**
+ * The lower case of a code unit up to 0xff: A-Z and U+00C0-U+00DE but U+00D7 move up by
+ * 0x20, the rest stay (the same as toLowerCase, one character at a time, in that range).
+ */
+export function lowerLatin1(code: number): number {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0xc0 && code <= 0xde && code !== 0xd7) ? code + 0x20 : code;
+}
+
+/** Per byte value seen, the lower case of each seen instead of it (lowerLatin1). */
+export function foldSeen(seen: Uint8Array): void {
+  for (let c = 0x41; c <= 0xde; c++) {
+    if (seen[c] === 0) continue;
+    const lower = lowerLatin1(c);
+    if (lower === c) continue;
+    seen[c] = 0;
+    seen[lower] = 1;
+  }
 }
 
 /** Per byte value seen (1), as a CharSet. */

@@ -112,14 +112,22 @@ describe('parseJsonText', () => {
           const text = 'ab'.repeat(n).slice(0, n);
           const dirty = text.slice(0, at) + c + text.slice(at + 1);
           expect(controlFree(dirty, 0, n), `${n} ${at}`).toBe(false);
+          expect(controlFree(Buffer.from(dirty, 'latin1'), 0, n), `bytes ${n} ${at}`).toBe(false);
+          // Read from an offset, as a frame's string body is.
+          expect(controlFree(Buffer.from(`"${dirty}"`, 'latin1'), 1, n + 1), `bytes ${n} ${at}`).toBe(false);
         }
         expect(controlFree('a'.repeat(n) + '\u0000', 0, n)).toBe(true);
+        expect(controlFree(Buffer.from('\u0000' + 'a'.repeat(n) + '\u0000', 'latin1'), 1, n + 1)).toBe(true);
         expect(controlFree(' ~\u007f\u00ff'.repeat(n), 0, 4 * n)).toBe(true);
+        expect(controlFree(Buffer.from(' ~\u007f\u00ff'.repeat(n), 'latin1'), 0, 4 * n)).toBe(true);
       }
     }
     // A piece's end and a long stretch.
     const long = 'z'.repeat(3 << 20);
     expect(controlFree(long, 0, long.length)).toBe(true);
     expect(controlFree(long.slice(0, (1 << 20) - 1) + '\t' + long, 0, long.length)).toBe(false);
+    expect(controlFree(Buffer.from(long, 'latin1'), 0, long.length)).toBe(true);
+    expect(controlFree(Buffer.from(long.slice(0, (1 << 20) - 1) + '\t' + long, 'latin1'), 0, long.length)).toBe(false);
+    expect(controlFree(Buffer.from(long + '\t' + long, 'latin1'), 1 << 20, long.length + 1)).toBe(false);
   });
 });

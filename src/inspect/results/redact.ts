@@ -2,7 +2,8 @@
  * Redaction of secrets and personal data in result text: every match of the rules in play
  * is replaced, in place, by a marker that names its kind ([REDACTED:aws-access-key-id]).
  */
-import { findAllSpans, lowerSameLength, nonOverlapping, type Reading } from '../pattern-rules.js';
+import { LowerCase, lowerSameLength } from '../lower-case.js';
+import { findAllSpans, nonOverlapping, type Reading } from '../pattern-rules.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
 import { secretPart } from './secret-part.js';
 
@@ -28,7 +29,7 @@ export function redact(text: string, rules: readonly CompiledRule[], checkBudget
   if (rules.length === 0) return { text, hits };
   // toLowerCase is lowerSameLength's answer when it keeps the length.
   const reuse = read !== undefined && read.lower.length === text.length && read.text === text;
-  const spans = findAllSpans(text, reuse ? read.lower : lowerSameLength(text), rules, checkBudget, allRules, reuse ? read : undefined);
+  const spans = findAllSpans(text, reuse ? read.lower : new LowerCase(text, lowerSameLength), rules, checkBudget, allRules, reuse ? read : undefined);
   if (spans.length === 0) return { text, hits };
   // The secret inside each match; where matches of different rules overlap, the earlier wins.
   const parts = spans

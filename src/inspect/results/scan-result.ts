@@ -11,6 +11,7 @@ import type { CompiledResults } from '../../config/policy-types.js';
 import type { CompiledRule } from '../../rules/rule-types.js';
 import { buildReadingVariants } from '../normalize/index.js';
 import { isPlainAscii } from '../normalize/chars.js';
+import type { LowerCase } from '../lower-case.js';
 import { runPatternRules, type Reading } from '../pattern-rules.js';
 import { forgetLastText } from '../rule-index.js';
 import { atLeast, type ArgumentKind, type Finding } from '../types.js';
@@ -240,13 +241,13 @@ function walkResult(result: unknown, scanner: ResultScanner, known: { plain?: bo
   // Spans of cue rules in a text, worked out only when a text has two cues or more.
   let byId: Map<string, CompiledRule> | undefined;
   // (`known`: text.toLowerCase(), when a pass has it already.)
-  const spansIn = (text: string, known?: string): CueSpan => {
-    let lower = known;
+  const spansIn = (text: string, known?: LowerCase): CueSpan => {
+    let lower: string | undefined;
     return (ruleId) => {
       byId ??= new Map(injectionRules.map((r) => [r.id, r]));
       const rule = byId.get(ruleId);
       if (!rule) return undefined;
-      lower ??= text.toLowerCase();
+      lower ??= known !== undefined ? known.whole : text.toLowerCase();
       checkBudget(lower.length);
       return firstSpan(rule, lower);
     };

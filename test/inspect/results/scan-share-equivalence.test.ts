@@ -139,7 +139,8 @@ describe('one reading of a result string serves both the injection and the redac
       runPatternRules([{ path: '', key: undefined, isKey: false, raw: text, variants: [] }], s.injectionRules, (): ReadonlySet<ArgumentKind> => new Set(['text']), undefined, s.allRules, undefined, false, keep);
       const read = keep.read!;
       expect(read.text).toBe(text);
-      expect(read.lower).toBe(text.toLowerCase());
+      expect(read.lower.text).toBe(text);
+      expect(read.lower.whole).toBe(text.toLowerCase());
       let stepsShared = 0;
       let stepsAlone = 0;
       const shared = redact(text, s.redactionRules, (n = 1) => void (stepsShared += n), s.allRules, read);
@@ -148,7 +149,7 @@ describe('one reading of a result string serves both the injection and the redac
       // A reading of another text, or a subset's index, is not taken for this one.
       const other = redact(text, subset, undefined, undefined, read);
       expect(other.text).toBe(redact(text, subset).text);
-      if (text.toLowerCase().length === text.length) expect(lowerSameLength(text)).toBe(read.lower);
+      if (text.toLowerCase().length === text.length) expect(lowerSameLength(text)).toBe(read.lower.whole);
     }
   });
 });

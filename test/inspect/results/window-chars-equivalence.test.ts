@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
+import { LowerCase } from '../../../src/inspect/lower-case.js';
 import { findAllSpans, runPatternRules } from '../../../src/inspect/pattern-rules.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
 import { shippedRules } from '../../../src/inspect/build.js';
@@ -102,8 +103,9 @@ describe('a long text read in windows: a pattern skips the slices whose windows 
       expect(scan.windows!.starts.length).toBeGreaterThan(2);
       const spans = (withWindows: boolean): [unknown, number] => {
         let steps = 0;
-        const read = { text, lower, index, scan: withWindows ? scan : { ...scan, windows: undefined } };
-        const all = findAllSpans(text, lower, rules, (n = 1) => void (steps += n), rules, read);
+        const lowerCase = new LowerCase(text, lower);
+        const read = { text, lower: lowerCase, index, scan: withWindows ? scan : { ...scan, windows: undefined } };
+        const all = findAllSpans(text, lowerCase, rules, (n = 1) => void (steps += n), rules, read);
         return [all.map((x) => [x.start, x.end, x.rule.id]), steps];
       };
       const fast = spans(true);
