@@ -7,14 +7,14 @@
 import type { SqlToken } from './lexer.js';
 import type { SqlHit } from './rule-ids.js';
 
-const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '<>', '!=', '<=>', '<', '>', '<=', '>=', 'like', 'rlike', 'regexp', 'ilike']);
+export const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '<>', '!=', '<=>', '<', '>', '<=', '>=', 'like', 'rlike', 'regexp', 'ilike']);
 // What may stand right before a whole operand; anything else (a function name, `.`, `+`) means the operand is part of something larger.
 const BEFORE_OPERAND: ReadonlySet<string> = new Set(['and', 'or', 'not', 'xor', 'where', 'having', 'when', 'on', 'if', 'then', 'else', 'select', '(', ',']);
 // What may not follow a whole operand: it would continue an expression.
 const CONTINUES: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', '||', '&', '|', '^', '.', '::', '(', '[']);
-const TERMINATORS: ReadonlySet<string> = new Set([')', 'and', 'or', 'order', 'group', 'limit', 'having', 'union']);
+export const TERMINATORS: ReadonlySet<string> = new Set([')', 'and', 'or', 'order', 'group', 'limit', 'having', 'union']);
 
-function isLiteral(t: SqlToken): boolean {
+export function isLiteral(t: SqlToken): boolean {
   return t.type === 'number' || t.type === 'string' || (t.type === 'word' && (t.value === 'true' || t.value === 'false' || t.value === 'null'));
 }
 
@@ -23,7 +23,7 @@ function is(t: SqlToken | undefined, type: SqlToken['type'], value: string): boo
 }
 
 /** Where the left operand of the comparison at k starts, or -1 when it is not a lone literal or name. */
-function leftOperand(stmt: readonly SqlToken[], k: number): { at: number; before: number } | undefined {
+export function leftOperand(stmt: readonly SqlToken[], k: number): { at: number; before: number } | undefined {
   let j = k - 1;
   let closes = 0;
   while (is(stmt[j], 'op', ')')) {
@@ -38,7 +38,7 @@ function leftOperand(stmt: readonly SqlToken[], k: number): { at: number; before
   return { at: j, before };
 }
 
-function rightOperand(stmt: readonly SqlToken[], k: number): number | undefined {
+export function rightOperand(stmt: readonly SqlToken[], k: number): number | undefined {
   let r = k + 1;
   let opens = 0;
   while (is(stmt[r], 'op', '(')) {

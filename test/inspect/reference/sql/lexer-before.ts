@@ -1,50 +1,18 @@
 /**
- * A small SQL tokenizer, dialect-tolerant: strings ('' and, optionally, backslash escapes; E'…', N'…',
- * $tag$…$tag$), quoted identifiers ("…", `…`), comments (--, #, /* *\/), numbers, words,
- * operators and statement separators. It is what lets the checks tell a `--` inside a
- * string from one that cuts the query off. One pass, each character read once.
+ * The SQL tokenizer as it was before it read by code unit (src/inspect/detectors/sql/lexer.ts
+ * at f76a309), kept for test/inspect/sql/lexer-equivalence.test.ts. Types and the
+ * word-start class are the tokenizer's own.
  */
-
-/** What a token is. */
-export type SqlTokenType = 'word' | 'number' | 'string' | 'ident' | 'op' | 'comment';
-
-/** One token, with its place in the text. */
-export interface SqlToken {
-  type: SqlTokenType;
-  /** Words lower-cased; strings and identifiers without their quotes; comments without markers. */
-  value: string;
-  start: number;
-  end: number;
-  /** A string, identifier or block comment still open at the end of the text. */
-  unterminated?: boolean;
-  /** Comments: `line` (--, #) or `block`; identifiers: the quote used. */
-  flavour?: string;
-  /** Comments: code precedes it on the same line. */
-  trailing?: boolean;
-  /** Paren depth before this token. */
-  depth: number;
-}
+import { isWordStart, type SqlCommentDialect, type SqlToken, type SqlTokenType } from '../../../../src/inspect/detectors/sql/lexer.js';
 
 const OPERATORS = ['<=>', '->>', '#>>', '<>', '!=', '<=', '>=', '||', '&&', '::', '->', '#>', ':=', '=='];
 const OPERATOR_START: ReadonlySet<string> = new Set(OPERATORS.map((o) => o.charAt(0)));
-/** What starts a word: [A-Za-z_@] and everything from U+0080 on, by code unit (the tests compare it with that class). */
-export function isWordStart(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x40 || code >= 0x80;
-}
 const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 // [A-Za-z0-9_@$] and everything from U+0080 on, by code unit.
 function isWordChar(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x40 || code === 0x24 || code >= 0x80;
 }
 const NUMBER = /^(?:0x[0-9a-f]+|0b[01]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)/i;
-
-/** Where dialects differ on what a comment is. */
-export interface SqlCommentDialect {
-  /** `#` starts a line comment (MySQL); elsewhere it is an operator (PostgreSQL's XOR). Default true. */
-  hashComments?: boolean;
-  /** `--` is a comment only when followed by a space, a control character or the end (MySQL). Default false. */
-  dashNeedsSpace?: boolean;
-}
 
 /**
  * Tokens of a SQL text, comments included, with paren depth. `backslashEscapes`: read `\'`
