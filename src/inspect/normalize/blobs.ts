@@ -3,7 +3,7 @@
  * each decoded in place when it decodes to text. Binary payloads (images, hashes, keys)
  * decode to bytes that are not text and are left as they are.
  */
-import { decodeUtf8Lenient, hexValue, stringProfile, unitsToString, utf8Profile, type TextProfile } from './bytes.js';
+import { decodeUtf8Lenient, hexValue, stringProfile, unitsToString, utf8ProfileAtLeast, type TextProfile } from './bytes.js';
 
 /** Shorter runs are too often ordinary words, ids and hashes to be worth a guess. */
 export const MIN_BLOB_CHARS = 16;
@@ -66,7 +66,9 @@ function bytesAsText(bytes: ArrayLike<number>): string | undefined {
     const text = utf16le(bytes);
     return readsAsText(stringProfile(text)) ? text : undefined;
   }
-  return readsAsText(utf8Profile(bytes)) ? decodeUtf8Lenient(bytes).text : undefined;
+  // (Bytes sure to fall short of MIN_TEXTUAL are refused part-way: readsAsText would refuse them.)
+  const profile = utf8ProfileAtLeast(bytes, MIN_TEXTUAL);
+  return profile !== undefined && readsAsText(profile) ? decodeUtf8Lenient(bytes).text : undefined;
 }
 
 // The decoded text of a candidate run, if it reads as text. A prefix is checked first.
