@@ -29,9 +29,16 @@ function base64Value(c: number): number {
   return -1;
 }
 
+// The buffer base64Bytes writes a short run's bytes into (a longer run gets its own, so that
+// no large buffer is held): every reader of them (bytesAsText and what it calls) is done with
+// them before the next run is decoded, and keeps none (decodeUtf8Lenient copies what it hands
+// to the native decoder).
+const scratch = new Uint8Array(1024);
+
 function base64Bytes(text: string, start: number, end: number): Uint8Array {
   // Six bits a character: the bytes fit in a buffer sized up front (no array growing).
-  const bytes = new Uint8Array(Math.floor(((end - start) * 6) / 8));
+  const size = Math.floor(((end - start) * 6) / 8);
+  const bytes = size <= scratch.length ? scratch : new Uint8Array(size);
   let n = 0;
   let acc = 0;
   let bits = 0;
