@@ -53,3 +53,32 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
     },
   };
 }
+
+// Kinds as bits, for chargesFor: a kind not listed (none is) counts as one every detector may charge for.
+const KIND_BIT: Readonly<Record<string, number>> = { text: 1, path: 2, url: 4, command: 8, sql: 16 };
+const UNLISTED_KIND = 32;
+
+/** The kinds of some strings together, as bits (for chargesFor). */
+export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
+  let bits = 0;
+  for (const kind of kinds) bits |= KIND_BIT[kind] ?? UNLISTED_KIND;
+  return bits;
+}
+
+/**
+ * Whether chargedContext would charge `detector` anything for strings whose kinds together are
+ * `bits` (kindBits): when not, the context as it is answers and spends exactly as the charged
+ * one would, and none need be made.
+ */
+export function chargesFor(detector: Detector, bits: number): boolean {
+  const rates = DETECTOR_STEPS_PER_CHAR[detector.category];
+  if (rates === undefined) return false;
+  if ((bits & UNLISTED_KIND) !== 0) return true;
+  for (const kind in rates) {
+    // (A kind with a rate but no bit is charged for: it cannot be told absent.)
+    const bit = KIND_BIT[kind];
+    if ((bit === undefined || (bits & bit) !== 0) && (rates[kind as ArgumentKind] ?? 0) > 0) return true;
+  }
+  return false;
+}
+

@@ -11,7 +11,7 @@ import { runPatternRules } from './pattern-rules.js';
 import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
-import { chargedContext } from './detector-cost.js';
+import { chargedContext, chargesFor, kindBits } from './detector-cost.js';
 import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
@@ -164,7 +164,13 @@ function inspectionPass(
   // What every detector is given to read: charged before it runs, so a detector that reads
   // its input a bounded number of times fits; detectors charge any further work themselves.
   let given = 0;
-  for (const s of normalized.strings) given += spellingChars(s) + s.path.length;
+  // The kinds of all the strings together: a detector that charges for none of them is given
+  // the context as it is (a charged one would charge nothing; detectors ask only of these strings).
+  let present = 0;
+  for (const s of normalized.strings) {
+    given += spellingChars(s) + s.path.length;
+    present |= kindBits(kinds(s));
+  }
   // A command line is read the way a shell reads it, which costs about a microsecond a
   // character; one longer than a shell script anyone reviews is refused, not read.
   const oversized = active('command-injection') ? normalized.strings.find((s) => s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) : undefined;
@@ -176,7 +182,7 @@ function inspectionPass(
   for (const detector of settled ? [] : inspector.detectors) {
     if (!active(detector.category)) continue;
     checkBudget(given);
-    raw.push(...detector.inspect(normalized.strings, chargedContext(detector, context, spellingChars)));
+    raw.push(...detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context));
     if (raw.some(blocks)) {
       settled = true;
       break;

@@ -298,12 +298,29 @@ export function runPatternRules(
   const { words } = index;
   const candidates = index.scratch[0];
   for (const s of strings) {
+    // An argument name read before with these kinds and rules, where no rule fired: nothing
+    // fires again, and its steps are counted as the reading counted them (see quietKeys).
+    const quiet = keep === undefined && !skipRaw && s.isKey && s.variants.length === 0 && s.raw.length <= QUIET_KEY_MAX_CHARS ? index.quietKeys(kindsOf(s), inPlay) : undefined;
+    let spent = 0;
+    let spend = checkBudget;
+    if (quiet !== undefined) {
+      const steps = quiet.get(s.raw);
+      if (steps !== undefined) {
+        checkBudget(steps);
+        continue;
+      }
+      spend = (n = 1) => {
+        spent += n;
+        checkBudget(n);
+      };
+    }
+    const before = findings.length;
     const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
     for (let w = 0; w < words; w++) candidates[w] = index.always[w]!;
     for (let k = 0; k < all.length; k++) {
       const spelling = all[k]!;
-      checkBudget(spelling.lower.length);
+      spend(spelling.lower.length);
       // (Short spellings are scanned into the index's kept scans, one per spelling of this
       // string; the raw text's own scan when it is handed on.)
       const scan = (spelling.scan = keep !== undefined && k === 0 && !skipRaw ? index.scan(spelling.lower) : index.scanShort(spelling.lower, k));
@@ -322,9 +339,9 @@ export function runPatternRules(
         bits ^= low;
         const i = w * 32 + 31 - Math.clz32(low);
         const rule = index.rules[i]!;
-        checkBudget(1);
+        spend(1);
         for (const spelling of all) {
-          const hit = firstMatch(rule, i, index, spelling, checkBudget);
+          const hit = firstMatch(rule, i, index, spelling, spend);
           if (!hit) continue;
           const shown = rule.category === 'secrets' ? maskSecret(hit.text) : excerpt(spelling.text, hit.start, hit.end);
           const finding: Finding = {
@@ -341,6 +358,10 @@ export function runPatternRules(
         }
       }
     }
+    if (quiet !== undefined && findings.length === before) index.keepQuietKey(quiet, s.raw, spent);
   }
   return findings;
 }
+
+// Argument names up to this long are remembered when no rule fires on them (RuleIndex.quietKeys).
+const QUIET_KEY_MAX_CHARS = 64;

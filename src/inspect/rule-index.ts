@@ -53,6 +53,11 @@ const SHAPE_BELOW = 2048;
 // a string; a string has at most a few).
 const REUSED_SCANS = 16;
 
+// The key of quietKeys' answers for the whole rule set in play.
+const ALL_IN_PLAY = {};
+// How many quiet argument names are kept per set of kinds and rules in play (then forgotten, all at once).
+const QUIET_KEYS_KEPT = 256;
+
 /** The pattern rules of one rule set, indexed. */
 export class RuleIndex {
   /** The rules with patterns, in rule-set order: bit i is rules[i]. */
@@ -318,6 +323,34 @@ export class RuleIndex {
       this.inPlay.set(rules, bits);
     }
     return bits;
+  }
+
+  // Per set of kinds, per rules in play (ALL_IN_PLAY: the whole set), the quiet argument names.
+  private readonly quiet = new WeakMap<ReadonlySet<string>, WeakMap<object, Map<string, number>>>();
+
+  /**
+   * The argument names (object keys, read without decoded spellings) on which no rule in
+   * play fired for a string of these kinds, each with the budget steps that reading counted.
+   * A session sends the same few names on every call (`path`, `command`, `sql`); what the
+   * rules find in one, and the steps they count, depend only on its text, its kinds and the
+   * rules in play, so the answer is the same each time. Counting the steps at once instead of
+   * one by one changes nothing the budget decides: it refuses when the count passes its
+   * limit, and every count is at least 0, so the sum passes it exactly when the steps would.
+   * `inPlay`: inPlayOf's bits, or undefined for the whole rule set.
+   */
+  quietKeys(kinds: ReadonlySet<string>, inPlay: RuleBits | undefined): Map<string, number> {
+    let byRules = this.quiet.get(kinds);
+    if (byRules === undefined) this.quiet.set(kinds, (byRules = new WeakMap()));
+    const rules = inPlay ?? ALL_IN_PLAY;
+    let names = byRules.get(rules);
+    if (names === undefined) byRules.set(rules, (names = new Map()));
+    return names;
+  }
+
+  /** Note in `names` (from quietKeys) that no rule fired on `name`, whose reading counted `steps`. */
+  keepQuietKey(names: Map<string, number>, name: string, steps: number): void {
+    if (names.size >= QUIET_KEYS_KEPT) names.clear();
+    names.set(name, steps);
   }
 
   // The kinds scratch[1] was last filled for (kindsScratch).

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedRules } from '../../src/inspect/build.js';
-import { chargedContext, DETECTOR_STEPS_PER_CHAR } from '../../src/inspect/detector-cost.js';
+import { chargedContext, chargesFor, DETECTOR_STEPS_PER_CHAR, kindBits } from '../../src/inspect/detector-cost.js';
 import { kindsOf } from '../../src/inspect/kinds.js';
 import { ruleIndexOf } from '../../src/inspect/rule-index.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
@@ -50,6 +50,27 @@ describe('chargedContext against one charge per string at its highest rate', () 
         expect(spent, `${detector.category} ${JSON.stringify(order)} ${JSON.stringify(kindIndex)}`).toBe(expected);
       }
     }), { numRuns: 3000 });
+  });
+});
+
+describe('chargesFor: a detector given the plain context is one the charged context would charge nothing', () => {
+  it('for every detector and any kinds of the strings, including kinds no detector knows', () => {
+    const sets = [...KIND_SETS, new Set(['text', 'mystery'] as ArgumentKind[]), new Set<ArgumentKind>(), new Set<ArgumentKind>(['path', 'sql'])];
+    fc.assert(fc.property(fc.array(fc.nat({ max: sets.length - 1 }), { minLength: 1, maxLength: strings.length }), (kindIndex) => {
+      for (const detector of DETECTORS) {
+        let spent = 0;
+        const kindsOfString = (s: InspectedString) => sets[kindIndex[strings.indexOf(s)]!]!;
+        const base: InspectContext = { tool: 't', kindsOf: kindsOfString, paths: { roots: [], deny: [], cwd: '/', home: '/h', realpath: (p) => p }, network: { allowHosts: [], denyHosts: [] }, spend: (n = 1) => void (spent += n) };
+        const ctx = chargedContext(detector, base, chars);
+        const asked = strings.slice(0, kindIndex.length);
+        for (const s of asked) ctx.kindsOf(s);
+        const bits = asked.reduce((b, s) => b | kindBits(kindsOfString(s)), 0);
+        // Never charged when chargesFor says no; with kinds it knows, charged exactly when it says
+        // yes (every string here has at least one character). An unknown kind gets the charged context.
+        if (!chargesFor(detector, bits)) expect(spent, `${detector.category} ${JSON.stringify(kindIndex)}`).toBe(0);
+        else if (!asked.some((s) => kindsOfString(s).has('mystery' as ArgumentKind))) expect(spent, `${detector.category} ${JSON.stringify(kindIndex)}`).toBeGreaterThan(0);
+      }
+    }), { numRuns: 2000 });
   });
 });
 

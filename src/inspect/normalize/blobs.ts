@@ -3,7 +3,7 @@
  * each decoded in place when it decodes to text. Binary payloads (images, hashes, keys)
  * decode to bytes that are not text and are left as they are.
  */
-import { decodeUtf8Lenient, hexValue, stringProfile, unitsToString, utf8Profile, type TextProfile } from './bytes.js';
+import { decodeUtf8Lenient, hexValue, stringProfile, unitsToString, utf8ProfileAtLeast, type TextProfile } from './bytes.js';
 
 /** Shorter runs are too often ordinary words, ids and hashes to be worth a guess. */
 export const MIN_BLOB_CHARS = 16;
@@ -29,9 +29,16 @@ function base64Value(c: number): number {
   return -1;
 }
 
+// The buffer base64Bytes writes a short run's bytes into (a longer run gets its own, so that
+// no large buffer is held): every reader of them (bytesAsText and what it calls) is done with
+// them before the next run is decoded, and keeps none (decodeUtf8Lenient copies what it hands
+// to the native decoder).
+const scratch = new Uint8Array(1024);
+
 function base64Bytes(text: string, start: number, end: number): Uint8Array {
   // Six bits a character: the bytes fit in a buffer sized up front (no array growing).
-  const bytes = new Uint8Array(Math.floor(((end - start) * 6) / 8));
+  const size = Math.floor(((end - start) * 6) / 8);
+  const bytes = size <= scratch.length ? scratch : new Uint8Array(size);
   let n = 0;
   let acc = 0;
   let bits = 0;
@@ -66,7 +73,9 @@ function bytesAsText(bytes: ArrayLike<number>): string | undefined {
     const text = utf16le(bytes);
     return readsAsText(stringProfile(text)) ? text : undefined;
   }
-  return readsAsText(utf8Profile(bytes)) ? decodeUtf8Lenient(bytes).text : undefined;
+  // (Bytes sure to fall short of MIN_TEXTUAL are refused part-way: readsAsText would refuse them.)
+  const profile = utf8ProfileAtLeast(bytes, MIN_TEXTUAL);
+  return profile !== undefined && readsAsText(profile) ? decodeUtf8Lenient(bytes).text : undefined;
 }
 
 // The decoded text of a candidate run, if it reads as text. A prefix is checked first.

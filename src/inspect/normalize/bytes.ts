@@ -103,9 +103,13 @@ function profile(good: number, nonAscii: number, total: number): TextProfile {
 
 /**
  * The text profile of bytes read as UTF-8, computed without building a string, so binary
- * blobs are refused cheaply. Overlong forms and stray bytes count against.
+ * blobs are refused cheaply. Overlong forms and stray bytes count against. Undefined as soon
+ * as the share of text is sure to end below `least` (0: never): when even every byte left,
+ * read as one code point of text, would not bring it up to `least` (each byte left adds at
+ * most one code point, and to the text at most that, so the share can only end at or below
+ * what it would then be). Binary bytes are then refused after a few.
  */
-export function utf8Profile(bytes: ArrayLike<number>): TextProfile {
+export function utf8ProfileAtLeast(bytes: ArrayLike<number>, least: number): TextProfile | undefined {
   let good = 0;
   let nonAscii = 0;
   let total = 0;
@@ -128,6 +132,8 @@ export function utf8Profile(bytes: ArrayLike<number>): TextProfile {
       i += need + 1;
     } else {
       i += 1;
+      const left = bytes.length - i;
+      if ((good + left) / (total + left) < least) return undefined;
     }
   }
   return profile(good, nonAscii, total);

@@ -103,12 +103,64 @@ function authorityHosts(rest: string): HostCandidate[] {
  * newlines dropped. It is the authority on where a URL leads; the other readings only add.
  */
 export function whatwgHost(text: string, base?: string): HostCandidate | undefined {
+  if (base === undefined) {
+    const plain = plainHost(text);
+    if (plain !== undefined) return { host: plain, port: undefined };
+  }
   try {
     const url = new URL(text, base);
     return url.hostname === '' ? undefined : { host: url.hostname, port: url.port === '' ? undefined : url.port };
   } catch {
     return undefined;
   }
+}
+
+// The schemes plainHost reads, as written before `//`: special schemes (WHATWG) with a host, file aside.
+const PLAIN_SCHEMES = ['https://', 'http://', 'wss://', 'ws://', 'ftp://'];
+
+/**
+ * The host of a URL of the commonest shape, read without the URL parser: `https://` (or
+ * http, ws, wss, ftp, in lower case) right at the start, then a host of ASCII letters, digits,
+ * hyphens and dots, then `/`, `?`, `#` or the end. For such a URL WHATWG's hostname is the host
+ * lower-cased (an ASCII domain with no label starting `xn--` is only lower-cased, and holds
+ * no forbidden character), and its port is empty (none was written); what follows the host
+ * cannot make it fail. Undefined, for whatwgHost to ask the parser, for anything else: an
+ * empty label (`a..b`, a trailing dot), a label starting `xn--`, a last label that is a number
+ * to WHATWG (all digits, or `0x…`: an IPv4 address), a port, userinfo, a backslash, a tab,
+ * a space, a character beyond ASCII. (test/inspect/network/plain-host-equivalence.test.ts.)
+ */
+function plainHost(text: string): string | undefined {
+  let start = -1;
+  for (const scheme of PLAIN_SCHEMES) {
+    if (text.startsWith(scheme)) {
+      start = scheme.length;
+      break;
+    }
+  }
+  if (start < 0) return undefined;
+  let label = start;
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break;
+    if (c === 0x2e) {
+      if (i === label || startsXn(text, label)) return undefined;
+      label = i + 1;
+    } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || c === 0x2d)) return undefined;
+  }
+  if (i === label || startsXn(text, label)) return undefined;
+  // A last label WHATWG reads as a number makes the host an IPv4 address.
+  const first = text.charCodeAt(label);
+  if (first === 0x30 && (text.charCodeAt(label + 1) | 0x20) === 0x78) return undefined;
+  let digits = true;
+  for (let k = label; k < i && digits; k++) digits = text.charCodeAt(k) >= 0x30 && text.charCodeAt(k) <= 0x39;
+  if (digits) return undefined;
+  return text.slice(start, i).toLowerCase();
+}
+
+// Whether the label at `at` starts with `xn--`, in any case (an IDNA label the parser checks).
+function startsXn(text: string, at: number): boolean {
+  return (text.charCodeAt(at) | 0x20) === 0x78 && (text.charCodeAt(at + 1) | 0x20) === 0x6e && text.charCodeAt(at + 2) === 0x2d && text.charCodeAt(at + 3) === 0x2d;
 }
 
 /** The candidates with one more, unless it is undefined or already there. */

@@ -60,12 +60,15 @@ function rightOperand(stmt: readonly SqlToken[], k: number): number | undefined 
 export function tautologies(statements: readonly SqlToken[][]): SqlHit[] {
   const hits: SqlHit[] = [];
   for (const stmt of statements) {
-    const whereSeen = new Map<number, boolean>();
-    const firstWhere = new Set<number>();
-    stmt.forEach((t, k) => {
-      if (t.type === 'word' && t.value === 'select') whereSeen.set(t.depth, false);
+    // (Made when the statement has a SELECT or WHERE: most tokens are neither.)
+    let whereSeen: Map<number, boolean> | undefined;
+    let firstWhere: Set<number> | undefined;
+    for (let k = 0; k < stmt.length; k++) {
+      const t = stmt[k] as SqlToken;
+      if (t.type === 'word' && t.value === 'select') (whereSeen ??= new Map()).set(t.depth, false);
       if (t.type === 'word' && t.value === 'where') {
-        if (!whereSeen.get(t.depth)) firstWhere.add(k);
+        whereSeen ??= new Map();
+        if (!whereSeen.get(t.depth)) (firstWhere ??= new Set()).add(k);
         whereSeen.set(t.depth, true);
       }
       if (t.type === 'word' && t.value === 'or') {
@@ -74,18 +77,18 @@ export function tautologies(statements: readonly SqlToken[][]): SqlHit[] {
         const bare = next && (next.type === 'number' || (next.type === 'word' && next.value === 'true') || (next.type === 'string' && next.value !== ''));
         if (bare && (after === undefined || TERMINATORS.has(after.value))) hits.push({ ruleId: 'sql.tautology', start: t.start, end: next.end });
       }
-      if (!COMPARISONS.has(t.value) || (t.type !== 'op' && t.type !== 'word')) return;
+      if ((t.type !== 'op' && t.type !== 'word') || !COMPARISONS.has(t.value)) continue;
       const left = leftOperand(stmt, k);
       const r = rightOperand(stmt, k);
-      if (!left || r === undefined) return;
+      if (!left || r === undefined) continue;
       const l = stmt[left.at] as SqlToken;
       const rt = stmt[r] as SqlToken;
       const constant = isLiteral(l) && isLiteral(rt);
       const same = !constant && (l.type === 'word' || l.type === 'ident') && l.type === rt.type && l.value === rt.value;
-      if (!constant && !same) return;
-      const builder = firstWhere.has(left.before) && left.at === k - 1 && r === k + 1 && l.type === 'number' && rt.type === 'number';
+      if (!constant && !same) continue;
+      const builder = firstWhere !== undefined && firstWhere.has(left.before) && left.at === k - 1 && r === k + 1 && l.type === 'number' && rt.type === 'number';
       if (!builder) hits.push({ ruleId: 'sql.tautology', start: l.start, end: rt.end });
-    });
+    }
   }
   return hits;
 }
