@@ -55,10 +55,11 @@ export type ArgumentProcessor = (value: unknown) => unknown;
 const MEMO_KEYS = 1024;
 const MEMO_KEY_CHARS = 128;
 
-// Per-call state: a node budget and the current ancestors (to cut cycles, not shared refs).
+// Per-call state: a node budget and the current ancestors (to cut cycles, not shared refs),
+// a stack as deep as the walk (at most its depth limit), searched by identity as a set would be.
 interface WalkState {
   nodes: number;
-  ancestors: Set<object>;
+  ancestors: object[];
 }
 
 /** Compile the redaction settings once; the returned function is pure. */
@@ -100,8 +101,8 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
     const plain = toPlain(value);
     if (plain === null || typeof plain !== 'object') return leaf(plain);
     if (depth >= limits.maxDepth) return '[DEPTH]';
-    if (state.ancestors.has(plain)) return '[CIRCULAR]';
-    state.ancestors.add(plain);
+    if (state.ancestors.includes(plain)) return '[CIRCULAR]';
+    state.ancestors.push(plain);
     const asIs = plain === value && isPlainData(plain);
     try {
       if (Array.isArray(plain)) {
@@ -129,11 +130,19 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
       }
       return out ?? plain;
     } finally {
-      state.ancestors.delete(plain);
+      state.ancestors.pop();
     }
   };
 
-  return (value) => (value === undefined ? undefined : walk(value, 0, { nodes: 0, ancestors: new Set() }));
+  // One walk state for every value: a walk leaves its ancestors as it found them (each one
+  // pushed is popped on the way out, thrown or not), and walks do not nest.
+  const state: WalkState = { nodes: 0, ancestors: [] };
+  return (value) => {
+    if (value === undefined) return undefined;
+    state.nodes = 0;
+    state.ancestors.length = 0;
+    return walk(value, 0, state);
+  };
 }
 
 /** One-shot form of {@link createArgumentProcessor}, for callers that process one value. */

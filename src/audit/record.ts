@@ -165,29 +165,26 @@ export function decisionText(
   const id = decision.id;
   const tool = decision.tool;
   const reason = decision.reason;
-  const parts = [
-    valueText(decision.direction),
-    valueText(decision.method === undefined ? undefined : peerMethod(decision.method, redactText)),
-    valueText(typeof id === 'string' ? redactText(id) : id),
-    tool === undefined ? LEFT_OUT : valueText(redactText(tool)),
-    valueText(decision.verdict),
-    valueText(decision.rules),
-    reason === undefined ? LEFT_OUT : valueText(redactText(reason)),
-    valueText(decision.decisionUs),
-    valueText(processArgs(decision.args)),
-    valueText(redactValue(decision.detail)),
-  ];
-  let text = head;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if (part === undefined) return undefined;
-    if (part !== LEFT_OUT) text += FIELD_KEYS[i] + part;
-  }
-  return `${text},"msg":${quote(msg)}}\n`;
+  // The fields in decisionFields' order, each added as it is written (no list of them made).
+  let text: string | undefined = head;
+  text = field(text, ',"direction":', valueText(decision.direction));
+  text = field(text, ',"method":', valueText(decision.method === undefined ? undefined : peerMethod(decision.method, redactText)));
+  text = field(text, ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
+  text = field(text, ',"tool":', tool === undefined ? LEFT_OUT : valueText(redactText(tool)));
+  text = field(text, ',"verdict":', valueText(decision.verdict));
+  text = field(text, ',"rules":', valueText(decision.rules));
+  text = field(text, ',"reason":', reason === undefined ? LEFT_OUT : valueText(redactText(reason)));
+  text = field(text, ',"decisionUs":', valueText(decision.decisionUs));
+  text = field(text, ',"args":', valueText(processArgs(decision.args)));
+  text = field(text, ',"detail":', valueText(redactValue(decision.detail)));
+  return text === undefined ? undefined : `${text},"msg":${quote(msg)}}\n`;
 }
 
-// `,"key":` of decisionFields' fields, in their order.
-const FIELD_KEYS = ['direction', 'method', 'id', 'tool', 'verdict', 'rules', 'reason', 'decisionUs', 'args', 'detail'].map((key) => `,"${key}":`);
+// The line so far with one field added: undefined once a value needs pino's serialiser.
+function field(text: string | undefined, key: string, written: string | undefined): string | undefined {
+  if (text === undefined || written === undefined) return undefined;
+  return written === LEFT_OUT ? text : text + key + written;
+}
 
 // Keys the line's own structure uses; an operational field with one of these names would
 // shadow it for readers that keep the last duplicate (jq, JSON.parse).

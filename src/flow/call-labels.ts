@@ -112,8 +112,29 @@ function preparePaths(paths: LabelContext['paths']): PreparedPaths {
   return ready;
 }
 
-function put(map: Map<string, string>, label: string, why: string): void {
-  if (!map.has(label)) map.set(label, why);
+// Labels in the order first put, each with its first reason. Most calls put none: the
+// map is made by the first label.
+class LabelMap {
+  private map: Map<string, string> | undefined;
+
+  put(label: string, why: string): void {
+    const map = (this.map ??= new Map());
+    if (!map.has(label)) map.set(label, why);
+  }
+
+  has(label: string): boolean {
+    return this.map !== undefined && this.map.has(label);
+  }
+
+  list(): Labelled[] {
+    const list: Labelled[] = [];
+    if (this.map !== undefined) for (const [label, why] of this.map) list.push({ label, why });
+    return list;
+  }
+}
+
+function put(map: LabelMap, label: string, why: string): void {
+  map.put(label, why);
 }
 
 // A path argument, absolute and rendered, when it reads as one.
@@ -129,10 +150,8 @@ function isSensitive(raw: string, ready: PreparedPaths): boolean {
   return abs !== undefined && (ready.checks.isSensitive(abs) || ready.checks.deniedBy(abs) !== undefined);
 }
 
-function listOf(map: Map<string, string>): Labelled[] {
-  const list: Labelled[] = [];
-  for (const [label, why] of map) list.push({ label, why });
-  return list;
+function listOf(map: LabelMap): Labelled[] {
+  return map.list();
 }
 
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
@@ -140,8 +159,8 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const facts = nameFacts(name);
   // Names in reasons are cut short: a tool name can be as long as a frame.
   const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-  const labels = new Map<string, string>();
-  const resultLabels = new Map<string, string>();
+  const labels = new LabelMap();
+  const resultLabels = new LabelMap();
   const ready = preparePaths(ctx.paths);
   const persistent = ready.persistent;
 

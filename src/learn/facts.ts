@@ -54,6 +54,11 @@ function stringsOf(value: unknown): string[] {
   return [];
 }
 
+function hasAny(facts: object): boolean {
+  for (const key in facts) if (Object.prototype.hasOwnProperty.call(facts, key)) return true;
+  return false;
+}
+
 const add = <T>(list: T[] | undefined, item: T): T[] => (list ?? []).concat([item]);
 
 // Calls repeat their argument names: each short name's secret test is remembered (bounded),
@@ -77,8 +82,13 @@ function isSecretName(name: string): boolean {
 /** The learnable facts of a call's arguments. `base` is where relative paths resolve (first root or cwd). */
 export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; roots: readonly string[]; home: string }): LearnFacts | undefined {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
-  const out: LearnFacts = {};
-  for (const [name, value] of Object.entries(args as Record<string, unknown>)) {
+  let out: LearnFacts | undefined;
+  const names = Object.keys(args);
+  for (let n = 0; n < names.length; n++) {
+    const name = names[n] as string;
+    const value = (args as Record<string, unknown>)[name];
+    // (Nothing is learnt from a number, a boolean or an object: most arguments of most calls.)
+    if (typeof value !== 'string' && !Array.isArray(value)) continue;
     if (isSecretName(name)) continue;
     const facts: ArgumentFacts = {};
     for (const raw of stringsOf(value)) {
@@ -116,7 +126,7 @@ export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; 
     }
     if (facts.hosts) facts.hosts = [...new Set(facts.hosts)];
     if (facts.schemes) facts.schemes = [...new Set(facts.schemes)];
-    if (Object.keys(facts).length > 0) out[name] = facts;
+    if (hasAny(facts)) (out ??= {})[name] = facts;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return out;
 }

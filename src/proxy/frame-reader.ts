@@ -9,9 +9,12 @@ export interface FrameReaderOptions {
   maxFrameBytes: number;
   /** Handle one event; return a promise to pause reading until it settles. */
   onEvent(event: FrameEvent): Promise<void> | undefined;
-  /** Around the events of one chunk: lets the caller batch its writes. */
+  /**
+   * Around the events of one chunk: lets the caller batch its writes. What onChunkEnd
+   * returns, a promise, pauses reading until it settles, like onEvent's.
+   */
   onChunkStart?(): void;
-  onChunkEnd?(): void;
+  onChunkEnd?(): Promise<void> | undefined;
   /** Called once when the stream has ended and every frame was handled. */
   onEnd(): void;
 }
@@ -35,7 +38,8 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
         if (wait) (waits ??= new Set()).add(wait);
       }
     } finally {
-      options.onChunkEnd?.();
+      const wait = options.onChunkEnd?.();
+      if (wait) (waits ??= new Set()).add(wait);
     }
     if (waits !== undefined && !stopped) {
       stream.pause();

@@ -43,12 +43,15 @@ export class FrameWriter {
     if (!this.open) return true;
     // Corked, small frames are held here and leave as one buffer at uncork: one write to the
     // stream for a chunk's many frames rather than one or two each (and a writev of as many
-    // pieces). What this returns is what the stream would have said had each been written:
-    // whether everything waiting, here and in the stream, is below its high-water mark.
+    // pieces). What this returns is whether the stream was below its high-water mark before
+    // them: the frames held are the chunk's, and go out with it whatever this says (the
+    // reader pauses only between chunks), so whether to pause is asked once they are out
+    // (`full`, after uncork): most often the OS took them all at once, and there is no
+    // reason to stop reading.
     if (this.corked && frame.length < JOIN_BELOW_BYTES) {
       this.parts.push(frame);
       this.partsLength += frame.length + 1;
-      return this.stream.writableLength + this.partsLength < this.stream.writableHighWaterMark;
+      return this.stream.writableLength < this.stream.writableHighWaterMark;
     }
     // A large frame: what is held goes first, then the frame and its newline, without a copy.
     this.writeParts();
@@ -108,6 +111,15 @@ export class FrameWriter {
     this.writeParts();
     this.corked = false;
     this.stream.uncork();
+  }
+
+  /**
+   * True when what was written and is not out yet reaches the stream's high-water mark: the
+   * reader should wait (`drained`) before it reads more. Asked after uncork, once a chunk's
+   * frames are in the stream.
+   */
+  get full(): boolean {
+    return this.open && this.stream.writableLength + this.partsLength >= this.stream.writableHighWaterMark;
   }
 
   /** Resolves when the stream has room again (or can no longer be written). One promise is shared by every waiter. */

@@ -164,8 +164,9 @@ class ProxySession {
     return exitCodeOf(exit);
   }
 
-  // Frames decided from one chunk of input go out together, one write per destination.
-  private batching(): { onChunkStart(): void; onChunkEnd(): void } {
+  // Frames decided from one chunk of input go out together, one write per destination; the
+  // reader then waits for a destination that has not taken them (backpressure).
+  private batching(): { onChunkStart(): void; onChunkEnd(): Promise<void> | undefined } {
     return {
       onChunkStart: () => {
         this.toServer.cork();
@@ -174,6 +175,12 @@ class ProxySession {
       onChunkEnd: () => {
         this.toServer.uncork();
         this.toClient.uncork();
+        const server = this.toServer.full;
+        const client = this.toClient.full;
+        if (server && client) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
+        if (server) return this.toServer.drained();
+        if (client) return this.toClient.drained();
+        return undefined;
       },
     };
   }
@@ -230,6 +237,8 @@ class ProxySession {
     const next = this.engine.nextApprovalDeadline;
     const clock = this.options.approval?.nowMs;
     if (next === undefined || clock === undefined) {
+      // (Most frames: no question open, no timer to clear.)
+      if (this.expiryTimer === undefined) return;
       clearTimeout(this.expiryTimer);
       this.expiryTimer = undefined;
       this.expiryAt = undefined;

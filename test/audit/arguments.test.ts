@@ -66,6 +66,19 @@ describe('redacted mode', () => {
     expect(json(redacted(cyclic))).toEqual({ shared: { a: 1 }, again: { a: 1 }, self: '[CIRCULAR]' });
   });
 
+  it('one processor reads each value as a fresh one would, after a cycle and after a walk that threw', () => {
+    const process = createArgumentProcessor({ mode: 'redacted' });
+    const shared = { a: 1 };
+    const cyclic: Record<string, unknown> = { shared, again: shared };
+    cyclic.self = cyclic;
+    const throwing = { x: { nested: { toJSON: () => { throw new Error('no'); } } } };
+    expect(json(process(cyclic))).toEqual({ shared: { a: 1 }, again: { a: 1 }, self: '[CIRCULAR]' });
+    expect(() => process(throwing)).toThrow('no');
+    // Neither the cycle's object nor the one the throw left mid-walk counts as an ancestor now.
+    expect(json(process({ first: cyclic.shared, second: { inner: shared } }))).toEqual({ first: { a: 1 }, second: { inner: { a: 1 } } });
+    expect(json(process([shared, [shared]]))).toEqual([{ a: 1 }, [{ a: 1 }]]);
+  });
+
   it('bounds the number of values', () => {
     const process = createArgumentProcessor({ mode: 'redacted', limits: { maxNodes: 5 } });
     expect(process([1, 2, 3, 4, 5, 6])).toEqual([1, 2, 3, 4, '[LIMIT]', '[LIMIT]']);

@@ -30,7 +30,72 @@ function stalledDestination(): { stream: Writable; release(): void; received(): 
   };
 }
 
+// The proxy's batching (proxy.ts): a chunk's frames corked, and after them a wait for a destination left full.
+function readCorked(source: PassThrough, writer: FrameWriter, counts: { frames: number; ended: boolean }): void {
+  readFrames(source, {
+    maxFrameBytes: 1 << 20,
+    onEvent(event) {
+      if (event.kind !== 'frame') return undefined;
+      counts.frames++;
+      return writer.write(event.bytes) ? undefined : writer.drained();
+    },
+    onChunkStart: () => writer.cork(),
+    onChunkEnd: () => {
+      writer.uncork();
+      return writer.full ? writer.drained() : undefined;
+    },
+    onEnd: () => (counts.ended = true),
+  });
+}
+
 describe('backpressure', () => {
+  it('with a chunk\'s frames corked: pauses the source once a chunk leaves the destination full, resumes after it drains', async () => {
+    const source = new PassThrough();
+    const destination = stalledDestination();
+    const writer = new FrameWriter(destination.stream, () => undefined);
+    const counts = { frames: 0, ended: false };
+    readCorked(source, writer, counts);
+    const line = `${JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'p'.repeat(4000) } })}\n`;
+    for (let i = 0; i < 50; i++) {
+      source.write(line);
+      await new Promise((r) => setImmediate(r));
+    }
+    source.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(source.isPaused()).toBe(true);
+    expect(counts.frames).toBeLessThan(50);
+    // Held back: at most the destination's mark and the chunk that passed it.
+    expect(destination.received()).toBeLessThanOrEqual(1024 + 2 * line.length);
+    destination.release();
+    for (let i = 0; i < 200 && !counts.ended; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(counts.frames).toBe(50);
+    expect(counts.ended).toBe(true);
+    expect(destination.received()).toBe(50 * line.length);
+  });
+
+  it('with a chunk\'s frames corked: never pauses the source while the destination takes every chunk at once', async () => {
+    const source = new PassThrough();
+    let bytes = 0;
+    const destination = new Writable({ highWaterMark: 1024, write: (chunk: Buffer, _e, callback) => void ((bytes += chunk.length), callback()) });
+    const writer = new FrameWriter(destination, () => undefined);
+    let pauses = 0;
+    const pause = source.pause.bind(source);
+    source.pause = () => (pauses++, pause());
+    const counts = { frames: 0, ended: false };
+    readCorked(source, writer, counts);
+    const line = `${JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'p'.repeat(4000) } })}\n`;
+    // Chunks of ten frames, each past the destination's mark.
+    for (let i = 0; i < 10; i++) {
+      source.write(line.repeat(10));
+      await new Promise((r) => setImmediate(r));
+    }
+    source.end();
+    for (let i = 0; i < 200 && !counts.ended; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(counts.frames).toBe(100);
+    expect(bytes).toBe(100 * line.length);
+    expect(pauses).toBe(0);
+  });
+
   it('pauses the source while the destination is full, and resumes after it drains', async () => {
     const source = new PassThrough();
     const destination = stalledDestination();

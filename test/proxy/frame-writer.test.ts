@@ -83,26 +83,36 @@ describe('FrameWriter, corked', () => {
     }
   });
 
-  it('says a pause is wanted exactly when frame-by-frame writes said so', () => {
+  it('after a chunk, is full exactly when frame-by-frame writes left the destination at its high-water mark or past it', () => {
     for (const size of [1, 50, 300, 1023, 1024, 5000, 70 * 1024]) {
-      const fast = destination(1024, true);
-      const slow = destination(1024, true);
-      const writer = new FrameWriter(fast.stream, () => undefined);
-      const said: boolean[] = [];
-      const reference: boolean[] = [];
-      for (let chunk = 0; chunk < 3; chunk++) {
-        writer.cork();
-        slow.stream.cork();
-        for (let i = 0; i < 6; i++) {
-          const frame = i % 2 === 0 ? 'x'.repeat(size) : Buffer.from('y'.repeat(size));
-          said.push(writer.write(frame));
-          reference.push(referenceWrite(slow.stream, frame));
+      for (const hold of [true, false]) {
+        const fast = destination(1024, hold);
+        const slow = destination(1024, hold);
+        const writer = new FrameWriter(fast.stream, () => undefined);
+        const full: boolean[] = [];
+        const reference: boolean[] = [];
+        for (let chunk = 0; chunk < 3; chunk++) {
+          writer.cork();
+          slow.stream.cork();
+          // Within a chunk: whether the destination had room before the chunk's held frames.
+          const before = slow.stream.writableLength < 1024;
+          for (let i = 0; i < 6; i++) {
+            const frame = i % 2 === 0 ? 'x'.repeat(size) : Buffer.from('y'.repeat(size));
+            const said = writer.write(frame);
+            referenceWrite(slow.stream, frame);
+            if (frame.length < 64 * 1024) expect(said).toBe(before);
+          }
+          writer.uncork();
+          slow.stream.uncork();
+          full.push(writer.full);
+          reference.push(slow.stream.writableLength >= slow.stream.writableHighWaterMark);
         }
-        writer.uncork();
-        slow.stream.uncork();
+        expect(full).toEqual(reference);
+        expect(fast.stream.writableLength).toBe(slow.stream.writableLength);
+        // A destination that finishes every write at once is never full after a chunk.
+        if (!hold) expect(full.every((f) => !f)).toBe(true);
+        else if (size * 6 >= 1024) expect(full.every((f) => f)).toBe(true);
       }
-      expect(said).toEqual(reference);
-      expect(fast.stream.writableLength).toBe(slow.stream.writableLength);
     }
   });
 
@@ -111,7 +121,9 @@ describe('FrameWriter, corked', () => {
     const writer = new FrameWriter(dest.stream, () => undefined);
     writer.cork();
     expect(writer.write('a'.repeat(600))).toBe(true);
-    expect(writer.write('b'.repeat(600))).toBe(false);
+    // Held, not yet in the destination: it is not full yet, but the writer counts them.
+    expect(writer.write('b'.repeat(600))).toBe(true);
+    expect(writer.full).toBe(true);
     let drained = false;
     const wait = writer.drained();
     expect(writer.drained()).toBe(wait);
@@ -120,10 +132,12 @@ describe('FrameWriter, corked', () => {
     await new Promise((r) => setTimeout(r, 20));
     // Written, but the destination has not finished it: still waiting.
     expect(dest.bytes().length).toBe(1202);
+    expect(writer.full).toBe(true);
     expect(drained).toBe(false);
     dest.release();
     await new Promise((r) => setTimeout(r, 20));
     expect(drained).toBe(true);
+    expect(writer.full).toBe(false);
   });
 
   it('a waiter is answered at once when the held frames fit', async () => {

@@ -17,7 +17,7 @@ import { atLeast, type ArgumentKind, type Finding } from '../types.js';
 import { redact, redactionKind } from './redact.js';
 import { stripHidden } from './strip.js';
 import { textLength } from '../text-length.js';
-import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
+import { BUDGET_BASE_STEPS, CLOCK_EVERY_STEPS, createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
 import { cueRules, firstSpan, judgeCues, type CueSpan } from './cues.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
@@ -92,15 +92,51 @@ function showPath(at: Location): string {
 
 const textOnly = (): ReadonlySet<ArgumentKind> => TEXT_ONLY;
 
+/** Bounds on the memory of short strings found clean: strings per generation, and characters per string. */
+export const CLEAN_MEMO = { entries: 512, maxChars: 256 };
+
+/**
+ * Short strings a scan found clean (nothing hidden, nothing found, nothing redacted), with
+ * the steps their scan took. A string's scan depends on its text alone (the scanner's rules
+ * and settings are fixed; where it sits only names a finding, and a clean one has none), so
+ * the same text is clean again: results repeat their short texts ("ok", a status, an echo).
+ * A text remembered is charged the same steps, so a result's budget is spent as it was.
+ * Two generations, the older dropped whole when the newer is full (as the audit's memo).
+ */
+class CleanMemo {
+  private recent = new Map<string, number>();
+  private older = new Map<string, number>();
+
+  /** The steps the text's clean scan took, or undefined when it is not remembered. */
+  steps(text: string): number | undefined {
+    return this.recent.get(text) ?? this.older.get(text);
+  }
+
+  add(text: string, steps: number): void {
+    if (text.length > CLEAN_MEMO.maxChars) return;
+    if (this.recent.size >= CLEAN_MEMO.entries) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(text, steps);
+  }
+}
+
+interface InPlay {
+  injectionRules: readonly CompiledRule[];
+  redactionRules: readonly CompiledRule[];
+  clean: CleanMemo;
+}
+
 // The rules a scanner's settings put in play, chosen once per scanner: the same arrays each
 // time, so the keyword index built for them is reused.
-const inPlay = new WeakMap<ResultScanner, { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] }>();
+const inPlay = new WeakMap<ResultScanner, InPlay>();
 
 // The shim has one scanner: its rules are at hand without a look-up per result.
 let lastScanner: ResultScanner | undefined;
-let lastRules: { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } | undefined;
+let lastRules: InPlay | undefined;
 
-function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly CompiledRule[]; redactionRules: readonly CompiledRule[] } {
+function rulesInPlay(scanner: ResultScanner): InPlay {
   if (scanner === lastScanner && lastRules !== undefined) return lastRules;
   let rules = inPlay.get(scanner);
   if (!rules) {
@@ -109,6 +145,7 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
       // The rules at the floor, and those below it as cues (./cues.ts): one list, so one pass.
       injectionRules: settings.injection.action === 'off' ? [] : [...scanner.injectionRules.filter((r) => atLeast(r.severity, settings.injection.minSeverity)), ...cueRules(scanner.injectionRules, settings.injection.minSeverity)],
       redactionRules: scanner.redactionRules.filter((r) => (r.category === 'secrets' ? settings.secrets : settings.pii.action) !== 'off'),
+      clean: new CleanMemo(),
     };
     inPlay.set(scanner, rules);
   }
@@ -117,14 +154,84 @@ function rulesInPlay(scanner: ResultScanner): { injectionRules: readonly Compile
   return rules;
 }
 
+// True when the item of a list has a text the items read together would take (see itemText).
+function hasItemText(item: unknown): boolean {
+  if (typeof item === 'string') return true;
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const obj = item as Record<string, unknown>;
+  if (typeof obj.text === 'string') return true;
+  for (const key of ['content', 'resource']) {
+    const inner = obj[key] as Record<string, unknown> | undefined;
+    if (typeof inner === 'object' && inner !== null && typeof inner.text === 'string') return true;
+  }
+  return false;
+}
+
+const NOT_ALL_KNOWN = -1;
+
+/**
+ * The steps the scan of `value` takes when every string in it is one the scan passes over
+ * (a few plain characters) or one remembered clean, and no list has two texts to read
+ * together; NOT_ALL_KNOWN otherwise (or past MAX_DEPTH, which the full walk reports). Such a
+ * result scans clean, unchanged, for those steps: the full walk would find the same.
+ */
+function knownCleanSteps(value: unknown, depth: number, clean: CleanMemo, plainKnown: boolean, together: boolean): number {
+  if (depth > MAX_DEPTH) return NOT_ALL_KNOWN;
+  if (typeof value === 'string') return knownStringSteps(value, clean, plainKnown);
+  if (typeof value !== 'object' || value === null) return 0;
+  let steps = 0;
+  if (Array.isArray(value)) {
+    let texts = 0;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) continue;
+      const item: unknown = value[i];
+      if (together && hasItemText(item) && ++texts >= 2) return NOT_ALL_KNOWN;
+      const more = knownCleanSteps(item, depth + 1, clean, plainKnown, together);
+      if (more === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
+      steps += more;
+    }
+    return steps;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    const forKey = knownStringSteps(key, clean, plainKnown);
+    if (forKey === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
+    const item = obj[key];
+    const more = isBinary(key, obj, item) ? 0 : knownCleanSteps(item, depth + 1, clean, plainKnown, together);
+    if (more === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
+    steps += forKey + more;
+  }
+  return steps;
+}
+
+function knownStringSteps(text: string, clean: CleanMemo, plainKnown: boolean): number {
+  if (text.length < MIN_SCANNED_LENGTH && (plainKnown || isPlainAscii(text))) return 0;
+  return clean.steps(text) ?? NOT_ALL_KNOWN;
+}
+
 /**
  * Scan one result object. Never throws. `known.plain` says every string in it is plain ASCII
  * (read from the frame's bytes: src/protocol/plain-strings.ts), so no string is tested again.
  */
 export function scanResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean } = {}): ResultScanOutcome {
+  const rules = rulesInPlay(scanner);
+  // A result made only of strings known clean (a repeated short answer) is clean again, for
+  // the same steps as the walk would count (each string's, and one at the end) when they are
+  // within the budget and few enough that the last-resort clock would not be read. (Decided
+  // here, before the walk's function: its closures and their context are not made at all.)
+  const knownSteps = knownCleanSteps(result, 0, rules.clean, known.plain === true, rules.injectionRules.length > 0);
+  if (knownSteps !== NOT_ALL_KNOWN && knownSteps + 1 < CLOCK_EVERY_STEPS) {
+    const limit = scanner.stepLimit === undefined ? BUDGET_BASE_STEPS : scanner.stepLimit(textLength(result));
+    if (knownSteps + 1 <= limit) return { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
+  }
+  return walkResult(result, scanner, known, rules);
+}
+
+// The scan itself: every string read, stripped and redacted as the file comment says.
+function walkResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean }, rules: InPlay): ResultScanOutcome {
   const { settings } = scanner;
   const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
-  const { injectionRules, redactionRules } = rulesInPlay(scanner);
+  const { injectionRules, redactionRules, clean } = rules;
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
   let budget: WorkBudget | undefined;
@@ -151,12 +258,26 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   // A string's text as the injection pass read it (lower-cased, keyword-scanned), for the
   // redaction pass: an 8 MiB text is lower-cased and scanned once, not twice.
   const keep: { read?: Reading } = {};
+  // Kinds of hidden characters counted so far (a string that had any is not remembered clean).
+  let hiddenKinds = 0;
 
   const scanString = (text: string): string => {
     let current = text;
     const plain = known.plain === true || isPlainAscii(text);
     // Nothing any rule looks for fits in a few plain characters ("text", "image", a name).
     if (plain && text.length < MIN_SCANNED_LENGTH) return text;
+    const short = text.length <= CLEAN_MEMO.maxChars;
+    if (short) {
+      const steps = clean.steps(text);
+      if (steps !== undefined) {
+        checkBudget(steps);
+        return text;
+      }
+    }
+    const usedBefore = budget?.used() ?? 0;
+    const hiddenBefore = hiddenKinds;
+    const injectionBefore = outcome.injection.length;
+    let redacted = false;
     // Stripping, decoding and reading the string: a few passes over it.
     checkBudget(text.length);
     // The text once stripped: worked out once, for the output and for reading.
@@ -164,7 +285,10 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     if (!plain && settings.hidden !== 'off') {
       const found = stripHidden(text);
       stripped = found.text;
-      for (const [kind, n] of Object.entries(found.removed)) outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
+      for (const [kind, n] of Object.entries(found.removed)) {
+        outcome.hidden[kind] = (outcome.hidden[kind] ?? 0) + n;
+        hiddenKinds++;
+      }
       if (settings.hidden === 'strip') current = found.text;
     }
     if (injectionRules.length > 0) {
@@ -185,6 +309,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
       // Most text: nothing matched, and the text is as it was.
       if (redaction.hits.size === 0) current = redaction.text;
       else {
+        redacted = true;
         for (const [rule, n] of redaction.hits) {
           const kind = redactionKind(rule);
           outcome.redacted[kind] = (outcome.redacted[kind] ?? 0) + n;
@@ -198,6 +323,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
     // (Not held past this string: it may be a long text's copy.)
     keep.read = undefined;
     checkBudget();
+    if (short && current === text && !redacted && hiddenKinds === hiddenBefore && outcome.injection.length === injectionBefore && budget !== undefined) clean.add(text, budget.used() - usedBefore);
     return current;
   };
 
