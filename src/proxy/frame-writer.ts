@@ -20,6 +20,8 @@ export class FrameWriter {
   /** Waiters that asked for room while frames were held here: answered once those are written. */
   private flushWait: Promise<void> | undefined;
   private releaseFlushWait: (() => void) | undefined;
+  /** Whether a frame was written since the last cork (see `full`). */
+  private wroteSinceCork = false;
 
   constructor(
     private readonly stream: Writable,
@@ -41,6 +43,7 @@ export class FrameWriter {
   /** Write one frame and its newline. Returns false when the caller should pause. */
   write(frame: Buffer | string): boolean {
     if (!this.open) return true;
+    this.wroteSinceCork = true;
     // Corked, small frames are held here and leave as one buffer at uncork: one write to the
     // stream for a chunk's many frames rather than one or two each (and a writev of as many
     // pieces). What this returns is whether the stream was below its high-water mark before
@@ -101,6 +104,7 @@ export class FrameWriter {
    * one system call rather than one each.
    */
   cork(): void {
+    this.wroteSinceCork = false;
     if (this.corked || !this.open) return;
     this.corked = true;
     this.stream.cork();
@@ -114,12 +118,14 @@ export class FrameWriter {
   }
 
   /**
-   * True when what was written and is not out yet reaches the stream's high-water mark: the
-   * reader should wait (`drained`) before it reads more. Asked after uncork, once a chunk's
-   * frames are in the stream.
+   * True when the chunk since the last cork wrote here and what is not out yet reaches the
+   * stream's high-water mark: the reader of that chunk should wait (`drained`) before it reads
+   * more. Asked after uncork, once a chunk's frames are in the stream. A chunk that wrote
+   * nothing here does not wait for this stream: the server's reader must not wait for the
+   * server to read its input (the server may be waiting for its output to be read).
    */
   get full(): boolean {
-    return this.open && this.stream.writableLength + this.partsLength >= this.stream.writableHighWaterMark;
+    return this.wroteSinceCork && this.open && this.stream.writableLength + this.partsLength >= this.stream.writableHighWaterMark;
   }
 
   /** Resolves when the stream has room again (or can no longer be written). One promise is shared by every waiter. */
