@@ -128,6 +128,11 @@ export class FrameWriter {
     return this.wroteSinceCork && this.open && this.stream.writableLength + this.partsLength >= this.stream.writableHighWaterMark;
   }
 
+  /** The bytes written here and not yet taken by the stream's reader, those still held included. */
+  get pendingBytes(): number {
+    return this.open ? this.stream.writableLength + this.partsLength : 0;
+  }
+
   /** Resolves when the stream has room again (or can no longer be written). One promise is shared by every waiter. */
   drained(): Promise<void> {
     // Frames held here are not in the stream yet: whether it needs to drain is known once they are.

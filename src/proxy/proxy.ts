@@ -66,6 +66,18 @@ const CLOSED_BEFORE_EXIT_MS = 250;
 // a server that never answers it.
 const HELD_CALLS_WAIT_MS = 30_000;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * A reader waits for the destination it forwards to: the client's reader for the server's
+ * input, the server's reader for the client's. What reading one side writes back to that same
+ * side (the shim's own answers to its requests; the calls held for the shim's listing, which
+ * its answer releases to the server) is not waited for until this many bytes wait to go out
+ * there: a peer that writes before it reads (a Node server's stdout to a pipe blocks the
+ * process) would otherwise never read what it waits for, as its own output is no longer read.
+ * Past it (a peer that floods requests and reads nothing), the reader does wait, so memory
+ * stays bounded. It is above what held calls come to (MAX_HELD_CHARS, 16 Mi characters of
+ * params), unless their text is mostly outside ASCII.
+ */
+export const WRITE_BACK_BYTES_BEFORE_WAIT = 32 * 1024 * 1024;
 
 /** Run one proxied session to the end. Resolves with the exit code the shim should use. */
 export function runProxy(options: ProxyOptions): Promise<number> {
@@ -123,14 +135,14 @@ class ProxySession {
     const maxFrameBytes = policy.limits.maxFrameBytes;
 
     const serverEnd = new Promise<void>((resolve) => {
-      this.stopServer = readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching(), onEnd: resolve });
+      this.stopServer = readFrames(this.child.stdout, { maxFrameBytes, onEvent: (event) => this.onFrame('server', event), ...this.batching('server'), onEnd: resolve });
     });
     this.serverOutput = new OutputWatch(this.child.stdout, serverEnd);
     void serverEnd.then(() => this.streamClosed('stdout'));
     this.stopClient = readFrames(this.options.clientIn, {
       maxFrameBytes,
       onEvent: (event) => this.onFrame('client', event),
-      ...this.batching(),
+      ...this.batching('client'),
       onEnd: () => {
         audit.log('info', 'client input ended; stopping the server');
         this.clientEnded = true;
@@ -166,7 +178,7 @@ class ProxySession {
 
   // Frames decided from one chunk of input go out together, one write per destination; the
   // reader then waits for a destination that has not taken them (backpressure).
-  private batching(): { onChunkStart(): void; onChunkEnd(): Promise<void> | undefined } {
+  private batching(reading: 'client' | 'server'): { onChunkStart(): void; onChunkEnd(): Promise<void> | undefined } {
     return {
       onChunkStart: () => {
         this.toServer.cork();
@@ -175,14 +187,20 @@ class ProxySession {
       onChunkEnd: () => {
         this.toServer.uncork();
         this.toClient.uncork();
-        const server = this.toServer.full;
-        const client = this.toClient.full;
-        if (server && client) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
-        if (server) return this.toServer.drained();
-        if (client) return this.toClient.drained();
-        return undefined;
+        return this.waitFor(reading, this.toServer.full, this.toClient.full);
       },
     };
+  }
+
+  // What the reader of one side waits for, given which destinations are full (the writers'
+  // shared drain promises, so waiting costs nothing per frame): see WRITE_BACK_BYTES_BEFORE_WAIT.
+  private waitFor(reading: 'client' | 'server' | undefined, serverFull: boolean, clientFull: boolean): Promise<void> | undefined {
+    const server = serverFull && (reading !== 'server' || this.toServer.pendingBytes >= WRITE_BACK_BYTES_BEFORE_WAIT);
+    const client = clientFull && (reading !== 'client' || this.toClient.pendingBytes >= WRITE_BACK_BYTES_BEFORE_WAIT);
+    if (server && client) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
+    if (server) return this.toServer.drained();
+    if (client) return this.toClient.drained();
+    return undefined;
   }
 
   private onFrame(from: 'client' | 'server', event: FrameEvent): Promise<void> | undefined {
@@ -195,7 +213,7 @@ class ProxySession {
       // closed) and a client request is answered rather than left hanging.
       outcome = this.engine.failed(from, event.kind === 'frame' ? event.bytes : event.head, error);
     }
-    const wait = this.apply(outcome);
+    const wait = this.apply(outcome, from);
     // Calls held for the shim's own listing are not yet calls in flight: its answer releases
     // them all in one frame, with the session's first rule builds, which must not grow it.
     if (event.kind === 'frame') this.largeFrames.handled(event.bytes.length, this.engine.holdingCalls ? 0 : this.engine.pendingCount);
@@ -209,7 +227,7 @@ class ProxySession {
   }
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
-  private apply(decided: Outcome): Promise<void> | undefined {
+  private apply(decided: Outcome, reading?: 'client' | 'server'): Promise<void> | undefined {
     // No request goes on unrecorded once the audit file has failed (see src/audit/gate.ts).
     const outcome = this.auditFailed || this.options.audit.failed?.() ? this.auditGone(decided) : decided;
     let serverFull = false;
@@ -224,11 +242,7 @@ class ProxySession {
     this.audit(outcome);
     this.scheduleExpiry();
     if (this.clientEnded && !this.terminating && !this.engine.holdingCalls) this.shutDown();
-    // The writers' shared drain promises, so waiting costs nothing per frame.
-    if (serverFull && clientFull) return Promise.all([this.toServer.drained(), this.toClient.drained()]).then(() => undefined);
-    if (serverFull) return this.toServer.drained();
-    if (clientFull) return this.toClient.drained();
-    return undefined;
+    return this.waitFor(reading, serverFull, clientFull);
   }
 
   // Approval questions wait on the clock (the one wall-clock decision): a timer for the
