@@ -9,26 +9,15 @@
  * The budget: a warm scanner refuses at exactly the step limit a fresh one does.
  */
 import { describe, expect, it } from 'vitest';
-import { compilePolicy } from '../../../src/config/compile.js';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
 import { shippedRules } from '../../../src/inspect/build.js';
-import { redactionKind } from '../../../src/inspect/results/redact.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
 import { referenceScanResult } from './reference-scan-result.js';
+import { resultScanner } from './result-scanner.js';
 
 const rules = shippedRules().rules;
 
-function scanner(results: PolicyDocument['results'], stepLimit?: (chars: number) => number): ResultScanner {
-  const policy = compilePolicy({ results }, []);
-  const kinds = new Set<string>(policy.results.pii.kinds);
-  return {
-    settings: policy.results,
-    injectionRules: rules.filter((r) => r.category === 'prompt-injection' && r.regexes.length > 0),
-    redactionRules: rules.filter((r) => r.regexes.length > 0 && (r.category === 'secrets' || (r.category === 'pii' && kinds.has(redactionKind(r))))),
-    allRules: rules,
-    ...(stepLimit && { stepLimit }),
-  };
-}
+const scanner = (results: PolicyDocument['results'], stepLimit?: (chars: number) => number): ResultScanner => resultScanner(results, stepLimit ? { stepLimit } : {});
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
