@@ -10,12 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '../../../src/config/policy-types.js';
-import { shippedRules } from '../../../src/inspect/build.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
 import { referenceScanResult } from './reference-scan-result.js';
 import { resultScanner } from './result-scanner.js';
 
-const rules = shippedRules().rules;
 
 const scanner = (results: PolicyDocument['results'], stepLimit?: (chars: number) => number): ResultScanner => resultScanner(results, stepLimit ? { stepLimit } : {});
 
