@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from './harness.js';
 import { connectThroughShim, EVERYTHING_SERVER, type McpSession } from './sdk-harness.js';
 
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'servers', 'channels-server.mjs');
@@ -86,7 +87,10 @@ describe('server → client channels through the shim (channels fixture)', () =>
       const logs = s.notifications('notifications/message').map((n) => n.params?.data);
       expect(logs).toEqual(['deployed with AWS_ACCESS_KEY_ID=[REDACTED:aws-access-key-id]', 'Synced 42 files.']);
       expect(JSON.stringify(s.wire)).not.toContain(FAKE_AWS_KEY);
-      expect(s.stderr()).toMatch(/"method":"notifications\/message"[^\n]*"verdict":"drop"/);
+      // Audit records are written in batches, within 20 ms of the first queued (src/audit/sink.ts).
+      const dropped = /"method":"notifications\/message"[^\n]*"verdict":"drop"/;
+      await eventually(() => dropped.test(s.stderr()));
+      expect(s.stderr()).toMatch(dropped);
     } finally {
       await s.close();
     }
