@@ -13,6 +13,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WRITE_BACK_BYTES_BEFORE_WAIT } from '../../src/proxy/proxy.js';
 import { CLI, FIXTURE_POLICIES } from './harness.js';
+import { jsonLines } from './json-lines.js';
 
 const LIFECYCLE_SERVER = path.join(path.dirname(CLI), '..', 'test', 'fixtures', 'servers', 'lifecycle-server.mjs');
 const CALLS = 1500;
@@ -30,28 +31,16 @@ describe('calls held for the listing whose text is mostly outside ASCII', () => 
     });
     child.stdin.on('error', () => undefined);
     const send = (frames: object[]) => child.stdin.write(frames.map((frame) => `${JSON.stringify(frame)}\n`).join(''));
-    let text = '';
     const answered = new Set<number>();
     const results = new Set<number>();
-    let wake: () => void = () => undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const lines = text.split('\n');
-      text = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = JSON.parse(line) as { id?: unknown; result?: { isError?: boolean }; error?: { message?: string } };
-        if (typeof m.id !== 'number') continue;
-        answered.add(m.id);
-        // The echo's answer, or the refusal of a call there was no more room to hold.
-        if (m.result !== undefined && m.result.isError !== true) results.add(m.id);
-        else expect(m.error?.message).toMatch(/too many calls are waiting for the tool list/);
-      }
-      wake();
+    const { until } = jsonLines(child.stdout, (message) => {
+      const m = message as { id?: unknown; result?: { isError?: boolean }; error?: { message?: string } };
+      if (typeof m.id !== 'number') return;
+      answered.add(m.id);
+      // The echo's answer, or the refusal of a call there was no more room to hold.
+      if (m.result !== undefined && m.result.isError !== true) results.add(m.id);
+      else expect(m.error?.message).toMatch(/too many calls are waiting for the tool list/);
     });
-    const until = async (done: () => boolean, ms: number): Promise<void> => {
-      const deadline = Date.now() + ms;
-      while (!done() && Date.now() < deadline) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 100)));
-    };
     send([
       { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'wide', version: '1' } } },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
