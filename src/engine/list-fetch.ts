@@ -27,21 +27,24 @@ import { annotationsOf } from './tool-annotations.js';
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
 /**
- * What the shim keeps of calls held while it lists, counted in the characters of their params:
- * past it, more are refused (limits.held). The count of held calls is bounded by the calls in
+ * What the shim keeps of calls held while it lists, counted in the bytes they are written out
+ * as (UTF-8 of the frame the release sends: a character outside ASCII is two to six bytes, and
+ * the id counts too): past it, more are refused (limits.held). The release writes them all
+ * while the shim reads the server, so they must stay under WRITE_BACK_BYTES_BEFORE_WAIT
+ * (proxy.ts), past which that reader waits for the server to read them. The count of held calls is bounded by the calls in
  * flight (SESSION_LIMITS.maxPendingClient), as every held call is one; the bound in characters
  * keeps large arguments from adding up. The client's input is never paused for held calls: a
  * paused reader would not see a cancel, the end of input, or the answer the server's listing
  * may be waiting for.
  */
-export const MAX_HELD_CHARS = 16 * 1024 * 1024;
+export const MAX_HELD_BYTES = 16 * 1024 * 1024;
 
 interface Fetch {
   /** The shim's tools/list in flight, if any, how many pages it has read, and the change it started after. */
   inFlight?: { id: string; page: number; since: number };
   held: RequestMessage[];
-  /** The characters of the held calls' params (MAX_HELD_CHARS). */
-  heldChars: number;
+  /** The bytes of the held calls as written (MAX_HELD_BYTES). */
+  heldBytes: number;
   counter: number;
   /** list_changed notifications seen, and how many of them the last completed listing of the shim's own follows. */
   changes: number;
@@ -52,7 +55,7 @@ const fetches = new WeakMap<SessionState, Fetch>();
 
 function fetchOf(state: SessionState): Fetch {
   let fetch = fetches.get(state);
-  if (!fetch) fetches.set(state, (fetch = { held: [], heldChars: 0, counter: 0, changes: 0, listedAfter: 0 }));
+  if (!fetch) fetches.set(state, (fetch = { held: [], heldBytes: 0, counter: 0, changes: 0, listedAfter: 0 }));
   return fetch;
 }
 
@@ -116,28 +119,29 @@ function listRequest(state: SessionState, fetch: Fetch, like: RequestMessage, cu
 /**
  * Hold a call until the tools are listed. Returns the text of the shim's own tools/list to
  * send to the server, or undefined when one is already on its way; false when the held calls'
- * params would pass MAX_HELD_CHARS (the caller refuses this one).
+ * calls would pass MAX_HELD_BYTES (the caller refuses this one).
  */
 export function holdCall(request: RequestMessage, state: SessionState): string | undefined | false {
   const fetch = fetchOf(state);
   // Only calls waiting for the listing are measured (the first calls of a session), so the
   // serialisation is not paid per call. The first call is always held, however large.
-  const chars = paramsChars(request);
-  if (fetch.held.length > 0 && fetch.heldChars + chars > MAX_HELD_CHARS) return false;
+  const bytes = writtenBytes(request);
+  if (fetch.held.length > 0 && fetch.heldBytes + bytes > MAX_HELD_BYTES) return false;
   fetch.held.push(request);
-  fetch.heldChars += chars;
+  fetch.heldBytes += bytes;
   if (fetch.inFlight) return undefined;
   const { id, text } = listRequest(state, fetch, request);
   fetch.inFlight = { id, page: 1, since: fetch.changes };
   return text;
 }
 
-function paramsChars(request: RequestMessage): number {
+// The bytes of the frame the release writes for a held call (releaseCall: serializeStrict).
+function writtenBytes(request: RequestMessage): number {
   try {
-    return JSON.stringify(request.params ?? null)?.length ?? 0;
+    return Buffer.byteLength(serializeStrict(request.message));
   } catch {
     // Nothing the parser made fails to serialise; were it to, count it as over the bound.
-    return MAX_HELD_CHARS + 1;
+    return MAX_HELD_BYTES + 1;
   }
 }
 
@@ -183,7 +187,7 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   fetch.inFlight = undefined;
   if (failed === undefined) fetch.listedAfter = Math.max(fetch.listedAfter, inFlight.since);
   const held = fetch.held.splice(0);
-  fetch.heldChars = 0;
+  fetch.heldBytes = 0;
   const nowUs = reading.nowUs?.() ?? 0;
   const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed, nowUs));
   return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };
@@ -211,7 +215,7 @@ export function abandonListing(state: SessionState, code: number, message: strin
   const out: OwnListDecision = { outputs: [], records: [] };
   if (!fetch) return out;
   fetch.inFlight = undefined;
-  fetch.heldChars = 0;
+  fetch.heldBytes = 0;
   for (const request of fetch.held.splice(0)) {
     const key = idKey(request.id);
     const pending = state.pendingClient.get(key);

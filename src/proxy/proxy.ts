@@ -74,8 +74,9 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * there: a peer that writes before it reads (a Node server's stdout to a pipe blocks the
  * process) would otherwise never read what it waits for, as its own output is no longer read.
  * Past it (a peer that floods requests and reads nothing), the reader does wait, so memory
- * stays bounded. It is above what held calls come to (MAX_HELD_CHARS, 16 Mi characters of
- * params), unless their text is mostly outside ASCII.
+ * stays bounded. It is above what held calls come to as written (MAX_HELD_BYTES, 16 MiB;
+ * the first call, held however large, is one frame, which a server reads whole before it
+ * answers it).
  */
 export const WRITE_BACK_BYTES_BEFORE_WAIT = 32 * 1024 * 1024;
 

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, FIXTURE_POLICIES } from './harness.js';
+import { jsonLines } from './json-lines.js';
 
 const LIFECYCLE_SERVER = path.join(path.dirname(CLI), '..', 'test', 'fixtures', 'servers', 'lifecycle-server.mjs');
 const CALLS = 5000;
@@ -22,25 +23,13 @@ async function pipelined(waitForList: boolean): Promise<{ answers: number; liste
   });
   child.stdin.on('error', () => undefined);
   const send = (frames: object[]) => child.stdin.write(frames.map((frame) => `${JSON.stringify(frame)}\n`).join(''));
-  let text = '';
   const answered = new Set<number>();
   let listed = false;
-  let wake: () => void = () => undefined;
-  child.stdout.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    const lines = text.split('\n');
-    text = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = JSON.parse(line) as { id?: unknown; result?: unknown };
-      if (m.id === 'list') listed = true;
-      if (typeof m.id === 'number' && m.result !== undefined) answered.add(m.id);
-    }
-    wake();
+  const { until } = jsonLines(child.stdout, (message) => {
+    const m = message as { id?: unknown; result?: unknown };
+    if (m.id === 'list') listed = true;
+    if (typeof m.id === 'number' && m.result !== undefined) answered.add(m.id);
   });
-  const until = async (done: () => boolean, ms: number): Promise<void> => {
-    const deadline = Date.now() + ms;
-    while (!done() && Date.now() < deadline) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 100)));
-  };
   send([
     { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipelined', version: '1' } } },
     { jsonrpc: '2.0', method: 'notifications/initialized' },

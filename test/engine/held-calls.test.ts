@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/config/compile.js';
 import { Engine } from '../../src/engine/engine.js';
-import { MAX_HELD_CHARS } from '../../src/engine/list-fetch.js';
+import { MAX_HELD_BYTES } from '../../src/engine/list-fetch.js';
 import { SESSION_LIMITS } from '../../src/engine/session.js';
 
 // Tools selected by their annotations: a call before any listing waits for the shim's own.
@@ -38,11 +38,11 @@ describe('calls held for the shim’s listing', () => {
     expect(released.outputs.filter((o) => o.to === 'client')).toEqual([]);
   });
 
-  it('refuses a call whose params would take the held calls past MAX_HELD_CHARS, and counts afresh after the listing', () => {
+  it('refuses a call whose params would take the held calls past MAX_HELD_BYTES, and counts afresh after the listing', () => {
     const engine = new Engine(policy, { nowUs: () => 0 });
-    const quarter = 'a'.repeat(MAX_HELD_CHARS / 4);
+    const quarter = 'a'.repeat(MAX_HELD_BYTES / 4);
     // The first call is held however large.
-    const first = engine.fromClient(frame(call(0, 'b'.repeat(MAX_HELD_CHARS + 10))));
+    const first = engine.fromClient(frame(call(0, 'b'.repeat(MAX_HELD_BYTES + 10))));
     expect(first.records.map((r) => r.rules)).toEqual([['tools.held-for-list']]);
     const listId = (JSON.parse(String(first.outputs[0]!.data)) as { id: string }).id;
     const over = engine.fromClient(frame(call(1, quarter)));

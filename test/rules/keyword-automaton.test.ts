@@ -128,6 +128,29 @@ describe('keyword automaton', () => {
     check(automaton, many.slice(100, 400).join(' ').toUpperCase() + many.slice(6000, 6300).join('~'));
   });
 
+  it('finds exactly the keywords of automata of 65 535 states (the most the 16-bit table takes), 65 536 and 65 537 (the first whose last state a 16-bit cell cannot hold)', () => {
+    // Policies can add keywords: at the limit a state numbered 65 535 must not alias state 0
+    // (or any other) in a 16-bit cell. Keywords branching at once, padded to an exact count.
+    const base = Array.from({ length: 4000 }, (_, i) => `${[...String(i).padStart(4, '0')].reverse().join('')}asdf`);
+    for (const states of [0xffff, 0x10000, 0x10001]) {
+      const keywords = [...base];
+      const prefixes = new Set(keywords.flatMap((w) => [...w].map((_, k) => w.slice(0, k + 1))));
+      // Each pad keyword adds the states of its prefixes not there yet, one a character after 'z<i>-'.
+      for (let i = 0; 1 + prefixes.size < states; i++) {
+        const pad = `z${i}-${'k'.repeat(60)}`;
+        let k = 0;
+        while (k < pad.length && 1 + prefixes.size < states) prefixes.add(pad.slice(0, ++k));
+        keywords.push(pad.slice(0, k));
+      }
+      expect(1 + prefixes.size).toBe(states);
+      const automaton = new KeywordAutomaton(keywords);
+      const last = keywords[keywords.length - 1]!;
+      // The deepest, last-numbered states: the last pad keyword, and one just short of it.
+      check(automaton, `${base[0]} ${last} ${last.slice(0, -1)}~ ${base[3999]!.toUpperCase()} ${keywords[keywords.length - 2]}`);
+      check(automaton, `${last}${last}${base[1234]}${last.slice(0, -1)}`.repeat(40));
+    }
+  });
+
   it('reads adversarial text in linear time', () => {
     // Near-misses of long keywords with shared prefixes, ASCII and wide: the worst case of a
     // naive search. A bound no quadratic search of 4 MiB meets, with room for a busy machine
