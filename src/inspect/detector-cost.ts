@@ -21,37 +21,53 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
   const rates = DETECTOR_STEPS_PER_CHAR[detector.category];
   const spend = context.spend;
   if (rates === undefined || spend === undefined) return context;
+  return new ChargedContext(context, rates, spend, spellingChars);
+}
+
+// chargedContext's context: one object per detector and call, its kindsOf a method (no
+// closure, and no scope kept for one, made per call).
+class ChargedContext implements InspectContext {
+  readonly tool: string;
+  readonly paths: InspectContext['paths'];
+  readonly network: InspectContext['network'];
+  readonly enough: InspectContext['enough'];
   // Detectors mostly ask about each string once, or several times in a row: the last one
   // asked is kept apart, and a set is made only when a detector comes back to an earlier one.
-  let last: InspectedString | undefined;
-  let earlier: Set<InspectedString> | undefined;
+  private last: InspectedString | undefined = undefined;
+  private earlier: Set<InspectedString> | undefined = undefined;
   // The rate of the last kinds asked about: strings in a row mostly share one set of kinds.
-  let lastKinds: ReadonlySet<ArgumentKind> | undefined;
-  let lastRate = 0;
-  return {
-    tool: context.tool,
-    paths: context.paths,
-    network: context.network,
-    enough: context.enough,
-    spend,
-    kindsOf(s) {
-      const kinds = context.kindsOf(s);
-      if (kinds !== lastKinds) {
-        let rate = 0;
-        for (const kind of kinds) rate = Math.max(rate, rates[kind] ?? 0);
-        lastKinds = kinds;
-        lastRate = rate;
-      }
-      // A string of kinds the detector does not charge for costs nothing: which strings were
-      // charged need not be noted for it.
-      if (lastRate > 0 && s !== last && earlier?.has(s) !== true) {
-        if (last !== undefined) (earlier ??= new Set()).add(last);
-        last = s;
-        spend(lastRate * spellingChars(s));
-      }
-      return kinds;
-    },
-  };
+  private lastKinds: ReadonlySet<ArgumentKind> | undefined = undefined;
+  private lastRate = 0;
+
+  constructor(
+    private readonly context: InspectContext,
+    private readonly rates: Partial<Record<ArgumentKind, number>>,
+    readonly spend: (steps?: number) => void,
+    private readonly spellingChars: (s: InspectedString) => number,
+  ) {
+    this.tool = context.tool;
+    this.paths = context.paths;
+    this.network = context.network;
+    this.enough = context.enough;
+  }
+
+  kindsOf(s: InspectedString): ReadonlySet<ArgumentKind> {
+    const kinds = this.context.kindsOf(s);
+    if (kinds !== this.lastKinds) {
+      let rate = 0;
+      for (const kind of kinds) rate = Math.max(rate, this.rates[kind] ?? 0);
+      this.lastKinds = kinds;
+      this.lastRate = rate;
+    }
+    // A string of kinds the detector does not charge for costs nothing: which strings were
+    // charged need not be noted for it.
+    if (this.lastRate > 0 && s !== this.last && this.earlier?.has(s) !== true) {
+      if (this.last !== undefined) (this.earlier ??= new Set()).add(this.last);
+      this.last = s;
+      this.spend(this.lastRate * this.spellingChars(s));
+    }
+    return kinds;
+  }
 }
 
 // Kinds as bits, for chargesFor: a kind not listed (none is) counts as one every detector may charge for.

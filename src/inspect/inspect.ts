@@ -4,7 +4,7 @@
  * Pure: the path context's realpath is the only window on the file system, and it is
  * passed in. Any failure while inspecting blocks the call (invariant 7).
  */
-import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, type NormalizeResult } from './normalize/index.js';
+import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, type NormalizeOptions, type NormalizeResult } from './normalize/index.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 import { kindsOf, type KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
@@ -12,7 +12,7 @@ import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
 import { chargedContext, chargesFor, kindBits } from './detector-cost.js';
-import { atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
+import { atLeast, CATEGORIES, type ArgumentKind, type Category, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
 export interface CategorySetting {
@@ -76,17 +76,14 @@ export const QUICK_PASS_FROM_CHARS = 64 * 1024;
 /** Inspect one call's arguments. Never throws. */
 export function inspectArguments(input: InspectionInput, inspector: Inspector): InspectionResult {
   try {
-    // Which categories are in play, worked out once per call (it is asked per detector and per finding).
-    const on = activeBits(inspector.settings, input.exempt);
-    const active = (category: Category) => (on & (1 << (CATEGORY_BIT[category] as number))) !== 0;
-    // The first finding that blocks the call settles the verdict: nothing after it could
-    // change it, so inspection stops there (a flood of attacks costs one attack's time).
-    const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && active(f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
+    // Which categories are in play, worked out once per call (it is asked per detector and per
+    // finding), and what follows from them alone, kept per inspector (planFor).
+    const plan = planFor(inspector, activeBits(inspector.settings, input.exempt));
     const clock = inspector.clock;
     const chars = textLength(input.args);
     const budget = createWorkBudget((inspector.stepLimit ?? stepLimit)(chars), 'inspection', clock && { now: clock.now, lastResortMs: clock.budgetMs });
     try {
-      return inspectWithin(input, inspector, active, blocks, budget, chars, on);
+      return inspectWithin(input, inspector, plan, budget, chars);
     } finally {
       inspector.onSteps?.(budget.used(), budget.limit);
     }
@@ -96,27 +93,57 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
   }
 }
 
+/**
+ * What a call's inspection takes from its active categories alone: the same for every call
+ * with the same categories, so built once per inspector and set of categories, never per call.
+ * It holds no state of a call: `blocks` reads the inspector's settings when asked, as a
+ * closure made per call did.
+ */
+interface ActivePlan {
+  /** The active categories as bits (activeBits). */
+  on: number;
+  /**
+   * The first finding that blocks the call settles the verdict: nothing after it could
+   * change it, so inspection stops there (a flood of attacks costs one attack's time).
+   */
+  blocks: (f: Finding) => boolean;
+  /** The normaliser's options for the quick reading (as sent) and the full one. */
+  quick: NormalizeOptions;
+  full: NormalizeOptions;
+}
+
+const plans = new WeakMap<Inspector, Map<number, ActivePlan>>();
+
+function planFor(inspector: Inspector, on: number): ActivePlan {
+  let byBits = plans.get(inspector);
+  if (!byBits) plans.set(inspector, (byBits = new Map()));
+  let plan = byBits.get(on);
+  if (!plan) {
+    const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && isOn(on, f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
+    byBits.set(on, (plan = { on, blocks, quick: { variants: false, enough: blocks }, full: { enough: blocks } }));
+  }
+  return plan;
+}
+
+// Whether `category` is among the active categories `on` (activeBits).
+function isOn(on: number, category: Category): boolean {
+  return (on & (1 << (CATEGORY_BIT[category] as number))) !== 0;
+}
+
 // Both readings of one call, every step counted against `budget`.
-function inspectWithin(
-  input: InspectionInput,
-  inspector: Inspector,
-  active: (category: Category) => boolean,
-  blocks: (f: Finding) => boolean,
-  budget: WorkBudget,
-  chars: number,
-  on: number,
-): InspectionResult {
-  const checkBudget = (steps?: number): void => budget.spend(steps);
+function inspectWithin(input: InspectionInput, inspector: Inspector, plan: ActivePlan, budget: WorkBudget, chars: number): InspectionResult {
+  // (spend reads no `this`: the budget's own function is the one handed on.)
+  const checkBudget = budget.spend;
   const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
   // Large arguments are read as sent first: an attack in plain sight is refused without
   // decoding a megabyte every way first. Nothing found, they are read in full.
   let quick: InspectionResult | undefined;
   if (!inspector.exhaustive && chars >= QUICK_PASS_FROM_CHARS) {
-    quick = inspectionPass(input, inspector, normalized(input.args, chars, limits, { variants: false, enough: blocks }, budget), active, blocks, checkBudget, false, on);
+    quick = inspectionPass(input, inspector, normalized(input.args, chars, limits, plan.quick, budget), plan, checkBudget, false);
     if (quick.verdict === 'block') return quick;
   }
   // The rules already read the raw text in the quick pass; the full one adds the decoded spellings.
-  const full = inspectionPass(input, inspector, normalized(input.args, chars, limits, { enough: blocks }, budget), active, blocks, checkBudget, quick !== undefined, on);
+  const full = inspectionPass(input, inspector, normalized(input.args, chars, limits, plan.full, budget), plan, checkBudget, quick !== undefined);
   if (!quick || quick.findings.length === 0) return full;
   const findings = [...quick.findings, ...full.findings.filter((f) => !quick.findings.some((q) => q.ruleId === f.ruleId && q.path === f.path))];
   return { ...full, findings, verdict: full.verdict === 'allow' ? 'warn' : full.verdict };
@@ -124,7 +151,7 @@ function inspectWithin(
 
 // Normalise, counting what the normaliser produced (every string and spelling it wrote;
 // its own limits bound that) against the budget. `chars`: textLength(args), worked out once per call.
-function normalized(args: unknown, chars: number, limits: NormalizeLimits, options: Parameters<typeof normalizeArguments>[2], budget: WorkBudget): NormalizeResult {
+function normalized(args: unknown, chars: number, limits: NormalizeLimits, options: NormalizeOptions, budget: WorkBudget): NormalizeResult {
   budget.spend(chars);
   const result = normalizeArguments(args, limits, options);
   if (result.ok) for (const s of result.strings) budget.spend(spellingChars(s));
@@ -144,22 +171,15 @@ function inspectionPass(
   input: InspectionInput,
   inspector: Inspector,
   normalized: NormalizeResult,
-  active: (category: Category) => boolean,
-  blocks: (f: Finding) => boolean,
+  plan: ActivePlan,
   checkBudget: (steps?: number) => void,
   rawRead: boolean,
-  /** The active categories as bits (activeBits). */
-  on: number,
 ): InspectionResult {
+  const { on, blocks } = plan;
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
   // Each string's kinds, kept by the string (a detector asks again). Not by path: a path
   // shows a long key cut, so strings under two keys can share one, and each has its own kinds.
-  const byString = new Map<InspectedString, ReturnType<typeof kindsOf>>();
-  const kinds = (s: InspectedString) => {
-    let found = byString.get(s);
-    if (!found) byString.set(s, (found = kindsOf(s, input.hints)));
-    return found;
-  };
+  const kinds = kindsMemo(normalized.strings, input.hints);
   const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks, spend: checkBudget };
   // What every detector is given to read: charged before it runs, so a detector that reads
   // its input a bounded number of times fits; detectors charge any further work themselves.
@@ -173,20 +193,18 @@ function inspectionPass(
   }
   // A command line is read the way a shell reads it, which costs about a microsecond a
   // character; one longer than a shell script anyone reviews is refused, not read.
-  const oversized = active('command-injection') ? normalized.strings.find((s) => s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) : undefined;
+  const oversized = isOn(on, 'command-injection') ? normalized.strings.find((s) => s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) : undefined;
   if (oversized) {
     return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
   }
   const raw: Finding[] = [...normalized.findings];
   let settled = raw.some(blocks);
-  for (const detector of settled ? [] : inspector.detectors) {
-    if (!active(detector.category)) continue;
+  for (let d = 0; !settled && d < inspector.detectors.length; d++) {
+    const detector = inspector.detectors[d] as Detector;
+    if (!isOn(on, detector.category)) continue;
     checkBudget(given);
     raw.push(...detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context));
-    if (raw.some(blocks)) {
-      settled = true;
-      break;
-    }
+    settled = raw.some(blocks);
   }
   if (!settled) {
     const rules = rulesInPlay(inspector, on);
@@ -194,15 +212,40 @@ function inspectionPass(
     settled = raw.some(blocks);
   }
   // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
-  if (!settled && !rawRead && active('secrets')) {
+  if (!settled && !rawRead && isOn(on, 'secrets')) {
     const secrets = secretRulesOf(inspector);
     const readings = secretReadings(normalized.strings, secrets);
     if (readings.length > 0) raw.push(...runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks));
   }
-  const findings = raw.filter((f) => active(f.category) && atLeast(f.severity, inspector.settings[f.category].minSeverity));
-  const blocking = findings.filter((f) => inspector.settings[f.category].action === 'block' && f.warnOnly !== true);
+  // Every finding the settings act on, and of those the ones that block, in the order found.
+  const findings: Finding[] = [];
+  const blocking: Finding[] = [];
+  for (const f of raw) {
+    const setting = inspector.settings[f.category];
+    if (!isOn(on, f.category) || !atLeast(f.severity, setting.minSeverity)) continue;
+    findings.push(f);
+    if (setting.action === 'block' && f.warnOnly !== true) blocking.push(f);
+  }
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+// At most this many strings are looked up by a scan of the call's strings; a call with more keeps a Map.
+const KINDS_SCANNED_UP_TO = 8;
+
+// kindsOf for the strings of one reading, each string's kinds worked out once, when first
+// asked. A call of a few strings keeps them beside its strings (found[i] for strings[i]), not
+// in a Map per reading; any other string (of a larger call, or a secret reading made later) is kept in one.
+function kindsMemo(strings: readonly InspectedString[], hints: KindHints): (s: InspectedString) => ReadonlySet<ArgumentKind> {
+  const count = strings.length <= KINDS_SCANNED_UP_TO ? strings.length : 0;
+  const found = new Array<ReadonlySet<ArgumentKind> | undefined>(count);
+  let byString: Map<InspectedString, ReadonlySet<ArgumentKind>> | undefined;
+  return (s) => {
+    for (let i = 0; i < count; i++) if (strings[i] === s) return (found[i] ??= kindsOf(s, hints));
+    let kinds = (byString ??= new Map()).get(s);
+    if (!kinds) byString.set(s, (kinds = kindsOf(s, hints)));
+    return kinds;
+  };
 }
 
 // Each category's bit in activeBits, by CATEGORIES' order.
@@ -234,11 +277,10 @@ const rulesByActive = new WeakMap<Inspector, Map<number, readonly CompiledRule[]
 function rulesInPlay(inspector: Inspector, on: number): readonly CompiledRule[] {
   // The active categories as bits (activeBits: a number, not a string built per call).
   const key = on;
-  const active = (category: Category) => (on & (1 << (CATEGORY_BIT[category] as number))) !== 0;
   if (key === (1 << CATEGORIES.length) - 1) return inspector.rules;
   let byKey = rulesByActive.get(inspector);
   if (!byKey) rulesByActive.set(inspector, (byKey = new Map()));
   let rules = byKey.get(key);
-  if (!rules) byKey.set(key, (rules = inspector.rules.filter((r) => active(r.category))));
+  if (!rules) byKey.set(key, (rules = inspector.rules.filter((r) => isOn(on, r.category))));
   return rules;
 }
