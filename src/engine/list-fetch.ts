@@ -31,9 +31,9 @@ export const MAX_FETCHED_PAGES = 100;
  * as (UTF-8 of the frame the release sends: a character outside ASCII is two to six bytes, and
  * the id counts too): past it, more are refused (limits.held). The release writes them all
  * while the shim reads the server, so they must stay under WRITE_BACK_BYTES_BEFORE_WAIT
- * (proxy.ts), past which that reader waits for the server to read them. The count of held calls is bounded by the calls in
- * flight (SESSION_LIMITS.maxPendingClient), as every held call is one; the bound in characters
- * keeps large arguments from adding up. The client's input is never paused for held calls: a
+ * (proxy.ts), past which that reader waits for the server to read them. The count of held
+ * calls is bounded by the calls in flight (SESSION_LIMITS.maxPendingClient), as every held
+ * call is one; the bound in bytes keeps large arguments from adding up. The client's input is never paused for held calls: a
  * paused reader would not see a cancel, the end of input, or the answer the server's listing
  * may be waiting for.
  */
