@@ -33,9 +33,9 @@ export const MAX_FETCHED_PAGES = 100;
  * while the shim reads the server, so they must stay under WRITE_BACK_BYTES_BEFORE_WAIT
  * (proxy.ts), past which that reader waits for the server to read them. The count of held
  * calls is bounded by the calls in flight (SESSION_LIMITS.maxPendingClient), as every held
- * call is one; the bound in bytes keeps large arguments from adding up. The client's input is never paused for held calls: a
- * paused reader would not see a cancel, the end of input, or the answer the server's listing
- * may be waiting for.
+ * call is one; the bound in bytes keeps large arguments from adding up. The client's input is
+ * never paused for held calls: a paused reader would not see a cancel, the end of input, or
+ * the answer the server's listing may be waiting for.
  */
 export const MAX_HELD_BYTES = 16 * 1024 * 1024;
 

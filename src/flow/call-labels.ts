@@ -133,10 +133,6 @@ class LabelMap {
   }
 }
 
-function put(map: LabelMap, label: string, why: string): void {
-  map.put(label, why);
-}
-
 // A path argument, absolute and rendered, when it reads as one.
 function absoluteOf(raw: string, ready: PreparedPaths): string | undefined {
   const parsed = parsePath(raw)[0];
@@ -148,10 +144,6 @@ function isSensitive(raw: string, ready: PreparedPaths): boolean {
   const parsed = parsePath(raw)[0];
   const abs = parsed && resolveLexically(parsed, ready.pathCtx);
   return abs !== undefined && (ready.checks.isSensitive(abs) || ready.checks.deniedBy(abs) !== undefined);
-}
-
-function listOf(map: LabelMap): Labelled[] {
-  return map.list();
 }
 
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
@@ -173,18 +165,18 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
     if (kinds.has('path')) {
       const abs = absoluteOf(raw, ready);
       if (abs !== undefined) paths.push(abs);
-      if (isSensitive(raw, ready)) put(labels, 'sensitive-read', `path argument "${key}" names a sensitive file`);
+      if (isSensitive(raw, ready)) labels.put('sensitive-read', `path argument "${key}" names a sensitive file`);
     }
     if (kinds.has('url') || kinds.has('command')) {
       const away = hostsOf(raw).find((h) => !isLoopback(h));
       if (away !== undefined) {
-        put(labels, 'egress', `argument "${key}" names the host ${away.slice(0, 100)}`);
-        put(resultLabels, 'untrusted-source', `the call fetched from ${away.slice(0, 100)}`);
+        labels.put('egress', `argument "${key}" names the host ${away.slice(0, 100)}`);
+        resultLabels.put('untrusted-source', `the call fetched from ${away.slice(0, 100)}`);
       }
     }
     if (kinds.has('command')) {
       commands.push(raw);
-      put(labels, 'exec', `argument "${key}" is a command`);
+      labels.put('exec', `argument "${key}" is a command`);
     }
   }
 
@@ -192,38 +184,38 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
     const parse = parseShell(command, { windows: false, escapedNewlines: true });
     for (const c of parse.commands) {
       const w = c.words.map((x) => x.text);
-      if (dumpsEnvironment(w)) put(labels, 'sensitive-read', `the command "${w.join(' ').slice(0, 60)}" prints the environment`);
+      if (dumpsEnvironment(w)) labels.put('sensitive-read', `the command "${w.join(' ').slice(0, 60)}" prints the environment`);
       if (talksToNetwork(w)) {
-        put(labels, 'egress', `the command "${w[0]}" talks to the network`);
-        put(resultLabels, 'untrusted-source', `the command "${w[0]}" reads from the network`);
+        labels.put('egress', `the command "${w[0]}" talks to the network`);
+        resultLabels.put('untrusted-source', `the command "${w[0]}" reads from the network`);
       }
-      if (installsPersistence(w)) put(labels, 'persistence', `the command "${w.slice(0, 2).join(' ')}" installs something to run later`);
+      if (installsPersistence(w)) labels.put('persistence', `the command "${w.slice(0, 2).join(' ')}" installs something to run later`);
     }
     const writesFile = /[>]|(^|\s)(tee|cp|mv|install|ln|sed)\s/.test(command);
     for (const token of command.split(/[\s'"`;&|<>()]+/)) {
       if (!/[\\/]|^~/.test(token)) continue;
-      if (isSensitive(token, ready)) put(labels, 'sensitive-read', 'the command names a sensitive file');
+      if (isSensitive(token, ready)) labels.put('sensitive-read', 'the command names a sensitive file');
       const abs = absoluteOf(token, ready);
-      if (writesFile && abs !== undefined && persistent(abs)) put(labels, 'persistence', `the command writes ${abs.slice(-80)}, which runs later`);
+      if (writesFile && abs !== undefined && persistent(abs)) labels.put('persistence', `the command writes ${abs.slice(-80)}, which runs later`);
     }
     const written = ctx.namesWritten(command);
-    if (written !== undefined) put(labels, 'exec-written', `the command names ${written.slice(-80)}, which this session wrote`);
+    if (written !== undefined) labels.put('exec-written', `the command names ${written.slice(-80)}, which this session wrote`);
   }
 
-  if (facts.dumpsSecrets) put(labels, 'sensitive-read', `"${tool}" dumps the environment or credentials`);
-  if (facts.sendsOut) put(labels, 'egress', `"${tool}" sends data out`);
+  if (facts.dumpsSecrets) labels.put('sensitive-read', `"${tool}" dumps the environment or credentials`);
+  if (facts.sendsOut) labels.put('egress', `"${tool}" sends data out`);
   const openWorld = annotation(annotations, 'openWorldHint') === true;
   const readOnly = annotation(annotations, 'readOnlyHint') === true;
-  if (openWorld && !readOnly) put(labels, 'egress', `"${tool}" declares openWorldHint and is not read-only`);
-  if (facts.runsCommands) put(labels, 'exec', `"${tool}" runs commands`);
-  if (annotation(annotations, 'destructiveHint') === true) put(labels, 'write', `"${tool}" declares destructiveHint`);
-  else if (!readOnly && facts.changesThings) put(labels, 'write', `"${tool}" writes, moves or deletes`);
+  if (openWorld && !readOnly) labels.put('egress', `"${tool}" declares openWorldHint and is not read-only`);
+  if (facts.runsCommands) labels.put('exec', `"${tool}" runs commands`);
+  if (annotation(annotations, 'destructiveHint') === true) labels.put('write', `"${tool}" declares destructiveHint`);
+  else if (!readOnly && facts.changesThings) labels.put('write', `"${tool}" writes, moves or deletes`);
   if (labels.has('write')) {
     const place = paths.find(persistent);
-    if (place !== undefined) put(labels, 'persistence', `"${tool}" writes ${place.slice(-80)}, which runs later`);
+    if (place !== undefined) labels.put('persistence', `"${tool}" writes ${place.slice(-80)}, which runs later`);
   }
-  if (facts.readsOpenWorld) put(resultLabels, 'untrusted-source', `"${tool}" reads from the web or an inbox`);
-  if (openWorld) put(resultLabels, 'untrusted-source', `"${tool}" declares openWorldHint`);
+  if (facts.readsOpenWorld) resultLabels.put('untrusted-source', `"${tool}" reads from the web or an inbox`);
+  if (openWorld) resultLabels.put('untrusted-source', `"${tool}" declares openWorldHint`);
 
-  return { labels: listOf(labels), resultLabels: listOf(resultLabels), writes: labels.has('write') ? paths : [], commands };
+  return { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : [], commands };
 }

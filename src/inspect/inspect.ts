@@ -110,6 +110,12 @@ interface ActivePlan {
   /** The normaliser's options for the quick reading (as sent) and the full one. */
   quick: NormalizeOptions;
   full: NormalizeOptions;
+  /**
+   * The rules of the active categories, made when first asked: the same array for the same
+   * categories, so that what runPatternRules keys on it (the set of rules in play) is built
+   * once, not on every call.
+   */
+  rules?: readonly CompiledRule[];
 }
 
 const plans = new WeakMap<Inspector, Map<number, ActivePlan>>();
@@ -207,7 +213,7 @@ function inspectionPass(
     settled = raw.some(blocks);
   }
   if (!settled) {
-    const rules = rulesInPlay(inspector, on);
+    const rules = rulesInPlay(inspector, plan);
     raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
     settled = raw.some(blocks);
   }
@@ -270,17 +276,8 @@ function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
   return rules;
 }
 
-// The rules of the active categories: the same array for the same categories, so that what
-// runPatternRules keys on it (the set of rules in play) is built once, not on every call.
-const rulesByActive = new WeakMap<Inspector, Map<number, readonly CompiledRule[]>>();
-
-function rulesInPlay(inspector: Inspector, on: number): readonly CompiledRule[] {
-  // The active categories as bits (activeBits: a number, not a string built per call).
-  const key = on;
-  if (key === (1 << CATEGORIES.length) - 1) return inspector.rules;
-  let byKey = rulesByActive.get(inspector);
-  if (!byKey) rulesByActive.set(inspector, (byKey = new Map()));
-  let rules = byKey.get(key);
-  if (!rules) byKey.set(key, (rules = inspector.rules.filter((r) => isOn(on, r.category))));
-  return rules;
+// The rules of the active categories (ActivePlan.rules): all of them when every category is.
+function rulesInPlay(inspector: Inspector, plan: ActivePlan): readonly CompiledRule[] {
+  if (plan.on === (1 << CATEGORIES.length) - 1) return inspector.rules;
+  return (plan.rules ??= inspector.rules.filter((r) => isOn(plan.on, r.category)));
 }

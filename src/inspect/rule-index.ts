@@ -415,7 +415,6 @@ export class RuleIndex {
 
   // The scan of `text` from what the automaton found in it (`folded`: read case-folded).
   private scanned(text: string, folded: boolean, found: KeywordScan): SpellingScan {
-    const lower = text;
     // (Nothing reached: the shared sets, which no caller changes.)
     const none = found.reached.length === 0;
     const woken = none ? this.wokenEverywhere : this.wokenEverywhere.slice();
@@ -425,8 +424,8 @@ export class RuleIndex {
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
-    const scan: SpellingScan = { woken, literals, chars: found.chars, text: lower, shape: undefined, windows: found.windows };
-    this.last = lower.length >= REMEMBER_FROM ? { lower, folded, scan } : undefined;
+    const scan: SpellingScan = { woken, literals, chars: found.chars, text, shape: undefined, windows: found.windows };
+    this.last = text.length >= REMEMBER_FROM ? { lower: text, folded, scan } : undefined;
     return scan;
   }
 
