@@ -1,7 +1,7 @@
 /** Every reading of an answer's top-level id is the value JSON.parse reads there, however it is written. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readTopLevelIds } from '../../src/protocol/answer-id.js';
+import { quotedIdAt, readTopLevelIds } from '../../src/protocol/answer-id.js';
 
 const ID_TEXTS = fc.oneof(
   fc.nat().map(String),
@@ -39,5 +39,29 @@ describe('readTopLevelIds', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('quotedIdAt', () => {
+  // Texts over the characters that make and unmake a quoted "id": quotes, its letters, and a few others.
+  const PIECES = fc.constantFrom('"', 'i', 'd', 'id', 'id"', '"id"', '""id"', 'x', '\\', ':', '{', '}', ' ', 'é', '\u{1F600}');
+  const TEXTS = fc.array(PIECES, { maxLength: 40 }).map((parts) => parts.join(''));
+
+  it('finds what indexOf(\'"id"\', from) finds, from every position', () => {
+    fc.assert(
+      fc.property(TEXTS, (text) => {
+        for (let from = 0; from <= text.length + 1; from++) expect(quotedIdAt(text, from)).toBe(text.indexOf('"id"', from));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('finds it in answers, and past the only one finds none', () => {
+    for (const text of ['"id"', 'id"', '"i"d"', '""id""id"', '{"valid":1,"id":2}', '{"xid":"id","id":3}', `{"a":"${'id"'.repeat(50)}"}`]) {
+      const first = text.indexOf('"id"');
+      expect(quotedIdAt(text, 0)).toBe(first);
+      if (first !== -1) expect(quotedIdAt(text, first + 4)).toBe(text.indexOf('"id"', first + 4));
+    }
+    expect(quotedIdAt('{"jsonrpc":"2.0","id":7,"result":{"content":[]}}', 0)).toBe(17);
   });
 });
