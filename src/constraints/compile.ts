@@ -13,6 +13,10 @@ import { statementKinds } from './statement-values.js';
 import type { CompiledConstraints, ConstraintBreach, ConstraintEdge, ConstraintSpec, StatementKind, ToolConstraints } from './types.js';
 
 const NAME_OPTIONS = { dot: true, nonegate: true, noextglob: true, strictBrackets: true } as const;
+const NO_RULES: readonly ArgumentRule[] = Object.freeze([]);
+/** Tool names whose rules are kept, and the longest name kept (a name can be as long as a frame). */
+const RULES_KEPT = 1024;
+const RULES_KEPT_NAME_CHARS = 256;
 
 /** One argument-name glob's compiled checks. */
 interface ArgumentRule {
@@ -73,7 +77,22 @@ export function compileConstraints(sections: Record<string, ToolConstraints> | u
       args: Object.entries(s.constrain ?? {}).map(([name, spec]) => compileArgument(name, spec, edge, ajv)),
       ask: s.onBreach === 'ask',
     }));
-  const rulesFor = (tool: string): ArgumentRule[] => tools.filter((t) => t.matches(tool)).flatMap((t) => t.args);
+  // The rules of a tool name, kept per name: every call used to run each tool glob's matcher
+  // again. The answer depends on the name alone (the globs are fixed here), so a kept one is the
+  // answer; read only. A policy without constraints has none for any name.
+  const byTool = new Map<string, readonly ArgumentRule[]>();
+  const rulesFor = (tool: string): readonly ArgumentRule[] => {
+    if (tools.length === 0) return NO_RULES;
+    let rules = byTool.get(tool);
+    if (rules === undefined) {
+      rules = tools.filter((t) => t.matches(tool)).flatMap((t) => t.args);
+      if (tool.length <= RULES_KEPT_NAME_CHARS) {
+        if (byTool.size >= RULES_KEPT) byTool.clear();
+        byTool.set(tool, rules);
+      }
+    }
+    return rules;
+  };
   // A breach of a tool section that says `onBreach: ask` is put to a person instead of refused.
   const asking = new Set(tools.filter((t) => t.ask).flatMap((t) => t.args));
   const marked = (rule: ArgumentRule, breach: ConstraintBreach): ConstraintBreach => (asking.has(rule) ? { ...breach, ask: true } : breach);
