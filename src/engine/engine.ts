@@ -144,6 +144,7 @@ export class Engine {
       const large = this.largeFromServer(frame);
       if (large) return large;
     }
+    // The one clock read the decision makes before its end: a result's flow labels are put at it too.
     const start = this.deps.nowUs();
     const out = emptyOutcome();
     const text = frameToString(frame);
@@ -162,7 +163,7 @@ export class Engine {
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two.
     const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
-    const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings);
+    const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings, start);
     const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
@@ -193,7 +194,7 @@ export class Engine {
     // listings, unmatched or repeated ids) are decided on the full read.
     if (match.kind !== 'pending' || !match.exact) return undefined;
     if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
-    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings);
+    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings, start);
     const out = emptyOutcome();
     if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
@@ -345,7 +346,7 @@ export class Engine {
     const passed: string[] = [];
     for (const element of parsed.value) {
       const elementText = serializeStrict(element);
-      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps);
+      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps, undefined, start);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
