@@ -60,13 +60,12 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   if (typeof tool !== 'string') return decision;
   const memory = flowMemory(state);
   const found = labelsOf(tool, request.params?.arguments, policy, state);
-  const labels = found.labels.map((l) => l.label);
   const flow = decideFlow(policy.flow, memory, found.labels, nowUs);
   if (flow?.action === 'block') return refused(decision, request, policy, flow, flow.reason);
   let out = decision;
   if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
   else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
-  else if (labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels } } } };
+  else if (found.labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels: found.labels.map((l) => l.label) } } } };
   if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, nowUs);
   else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
   return out;

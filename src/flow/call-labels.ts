@@ -73,7 +73,11 @@ function argumentStrings(value: unknown, key: string, out: Argument[], depth: nu
     return;
   }
   if (Array.isArray(value)) for (const item of value) argumentStrings(item, key, out, depth + 1);
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) argumentStrings(v, k, out, depth + 1);
+  else if (value !== null && typeof value === 'object') {
+    // Own enumerable keys in order, as Object.entries gives them, without an array per member.
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) argumentStrings((value as Record<string, unknown>)[keys[i] as string], keys[i] as string, out, depth + 1);
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -32,8 +32,9 @@ function ruleReason(rule: FlowRule, event: LabelEvent, labelled: readonly Labell
 
 /** The rule that stops this call, the strongest when several fire (block over ask over warn); undefined when none does. */
 export function decideFlow(flow: CompiledFlow, memory: FlowMemory, labelled: readonly Labelled[], nowUs: number): FlowDecision | undefined {
+  // (Most calls carry no label: nothing to decide, and no list of their names made for it.)
+  if (!flow.active || labelled.length === 0) return undefined;
   const labels = labelled.map((l) => l.label);
-  if (!flow.active || labels.length === 0) return undefined;
   if (memory.full && labels.some((l) => flow.rules.some((r) => r.then.has(l)) || flow.burst?.labels.has(l))) {
     return {
       action: 'block',
