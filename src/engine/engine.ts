@@ -19,7 +19,7 @@ import { parseStrict, serializeStrict, strictFromParsed, type StrictParseResult 
 import { stringsArePlain } from '../protocol/plain-strings.js';
 import { readClientText } from '../protocol/plain-read.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
-import { emptyOutcome, type Outcome } from './outcome.js';
+import { emptyOutcome, type Outcome, type Output } from './outcome.js';
 import { decideServerMessage, needsFullRead, type FrameText } from './server-side.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
@@ -97,29 +97,24 @@ export class Engine {
 
   private clientFrame(frame: Buffer): Outcome {
     const start = this.deps.nowUs();
-    const out = emptyOutcome();
     let text: string;
     try {
       // Bytes that are not UTF-8 could read differently to the server; refuse them.
       text = strictUtf8.decode(frame);
     } catch {
-      return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
+      return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
     }
     const reading = readClientText(text);
     const parsed = reading.parsed;
     if (!parsed.ok) {
       if (parsed.code === 'duplicate-key') {
         const answer = refusedClientAnswer(text, this.state);
-        if (answer) {
-          out.outputs.push({ to: 'server', data: answer.text });
-          out.records.push(this.timed(answer.record, start));
-          return out;
-        }
-        return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
+        if (answer) return { outputs: [{ to: 'server', data: answer.text }], records: [this.timed(answer.record, start)] };
+        return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
       }
-      return this.answerClient(out, start, readRefusedId(frame), JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
+      return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
     }
-    if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, out, start);
+    if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, emptyOutcome(), start);
 
     this.state.asWritten = isObject(parsed.value) && reading.sendable ? { message: parsed.value, text } : undefined;
     // Text sendable as written is printable ASCII: one line to every reader already.
@@ -130,13 +125,16 @@ export class Engine {
     } finally {
       this.state.asWritten = undefined;
     }
+    // The outcome is written as literals of the size it has: an array that grows by push from
+    // empty takes room for 17 entries, two per frame.
     const action = decision.action;
-    if (action.type === 'forward') out.outputs.push({ to: 'server', data: this.verified(oneLineFrame(frame, text)) });
-    else if (action.type === 'forward-text') out.outputs.push({ to: 'server', data: verbatim && action.text === text ? this.verbatim(text) : action.text });
-    else if (action.type === 'answer') out.outputs.push({ to: 'client', data: serializeStrict(action.message) });
-    else if (action.type === 'emit') out.outputs.push(...action.outputs);
-    out.records.push(this.timed(decision.record, start));
-    return out;
+    let outputs: Output[];
+    if (action.type === 'forward') outputs = [{ to: 'server', data: this.verified(oneLineFrame(frame, text)) }];
+    else if (action.type === 'forward-text') outputs = [{ to: 'server', data: verbatim && action.text === text ? this.verbatim(text) : action.text }];
+    else if (action.type === 'answer') outputs = [{ to: 'client', data: serializeStrict(action.message) }];
+    else if (action.type === 'emit') outputs = action.outputs.slice();
+    else outputs = [];
+    return { outputs, records: [this.timed(decision.record, start)] };
   }
 
   private serverFrame(frame: Buffer): Outcome {
@@ -146,7 +144,6 @@ export class Engine {
     }
     // The one clock read the decision makes before its end: a result's flow labels are put at it too.
     const start = this.deps.nowUs();
-    const out = emptyOutcome();
     const text = frameToString(frame);
     let value: unknown;
     try {
@@ -154,26 +151,29 @@ export class Engine {
       value = parseJsonText(text, frame);
     } catch {
       // Servers print banners and debug lines to stdout; a client would choke on them.
-      out.records.push(this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.noise'], detail: { bytes: frame.length, preview: text.slice(0, 120) } }, start));
-      return out;
+      return { outputs: [], records: [this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.noise'], detail: { bytes: frame.length, preview: text.slice(0, 120) } }, start)] };
     }
-    if (Array.isArray(value)) return this.serverBatch(text, out, start);
+    if (Array.isArray(value)) return this.serverBatch(text, emptyOutcome(), start);
 
     const message = classify(value);
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two.
     const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
     const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings, start);
-    const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? text : undefined;
+    const action = decision.action;
+    const answerText = action.type === 'forward-text' ? action.text : action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
-    if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
-    else if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: this.verified(oneLineFrame(frame, text)) });
-    else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
-    else if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
-    else if (decision.action.type === 'emit') out.outputs.push(...decision.action.outputs);
-    out.records.push(this.timed(decision.record, start));
-    if (decision.action.type === 'emit') for (const record of decision.action.more) out.records.push(this.timed(record, start));
-    return out;
+    // Literals of the size the outcome has, as for a client frame.
+    let outputs: Output[];
+    if (batch && answerText !== undefined) this.addToBatch(batch, answerText, (outputs = []));
+    else if (action.type === 'forward') outputs = [{ to: 'client', data: this.verified(oneLineFrame(frame, text)) }];
+    else if (action.type === 'forward-text') outputs = [{ to: 'client', data: action.text }];
+    else if (action.type === 'answer-server') outputs = [{ to: 'server', data: action.text }];
+    else if (action.type === 'emit') outputs = action.outputs.slice();
+    else outputs = [];
+    const records = [this.timed(decision.record, start)];
+    if (action.type === 'emit') for (const record of action.more) records.push(this.timed(record, start));
+    return { outputs, records };
   }
 
   // A large answer nobody inspects (a big result, when results are not scanned) is routed by
@@ -351,7 +351,7 @@ export class Engine {
       const batch = decision.answers?.batch;
       if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
       else if (decision.action.type === 'emit') out.outputs.push(...decision.action.outputs);
-      else if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out);
+      else if (batch && answerText !== undefined) this.addToBatch(batch, answerText, out.outputs);
       else if (answerText !== undefined) passed.push(answerText);
       out.records.push(this.timed(decision.record, start));
     }
@@ -360,14 +360,14 @@ export class Engine {
   }
 
   private deliver(batch: BatchGroup | undefined, text: string, out: Outcome): void {
-    if (batch) this.addToBatch(batch, text, out);
+    if (batch) this.addToBatch(batch, text, out.outputs);
     else out.outputs.push({ to: 'client', data: text });
   }
 
-  private addToBatch(batch: BatchGroup, text: string, out: Outcome): void {
+  private addToBatch(batch: BatchGroup, text: string, outputs: Output[]): void {
     batch.answers.push(text);
     batch.waiting--;
-    if (batch.waiting === 0) out.outputs.push({ to: 'client', data: `[${batch.answers.join(',')}]` });
+    if (batch.waiting === 0) outputs.push({ to: 'client', data: `[${batch.answers.join(',')}]` });
   }
 
   // What the shim writes is one line to every reader: checked here, once, for every output

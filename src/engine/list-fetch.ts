@@ -168,7 +168,8 @@ export interface ListReading {
 export function decideOwnAnswer(message: ResponseMessage, text: () => string, state: SessionState, policy: CompiledPolicy, reading: ListReading): OwnListDecision | undefined {
   const fetch = fetches.get(state);
   if (!fetch || message.id === null) return undefined;
-  if (fetch.held.some((held) => idKey(held.id) === idKey(message.id as RequestId))) {
+  // (Calls are held only until the first listing: most answers find none, and make no closure to look.)
+  if (fetch.held.length > 0 && fetch.held.some((held) => idKey(held.id) === idKey(message.id as RequestId))) {
     return { outputs: [], records: [{ direction: 'server', id: message.id, verdict: 'drop', rules: ['protocol.unasked'], reason: 'an answer to a call the server has not been sent yet' }] };
   }
   const inFlight = fetch.inFlight;

@@ -14,11 +14,18 @@ import type { Labelled } from './call-labels.js';
 
 const PERSONAL: ReadonlySet<string> = new Set(PII_KINDS);
 
-/** The labels of a result, from what the call led to expect and what the result decision found. */
-export function labelResult(expected: readonly Labelled[], record: Omit<DecisionRecord, 'decisionUs'>): Labelled[] {
+const NO_LABELS: readonly Labelled[] = Object.freeze([]);
+
+function redacts(rules: readonly string[]): boolean {
+  for (let i = 0; i < rules.length; i++) if ((rules[i] as string).startsWith('result.redact:')) return true;
+  return false;
+}
+
+/** The labels of a result, from what the call led to expect and what the result decision found. Read only. */
+export function labelResult(expected: readonly Labelled[], record: Omit<DecisionRecord, 'decisionUs'>): readonly Labelled[] {
   const findings = record.detail?.findings;
-  // Most results: nothing expected, nothing found, nothing redacted; no labels, and no Map for them.
-  if (expected.length === 0 && !(Array.isArray(findings) && findings.length > 0) && !record.rules.some((r) => r.startsWith('result.redact:'))) return [];
+  // Most results: nothing expected, nothing found, nothing redacted; no labels, and nothing made for them.
+  if (expected.length === 0 && !(Array.isArray(findings) && findings.length > 0) && !redacts(record.rules)) return NO_LABELS;
   const out = new Map<string, string>(expected.map((l) => [l.label, l.why]));
   if (Array.isArray(findings) && findings.length > 0 && !out.has('untrusted-source')) {
     out.set('untrusted-source', 'the result scan found instructions aimed at the model in it');
