@@ -6,10 +6,11 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
-import { labelCall, type CallLabels } from '../flow/call-labels.js';
+import { labelCall, type CallLabels, type LabelContext } from '../flow/call-labels.js';
+import type { KindHints } from '../inspect/kinds.js';
 import { decideFlow } from '../flow/decide.js';
 import { labelResult } from '../flow/result-labels.js';
-import { expectResult, flowMemory, noteBurst, noteWritten, putLabel, writtenNamedBy } from '../flow/state.js';
+import { expectResult, flowMemory, noteBurst, noteWritten, putLabel, writtenNamedBy, type FlowMemory } from '../flow/state.js';
 import type { FlowDecision } from '../flow/types.js';
 import { blockedToolError, blockedToolResult } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
@@ -20,15 +21,40 @@ import { annotationsOf } from './tool-annotations.js';
 import { policyPaths } from './policy-paths.js';
 import type { ToolCallDecision } from './tool-call.js';
 
+// A tool's label context in one session, kept while every part of it is the same object it
+// was made from (labelCall only reads it): a call used to make three objects and a closure.
+interface KeptContext {
+  context: LabelContext;
+  memory: FlowMemory;
+  paths: LabelContext['paths'];
+  byPolicy: KindHints['byPolicy'];
+  bySchema: KindHints['bySchema'];
+}
+const keptContexts = new WeakMap<SessionState, Map<string, KeptContext>>();
+/** Tools whose label context a session keeps, and the longest name kept. */
+const CONTEXTS_KEPT = 1024;
+const CONTEXT_NAME_CHARS = 256;
+
+function labelContext(tool: string, policy: CompiledPolicy, state: SessionState, memory: FlowMemory): LabelContext {
+  const paths = policyPaths(policy);
+  const byPolicy = policy.inspection.overridesFor(tool).kinds;
+  const bySchema = state.schemaKinds.get(tool);
+  let kept = keptContexts.get(state);
+  if (kept === undefined) keptContexts.set(state, (kept = new Map()));
+  const known = kept.get(tool);
+  if (known !== undefined && known.memory === memory && known.paths === paths && known.byPolicy === byPolicy && known.bySchema === bySchema) return known.context;
+  const context: LabelContext = { paths, hints: { byPolicy, bySchema }, namesWritten: (command) => writtenNamedBy(memory, command) };
+  if (tool.length <= CONTEXT_NAME_CHARS) {
+    if (kept.size >= CONTEXTS_KEPT && !kept.has(tool)) kept.clear();
+    kept.set(tool, { context, memory, paths, byPolicy, bySchema });
+  }
+  return context;
+}
+
 // The labels of one call: inferred, then the policy's own for its name.
 function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: SessionState): CallLabels {
   const memory = flowMemory(state);
-  const overrides = policy.inspection.overridesFor(tool);
-  const found = labelCall(tool, args, annotationsOf(state, tool), {
-    paths: policyPaths(policy),
-    hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(tool) },
-    namesWritten: (command) => writtenNamedBy(memory, command),
-  });
+  const found = labelCall(tool, args, annotationsOf(state, tool), labelContext(tool, policy, state, memory));
   for (const label of policy.flow.policyLabels(tool)) {
     const why = `flow.labels gives "${tool}" this label`;
     if (!found.labels.some((l) => l.label === label)) found.labels.push({ label, why });

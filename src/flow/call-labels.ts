@@ -27,7 +27,7 @@ import { parsePath } from '../inspect/detectors/paths/parse.js';
 import { renderPath, resolveLexically } from '../inspect/detectors/paths/resolve.js';
 import { parseShell } from '../inspect/detectors/shell/lexer.js';
 import { findUrls } from '../inspect/detectors/network/extract.js';
-import type { PathContext } from '../inspect/types.js';
+import type { InspectedString, PathContext } from '../inspect/types.js';
 import { dumpsEnvironment, installsPersistence, persistenceTest, talksToNetwork } from './locations.js';
 import { nameFacts } from './tool-words.js';
 
@@ -56,6 +56,8 @@ export interface LabelContext {
   namesWritten(command: string): string | undefined;
 }
 
+// What kindsOf is given for a string's spellings: none (kindsOf reads no spelling; frozen, it cannot be given one).
+const NO_VARIANTS = Object.freeze([]) as unknown as InspectedString['variants'];
 const MAX_STRINGS = 256;
 const MAX_CHARS = 8_192;
 const MAX_DEPTH = 8;
@@ -165,7 +167,7 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const paths: string[] = [];
   const commands: string[] = [];
   for (const { key, raw } of strings) {
-    const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: [] }, ctx.hints);
+    const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: NO_VARIANTS }, ctx.hints);
     if (kinds.has('path')) {
       const abs = absoluteOf(raw, ready);
       if (abs !== undefined) paths.push(abs);

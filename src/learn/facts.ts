@@ -11,7 +11,7 @@ import { parseShell } from '../inspect/detectors/shell/lexer.js';
 import { parsePath } from '../inspect/detectors/paths/parse.js';
 import { renderPath, resolveLexically } from '../inspect/detectors/paths/resolve.js';
 import { findUrls } from '../inspect/detectors/network/extract.js';
-import type { ArgumentKind } from '../inspect/types.js';
+import type { ArgumentKind, InspectedString } from '../inspect/types.js';
 import { statementKinds } from '../constraints/statement-values.js';
 import type { StatementKind } from '../constraints/types.js';
 
@@ -30,6 +30,8 @@ export interface ArgumentFacts {
 /** Facts per argument name. */
 export type LearnFacts = Record<string, ArgumentFacts>;
 
+// What kindsOf is given for a string's spellings: none (kindsOf reads no spelling; frozen, it cannot be given one).
+const NO_VARIANTS = Object.freeze([]) as unknown as InspectedString['variants'];
 const MAX_STRINGS = 64;
 const MAX_CHARS = 4_096;
 export const MASK = '[REDACTED]';
@@ -93,7 +95,7 @@ export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; 
     const facts: ArgumentFacts = {};
     for (const raw of stringsOf(value)) {
       if (raw.length > MAX_CHARS) continue;
-      const kinds: ReadonlySet<ArgumentKind> = kindsOf({ path: name, key: name, isKey: false, raw, variants: [] }, hints);
+      const kinds: ReadonlySet<ArgumentKind> = kindsOf({ path: name, key: name, isKey: false, raw, variants: NO_VARIANTS }, hints);
       if (kinds.has('path')) {
         const parsed = parsePath(raw)[0];
         const abs = parsed && resolveLexically(parsed, { roots: [...ctx.roots], deny: [], cwd: ctx.cwd, home: ctx.home, realpath: () => undefined });
