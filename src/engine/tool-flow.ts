@@ -6,7 +6,7 @@
  */
 import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
-import { labelCall, type CallLabels, type LabelContext } from '../flow/call-labels.js';
+import { labelCall, type CallLabels, type LabelContext, type Labelled } from '../flow/call-labels.js';
 import type { KindHints } from '../inspect/kinds.js';
 import { decideFlow } from '../flow/decide.js';
 import { labelResult } from '../flow/result-labels.js';
@@ -55,7 +55,10 @@ function labelContext(tool: string, policy: CompiledPolicy, state: SessionState,
 function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: SessionState): CallLabels {
   const memory = flowMemory(state);
   const found = labelCall(tool, args, annotationsOf(state, tool), labelContext(tool, policy, state, memory));
-  for (const label of policy.flow.policyLabels(tool)) {
+  // (Index loops here and below: most calls have no label, and make no iterator to find none.)
+  const policyLabels = policy.flow.policyLabels(tool);
+  for (let i = 0; i < policyLabels.length; i++) {
+    const label = policyLabels[i] as string;
     const why = `flow.labels gives "${tool}" this label`;
     if (!found.labels.some((l) => l.label === label)) found.labels.push({ label, why });
     if (label === 'untrusted-source' && !found.resultLabels.some((l) => l.label === label)) found.resultLabels.push({ label, why });
@@ -114,7 +117,10 @@ export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPol
 // The call goes on: its labels are on the session from now.
 function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number): void {
   const memory = flowMemory(state);
-  for (const { label, why } of found.labels) putLabel(memory, { label, tool, source: 'call', atUs: nowUs, why });
+  for (let i = 0; i < found.labels.length; i++) {
+    const { label, why } = found.labels[i] as Labelled;
+    putLabel(memory, { label, tool, source: 'call', atUs: nowUs, why });
+  }
   noteWritten(memory, found.writes);
   const burst = policy.flow.burst;
   if (burst && found.labels.some((l) => burst.labels.has(l.label))) noteBurst(memory, nowUs, burst.max);
@@ -130,7 +136,10 @@ export function noteResult(state: SessionState, policy: CompiledPolicy, key: IdK
   memory.pending.delete(key);
   if (expected === undefined) return record;
   const labels = labelResult(expected.labels, record);
-  for (const { label, why } of labels) putLabel(memory, { label, tool: expected.tool, source: 'result', atUs: nowUs, why });
+  for (let i = 0; i < labels.length; i++) {
+    const { label, why } = labels[i] as Labelled;
+    putLabel(memory, { label, tool: expected.tool, source: 'result', atUs: nowUs, why });
+  }
   if (labels.length === 0) return record;
   return { ...record, detail: { ...record.detail, flow: { labels: labels.map((l) => l.label) } } };
 }

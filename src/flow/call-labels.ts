@@ -166,7 +166,8 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   argumentStrings(args, '', strings, 0);
   const paths: string[] = [];
   const commands: string[] = [];
-  for (const { key, raw } of strings) {
+  for (let i = 0; i < strings.length; i++) {
+    const { key, raw } = strings[i] as Argument;
     const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: NO_VARIANTS }, ctx.hints);
     if (kinds.has('path')) {
       const abs = absoluteOf(raw, ready);
@@ -186,7 +187,8 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
     }
   }
 
-  for (const command of commands) {
+  for (let i = 0; i < commands.length; i++) {
+    const command = commands[i] as string;
     const parse = parseShell(command, { windows: false, escapedNewlines: true });
     for (const c of parse.commands) {
       const w = c.words.map((x) => x.text);
