@@ -62,23 +62,56 @@ const MAX_STRINGS = 256;
 const MAX_CHARS = 8_192;
 const MAX_DEPTH = 8;
 
-interface Argument {
-  key: string;
-  raw: string;
+// What reading a call's string arguments gathers, one string at a time (labelString).
+interface ArgumentWalk {
+  hints: KindHints;
+  ready: PreparedPaths;
+  labels: LabelMap;
+  resultLabels: LabelMap;
+  paths: string[];
+  commands: string[];
+  /** Strings read so far (at most MAX_STRINGS). */
+  strings: number;
 }
 
-// Every string argument with its nearest key, bounded in number, length and depth.
-function argumentStrings(value: unknown, key: string, out: Argument[], depth: number): void {
-  if (out.length >= MAX_STRINGS || depth > MAX_DEPTH) return;
+// Every string argument with its nearest key, bounded in number, length and depth, read in
+// order as it is found (no list of them is made first: reading one changes none of the walk).
+function walkArguments(value: unknown, key: string, walk: ArgumentWalk, depth: number): void {
+  if (walk.strings >= MAX_STRINGS || depth > MAX_DEPTH) return;
   if (typeof value === 'string') {
-    if (value.length <= MAX_CHARS) out.push({ key, raw: value });
+    if (value.length <= MAX_CHARS) {
+      walk.strings++;
+      labelString(key, value, walk);
+    }
     return;
   }
-  if (Array.isArray(value)) for (const item of value) argumentStrings(item, key, out, depth + 1);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walkArguments(value[i], key, walk, depth + 1);
   else if (value !== null && typeof value === 'object') {
     // Own enumerable keys in order, as Object.entries gives them, without an array per member.
     const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) argumentStrings((value as Record<string, unknown>)[keys[i] as string], keys[i] as string, out, depth + 1);
+    for (let i = 0; i < keys.length; i++) walkArguments((value as Record<string, unknown>)[keys[i] as string], keys[i] as string, walk, depth + 1);
+  }
+}
+
+// What one string argument says: a path (and whether it is sensitive), a host away from the machine, a command.
+function labelString(key: string, raw: string, walk: ArgumentWalk): void {
+  const { ready, labels } = walk;
+  const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: NO_VARIANTS }, walk.hints);
+  if (kinds.has('path')) {
+    const abs = absoluteOf(raw, ready);
+    if (abs !== undefined) walk.paths.push(abs);
+    if (isSensitive(raw, ready)) labels.put('sensitive-read', `path argument "${key}" names a sensitive file`);
+  }
+  if (kinds.has('url') || kinds.has('command')) {
+    const away = hostsOf(raw).find((h) => !isLoopback(h));
+    if (away !== undefined) {
+      labels.put('egress', `argument "${key}" names the host ${away.slice(0, 100)}`);
+      walk.resultLabels.put('untrusted-source', `the call fetched from ${away.slice(0, 100)}`);
+    }
+  }
+  if (kinds.has('command')) {
+    walk.commands.push(raw);
+    labels.put('exec', `argument "${key}" is a command`);
   }
 }
 
@@ -162,30 +195,9 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const ready = preparePaths(ctx.paths);
   const persistent = ready.persistent;
 
-  const strings: Argument[] = [];
-  argumentStrings(args, '', strings, 0);
   const paths: string[] = [];
   const commands: string[] = [];
-  for (let i = 0; i < strings.length; i++) {
-    const { key, raw } = strings[i] as Argument;
-    const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: NO_VARIANTS }, ctx.hints);
-    if (kinds.has('path')) {
-      const abs = absoluteOf(raw, ready);
-      if (abs !== undefined) paths.push(abs);
-      if (isSensitive(raw, ready)) labels.put('sensitive-read', `path argument "${key}" names a sensitive file`);
-    }
-    if (kinds.has('url') || kinds.has('command')) {
-      const away = hostsOf(raw).find((h) => !isLoopback(h));
-      if (away !== undefined) {
-        labels.put('egress', `argument "${key}" names the host ${away.slice(0, 100)}`);
-        resultLabels.put('untrusted-source', `the call fetched from ${away.slice(0, 100)}`);
-      }
-    }
-    if (kinds.has('command')) {
-      commands.push(raw);
-      labels.put('exec', `argument "${key}" is a command`);
-    }
-  }
+  walkArguments(args, '', { hints: ctx.hints, ready, labels, resultLabels, paths, commands, strings: 0 }, 0);
 
   for (let i = 0; i < commands.length; i++) {
     const command = commands[i] as string;
