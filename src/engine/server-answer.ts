@@ -57,8 +57,9 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   return { ...decision, action, record: { ...decision.record, detail: { ...decision.record.detail, serverId: message.id } } };
 }
 
+// (A forward is passed on as the decider made it: it is made for this answer, and holds nothing else.)
 function rewrite(action: { type: 'forward' } | { type: 'rewrite'; text: string }): ServerAction {
-  return action.type === 'rewrite' ? { type: 'forward-text', text: action.text } : { type: 'forward' };
+  return action.type === 'rewrite' ? { type: 'forward-text', text: action.text } : action;
 }
 
 function decideFor(pending: PendingClientRequest, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
