@@ -31,6 +31,9 @@ export function findCat(envPath = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
+/** The largest batch written through the relay's reused buffer (larger ones get their own). */
+const SCRATCH_BYTES = 256 * 1024;
+
 /** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
 export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(): Promise<void> }) | undefined {
   const cat = findCat();
@@ -75,17 +78,28 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
     return closing;
   };
 
+  // The bytes of a batch are written into this buffer when the pipe holds nothing of ours
+  // (then nothing can still be reading it): a batch written at once, as the pipe to a relay
+  // that keeps up takes it, costs no new buffer. Grown to the largest such batch, up to SCRATCH_BYTES.
+  let scratch: Buffer | undefined;
   return {
     write(lines) {
       if (broken || closing !== undefined || lines.length === 0) return;
       report();
-      // Encoded once: its length is the bound's measure, and the pipe takes the bytes as they are.
-      const bytes = Buffer.from(lines.join(''), 'utf8');
-      if (input.writableLength + bytes.length > maxBytes) {
+      const text = lines.length === 1 ? (lines[0] as string) : lines.join('');
+      // Measured before it is encoded: the bound is in bytes, and the pipe takes the bytes as they are.
+      const size = Buffer.byteLength(text, 'utf8');
+      if (input.writableLength + size > maxBytes) {
         droppedLines += lines.length;
         return;
       }
-      input.write(bytes);
+      if (input.writableLength > 0 || size > SCRATCH_BYTES) {
+        input.write(Buffer.from(text, 'utf8'));
+        return;
+      }
+      if (scratch === undefined || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_BYTES, Math.max(size, 2 * (scratch?.length ?? 0))));
+      scratch.write(text, 0, size, 'utf8');
+      input.write(scratch.subarray(0, size));
     },
     // Synchronous callers (an exit under way) cannot wait for a pipe; close() waits.
     flush() {},
