@@ -65,11 +65,8 @@ function container(value: object, depth: number): string | undefined {
   return `${text}}`;
 }
 
-/**
- * `JSON.stringify(text)` for a string of at most 256 characters of printable ASCII without `"`
- * and `\`, which JSON writes between quotes as it is; undefined for any other.
- */
-export function plainString(text: string): string | undefined {
+// Printable ASCII without `"` and `\`: JSON.stringify writes such a string between quotes as it is.
+function plainString(text: string): string | undefined {
   const length = text.length;
   if (length > MAX_STRING) return undefined;
   for (let i = 0; i < length; i++) {
