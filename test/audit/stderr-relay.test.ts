@@ -82,3 +82,17 @@ it('drops and counts lines while stderr is not read, and says how many once it d
   expect(lines).toContain(`DROPPED ${dropped}`);
   expect(lines.at(-1)).toBe('last');
 }, 30_000);
+
+it('hands what it holds to the pipe on flush(), so an exit right after still writes it', async () => {
+  const script = `
+    import { createStderrRelay } from '${relayModule}';
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n');
+    relay.write(['first\\n', 'second\\n']);
+    relay.write(['third\\n']);
+    relay.flush();
+    // As the shim's exit handler does: no turn of the event loop after the flush.
+    process.exit(0);
+  `;
+  const { err } = await run(script);
+  expect(err.toString()).toBe('first\nsecond\nthird\n');
+}, 30_000);
