@@ -7,7 +7,6 @@
  * shim's does once its secret rules are loaded) is followed from the next line on.
  */
 import fc from 'fast-check';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createArgumentProcessor, type ArgumentProcessor } from '../../src/audit/arguments.js';
 import { bindingsText, decisionLine, levelPrefix, valueText } from '../../src/audit/line.js';
@@ -15,16 +14,11 @@ import { decisionFields, decisionMessage, decisionText, madeMessage } from '../.
 import { createSecretRedactor } from '../../src/audit/secret-patterns.js';
 import { PairMemo, TextMemo } from '../../src/audit/text-memo.js';
 import type { DecisionRecord } from '../../src/audit/types.js';
+import { pinoWriter } from './helpers.js';
 
 const TIME = '2026-12-04T08:00:00.000Z';
 const BASE = { server: 'tiny-server', session: '5f188dac' };
-const HEAD = `${levelPrefix(30)},"time":"${TIME}"${bindingsText(BASE)}`;
-
-function pinoLine(fields: Record<string, unknown>, msg: string): string {
-  const out: string[] = [];
-  pino({ level: 'debug', base: BASE, timestamp: () => `,"time":"${TIME}"` }, { write: (line: string) => void out.push(line) }).info(fields, msg);
-  return out.join('');
-}
+const { head: HEAD, pinoLine } = pinoWriter(BASE, TIME);
 
 // The shipped shapes, then a stand-in for the secret rules (SECRET and digits).
 const redactText = createSecretRedactor((text) => text.replace(/SECRET\d+/g, '[REDACTED:rule]'));
