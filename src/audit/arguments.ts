@@ -49,7 +49,21 @@ export interface ArgumentProcessorOptions {
 }
 
 /** Maps a raw value to its loggable form; `undefined` means "log no field". */
-export type ArgumentProcessor = (value: unknown) => unknown;
+export interface ArgumentProcessor {
+  (value: unknown): unknown;
+  /**
+   * `JSON.stringify` of what the processor gives for `value`, made in one pass with the checks,
+   * when `value` is a small plain object or array that the processor gives back as it is
+   * (nothing in it redacted, cut, dropped or copied); undefined for anything else, which the
+   * caller processes and writes as before. Not every processor has it.
+   */
+  text?: (value: unknown) => string | undefined;
+}
+
+// What the one-pass text of a value (ArgumentProcessor.text) reads at most before it leaves
+// the value to the walk: values, depth (which also ends a cycle), as plain-json.ts reads.
+const TEXT_NODES = 64;
+const TEXT_DEPTH = 8;
 
 // The memory of argument names judged: this many names, each at most this long.
 const MEMO_KEYS = 1024;
@@ -137,11 +151,63 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
   // One walk state for every value: a walk leaves its ancestors as it found them (each one
   // pushed is popped on the way out, thrown or not), and walks do not nest.
   const state: WalkState = { nodes: 0, ancestors: [] };
-  return (value) => {
+  const processor: ArgumentProcessor = (value) => {
     if (value === undefined) return undefined;
     state.nodes = 0;
     state.ancestors.length = 0;
     return walk(value, 0, state);
+  };
+  if (mode === 'redacted') processor.text = cleanTextOf(limits, isSecretKey, redactSecretsInText);
+  return processor;
+}
+
+/**
+ * ArgumentProcessor.text in `redacted` mode: JSON.stringify of a small plain object or array in
+ * which the walk would change nothing, checked in one pass: every string (each key, each value)
+ * must come back from the redaction unchanged and uncut, no key may be a secret's name, and no
+ * value may be one JSON leaves out or writes otherwise (a toJSON, a class, a bigint, NaN); within
+ * the bounds above, which are also within the walk's (so that nothing of it would be [LIMIT] or
+ * [DEPTH], and a cycle ends the pass). Undefined at the first thing that fails.
+ */
+function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boolean, redactText: (text: string) => string): (value: unknown) => string | undefined {
+  const maxNodes = Math.min(TEXT_NODES, limits.maxNodes);
+  const maxDepth = Math.min(TEXT_DEPTH, limits.maxDepth);
+  let nodes = 0;
+  const cleanString = (text: string): boolean => text.length <= limits.truncateOver && redactText(text) === text;
+  const clean = (value: unknown, depth: number): boolean => {
+    if (++nodes > maxNodes) return false;
+    switch (typeof value) {
+      case 'string':
+        return cleanString(value);
+      case 'number':
+        // NaN is not itself to the walk (NaN !== NaN): it would copy the container.
+        return Number.isFinite(value);
+      case 'boolean':
+        return true;
+      case 'object':
+        if (value === null) return true;
+        return depth < maxDepth && (value as { toJSON?: unknown }).toJSON === undefined && cleanContainer(value, depth);
+      default:
+        return false;
+    }
+  };
+  const cleanContainer = (value: object, depth: number): boolean => {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (!clean(value[i], depth + 1)) return false;
+      return true;
+    }
+    if (!isPlainData(value)) return false;
+    const names = Object.keys(value);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (isSecretKey(name) || !cleanString(name) || !clean((value as Record<string, unknown>)[name], depth + 1)) return false;
+    }
+    return true;
+  };
+  return (value) => {
+    if (value === null || typeof value !== 'object') return undefined;
+    nodes = 0;
+    return clean(value, 0) ? JSON.stringify(value) : undefined;
   };
 }
 

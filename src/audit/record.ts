@@ -2,6 +2,7 @@
 import type { ArgumentProcessor } from './arguments.js';
 import type { DecisionRecord } from './types.js';
 import { LEFT_OUT, quote, valueText } from './line.js';
+import { PairMemo, TextMemo } from './text-memo.js';
 import { redactSecretsInText } from './secret-patterns.js';
 
 /** The pino levels the audit trail uses. */
@@ -26,10 +27,17 @@ const VERDICT_WORDS: Readonly<Record<DecisionRecord['verdict'], string>> = {
  * redacted by the caller and cut, so a line stays one short line.
  */
 export function decisionMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText): string {
-  // A call waiting for the shim's own listing is not decided yet: its decision follows.
-  const held = decision.rules.includes('tools.held-for-list');
+  if (decision.detail === undefined && typeof decision.method === 'string') {
+    const kept = keptMessage(verbOf(decision), decision.method, decision.tool, redactText);
+    if (kept !== undefined) return kept;
+  }
+  return madeMessage(decision, redactText);
+}
+
+/** {@link decisionMessage} made afresh, without the parts kept (tests compare the two). */
+export function madeMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText): string {
   const method = decision.method === undefined ? undefined : peerMethod(decision.method, redactText);
-  let msg = `${held ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict ?? '')} ${method === undefined ? (decision.direction === 'server' ? 'server output' : 'client input') : cut(method)}`;
+  let msg = `${verbOf(decision)} ${method === undefined ? (decision.direction === 'server' ? 'server output' : 'client input') : cut(method)}`;
   if (decision.tool !== undefined) msg += ` ${cut(redactText(decision.tool))}`;
   // Most decisions carry no detail: nothing more to name.
   if (decision.detail === undefined) return msg;
@@ -38,6 +46,32 @@ export function decisionMessage(decision: DecisionRecord, redactText: (text: str
   const unmatched = asArray(decision.detail.matchedNoTool).map((u) => `${String((u as { where?: unknown }).where)} "${String((u as { glob?: unknown }).glob)}"`);
   if (unmatched.length > 0) msg += ` (no listed tool matches ${cut(redactText(unmatched.join(', ')))})`;
   return msg;
+}
+
+// The verb a msg starts with. A call waiting for the shim's own listing is not decided yet:
+// its decision follows.
+function verbOf(decision: DecisionRecord): unknown {
+  return decision.rules.includes('tools.held-for-list') ? 'held' : (VERDICT_WORDS[decision.verdict] ?? decision.verdict ?? '');
+}
+
+// Messages without detail, made once (text-memo.ts): a verb and a method of MCP's shape (so
+// written as they are), then each tool's shown name (redacted for every message) after them.
+const MESSAGE_STARTS = new PairMemo(256, 64);
+const MESSAGES = new PairMemo(1024, 128);
+
+// The msg decisionMessage makes for a decision without detail, when its verb is a string and
+// its method has MCP's shape (peerMethod and cut write such a method as it is); else undefined.
+function keptMessage(verb: unknown, method: string, tool: string | undefined, redactText: (text: string) => string): string | undefined {
+  if (typeof verb !== 'string') return undefined;
+  let start = MESSAGE_STARTS.known(verb, method);
+  if (start === undefined) {
+    if (!(method.length <= 64 && METHOD_SHAPE.test(method))) return undefined;
+    start = MESSAGE_STARTS.keep(verb, method, `${verb} ${method}`);
+  }
+  if (tool === undefined) return start;
+  const shown = redactText(tool);
+  if (typeof shown !== 'string') return undefined;
+  return MESSAGES.known(start, shown) ?? MESSAGES.keep(start, shown, `${start} ${cut(shown)}`);
 }
 
 // A method name as MCP spells them (`tools/call`, `notifications/cancelled`): words of
@@ -153,6 +187,10 @@ export function decisionFields(
  * the fields are known and in a fixed order. `head` is the line's start up to its first field
  * (level, time and bindings). Undefined when a value needs pino's safe serialiser; the caller
  * then logs `decisionFields` through pino.
+ *
+ * The parts that repeat from line to line (direction and method, the shown tool, verdict and
+ * rules, msg) are made once and kept (text-memo.ts), each by the exact input of the pure step
+ * that makes it: redaction itself runs for every line, only its quoted result is kept.
  */
 export function decisionText(
   head: string,
@@ -162,28 +200,96 @@ export function decisionText(
   redactText: (text: string) => string,
   msg: string,
 ): string | undefined {
-  const id = decision.id;
-  const tool = decision.tool;
-  const reason = decision.reason;
+  const { id, tool, reason, decisionUs } = decision;
+  const start = directionMethodText(decision.direction, decision.method, redactText);
+  if (start === undefined) return undefined;
   // The fields in decisionFields' order, each added as it is written (no list of them made).
-  let text: string | undefined = head;
-  text = field(text, ',"direction":', valueText(decision.direction));
-  text = field(text, ',"method":', valueText(decision.method === undefined ? undefined : peerMethod(decision.method, redactText)));
-  text = field(text, ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
-  text = field(text, ',"tool":', tool === undefined ? LEFT_OUT : valueText(redactText(tool)));
-  text = field(text, ',"verdict":', valueText(decision.verdict));
-  text = field(text, ',"rules":', valueText(decision.rules));
-  text = field(text, ',"reason":', reason === undefined ? LEFT_OUT : valueText(redactText(reason)));
-  text = field(text, ',"decisionUs":', valueText(decision.decisionUs));
-  text = field(text, ',"args":', valueText(processArgs(decision.args)));
-  text = field(text, ',"detail":', valueText(redactValue(decision.detail)));
-  return text === undefined ? undefined : `${text},"msg":${quote(msg)}}\n`;
+  let text: string | undefined = head + start;
+  if (typeof id === 'number') text += `,"id":${Number.isFinite(id) ? id : 'null'}`;
+  else if (id === null) text += ',"id":null';
+  else text = field(text, ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
+  if (text !== undefined && tool !== undefined) {
+    const shown = redactText(tool);
+    text = typeof shown === 'string' ? text + TOOL_TEXTS.text(shown, toolText) : field(text, ',"tool":', valueText(shown));
+  }
+  text = field(text, '', verdictRulesText(decision.verdict, decision.rules));
+  if (reason !== undefined) text = field(text, ',"reason":', valueText(redactText(reason)));
+  if (text === undefined) return undefined;
+  if (typeof decisionUs === 'number') text += `,"decisionUs":${Number.isFinite(decisionUs) ? decisionUs : 'null'}`;
+  else text = field(text, ',"decisionUs":', valueText(decisionUs));
+  text = field(text, ',"args":', argumentsText(processArgs, decision.args));
+  text = field(text, ',"detail":', argumentsText(redactValue, decision.detail));
+  if (text === undefined) return undefined;
+  return text + (typeof msg === 'string' ? MSG_TEXTS.text(msg, msgText) : `,"msg":${quote(msg)}}\n`);
 }
 
 // The line so far with one field added: undefined once a value needs pino's serialiser.
 function field(text: string | undefined, key: string, written: string | undefined): string | undefined {
   if (text === undefined || written === undefined) return undefined;
   return written === LEFT_OUT ? text : text + key + written;
+}
+
+// Parts made once (see decisionText): a few hundred short inputs each.
+const CLIENT_METHOD_TEXTS = new TextMemo(128, 64);
+const SERVER_METHOD_TEXTS = new TextMemo(128, 64);
+const TOOL_TEXTS = new TextMemo(512, 128);
+const MSG_TEXTS = new TextMemo(512, 200);
+const VERDICTS_WITHOUT_RULES = new TextMemo(32, 32);
+const VERDICTS_WITH_RULE = new PairMemo(512, 128);
+const toolText = (shown: string): string => `,"tool":${quote(shown)}`;
+const msgText = (msg: string): string => `,"msg":${quote(msg)}}\n`;
+
+// `,"direction":…` and `,"method":…`. A method of MCP's shape is written as it is (peerMethod),
+// so its text is kept; any other is redacted for every line.
+function directionMethodText(direction: unknown, method: unknown, redactText: (text: string) => string): string | undefined {
+  const texts = direction === 'client' ? CLIENT_METHOD_TEXTS : direction === 'server' ? SERVER_METHOD_TEXTS : undefined;
+  if (texts !== undefined && typeof method === 'string') {
+    // Only shaped methods are kept: one known needs no test of its shape.
+    const known = texts.known(method);
+    if (known !== undefined) return known;
+    if (method.length <= 64 && METHOD_SHAPE.test(method)) return texts.keep(method, `,"direction":${quote(direction as string)},"method":${quote(method)}`);
+  }
+  const start = field('', ',"direction":', valueText(direction));
+  return field(start, ',"method":', method === undefined ? LEFT_OUT : valueText(peerMethod(method as string, redactText)));
+}
+
+// `,"verdict":…,"rules":[…]`, kept for a verdict with no rule or one (nearly every line);
+// rules are the engine's ids, written as they are.
+function verdictRulesText(verdict: unknown, rules: unknown): string | undefined {
+  if (typeof verdict === 'string' && isPlainArray(rules)) {
+    if (rules.length === 0) return VERDICTS_WITHOUT_RULES.known(verdict) ?? keptIfMade(VERDICTS_WITHOUT_RULES, verdict, verdictRulesWritten(verdict, rules));
+    const rule: unknown = rules[0];
+    if (rules.length === 1 && typeof rule === 'string') {
+      const known = VERDICTS_WITH_RULE.known(verdict, rule);
+      if (known !== undefined) return known;
+      const made = verdictRulesWritten(verdict, rules);
+      return made === undefined ? undefined : VERDICTS_WITH_RULE.keep(verdict, rule, made);
+    }
+  }
+  return verdictRulesWritten(verdict, rules);
+}
+
+function verdictRulesWritten(verdict: unknown, rules: unknown): string | undefined {
+  const written = valueText(verdict);
+  const rulesWritten = valueText(rules);
+  if (written === undefined || rulesWritten === undefined) return undefined;
+  return (written === LEFT_OUT ? '' : `,"verdict":${written}`) + (rulesWritten === LEFT_OUT ? '' : `,"rules":${rulesWritten}`);
+}
+
+function keptIfMade(memo: TextMemo, key: string, made: string | undefined): string | undefined {
+  return made === undefined ? undefined : memo.keep(key, made);
+}
+
+// An array written as its items alone: Array's own prototype, no toJSON of its own or inherited.
+function isPlainArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype && (value as { toJSON?: unknown }).toJSON === undefined;
+}
+
+// What `process` gives for `value`, as the line writes it: the processor's own text where it
+// has one (see ArgumentProcessor.text), else that of the value it gives.
+function argumentsText(process: ArgumentProcessor, value: unknown): string | undefined {
+  const shown = process.text?.(value);
+  return shown !== undefined ? shown : valueText(process(value));
 }
 
 // Keys the line's own structure uses; an operational field with one of these names would

@@ -31,6 +31,14 @@ export function findCat(envPath = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
+/** The largest text written through the relay's reused buffer (larger text gets its own). */
+const SCRATCH_BYTES = 256 * 1024;
+/**
+ * Held text is written once it is this long: a write much longer than this is not taken by
+ * the pipe at once, and the rest waits for the pipe to say it has room.
+ */
+const SEND_BYTES = 64 * 1024;
+
 /** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
 export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(): Promise<void> }) | undefined {
   const cat = findCat();
@@ -63,6 +71,7 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
 
   const stop = (waitMs: number): Promise<void> => {
     closing ??= (async () => {
+      send();
       if (!broken) input.end();
       // Held (not unref'd) while it lasts: a caller awaiting close() keeps the process up.
       relay.ref();
@@ -75,20 +84,54 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
     return closing;
   };
 
+  // Batches taken in one run of the event loop's callbacks (several when the sink writes a
+  // long queue in parts) are written to the pipe together, once that run is over (a
+  // microtask) or once they reach SEND_BYTES: each write wakes the relay, and a write costs
+  // the shim and the relay about as much for a few lines as for many.
+  let held: string[] = [];
+  let heldBytes = 0;
+  let sending = false;
+  // The bytes are written into this buffer when the pipe holds nothing of ours (then nothing
+  // can still be reading it): text written at once, as the pipe to a relay that keeps up
+  // takes it, costs no new buffer. Grown to the largest such text, up to SCRATCH_BYTES.
+  let scratch: Buffer | undefined;
+  const send = (): void => {
+    sending = false;
+    if (heldBytes === 0 || broken) return;
+    const text = held.length === 1 ? (held[0] as string) : held.join('');
+    const size = heldBytes;
+    held = [];
+    heldBytes = 0;
+    if (input.writableLength > 0 || size > SCRATCH_BYTES) {
+      input.write(Buffer.from(text, 'utf8'));
+      return;
+    }
+    if (scratch === undefined || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_BYTES, Math.max(size, 2 * (scratch?.length ?? 0))));
+    scratch.write(text, 0, size, 'utf8');
+    input.write(scratch.subarray(0, size));
+  };
   return {
     write(lines) {
       if (broken || closing !== undefined || lines.length === 0) return;
-      report();
-      // Encoded once: its length is the bound's measure, and the pipe takes the bytes as they are.
-      const bytes = Buffer.from(lines.join(''), 'utf8');
-      if (input.writableLength + bytes.length > maxBytes) {
+      if (heldBytes === 0) report();
+      const text = lines.length === 1 ? (lines[0] as string) : lines.join('');
+      // Measured before it is encoded: the bound is in bytes, and the pipe takes the bytes as they are.
+      const size = Buffer.byteLength(text, 'utf8');
+      if (input.writableLength + heldBytes + size > maxBytes) {
         droppedLines += lines.length;
         return;
       }
-      input.write(bytes);
+      held.push(text);
+      heldBytes += size;
+      if (heldBytes >= SEND_BYTES) send();
+      else if (!sending) {
+        sending = true;
+        queueMicrotask(send);
+      }
     },
-    // Synchronous callers (an exit under way) cannot wait for a pipe; close() waits.
-    flush() {},
+    // Synchronous callers (an exit under way) cannot wait for a pipe, but what is held is
+    // handed to it now; close() waits.
+    flush: send,
     dropped: () => droppedLines,
     close() {
       void stop(STDERR_EXIT_WAIT_MS);

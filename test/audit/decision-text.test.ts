@@ -4,23 +4,17 @@
  * exactly where the line needs pino's safe serialiser).
  */
 import fc from 'fast-check';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createArgumentProcessor } from '../../src/audit/arguments.js';
 import { bindingsText, decisionLine, levelPrefix } from '../../src/audit/line.js';
 import { decisionFields, decisionMessage, decisionText } from '../../src/audit/record.js';
 import { createSecretRedactor } from '../../src/audit/secret-patterns.js';
 import type { DecisionRecord } from '../../src/audit/types.js';
+import { pinoWriter } from './helpers.js';
 
 const TIME = '2026-12-03T08:00:00.000Z';
 const BASE = { server: 'tiny-server', session: 's"1\\' };
-const HEAD = `${levelPrefix(30)},"time":"${TIME}"${bindingsText(BASE)}`;
-
-function pinoLine(fields: Record<string, unknown>, msg: string): string {
-  const out: string[] = [];
-  pino({ level: 'debug', base: BASE, timestamp: () => `,"time":"${TIME}"` }, { write: (line: string) => void out.push(line) }).info(fields, msg);
-  return out.join('');
-}
+const { head: HEAD, pinoLine } = pinoWriter(BASE, TIME);
 
 const redactText = createSecretRedactor((text) => text.replace(/SECRET\d+/g, '[REDACTED:rule]'));
 const processArgs = createArgumentProcessor({ mode: 'redacted', redactText });

@@ -1,0 +1,67 @@
+/**
+ * A bounded memory of the texts a pure function made from short strings. A decision line's
+ * parts repeat exactly from call to call (a method, a tool's shown name, a verdict with its
+ * rule, a msg), and a part made once is kept instead of being quoted and joined again for
+ * every line: kept by its exact input, only for inputs of at most `maxKeyChars` characters,
+ * and at most `maxEntries` of them (when full, the memory starts again empty).
+ */
+export class TextMemo {
+  private readonly texts = new Map<string, string>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxKeyChars: number,
+  ) {}
+
+  /** `make(key)`, remembered. `make` must be pure: the same key always gives the same text. */
+  text(key: string, make: (key: string) => string): string {
+    return this.texts.get(key) ?? this.keep(key, make(key));
+  }
+
+  /** The text kept for `key`, if any. */
+  known(key: string): string | undefined {
+    return this.texts.get(key);
+  }
+
+  /** Keep `text` as what `key` gives (if the key is short enough), and return it. */
+  keep(key: string, text: string): string {
+    if (key.length <= this.maxKeyChars) {
+      if (this.texts.size >= this.maxEntries) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+}
+
+/**
+ * The same for texts made from two short strings (say a verdict and a rule), at most
+ * `maxEntries` pairs in all; each key at most `maxKeyChars` long.
+ */
+export class PairMemo {
+  private readonly texts = new Map<string, Map<string, string>>();
+  private entries = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxKeyChars: number,
+  ) {}
+
+  /** The text kept for (`first`, `second`), if any. */
+  known(first: string, second: string): string | undefined {
+    return this.texts.get(first)?.get(second);
+  }
+
+  /** Keep `text` as what (`first`, `second`) give (if both are short enough), and return it. */
+  keep(first: string, second: string, text: string): string {
+    if (first.length > this.maxKeyChars || second.length > this.maxKeyChars) return text;
+    if (this.entries >= this.maxEntries) {
+      this.texts.clear();
+      this.entries = 0;
+    }
+    let seconds = this.texts.get(first);
+    if (seconds === undefined) this.texts.set(first, (seconds = new Map()));
+    if (!seconds.has(second)) this.entries += 1;
+    seconds.set(second, text);
+    return text;
+  }
+}

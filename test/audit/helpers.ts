@@ -1,0 +1,31 @@
+/** What the audit tests share: pino's own line for a decision, and the check of a stderr writer's drops. */
+import pino from 'pino';
+import { expect } from 'vitest';
+import { bindingsText, levelPrefix } from '../../src/audit/line.js';
+
+/** A sink's line start (level 30) and pino's line for the same fields, at a fixed time. */
+export function pinoWriter(base: Record<string, string>, time: string): { head: string; pinoLine(fields: Record<string, unknown>, msg: string): string } {
+  return {
+    head: `${levelPrefix(30)},"time":"${time}"${bindingsText(base)}`,
+    pinoLine(fields, msg) {
+      const out: string[] = [];
+      pino({ level: 'debug', base, timestamp: () => `,"time":"${time}"` }, { write: (line: string) => void out.push(line) }).info(fields, msg);
+      return out.join('');
+    },
+  };
+}
+
+/**
+ * A writer that was not read for a while wrote `total` lines `line <i> x…x` (1000 x), then,
+ * once read, the notice `DROPPED <n>` and `last`: every line was delivered whole or counted
+ * in `dropped <n>` on stdout.
+ */
+export function expectDropsReported(out: string, err: string, total: number): void {
+  const dropped = Number(/dropped (\d+)/.exec(out)?.[1]);
+  const lines = err.split('\n').filter((l) => l !== '');
+  const delivered = lines.filter((l) => /^line \d+ x{1000}$/.test(l)).length;
+  expect(dropped).toBeGreaterThan(0);
+  expect(delivered + dropped).toBe(total);
+  expect(lines).toContain(`DROPPED ${dropped}`);
+  expect(lines.at(-1)).toBe('last');
+}

@@ -1,0 +1,93 @@
+/**
+ * The stderr relay (a `cat` process) with real pipes: every batch arrives byte for byte as
+ * its lines' UTF-8, in order, whether it was written while the pipe held nothing (through the
+ * relay's reused buffer) or while earlier batches were still on their way, and however large;
+ * while nobody reads, lines past the bound are dropped and counted, and once the reader
+ * catches up one line says how many went.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { expectDropsReported } from './helpers.js';
+
+const relayModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-relay.js')).href;
+
+// Runs `script` (an ES module) and gives its stdout and stderr as bytes; stderr is read only
+// once stdout has said `go` when `holdStderr` is set.
+async function run(script: string, holdStderr = false): Promise<{ out: Buffer; err: Buffer }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  if (holdStderr) child.stderr.pause();
+  child.stdout.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    if (holdStderr && Buffer.concat(out).includes('go\n')) child.stderr.resume();
+  });
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  // 'close', not 'exit': the pipes may still hold what the child wrote last.
+  await new Promise((resolve) => child.on('close', resolve));
+  return { out: Buffer.concat(out), err: Buffer.concat(err) };
+}
+
+it('delivers every batch as its UTF-8 bytes, in order, written at once or after others', async () => {
+  const script = `
+    import { createStderrRelay } from '${relayModule}';
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n', 64 << 20);
+    const kinds = ['plain ascii', 'é and ü', '😀 pair', 'lone \\ud800 half', 'quote " back \\\\', '\\u2028 sep', 'x'.repeat(900)];
+    const line = (i) => '{"n":' + i + ',"text":"' + kinds[i % kinds.length] + '"}\\n';
+    const expected = [];
+    let n = 0;
+    const batch = (size) => {
+      const lines = [];
+      for (let i = 0; i < size; i++) lines.push(line(n++));
+      expected.push(Buffer.from(lines.join(''), 'utf8'));
+      relay.write(lines);
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    // One line, then batches one after the other (later ones while earlier are on their way).
+    batch(1);
+    for (let i = 0; i < 40; i++) batch(128);
+    await pause();
+    // After a pause (the pipe holds nothing): long, then shorter, then long again.
+    for (const size of [400, 3, 128, 1, 700, 2]) { batch(size); await pause(); }
+    // Larger than the reused buffer.
+    batch(2000);
+    await pause();
+    batch(5);
+    await relay.closed();
+    // No exit: stdout is a pipe, and an exit would cut what it still holds.
+    process.stdout.write(Buffer.concat(expected));
+  `;
+  const { out, err } = await run(script);
+  expect(out.length).toBeGreaterThan(1_000_000);
+  expect(err.equals(out)).toBe(true);
+}, 30_000);
+
+it('drops and counts lines while stderr is not read, and says how many once it drains', async () => {
+  const script = `
+    import { createStderrRelay } from '${relayModule}';
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n', 64 * 1024);
+    const line = (i) => 'line ' + i + ' ' + 'x'.repeat(1000) + '\\n';
+    for (let i = 0; i < 2000; i++) relay.write([line(i)]);
+    process.stdout.write('dropped ' + relay.dropped() + '\\ngo\\n');
+    // Once the parent reads, the pipe drains; the notice follows, then the last line.
+    setTimeout(async () => { relay.write(['last\\n']); await relay.closed(); process.exit(0); }, 1500);
+  `;
+  const { out, err } = await run(script, true);
+  expectDropsReported(out.toString(), err.toString('utf8'), 2000);
+}, 30_000);
+
+it('hands what it holds to the pipe on flush(), so an exit right after still writes it', async () => {
+  const script = `
+    import { createStderrRelay } from '${relayModule}';
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n');
+    relay.write(['first\\n', 'second\\n']);
+    relay.write(['third\\n']);
+    relay.flush();
+    // As the shim's exit handler does: no turn of the event loop after the flush.
+    process.exit(0);
+  `;
+  const { err } = await run(script);
+  expect(err.toString()).toBe('first\nsecond\nthird\n');
+}, 30_000);
