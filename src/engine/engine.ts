@@ -142,7 +142,6 @@ export class Engine {
       const large = this.largeFromServer(frame);
       if (large) return large;
     }
-    // The one clock read the decision makes before its end: a result's flow labels are put at it too.
     const start = this.deps.nowUs();
     const text = frameToString(frame);
     let value: unknown;
@@ -159,7 +158,7 @@ export class Engine {
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two.
     const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
-    const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings, start);
+    const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings);
     const action = decision.action;
     const answerText = action.type === 'forward-text' ? action.text : action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
@@ -194,7 +193,7 @@ export class Engine {
     // listings, unmatched or repeated ids) are decided on the full read.
     if (match.kind !== 'pending' || !match.exact) return undefined;
     if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
-    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings, start);
+    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings);
     const out = emptyOutcome();
     if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
@@ -346,7 +345,7 @@ export class Engine {
     const passed: string[] = [];
     for (const element of parsed.value) {
       const elementText = serializeStrict(element);
-      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps, undefined, start);
+      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });

@@ -24,8 +24,8 @@ export function readingsOf(id: RequestId | null): IdReading[] {
   return [{ value: id, raw: serializeStrict(id) }];
 }
 
-/** Decide on one server answer, given every reading of its top-level id; `atUs` as decideServerMessage takes it. */
-export function decideAnswer(message: ResponseMessage, readings: IdReading[] | undefined, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection, atUs?: number): ServerDecision {
+/** Decide on one server answer, given every reading of its top-level id. */
+export function decideAnswer(message: ResponseMessage, readings: IdReading[] | undefined, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
   const match = matchAnswer(readings, state);
   if (match.kind === 'repeated' && match.pending && match.key !== undefined) {
     // Every reading names one request, so its client is told at once rather than left to
@@ -46,8 +46,9 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   const { pending, key, exact } = match;
   state.pendingClient.delete(key);
   const decided = decideFor(pending, text, state, policy, inspection);
-  // A tool's result puts its labels on the session (src/flow/result-labels.ts).
-  const noted = pending.method === 'tools/call' ? noteResult(state, policy, key, decided.record, atUs ?? inspection.nowUs?.() ?? 0) : decided.record;
+  // A tool's result puts its labels on the session (src/flow/result-labels.ts), at the time it
+  // is decided: the clock is read then, and only when it puts any.
+  const noted = pending.method === 'tools/call' ? noteResult(state, policy, key, decided.record, inspection) : decided.record;
   const decision = noted === decided.record ? decided : { ...decided, record: noted };
   if (exact) return decision;
   // Matched loosely ("3" for 3): sent on with the client's own id, so every client reads it

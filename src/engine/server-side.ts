@@ -58,10 +58,9 @@ export interface ServerDecision {
  * Decide on one classified server message. `text` gives the message as the server wrote
  * it, for the answers that are read in full (tools/list); the others never decode it.
  * `readings` are every reading of an answer's top-level id, from its bytes (answer-id.ts);
- * without them, the parsed id is the only one. `atUs`: when the engine took the frame (its
- * clock, µs), the time a result's flow labels are put at; without it, the clock is read.
+ * without them, the parsed id is the only one.
  */
-export function decideServerMessage(message: Classified, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}, readings?: IdReading[], atUs?: number): ServerDecision {
+export function decideServerMessage(message: Classified, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection = {}, readings?: IdReading[]): ServerDecision {
   switch (message.kind) {
     case 'invalid':
       // JSON, but not JSON-RPC: noise a client would choke on.
@@ -78,7 +77,7 @@ export function decideServerMessage(message: Classified, text: FrameText, state:
       // The shim's own requests (list-fetch.ts) are answered here and never reach the client.
       const own = decideOwnAnswer(message, text, state, policy, inspection);
       if (own) return { action: { type: 'emit', outputs: own.outputs, more: own.records.slice(1) }, record: own.records[0] as ServerDecision['record'] };
-      return decideAnswer(message, readings ?? readingsOf(message.id), text, state, policy, inspection, atUs);
+      return decideAnswer(message, readings ?? readingsOf(message.id), text, state, policy, inspection);
     }
   }
 }

@@ -128,18 +128,24 @@ function noteCall(found: CallLabels, tool: string, id: RequestId, policy: Compil
   if (!expectResult(memory, idKey(id), tool, found.resultLabels)) memory.full = true;
 }
 
-/** Put the labels of a decided tools/call result on the session; returns the record with them noted. */
-export function noteResult(state: SessionState, policy: CompiledPolicy, key: IdKey, record: Omit<DecisionRecord, 'decisionUs'>, nowUs: number): Omit<DecisionRecord, 'decisionUs'> {
+/**
+ * Put the labels of a decided tools/call result on the session; returns the record with them
+ * noted. They are put at a reading of the clock taken once the result is decided (only when it
+ * puts any): not at the frame's arrival, for the server decides how long its answer takes to
+ * read, and that time must not count against a rule's window before the client has the result.
+ */
+export function noteResult(state: SessionState, policy: CompiledPolicy, key: IdKey, record: Omit<DecisionRecord, 'decisionUs'>, clock: { nowUs?(): number }): Omit<DecisionRecord, 'decisionUs'> {
   if (!policy.flow.active) return record;
   const memory = flowMemory(state);
   const expected = memory.pending.get(key);
   memory.pending.delete(key);
   if (expected === undefined) return record;
   const labels = labelResult(expected.labels, record);
+  if (labels.length === 0) return record;
+  const nowUs = clock.nowUs?.() ?? 0;
   for (let i = 0; i < labels.length; i++) {
     const { label, why } = labels[i] as Labelled;
     putLabel(memory, { label, tool: expected.tool, source: 'result', atUs: nowUs, why });
   }
-  if (labels.length === 0) return record;
   return { ...record, detail: { ...record.detail, flow: { labels: labels.map((l) => l.label) } } };
 }
