@@ -85,8 +85,7 @@ export function decideClientMessage(
           // A call held for a person's approval: the server never saw it; the question is withdrawn.
           const withdrawn = cancelHeld(target, state);
           if (withdrawn) return { action: { type: 'emit', outputs: withdrawn.outputs }, record: withdrawn.records[0] ?? { ...base, verdict: 'drop', rules: ['approval.cancelled'] } };
-          const pending = state.pendingClient.get(key);
-          if (pending) pending.cancelled = true;
+          state.pendingClient.cancel(key);
         }
       }
       return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules: [] } };

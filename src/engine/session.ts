@@ -6,6 +6,7 @@
 import type { IdKey, RequestId } from '../protocol/jsonrpc.js';
 import type { SchemaHint } from '../inspect/looked-up-address.js';
 import { BoundedSet } from './bounded-set.js';
+import { PendingClientRequests } from './pending-requests.js';
 import type { DefinitionKind, LockEntry } from '../pinning/lock.js';
 
 /** A batch from the client, waiting for every answer before it is answered as one array. */
@@ -16,18 +17,21 @@ export interface BatchGroup {
   waiting: number;
 }
 
-/** A client request that was forwarded and is waiting for the server's answer. */
+/**
+ * A client request that was forwarded and is waiting for the server's answer. Set once and
+ * read (see PendingClientRequests): a cancel goes through `pendingClient.cancel`.
+ */
 export interface PendingClientRequest {
-  id: RequestId;
-  method: string;
-  tool?: string;
+  readonly id: RequestId;
+  readonly method: string;
+  readonly tool?: string;
   /** The request carried a modern-era `_meta` protocol version. */
-  modern: boolean;
+  readonly modern: boolean;
   /** The client cancelled it: the server may never answer, and the client expects nothing. */
-  cancelled: boolean;
-  batch?: BatchGroup;
+  readonly cancelled: boolean;
+  readonly batch?: BatchGroup;
   /** A list request without a cursor: its answer is the first page of a listing. */
-  firstPage?: boolean;
+  readonly firstPage?: boolean;
 }
 
 /** A server request waiting for the client's answer. */
@@ -50,7 +54,7 @@ export const SESSION_LIMITS = {
 
 /** Mutable per-session state. Only the engine changes it. */
 export class SessionState {
-  readonly pendingClient = new Map<IdKey, PendingClientRequest>();
+  readonly pendingClient = new PendingClientRequests();
   readonly pendingServer = new Map<IdKey, PendingServerRequest>();
   /** Keys of client ids the shim answered itself. */
   readonly answeredLocally = new BoundedSet<IdKey>(SESSION_LIMITS.answeredMemory);

@@ -33,7 +33,13 @@ export interface FlowMemory {
   written: string[];
   /** More files were written than are remembered: every command counts as naming one. */
   writtenOverflow: boolean;
-  pending: Map<IdKey, { tool: string; labels: Labelled[] }>;
+  pending: Map<IdKey, ExpectedResult>;
+}
+
+/** What a call in flight leads its result to label (shared between calls when nothing: see expectResult). */
+export interface ExpectedResult {
+  readonly tool: string;
+  readonly labels: readonly Labelled[];
 }
 
 const memories = new WeakMap<object, FlowMemory>();
@@ -86,8 +92,25 @@ export function noteBurst(m: FlowMemory, atUs: number, max: number): void {
 }
 
 /** Remember what a forwarded call's result will label; false when the table is full. */
-export function expectResult(m: FlowMemory, key: IdKey, tool: string, labels: Labelled[]): boolean {
+export function expectResult(m: FlowMemory, key: IdKey, tool: string, labels: readonly Labelled[]): boolean {
   if (m.pending.size >= FLOW_LIMITS.pending && !m.pending.has(key)) return false;
-  m.pending.set(key, { tool, labels });
+  m.pending.set(key, labels.length === 0 ? nothingExpected(tool) : { tool, labels });
   return true;
+}
+
+// Most calls lead their results to no label: their entries are one per tool name, made once,
+// not one per call. Under pipelined calls each call's entry lives until its answer, long enough
+// to be copied and promoted by young collections (and collected again by a full one); a
+// shared entry costs them nothing. Bounded like the names it is kept for.
+const NOTHING_EXPECTED = new Map<string, ExpectedResult>();
+const NO_LABELS: readonly Labelled[] = Object.freeze([]);
+const MAX_NOTHING_EXPECTED = 256;
+
+function nothingExpected(tool: string): ExpectedResult {
+  let entry = NOTHING_EXPECTED.get(tool);
+  if (entry === undefined) {
+    entry = Object.freeze({ tool, labels: NO_LABELS });
+    if (tool.length <= FLOW_LIMITS.toolChars && NOTHING_EXPECTED.size < MAX_NOTHING_EXPECTED) NOTHING_EXPECTED.set(tool, entry);
+  }
+  return entry;
 }

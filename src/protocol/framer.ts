@@ -20,6 +20,11 @@ export type FrameEvent =
    */
   | { kind: 'oversize'; size: number; head: Buffer; tail: Buffer };
 
+/** Where {@link LineFramer.pushEach} hands events: an array, or anything with a `push`. */
+export interface FrameSink {
+  push(event: FrameEvent): unknown;
+}
+
 /** Options for {@link LineFramer}. */
 export interface LineFramerOptions {
   /** Longest line, in bytes (excluding "\n" and a trailing "\r"), emitted as a frame. */
@@ -64,16 +69,27 @@ export class LineFramer {
   /** Feeds one chunk; returns an event for every line this chunk completes, in order. */
   push(chunk: Buffer): FrameEvent[] {
     const events: FrameEvent[] = [];
+    this.pushEach(chunk, events);
+    return events;
+  }
+
+  /**
+   * Feeds one chunk, handing `sink` each event as its line is found, in order, rather than
+   * gathering them: a chunk's events (hundreds of small frames) are then let go of one by
+   * one, not all held until the last is handled. The chunk is read to its end before this
+   * returns, whatever the sink does, so what is held for the next line is right; a sink
+   * should not throw.
+   */
+  pushEach(chunk: Buffer, sink: FrameSink): void {
     let start = 0;
     // Only the new chunk is scanned: held bytes are known to contain no "\n".
     let nl = chunk.indexOf(LF, start);
     while (nl !== -1) {
-      this.#completeLine(chunk.subarray(start, nl), events);
+      this.#completeLine(chunk.subarray(start, nl), sink);
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
     if (start < chunk.length) this.#hold(start === 0 ? chunk : chunk.subarray(start));
-    return events;
   }
 
   /** Signals end of input: a final line without "\n" is emitted like any other line. */
@@ -123,7 +139,7 @@ export class LineFramer {
   }
 
   /** Finishes the current line with `last` (the bytes before its "\n") and emits its event. */
-  #completeLine(last: Buffer, events: FrameEvent[]): void {
+  #completeLine(last: Buffer, events: FrameSink): void {
     if (this.#oversize !== null) {
       this.#appendOversize(last);
       events.push(this.#takeOversize());

@@ -25,34 +25,57 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
   let stopped = false;
   let ended = false;
 
-  const handle = (events: FrameEvent[]): void => {
-    if (events.length === 0) return;
-    // Writers hand out one shared promise each, so this holds at most one per destination
-    // (made only when a destination is full: most chunks need none).
-    let waits: Set<Promise<void>> | undefined;
-    options.onChunkStart?.();
-    try {
-      for (const event of events) {
-        if (stopped) break;
-        const wait = options.onEvent(event);
-        if (wait) (waits ??= new Set()).add(wait);
+  // The events of the chunk being read, handed over one by one as the framer finds them
+  // (none held to the chunk's end). Its writes are batched from its first event to its end.
+  let started = false;
+  let waits: Set<Promise<void>> | undefined;
+  let failure: { error: unknown } | undefined;
+  const sink = {
+    push(event: FrameEvent): void {
+      if (stopped || failure !== undefined) return;
+      if (!started) {
+        started = true;
+        options.onChunkStart?.();
       }
-    } finally {
-      const wait = options.onChunkEnd?.();
-      if (wait) (waits ??= new Set()).add(wait);
-    }
-    if (waits !== undefined && !stopped) {
+      try {
+        const wait = options.onEvent(event);
+        // Writers hand out one shared promise each, so this holds at most one per destination
+        // (made only when a destination is full: most chunks need none).
+        if (wait) (waits ??= new Set()).add(wait);
+      } catch (error) {
+        // The chunk is still read to its end (the framer's state stays right), its later
+        // events unhandled; the error is thrown once the chunk's writes are out.
+        failure = { error };
+      }
+    },
+  };
+
+  const handle = (chunk: Buffer | undefined): void => {
+    if (chunk === undefined) framer.end().forEach((event) => sink.push(event));
+    else framer.pushEach(chunk, sink);
+    const failed = failure;
+    const chunkWaits = waits;
+    const wrote = started;
+    started = false;
+    waits = undefined;
+    failure = undefined;
+    if (!wrote) return;
+    const wait = options.onChunkEnd?.();
+    if (failed !== undefined) throw failed.error;
+    let all = chunkWaits;
+    if (wait) (all ??= new Set()).add(wait);
+    if (all !== undefined && !stopped) {
       stream.pause();
-      void Promise.all(waits).then(() => {
+      void Promise.all(all).then(() => {
         if (!stopped && !ended) stream.resume();
       });
     }
   };
 
-  stream.on('data', (chunk: Buffer | string) => handle(framer.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
+  stream.on('data', (chunk: Buffer | string) => handle(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   stream.once('end', () => {
     ended = true;
-    handle(framer.end());
+    handle(undefined);
     if (!stopped) options.onEnd();
   });
   stream.on('error', () => {

@@ -8,15 +8,26 @@ const NEWLINE = Buffer.from('\n');
 // Below this, frame and newline are joined (one small copy, one write); above it, a copy
 // would cost more than a second write.
 const JOIN_BELOW_BYTES = 64 * 1024;
+// The smallest block held frames are encoded into (see FrameWriter.block).
+const MIN_BLOCK_BYTES = 16 * 1024;
 
 export class FrameWriter {
   private broken = false;
   private corked = false;
   private drainPromise: Promise<void> | undefined;
-  /** Small frames written while corked, joined into one buffer at uncork. */
-  private parts: Array<Buffer | string> = [];
-  /** Their length as the stream counts it (a string's length, a buffer's bytes), newlines included. */
-  private partsLength = 0;
+  /**
+   * Small frames written while corked are encoded here as they come, each with its newline,
+   * and leave as one buffer at uncork: `held` bytes of `block`. The frames themselves (strings,
+   * views of the chunk read) are let go of at once rather than held to the chunk's end, and
+   * the block's bytes are outside the JS heap: under pipelined calls a chunk's hundreds of
+   * frames no longer outlive a young collection there, to be copied and promoted. A block
+   * lasts one chunk (one kept longer outlives collections itself, and its bytes are given
+   * back only by a full one).
+   */
+  private block: Buffer | undefined;
+  private held = 0;
+  /** Bytes held for the last chunk: the next block's size. */
+  private lastHeld = 0;
   /** Waiters that asked for room while frames were held here: answered once those are written. */
   private flushWait: Promise<void> | undefined;
   private releaseFlushWait: (() => void) | undefined;
@@ -52,8 +63,7 @@ export class FrameWriter {
     // (`full`, after uncork): most often the OS took them all at once, and there is no
     // reason to stop reading.
     if (this.corked && frame.length < JOIN_BELOW_BYTES) {
-      this.parts.push(frame);
-      this.partsLength += frame.length + 1;
+      this.hold(frame);
       return this.stream.writableLength < this.stream.writableHighWaterMark;
     }
     // A large frame: what is held goes first, then the frame and its newline, without a copy.
@@ -75,23 +85,41 @@ export class FrameWriter {
     this.writeParts();
   }
 
+  // Encode one small frame and its newline after those held (a larger block when it does not fit).
+  private hold(frame: Buffer | string): void {
+    let block = this.block;
+    let at = this.held;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: the exact count is needed only near the end.
+    const room = block === undefined ? 0 : block.length - at;
+    if (room <= (typeof frame === 'string' ? frame.length * 3 : frame.length)) {
+      const bytes = (typeof frame === 'string' ? Buffer.byteLength(frame, 'utf8') : frame.length) + 1;
+      if (bytes > room) block = this.grow(at + bytes);
+    }
+    at += typeof frame === 'string' ? block!.write(frame, at, 'utf8') : frame.copy(block!, at);
+    block![at++] = 0x0a;
+    this.held = at;
+  }
+
+  // A block for at least `bytes`, with what is held copied in: the first of a chunk is sized
+  // for what the last chunk held, a later one twice the size.
+  private grow(bytes: number): Buffer {
+    const old = this.block;
+    const size = old === undefined ? this.lastHeld + (this.lastHeld >> 2) : 2 * old.length;
+    const block = Buffer.allocUnsafe(Math.max(MIN_BLOCK_BYTES, size, bytes));
+    if (old !== undefined) old.copy(block, 0, 0, this.held);
+    this.block = block;
+    return block;
+  }
+
   // The held frames, each with its newline, as one buffer written to the stream.
   private writeParts(): void {
-    const parts = this.parts;
-    if (parts.length > 0) {
-      this.parts = [];
-      this.partsLength = 0;
-      if (this.open) {
-        let bytes = parts.length;
-        for (const part of parts) bytes += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length;
-        const joined = Buffer.allocUnsafe(bytes);
-        let at = 0;
-        for (const part of parts) {
-          at += typeof part === 'string' ? joined.write(part, at, 'utf8') : part.copy(joined, at);
-          joined[at++] = 0x0a;
-        }
-        this.stream.write(joined);
-      }
+    const block = this.block;
+    if (block !== undefined) {
+      const held = this.held;
+      this.block = undefined;
+      this.held = 0;
+      this.lastHeld = held;
+      if (this.open) this.stream.write(held === block.length ? block : block.subarray(0, held));
     }
     const release = this.releaseFlushWait;
     this.flushWait = undefined;
@@ -125,18 +153,18 @@ export class FrameWriter {
    * server to read its input (the server may be waiting for its output to be read).
    */
   get full(): boolean {
-    return this.wroteSinceCork && this.open && this.stream.writableLength + this.partsLength >= this.stream.writableHighWaterMark;
+    return this.wroteSinceCork && this.open && this.stream.writableLength + this.held >= this.stream.writableHighWaterMark;
   }
 
   /** The bytes written here and not yet taken by the stream's reader, those still held included. */
   get pendingBytes(): number {
-    return this.open ? this.stream.writableLength + this.partsLength : 0;
+    return this.open ? this.stream.writableLength + this.held : 0;
   }
 
   /** Resolves when the stream has room again (or can no longer be written). One promise is shared by every waiter. */
   drained(): Promise<void> {
     // Frames held here are not in the stream yet: whether it needs to drain is known once they are.
-    if (this.parts.length > 0) return (this.flushWait ??= new Promise<void>((resolve) => (this.releaseFlushWait = resolve)).then(() => this.drained()));
+    if (this.held > 0) return (this.flushWait ??= new Promise<void>((resolve) => (this.releaseFlushWait = resolve)).then(() => this.drained()));
     if (!this.open || !this.stream.writableNeedDrain) return Promise.resolve();
     this.drainPromise ??= new Promise<void>((resolve) => {
       const done = (): void => {
@@ -159,7 +187,7 @@ export class FrameWriter {
    */
   written(): Promise<void> {
     // Frames held here go to the stream at uncork: the marker write must follow them.
-    if (this.parts.length > 0) return (this.flushWait ??= new Promise<void>((resolve) => (this.releaseFlushWait = resolve))).then(() => this.written());
+    if (this.held > 0) return (this.flushWait ??= new Promise<void>((resolve) => (this.releaseFlushWait = resolve))).then(() => this.written());
     if (!this.open) return Promise.resolve();
     return new Promise((resolve) => {
       this.stream.write('', () => resolve());

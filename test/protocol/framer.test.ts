@@ -242,3 +242,20 @@ describe('frameToString', () => {
     );
   });
 });
+
+describe('LineFramer.pushEach', () => {
+  it('hands over the events push would return, in order, one by one as each line is found', () => {
+    const chunks = ['{"a":1}\n{"b"', ':2}\r\n\n', `{"c":"${'x'.repeat(40)}"}\n{"d":4}`, '\n'].map((c) => Buffer.from(c));
+    const pushed = new LineFramer({ maxFrameBytes: 16 });
+    const each = new LineFramer({ maxFrameBytes: 16 });
+    const seen: unknown[] = [];
+    for (const chunk of chunks) {
+      const expected = pushed.push(chunk);
+      const got: unknown[] = [];
+      each.pushEach(chunk, { push: (event) => got.push(event) });
+      expect(got).toEqual(expected);
+      seen.push(...got);
+    }
+    expect(seen.map((e) => (e as { kind: string }).kind)).toEqual(['frame', 'frame', 'oversize', 'frame']);
+  });
+});

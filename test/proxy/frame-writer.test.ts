@@ -83,6 +83,32 @@ describe('FrameWriter, corked', () => {
     }
   });
 
+  it('chunks of every size, growing and shrinking, leave as one write each with the same bytes', () => {
+    const fast = destination(1 << 30);
+    const slow = destination(1 << 30);
+    const writer = new FrameWriter(fast.stream, () => undefined);
+    // Frames per chunk: few, then many more than the last chunk held (the block grows), then few.
+    const counts = [1, 3, 400, 2000, 5, 1, 3000, 0, 7];
+    let n = 0;
+    for (const count of counts) {
+      const before = fast.writes();
+      writer.cork();
+      slow.stream.cork();
+      for (let i = 0; i < count; i++, n++) {
+        // ASCII, two- and three-byte characters, a surrogate pair, a lone surrogate and buffers, of varied lengths.
+        const frame =
+          n % 5 === 0 ? Buffer.from(`{"id":${n},"b":"${'z'.repeat(n % 97)}"}`) : `{"id":${n},"t":"${['a', 'é', '中', '😀', '\ud800'][n % 5]!.repeat(n % 173)}"}`;
+        writer.write(frame);
+        referenceWrite(slow.stream, frame);
+      }
+      writer.uncork();
+      slow.stream.uncork();
+      expect(fast.writes() - before).toBe(count === 0 ? 0 : 1);
+      expect(writer.pendingBytes).toBe(0);
+    }
+    expect(fast.bytes().equals(slow.bytes())).toBe(true);
+  });
+
   it('after a chunk, is full exactly when frame-by-frame writes left the destination at its high-water mark or past it', () => {
     for (const size of [1, 50, 300, 1023, 1024, 5000, 70 * 1024]) {
       for (const hold of [true, false]) {
