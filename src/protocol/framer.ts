@@ -2,8 +2,16 @@
  * Newline-delimited JSON framing, with no I/O (DESIGN.md invariant 3).
  *
  * Bytes go in as they arrive from a pipe; complete lines come out. The framer never
- * rescans bytes it already holds and concatenates a line's chunks once, when the line
- * completes, so an 8 MiB line in 64 KiB chunks costs one copy, not 128.
+ * rescans bytes it already holds and copies a line's bytes once, so an 8 MiB line in 64 KiB
+ * chunks costs one copy, not 128.
+ *
+ * A short line's chunks are held as they came and joined when it completes. A long one's
+ * (from STORE_FROM_BYTES on) are copied, as they come, into one store that grows in place
+ * (a resizable ArrayBuffer: no copy as it grows, and only what is written takes memory),
+ * and let go of: a pipe's chunks are buffers of their own, freed only by a collection, so
+ * held until the line completes they were a second copy of it, alive beside the line and
+ * the text decoded from it. Let go, the reader may have them collected while the line is
+ * still coming (`takeLetGo`, src/proxy/frame-reader.ts), and the next chunks reuse their memory.
  */
 
 import { Buffer } from 'node:buffer';
@@ -34,6 +42,11 @@ export interface LineFramerOptions {
 /** How much of an oversize line is kept at each end. */
 export const OVERSIZE_KEEP_BYTES = 1024;
 
+/** From this many bytes held for one line, its bytes go to a store of their own (see the file comment). */
+export const STORE_FROM_BYTES = 1024 * 1024;
+/** A store grows by whole steps of this many bytes (one resize each). */
+const STORE_STEP_BYTES = 1024 * 1024;
+
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -51,6 +64,12 @@ export class LineFramer {
   #pendingBytes = 0;
   /** Set once the current line is known to be oversize; its bytes are no longer held. */
   #oversize: { size: number; head: Buffer; tail: Buffer } | null = null;
+  /** The current line's bytes once it is long (#pending is then empty; #pendingBytes counts them). */
+  #store: LineStore | null = null;
+  /** Bytes of chunks copied to a store and let go of since takeLetGo was last called. */
+  #letGo = 0;
+  /** Set once a store could not be made: long lines are then held as chunks, as short ones are. */
+  #noStore = false;
 
   constructor(options: LineFramerOptions) {
     const max = options.maxFrameBytes;
@@ -64,6 +83,16 @@ export class LineFramer {
   get buffered(): number {
     const o = this.#oversize;
     return o === null ? this.#pendingBytes : o.head.length + o.tail.length;
+  }
+
+  /**
+   * Bytes of pushed chunks copied into a long line's store, and no longer referenced here,
+   * since the last call: what a collection could now free (see the file comment).
+   */
+  takeLetGo(): number {
+    const bytes = this.#letGo;
+    this.#letGo = 0;
+    return bytes;
   }
 
   /** Feeds one chunk; returns an event for every line this chunk completes, in order. */
@@ -107,17 +136,45 @@ export class LineFramer {
       this.#appendOversize(piece);
       return;
     }
-    this.#pending.push(piece);
     this.#pendingBytes += piece.length;
     // One byte of slack: a trailing "\r" does not count towards a frame's size, and we
     // cannot know yet whether the last held byte is that "\r".
     if (this.#pendingBytes > this.#max + 1) {
-      const held = this.#pending;
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      this.#oversize = { size: 0, head: Buffer.alloc(0), tail: Buffer.alloc(0) };
-      for (const p of held) this.#appendOversize(p);
+      this.#toOversize();
+      this.#appendOversize(piece);
+      return;
     }
+    if (this.#store !== null) {
+      this.#store.append(piece);
+      this.#letGo += piece.length;
+      return;
+    }
+    this.#pending.push(piece);
+    if (this.#pendingBytes >= STORE_FROM_BYTES && !this.#noStore) this.#toStore();
+  }
+
+  /** The held chunks go to a store of their own, and are let go of (see the file comment). */
+  #toStore(): void {
+    const store = LineStore.make(this.#max + 1);
+    // Where the memory cannot be reserved, the chunks are held as they are.
+    if (store === null) {
+      this.#noStore = true;
+      return;
+    }
+    for (const p of this.#pending) store.append(p);
+    this.#letGo += this.#pendingBytes;
+    this.#pending = [];
+    this.#store = store;
+  }
+
+  /** The current line is over the limit: what is held of it is counted, and let go of. */
+  #toOversize(): void {
+    const held = this.#store !== null ? [this.#store.bytes()] : this.#pending;
+    this.#pending = [];
+    this.#store = null;
+    this.#pendingBytes = 0;
+    this.#oversize = { size: 0, head: Buffer.alloc(0), tail: Buffer.alloc(0) };
+    for (const p of held) this.#appendOversize(p);
   }
 
   /** Counts an oversize line's bytes, keeping copies of only its first and last 1 KiB. */
@@ -146,7 +203,20 @@ export class LineFramer {
       return;
     }
     let line: Buffer;
-    if (this.#pendingBytes === 0) {
+    if (this.#store !== null) {
+      // Past the limit with its last piece, a long line is counted like any oversize one.
+      if (this.#pendingBytes + last.length > this.#max + 1) {
+        this.#toOversize();
+        this.#appendOversize(last);
+        events.push(this.#takeOversize());
+        return;
+      }
+      this.#store.append(last);
+      this.#letGo += last.length;
+      line = this.#store.bytes();
+      this.#store = null;
+      this.#pendingBytes = 0;
+    } else if (this.#pendingBytes === 0) {
       line = last; // zero copy: the whole line is inside one chunk
     } else {
       this.#pending.push(last);
@@ -178,6 +248,47 @@ export class LineFramer {
     }
     tail = tail.subarray(Math.max(0, tail.length - OVERSIZE_KEEP_BYTES));
     return { kind: 'oversize', size, head: o.head.subarray(0, Math.min(o.head.length, size)), tail };
+  }
+}
+
+// A resizable ArrayBuffer (ES2024); the project's TypeScript libraries do not declare it.
+interface ResizableBuffer extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+type ResizableBufferConstructor = new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+
+/**
+ * A long line's bytes, in one ArrayBuffer that grows in place up to the line limit (memory
+ * is reserved, not taken: only the pages written to are). Appended to, then read once.
+ */
+class LineStore {
+  #length = 0;
+
+  private constructor(private readonly buffer: ResizableBuffer) {}
+
+  /** A store that may grow to `maxBytes`, or null where that cannot be reserved (or this Node has no resizable buffers). */
+  static make(maxBytes: number): LineStore | null {
+    if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize !== 'function') return null;
+    try {
+      return new LineStore(new (ArrayBuffer as unknown as ResizableBufferConstructor)(0, { maxByteLength: maxBytes }));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Copies `piece` in after what is there (the caller keeps the total within maxBytes). */
+  append(piece: Buffer): void {
+    const at = this.#length;
+    const end = at + piece.length;
+    if (end > this.buffer.byteLength) this.buffer.resize(Math.min(this.buffer.maxByteLength, Math.ceil(end / STORE_STEP_BYTES) * STORE_STEP_BYTES));
+    new Uint8Array(this.buffer, at, piece.length).set(piece);
+    this.#length = end;
+  }
+
+  /** The bytes written, as one buffer. */
+  bytes(): Buffer {
+    return Buffer.from(this.buffer, 0, this.#length);
   }
 }
 

@@ -15,6 +15,8 @@ export interface FrameReaderOptions {
    */
   onChunkStart?(): void;
   onChunkEnd?(): Promise<void> | undefined;
+  /** Bytes of input chunks the framer has let go of (a long line's, copied to its store: see framer.ts takeLetGo). */
+  onLetGo?(bytes: number): void;
   /** Called once when the stream has ended and every frame was handled. */
   onEnd(): void;
 }
@@ -72,7 +74,11 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
     }
   };
 
-  stream.on('data', (chunk: Buffer | string) => handle(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+  stream.on('data', (chunk: Buffer | string) => {
+    handle(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const letGo = framer.takeLetGo();
+    if (letGo > 0) options.onLetGo?.(letGo);
+  });
   stream.once('end', () => {
     ended = true;
     handle(undefined);

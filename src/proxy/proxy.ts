@@ -17,7 +17,7 @@ import type { DefinitionKind, LockEntry, LockFile } from '../pinning/lock.js';
 import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
-import { COLLECT_EVERY_BYTES, LargeFrameRelease } from './large-frames.js';
+import { COLLECT_EVERY_BYTES, LargeFrameRelease, LetGoRelease } from './large-frames.js';
 import { readFrames } from './frame-reader.js';
 import { OutputWatch } from './server-output.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
@@ -107,6 +107,8 @@ class ProxySession {
   private readonly largeFrames = new LargeFrameRelease(COLLECT_EVERY_BYTES, undefined, (run) => {
     void Promise.all([this.toServer.written(), this.toClient.written()]).then(() => setImmediate(run));
   });
+  // The chunks of long lines, let go of as they come (framer.ts), are collected young as they add up.
+  private readonly letGo = new LetGoRelease();
   private answered = false;
 
   constructor(
@@ -179,8 +181,9 @@ class ProxySession {
 
   // Frames decided from one chunk of input go out together, one write per destination; the
   // reader then waits for a destination that has not taken them (backpressure).
-  private batching(reading: 'client' | 'server'): { onChunkStart(): void; onChunkEnd(): Promise<void> | undefined } {
+  private batching(reading: 'client' | 'server'): { onChunkStart(): void; onChunkEnd(): Promise<void> | undefined; onLetGo(bytes: number): void } {
     return {
+      onLetGo: (bytes) => this.letGo.letGo(bytes),
       onChunkStart: () => {
         this.toServer.cork();
         this.toClient.cork();

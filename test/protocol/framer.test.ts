@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { frameToString, LineFramer, OVERSIZE_KEEP_BYTES, type FrameEvent } from '../../src/protocol/framer.js';
+import { frameToString, LineFramer, OVERSIZE_KEEP_BYTES, STORE_FROM_BYTES, type FrameEvent } from '../../src/protocol/framer.js';
 
 const BIG = 64 * 1024 * 1024;
 
@@ -196,6 +197,113 @@ describe('LineFramer: oversize lines', () => {
   });
 });
 
+describe('LineFramer: long lines (a store of their own)', () => {
+  // What the framer must give for `input`, worked out on the whole input at once: lines split at
+  // "\n", one trailing "\r" dropped, blank ones skipped, those over `max` reported with their ends.
+  function expectedEvents(input: Buffer, max: number): FrameEvent[] {
+    const events: FrameEvent[] = [];
+    let start = 0;
+    while (start < input.length) {
+      let end = input.indexOf(0x0a, start);
+      if (end === -1) end = input.length;
+      let line = input.subarray(start, end);
+      if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+      if (line.length > max) events.push({ kind: 'oversize', size: line.length, head: line.subarray(0, OVERSIZE_KEEP_BYTES), tail: line.subarray(Math.max(0, line.length - OVERSIZE_KEEP_BYTES)) });
+      else if (!/^[ \t\r]*$/.test(line.toString('latin1'))) events.push({ kind: 'frame', bytes: line });
+      start = end + 1;
+    }
+    return events;
+  }
+
+  // A long line of varied bytes (any but "\n"), its length `size`: a pattern of 4099 bytes from `seed`, repeated.
+  function longLine(size: number, seed: number): Buffer {
+    const pattern = Buffer.alloc(4099);
+    let x = seed >>> 0 || 1;
+    for (let i = 0; i < pattern.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const b = (x >>> 16) & 0xff;
+      pattern[i] = b === 0x0a ? 0x61 : b;
+    }
+    return Buffer.alloc(size, pattern);
+  }
+
+  // Events as compared: a frame's bytes by their digest (comparing megabytes element by element is slow).
+  const digest = (bytes: Buffer): string => `${bytes.length}:${createHash('sha256').update(bytes).digest('hex')}`;
+  const shown = (events: FrameEvent[]): string[] => events.map((e) => (e.kind === 'frame' ? `frame ${digest(e.bytes)}` : `oversize ${e.size} ${digest(e.head)} ${digest(e.tail)}`));
+
+  it('gives the same frames as the lines read whole, for long lines in any chunking (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 2 * STORE_FROM_BYTES + 5000 }), fc.boolean(), fc.nat()), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.nat({ max: 3 }),
+        fc.boolean(),
+        (lines, chunkSize, limitAt, finalNewline) => {
+          const parts: Buffer[] = [];
+          for (const [size, crlf, seed] of lines) parts.push(longLine(size, seed), Buffer.from(crlf ? '\r\n' : '\n'));
+          if (!finalNewline) parts.pop();
+          const input = Buffer.concat(parts);
+          // The limit: roomy, or at a line's own length (give or take one), so the store meets it.
+          const sizes = lines.map(([size]) => size);
+          const max = limitAt === 0 ? BIG : Math.max(1, (sizes[limitAt % sizes.length] ?? 1) + (limitAt - 2));
+          const chunks: Buffer[] = [];
+          for (let at = 0; at < input.length; at += chunkSize) chunks.push(input.subarray(at, at + chunkSize));
+          expect(shown(run(chunks, max))).toEqual(shown(expectedEvents(input, max)));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('meets the limit at every place a long line can: in a chunk, at its last piece, at a "\r"', () => {
+    const size = STORE_FROM_BYTES + 3000;
+    const line = longLine(size, 7);
+    for (const ending of ['\n', '\r\n']) {
+      const input = Buffer.concat([line, Buffer.from(ending), Buffer.from('{"next":1}\n')]);
+      for (const max of [size - 1, size, size + 1, STORE_FROM_BYTES - 1, STORE_FROM_BYTES + 10]) {
+        for (const chunkSize of [1000, 65536, size, size + 1, input.length]) {
+          const chunks: Buffer[] = [];
+          for (let at = 0; at < input.length; at += chunkSize) chunks.push(input.subarray(at, at + chunkSize));
+          expect(shown(run(chunks, max))).toEqual(shown(expectedEvents(input, max)));
+        }
+      }
+    }
+  });
+
+  it('lets go of the chunks of a long line: the frame is a copy, and takeLetGo counts what was let go', () => {
+    const chunkSize = 64 * 1024;
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    const pushed: Buffer[] = [];
+    let letGo = 0;
+    for (let i = 0; i < 40; i++) {
+      const chunk = Buffer.alloc(chunkSize, 0x61 + (i % 26));
+      pushed.push(chunk);
+      expect(framer.push(chunk)).toEqual([]);
+      letGo += framer.takeLetGo();
+      // Until the line is long, its chunks are held as they came; from then on, all of them are let go.
+      expect(letGo).toBe((i + 1) * chunkSize >= STORE_FROM_BYTES ? (i + 1) * chunkSize : 0);
+    }
+    const expected = Buffer.concat(pushed);
+    // The caller may reuse chunks let go of: the line is not changed by it.
+    for (const chunk of pushed) chunk.fill(0x7a);
+    const events = framer.push(Buffer.from('!\n'));
+    expect(framer.takeLetGo()).toBe(1);
+    expect(framer.takeLetGo()).toBe(0);
+    expect(shown(events)).toEqual([`frame ${digest(Buffer.concat([expected, Buffer.from('!')]))}`]);
+    expect(framer.buffered).toBe(0);
+  });
+
+  it('lets go of nothing for short lines, which stay zero-copy in their chunk', () => {
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    const chunk = Buffer.alloc(STORE_FROM_BYTES - 2, 0x61);
+    chunk[chunk.length - 1] = 0x0a;
+    const events = framer.push(chunk);
+    expect(framer.takeLetGo()).toBe(0);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.kind === 'frame' && events[0]!.bytes.buffer).toBe(chunk.buffer);
+  });
+});
+
 describe('LineFramer: cost', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -206,13 +314,15 @@ describe('LineFramer: cost', () => {
     const framer = new LineFramer({ maxFrameBytes: BIG });
     const concat = vi.spyOn(Buffer, 'concat');
     const indexOf = vi.spyOn(Buffer.prototype, 'indexOf');
+    // Every byte copied goes through a typed array's set: a long line's, once each, to its store.
+    const set = vi.spyOn(Uint8Array.prototype, 'set');
     for (let i = 1; i <= chunks; i++) {
       expect(framer.push(chunk)).toEqual([]);
       expect(framer.buffered).toBe(i * chunkSize);
     }
-    expect(concat).not.toHaveBeenCalled();
     const events = framer.push(Buffer.from('\n'));
-    expect(concat).toHaveBeenCalledTimes(1);
+    expect(concat).not.toHaveBeenCalled();
+    expect(set.mock.calls.reduce((bytes, [from]) => bytes + (from as Uint8Array).length, 0)).toBe(chunks * chunkSize);
     // One newline search per chunk plus one after the newline: never a rescan of held bytes.
     expect(indexOf).toHaveBeenCalledTimes(chunks + 2);
     expect(events).toHaveLength(1);

@@ -3,7 +3,11 @@
  * waiting at a time, and V8's own collection really found and run.
  */
 import { describe, expect, it } from 'vitest';
-import { COLLECT_EVERY_BYTES, GROW_YOUNG_FROM_CALLS, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, YOUNG_CAP_BYTES, youngGenerationBytes } from '../../src/proxy/large-frames.js';
+import { PassThrough } from 'node:stream';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { STORE_FROM_BYTES, type FrameEvent } from '../../src/protocol/framer.js';
+import { readFrames } from '../../src/proxy/frame-reader.js';
+import { COLLECT_EVERY_BYTES, COLLECT_YOUNG_EVERY_BYTES, GROW_YOUNG_FROM_CALLS, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, LetGoRelease, YOUNG_CAP_BYTES, youngCollection, youngGenerationBytes } from '../../src/proxy/large-frames.js';
 
 // V8's legacy statics: the subject of the last successful regex match, kept reachable by V8.
 const lastMatchSubject = (): string => (RegExp as unknown as { input: string }).input;
@@ -157,5 +161,50 @@ describe('LargeFrameRelease', () => {
     await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
     expect(ref.deref()).toBeUndefined();
     expect(big).toBeUndefined();
+  });
+});
+
+describe('LetGoRelease: the chunks of long lines, collected young as they are let go of', () => {
+  it('collects once per COLLECT_YOUNG_EVERY_BYTES let go of, and not before', () => {
+    let collections = 0;
+    const release = new LetGoRelease(COLLECT_YOUNG_EVERY_BYTES, () => void collections++);
+    release.letGo(COLLECT_YOUNG_EVERY_BYTES - 1);
+    expect(collections).toBe(0);
+    release.letGo(1);
+    expect(collections).toBe(1);
+    release.letGo(COLLECT_YOUNG_EVERY_BYTES / 2);
+    expect(collections).toBe(1);
+    release.letGo(COLLECT_YOUNG_EVERY_BYTES / 2);
+    expect(collections).toBe(2);
+  });
+
+  it("runs V8's young collection (a scavenge), not a full one", async () => {
+    const kinds: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) kinds.push((entry.detail as { kind: number }).kind);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    youngCollection();
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    expect(kinds).toContain(constants.NODE_PERFORMANCE_GC_MINOR);
+    expect(kinds).not.toContain(constants.NODE_PERFORMANCE_GC_MAJOR);
+  });
+
+  it("is told by the reader of every byte of a long line's chunks the framer let go of", async () => {
+    const stream = new PassThrough();
+    const frames: FrameEvent[] = [];
+    let letGo = 0;
+    const ended = new Promise<void>((resolve) => {
+      readFrames(stream, { maxFrameBytes: 64 * MiB, onEvent: (event) => void frames.push(event), onLetGo: (bytes) => (letGo += bytes), onEnd: resolve });
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const chunks = (2 * STORE_FROM_BYTES) / chunk.length;
+    stream.write('{"short":1}\n');
+    for (let i = 0; i < chunks; i++) stream.write(chunk);
+    stream.end('\n');
+    await ended;
+    expect(letGo).toBe(chunks * chunk.length);
+    expect(frames.map((e) => (e.kind === 'frame' ? e.bytes.length : -1))).toEqual([11, chunks * chunk.length]);
   });
 });
