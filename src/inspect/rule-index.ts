@@ -11,6 +11,7 @@ import { charsWithin, type WindowChars } from '../rules/keyword-lanes.js';
 import { SHAPE_SIZE, shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
+import { QuietStrings } from './quiet-strings.js';
 
 /** A set of rules by their index: `words` 32-bit words. */
 export type RuleBits = Int32Array;
@@ -56,8 +57,6 @@ const REUSED_SCANS = 16;
 
 // The key of quietKeys' answers for the whole rule set in play.
 const ALL_IN_PLAY = {};
-// How many quiet argument names are kept per set of kinds and rules in play (then forgotten, all at once).
-const QUIET_KEYS_KEPT = 256;
 
 /** The pattern rules of one rule set, indexed. */
 export class RuleIndex {
@@ -327,32 +326,28 @@ export class RuleIndex {
     return bits;
   }
 
-  // Per set of kinds, per rules in play (ALL_IN_PLAY: the whole set), the quiet argument names.
-  private readonly quiet = new WeakMap<ReadonlySet<string>, WeakMap<object, Map<string, number>>>();
+  // Per set of kinds, per rules in play (ALL_IN_PLAY: the whole set), the quiet names and the quiet values.
+  private readonly quiet = new WeakMap<ReadonlySet<string>, WeakMap<object, readonly [QuietStrings, QuietStrings]>>();
 
   /**
-   * The argument names (object keys, read without decoded spellings) on which no rule in
-   * play fired for a string of these kinds, each with the budget steps that reading counted.
-   * A session sends the same few names on every call (`path`, `command`, `sql`); what the
-   * rules find in one, and the steps they count, depend only on its text, its kinds and the
-   * rules in play, so the answer is the same each time. Counting the steps at once instead of
-   * one by one changes nothing the budget decides: it refuses when the count passes its
-   * limit, and every count is at least 0, so the sum passes it exactly when the steps would.
-   * `inPlay`: inPlayOf's bits, or undefined for the whole rule set.
+   * The short strings (read as sent, with no decoded spellings) on which no rule in play fired
+   * for a string of these kinds, each with the budget steps that reading counted: argument
+   * names (`isKey`) in one table and values in another, so that values never push out the
+   * few names a session sends on every call (`path`, `command`, `sql`). Values come back too
+   * (a client repeating a call). What the rules find in a string, and the steps they count,
+   * depend only on its text, its kinds and the rules in play, so the answer is the same each
+   * time. Counting the steps at once instead of one by one changes nothing the budget decides:
+   * it refuses when the count passes its limit, and every count is at least 0, so the sum
+   * passes it exactly when the steps would. `inPlay`: inPlayOf's bits, or undefined for the
+   * whole rule set.
    */
-  quietKeys(kinds: ReadonlySet<string>, inPlay: RuleBits | undefined): Map<string, number> {
+  quietKeys(kinds: ReadonlySet<string>, inPlay: RuleBits | undefined, isKey: boolean): QuietStrings {
     let byRules = this.quiet.get(kinds);
     if (byRules === undefined) this.quiet.set(kinds, (byRules = new WeakMap()));
     const rules = inPlay ?? ALL_IN_PLAY;
-    let names = byRules.get(rules);
-    if (names === undefined) byRules.set(rules, (names = new Map()));
-    return names;
-  }
-
-  /** Note in `names` (from quietKeys) that no rule fired on `name`, whose reading counted `steps`. */
-  keepQuietKey(names: Map<string, number>, name: string, steps: number): void {
-    if (names.size >= QUIET_KEYS_KEPT) names.clear();
-    names.set(name, steps);
+    let tables = byRules.get(rules);
+    if (tables === undefined) byRules.set(rules, (tables = [new QuietStrings(), new QuietStrings()]));
+    return tables[isKey ? 0 : 1];
   }
 
   // The kinds scratch[1] was last filled for (kindsScratch).
@@ -472,11 +467,17 @@ function set(bits: RuleBits, i: number): void {
 }
 
 const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+// The rule set last asked about and its index: a session asks about one set, several times a call.
+let lastRules: readonly CompiledRule[] | undefined;
+let lastIndex: RuleIndex | undefined;
 
 /** The index of a rule set (a stable array), built on first use. */
 export function ruleIndexOf(allRules: readonly CompiledRule[]): RuleIndex {
+  if (allRules === lastRules) return lastIndex as RuleIndex;
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new RuleIndex(allRules)));
+  lastRules = allRules;
+  lastIndex = index;
   return index;
 }
 

@@ -104,7 +104,7 @@ describe('pattern rules: argument names remembered when quiet', () => {
 
   it('remembers a quiet name, and not one on which a rule fired', () => {
     const index = ruleIndexOf(all);
-    const quiet = index.quietKeys(kindsOf(keyOf('a_quiet_name'), {}), undefined);
+    const quiet = index.quietKeys(kindsOf(keyOf('a_quiet_name'), {}), undefined, true);
     run(runPatternRules, [keyOf('a_quiet_name')], all, KINDS[0]!);
     expect(quiet.has('a_quiet_name')).toBe(true);
     // A rule's own example that fires on a name (any kind of string, short enough to be kept if quiet).
