@@ -84,9 +84,19 @@ export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
 /**
  * Whether chargedContext would charge `detector` anything for strings whose kinds together are
  * `bits` (kindBits): when not, the context as it is answers and spends exactly as the charged
- * one would, and none need be made.
+ * one would, and none need be made. (Read from CHARGED, worked out once from the rates.)
  */
 export function chargesFor(detector: Detector, bits: number): boolean {
+  const charged = CHARGED[detector.category];
+  if (charged === undefined) return false;
+  return (bits & (UNLISTED_KIND | charged)) !== 0 || (charged & CHARGED_ALWAYS) !== 0;
+}
+
+/**
+ * chargesFor as the rates say it, read afresh each time (the tests compare chargesFor with it):
+ * a detector with rates is charged for an unlisted kind, and for a kind it has a rate above 0 for.
+ */
+export function chargesForByRates(detector: Detector, bits: number): boolean {
   const rates = DETECTOR_STEPS_PER_CHAR[detector.category];
   if (rates === undefined) return false;
   if ((bits & UNLISTED_KIND) !== 0) return true;
@@ -98,3 +108,13 @@ export function chargesFor(detector: Detector, bits: number): boolean {
   return false;
 }
 
+// Per category with rates, the kind bits it is charged for, and CHARGED_ALWAYS when a kind
+// with a rate has no bit of its own (it cannot be told absent).
+const CHARGED_ALWAYS = 64;
+const CHARGED: Readonly<Partial<Record<string, number>>> = Object.fromEntries(
+  Object.entries(DETECTOR_STEPS_PER_CHAR).map(([category, rates]) => {
+    let bits = 0;
+    for (const [kind, rate] of Object.entries(rates ?? {})) if ((rate ?? 0) > 0) bits |= KIND_BIT[kind] ?? CHARGED_ALWAYS;
+    return [category, bits];
+  }),
+);

@@ -203,25 +203,24 @@ function inspectionPass(
   if (oversized) {
     return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
   }
-  const raw: Finding[] = [...normalized.findings];
+  // (The normaliser's own list, made for this reading and read by nothing else, is added to.)
+  const raw: Finding[] = normalized.findings;
   let settled = raw.some(blocks);
   for (let d = 0; !settled && d < inspector.detectors.length; d++) {
     const detector = inspector.detectors[d] as Detector;
     if (!isOn(on, detector.category)) continue;
     checkBudget(given);
-    raw.push(...detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context));
-    settled = raw.some(blocks);
+    settled = addFindings(raw, detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context), blocks);
   }
   if (!settled) {
     const rules = rulesInPlay(inspector, plan);
-    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
-    settled = raw.some(blocks);
+    settled = addFindings(raw, runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead), blocks);
   }
   // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
   if (!settled && !rawRead && isOn(on, 'secrets')) {
     const secrets = secretRulesOf(inspector);
     const readings = secretReadings(normalized.strings, secrets);
-    if (readings.length > 0) raw.push(...runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks));
+    if (readings.length > 0) addFindings(raw, runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks), blocks);
   }
   // Every finding the settings act on, and of those the ones that block, in the order found.
   const findings: Finding[] = [];
@@ -234,6 +233,17 @@ function inspectionPass(
   }
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+// Append `found` to `raw`; whether any finding in `raw` now blocks (those before did not).
+function addFindings(raw: Finding[], found: readonly Finding[], blocks: (f: Finding) => boolean): boolean {
+  let settled = false;
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i] as Finding;
+    raw.push(f);
+    if (!settled && blocks(f)) settled = true;
+  }
+  return settled;
 }
 
 // At most this many strings are looked up by a scan of the call's strings; a call with more keeps a Map.
