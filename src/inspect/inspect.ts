@@ -270,9 +270,11 @@ const CATEGORY_BIT: Readonly<Record<string, number>> = Object.fromEntries(CATEGO
 // The categories whose action is not off and that the tool is not exempt from, as bits.
 function activeBits(settings: Inspector['settings'], exempt: ReadonlySet<Category>): number {
   let bits = 0;
+  // (Most tools are exempt from nothing: the set is then not asked per category.)
+  const none = exempt.size === 0;
   for (let c = 0; c < CATEGORIES.length; c++) {
     const category = CATEGORIES[c] as Category;
-    if (settings[category].action !== 'off' && !exempt.has(category)) bits |= 1 << c;
+    if (settings[category].action !== 'off' && (none || !exempt.has(category))) bits |= 1 << c;
   }
   return bits;
 }
