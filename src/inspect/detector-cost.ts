@@ -24,6 +24,9 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
   return new ChargedContext(context, rates, spend, spellingChars);
 }
 
+// Strings charged before the last one, looked for in a list up to this many (then a set).
+const EARLIER_LISTED = 8;
+
 // chargedContext's context: one object per detector and call, its kindsOf a method (no
 // closure, and no scope kept for one, made per call).
 class ChargedContext implements InspectContext {
@@ -32,9 +35,11 @@ class ChargedContext implements InspectContext {
   readonly network: InspectContext['network'];
   readonly enough: InspectContext['enough'];
   // Detectors mostly ask about each string once, or several times in a row: the last one
-  // asked is kept apart, and a set is made only when a detector comes back to an earlier one.
+  // asked is kept apart, the ones charged before it in a short list (a call has a few
+  // strings), and in a set once there are more than EARLIER_LISTED of them.
   private last: InspectedString | undefined = undefined;
-  private earlier: Set<InspectedString> | undefined = undefined;
+  private earlier: InspectedString[] | undefined = undefined;
+  private earlierSet: Set<InspectedString> | undefined = undefined;
   // The rate of the last kinds asked about: strings in a row mostly share one set of kinds.
   private lastKinds: ReadonlySet<ArgumentKind> | undefined = undefined;
   private lastRate = 0;
@@ -61,12 +66,27 @@ class ChargedContext implements InspectContext {
     }
     // A string of kinds the detector does not charge for costs nothing: which strings were
     // charged need not be noted for it.
-    if (this.lastRate > 0 && s !== this.last && this.earlier?.has(s) !== true) {
-      if (this.last !== undefined) (this.earlier ??= new Set()).add(this.last);
+    if (this.lastRate > 0 && s !== this.last && !this.chargedEarlier(s)) {
+      if (this.last !== undefined) this.noteEarlier(this.last);
       this.last = s;
       this.spend(this.lastRate * this.spellingChars(s));
     }
     return kinds;
+  }
+
+  private chargedEarlier(s: InspectedString): boolean {
+    if (this.earlierSet !== undefined) return this.earlierSet.has(s);
+    return this.earlier !== undefined && this.earlier.includes(s);
+  }
+
+  private noteEarlier(s: InspectedString): void {
+    if (this.earlierSet !== undefined) {
+      this.earlierSet.add(s);
+      return;
+    }
+    const list = (this.earlier ??= []);
+    list.push(s);
+    if (list.length > EARLIER_LISTED) this.earlierSet = new Set(list);
   }
 }
 

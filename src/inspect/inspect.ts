@@ -167,7 +167,8 @@ function normalized(args: unknown, chars: number, limits: NormalizeLimits, optio
 // The characters of a string in all its spellings: what a detector or rule reads of it.
 function spellingChars(s: { raw: string; variants: ReadonlyArray<{ text: string }> }): number {
   let n = s.raw.length;
-  for (const v of s.variants) n += v.text.length;
+  const variants = s.variants;
+  for (let v = 0; v < variants.length; v++) n += (variants[v] as { text: string }).text.length;
   return n;
 }
 

@@ -202,7 +202,7 @@ export function inspectProse(text: string, key: string | undefined, net: Network
 }
 
 // No hits (shared: read only).
-const NO_HITS: readonly Seen[] = Object.freeze([]);
+const NO_HITS: readonly Seen[] = [];
 
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
 function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): readonly Seen[] {
@@ -237,7 +237,8 @@ function findingOf(hit: Seen, s: InspectedString): Finding {
 let spendOnCall: ((steps?: number) => void) | undefined;
 const CANDIDATE_STEPS = 8_192;
 
-const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+// (Not frozen: a frozen array is iterated through an iterator object, not the fast path.)
+const NO_FINDINGS: readonly Finding[] = [];
 
 /** One finding per rule per string: the first spelling that shows it. */
 function inspectString(s: InspectedString, ctx: InspectContext): readonly Finding[] {
