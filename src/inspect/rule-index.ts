@@ -33,9 +33,9 @@ export interface SpellingScan {
 }
 
 // A scan written over for each short text (RuleIndex.scanShort): its arrays are kept, the
-// automaton's list of outputs reached and the shape's array with them.
+// automaton's outputs reached (scanInto) and the shape's array with them.
 interface ReusedScan extends SpellingScan {
-  found: KeywordScan;
+  outputs: Int32Array;
   shapeArray: Int32Array;
 }
 
@@ -434,12 +434,13 @@ export class RuleIndex {
     this.last = undefined;
     let scan = this.reused[slot];
     if (scan === undefined) {
-      const found: KeywordScan = { reached: [], chars: { words: [0, 0, 0, 0], other: false } };
-      scan = { woken: this.empty(), literals: new Int32Array(this.patternWords), chars: found.chars, text: '', shape: undefined, windows: undefined, found, shapeArray: new Int32Array(SHAPE_SIZE) };
+      const chars: CharSet = { words: [0, 0, 0, 0], other: false };
+      scan = { woken: this.empty(), literals: new Int32Array(this.patternWords), chars, text: '', shape: undefined, windows: undefined, outputs: new Int32Array(this.automaton.outputCount), shapeArray: new Int32Array(SHAPE_SIZE) };
       this.reused[slot] = scan;
     }
     const { words, wokenBy, patternWords, literalsBy } = this;
-    const found = this.automaton.scan(lower, scan.found);
+    const outputs = scan.outputs;
+    const reached = this.automaton.scanInto(lower, outputs, scan.chars);
     const woken = scan.woken;
     const literals = scan.literals;
     // (Loops, not set(): for a few words the call costs more than the copy.)
@@ -447,7 +448,8 @@ export class RuleIndex {
     const free = this.literalFree;
     for (let w = 0; w < words; w++) woken[w] = everywhere[w]!;
     for (let w = 0; w < patternWords; w++) literals[w] = free[w]!;
-    for (const output of found.reached) {
+    for (let o = 0; o < reached; o++) {
+      const output = outputs[o]!;
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
