@@ -150,7 +150,7 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
     if (mask !== -1) {
       // One region, the whole text: searchWindows' count is its keyword search.
       if (keywords >= 0) checkBudget(n * keywords);
-      return firstIn(rule, spelling, mask, checkBudget);
+      return firstIn(rule, i, index, spelling, mask, checkBudget);
     }
   }
   const windows = searchWindows(rule, spelling, has(scan.woken, i), checkBudget);
@@ -164,14 +164,17 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
 }
 
 // eachMatch's first accepted match over the whole of a short spelling, for the patterns in `mask`.
-function firstIn(rule: CompiledRule, spelling: Spelling, mask: number, checkBudget: (steps?: number) => void): Match | undefined {
+// (The patterns are read from the index, rule `i`'s own: `rule.regexes` is a slow read on rule objects of many shapes.)
+function firstIn(rule: CompiledRule, i: number, index: RuleIndex, spelling: Spelling, mask: number, checkBudget: (steps?: number) => void): Match | undefined {
   const text = spelling.text;
   const lower = spelling.whole;
   const sameLength = lower.length === text.length;
-  for (let r = 0; r < rule.regexes.length; r++) {
+  const count = index.patternCount[i]!;
+  const first = index.firstPattern[i]!;
+  for (let r = 0; r < count; r++) {
     checkBudget(lower.length);
     if ((mask & (1 << r)) === 0) continue;
-    const regex = rule.regexes[r]!;
+    const regex = index.patterns[first + r]!;
     regex.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = regex.exec(lower)) !== null) {

@@ -73,6 +73,8 @@ export class RuleIndex {
   private readonly shapes: Array<readonly ShapeNeeds[] | undefined>;
   /** Per rule, the number of the first of its patterns among all rules' patterns. */
   readonly firstPattern: readonly number[];
+  /** Every rule's patterns in one list, rule after rule: pattern r of rule i is `patterns[firstPattern[i] + r]`. */
+  readonly patterns: readonly RegExp[];
   /**
    * Per rule, the number of its keywords, or -1 when it has none (no `keywords`): read here,
    * not from the rules, whose objects come in many shapes and make every such read slow.
@@ -148,6 +150,7 @@ export class RuleIndex {
       patterns += rule.regexes.length;
     }
     this.firstPattern = firstPattern;
+    this.patterns = this.rules.flatMap((rule) => rule.regexes);
     this.patternWords = Math.max(1, Math.ceil(patterns / 32));
     this.literalFree = new Int32Array(this.patternWords);
     const literalPatterns = new Map<number, number[]>();
