@@ -14,8 +14,8 @@ import { isSharedKinds, kindsOf, type KindHints } from '../../src/inspect/kinds.
 import { normalizeArguments } from '../../src/inspect/normalize/index.js';
 import { runPatternRules } from '../../src/inspect/pattern-rules.js';
 import { ruleIndexOf } from '../../src/inspect/rule-index.js';
-import type { ArgumentKind, Finding, InspectedString } from '../../src/inspect/types.js';
-import type { CompiledRule } from '../../src/rules/rule-types.js';
+import type { ArgumentKind, InspectedString } from '../../src/inspect/types.js';
+import { budgetedRun } from './budgeted-run.js';
 import { corpusStrings } from './corpus-strings.js';
 import * as before from './reference/pattern-rules-per-rule.js';
 
@@ -35,25 +35,7 @@ function stringsOf(name: string, text: string): InspectedString[] {
   return normalized.strings;
 }
 
-interface Run {
-  findings: Finding[];
-  steps: number;
-  refused: boolean;
-}
-
-function run(impl: typeof runPatternRules, input: InspectedString[], rules: readonly CompiledRule[], kinds: (s: InspectedString) => ReadonlySet<ArgumentKind>, limit = Infinity): Run {
-  let steps = 0;
-  try {
-    const findings = impl(input, rules, kinds, (n = 1) => {
-      steps += n;
-      if (steps > limit) throw new RangeError('over');
-    }, all, () => false);
-    return { findings, steps, refused: false };
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    return { findings: [], steps: 0, refused: true };
-  }
-}
+const run = budgetedRun;
 
 // Each text read three times under every name, rule set and set of kinds, alone and beside a
 // value on which rules fire, each reading against the reference. Returns how many readings
