@@ -1,8 +1,8 @@
 /**
  * Short strings on which no pattern rule fired, each with the budget steps its reading counted
  * (see RuleIndex.quietKeys): a fixed table, so that neither looking a string up nor keeping one
- * makes anything. A string's slot is chosen from its length and three of its characters; a
- * string kept in a taken slot takes it over (what was there is read again when it comes back,
+ * makes anything. A string's slot is chosen from its length and the characters at its two
+ * ends; a string kept in a taken slot takes it over (what was there is read again when it comes back,
  * at its full cost, which the reading itself counts: nothing the budget decides changes).
  */
 
@@ -23,16 +23,34 @@ export class QuietStrings {
     return this.texts[slotOf(text)] === text;
   }
 
-  /** Keep `text`, whose reading counted `steps`, in place of whatever held its slot. */
+  /** Keep `text`, whose reading counted `steps`, in place of whatever held its slot (a copy of it: see detached). */
   keep(text: string, steps: number): void {
     const slot = slotOf(text);
-    this.texts[slot] = text;
+    this.texts[slot] = detached(text);
     this.steps[slot] = steps;
   }
 }
 
-// (charCodeAt past the end is NaN, which `| 0` makes 0: the empty string has slot 0.)
+/**
+ * A copy of `text` that holds on to nothing else. A string cut from a longer one (the strict
+ * parser slices each string out of its frame's text) may be kept by V8 as a view into it, and
+ * keeping the view would keep the whole frame, an argument of megabytes among them, for as
+ * long as the slot holds it. Joined to a character and cut again, the text is first copied
+ * whole into a string of its own (which the cut then shows), so only that copy is kept.
+ */
+export function detached(text: string): string {
+  return (' ' + text).slice(1);
+}
+
+// The slot: a hash of the length and of the first and last SLOT_ENDS characters (a session's
+// values mostly differ at one end: a counter, a file name, a query's tail), each read once.
+const SLOT_ENDS = 8;
+
 function slotOf(text: string): number {
   const n = text.length;
-  return (n * 31 + (text.charCodeAt(0) | 0) * 7 + (text.charCodeAt(n >> 1) | 0) * 13 + (text.charCodeAt(n - 1) | 0)) & (QUIET_SLOTS - 1);
+  let h = n;
+  const head = Math.min(n, SLOT_ENDS);
+  for (let i = 0; i < head; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  for (let i = Math.max(head, n - SLOT_ENDS); i < n; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return (h ^ (h >>> 8) ^ (h >>> 16)) & (QUIET_SLOTS - 1);
 }
