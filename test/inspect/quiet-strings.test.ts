@@ -24,6 +24,7 @@ function keepCutFromFrame(table: QuietStrings, i: number): void {
   const frame = `{"v":"a quiet value ${i} here","pad":"${'p'.repeat(16 * MB)}"}`;
   const value = frame.slice(6, 6 + 20);
   table.keep(value, i);
+  table.keep(value, i);
   expect(table.get(`a quiet value ${i} here`)).toBe(i);
 }
 
@@ -31,7 +32,11 @@ describe('QuietStrings', () => {
   it('keeps strings by content, each in its slot', () => {
     const table = new QuietStrings();
     const texts = Array.from({ length: 40 }, (_, i) => `value number ${i}`);
-    for (const [i, t] of texts.entries()) table.keep(t, i);
+    // Each offered twice (a string is kept the second time it comes).
+    for (const [i, t] of texts.entries()) {
+      table.keep(t, i);
+      table.keep(t, i);
+    }
     let found = 0;
     for (const [i, t] of texts.entries()) {
       const steps = table.get(t);
@@ -44,6 +49,14 @@ describe('QuietStrings', () => {
     }
     expect(found).toBeGreaterThan(30);
     expect(QUIET_SLOTS).toBe(256);
+  });
+
+  it('keeps a string the second time in a row it is offered to its slot, not the first', () => {
+    const table = new QuietStrings();
+    table.keep('offered once', 1);
+    expect(table.has('offered once')).toBe(false);
+    table.keep('offered once', 1);
+    expect(table.get('offered once')).toBe(1);
   });
 
   it('does not keep alive the long text a kept string was cut from', () => {

@@ -124,6 +124,9 @@ describe('pattern rules: short values remembered when quiet', () => {
     const quietValue = stringsOf('path', '/srv/data/a-quiet-value.txt')[1]!;
     const kinds = kindsOf(quietValue, {});
     expect(isSharedKinds(kinds)).toBe(true);
+    // (Kept the second time it is read: QuietStrings.keep.)
+    run(runPatternRules, [quietValue], all, KINDS[0]!);
+    expect(index.quietKeys(kinds, undefined, false).has('/srv/data/a-quiet-value.txt')).toBe(false);
     run(runPatternRules, [quietValue], all, KINDS[0]!);
     expect(index.quietKeys(kinds, undefined, false).has('/srv/data/a-quiet-value.txt')).toBe(true);
     // Values go to their own table, not the names'.
