@@ -24,6 +24,9 @@ export function chargedContext(detector: Detector, context: InspectContext, spel
   return new ChargedContext(context, rates, spend, spellingChars);
 }
 
+// Strings charged before the last one, looked for in a list up to this many (then a set).
+const EARLIER_LISTED = 8;
+
 // chargedContext's context: one object per detector and call, its kindsOf a method (no
 // closure, and no scope kept for one, made per call).
 class ChargedContext implements InspectContext {
@@ -32,9 +35,11 @@ class ChargedContext implements InspectContext {
   readonly network: InspectContext['network'];
   readonly enough: InspectContext['enough'];
   // Detectors mostly ask about each string once, or several times in a row: the last one
-  // asked is kept apart, and a set is made only when a detector comes back to an earlier one.
+  // asked is kept apart, the ones charged before it in a short list (a call has a few
+  // strings), and in a set once there are more than EARLIER_LISTED of them.
   private last: InspectedString | undefined = undefined;
-  private earlier: Set<InspectedString> | undefined = undefined;
+  private earlier: InspectedString[] | undefined = undefined;
+  private earlierSet: Set<InspectedString> | undefined = undefined;
   // The rate of the last kinds asked about: strings in a row mostly share one set of kinds.
   private lastKinds: ReadonlySet<ArgumentKind> | undefined = undefined;
   private lastRate = 0;
@@ -61,12 +66,27 @@ class ChargedContext implements InspectContext {
     }
     // A string of kinds the detector does not charge for costs nothing: which strings were
     // charged need not be noted for it.
-    if (this.lastRate > 0 && s !== this.last && this.earlier?.has(s) !== true) {
-      if (this.last !== undefined) (this.earlier ??= new Set()).add(this.last);
+    if (this.lastRate > 0 && s !== this.last && !this.chargedEarlier(s)) {
+      if (this.last !== undefined) this.noteEarlier(this.last);
       this.last = s;
       this.spend(this.lastRate * this.spellingChars(s));
     }
     return kinds;
+  }
+
+  private chargedEarlier(s: InspectedString): boolean {
+    if (this.earlierSet !== undefined) return this.earlierSet.has(s);
+    return this.earlier !== undefined && this.earlier.includes(s);
+  }
+
+  private noteEarlier(s: InspectedString): void {
+    if (this.earlierSet !== undefined) {
+      this.earlierSet.add(s);
+      return;
+    }
+    const list = (this.earlier ??= []);
+    list.push(s);
+    if (list.length > EARLIER_LISTED) this.earlierSet = new Set(list);
   }
 }
 
@@ -84,9 +104,19 @@ export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
 /**
  * Whether chargedContext would charge `detector` anything for strings whose kinds together are
  * `bits` (kindBits): when not, the context as it is answers and spends exactly as the charged
- * one would, and none need be made.
+ * one would, and none need be made. (Read from CHARGED, worked out once from the rates.)
  */
 export function chargesFor(detector: Detector, bits: number): boolean {
+  const charged = CHARGED[detector.category];
+  if (charged === undefined) return false;
+  return (bits & (UNLISTED_KIND | charged)) !== 0 || (charged & CHARGED_ALWAYS) !== 0;
+}
+
+/**
+ * chargesFor as the rates say it, read afresh each time (the tests compare chargesFor with it):
+ * a detector with rates is charged for an unlisted kind, and for a kind it has a rate above 0 for.
+ */
+export function chargesForByRates(detector: Detector, bits: number): boolean {
   const rates = DETECTOR_STEPS_PER_CHAR[detector.category];
   if (rates === undefined) return false;
   if ((bits & UNLISTED_KIND) !== 0) return true;
@@ -98,3 +128,13 @@ export function chargesFor(detector: Detector, bits: number): boolean {
   return false;
 }
 
+// Per category with rates, the kind bits it is charged for, and CHARGED_ALWAYS when a kind
+// with a rate has no bit of its own (it cannot be told absent).
+const CHARGED_ALWAYS = 64;
+const CHARGED: Readonly<Partial<Record<string, number>>> = Object.fromEntries(
+  Object.entries(DETECTOR_STEPS_PER_CHAR).map(([category, rates]) => {
+    let bits = 0;
+    for (const [kind, rate] of Object.entries(rates ?? {})) if ((rate ?? 0) > 0) bits |= KIND_BIT[kind] ?? CHARGED_ALWAYS;
+    return [category, bits];
+  }),
+);

@@ -167,7 +167,8 @@ function normalized(args: unknown, chars: number, limits: NormalizeLimits, optio
 // The characters of a string in all its spellings: what a detector or rule reads of it.
 function spellingChars(s: { raw: string; variants: ReadonlyArray<{ text: string }> }): number {
   let n = s.raw.length;
-  for (const v of s.variants) n += v.text.length;
+  const variants = s.variants;
+  for (let v = 0; v < variants.length; v++) n += (variants[v] as { text: string }).text.length;
   return n;
 }
 
@@ -203,25 +204,24 @@ function inspectionPass(
   if (oversized) {
     return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
   }
-  const raw: Finding[] = [...normalized.findings];
+  // (The normaliser's own list, made for this reading and read by nothing else, is added to.)
+  const raw: Finding[] = normalized.findings;
   let settled = raw.some(blocks);
   for (let d = 0; !settled && d < inspector.detectors.length; d++) {
     const detector = inspector.detectors[d] as Detector;
     if (!isOn(on, detector.category)) continue;
     checkBudget(given);
-    raw.push(...detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context));
-    settled = raw.some(blocks);
+    settled = addFindings(raw, detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context), blocks);
   }
   if (!settled) {
     const rules = rulesInPlay(inspector, plan);
-    raw.push(...runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead));
-    settled = raw.some(blocks);
+    settled = addFindings(raw, runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead), blocks);
   }
   // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
   if (!settled && !rawRead && isOn(on, 'secrets')) {
     const secrets = secretRulesOf(inspector);
     const readings = secretReadings(normalized.strings, secrets);
-    if (readings.length > 0) raw.push(...runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks));
+    if (readings.length > 0) addFindings(raw, runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks), blocks);
   }
   // Every finding the settings act on, and of those the ones that block, in the order found.
   const findings: Finding[] = [];
@@ -234,6 +234,17 @@ function inspectionPass(
   }
   const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
   return { verdict, findings, blocking };
+}
+
+// Append `found` to `raw`; whether any finding in `raw` now blocks (those before did not).
+function addFindings(raw: Finding[], found: readonly Finding[], blocks: (f: Finding) => boolean): boolean {
+  let settled = false;
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i] as Finding;
+    raw.push(f);
+    if (!settled && blocks(f)) settled = true;
+  }
+  return settled;
 }
 
 // At most this many strings are looked up by a scan of the call's strings; a call with more keeps a Map.
@@ -260,9 +271,11 @@ const CATEGORY_BIT: Readonly<Record<string, number>> = Object.fromEntries(CATEGO
 // The categories whose action is not off and that the tool is not exempt from, as bits.
 function activeBits(settings: Inspector['settings'], exempt: ReadonlySet<Category>): number {
   let bits = 0;
+  // (Most tools are exempt from nothing: the set is then not asked per category.)
+  const none = exempt.size === 0;
   for (let c = 0; c < CATEGORIES.length; c++) {
     const category = CATEGORIES[c] as Category;
-    if (settings[category].action !== 'off' && !exempt.has(category)) bits |= 1 << c;
+    if (settings[category].action !== 'off' && (none || !exempt.has(category))) bits |= 1 << c;
   }
   return bits;
 }

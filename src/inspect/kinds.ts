@@ -54,6 +54,16 @@ const SQL = 8;
 const SQL_BY_NAME = 16;
 const BIT_KINDS: readonly (readonly [number, ArgumentKind])[] = [[PATH, 'path'], [URL, 'url'], [COMMAND, 'command'], [SQL, 'sql']];
 const KINDS_BY_BITS: readonly ReadonlySet<ArgumentKind>[] = Array.from({ length: 16 }, (_, bits) => new Set<ArgumentKind>(['text', ...BIT_KINDS.filter(([bit]) => (bits & bit) !== 0).map(([, kind]) => kind)]));
+const SHARED_KINDS: ReadonlySet<ReadonlySet<ArgumentKind>> = new Set(KINDS_BY_BITS);
+
+/**
+ * Whether `kinds` is one of the few sets kindsOf shares between strings (every answer without
+ * a word from the policy or the schema): a set that comes back call after call, unlike the
+ * sets built per string, so what is kept per set of kinds (RuleIndex.quietKeys) is found again.
+ */
+export function isSharedKinds(kinds: ReadonlySet<ArgumentKind>): boolean {
+  return SHARED_KINDS.has(kinds);
+}
 
 // Names already read: a session sends the same few argument names again and again.
 const bitsOfName = new Map<string, number>();

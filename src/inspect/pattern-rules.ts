@@ -6,7 +6,9 @@
 import type { CompiledRule } from '../rules/rule-types.js';
 import { excerpt, maskSecret } from './evidence.js';
 import { LowerCase } from './lower-case.js';
-import { has, ruleIndexOf, type RuleIndex, type SpellingScan } from './rule-index.js';
+import type { QuietStrings } from './quiet-strings.js';
+import { isSharedKinds } from './kinds.js';
+import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
 import type { ArgumentKind, Finding, InspectedString } from './types.js';
 
 export { lowerSameLength } from './lower-case.js';
@@ -148,7 +150,7 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
     if (mask !== -1) {
       // One region, the whole text: searchWindows' count is its keyword search.
       if (keywords >= 0) checkBudget(n * keywords);
-      return firstIn(rule, spelling, mask, checkBudget);
+      return firstIn(rule, i, index, spelling, mask, checkBudget);
     }
   }
   const windows = searchWindows(rule, spelling, has(scan.woken, i), checkBudget);
@@ -162,14 +164,17 @@ function firstMatch(rule: CompiledRule, i: number, index: RuleIndex, spelling: S
 }
 
 // eachMatch's first accepted match over the whole of a short spelling, for the patterns in `mask`.
-function firstIn(rule: CompiledRule, spelling: Spelling, mask: number, checkBudget: (steps?: number) => void): Match | undefined {
+// (The patterns are read from the index, rule `i`'s own: `rule.regexes` is a slow read on rule objects of many shapes.)
+function firstIn(rule: CompiledRule, i: number, index: RuleIndex, spelling: Spelling, mask: number, checkBudget: (steps?: number) => void): Match | undefined {
   const text = spelling.text;
   const lower = spelling.whole;
   const sameLength = lower.length === text.length;
-  for (let r = 0; r < rule.regexes.length; r++) {
+  const count = index.patternCount[i]!;
+  const first = index.firstPattern[i]!;
+  for (let r = 0; r < count; r++) {
     checkBudget(lower.length);
     if ((mask & (1 << r)) === 0) continue;
-    const regex = rule.regexes[r]!;
+    const regex = index.patterns[first + r]!;
     regex.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = regex.exec(lower)) !== null) {
@@ -290,11 +295,13 @@ export function runPatternRules(
   const inPlay = rules === allRules ? undefined : index.inPlayOf(rules);
   const { words } = index;
   const candidates = index.scratch[0];
+  // The steps counted for the string being read, when it may be kept as quiet (one counter for every string).
+  let spent = 0;
+  let counted: ((steps?: number) => void) | undefined;
   for (const s of strings) {
-    // An argument name read before with these kinds and rules, where no rule fired: nothing
-    // fires again, and its steps are counted as the reading counted them (see quietKeys).
-    const quiet = keep === undefined && !skipRaw && s.isKey && s.variants.length === 0 && s.raw.length <= QUIET_KEY_MAX_CHARS ? index.quietKeys(kindsOf(s), inPlay) : undefined;
-    let spent = 0;
+    // A short string read before, as sent only, with these kinds and rules, where no rule fired:
+    // nothing fires again, and its steps are counted as the reading counted them (see quietKeys).
+    const quiet = keep === undefined && !skipRaw && s.variants.length === 0 && s.raw.length <= QUIET_MAX_CHARS ? quietOf(index, s, kindsOf, inPlay) : undefined;
     let spend = checkBudget;
     if (quiet !== undefined) {
       const steps = quiet.get(s.raw);
@@ -302,7 +309,8 @@ export function runPatternRules(
         checkBudget(steps);
         continue;
       }
-      spend = (n = 1) => {
+      spent = 0;
+      spend = counted ??= (n = 1) => {
         spent += n;
         checkBudget(n);
       };
@@ -351,10 +359,18 @@ export function runPatternRules(
         }
       }
     }
-    if (quiet !== undefined && findings.length === before) index.keepQuietKey(quiet, s.raw, spent);
+    if (quiet !== undefined && findings.length === before) quiet.keep(s.raw, spent);
   }
   return findings;
 }
 
-// Argument names up to this long are remembered when no rule fires on them (RuleIndex.quietKeys).
-const QUIET_KEY_MAX_CHARS = 64;
+// Strings up to this long are remembered when no rule fires on them (RuleIndex.quietKeys).
+const QUIET_MAX_CHARS = 64;
+
+// The quiet strings kept for `s`'s kinds and the rules in play: for an argument name (its kinds
+// are the same on every call), and for a value whose kinds are a set kindsOf shares (a set
+// built for one string would be kept under, and never found again).
+function quietOf(index: RuleIndex, s: InspectedString, kindsOf: (s: InspectedString) => ReadonlySet<ArgumentKind>, inPlay: RuleBits | undefined): QuietStrings | undefined {
+  const kinds = kindsOf(s);
+  return s.isKey || isSharedKinds(kinds) ? index.quietKeys(kinds, inPlay, s.isKey) : undefined;
+}

@@ -11,6 +11,7 @@ import { charsWithin, type WindowChars } from '../rules/keyword-lanes.js';
 import { SHAPE_SIZE, shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '../rules/pattern-shape.js';
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
+import { QuietStrings } from './quiet-strings.js';
 
 /** A set of rules by their index: `words` 32-bit words. */
 export type RuleBits = Int32Array;
@@ -32,9 +33,9 @@ export interface SpellingScan {
 }
 
 // A scan written over for each short text (RuleIndex.scanShort): its arrays are kept, the
-// automaton's list of outputs reached and the shape's array with them.
+// automaton's outputs reached (scanInto) and the shape's array with them.
 interface ReusedScan extends SpellingScan {
-  found: KeywordScan;
+  outputs: Int32Array;
   shapeArray: Int32Array;
 }
 
@@ -56,8 +57,6 @@ const REUSED_SCANS = 16;
 
 // The key of quietKeys' answers for the whole rule set in play.
 const ALL_IN_PLAY = {};
-// How many quiet argument names are kept per set of kinds and rules in play (then forgotten, all at once).
-const QUIET_KEYS_KEPT = 256;
 
 /** The pattern rules of one rule set, indexed. */
 export class RuleIndex {
@@ -74,6 +73,8 @@ export class RuleIndex {
   private readonly shapes: Array<readonly ShapeNeeds[] | undefined>;
   /** Per rule, the number of the first of its patterns among all rules' patterns. */
   readonly firstPattern: readonly number[];
+  /** Every rule's patterns in one list, rule after rule: pattern r of rule i is `patterns[firstPattern[i] + r]`. */
+  readonly patterns: readonly RegExp[];
   /**
    * Per rule, the number of its keywords, or -1 when it has none (no `keywords`): read here,
    * not from the rules, whose objects come in many shapes and make every such read slow.
@@ -149,6 +150,7 @@ export class RuleIndex {
       patterns += rule.regexes.length;
     }
     this.firstPattern = firstPattern;
+    this.patterns = this.rules.flatMap((rule) => rule.regexes);
     this.patternWords = Math.max(1, Math.ceil(patterns / 32));
     this.literalFree = new Int32Array(this.patternWords);
     const literalPatterns = new Map<number, number[]>();
@@ -327,32 +329,28 @@ export class RuleIndex {
     return bits;
   }
 
-  // Per set of kinds, per rules in play (ALL_IN_PLAY: the whole set), the quiet argument names.
-  private readonly quiet = new WeakMap<ReadonlySet<string>, WeakMap<object, Map<string, number>>>();
+  // Per set of kinds, per rules in play (ALL_IN_PLAY: the whole set), the quiet names and the quiet values.
+  private readonly quiet = new WeakMap<ReadonlySet<string>, WeakMap<object, readonly [QuietStrings, QuietStrings]>>();
 
   /**
-   * The argument names (object keys, read without decoded spellings) on which no rule in
-   * play fired for a string of these kinds, each with the budget steps that reading counted.
-   * A session sends the same few names on every call (`path`, `command`, `sql`); what the
-   * rules find in one, and the steps they count, depend only on its text, its kinds and the
-   * rules in play, so the answer is the same each time. Counting the steps at once instead of
-   * one by one changes nothing the budget decides: it refuses when the count passes its
-   * limit, and every count is at least 0, so the sum passes it exactly when the steps would.
-   * `inPlay`: inPlayOf's bits, or undefined for the whole rule set.
+   * The short strings (read as sent, with no decoded spellings) on which no rule in play fired
+   * for a string of these kinds, each with the budget steps that reading counted: argument
+   * names (`isKey`) in one table and values in another, so that values never push out the
+   * few names a session sends on every call (`path`, `command`, `sql`). Values come back too
+   * (a client repeating a call). What the rules find in a string, and the steps they count,
+   * depend only on its text, its kinds and the rules in play, so the answer is the same each
+   * time. Counting the steps at once instead of one by one changes nothing the budget decides:
+   * it refuses when the count passes its limit, and every count is at least 0, so the sum
+   * passes it exactly when the steps would. `inPlay`: inPlayOf's bits, or undefined for the
+   * whole rule set.
    */
-  quietKeys(kinds: ReadonlySet<string>, inPlay: RuleBits | undefined): Map<string, number> {
+  quietKeys(kinds: ReadonlySet<string>, inPlay: RuleBits | undefined, isKey: boolean): QuietStrings {
     let byRules = this.quiet.get(kinds);
     if (byRules === undefined) this.quiet.set(kinds, (byRules = new WeakMap()));
     const rules = inPlay ?? ALL_IN_PLAY;
-    let names = byRules.get(rules);
-    if (names === undefined) byRules.set(rules, (names = new Map()));
-    return names;
-  }
-
-  /** Note in `names` (from quietKeys) that no rule fired on `name`, whose reading counted `steps`. */
-  keepQuietKey(names: Map<string, number>, name: string, steps: number): void {
-    if (names.size >= QUIET_KEYS_KEPT) names.clear();
-    names.set(name, steps);
+    let tables = byRules.get(rules);
+    if (tables === undefined) byRules.set(rules, (tables = [new QuietStrings(), new QuietStrings()]));
+    return tables[isKey ? 0 : 1];
   }
 
   // The kinds scratch[1] was last filled for (kindsScratch).
@@ -439,12 +437,13 @@ export class RuleIndex {
     this.last = undefined;
     let scan = this.reused[slot];
     if (scan === undefined) {
-      const found: KeywordScan = { reached: [], chars: { words: [0, 0, 0, 0], other: false } };
-      scan = { woken: this.empty(), literals: new Int32Array(this.patternWords), chars: found.chars, text: '', shape: undefined, windows: undefined, found, shapeArray: new Int32Array(SHAPE_SIZE) };
+      const chars: CharSet = { words: [0, 0, 0, 0], other: false };
+      scan = { woken: this.empty(), literals: new Int32Array(this.patternWords), chars, text: '', shape: undefined, windows: undefined, outputs: new Int32Array(this.automaton.outputCount), shapeArray: new Int32Array(SHAPE_SIZE) };
       this.reused[slot] = scan;
     }
     const { words, wokenBy, patternWords, literalsBy } = this;
-    const found = this.automaton.scan(lower, scan.found);
+    const outputs = scan.outputs;
+    const reached = this.automaton.scanInto(lower, outputs, scan.chars);
     const woken = scan.woken;
     const literals = scan.literals;
     // (Loops, not set(): for a few words the call costs more than the copy.)
@@ -452,7 +451,8 @@ export class RuleIndex {
     const free = this.literalFree;
     for (let w = 0; w < words; w++) woken[w] = everywhere[w]!;
     for (let w = 0; w < patternWords; w++) literals[w] = free[w]!;
-    for (const output of found.reached) {
+    for (let o = 0; o < reached; o++) {
+      const output = outputs[o]!;
       for (let w = 0; w < words; w++) woken[w]! |= wokenBy[output * words + w]!;
       for (let w = 0; w < patternWords; w++) literals[w]! |= literalsBy[output * patternWords + w]!;
     }
@@ -472,11 +472,17 @@ function set(bits: RuleBits, i: number): void {
 }
 
 const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+// The rule set last asked about and its index: a session asks about one set, several times a call.
+let lastRules: readonly CompiledRule[] | undefined;
+let lastIndex: RuleIndex | undefined;
 
 /** The index of a rule set (a stable array), built on first use. */
 export function ruleIndexOf(allRules: readonly CompiledRule[]): RuleIndex {
+  if (allRules === lastRules) return lastIndex as RuleIndex;
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new RuleIndex(allRules)));
+  lastRules = allRules;
+  lastIndex = index;
   return index;
 }
 

@@ -133,17 +133,24 @@ export class KeywordAutomaton {
     return stamps;
   }
 
+  /** Read `text` once: the outputs it reaches and its characters. */
+  scan(text: string): KeywordScan {
+    const outputs = new Int32Array(this.outputCount);
+    const chars: CharSet = { words: [0, 0, 0, 0], other: false };
+    const count = this.scanInto(text, outputs, chars);
+    return { reached: Array.from(outputs.subarray(0, count)), chars };
+  }
+
   /**
-   * Read `text` once: the outputs it reaches and its characters. `into`: a scan to write over
-   * (its arrays reused) instead of a new one, for callers that read many short texts.
+   * scan, written into what the caller keeps for it (for callers that read many short texts):
+   * the outputs reached, each once, into `outputs` (at least `outputCount` long), and the
+   * characters into `chars`. Returns how many outputs were written; nothing is allocated.
    */
-  scan(text: string, into?: KeywordScan): KeywordScan {
+  scanInto(text: string, outputs: Int32Array, chars: CharSet): number {
     const { column, delta, width, outputOf } = this;
     const stamps = this.nextStamp();
     const stamp = this.stamp;
-    const reached: number[] = into === undefined ? [] : into.reached;
-    // (Setting the length is a slow call even when it changes nothing.)
-    if (reached.length !== 0) reached.length = 0;
+    let count = 0;
     let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
     let other = false;
     let state = 0;
@@ -162,17 +169,16 @@ export class KeywordAutomaton {
       const output = outputOf[state]!;
       if (output >= 0 && stamps[output] !== stamp) {
         stamps[output] = stamp;
-        reached.push(output);
+        outputs[count++] = output;
       }
     }
-    if (into === undefined) return { reached, chars: { words: [w0, w1, w2, w3], other } };
-    const words = into.chars.words;
+    const words = chars.words;
     words[0] = w0;
     words[1] = w1;
     words[2] = w2;
     words[3] = w3;
-    into.chars.other = other;
-    return into;
+    chars.other = other;
+    return count;
   }
 
   /** The same over the bytes of a text with no code unit above 0xff (faster to read when long). */

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedRules } from '../../src/inspect/build.js';
-import { chargedContext, chargesFor, DETECTOR_STEPS_PER_CHAR, kindBits } from '../../src/inspect/detector-cost.js';
+import { chargedContext, chargesFor, chargesForByRates, DETECTOR_STEPS_PER_CHAR, kindBits } from '../../src/inspect/detector-cost.js';
 import { kindsOf } from '../../src/inspect/kinds.js';
 import { ruleIndexOf } from '../../src/inspect/rule-index.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
@@ -27,12 +27,14 @@ const KIND_SETS: ReadonlySet<ArgumentKind>[] = [
   new Set<ArgumentKind>(['sql', 'text']),
 ];
 
-const strings: InspectedString[] = Array.from({ length: 8 }, (_, i) => ({ path: `s${i}`, key: undefined, isKey: false, raw: 'x'.repeat(i * 3 + 1), variants: i % 3 === 0 ? [{ text: 'yy', via: 'url' }] : [] }));
+// More strings than ChargedContext lists before it keeps a set of those charged (EARLIER_LISTED).
+const strings: InspectedString[] = Array.from({ length: 24 }, (_, i) => ({ path: `s${i}`, key: undefined, isKey: false, raw: 'x'.repeat(i * 3 + 1), variants: i % 3 === 0 ? [{ text: 'yy', via: 'url' }] : [] }));
 const chars = (s: InspectedString) => s.raw.length + s.variants.reduce((n, v) => n + v.text.length, 0);
 
 describe('chargedContext against one charge per string at its highest rate', () => {
   it('for every detector, any order of asks and any kinds per string', () => {
-    const asks = fc.array(fc.nat({ max: strings.length - 1 }), { maxLength: 40 });
+    // Asks about a few strings (charged ones kept in a list) and about many (then in a set).
+    const asks = fc.oneof(fc.array(fc.nat({ max: 5 }), { maxLength: 40 }), fc.array(fc.nat({ max: strings.length - 1 }), { minLength: 20, maxLength: 80 }));
     const kindsOfString = fc.array(fc.nat({ max: KIND_SETS.length - 1 }), { minLength: strings.length, maxLength: strings.length });
     fc.assert(fc.property(asks, kindsOfString, (order, kindIndex) => {
       for (const detector of DETECTORS) {
@@ -71,6 +73,24 @@ describe('chargesFor: a detector given the plain context is one the charged cont
         else if (!asked.some((s) => kindsOfString(s).has('mystery' as ArgumentKind))) expect(spent, `${detector.category} ${JSON.stringify(kindIndex)}`).toBeGreaterThan(0);
       }
     }), { numRuns: 2000 });
+  });
+});
+
+describe('chargesFor against the rates read afresh (chargesForByRates)', () => {
+  it('for every detector and category, rated or not, and every combination of kind bits', () => {
+    const categories = [...new Set([...DETECTORS.map((d) => d.category), ...Object.keys(DETECTOR_STEPS_PER_CHAR), 'prompt-injection', 'secrets', 'no-such-category'])];
+    const detectors = [...DETECTORS, ...categories.map((category) => ({ ...DETECTORS[0]!, category }) as (typeof DETECTORS)[number])];
+    let charged = 0;
+    for (const detector of detectors) {
+      for (let bits = 0; bits < 128; bits++) {
+        expect(chargesFor(detector, bits), `${detector.category} ${bits}`).toBe(chargesForByRates(detector, bits));
+        if (chargesFor(detector, bits)) charged++;
+      }
+    }
+    // Both answers occur (for the kinds of text alone, the SSRF detector is charged; the SQL one is not).
+    expect(charged).toBeGreaterThan(0);
+    expect(chargesFor({ ...DETECTORS[0]!, category: 'ssrf' }, kindBits(new Set<ArgumentKind>(['text'])))).toBe(true);
+    expect(chargesFor({ ...DETECTORS[0]!, category: 'sql-injection' }, kindBits(new Set<ArgumentKind>(['text'])))).toBe(false);
   });
 });
 

@@ -71,12 +71,13 @@ function differences(index: RuleIndex, texts: readonly string[]): string[] {
 }
 
 describe('rule index: kept scans and flat checks', () => {
-  it('the counts read from the index are the rules\' own', () => {
+  it('the counts and patterns read from the index are the rules\' own', () => {
     for (const rules of [all, definitionRules]) {
       const index = new RuleIndex(rules);
       index.rules.forEach((rule, i) => {
         expect(index.keywordCount[i]).toBe(rule.keywords ? rule.keywords.length : -1);
         expect(index.patternCount[i]).toBe(rule.regexes.length);
+        rule.regexes.forEach((regex, r) => expect(index.patterns[index.firstPattern[i]! + r]).toBe(regex));
       });
     }
   });

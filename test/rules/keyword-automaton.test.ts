@@ -9,16 +9,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
 import { KeywordAutomaton } from '../../src/rules/keyword-automaton.js';
-import { charsOf } from '../../src/rules/required-chars.js';
+import { charsOf, type CharSet } from '../../src/rules/required-chars.js';
 
 function expected(keywords: readonly string[], text: string): Set<string> {
   return new Set(keywords.filter((k) => text.includes(k)));
 }
 
+// Per automaton, the arrays scanInto writes over, kept from text to text as RuleIndex.scanShort keeps them.
+const keptArrays = new WeakMap<KeywordAutomaton, { outputs: Int32Array; chars: CharSet }>();
+
 function check(automaton: KeywordAutomaton, text: string): void {
   const scan = automaton.scan(text);
   expect(automaton.keywordsOf(scan.reached)).toEqual(expected(automaton.keywords, text));
   expect(scan.chars).toEqual(charsOf(text));
+  // Written over what the texts before left (scanInto): each output reached once, and only those.
+  let kept = keptArrays.get(automaton);
+  if (kept === undefined) keptArrays.set(automaton, (kept = { outputs: new Int32Array(automaton.outputCount), chars: { words: [0, 0, 0, 0], other: false } }));
+  const count = automaton.scanInto(text, kept.outputs, kept.chars);
+  const written = [...kept.outputs.subarray(0, count)];
+  expect(new Set(written).size).toBe(count);
+  expect(automaton.keywordsOf(written)).toEqual(expected(automaton.keywords, text));
+  expect(kept.chars).toEqual(charsOf(text));
   if (!/[^\x00-\xff]/.test(text)) {
     const bytes = automaton.scanBytes(Buffer.from(text, 'latin1'));
     expect(automaton.keywordsOf(bytes.reached)).toEqual(expected(automaton.keywords, text));

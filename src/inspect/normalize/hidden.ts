@@ -99,12 +99,15 @@ function evidenceOf(text: string, s: Seen, scan: HiddenScan): string {
   return excerpt(text, s.start, s.end, s.count);
 }
 
+// What a plain ASCII string shows (shared: read only).
+const NONE_HIDDEN: readonly Finding[] = [];
+
 /**
  * Hidden characters in one raw string, one finding per rule (with a count), at `path`.
  * Rules in `skip` are not reported (an enclosing string already reported them).
  */
-export function scanHidden(raw: string, path: string, skip?: ReadonlySet<string>): Finding[] {
-  if (isPlainAscii(raw)) return [];
+export function scanHidden(raw: string, path: string, skip?: ReadonlySet<string>): readonly Finding[] {
+  if (isPlainAscii(raw)) return NONE_HIDDEN;
   const scan = new HiddenScan();
   const prose = /\s/.test(raw);
   for (let i = nextMaybeHidden(raw, 0); i >= 0; i = nextMaybeHidden(raw, step(raw, i, scan, prose)));

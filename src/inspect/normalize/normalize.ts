@@ -83,8 +83,10 @@ class Walk {
   private text(raw: string, path: string, key: string | undefined, isKey: boolean, depth: number, reported: ReadonlySet<string>): void {
     this.count(raw.length);
     const hidden = scanHidden(raw, path, reported);
-    this.findings.push(...hidden);
-    if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
+    if (hidden.length > 0) {
+      this.findings.push(...hidden);
+      if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
+    }
     const variants = this.options.variants === false ? [] : buildVariants(raw, this.limits);
     // A string that is a number (`"2.130706433e9"`, or `"２１３０７０６４３３"` once NFKC-folded)
     // is also the value a server may convert it to.

@@ -45,12 +45,15 @@ function mayStartNumber(c: number): boolean {
 const PY_UNDERSCORES = /^[+-]?[0-9]+(?:_[0-9]+)+(?:\.[0-9]+(?:_[0-9]+)*)?$/;
 const JS_RADIX = /^0(?:b[01]{1,64}|o[0-7]{1,30})$/i;
 
+// No other spellings (shared: read only).
+const NO_SPELLINGS: readonly string[] = [];
+
 /**
  * The other spellings of a string that is a number to JavaScript or Python (`"2.130706433e9"`,
  * `"2_130_706_433"`, `"0b1111111000000000000000000000001"`); none otherwise.
  */
-export function spellingsOfNumericString(text: string): string[] {
-  if (text.length === 0 || text.length > 80 || !mayStartNumber(text.charCodeAt(0))) return [];
+export function spellingsOfNumericString(text: string): readonly string[] {
+  if (text.length === 0 || text.length > 80 || !mayStartNumber(text.charCodeAt(0))) return NO_SPELLINGS;
   const others = new Set<string>();
   const add = (spellings: readonly string[]): void => {
     for (const spelling of spellings) if (spelling !== text) others.add(spelling);

@@ -201,19 +201,27 @@ export function inspectProse(text: string, key: string | undefined, net: Network
   return hitsUntil(findUrls(text), (u) => urlHits(u, false, net, false).filter((h) => SERIOUS_IN_PROSE.has(h.ruleId)), settles);
 }
 
+// No hits (shared: read only).
+const NO_HITS: readonly Seen[] = [];
+
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
-function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): Seen[] {
+function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): readonly Seen[] {
   const kinds = ctx.kindsOf(s);
+  const url = kinds.has('url');
+  const command = kinds.has('command');
+  // A looked-up address (../../looked-up-address.ts): its argument's name is no reason to read it as a host.
+  const asProse = kinds.has('text') && !url;
+  const key = asProse && !isAddressAsData(kinds) ? s.key : undefined;
+  // (Whether prose may lead anywhere is decided before the URL and command readings: it
+  // counts no steps and reads nothing they change, and most strings are prose that leads nowhere.)
+  const prose = asProse && proseMayLead(text, key);
+  if (!url && !command && !prose) return NO_HITS;
   const hits: Seen[] = [];
   const enough = ctx.enough;
   const settles: Settles = enough ? (hit) => enough(findingOf(hit, s)) : () => false;
-  if (kinds.has('url')) hits.push(...inspectUrl(text, ctx.network, settles));
-  if (kinds.has('command')) hits.push(...inspectCommand(text, ctx.network, settles));
-  // A looked-up address (../../looked-up-address.ts): its argument's name is no reason to read it as a host.
-  if (kinds.has('text') && !kinds.has('url')) {
-    const key = isAddressAsData(kinds) ? undefined : s.key;
-    if (proseMayLead(text, key)) hits.push(...inspectProse(text, key, ctx.network, settles));
-  }
+  if (url) hits.push(...inspectUrl(text, ctx.network, settles));
+  if (command) hits.push(...inspectCommand(text, ctx.network, settles));
+  if (prose) hits.push(...inspectProse(text, key, ctx.network, settles));
   return hits;
 }
 
@@ -229,8 +237,11 @@ function findingOf(hit: Seen, s: InspectedString): Finding {
 let spendOnCall: ((steps?: number) => void) | undefined;
 const CANDIDATE_STEPS = 8_192;
 
+// (Not frozen: a frozen array is iterated through an iterator object, not the fast path.)
+const NO_FINDINGS: readonly Finding[] = [];
+
 /** One finding per rule per string: the first spelling that shows it. */
-function inspectString(s: InspectedString, ctx: InspectContext): Finding[] {
+function inspectString(s: InspectedString, ctx: InspectContext): readonly Finding[] {
   let first: Map<SsrfRuleId, Seen> | undefined;
   for (let v = -1; v < s.variants.length; v++) {
     for (const hit of inspectSpelling(v < 0 ? s.raw : s.variants[v]!.text, s, ctx)) {
@@ -238,7 +249,7 @@ function inspectString(s: InspectedString, ctx: InspectContext): Finding[] {
       if (!first.has(hit.ruleId)) first.set(hit.ruleId, hit);
     }
   }
-  if (first === undefined) return [];
+  if (first === undefined) return NO_FINDINGS;
   const found = first;
   return SSRF_RULE_IDS.flatMap((ruleId) => {
     const hit = found.get(ruleId);
