@@ -6,6 +6,7 @@
 import { sqlHead } from './detectors/sql/lead.js';
 import { addressAsData, isPlainAddress, LOOKED_UP_ADDRESS, type SchemaHint } from './looked-up-address.js';
 import type { ArgumentKind, InspectedString } from './types.js';
+import { detached } from './quiet-strings.js';
 
 const PATH_NAME = /(?:^|[_-])(?:path|paths|file|files|filename|filepath|filenames|dir|dirs|directory|directories|folder|folders|source|destination|dest|src|target|cwd|root|location)$/i;
 const PATH_CAMEL = /(?:Path|Paths|File|Files|Dir|Directory|Folder)$/;
@@ -76,7 +77,8 @@ function nameBits(key: string): number {
     bits = readNameBits(key);
     if (key.length <= NAME_KEPT_UP_TO) {
       if (bitsOfName.size >= NAMES_KEPT) bitsOfName.clear();
-      bitsOfName.set(key, bits);
+      // Kept as a copy of its own: a key cut from a longer text would keep that text alive.
+      bitsOfName.set(detached(key), bits);
     }
   }
   return bits;

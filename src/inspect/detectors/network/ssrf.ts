@@ -17,6 +17,7 @@ import { evidenceOf, messageFor } from './messages.js';
 import { SSRF_RULE_IDS, SSRF_RULES, type SsrfRuleId } from './rule-ids.js';
 import { authorityIsHost, isDangerousScheme } from './schemes.js';
 import { startsLikeUrl, viewUrl, whatwgHost } from './url-parse.js';
+import { detached } from '../../quiet-strings.js';
 
 /** A hit with the text it was seen in. */
 interface Seen extends HostHit {
@@ -141,7 +142,8 @@ function namesAHost(key: string | undefined): boolean {
     names = readKeyName(key);
     if (key.length <= 256) {
       if (keyNamesAHost.size >= KEY_CACHE) keyNamesAHost.clear();
-      keyNamesAHost.set(key, names);
+      // Kept as a copy of its own: a key cut from a longer text would keep that text alive.
+      keyNamesAHost.set(detached(key), names);
     }
   }
   return names;
