@@ -15,8 +15,8 @@
  * while it may grow, would not have known, and two collections between its looks under
  * pipelined calls took it to 32 MiB.
  *
- * Measured and left out: a young generation of 8 MiB took the pipelined peak to about 96 MB
- * at about 30 % more CPU per pipelined call (bench/memory.mjs, bench/ab-builds.mjs).
+ * The cap is 8 MiB since calls in flight leave little to copy (src/proxy/large-frames.ts has
+ * what was measured at 16 and 8 MiB, before and after).
  *
  * The old generation is held too (holdOldGeneration): after each full collection V8 lets it
  * grow to a multiple of what survived before the next one, up to 4x on a machine with memory

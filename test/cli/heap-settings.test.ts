@@ -67,7 +67,7 @@ describe('holdYoungGeneration', () => {
   it('holds it where it started while few calls are in flight, survivors or not (the warm-up, the rules built on the first calls)', () => {
     // (V8 still grows a young generation as small as a fresh process's once, 1 to 2 MiB here;
     // the shim's is 8 MiB by its first answer, and stays there.) Without calls in flight, the
-    // hold before this change let it double up to the cap, 16 MiB.
+    // hold before this change let it double up to the cap (16 MiB then).
     const idle = youngPeak(true, GROW_YOUNG_FROM_CALLS - 1);
     if (Number(process.versions.node.split('.')[0]) >= 24) {
       // Node 24's V8 grows it a page at a time whatever the growth factor (see above): held
