@@ -12,16 +12,16 @@ import { decideToolCall, type InspectFunction } from './tool-call.js';
 import { noteApproved } from './tool-flow.js';
 
 /** Decide on one tools/call: forward (text), answer, or hold while a person is asked. */
-export function decideAskedCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, inBatch: boolean, nowUs: number): ApprovalDecision {
+export function decideAskedCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, inBatch: boolean, nowUs: number, putUs?: () => number): ApprovalDecision {
   const retry = readRetry(request, state, policy);
   if (retry.kind === 'refused') return retry.decision;
   const call = retry.kind === 'answered' ? retry.request : request;
-  const decided = decideToolCall(call, policy, state, inspect, nowUs);
+  const decided = decideToolCall(call, policy, state, inspect, nowUs, putUs);
   const action = decided.action;
   if (action.type === 'forward') return { action: { type: 'forward-text', text: action.text }, record: decided.record };
   if (action.type === 'answer') return { action, record: decided.record };
   const asked = requestApproval({ request: call, ask: action.ask, text: action.text, state, policy, inBatch, ...(retry.kind === 'answered' && { answered: retry.answer }) });
-  if (asked.approved) noteApproved(asked.approved.ask, asked.approved.id, policy, state, nowUs);
+  if (asked.approved) noteApproved(asked.approved.ask, asked.approved.id, policy, state, nowUs, putUs);
   // What the checks found (warnings, the facts policy learn reads) stays on the record.
   const found = decided.record.detail;
   return found === undefined ? asked : { ...asked, record: { ...asked.record, detail: { ...found, ...asked.record.detail } } };

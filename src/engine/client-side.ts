@@ -62,6 +62,7 @@ export function decideClientMessage(
   inspect?: InspectFunction,
   listsFirst = false,
   nowUs = 0,
+  putUs?: () => number,
 ): ClientDecision {
   switch (message.kind) {
     case 'invalid':
@@ -93,7 +94,7 @@ export function decideClientMessage(
     case 'response': {
       // The answer to the shim's own question (an approval): never forwarded to the server.
       const approval = answerQuestion(message, state, policy);
-      if (approval?.approved) noteApproved(approval.approved.ask, approval.approved.id, policy, state, nowUs);
+      if (approval?.approved) noteApproved(approval.approved.ask, approval.approved.id, policy, state, nowUs, putUs);
       if (approval) return fromApproval(approval);
       const answered = message.id === null ? undefined : state.pendingServer.get(idKey(message.id));
       if (message.id !== null) state.pendingServer.delete(idKey(message.id));
@@ -102,7 +103,7 @@ export function decideClientMessage(
       return checked ?? { action: { type: 'forward' }, record: { direction: 'client', id: message.id, verdict: 'forward', rules: [] } };
     }
     case 'request':
-      return decideClientRequest(message, state, policy, batch, inspect, listsFirst, nowUs);
+      return decideClientRequest(message, state, policy, batch, inspect, listsFirst, nowUs, putUs);
   }
 }
 
@@ -114,6 +115,7 @@ function decideClientRequest(
   inspect: InspectFunction | undefined,
   listsFirst: boolean,
   nowUs: number,
+  putUs: (() => number) | undefined,
 ): ClientDecision {
   const key = idKey(request.id);
   // A second request with an id still in flight would make the answers ambiguous: an
@@ -141,7 +143,7 @@ function decideClientRequest(
   } else if (request.method === 'tools/call' && listsFirst && callBeforeList(request, state, policy)) {
     decision = holdForList(request, state);
   } else if (request.method === 'tools/call') {
-    decision = fromApproval(decideAskedCall(request, state, policy, inspect, batch !== undefined, nowUs));
+    decision = fromApproval(decideAskedCall(request, state, policy, inspect, batch !== undefined, nowUs, putUs));
   } else {
     decision = decideChannelRequest(request.id, request.method, request.params, request.message, policy, inspect) ?? {
       action: { type: 'forward' },

@@ -57,6 +57,8 @@ export class Engine {
   #checked: Buffer | string | undefined;
   /** A call to a tool not listed yet waits for the shim's own listing (list-fetch.ts). */
   private readonly listsFirst: boolean;
+  /** The clock, read once a call is decided: when its flow labels go on the session (applyFlow). */
+  private readonly labelClock = (): number => this.deps.nowUs();
 
   constructor(
     private readonly policy: CompiledPolicy,
@@ -121,7 +123,7 @@ export class Engine {
     const verbatim = this.state.asWritten !== undefined;
     let decision: ClientDecision;
     try {
-      decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start);
+      decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start, this.labelClock);
     } finally {
       this.state.asWritten = undefined;
     }
@@ -318,7 +320,7 @@ export class Engine {
     const decisions: Array<{ decision: ClientDecision; element: unknown }> = [];
     for (const element of elements) {
       const message = classify(element);
-      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect, this.listsFirst, start);
+      const decision = decideClientMessage(message, this.state, this.policy, group, this.deps.inspect, this.listsFirst, start, this.labelClock);
       if (message.kind === 'request' && decision.action.type !== 'answer') group.waiting++;
       decisions.push({ decision, element });
     }

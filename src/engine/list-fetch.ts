@@ -190,7 +190,7 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   const held = fetch.held.splice(0);
   fetch.heldBytes = 0;
   const nowUs = reading.nowUs?.() ?? 0;
-  const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed, nowUs));
+  const decided = held.map((request) => releaseCall(request, state, policy, reading.inspect, failed, nowUs, reading.nowUs));
   return { outputs: decided.flatMap((d) => d.outputs), records: [record, ...decided.flatMap((d) => d.records)] };
 }
 
@@ -230,7 +230,7 @@ export function abandonListing(state: SessionState, code: number, message: strin
 }
 
 // A held call, decided now that the listing is done (or failed).
-function releaseCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, failed: string | undefined, nowUs: number): OwnListDecision {
+function releaseCall(request: RequestMessage, state: SessionState, policy: CompiledPolicy, inspect: InspectFunction | undefined, failed: string | undefined, nowUs: number, putUs: (() => number) | undefined): OwnListDecision {
   const key = idKey(request.id);
   const pending = state.pendingClient.get(key);
   const name = String(request.params?.name ?? '');
@@ -253,7 +253,7 @@ function releaseCall(request: RequestMessage, state: SessionState, policy: Compi
     // Answered like a tool the server does not have, which, by its own list, it does not.
     return answer(unknownToolResponse(request.id, name, modern), { ...base, verdict: 'hide', rules: [rule], reason });
   }
-  const call = decideAskedCall(request, state, policy, inspect, pending.batch !== undefined, nowUs);
+  const call = decideAskedCall(request, state, policy, inspect, pending.batch !== undefined, nowUs, putUs);
   if (call.action.type === 'answer') return answer(call.action.message, call.record);
   if (call.action.type === 'hold') {
     // Now held for a person's approval instead (src/approval): not sent, not pending.

@@ -39,20 +39,21 @@ export interface ToolCallDecision {
 export type InspectFunction = (input: InspectionInput) => InspectionResult;
 
 /**
- * Decide on one tools/call request at `nowUs` (the engine's clock, for the flow rules).
+ * Decide on one tools/call request at `nowUs` (the engine's clock, for the flow rules; `putUs`,
+ * read once it is decided, dates the labels it puts: see applyFlow).
  * Throws nothing: a failure while deciding blocks the call.
  */
-export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect: InspectFunction | undefined, nowUs: number): ToolCallDecision {
+export function decideToolCall(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect: InspectFunction | undefined, nowUs: number, putUs?: () => number): ToolCallDecision {
   const name = request.params?.name;
   const limited = typeof name === 'string' && policy.callLimits.active ? policy.callLimits.admit(state, name) : undefined;
   const decision = limited && typeof name === 'string' ? limitDecision(request, policy, name, limited) : decideWithinLimits(request, policy, state, inspect);
-  return afterToolCall(flowChecked(decision, request, policy, state, nowUs), policy, state);
+  return afterToolCall(flowChecked(decision, request, policy, state, nowUs, putUs), policy, state);
 }
 
 // The flow rules see only calls every other check let through; like them, a failure refuses the call.
-function flowChecked(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, state: SessionState, nowUs: number): ToolCallDecision {
+function flowChecked(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, state: SessionState, nowUs: number, putUs: (() => number) | undefined): ToolCallDecision {
   try {
-    return applyFlow(decision, request, policy, state, nowUs);
+    return applyFlow(decision, request, policy, state, nowUs, putUs);
   } catch (error) {
     const reason = `internal error while checking the session flow: ${error instanceof Error ? error.message : String(error)}`;
     const refusal: Refusal = { tool: String(request.params?.name ?? ''), ruleId: 'engine.error', reason: 'the call could not be checked, so it was refused.' };

@@ -82,7 +82,13 @@ function refused(decision: ToolCallDecision, request: RequestMessage, policy: Co
  * asked call's labels travel with the question and are put on the session only when it is
  * approved and sent (noteApproved), so a declined call leaves no trace in the flow.
  */
-export function applyFlow(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, state: SessionState, nowUs: number): ToolCallDecision {
+/**
+ * `nowUs` is the clock at the call's arrival, which the rules are checked at (the earliest
+ * reading: a window is never found shorter than it is); `putUs`, read once the call is decided,
+ * is when its labels go on the session. A client decides how long its call takes to inspect
+ * (it can pad its arguments), and that time must not count against a later call's window.
+ */
+export function applyFlow(decision: ToolCallDecision, request: RequestMessage, policy: CompiledPolicy, state: SessionState, nowUs: number, putUs?: () => number): ToolCallDecision {
   const action = decision.action;
   if (!policy.flow.active || action.type === 'answer') return decision;
   const tool = request.params?.name;
@@ -95,7 +101,7 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
   else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
   else if (found.labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels: found.labels.map((l) => l.label) } } } };
-  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, nowUs);
+  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, labelTime(nowUs, putUs));
   else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
   return out;
 }
@@ -109,9 +115,14 @@ function asked(decision: ToolCallDecision, request: RequestMessage, tool: string
 }
 
 /** An asked call was approved and goes to the server now: its flow labels go on the session. */
-export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number): void {
+export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number, putUs?: () => number): void {
   if (!policy.flow.active || ask.flowLabels === undefined) return;
-  noteCall(ask.flowLabels, ask.tool, id, policy, state, nowUs);
+  noteCall(ask.flowLabels, ask.tool, id, policy, state, labelTime(nowUs, putUs));
+}
+
+// When a decided call's labels go on the session: a reading taken now, never before the arrival's.
+function labelTime(nowUs: number, putUs: (() => number) | undefined): number {
+  return putUs === undefined ? nowUs : Math.max(nowUs, putUs());
 }
 
 // The call goes on: its labels are on the session from now.
