@@ -101,7 +101,7 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
   else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
   else if (found.labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels: found.labels.map((l) => l.label) } } } };
-  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, labelTime(nowUs, putUs));
+  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, nowUs, putUs);
   else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
   return out;
 }
@@ -117,7 +117,7 @@ function asked(decision: ToolCallDecision, request: RequestMessage, tool: string
 /** An asked call was approved and goes to the server now: its flow labels go on the session. */
 export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number, putUs?: () => number): void {
   if (!policy.flow.active || ask.flowLabels === undefined) return;
-  noteCall(ask.flowLabels, ask.tool, id, policy, state, labelTime(nowUs, putUs));
+  noteCall(ask.flowLabels, ask.tool, id, policy, state, nowUs, putUs);
 }
 
 // When a decided call's labels go on the session: a reading taken now, never before the arrival's.
@@ -126,7 +126,9 @@ function labelTime(nowUs: number, putUs: (() => number) | undefined): number {
 }
 
 // The call goes on: its labels are on the session from now.
-function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number): void {
+function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, state: SessionState, arrivedUs: number, putUs: (() => number) | undefined): void {
+  // The clock is read only for a call that puts labels (most put none).
+  const nowUs = found.labels.length > 0 ? labelTime(arrivedUs, putUs) : arrivedUs;
   const memory = flowMemory(state);
   for (let i = 0; i < found.labels.length; i++) {
     const { label, why } = found.labels[i] as Labelled;
