@@ -50,7 +50,8 @@ export class PendingClientRequests {
 
   get(key: IdKey): PendingClientRequest | undefined {
     const entry = this.#entries.get(key);
-    return entry instanceof SharedRequest ? entry.request(key as number) : entry;
+    // A look-up by -0 finds the entry of 0 (a Map's keys are equal so), whose id is 0: `+ 0` makes -0 that.
+    return entry instanceof SharedRequest ? entry.request((key as number) + 0) : entry;
   }
 
   set(key: IdKey, request: PendingClientRequest): this {

@@ -104,4 +104,21 @@ describe('PendingClientRequests', () => {
     }
     expectSame(pending, reference);
   });
+
+  it('looked up by -0 (an answer with id -0 to request 0), the request comes back with its own id 0, as a Map gives it', () => {
+    const pending = new PendingClientRequests();
+    const reference = new Map<ReturnType<typeof idKey>, PendingClientRequest>();
+    for (const request of [entry(0, 'tools/call', 'echo', false), entry(-0, 'tools/list', undefined, true, undefined, true)]) {
+      // The second is refused by the engine as a duplicate (has(-0) is true); only the first is set.
+      if (pending.has(idKey(request.id))) continue;
+      pending.set(idKey(request.id), request);
+      reference.set(idKey(request.id), request);
+    }
+    const answerKey = idKey(-0);
+    expect(Object.is(pending.get(answerKey)!.id, 0)).toBe(true);
+    expect(pending.get(answerKey)).toStrictEqual(reference.get(answerKey));
+    pending.cancel(answerKey);
+    expect(Object.is(pending.get(0)!.id, 0)).toBe(true);
+    expect(pending.get(0)!.cancelled).toBe(true);
+  });
 });
