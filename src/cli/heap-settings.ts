@@ -25,7 +25,6 @@
  * them), so it is promoted, then dies there. With about 12 MB surviving, the old generation
  * went to 47 MB before its third full collection of a 100 000-call run.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { setYoungGrowth, youngAtCap, youngGenerationBytes } from '../proxy/large-frames.js';
 
@@ -54,5 +53,20 @@ export function holdYoungGeneration(): void {
   const look = (): void => {
     if (youngAtCap(youngGenerationBytes())) setYoungGrowth(1);
   };
+  // The global class (node:perf_hooks is not imported: the start loader loads this file too).
   new PerformanceObserver(look).observe({ entryTypes: ['gc'] });
+}
+
+/**
+ * The heap's flags as the session holds them (young generation held, old generation's growth
+ * held), set by the start loader before the start bundle is compiled. V8 keeps a hash of its
+ * flags with compiled code and refuses code cached under other flags; the bundle's entry is
+ * written once the start is under way, when start.ts has set these, so unless they are set
+ * before the bundle is compiled too, every start's entry is refused, the bundle is compiled
+ * afresh (20-25 ms before the server is spawned) and the entry written again. start.ts sets
+ * them again (the same values: the hash stays).
+ */
+export function setHeapFlagsAtStart(): void {
+  setYoungGrowth(1);
+  holdOldGeneration();
 }

@@ -17,7 +17,10 @@
  *
  * V8 also refuses code made under other V8 flags, and every start sets the linear regex
  * engine's flags (rules/linear-regex.ts) before its first pattern: they are set here before
- * the bundle is compiled, so that the code is made and read back under the same flags.
+ * the bundle is compiled, so that the code is made and read back under the same flags; so are
+ * the heap's (cli/heap-settings.ts, setHeapFlagsAtStart), which start.ts sets before the entry
+ * is written. (Should the proxy have let the young generation grow by then, the entry made is
+ * refused once and written again.)
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -28,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
 import { enableLinearEngine } from '../rules/linear-regex.js';
+import { setHeapFlagsAtStart } from './heap-settings.js';
 
 const FORMAT = 'vanguard-code-cache-1';
 /** An entry larger than this is not read (the bundle's is a few hundred kB). */
@@ -126,6 +130,7 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
   }
   const root = vanguardCacheRoot(env);
   enableLinearEngine();
+  setHeapFlagsAtStart();
   const compiled = compileBundle(START_BUNDLE, bytes, root === undefined ? undefined : path.join(root, 'code'));
   const runStart = runBundle(START_BUNDLE, compiled).runStart as RunStart;
   return runStart(argv, {

@@ -72,4 +72,19 @@ describe('the start bundle code cache', () => {
     // And the next start, from the good entry, still does the same.
     expect(await session()).toEqual(first);
   }, 90_000);
+
+  it('is taken by the next start as written, not refused by V8 and written again', async () => {
+    writeFileSync(policy, 'tools:\n  deny: [secret_tool]\n');
+    await session();
+    expect(entries()).toHaveLength(1);
+    const file = path.join(codeDir, entries()[0]!);
+    // Written again, it would be a new file (a private temporary file renamed over it).
+    const written = statSync(file).ino;
+    for (let i = 0; i < 2; i++) {
+      await session();
+      // Had V8 refused it, the start would write it again a turn after its first answer.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(statSync(file).ino).toBe(written);
+    }
+  }, 90_000);
 });
