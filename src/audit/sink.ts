@@ -215,9 +215,22 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // Decision lines are written by hand in pino's bytes (line.ts, decisionText); pino writes what that cannot.
   const bindings = bindingsText({ server: options.serverName, session: options.sessionId });
   const prefixes: Record<AuditLevel, string> = { debug: levelPrefix(LEVEL_NUMBERS.debug), info: levelPrefix(LEVEL_NUMBERS.info), warn: levelPrefix(LEVEL_NUMBERS.warn), error: levelPrefix(LEVEL_NUMBERS.error) };
+  // A line's head (level, time, server, session) is the same for the records of one level made
+  // in one millisecond: made once for a run of them, not joined again per line.
+  let headLevel: AuditLevel | undefined;
+  let headMs = Number.NaN;
+  let head = '';
+  const headOf = (level: AuditLevel, ms: number): string => {
+    if (level !== headLevel || ms !== headMs) {
+      headLevel = level;
+      headMs = ms;
+      head = prefixes[level] + timeField(ms) + bindings;
+    }
+    return head;
+  };
   const writeDecision = (level: AuditLevel, decision: DecisionRecord): void => {
     const msg = decisionMessage(decision, redactText);
-    const line = decisionText(prefixes[level] + timeField(madeAt) + bindings, decision, processArgs, redactValue, redactText, msg);
+    const line = decisionText(headOf(level, madeAt), decision, processArgs, redactValue, redactText, msg);
     if (line === undefined) logger()[level](decisionFields(decision, processArgs, redactValue, redactText), msg);
     else lines.push(line);
   };

@@ -50,12 +50,6 @@ function maskWords(words: string[]): string[] {
   });
 }
 
-function stringsOf(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').slice(0, MAX_STRINGS);
-  return [];
-}
-
 function hasAny(facts: object): boolean {
   for (const key in facts) if (Object.prototype.hasOwnProperty.call(facts, key)) return true;
   return false;
@@ -92,43 +86,66 @@ export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; 
     // (Nothing is learnt from a number, a boolean or an object: most arguments of most calls.)
     if (typeof value !== 'string' && !Array.isArray(value)) continue;
     if (isSecretName(name)) continue;
-    const facts: ArgumentFacts = {};
-    for (const raw of stringsOf(value)) {
-      if (raw.length > MAX_CHARS) continue;
-      const kinds: ReadonlySet<ArgumentKind> = kindsOf({ path: name, key: name, isKey: false, raw, variants: NO_VARIANTS }, hints);
-      if (kinds.has('path')) {
-        const parsed = parsePath(raw)[0];
-        const abs = parsed && resolveLexically(parsed, { roots: [...ctx.roots], deny: [], cwd: ctx.cwd, home: ctx.home, realpath: () => undefined });
-        if (abs && redactSecretsInText(raw) === raw) facts.paths = add(facts.paths, renderPath(abs));
-      }
-      if (kinds.has('url') || kinds.has('command') || findUrls(raw).length > 0) {
-        for (const u of new Set([raw.trim(), ...findUrls(raw)])) {
-          if (!URL.canParse(u) || !/^[a-z][a-z0-9+.-]*:/i.test(u)) continue;
-          const url = new URL(u);
-          if (url.hostname !== '') facts.hosts = add(facts.hosts, url.hostname.replace(/\.+$/, ''));
-          facts.schemes = add(facts.schemes, url.protocol.replace(/:$/, ''));
-        }
-      }
-      if (kinds.has('command')) {
-        const parse = parseShell(raw, { windows: false, escapedNewlines: true });
-        const top = parse.commands.filter((c) => c.context === 'top');
-        const cmds = top.map((c) => maskWords(c.words.map((w) => w.text)));
-        if (cmds.length > 0) facts.commands = add(facts.commands, cmds);
-        const constructs = [
-          ...top.slice(1).map((c) => c.joint).filter((j) => j !== '|'),
-          ...top.flatMap((c) => c.redirects.map((r) => r.op)),
-          ...(parse.commands.length > top.length ? ['substitution'] : []),
-        ];
-        if (constructs.length > 0) facts.shell = [...new Set([...(facts.shell ?? []), ...constructs])];
-      }
-      if (kinds.has('sql')) {
-        const k = statementKinds(raw);
-        if (typeof k !== 'string') facts.statements = [...new Set([...(facts.statements ?? []), ...k])];
+    // Made when a string first gives a fact: most strings give none.
+    let facts: ArgumentFacts | undefined;
+    if (typeof value === 'string') facts = stringFacts(value, name, hints, ctx, facts);
+    else {
+      // The first MAX_STRINGS strings of the list, the rest of it unread.
+      let seen = 0;
+      for (let i = 0; i < value.length && seen < MAX_STRINGS; i++) {
+        const item: unknown = value[i];
+        if (typeof item !== 'string') continue;
+        seen++;
+        facts = stringFacts(item, name, hints, ctx, facts);
       }
     }
+    if (facts === undefined) continue;
     if (facts.hosts) facts.hosts = [...new Set(facts.hosts)];
     if (facts.schemes) facts.schemes = [...new Set(facts.schemes)];
     if (hasAny(facts)) (out ??= {})[name] = facts;
   }
   return out;
+}
+
+// What one string of argument `name` adds to `facts` (made here when it adds the first).
+function stringFacts(raw: string, name: string, hints: KindHints, ctx: { cwd: string; roots: readonly string[]; home: string }, facts: ArgumentFacts | undefined): ArgumentFacts | undefined {
+  if (raw.length > MAX_CHARS) return facts;
+  const kinds: ReadonlySet<ArgumentKind> = kindsOf({ path: name, key: name, isKey: false, raw, variants: NO_VARIANTS }, hints);
+  const isPath = kinds.has('path');
+  const isUrl = kinds.has('url');
+  const isCommand = kinds.has('command');
+  const isSql = kinds.has('sql');
+  // Plain text without a colon has no URL in it (findUrls starts from a `://`): nothing to learn.
+  if (!isPath && !isUrl && !isCommand && !isSql && raw.indexOf(':') === -1) return facts;
+  const f: ArgumentFacts = facts ?? {};
+  if (isPath) {
+    const parsed = parsePath(raw)[0];
+    const abs = parsed && resolveLexically(parsed, { roots: [...ctx.roots], deny: [], cwd: ctx.cwd, home: ctx.home, realpath: () => undefined });
+    if (abs && redactSecretsInText(raw) === raw) f.paths = add(f.paths, renderPath(abs));
+  }
+  if (isUrl || isCommand || findUrls(raw).length > 0) {
+    for (const u of new Set([raw.trim(), ...findUrls(raw)])) {
+      if (!URL.canParse(u) || !/^[a-z][a-z0-9+.-]*:/i.test(u)) continue;
+      const url = new URL(u);
+      if (url.hostname !== '') f.hosts = add(f.hosts, url.hostname.replace(/\.+$/, ''));
+      f.schemes = add(f.schemes, url.protocol.replace(/:$/, ''));
+    }
+  }
+  if (isCommand) {
+    const parse = parseShell(raw, { windows: false, escapedNewlines: true });
+    const top = parse.commands.filter((c) => c.context === 'top');
+    const cmds = top.map((c) => maskWords(c.words.map((w) => w.text)));
+    if (cmds.length > 0) f.commands = add(f.commands, cmds);
+    const constructs = [
+      ...top.slice(1).map((c) => c.joint).filter((j) => j !== '|'),
+      ...top.flatMap((c) => c.redirects.map((r) => r.op)),
+      ...(parse.commands.length > top.length ? ['substitution'] : []),
+    ];
+    if (constructs.length > 0) f.shell = [...new Set([...(f.shell ?? []), ...constructs])];
+  }
+  if (isSql) {
+    const k = statementKinds(raw);
+    if (typeof k !== 'string') f.statements = [...new Set([...(f.statements ?? []), ...k])];
+  }
+  return f;
 }

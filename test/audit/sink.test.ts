@@ -64,6 +64,23 @@ describe('createAuditSink', () => {
     ]);
   });
 
+  it('gives each line of one batch its own level and time, whether records share a millisecond and a level or not', () => {
+    // Milliseconds 0, 0, 0, 1, 1, 3 past the start; levels warn, info, warn, warn, info, info.
+    const steps = [0, 0, 0, 1, 1, 3];
+    let i = 0;
+    const start = Date.parse('2026-01-02T03:04:05.000Z');
+    const { raw, lines } = collect({ clock: () => new Date(start + (steps[i++] ?? 9)) });
+    const allowed: DecisionRecord = { ...call, verdict: 'forward', rules: [], reason: undefined, detail: undefined };
+    const sent = [call, allowed, call, call, allowed, allowed].map((d, n) => ({ ...d, id: n }));
+    for (const d of sent) raw.record(d);
+    raw.flush();
+    const read = lines.map((line) => JSON.parse(line) as { id: number; level: number; time: string; server: string; session: string });
+    expect(read.map((r) => [r.id, r.level, r.time, r.server, r.session])).toEqual(
+      sent.map((d, n) => [n, d.verdict === 'block' ? 40 : 30, new Date(start + (steps[n] as number)).toISOString(), 'filesystem', 's-1']),
+    );
+    expect(sent.map(decisionLevel)).toEqual(['warn', 'info', 'warn', 'warn', 'info', 'info']);
+  });
+
   it('writes a long queue at once, so it cannot grow without bound', () => {
     const { raw, lines } = collect();
     for (let i = 0; i < 600; i++) {
