@@ -124,6 +124,12 @@ export function createStderrQueue(fd: number, notice: (dropped: number) => strin
     },
     flush(waitMs = STDERR_EXIT_WAIT_MS) {
       if (closed) return;
+      // Lines dropped and not yet reported are said now, after everything queued: a flush is
+      // an exit's, and the write that would have reported them may never come.
+      if (droppedLines > reported) {
+        post(notice(droppedLines - reported));
+        reported = droppedLines;
+      }
       // Bounded: a reader that never reads must not hold up the exit.
       const until = Date.now() + waitMs;
       for (let left = waitMs; left > 0; left = until - Date.now()) {

@@ -72,6 +72,12 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
   const stop = (waitMs: number): Promise<void> => {
     closing ??= (async () => {
       send();
+      // Lines dropped and not yet reported are said now, after everything held: the drain
+      // that would have reported them may come only after the exit.
+      if (!broken && droppedLines > reported) {
+        input.write(notice(droppedLines - reported));
+        reported = droppedLines;
+      }
       if (!broken) input.end();
       // Held (not unref'd) while it lasts: a caller awaiting close() keeps the process up.
       relay.ref();

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { it } from 'vitest';
+import { expect, it } from 'vitest';
 import { expectDropsReported } from './helpers.js';
 
 const queueModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-queue.js')).href;
@@ -35,4 +35,31 @@ it('drops and counts lines while stderr is not read, and says how many once it d
   // 'close', not 'exit': the pipes may still hold what the child wrote last.
   await new Promise((resolve) => child.on('close', resolve));
   expectDropsReported(out, err, 2000);
+}, 30_000);
+
+it('says how many lines it dropped when it is flushed for an exit before stderr has drained', async () => {
+  const script = `
+    import { createStderrQueue } from '${queueModule}';
+    const queue = createStderrQueue(2, (n) => 'DROPPED ' + n + '\\n', 64 * 1024);
+    const line = (i) => 'line ' + i + ' ' + 'x'.repeat(1000) + '\\n';
+    for (let i = 0; i < 2000; i++) queue.write([line(i)]);
+    process.stdout.write('dropped ' + queue.dropped() + '\\n');
+    // An exit at once, as the shim's: no later write brings the notice.
+    queue.flush(5000);
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.pause();
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  while (!out.includes('dropped')) await new Promise((r) => setTimeout(r, 20));
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.stderr.resume();
+  await new Promise((resolve) => child.on('close', resolve));
+  const dropped = Number(/dropped (\d+)/.exec(out)?.[1]);
+  const lines = err.split('\n').filter((l) => l !== '');
+  expect(dropped).toBeGreaterThan(0);
+  expect(lines.filter((l) => /^line \d+ x{1000}$/.test(l)).length + dropped).toBe(2000);
+  expect(lines.at(-1)).toBe(`DROPPED ${dropped}`);
 }, 30_000);

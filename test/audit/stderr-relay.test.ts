@@ -91,3 +91,23 @@ it('hands what it holds to the pipe on flush(), so an exit right after still wri
   const { err } = await run(script);
   expect(err.toString()).toBe('first\nsecond\nthird\n');
 }, 30_000);
+
+it('says how many lines it dropped when it closes before stderr has drained', async () => {
+  // A shim that exits while stderr is still behind: the notice cannot wait for a drain that
+  // comes after the exit, so it goes with the last bytes the relay is given.
+  const script = `
+    import { createStderrRelay } from '${relayModule}';
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n', 64 * 1024);
+    const line = (i) => 'line ' + i + ' ' + 'x'.repeat(1000) + '\\n';
+    for (let i = 0; i < 2000; i++) relay.write([line(i)]);
+    process.stdout.write('dropped ' + relay.dropped() + '\\ngo\\n');
+    await relay.closed();
+    process.exit(0);
+  `;
+  const { out, err } = await run(script, true);
+  const dropped = Number(/dropped (\d+)/.exec(out.toString())?.[1]);
+  const lines = err.toString('utf8').split('\n').filter((l) => l !== '');
+  expect(dropped).toBeGreaterThan(0);
+  expect(lines.filter((l) => /^line \d+ x{1000}$/.test(l)).length + dropped).toBe(2000);
+  expect(lines.at(-1)).toBe(`DROPPED ${dropped}`);
+}, 30_000);
