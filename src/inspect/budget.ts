@@ -38,19 +38,52 @@ export interface WorkBudget {
 
 /** A budget of `limit` steps for `what` ("inspection"), with the last-resort clock if given. */
 export function createWorkBudget(limit: number, what: string, clock?: { now(): number; lastResortMs: number }): WorkBudget {
-  let used = 0;
-  let nextClock = CLOCK_EVERY_STEPS;
-  const deadline = clock ? clock.now() + clock.lastResortMs : Infinity;
-  return {
-    limit,
-    used: () => used,
-    spend(steps = 1) {
-      used += steps;
-      if (used > limit) throw new OverBudget(`${what} needed more than its work budget of ${limit} steps`);
-      if (clock && used >= nextClock) {
-        nextClock = used + CLOCK_EVERY_STEPS;
-        if (clock.now() > deadline) throw new OverBudget(`${what} ran past its last-resort time limit of ${clock.lastResortMs} ms`);
-      }
-    },
+  const budget = new StepBudget(what);
+  budget.restart(limit, clock && (() => clock.now()), clock?.lastResortMs ?? 0);
+  return budget;
+}
+
+/**
+ * A WorkBudget that can be started again (restart), so that one kept by its owner serves
+ * call after call: no budget, and no function for its `spend`, is made per call.
+ */
+export class StepBudget implements WorkBudget {
+  limit = 0;
+  private spent = 0;
+  private nextClock = CLOCK_EVERY_STEPS;
+  private deadline = Infinity;
+  private now: (() => number) | undefined = undefined;
+  private lastResortMs = 0;
+
+  constructor(private readonly what: string) {}
+
+  /** Count `steps`; throws OverBudget past the limit. (A function of its own: handed on, it reads no caller's `this`.) */
+  readonly spend = (steps = 1): void => {
+    this.spent += steps;
+    if (this.spent > this.limit) throw new OverBudget(`${this.what} needed more than its work budget of ${this.limit} steps`);
+    const now = this.now;
+    if (now !== undefined && this.spent >= this.nextClock) {
+      this.nextClock = this.spent + CLOCK_EVERY_STEPS;
+      if (now() > this.deadline) throw new OverBudget(`${this.what} ran past its last-resort time limit of ${this.lastResortMs} ms`);
+    }
   };
+
+  used(): number {
+    return this.spent;
+  }
+
+  /** Start again with nothing spent: `limit` steps, and `now` (if given) read against `lastResortMs` from now on. */
+  restart(limit: number, now: (() => number) | undefined, lastResortMs: number): void {
+    this.limit = limit;
+    this.spent = 0;
+    this.nextClock = CLOCK_EVERY_STEPS;
+    this.now = now;
+    this.lastResortMs = lastResortMs;
+    this.deadline = now !== undefined ? now() + lastResortMs : Infinity;
+  }
+
+  /** Let go of the clock (kept by the owner between calls). */
+  release(): void {
+    this.now = undefined;
+  }
 }

@@ -16,48 +16,74 @@ export const DETECTOR_STEPS_PER_CHAR: Readonly<Partial<Record<Category, Partial<
   ssrf: { url: 32, command: 32, text: 16 },
 };
 
-/** The context one detector is given: its kindsOf charges each string once, at its rate. */
-export function chargedContext(detector: Detector, context: InspectContext, spellingChars: (s: InspectedString) => number): InspectContext {
+/**
+ * The context one detector is given: its kindsOf charges each string once, at its rate.
+ * `kept`: a context of an earlier call to use again (started afresh), instead of a new one.
+ */
+export function chargedContext(detector: Detector, context: InspectContext, spellingChars: (s: InspectedString) => number, kept?: ChargedContext): InspectContext {
   const rates = DETECTOR_STEPS_PER_CHAR[detector.category];
   const spend = context.spend;
   if (rates === undefined || spend === undefined) return context;
-  return new ChargedContext(context, rates, spend, spellingChars);
+  const charged = kept ?? new ChargedContext();
+  charged.start(context, rates, spend, spellingChars);
+  return charged;
 }
 
 // Strings charged before the last one, looked for in a list up to this many (then a set).
 const EARLIER_LISTED = 8;
+const NO_RATES: Partial<Record<ArgumentKind, number>> = {};
+const NOTHING_SPENT = (): void => undefined;
+const NO_CHARS = (): number => 0;
 
-// chargedContext's context: one object per detector and call, its kindsOf a method (no
-// closure, and no scope kept for one, made per call).
-class ChargedContext implements InspectContext {
-  readonly tool: string;
-  readonly paths: InspectContext['paths'];
-  readonly network: InspectContext['network'];
-  readonly enough: InspectContext['enough'];
+/**
+ * chargedContext's context: its kindsOf a method (no closure, and no scope kept for one, made
+ * per call). Kept by an inspector between calls and started again for each (start), so that
+ * a call makes none.
+ */
+export class ChargedContext implements InspectContext {
+  tool = '';
+  paths!: InspectContext['paths'];
+  network!: InspectContext['network'];
+  enough: InspectContext['enough'] = undefined;
+  spend: (steps?: number) => void = NOTHING_SPENT;
+  private context: InspectContext | undefined = undefined;
+  private rates: Partial<Record<ArgumentKind, number>> = NO_RATES;
+  private spellingChars: (s: InspectedString) => number = NO_CHARS;
   // Detectors mostly ask about each string once, or several times in a row: the last one
   // asked is kept apart, the ones charged before it in a short list (a call has a few
   // strings), and in a set once there are more than EARLIER_LISTED of them.
   private last: InspectedString | undefined = undefined;
-  private earlier: InspectedString[] | undefined = undefined;
+  private readonly earlier: InspectedString[] = [];
   private earlierSet: Set<InspectedString> | undefined = undefined;
   // The rate of the last kinds asked about: strings in a row mostly share one set of kinds.
   private lastKinds: ReadonlySet<ArgumentKind> | undefined = undefined;
   private lastRate = 0;
 
-  constructor(
-    private readonly context: InspectContext,
-    private readonly rates: Partial<Record<ArgumentKind, number>>,
-    readonly spend: (steps?: number) => void,
-    private readonly spellingChars: (s: InspectedString) => number,
-  ) {
+  /** Start afresh for one detector's reading: nothing charged yet. */
+  start(context: InspectContext, rates: Partial<Record<ArgumentKind, number>>, spend: (steps?: number) => void, spellingChars: (s: InspectedString) => number): void {
+    this.release();
+    this.context = context;
+    this.rates = rates;
+    this.spend = spend;
+    this.spellingChars = spellingChars;
     this.tool = context.tool;
     this.paths = context.paths;
     this.network = context.network;
     this.enough = context.enough;
   }
 
+  /** Let go of what the reading held (its strings: an argument may be large). */
+  release(): void {
+    this.context = undefined;
+    this.last = undefined;
+    this.earlier.length = 0;
+    this.earlierSet = undefined;
+    this.lastKinds = undefined;
+    this.lastRate = 0;
+  }
+
   kindsOf(s: InspectedString): ReadonlySet<ArgumentKind> {
-    const kinds = this.context.kindsOf(s);
+    const kinds = (this.context as InspectContext).kindsOf(s);
     if (kinds !== this.lastKinds) {
       let rate = 0;
       for (const kind of kinds) rate = Math.max(rate, this.rates[kind] ?? 0);
@@ -76,7 +102,7 @@ class ChargedContext implements InspectContext {
 
   private chargedEarlier(s: InspectedString): boolean {
     if (this.earlierSet !== undefined) return this.earlierSet.has(s);
-    return this.earlier !== undefined && this.earlier.includes(s);
+    return this.earlier.includes(s);
   }
 
   private noteEarlier(s: InspectedString): void {
@@ -84,7 +110,7 @@ class ChargedContext implements InspectContext {
       this.earlierSet.add(s);
       return;
     }
-    const list = (this.earlier ??= []);
+    const list = this.earlier;
     list.push(s);
     if (list.length > EARLIER_LISTED) this.earlierSet = new Set(list);
   }

@@ -4,15 +4,16 @@
  * Pure: the path context's realpath is the only window on the file system, and it is
  * passed in. Any failure while inspecting blocks the call (invariant 7).
  */
-import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeLimits, type NormalizeOptions, type NormalizeResult } from './normalize/index.js';
+import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits, type NormalizeOptions, type NormalizeResult } from './normalize/index.js';
 import type { CompiledRule } from '../rules/rule-types.js';
-import { kindsOf, type KindHints } from './kinds.js';
+import type { KindHints } from './kinds.js';
 import { runPatternRules } from './pattern-rules.js';
 import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
-import { createWorkBudget, OverBudget, stepLimit, type WorkBudget } from './budget.js';
+import { OverBudget, stepLimit } from './budget.js';
+import { CallScratch } from './call-scratch.js';
 import { chargedContext, chargesFor, kindBits } from './detector-cost.js';
-import { atLeast, CATEGORIES, type ArgumentKind, type Category, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
+import { anyEnough, atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
 export interface CategorySetting {
@@ -73,24 +74,57 @@ export interface InspectionResult {
 /** Arguments of at least this many characters get a quick first reading (as sent, no decoding). */
 export const QUICK_PASS_FROM_CHARS = 64 * 1024;
 
+/**
+ * The answer for a call nothing was found in (shared and frozen: most calls get it, and no
+ * caller changes an answer).
+ */
+const ALLOWED: InspectionResult = Object.freeze({ verdict: 'allow', findings: Object.freeze([]) as unknown as Finding[], blocking: Object.freeze([]) as unknown as Finding[] });
+
+/** What an inspector keeps between its calls: its plans, and its scratch while no call holds it. */
+interface Kept {
+  plans: Map<number, ActivePlan>;
+  idle: CallScratch | undefined;
+}
+
+const kept = new WeakMap<Inspector, Kept>();
+
 /** Inspect one call's arguments. Never throws. */
 export function inspectArguments(input: InspectionInput, inspector: Inspector): InspectionResult {
+  let mine: Kept | undefined;
+  let scratch: CallScratch | undefined;
   try {
     // Which categories are in play, worked out once per call (it is asked per detector and per
     // finding), and what follows from them alone, kept per inspector (planFor).
-    const plan = planFor(inspector, activeBits(inspector.settings, input.exempt));
+    const on = activeBits(inspector.settings, input.exempt);
+    mine = keptFor(inspector);
+    const plan = planFor(mine, inspector, on);
+    // The scratch is taken while the call runs (a call inside it, were there one, makes its own).
+    scratch = mine.idle ?? new CallScratch();
+    mine.idle = undefined;
     const clock = inspector.clock;
     const chars = textLength(input.args);
-    const budget = createWorkBudget((inspector.stepLimit ?? stepLimit)(chars), 'inspection', clock && { now: clock.now, lastResortMs: clock.budgetMs });
+    const budget = scratch.budget;
+    budget.restart((inspector.stepLimit ?? stepLimit)(chars), clock?.now, clock?.budgetMs ?? 0);
     try {
-      return inspectWithin(input, inspector, plan, budget, chars);
+      return inspectWithin(input, inspector, plan, scratch, chars);
     } finally {
       inspector.onSteps?.(budget.used(), budget.limit);
     }
   } catch (error) {
     if (error instanceof OverBudget) return { verdict: 'block', findings: [], blocking: [], failure: error.message };
     return { verdict: 'block', findings: [], blocking: [], failure: `inspection failed: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    if (scratch !== undefined) {
+      scratch.release();
+      (mine as Kept).idle = scratch;
+    }
   }
+}
+
+function keptFor(inspector: Inspector): Kept {
+  let mine = kept.get(inspector);
+  if (mine === undefined) kept.set(inspector, (mine = { plans: new Map(), idle: undefined }));
+  return mine;
 }
 
 /**
@@ -110,6 +144,11 @@ interface ActivePlan {
   /** The normaliser's options for the quick reading (as sent) and the full one. */
   quick: NormalizeOptions;
   full: NormalizeOptions;
+  /** Per detector of the inspector (by its place in the list), whether its category is active. */
+  detectorOn: readonly boolean[];
+  /** Whether commands and secrets are active. */
+  commandsOn: boolean;
+  secretsOn: boolean;
   /**
    * The rules of the active categories, made when first asked: the same array for the same
    * categories, so that what runPatternRules keys on it (the set of rules in play) is built
@@ -118,17 +157,17 @@ interface ActivePlan {
   rules?: readonly CompiledRule[];
 }
 
-const plans = new WeakMap<Inspector, Map<number, ActivePlan>>();
-
-function planFor(inspector: Inspector, on: number): ActivePlan {
-  let byBits = plans.get(inspector);
-  if (!byBits) plans.set(inspector, (byBits = new Map()));
-  let plan = byBits.get(on);
-  if (!plan) {
-    const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && isOn(on, f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
-    byBits.set(on, (plan = { on, blocks, quick: { variants: false, enough: blocks }, full: { enough: blocks } }));
-  }
+function planFor(mine: Kept, inspector: Inspector, on: number): ActivePlan {
+  let plan = mine.plans.get(on);
+  if (!plan) mine.plans.set(on, (plan = newPlan(inspector, on)));
   return plan;
+}
+
+// (Its own function: the closure it makes keeps a scope that planFor, run per call, then does not.)
+function newPlan(inspector: Inspector, on: number): ActivePlan {
+  const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && isOn(on, f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
+  const detectorOn = inspector.detectors.map((d) => isOn(on, d.category));
+  return { on, blocks, quick: { variants: false, enough: blocks }, full: { enough: blocks }, detectorOn, commandsOn: isOn(on, 'command-injection'), secretsOn: isOn(on, 'secrets') };
 }
 
 // Whether `category` is among the active categories `on` (activeBits).
@@ -136,31 +175,40 @@ function isOn(on: number, category: Category): boolean {
   return (on & (1 << (CATEGORY_BIT[category] as number))) !== 0;
 }
 
-// Both readings of one call, every step counted against `budget`.
-function inspectWithin(input: InspectionInput, inspector: Inspector, plan: ActivePlan, budget: WorkBudget, chars: number): InspectionResult {
-  // (spend reads no `this`: the budget's own function is the one handed on.)
-  const checkBudget = budget.spend;
+// Both readings of one call, every step counted against the scratch's budget.
+function inspectWithin(input: InspectionInput, inspector: Inspector, plan: ActivePlan, scratch: CallScratch, chars: number): InspectionResult {
   const limits = inspector.limits ?? DEFAULT_NORMALIZE_LIMITS;
   // Large arguments are read as sent first: an attack in plain sight is refused without
   // decoding a megabyte every way first. Nothing found, they are read in full.
   let quick: InspectionResult | undefined;
   if (!inspector.exhaustive && chars >= QUICK_PASS_FROM_CHARS) {
-    quick = inspectionPass(input, inspector, normalized(input.args, chars, limits, plan.quick, budget), plan, checkBudget, false);
+    quick = inspectionPass(input, inspector, normalized(input.args, chars, limits, plan.quick, scratch), plan, scratch, false);
     if (quick.verdict === 'block') return quick;
   }
   // The rules already read the raw text in the quick pass; the full one adds the decoded spellings.
-  const full = inspectionPass(input, inspector, normalized(input.args, chars, limits, plan.full, budget), plan, checkBudget, quick !== undefined);
+  // (The quick reading's answer holds nothing of the scratch, which the full one uses again.)
+  const full = inspectionPass(input, inspector, normalized(input.args, chars, limits, plan.full, scratch), plan, scratch, quick !== undefined);
   if (!quick || quick.findings.length === 0) return full;
+  return bothReadings(quick, full);
+}
+
+// The answer of both readings: the quick one's findings, then the full one's not found already.
+function bothReadings(quick: InspectionResult, full: InspectionResult): InspectionResult {
   const findings = [...quick.findings, ...full.findings.filter((f) => !quick.findings.some((q) => q.ruleId === f.ruleId && q.path === f.path))];
   return { ...full, findings, verdict: full.verdict === 'allow' ? 'warn' : full.verdict };
 }
 
 // Normalise, counting what the normaliser produced (every string and spelling it wrote;
 // its own limits bound that) against the budget. `chars`: textLength(args), worked out once per call.
-function normalized(args: unknown, chars: number, limits: NormalizeLimits, options: NormalizeOptions, budget: WorkBudget): NormalizeResult {
+// (The answer is the scratch's normaliser's: good until it reads again.)
+function normalized(args: unknown, chars: number, limits: NormalizeLimits, options: NormalizeOptions, scratch: CallScratch): NormalizeResult {
+  const budget = scratch.budget;
   budget.spend(chars);
-  const result = normalizeArguments(args, limits, options);
-  if (result.ok) for (const s of result.strings) budget.spend(spellingChars(s));
+  const result = scratch.normalizer.read(args, limits, options);
+  if (result.ok) {
+    const strings = result.strings;
+    for (let i = 0; i < strings.length; i++) budget.spend(spellingChars(strings[i] as InspectedString));
+  }
   return result;
 }
 
@@ -179,50 +227,56 @@ function inspectionPass(
   inspector: Inspector,
   normalized: NormalizeResult,
   plan: ActivePlan,
-  checkBudget: (steps?: number) => void,
+  scratch: CallScratch,
   rawRead: boolean,
 ): InspectionResult {
   const { on, blocks } = plan;
   if (!normalized.ok) return { verdict: 'block', findings: [], blocking: [], failure: normalized.reason };
+  const strings = normalized.strings;
+  // (spend reads no `this`: the budget's own function is the one handed on.)
+  const checkBudget = scratch.budget.spend;
   // Each string's kinds, kept by the string (a detector asks again). Not by path: a path
   // shows a long key cut, so strings under two keys can share one, and each has its own kinds.
-  const kinds = kindsMemo(normalized.strings, input.hints);
-  const context: InspectContext = { tool: input.tool, kindsOf: kinds, paths: inspector.paths, network: inspector.network, enough: blocks, spend: checkBudget };
+  scratch.kinds.start(strings, input.hints);
+  const kinds = scratch.kinds.of;
+  const context = scratch.contextFor(input.tool, inspector.paths, inspector.network, blocks);
   // What every detector is given to read: charged before it runs, so a detector that reads
   // its input a bounded number of times fits; detectors charge any further work themselves.
   let given = 0;
   // The kinds of all the strings together: a detector that charges for none of them is given
   // the context as it is (a charged one would charge nothing; detectors ask only of these strings).
   let present = 0;
-  for (const s of normalized.strings) {
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i] as InspectedString;
     given += spellingChars(s) + s.path.length;
     present |= kindBits(kinds(s));
   }
   // A command line is read the way a shell reads it, which costs about a microsecond a
   // character; one longer than a shell script anyone reviews is refused, not read.
-  const oversized = isOn(on, 'command-injection') ? normalized.strings.find((s) => s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) : undefined;
+  const oversized = plan.commandsOn ? oversizedCommand(strings, kinds) : undefined;
   if (oversized) {
     return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
   }
   // (The normaliser's own list, made for this reading and read by nothing else, is added to.)
   const raw: Finding[] = normalized.findings;
-  let settled = raw.some(blocks);
+  let settled = anyEnough(raw, blocks);
   for (let d = 0; !settled && d < inspector.detectors.length; d++) {
     const detector = inspector.detectors[d] as Detector;
-    if (!isOn(on, detector.category)) continue;
+    if (!plan.detectorOn[d]) continue;
     checkBudget(given);
-    settled = addFindings(raw, detector.inspect(normalized.strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars) : context), blocks);
+    settled = addFindings(raw, detector.inspect(strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars, scratch.chargedAt(d)) : context), blocks);
   }
   if (!settled) {
     const rules = rulesInPlay(inspector, plan);
-    settled = addFindings(raw, runPatternRules(normalized.strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead), blocks);
+    settled = addFindings(raw, runPatternRules(strings, rules, kinds, checkBudget, inspector.rules, blocks, rawRead), blocks);
   }
   // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
-  if (!settled && !rawRead && isOn(on, 'secrets')) {
+  if (!settled && !rawRead && plan.secretsOn) {
     const secrets = secretRulesOf(inspector);
-    const readings = secretReadings(normalized.strings, secrets);
+    const readings = secretReadings(strings, secrets);
     if (readings.length > 0) addFindings(raw, runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks), blocks);
   }
+  if (raw.length === 0) return ALLOWED;
   // Every finding the settings act on, and of those the ones that block, in the order found.
   const findings: Finding[] = [];
   const blocking: Finding[] = [];
@@ -232,8 +286,17 @@ function inspectionPass(
     findings.push(f);
     if (setting.action === 'block' && f.warnOnly !== true) blocking.push(f);
   }
-  const verdict = blocking.length > 0 ? 'block' : findings.length > 0 ? 'warn' : 'allow';
-  return { verdict, findings, blocking };
+  if (findings.length === 0) return ALLOWED;
+  return { verdict: blocking.length > 0 ? 'block' : 'warn', findings, blocking };
+}
+
+// The first string that is a command too long to read (MAX_COMMAND_CHARS), if any.
+function oversizedCommand(strings: readonly InspectedString[], kinds: (s: InspectedString) => ReadonlySet<string>): InspectedString | undefined {
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i] as InspectedString;
+    if (s.raw.length > MAX_COMMAND_CHARS && kinds(s).has('command')) return s;
+  }
+  return undefined;
 }
 
 // Append `found` to `raw`; whether any finding in `raw` now blocks (those before did not).
@@ -245,24 +308,6 @@ function addFindings(raw: Finding[], found: readonly Finding[], blocks: (f: Find
     if (!settled && blocks(f)) settled = true;
   }
   return settled;
-}
-
-// At most this many strings are looked up by a scan of the call's strings; a call with more keeps a Map.
-const KINDS_SCANNED_UP_TO = 8;
-
-// kindsOf for the strings of one reading, each string's kinds worked out once, when first
-// asked. A call of a few strings keeps them beside its strings (found[i] for strings[i]), not
-// in a Map per reading; any other string (of a larger call, or a secret reading made later) is kept in one.
-function kindsMemo(strings: readonly InspectedString[], hints: KindHints): (s: InspectedString) => ReadonlySet<ArgumentKind> {
-  const count = strings.length <= KINDS_SCANNED_UP_TO ? strings.length : 0;
-  const found = new Array<ReadonlySet<ArgumentKind> | undefined>(count);
-  let byString: Map<InspectedString, ReadonlySet<ArgumentKind>> | undefined;
-  return (s) => {
-    for (let i = 0; i < count; i++) if (strings[i] === s) return (found[i] ??= kindsOf(s, hints));
-    let kinds = (byString ??= new Map()).get(s);
-    if (!kinds) byString.set(s, (kinds = kindsOf(s, hints)));
-    return kinds;
-  };
 }
 
 // Each category's bit in activeBits, by CATEGORIES' order.

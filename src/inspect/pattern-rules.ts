@@ -9,7 +9,7 @@ import { LowerCase } from './lower-case.js';
 import type { QuietStrings } from './quiet-strings.js';
 import { isSharedKinds } from './kinds.js';
 import { has, ruleIndexOf, type RuleBits, type RuleIndex, type SpellingScan } from './rule-index.js';
-import type { ArgumentKind, Finding, InspectedString } from './types.js';
+import { NO_FINDINGS, type ArgumentKind, type Finding, type InspectedString } from './types.js';
 
 export { lowerSameLength } from './lower-case.js';
 
@@ -288,17 +288,18 @@ export function runPatternRules(
   skipRaw = false,
   /** Given: filled in with the reading of the last string's raw text, for a later pass over it (findAllSpans). */
   keep?: { read?: Reading },
-): Finding[] {
-  const findings: Finding[] = [];
+): readonly Finding[] {
+  // (Made on the first finding: most calls have none.)
+  let findings: Finding[] | undefined;
   const index = ruleIndexOf(allRules);
   // The rules in play (`rules` may leave out inactive categories).
   const inPlay = rules === allRules ? undefined : index.inPlayOf(rules);
   const { words } = index;
   const candidates = index.scratch[0];
   // The steps counted for the string being read, when it may be kept as quiet (one counter for every string).
-  let spent = 0;
-  let counted: ((steps?: number) => void) | undefined;
-  for (const s of strings) {
+  let counted: StepCounter | undefined;
+  for (let n = 0; n < strings.length; n++) {
+    const s = strings[n] as InspectedString;
     // A short string read before, as sent only, with these kinds and rules, where no rule fired:
     // nothing fires again, and its steps are counted as the reading counted them (see quietKeys).
     const quiet = keep === undefined && !skipRaw && s.variants.length === 0 && s.raw.length <= QUIET_MAX_CHARS ? quietOf(index, s, kindsOf, inPlay) : undefined;
@@ -309,13 +310,11 @@ export function runPatternRules(
         checkBudget(steps);
         continue;
       }
-      spent = 0;
-      spend = counted ??= (n = 1) => {
-        spent += n;
-        checkBudget(n);
-      };
+      counted ??= STEP_COUNTER.start(checkBudget);
+      counted.spent = 0;
+      spend = counted.spend;
     }
-    const before = findings.length;
+    const before = findings === undefined ? 0 : findings.length;
     const all = spellings(s, !skipRaw);
     // Only rules with no keywords, or with one present in some spelling, can fire.
     for (let w = 0; w < words; w++) candidates[w] = index.always[w]!;
@@ -353,16 +352,41 @@ export function runPatternRules(
             evidence: spelling.via === 'raw' ? shown : `${shown} (after ${spelling.via})`,
             message: rule.message ?? rule.description,
           };
-          findings.push(finding);
+          (findings ??= []).push(finding);
           if (stop(finding)) return findings;
           break;
         }
       }
     }
-    if (quiet !== undefined && findings.length === before) quiet.keep(s.raw, spent);
+    if (quiet !== undefined && (findings === undefined ? 0 : findings.length) === before) quiet.keep(s.raw, (counted as StepCounter).spent);
   }
-  return findings;
+  return findings ?? NO_FINDINGS;
 }
+
+/**
+ * The steps a string's reading counts, counted on to the budget as they come: one for every
+ * call of runPatternRules, which is its only user and fills it before reading it (nothing it
+ * calls runs it again), so that none is made per call.
+ */
+class StepCounter {
+  spent = 0;
+  private budget: (steps?: number) => void = () => undefined;
+
+  /** Count `steps`, and count them against the budget. */
+  readonly spend = (steps = 1): void => {
+    this.spent += steps;
+    this.budget(steps);
+  };
+
+  /** Count on to `budget`, from nothing. */
+  start(budget: (steps?: number) => void): StepCounter {
+    this.budget = budget;
+    this.spent = 0;
+    return this;
+  }
+}
+
+const STEP_COUNTER = new StepCounter();
 
 // Strings up to this long are remembered when no rule fires on them (RuleIndex.quietKeys).
 const QUIET_MAX_CHARS = 64;

@@ -82,37 +82,49 @@ const STARTS_WITH_TOKEN = /^[A-Za-z0-9_+/=-]{4}/;
 // How much of each side of a cut is read together: more than any secret rule's match.
 const CUT_WINDOW = 256;
 
+// No readings (shared: read only).
+const NO_READINGS: readonly InspectedString[] = [];
+
 /** The readings of a call's strings that undo a spacing, grouping, reversal or split. */
-export function secretReadings(strings: readonly InspectedString[], secretRules: readonly CompiledRule[]): InspectedString[] {
-  const out: InspectedString[] = [];
-  const values = strings.filter((s) => !s.isKey);
-  const backwards = backwardsKeywords(secretRules);
-  for (const s of values) {
+export function secretReadings(strings: readonly InspectedString[], secretRules: readonly CompiledRule[]): readonly InspectedString[] {
+  // (Made on the first reading: most calls have none.)
+  let out: InspectedString[] | undefined;
+  let backwards: RegExp | undefined;
+  // Only the values are read (not the keys), each on its own and then each with the next.
+  for (let k = 0; k < strings.length; k++) {
+    const s = strings[k] as InspectedString;
+    if (s.isKey) continue;
     const text = s.raw;
     if (text.length < 16) continue;
-    if (text.includes(' ') && SPACED.test(text)) out.push(reading(s, 'spaces removed', text.replace(SPACED, (_m, before: string, run: string) => before + run.replace(/ /g, ''))));
+    if (text.includes(' ') && SPACED.test(text)) (out ??= []).push(reading(s, 'spaces removed', text.replace(SPACED, (_m, before: string, run: string) => before + run.replace(/ /g, ''))));
     SPACED.lastIndex = 0;
     if (text.includes('-') && joinedDashes(text) >= 3 && GROUPED.test(text)) {
       const degrouped = text.replace(GROUPED, (run) => (UUID.test(run) ? run : run.replace(/-/g, '')));
-      if (degrouped !== text) out.push(reading(s, 'dashes removed', degrouped));
+      if (degrouped !== text) (out ??= []).push(reading(s, 'dashes removed', degrouped));
     }
     GROUPED.lastIndex = 0;
     // A body with no digit is more often a word (Finnish `asiakaspalvelukeskus`) than a key id.
     const aws = LOWER_AWS.exec(text);
-    if (aws && /[2-7]/.test(aws[0].slice(4))) out.push(reading(s, 'upper-cased', text.toUpperCase()));
+    if (aws && /[2-7]/.test(aws[0].slice(4))) (out ??= []).push(reading(s, 'upper-cased', text.toUpperCase()));
     if (text.length <= MAX_REVERSED) {
       // Only a string with a token's run of characters can hold a secret written backwards.
-      if (hasTokenRun(text) && backwards.test(text)) out.push(reading(s, 'reversed', [...text].reverse().join('')));
+      if (hasTokenRun(text) && (backwards ??= backwardsKeywords(secretRules)).test(text)) (out ??= []).push(reading(s, 'reversed', [...text].reverse().join('')));
     }
   }
   // A secret cut in two: the end of one value and the start of the next, read as one, where
   // the one ends and the next starts with token characters (array items, a key in two fields).
-  for (let i = 0; i + 1 < values.length; i++) {
-    const a = (values[i] as InspectedString).raw;
-    const b = (values[i + 1] as InspectedString).raw;
+  let before: InspectedString | undefined;
+  for (let k = 0; k < strings.length; k++) {
+    const s = strings[k] as InspectedString;
+    if (s.isKey) continue;
+    const previous = before;
+    before = s;
+    if (previous === undefined) continue;
+    const a = previous.raw;
+    const b = s.raw;
     if (!ENDS_IN_TOKEN.test(a) || !STARTS_WITH_TOKEN.test(b)) continue;
     const joined = a.slice(-CUT_WINDOW) + b.slice(0, CUT_WINDOW);
-    out.push({ path: `${(values[i] as InspectedString).path} + ${(values[i + 1] as InspectedString).path} (joined)`, key: (values[i] as InspectedString).key, isKey: false, raw: joined, variants: [] });
+    (out ??= []).push({ path: `${previous.path} + ${s.path} (joined)`, key: previous.key, isKey: false, raw: joined, variants: [] });
   }
-  return out;
+  return out ?? NO_READINGS;
 }

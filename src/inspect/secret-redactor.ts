@@ -25,7 +25,7 @@ const UNREADABLE = '[REDACTED:unreadable]';
 function redactText(text: string, secrets: readonly CompiledRule[], read?: Reading): string {
   const plain = redact(text, secrets, undefined, undefined, read).text;
   if (plain.length < MIN_ENCODED_CHARS) return plain;
-  let variants: Variant[];
+  let variants: readonly Variant[];
   try {
     variants = buildVariants(plain, DEFAULT_NORMALIZE_LIMITS);
   } catch {

@@ -34,6 +34,19 @@ export function atLeast(severity: Severity, floor: Severity): boolean {
   return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(floor);
 }
 
+/**
+ * Whether `enough` (InspectContext.enough) is true for some finding of `findings`, asked in
+ * order until it is; false without it. (A loop, not `some` with a closure made per call.)
+ */
+export function anyEnough(findings: readonly Finding[], enough: ((finding: Finding) => boolean) | undefined): boolean {
+  if (enough === undefined) return false;
+  for (let i = 0; i < findings.length; i++) if (enough(findings[i] as Finding)) return true;
+  return false;
+}
+
+/** No findings (shared: read only; not frozen: a frozen array is iterated through an iterator object, not the fast path). */
+export const NO_FINDINGS: readonly Finding[] = [];
+
 /** One thing a detector saw. */
 export interface Finding {
   /** The rule's id, as declared in a rule pack (policies/rules/*.yaml). */
@@ -69,7 +82,7 @@ export interface InspectedString {
    * reached ('url', 'url+url', 'html', 'escape', 'base64', 'hex', 'nfkc', 'invisible', or a
    * chain like 'url+nfkc'). Bounded in number and total size.
    */
-  variants: Array<{ text: string; via: string }>;
+  variants: ReadonlyArray<{ text: string; via: string }>;
 }
 
 /** What an argument is, for detectors that only apply to some kinds. */
@@ -125,5 +138,5 @@ export interface Detector {
   category: Category;
   /** The rule ids it may report; each must exist in a pack, with examples. */
   ruleIds: readonly string[];
-  inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[];
+  inspect(strings: readonly InspectedString[], ctx: InspectContext): readonly Finding[];
 }

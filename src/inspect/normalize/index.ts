@@ -1,5 +1,5 @@
 /** Argument normalisation: the public surface of src/inspect/normalize. */
-export { normalizeArguments, type NormalizeOptions, type NormalizeResult } from './normalize.js';
+export { normalizeArguments, Normalizer, type NormalizeOptions, type NormalizeResult } from './normalize.js';
 export { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from './limits.js';
 export { buildReadingVariants, buildVariants, type Variant } from './variants.js';
 export { scanHidden } from './hidden.js';

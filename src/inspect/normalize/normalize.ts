@@ -7,7 +7,7 @@ import type { Finding, InspectedString } from '../types.js';
 import { scanHidden } from './hidden.js';
 import { DEFAULT_NORMALIZE_LIMITS, LimitExceeded, VARIANT_BUDGET_FACTOR, type NormalizeLimits } from './limits.js';
 import { parseNestedJson } from './nested-json.js';
-import { TOP, childOf, elementOf, insideString, keyPath, valuePath, type Place } from './paths.js';
+import { TOP, childShown, elementOf, insideString, keyPathShown, showKey, valuePath, type Place } from './paths.js';
 import { spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
 import { buildVariants, type Variant } from './variants.js';
 import { RawNumber } from '../../protocol/strict-json.js';
@@ -29,16 +29,27 @@ export interface NormalizeOptions {
 // Thrown inside the walk when a finding settles the verdict.
 class Settled extends Error {}
 
+// No decoded spellings (shared: read only, as InspectedString.variants are).
+const NO_VARIANTS: readonly Variant[] = [];
+const NO_OPTIONS: NormalizeOptions = {};
+
 class Walk {
   readonly strings: InspectedString[] = [];
   readonly findings: Finding[] = [];
   private bytes = 0;
   private variantBytes = 0;
+  private limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS;
+  private options: NormalizeOptions = NO_OPTIONS;
 
-  constructor(
-    private readonly limits: NormalizeLimits,
-    private readonly options: NormalizeOptions,
-  ) {}
+  /** Start a walk afresh (the lists emptied), with these limits and options. */
+  start(limits: NormalizeLimits, options: NormalizeOptions): void {
+    this.strings.length = 0;
+    this.findings.length = 0;
+    this.bytes = 0;
+    this.variantBytes = 0;
+    this.limits = limits;
+    this.options = options;
+  }
 
   value(v: unknown, place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
     if (typeof v === 'string') this.text(v, valuePath(place), key, false, depth, reported);
@@ -57,14 +68,20 @@ class Walk {
 
   private array(items: readonly unknown[], place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
     this.enter(depth);
-    items.forEach((item, index) => this.value(item, elementOf(place, index), key, depth, reported));
+    // (As forEach reads them: the length as it was at the start, holes skipped.)
+    const length = items.length;
+    for (let index = 0; index < length; index++) if (index in items) this.value(items[index], elementOf(place, index), key, depth, reported);
   }
 
   private object(obj: Record<string, unknown>, place: Place, key: string | undefined, depth: number, reported: ReadonlySet<string>): void {
     this.enter(depth);
-    for (const name of Object.keys(obj)) {
-      this.text(name, keyPath(place, name), key, true, depth, reported);
-      this.value(obj[name], childOf(place, name), name, depth, reported);
+    // (Its own keys as Object.keys lists them, no list made.)
+    for (const name in obj) {
+      if (!Object.hasOwn(obj, name)) continue;
+      // (The key as a path shows it, worked out once for its own path and its value's.)
+      const shown = showKey(name);
+      this.text(name, keyPathShown(place, shown), key, true, depth, reported);
+      this.value(obj[name], childShown(place, shown), name, depth, reported);
     }
   }
 
@@ -87,21 +104,11 @@ class Walk {
       this.findings.push(...hidden);
       if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
     }
-    const variants = this.options.variants === false ? [] : buildVariants(raw, this.limits);
+    const decoded = this.options.variants === false ? NO_VARIANTS : buildVariants(raw, this.limits);
     // A string that is a number (`"2.130706433e9"`, or `"２１３０７０６４３３"` once NFKC-folded)
     // is also the value a server may convert it to.
-    if (!isKey) {
-      // The raw text, then the variants decoded from it (not those this loop adds).
-      const decoded = variants.length;
-      for (let k = -1; k < decoded; k++) {
-        const from = k < 0 ? raw : (variants[k] as Variant).text;
-        const via = k < 0 ? '' : (variants[k] as Variant).via;
-        for (const text of spellingsOfNumericString(from)) {
-          if (text !== raw && !variants.some((v) => v.text === text)) variants.push({ text, via: via === '' ? 'number' : `${via}+number` });
-        }
-      }
-    }
-    for (const v of variants) this.variantBytes += v.text.length;
+    const variants = isKey ? decoded : withNumbers(raw, decoded);
+    for (let k = 0; k < variants.length; k++) this.variantBytes += (variants[k] as Variant).text.length;
     if (this.variantBytes > VARIANT_BUDGET_FACTOR * this.limits.maxTotalBytes) {
       throw new LimitExceeded('decoded arguments grow beyond the size limit');
     }
@@ -115,19 +122,56 @@ class Walk {
   }
 }
 
+// `decoded` (the variants of `raw`) with the other spellings of each of raw and them that is a
+// number, each not already among them; `decoded` itself when none is.
+function withNumbers(raw: string, decoded: readonly Variant[]): readonly Variant[] {
+  let variants: Variant[] | undefined;
+  // The raw text, then the variants decoded from it (not those this loop adds).
+  for (let k = -1; k < decoded.length; k++) {
+    const from = k < 0 ? raw : (decoded[k] as Variant).text;
+    const numeric = spellingsOfNumericString(from);
+    if (numeric.length === 0) continue;
+    const via = k < 0 ? '' : (decoded[k] as Variant).via;
+    for (const text of numeric) {
+      if (text !== raw && !(variants ?? decoded).some((v) => v.text === text)) (variants ??= [...decoded]).push({ text, via: via === '' ? 'number' : `${via}+number` });
+    }
+  }
+  return variants ?? decoded;
+}
+
 /**
  * Walks `args` and returns every string in every spelling that matters, plus hidden-character
  * findings; `ok: false` when a limit is exceeded (the caller blocks the call).
  */
 export function normalizeArguments(args: unknown, limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS, options: NormalizeOptions = {}): NormalizeResult {
-  const walk = new Walk(limits, options);
-  try {
-    walk.value(args, TOP, undefined, 0, NO_RULES);
-  } catch (err) {
-    if (err instanceof LimitExceeded) return { ok: false, reason: err.message };
-    // A hidden-character finding settled the verdict: what was read so far is returned.
-    if (err instanceof Settled) return { ok: true, strings: walk.strings, findings: walk.findings };
-    throw err;
+  return new Normalizer().read(args, limits, options);
+}
+
+/**
+ * normalizeArguments for an owner that normalises call after call: its lists, and the answer
+ * that holds them, are the same each time, emptied and filled again (so each answer is good
+ * until the next read or release; nothing may keep it).
+ */
+export class Normalizer {
+  private readonly walk = new Walk();
+  private readonly answer: { ok: true; strings: InspectedString[]; findings: Finding[] } = { ok: true, strings: this.walk.strings, findings: this.walk.findings };
+
+  read(args: unknown, limits: NormalizeLimits, options: NormalizeOptions): NormalizeResult {
+    const walk = this.walk;
+    walk.start(limits, options);
+    try {
+      walk.value(args, TOP, undefined, 0, NO_RULES);
+    } catch (err) {
+      if (err instanceof LimitExceeded) return { ok: false, reason: err.message };
+      // A hidden-character finding settled the verdict: what was read so far is returned.
+      if (err instanceof Settled) return this.answer;
+      throw err;
+    }
+    return this.answer;
   }
-  return { ok: true, strings: walk.strings, findings: walk.findings };
+
+  /** Let go of the last walk's strings (kept between calls: an argument may be large). */
+  release(): void {
+    this.walk.start(DEFAULT_NORMALIZE_LIMITS, NO_OPTIONS);
+  }
 }

@@ -28,7 +28,12 @@ export function showKey(key: string): string {
 
 /** The place of the value under `key`. */
 export function childOf(place: Place, key: string): Place {
-  return { path: `${place.path}${place.glue}${showKey(key)}`, glue: '.' };
+  return childShown(place, showKey(key));
+}
+
+/** childOf for a key already shown (showKey). */
+export function childShown(place: Place, shown: string): Place {
+  return { path: `${place.path}${place.glue}${shown}`, glue: '.' };
 }
 
 /** The place of array element `index`. */
@@ -38,7 +43,12 @@ export function elementOf(place: Place, index: number): Place {
 
 /** The path of the key string `key` itself. */
 export function keyPath(place: Place, key: string): string {
-  return `${place.path}${place.glue === '>' ? '>' : ''}{${showKey(key)}}`;
+  return keyPathShown(place, showKey(key));
+}
+
+/** keyPath for a key already shown (showKey). */
+export function keyPathShown(place: Place, shown: string): string {
+  return `${place.path}${place.glue === '>' ? '>' : ''}{${shown}}`;
 }
 
 /** The place of a JSON document parsed out of the string at `path`. */

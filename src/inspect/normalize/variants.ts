@@ -137,16 +137,19 @@ export function mayBeEncoded(raw: string): boolean {
   return encodingMarks(raw) !== NO_MARK;
 }
 
+// No variants (shared: read only).
+const NO_VARIANTS: readonly Variant[] = [];
+
 /** The decoded variants of `raw`, each different from it and from each other. */
-export function buildVariants(raw: string, limits: NormalizeLimits): Variant[] {
+export function buildVariants(raw: string, limits: NormalizeLimits): readonly Variant[] {
   const marks = encodingMarks(raw);
-  if (marks === NO_MARK) return [];
+  if (marks === NO_MARK) return NO_VARIANTS;
   if (marks === OTHER_MARK) return decodeEveryWay(raw, limits);
   // Only the blob decoder reads such text (a path like /srv/data/reports/2026-q3.md is one
   // base64-shaped run), and the other decoders read only what it decodes: when it decodes
   // nothing, no decoder changes anything. Its answer is kept, so a blob is not decoded twice.
   const blobs = STEPS.blobs(raw);
-  return blobs === undefined ? [] : decodeEveryWay(raw, limits, blobs);
+  return blobs === undefined ? NO_VARIANTS : decodeEveryWay(raw, limits, blobs);
 }
 
 /**

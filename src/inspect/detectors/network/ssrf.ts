@@ -9,7 +9,7 @@
  * hosts, since people mention localhost and private addresses in passing.
  */
 import { isAddressAsData } from '../../looked-up-address.js';
-import type { Detector, Finding, InspectContext, InspectedString, NetworkContext } from '../../types.js';
+import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext } from '../../types.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
 import { decodeHost, type HostHit } from './host.js';
 import { hostHits } from './host-hits.js';
@@ -239,8 +239,6 @@ function findingOf(hit: Seen, s: InspectedString): Finding {
 let spendOnCall: ((steps?: number) => void) | undefined;
 const CANDIDATE_STEPS = 8_192;
 
-// (Not frozen: a frozen array is iterated through an iterator object, not the fast path.)
-const NO_FINDINGS: readonly Finding[] = [];
 
 /** One finding per rule per string: the first spelling that shows it. */
 function inspectString(s: InspectedString, ctx: InspectContext): readonly Finding[] {
@@ -263,17 +261,18 @@ function inspectString(s: InspectedString, ctx: InspectContext): readonly Findin
 export const ssrfDetector: Detector = {
   category: 'ssrf',
   ruleIds: SSRF_RULE_IDS,
-  inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[] {
-    const findings: Finding[] = [];
+  inspect(strings: readonly InspectedString[], ctx: InspectContext): readonly Finding[] {
+    // (Made on the first finding: most calls have none.)
+    let findings: Finding[] | undefined;
     spendOnCall = ctx.spend;
     try {
       for (const s of strings) {
-        for (const f of inspectString(s, ctx)) findings.push(f);
-        if (findings.length > 0 && findings.some((f) => ctx.enough?.(f))) break;
+        for (const f of inspectString(s, ctx)) (findings ??= []).push(f);
+        if (findings !== undefined && anyEnough(findings, ctx.enough)) break;
       }
     } finally {
       spendOnCall = undefined;
     }
-    return findings;
+    return findings ?? NO_FINDINGS;
   },
 };

@@ -5,7 +5,7 @@
  * string: the first spelling that shows it.
  */
 import { excerpt } from '../../evidence.js';
-import type { Detector, Finding, InspectContext, InspectedString, PathContext } from '../../types.js';
+import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContext, type InspectedString, type PathContext } from '../../types.js';
 import { checksFor, type PathChecks } from './match.js';
 import { parsePath } from './parse.js';
 import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
@@ -252,20 +252,22 @@ function judgeResolved(
 export const pathDetector: Detector = {
   category: 'path-traversal',
   ruleIds: Object.values(PATH_RULES),
-  inspect(strings: readonly InspectedString[], ctx: InspectContext): Finding[] {
+  inspect(strings: readonly InspectedString[], ctx: InspectContext): readonly Finding[] {
     // Set up on the first path: most calls name none, and then nothing is compiled or looked up.
     let setup: { checks: PathChecks; lookups: PathLookups; verdicts: Verdicts; writeTarget: ((path: string) => boolean) | undefined } | undefined;
-    const findings: Finding[] = [];
+    // (Made on the first path: most calls have none.)
+    let findings: Finding[] | undefined;
     for (const s of strings) {
       if (ctx.kindsOf(s).has('path')) {
+        findings ??= [];
         if (setup === undefined) {
           const checks = checksFor(ctx.paths);
           setup = { checks, lookups: lookupsFor(ctx.paths, checks), verdicts: new Map(), writeTarget: toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined };
         }
         for (const f of inspectPath(s, ctx.paths, setup.checks, setup.lookups, setup.verdicts, ctx.enough, setup.writeTarget)) findings.push(f);
       }
-      if (ctx.enough && findings.length > 0 && findings.some(ctx.enough)) break;
+      if (findings !== undefined && findings.length > 0 && anyEnough(findings, ctx.enough)) break;
     }
-    return findings;
+    return findings ?? NO_FINDINGS;
   },
 };

@@ -10,7 +10,7 @@
  * pattern rules' to judge (with their documentation and quoting negatives).
  */
 import { excerpt } from '../../evidence.js';
-import type { Detector, Finding, InspectedString } from '../../types.js';
+import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectedString } from '../../types.js';
 
 export const OBFUSCATED_RULE_ID = 'inject.obfuscated-directive';
 const MESSAGE = 'The text spells a directive to the model in disguise (letters split apart, digits for letters, words run together); a disguised instruction in data is a prompt injection.';
@@ -180,7 +180,8 @@ export const promptDetector: Detector = {
   category: 'prompt-injection',
   ruleIds: [OBFUSCATED_RULE_ID],
   inspect(strings: readonly InspectedString[], ctx) {
-    const findings: Finding[] = [];
+    // (Made on the first finding: most calls have none.)
+    let findings: Finding[] | undefined;
     for (const s of strings) {
       if (s.isKey) continue;
       // The raw text, then each variant (no array built: this runs for every string of every call).
@@ -190,11 +191,11 @@ export const promptDetector: Detector = {
         ctx.spend?.(text.length);
         const found = disguisedDirective(text);
         if (found === undefined) continue;
-        findings.push({ ruleId: OBFUSCATED_RULE_ID, category: 'prompt-injection', severity: 'high', path: s.path, evidence: `${excerpt(text, 0, Math.min(text.length, 80))} (folded: ${found})`, message: MESSAGE });
+        (findings ??= []).push({ ruleId: OBFUSCATED_RULE_ID, category: 'prompt-injection', severity: 'high', path: s.path, evidence: `${excerpt(text, 0, Math.min(text.length, 80))} (folded: ${found})`, message: MESSAGE });
         break;
       }
-      if (findings.some((f) => ctx.enough?.(f))) return findings;
+      if (findings !== undefined && anyEnough(findings, ctx.enough)) return findings;
     }
-    return findings;
+    return findings ?? NO_FINDINGS;
   },
 };

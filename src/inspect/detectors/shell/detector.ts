@@ -5,7 +5,7 @@
  * read a second time as if it were quoted.
  */
 import { excerpt } from '../../evidence.js';
-import type { Detector, Finding, InspectedString } from '../../types.js';
+import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectedString } from '../../types.js';
 import { analyseParse, type ShellHit } from './analyse.js';
 import { parseShell } from './lexer.js';
 import { SHELL_RULES, SHELL_RULE_IDS, type ShellRuleId } from './rule-ids.js';
@@ -63,15 +63,17 @@ export const shellDetector: Detector = {
   category: 'command-injection',
   ruleIds: SHELL_RULE_IDS,
   inspect(strings, ctx) {
-    const findings: Finding[] = [];
+    // (Made on the first command: most calls have none.)
+    let findings: Finding[] | undefined;
     for (const s of strings) {
       if (!ctx.kindsOf(s).has('command')) continue;
+      findings ??= [];
       for (const [ruleId, { evidence }] of inspectCommand(s)) {
         const rule = SHELL_RULES[ruleId];
         findings.push({ ruleId, category: 'command-injection', severity: rule.severity, path: s.path, evidence, message: rule.message });
       }
-      if (findings.some((f) => ctx.enough?.(f))) return findings;
+      if (anyEnough(findings, ctx.enough)) return findings;
     }
-    return findings;
+    return findings ?? NO_FINDINGS;
   },
 };

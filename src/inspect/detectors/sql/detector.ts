@@ -6,7 +6,7 @@
  * are pattern rules in the same pack.
  */
 import { excerpt } from '../../evidence.js';
-import type { Detector, Finding, InspectedString } from '../../types.js';
+import { NO_FINDINGS, type Detector, type Finding, type InspectedString } from '../../types.js';
 import { tautologies } from './conditions.js';
 import { tokenizeSql, type SqlCommentDialect, type SqlToken } from './lexer.js';
 import { commentTricks, quoteProbes } from './quoting.js';
@@ -73,14 +73,16 @@ export const sqlDetector: Detector = {
   category: 'sql-injection',
   ruleIds: SQL_RULE_IDS,
   inspect(strings, ctx) {
-    const findings: Finding[] = [];
+    // (Made on the first query: most calls have none.)
+    let findings: Finding[] | undefined;
     for (const s of strings) {
       if (!ctx.kindsOf(s).has('sql')) continue;
+      findings ??= [];
       for (const [ruleId, evidence] of inspectSql(s)) {
         const rule = SQL_RULES[ruleId];
         findings.push({ ruleId, category: 'sql-injection', severity: rule.severity, path: s.path, evidence, message: rule.message });
       }
     }
-    return findings;
+    return findings ?? NO_FINDINGS;
   },
 };
