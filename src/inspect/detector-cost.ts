@@ -7,6 +7,7 @@
  * them more, which the detectors count themselves through `InspectContext.spend`.
  */
 import type { ArgumentKind, Category, Detector, InspectContext, InspectedString } from './types.js';
+import { emptyKeepingRoom } from './lists.js';
 
 /** Steps per character, by detector category and the kind of string it reads. */
 export const DETECTOR_STEPS_PER_CHAR: Readonly<Partial<Record<Category, Partial<Record<ArgumentKind, number>>>>> = {
@@ -55,13 +56,19 @@ export class ChargedContext implements InspectContext {
   private last: InspectedString | undefined = undefined;
   private readonly earlier: InspectedString[] = [];
   private earlierSet: Set<InspectedString> | undefined = undefined;
-  // The rate of the last kinds asked about: strings in a row mostly share one set of kinds.
+  // The rate of the last kinds asked about: strings in a row mostly share one set of kinds
+  // (and calls in a row do too: kept from call to call).
   private lastKinds: ReadonlySet<ArgumentKind> | undefined = undefined;
   private lastRate = 0;
 
   /** Start afresh for one detector's reading: nothing charged yet. */
   start(context: InspectContext, rates: Partial<Record<ArgumentKind, number>>, spend: (steps?: number) => void, spellingChars: (s: InspectedString) => number): void {
     this.release();
+    // (The rate of the last kinds is kept for the same rates: a set of kinds is never changed.)
+    if (rates !== this.rates) {
+      this.lastKinds = undefined;
+      this.lastRate = 0;
+    }
     this.context = context;
     this.rates = rates;
     this.spend = spend;
@@ -76,10 +83,8 @@ export class ChargedContext implements InspectContext {
   release(): void {
     this.context = undefined;
     this.last = undefined;
-    this.earlier.length = 0;
+    emptyKeepingRoom(this.earlier);
     this.earlierSet = undefined;
-    this.lastKinds = undefined;
-    this.lastRate = 0;
   }
 
   kindsOf(s: InspectedString): ReadonlySet<ArgumentKind> {

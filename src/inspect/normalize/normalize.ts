@@ -11,6 +11,7 @@ import { TOP, childShown, elementOf, insideString, keyPathShown, showKey, valueP
 import { spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
 import { buildVariants, type Variant } from './variants.js';
 import { RawNumber } from '../../protocol/strict-json.js';
+import { emptyKeepingRoom } from '../lists.js';
 
 /** Strings with their variants and hidden-character findings, or why the arguments were refused. */
 export type NormalizeResult =
@@ -43,8 +44,8 @@ class Walk {
 
   /** Start a walk afresh (the lists emptied), with these limits and options. */
   start(limits: NormalizeLimits, options: NormalizeOptions): void {
-    this.strings.length = 0;
-    this.findings.length = 0;
+    emptyKeepingRoom(this.strings);
+    emptyKeepingRoom(this.findings);
     this.bytes = 0;
     this.variantBytes = 0;
     this.limits = limits;
