@@ -125,6 +125,11 @@ export class ChargedContext implements InspectContext {
 const KIND_BIT: Readonly<Record<string, number>> = { text: 1, path: 2, url: 4, command: 8, sql: 16 };
 const UNLISTED_KIND = 32;
 
+/** A kind's bit in kindBits. */
+export function kindBit(kind: ArgumentKind): number {
+  return KIND_BIT[kind] ?? UNLISTED_KIND;
+}
+
 /** The kinds of some strings together, as bits (for chargesFor). */
 export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
   let bits = 0;
@@ -138,10 +143,22 @@ export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
  * one would, and none need be made. (Read from CHARGED, worked out once from the rates.)
  */
 export function chargesFor(detector: Detector, bits: number): boolean {
-  const charged = CHARGED[detector.category];
-  if (charged === undefined) return false;
-  return (bits & (UNLISTED_KIND | charged)) !== 0 || (charged & CHARGED_ALWAYS) !== 0;
+  return chargesWith(chargeOf(detector), bits);
 }
+
+/** What chargesFor reads of a detector, for a caller that keeps it per detector: its charged kinds (CHARGED), or NOT_CHARGED. */
+export function chargeOf(detector: Detector): number {
+  return CHARGED[detector.category] ?? NOT_CHARGED;
+}
+
+/** chargesFor of a detector whose chargeOf is `charge`. */
+export function chargesWith(charge: number, bits: number): boolean {
+  if (charge === NOT_CHARGED) return false;
+  return (bits & (UNLISTED_KIND | charge)) !== 0 || (charge & CHARGED_ALWAYS) !== 0;
+}
+
+// chargeOf for a detector without rates.
+const NOT_CHARGED = -1;
 
 /**
  * chargesFor as the rates say it, read afresh each time (the tests compare chargesFor with it):

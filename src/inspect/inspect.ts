@@ -12,7 +12,7 @@ import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { OverBudget, stepLimit } from './budget.js';
 import { CallScratch } from './call-scratch.js';
-import { chargedContext, chargesFor, kindBits } from './detector-cost.js';
+import { chargedContext, chargeOf, chargesWith, kindBit, kindBits } from './detector-cost.js';
 import { anyEnough, atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
 /** What the policy says about one category. */
@@ -82,8 +82,15 @@ const ALLOWED: InspectionResult = Object.freeze({ verdict: 'allow', findings: Ob
 
 /** What an inspector keeps between its calls: its plans, and its scratch while no call holds it. */
 interface Kept {
+  /**
+   * The categories whose action is not off, as bits: read from the settings on the first call
+   * (an inspector's settings do not change from call to call, see Inspector).
+   */
+  notOff: number;
   plans: Map<number, ActivePlan>;
   idle: CallScratch | undefined;
+  /** The secret rules of the inspector's set, when first asked (secretRulesOf). */
+  secretRules: readonly CompiledRule[] | undefined;
 }
 
 const kept = new WeakMap<Inspector, Kept>();
@@ -95,8 +102,8 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
   try {
     // Which categories are in play, worked out once per call (it is asked per detector and per
     // finding), and what follows from them alone, kept per inspector (planFor).
-    const on = activeBits(inspector.settings, input.exempt);
     mine = keptFor(inspector);
+    const on = activeBits(mine.notOff, input.exempt);
     const plan = planFor(mine, inspector, on);
     // The scratch is taken while the call runs (a call inside it, were there one, makes its own).
     scratch = mine.idle ?? new CallScratch();
@@ -123,7 +130,7 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
 
 function keptFor(inspector: Inspector): Kept {
   let mine = kept.get(inspector);
-  if (mine === undefined) kept.set(inspector, (mine = { plans: new Map(), idle: undefined }));
+  if (mine === undefined) kept.set(inspector, (mine = { notOff: notOffBits(inspector.settings), plans: new Map(), idle: undefined, secretRules: undefined }));
   return mine;
 }
 
@@ -144,11 +151,16 @@ interface ActivePlan {
   /** The normaliser's options for the quick reading (as sent) and the full one. */
   quick: NormalizeOptions;
   full: NormalizeOptions;
-  /** Per detector of the inspector (by its place in the list), whether its category is active. */
+  /** Per detector of the inspector (by its place in the list), whether its category is active, and its chargeOf. */
   detectorOn: readonly boolean[];
+  detectorCharge: readonly number[];
+  /** Per detector, the bit (kindBits) of the one kind it reads (Detector.readsOnly), or 0 when it reads any. */
+  detectorReads: readonly number[];
   /** Whether commands and secrets are active. */
   commandsOn: boolean;
   secretsOn: boolean;
+  /** The secret rules of the inspector's set (the same array for every plan of an inspector). */
+  secretRules: readonly CompiledRule[];
   /**
    * The rules of the active categories, made when first asked: the same array for the same
    * categories, so that what runPatternRules keys on it (the set of rules in play) is built
@@ -159,15 +171,17 @@ interface ActivePlan {
 
 function planFor(mine: Kept, inspector: Inspector, on: number): ActivePlan {
   let plan = mine.plans.get(on);
-  if (!plan) mine.plans.set(on, (plan = newPlan(inspector, on)));
+  if (!plan) mine.plans.set(on, (plan = newPlan(inspector, on, secretRulesOf(mine, inspector))));
   return plan;
 }
 
 // (Its own function: the closure it makes keeps a scope that planFor, run per call, then does not.)
-function newPlan(inspector: Inspector, on: number): ActivePlan {
+function newPlan(inspector: Inspector, on: number, secretRules: readonly CompiledRule[]): ActivePlan {
   const blocks = (f: Finding): boolean => !inspector.exhaustive && f.warnOnly !== true && isOn(on, f.category) && inspector.settings[f.category].action === 'block' && atLeast(f.severity, inspector.settings[f.category].minSeverity);
   const detectorOn = inspector.detectors.map((d) => isOn(on, d.category));
-  return { on, blocks, quick: { variants: false, enough: blocks }, full: { enough: blocks }, detectorOn, commandsOn: isOn(on, 'command-injection'), secretsOn: isOn(on, 'secrets') };
+  const detectorCharge = inspector.detectors.map(chargeOf);
+  const detectorReads = inspector.detectors.map((d) => (d.readsOnly === undefined ? 0 : kindBit(d.readsOnly)));
+  return { on, blocks, quick: { variants: false, enough: blocks }, full: { enough: blocks }, detectorOn, detectorCharge, detectorReads, commandsOn: isOn(on, 'command-injection'), secretsOn: isOn(on, 'secrets'), secretRules };
 }
 
 // Whether `category` is among the active categories `on` (activeBits).
@@ -264,7 +278,10 @@ function inspectionPass(
     const detector = inspector.detectors[d] as Detector;
     if (!plan.detectorOn[d]) continue;
     checkBudget(given);
-    settled = addFindings(raw, detector.inspect(strings, chargesFor(detector, present) ? chargedContext(detector, context, spellingChars, scratch.chargedAt(d)) : context), blocks);
+    // A detector that reads one kind of string only, given none of that kind, finds nothing.
+    const reads = plan.detectorReads[d] as number;
+    if (reads !== 0 && (present & reads) === 0) continue;
+    settled = addFindings(raw, detector.inspect(strings, chargesWith(plan.detectorCharge[d] as number, present) ? chargedContext(detector, context, spellingChars, scratch.chargedAt(d)) : context), blocks);
   }
   if (!settled) {
     const rules = rulesInPlay(inspector, plan);
@@ -272,7 +289,7 @@ function inspectionPass(
   }
   // Secrets spaced out, grouped, reversed or split across arguments: read again, undone.
   if (!settled && !rawRead && plan.secretsOn) {
-    const secrets = secretRulesOf(inspector);
+    const secrets = plan.secretRules;
     const readings = secretReadings(strings, secrets);
     if (readings.length > 0) addFindings(raw, runPatternRules(readings, secrets, kinds, checkBudget, inspector.rules, blocks), blocks);
   }
@@ -313,25 +330,25 @@ function addFindings(raw: Finding[], found: readonly Finding[], blocks: (f: Find
 // Each category's bit in activeBits, by CATEGORIES' order.
 const CATEGORY_BIT: Readonly<Record<string, number>> = Object.fromEntries(CATEGORIES.map((c, i) => [c, i]));
 
-// The categories whose action is not off and that the tool is not exempt from, as bits.
-function activeBits(settings: Inspector['settings'], exempt: ReadonlySet<Category>): number {
+// The categories whose action is not off, as bits.
+function notOffBits(settings: Inspector['settings']): number {
   let bits = 0;
-  // (Most tools are exempt from nothing: the set is then not asked per category.)
-  const none = exempt.size === 0;
-  for (let c = 0; c < CATEGORIES.length; c++) {
-    const category = CATEGORIES[c] as Category;
-    if (settings[category].action !== 'off' && (none || !exempt.has(category))) bits |= 1 << c;
-  }
+  for (let c = 0; c < CATEGORIES.length; c++) if (settings[CATEGORIES[c] as Category].action !== 'off') bits |= 1 << c;
   return bits;
 }
 
-const secretRules = new WeakMap<Inspector, readonly CompiledRule[]>();
+// Of the categories `notOff` (notOffBits), those the tool is not exempt from, as bits.
+function activeBits(notOff: number, exempt: ReadonlySet<Category>): number {
+  // (Most tools are exempt from nothing: the set is then not asked per category.)
+  if (exempt.size === 0) return notOff;
+  let bits = notOff;
+  for (let c = 0; c < CATEGORIES.length; c++) if ((bits & (1 << c)) !== 0 && exempt.has(CATEGORIES[c] as Category)) bits &= ~(1 << c);
+  return bits;
+}
 
 // The secret rules of an inspector's set (a stable array, so the keyword index is built once).
-function secretRulesOf(inspector: Inspector): readonly CompiledRule[] {
-  let rules = secretRules.get(inspector);
-  if (!rules) secretRules.set(inspector, (rules = inspector.rules.filter((r) => r.category === 'secrets' && r.regexes.length > 0)));
-  return rules;
+function secretRulesOf(mine: Kept, inspector: Inspector): readonly CompiledRule[] {
+  return (mine.secretRules ??= inspector.rules.filter((r) => r.category === 'secrets' && r.regexes.length > 0));
 }
 
 // The rules of the active categories (ActivePlan.rules): all of them when every category is.

@@ -40,7 +40,8 @@ export class KindsMemo {
 
   /** Let go of the reading's strings (kept by the owner between calls: an argument may be large). */
   release(): void {
-    this.found.fill(undefined, 0, this.count);
+    const found = this.found;
+    for (let i = 0; i < this.count; i++) found[i] = undefined;
     this.count = 0;
     this.strings = NO_STRINGS;
     this.hints = NO_HINTS;

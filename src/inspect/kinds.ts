@@ -18,6 +18,31 @@ const SQL_START = /^(?:select|insert|update|delete|with|create|drop|alter|trunca
 const PATH_SHAPE = /^(?:~[\\/]|~$|\.{1,2}[\\/]|\/|[a-z]:[\\/]|\\\\|file:)/i;
 const URL_SHAPE = /^[a-z][a-z0-9+.-]{1,30}:\/\//i;
 
+/** Whether `raw` starts the way a path does (PATH_SHAPE), its first characters read before the expression runs. */
+export function pathShaped(raw: string): boolean {
+  // Every match starts with one of ~ . / \, with a letter and a colon (a drive), or with f (file:).
+  const c = raw.charCodeAt(0);
+  const mayMatch = c === 0x7e || c === 0x2e || c === 0x2f || c === 0x5c || c === 0x66 || c === 0x46 || (isAsciiLetter(c) && raw.charCodeAt(1) === 0x3a);
+  return mayMatch && PATH_SHAPE.test(raw);
+}
+
+/** Whether `raw` starts the way a URL does (URL_SHAPE), its first characters read before the expression runs. */
+export function urlShaped(raw: string): boolean {
+  // Every match is a letter, then scheme characters up to a colon at 2 to 31, then two slashes.
+  if (!isAsciiLetter(raw.charCodeAt(0))) return false;
+  const end = Math.min(raw.length, 32);
+  for (let i = 1; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x3a) return i >= 2 && URL_SHAPE.test(raw);
+    if (!(isAsciiLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d)) return false;
+  }
+  return false;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
 /** What the policy and the tool's schema say, per argument name (the nearest key). */
 export interface KindHints {
   /** From the policy: argument name → kinds; overrides everything else. */
@@ -40,8 +65,8 @@ export function kindsOf(s: InspectedString, hints: KindHints = {}): ReadonlySet<
   let bits = named & (PATH | URL | COMMAND);
   if ((named & SQL_BY_NAME) !== 0 && SQL_START.test(sqlHead(s.raw, 256))) bits |= SQL;
   if (bits === 0) {
-    if (PATH_SHAPE.test(s.raw)) bits |= PATH;
-    if (URL_SHAPE.test(s.raw)) bits |= URL;
+    if (pathShaped(s.raw)) bits |= PATH;
+    if (urlShaped(s.raw)) bits |= URL;
   }
   return KINDS_BY_BITS[bits] as ReadonlySet<ArgumentKind>;
 }
@@ -107,8 +132,8 @@ function kindsWithSchema(s: InspectedString, key: string, fromSchema: ReadonlySe
   // Shape only speaks for strings nothing else has named: a command line that starts with
   // an executable's path is a command, not a path argument.
   const named = kinds.has('command') || kinds.has('sql') || kinds.has('url') || kinds.has('path');
-  if (!named && PATH_SHAPE.test(s.raw)) kinds.add('path');
-  if (!named && URL_SHAPE.test(s.raw)) kinds.add('url');
+  if (!named && pathShaped(s.raw)) kinds.add('path');
+  if (!named && urlShaped(s.raw)) kinds.add('url');
   return kinds;
 }
 

@@ -317,6 +317,9 @@ export class RuleIndex {
 
   /** The rules of `rules` (a subset of the rule set, a stable array), as bits; built once per array. */
   inPlayOf(rules: readonly CompiledRule[]): RuleBits {
+    // (The last two arrays asked about answered first: a call asks of its rules in play, then of the secret rules.)
+    if (rules === this.inPlayLast[0]) return this.inPlayLast[1] as RuleBits;
+    if (rules === this.inPlayLast[2]) return this.inPlayLast[3] as RuleBits;
     let bits = this.inPlay.get(rules);
     if (!bits) {
       bits = this.empty();
@@ -326,8 +329,16 @@ export class RuleIndex {
       }
       this.inPlay.set(rules, bits);
     }
+    const last = this.inPlayLast;
+    last[2] = last[0];
+    last[3] = last[1];
+    last[0] = rules;
+    last[1] = bits;
     return bits;
   }
+
+  // inPlayOf's last two answers: [rules, bits, rules before, their bits].
+  private readonly inPlayLast: Array<readonly CompiledRule[] | RuleBits | undefined> = [undefined, undefined, undefined, undefined];
 
   // Per set of kinds, per rules in play (ALL_IN_PLAY: the whole set), the quiet names and the quiet values.
   private readonly quiet = new WeakMap<ReadonlySet<string>, WeakMap<object, readonly [QuietStrings, QuietStrings]>>();
@@ -345,13 +356,25 @@ export class RuleIndex {
    * whole rule set.
    */
   quietKeys(kinds: ReadonlySet<string>, inPlay: RuleBits | undefined, isKey: boolean): QuietStrings {
-    let byRules = this.quiet.get(kinds);
-    if (byRules === undefined) this.quiet.set(kinds, (byRules = new WeakMap()));
     const rules = inPlay ?? ALL_IN_PLAY;
-    let tables = byRules.get(rules);
-    if (tables === undefined) byRules.set(rules, (tables = [new QuietStrings(), new QuietStrings()]));
+    // (The last tables answered first: the strings of a call, and calls in a row, mostly share them.)
+    let tables = kinds === this.quietLastKinds && rules === this.quietLastRules ? this.quietLast : undefined;
+    if (tables === undefined) {
+      let byRules = this.quiet.get(kinds);
+      if (byRules === undefined) this.quiet.set(kinds, (byRules = new WeakMap()));
+      tables = byRules.get(rules);
+      if (tables === undefined) byRules.set(rules, (tables = [new QuietStrings(), new QuietStrings()]));
+      this.quietLastKinds = kinds;
+      this.quietLastRules = rules;
+      this.quietLast = tables;
+    }
     return tables[isKey ? 0 : 1];
   }
+
+  // quietKeys' last answer: for these kinds and rules in play, these tables.
+  private quietLastKinds: ReadonlySet<string> | undefined = undefined;
+  private quietLastRules: object | undefined = undefined;
+  private quietLast: readonly [QuietStrings, QuietStrings] | undefined = undefined;
 
   // The kinds scratch[1] was last filled for (kindsScratch).
   private scratchKinds: ReadonlySet<string> | undefined;

@@ -138,5 +138,10 @@ export interface Detector {
   category: Category;
   /** The rule ids it may report; each must exist in a pack, with examples. */
   ruleIds: readonly string[];
+  /**
+   * The one kind of string it reads, when it reads no other: given strings none of which is of
+   * that kind, it finds nothing and counts nothing, so inspection does not call it then.
+   */
+  readsOnly?: ArgumentKind;
   inspect(strings: readonly InspectedString[], ctx: InspectContext): readonly Finding[];
 }

@@ -9,7 +9,7 @@ import { DEFAULT_NORMALIZE_LIMITS, LimitExceeded, VARIANT_BUDGET_FACTOR, type No
 import { parseNestedJson } from './nested-json.js';
 import { TOP, childShown, elementOf, insideString, keyPathShown, showKey, valuePath, type Place } from './paths.js';
 import { spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
-import { buildVariants, type Variant } from './variants.js';
+import { buildVariants, encodingMarks, OTHER_MARK, type Variant } from './variants.js';
 import { RawNumber } from '../../protocol/strict-json.js';
 import { emptyKeepingRoom } from '../lists.js';
 
@@ -33,6 +33,8 @@ class Settled extends Error {}
 // No decoded spellings (shared: read only, as InspectedString.variants are).
 const NO_VARIANTS: readonly Variant[] = [];
 const NO_OPTIONS: NormalizeOptions = {};
+// What plain ASCII shows of hidden characters (shared: read only).
+const NONE_HIDDEN: readonly Finding[] = [];
 
 class Walk {
   readonly strings: InspectedString[] = [];
@@ -100,12 +102,16 @@ class Walk {
 
   private text(raw: string, path: string, key: string | undefined, isKey: boolean, depth: number, reported: ReadonlySet<string>): void {
     this.count(raw.length);
-    const hidden = scanHidden(raw, path, reported);
+    const readVariants = this.options.variants !== false;
+    // (What the decoders could find, read first when they are to run: text it shows to be plain
+    // ASCII hides nothing, and is not read again for hidden characters.)
+    const marks = readVariants ? encodingMarks(raw) : OTHER_MARK;
+    const hidden = marks === OTHER_MARK ? scanHidden(raw, path, reported) : NONE_HIDDEN;
     if (hidden.length > 0) {
       this.findings.push(...hidden);
       if (this.options.enough && hidden.some(this.options.enough)) throw new Settled();
     }
-    const decoded = this.options.variants === false ? NO_VARIANTS : buildVariants(raw, this.limits);
+    const decoded = readVariants ? buildVariants(raw, this.limits, marks) : NO_VARIANTS;
     // A string that is a number (`"2.130706433e9"`, or `"２１３０７０６４３３"` once NFKC-folded)
     // is also the value a server may convert it to.
     const variants = isKey ? decoded : withNumbers(raw, decoded);

@@ -110,9 +110,14 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
 // to be a blob (which only the blob decoder reads), or a mark some other decoder reads.
 const NO_MARK = 0;
 const BLOB_RUNS_ONLY = 1;
-const OTHER_MARK = 2;
+export const OTHER_MARK = 2;
 
-function encodingMarks(raw: string): number {
+/**
+ * What the decoders could find in `raw` (NO_MARK, BLOB_RUNS_ONLY or OTHER_MARK). Read for every
+ * string, so its caller may ask more of it: any answer but OTHER_MARK is given only for text of
+ * printable ASCII, tabs and line ends (isPlainAscii), in which no character is hidden.
+ */
+export function encodingMarks(raw: string): number {
   let run = 0;
   let marks = NO_MARK;
   for (let i = 0; i < raw.length; i++) {
@@ -140,9 +145,8 @@ export function mayBeEncoded(raw: string): boolean {
 // No variants (shared: read only).
 const NO_VARIANTS: readonly Variant[] = [];
 
-/** The decoded variants of `raw`, each different from it and from each other. */
-export function buildVariants(raw: string, limits: NormalizeLimits): readonly Variant[] {
-  const marks = encodingMarks(raw);
+/** The decoded variants of `raw`, each different from it and from each other. `marks`: encodingMarks(raw), when the caller has it. */
+export function buildVariants(raw: string, limits: NormalizeLimits, marks = encodingMarks(raw)): readonly Variant[] {
   if (marks === NO_MARK) return NO_VARIANTS;
   if (marks === OTHER_MARK) return decodeEveryWay(raw, limits);
   // Only the blob decoder reads such text (a path like /srv/data/reports/2026-q3.md is one

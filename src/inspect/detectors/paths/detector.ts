@@ -252,6 +252,7 @@ function judgeResolved(
 export const pathDetector: Detector = {
   category: 'path-traversal',
   ruleIds: Object.values(PATH_RULES),
+  readsOnly: 'path',
   inspect(strings: readonly InspectedString[], ctx: InspectContext): readonly Finding[] {
     // Set up on the first path: most calls name none, and then nothing is compiled or looked up.
     let setup: { checks: PathChecks; lookups: PathLookups; verdicts: Verdicts; writeTarget: ((path: string) => boolean) | undefined } | undefined;

@@ -62,6 +62,7 @@ export function inspectCommand(s: InspectedString): Map<ShellRuleId, Seen> {
 export const shellDetector: Detector = {
   category: 'command-injection',
   ruleIds: SHELL_RULE_IDS,
+  readsOnly: 'command',
   inspect(strings, ctx) {
     // (Made on the first command: most calls have none.)
     let findings: Finding[] | undefined;

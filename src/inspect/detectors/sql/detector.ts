@@ -72,6 +72,7 @@ export function inspectSql(s: InspectedString): Map<SqlRuleId, string> {
 export const sqlDetector: Detector = {
   category: 'sql-injection',
   ruleIds: SQL_RULE_IDS,
+  readsOnly: 'sql',
   inspect(strings, ctx) {
     // (Made on the first query: most calls have none.)
     let findings: Finding[] | undefined;
