@@ -15,8 +15,10 @@ const URL_CAMEL = /(?:Url|Uri|Href|Endpoint|Webhook|Host|Hostname)$/;
 const COMMAND_NAME = /^(?:command|commands|cmd|cmdline|command_line|commandline|script|shell|exec|run|bash|sh|powershell)$/i;
 const SQL_NAME = /^(?:sql|query|statement|stmt|sql_query|sqlquery|querystring)$/i;
 const SQL_START = /^(?:select|insert|update|delete|with|create|drop|alter|truncate|grant|revoke|replace|merge|exec|execute|call|show|describe|explain|pragma|begin|set|values|declare|vacuum|attach\s+database|load\s+(?:data|xml)|do\s+sleep|prepare\s+\w+\s*(?:\([^)]{0,200}\)\s*)?(?:as|from)|copy\s+[\w."]+\s*(?:\([^)]{0,200}\)\s*)?(?:to|from))\b/i;
-const PATH_SHAPE = /^(?:~[\\/]|~$|\.{1,2}[\\/]|\/|[a-z]:[\\/]|\\\\|file:)/i;
-const URL_SHAPE = /^[a-z][a-z0-9+.-]{1,30}:\/\//i;
+/** The start of a path (pathShaped reads first characters before it). */
+export const PATH_SHAPE = /^(?:~[\\/]|~$|\.{1,2}[\\/]|\/|[a-z]:[\\/]|\\\\|file:)/i;
+/** The start of a URL (urlShaped reads first characters before it). */
+export const URL_SHAPE = /^[a-z][a-z0-9+.-]{1,30}:\/\//i;
 
 /** Whether `raw` starts the way a path does (PATH_SHAPE), its first characters read before the expression runs. */
 export function pathShaped(raw: string): boolean {
