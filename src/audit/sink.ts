@@ -129,9 +129,11 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // go shortly after: every FLUSH_AFTER_MS, or sooner when it grows long. `flush()` writes
   // it at once (the CLI calls it on exit), so only a SIGKILL can lose queued records.
   // A decision is queued as it is (its line is made when the queue is written); an
-  // operational line as the call that logs it.
-  type Queued = { at: number; level: AuditLevel; decision: DecisionRecord; write?: undefined } | { at: number; level: AuditLevel; decision?: undefined; write(): void };
-  let queue: Queued[] = [];
+  // operational line as the call that logs it. The queue is three arrays, one entry in each
+  // per record (its time, level, and decision or call), not an object per record.
+  const queuedAt: number[] = [];
+  const queuedLevel: AuditLevel[] = [];
+  const queued: (DecisionRecord | (() => void))[] = [];
   let timer: NodeJS.Timeout | undefined;
   let timerMs = 0;
   // Set once the server's first message has been decided (see STARTING_FLUSH_AFTER_MS).
@@ -144,23 +146,28 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (queue.length === 0) return;
-    const items = queue;
-    queue = [];
+    const count = queued.length;
+    if (count === 0) return;
     let unmade: AuditError | undefined;
-    for (const item of items) {
-      madeAt = item.at;
+    for (let i = 0; i < count; i++) {
+      const at = queuedAt[i] as number;
+      const item = queued[i] as DecisionRecord | (() => void);
+      madeAt = at;
       try {
-        if (item.decision !== undefined) writeDecision(item.level, item.decision);
-        else item.write();
+        if (typeof item === 'function') item();
+        else writeDecision(queuedLevel[i] as AuditLevel, item);
       } catch (error) {
         // A record that cannot be made (a fault in redaction or serialisation) must neither
         // kill the shim from this timer nor vanish: its place in the chain says so, and the
         // audit counts as failed, so the next call is refused (fail closed).
-        lines.push(unwritableLine(item.at, error));
+        lines.push(unwritableLine(at, error));
         unmade ??= new AuditError('AUDIT_WRITE_FAILED', `an audit record could not be made: ${error instanceof Error ? error.name : typeof error}`, { cause: error });
       }
     }
+    // Emptied after the loop, in one go: nothing queues a record while the queue is written.
+    queuedAt.length = 0;
+    queuedLevel.length = 0;
+    queued.length = 0;
     const written = lines;
     lines = [];
     // The file first: it is the record that counts. Its error is kept and thrown from the
@@ -189,10 +196,12 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     // Unref'd: a queue alone does not keep the process alive; exit paths flush.
     timer = setTimeout(flushQueue, ms).unref();
   };
-  const enqueue = (item: Queued): void => {
-    queue.push(item);
-    if (queue.length >= FLUSH_AT_RECORDS) flushQueue();
-    else flushWithin(item.decision === undefined && !serverSpoke ? STARTING_FLUSH_AFTER_MS : FLUSH_AFTER_MS);
+  const enqueue = (at: number, level: AuditLevel, item: DecisionRecord | (() => void)): void => {
+    queuedAt.push(at);
+    queuedLevel.push(level);
+    queued.push(item);
+    if (queued.length >= FLUSH_AT_RECORDS) flushQueue();
+    else flushWithin(typeof item === 'function' && !serverSpoke ? STARTING_FLUSH_AFTER_MS : FLUSH_AFTER_MS);
   };
   // pino's level test, by number: a level is written when it is at least the sink's.
   const lowest = LEVEL_NUMBERS[options.level ?? 'info'];
@@ -243,16 +252,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       if (!serverSpoke && decision.direction === 'server') {
         serverSpoke = true;
         // The first answer is on its way: the lines of the start may be written now.
-        if (queue.length > 0) flushWithin(FLUSH_AFTER_MS);
+        if (queued.length > 0) flushWithin(FLUSH_AFTER_MS);
       }
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
       if (!enabled(level)) return;
-      enqueue({ at: now(), level, decision });
+      enqueue(now(), level, decision);
     },
     log(level, msg, fields) {
       if (closed || !enabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger()[level](operationalFields(fields, redactValue), redactText(msg)) });
+      enqueue(now(), level, () => logger()[level](operationalFields(fields, redactValue), redactText(msg)));
     },
     flush() {
       flushQueue();
