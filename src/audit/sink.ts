@@ -12,6 +12,7 @@ import { createStderrRelay } from './stderr-relay.js';
 import { bindingsText, levelPrefix } from './line.js';
 import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
+import { flat } from './text-memo.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
 // Records made in the same millisecond share one formatted time (and one `,"time":"…"`).
@@ -233,7 +234,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     if (level !== headLevel || ms !== headMs) {
       headLevel = level;
       headMs = ms;
-      head = prefixes[level] + timeField(ms) + bindings;
+      // Flat: every line of the run holds it (text-memo.ts, flat).
+      head = flat(prefixes[level] + timeField(ms) + bindings);
     }
     return head;
   };
