@@ -131,10 +131,14 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // it at once (the CLI calls it on exit), so only a SIGKILL can lose queued records.
   // A decision is queued as it is (its line is made when the queue is written); an
   // operational line as the call that logs it. The queue is three arrays, one entry in each
-  // per record (its time, level, and decision or call), not an object per record.
-  const queuedAt: number[] = [];
-  const queuedLevel: AuditLevel[] = [];
-  const queued: (DecisionRecord | (() => void))[] = [];
+  // per record (its time, level, and decision or call), not an object per record; made at
+  // their full length (the queue is written when it is that long) and kept, not grown again
+  // for every batch. An entry written is cleared, so that nothing holds its record.
+  const queuedAt: number[] = new Array<number>(FLUSH_AT_RECORDS).fill(0);
+  const queuedLevel: AuditLevel[] = new Array<AuditLevel>(FLUSH_AT_RECORDS).fill('info');
+  const queued: (DecisionRecord | (() => void) | undefined)[] = new Array<undefined>(FLUSH_AT_RECORDS).fill(undefined);
+  let queueLength = 0;
+  let writingQueue = false;
   let timer: NodeJS.Timeout | undefined;
   let timerMs = 0;
   // Set once the server's first message has been decided (see STARTING_FLUSH_AFTER_MS).
@@ -142,17 +146,14 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   let failure: unknown;
   let lines: string[] = [];
   let madeAt = 0;
-  const flushQueue = (): void => {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    const count = queued.length;
-    if (count === 0) return;
+  // Each queued record's line, in order, into `lines`; the error to keep if one could not be made.
+  const writeQueued = (): AuditError | undefined => {
     let unmade: AuditError | undefined;
-    for (let i = 0; i < count; i++) {
+    // The queue's length is read on every turn: a record queued meanwhile is written too.
+    for (let i = 0; i < queueLength; i++) {
       const at = queuedAt[i] as number;
       const item = queued[i] as DecisionRecord | (() => void);
+      queued[i] = undefined;
       madeAt = at;
       try {
         if (typeof item === 'function') item();
@@ -165,10 +166,24 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
         unmade ??= new AuditError('AUDIT_WRITE_FAILED', `an audit record could not be made: ${error instanceof Error ? error.name : typeof error}`, { cause: error });
       }
     }
-    // Emptied after the loop, in one go: nothing queues a record while the queue is written.
-    queuedAt.length = 0;
-    queuedLevel.length = 0;
-    queued.length = 0;
+    return unmade;
+  };
+  const flushQueue = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    // Not again from within itself (a record queued while the queue is written is written
+    // in the same loop, after those before it).
+    if (queueLength === 0 || writingQueue) return;
+    writingQueue = true;
+    let unmade: AuditError | undefined;
+    try {
+      unmade = writeQueued();
+    } finally {
+      queueLength = 0;
+      writingQueue = false;
+    }
     const written = lines;
     lines = [];
     // The file first: it is the record that counts. Its error is kept and thrown from the
@@ -198,10 +213,11 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     timer = setTimeout(flushQueue, ms).unref();
   };
   const enqueue = (at: number, level: AuditLevel, item: DecisionRecord | (() => void)): void => {
-    queuedAt.push(at);
-    queuedLevel.push(level);
-    queued.push(item);
-    if (queued.length >= FLUSH_AT_RECORDS) flushQueue();
+    queuedAt[queueLength] = at;
+    queuedLevel[queueLength] = level;
+    queued[queueLength] = item;
+    queueLength += 1;
+    if (queueLength >= FLUSH_AT_RECORDS) flushQueue();
     else flushWithin(typeof item === 'function' && !serverSpoke ? STARTING_FLUSH_AFTER_MS : FLUSH_AFTER_MS);
   };
   // pino's level test, by number: a level is written when it is at least the sink's.
@@ -254,7 +270,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       if (!serverSpoke && decision.direction === 'server') {
         serverSpoke = true;
         // The first answer is on its way: the lines of the start may be written now.
-        if (queued.length > 0) flushWithin(FLUSH_AFTER_MS);
+        if (queueLength > 0) flushWithin(FLUSH_AFTER_MS);
       }
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
