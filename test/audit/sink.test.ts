@@ -99,20 +99,13 @@ describe('createAuditSink', () => {
     // queue behind it, so that what it queues reaches the length that writes the queue at once.
     let inner = 0;
     let sink: ReturnType<typeof createAuditSink> | undefined;
-    const lines: string[] = [];
-    sink = createAuditSink({
-      serverName: 'filesystem',
-      sessionId: 's-1',
-      stderr: { write: (line: string) => lines.push(line) },
-      arguments: 'redacted',
-      redactKeys: [],
-      chain: false,
-      clock,
+    const { raw, lines } = collect({
       redactSecrets: (text) => {
         if (text === 'queue-more' && inner === 0) for (let i = 0; i < FLUSH_AT_RECORDS + 3; i++) sink?.record({ ...call, id: 10_000 + inner++, tool: 'inner' });
         return text;
       },
     });
+    sink = raw;
     for (let i = 0; i < FLUSH_AT_RECORDS - 1; i++) sink.record({ ...call, id: i });
     sink.record({ ...call, id: 'last', tool: 'queue-more' });
     sink.flush();
