@@ -2,7 +2,7 @@
 import type { ArgumentProcessor } from './arguments.js';
 import type { DecisionRecord } from './types.js';
 import { LEFT_OUT, quote, valueText } from './line.js';
-import { PairMemo, TextMemo } from './text-memo.js';
+import { flat, PairMemo, TextMemo } from './text-memo.js';
 import { redactSecretsInText } from './secret-patterns.js';
 
 /** The pino levels the audit trail uses. */
@@ -204,7 +204,7 @@ export function decisionText(
   const start = directionMethodText(decision.direction, decision.method, redactText);
   if (start === undefined) return undefined;
   // The fields in decisionFields' order, each added as it is written (no list of them made).
-  let text: string | undefined = head + start;
+  let text: string | undefined = headAndStart(head, start);
   if (typeof id === 'number') text += `,"id":${Number.isFinite(id) ? id : 'null'}`;
   else if (id === null) text += ',"id":null';
   else text = field(text, ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
@@ -215,12 +215,34 @@ export function decisionText(
   text = field(text, '', verdictRulesText(decision.verdict, decision.rules));
   if (reason !== undefined) text = field(text, ',"reason":', valueText(redactText(reason)));
   if (text === undefined) return undefined;
-  if (typeof decisionUs === 'number') text += `,"decisionUs":${Number.isFinite(decisionUs) ? decisionUs : 'null'}`;
+  if (typeof decisionUs === 'number') text += decisionUsText(decisionUs);
   else text = field(text, ',"decisionUs":', valueText(decisionUs));
   text = field(text, ',"args":', argumentsText(processArgs, decision.args));
   text = field(text, ',"detail":', argumentsText(redactValue, decision.detail));
   if (text === undefined) return undefined;
   return text + (typeof msg === 'string' ? MSG_TEXTS.text(msg, msgText) : `,"msg":${quote(msg)}}\n`);
+}
+
+// A line's head and its direction and method, joined once for a run of lines that share both
+// (the head is the same for the lines of one level made in one millisecond).
+let lastHead = '';
+let lastStart = '';
+let lastHeadAndStart = '';
+function headAndStart(head: string, start: string): string {
+  if (head !== lastHead || start !== lastStart) {
+    lastHead = head;
+    lastStart = start;
+    lastHeadAndStart = flat(head + start);
+  }
+  return lastHeadAndStart;
+}
+
+// `,"decisionUs":N`; kept for the small whole numbers nearly every decision takes.
+const KEPT_DECISION_US = 1024;
+const DECISION_US_TEXTS: (string | undefined)[] = new Array<string | undefined>(KEPT_DECISION_US).fill(undefined);
+function decisionUsText(us: number): string {
+  if (Number.isInteger(us) && us >= 0 && us < KEPT_DECISION_US) return (DECISION_US_TEXTS[us] ??= flat(`,"decisionUs":${us}`));
+  return `,"decisionUs":${Number.isFinite(us) ? us : 'null'}`;
 }
 
 // The line so far with one field added: undefined once a value needs pino's serialiser.

@@ -12,6 +12,7 @@ import { createStderrRelay } from './stderr-relay.js';
 import { bindingsText, levelPrefix } from './line.js';
 import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
+import { flat } from './text-memo.js';
 import type { AuditSink, DecisionRecord } from './types.js';
 
 // Records made in the same millisecond share one formatted time (and one `,"time":"…"`).
@@ -129,9 +130,15 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // go shortly after: every FLUSH_AFTER_MS, or sooner when it grows long. `flush()` writes
   // it at once (the CLI calls it on exit), so only a SIGKILL can lose queued records.
   // A decision is queued as it is (its line is made when the queue is written); an
-  // operational line as the call that logs it.
-  type Queued = { at: number; level: AuditLevel; decision: DecisionRecord; write?: undefined } | { at: number; level: AuditLevel; decision?: undefined; write(): void };
-  let queue: Queued[] = [];
+  // operational line as the call that logs it. The queue is three arrays, one entry in each
+  // per record (its time, level, and decision or call), not an object per record; made at
+  // their full length (the queue is written when it is that long) and kept, not grown again
+  // for every batch. An entry written is cleared, so that nothing holds its record.
+  const queuedAt: number[] = new Array<number>(FLUSH_AT_RECORDS).fill(0);
+  const queuedLevel: AuditLevel[] = new Array<AuditLevel>(FLUSH_AT_RECORDS).fill('info');
+  const queued: (DecisionRecord | (() => void) | undefined)[] = new Array<undefined>(FLUSH_AT_RECORDS).fill(undefined);
+  let queueLength = 0;
+  let writingQueue = false;
   let timer: NodeJS.Timeout | undefined;
   let timerMs = 0;
   // Set once the server's first message has been decided (see STARTING_FLUSH_AFTER_MS).
@@ -139,27 +146,43 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   let failure: unknown;
   let lines: string[] = [];
   let madeAt = 0;
+  // Each queued record's line, in order, into `lines`; the error to keep if one could not be made.
+  const writeQueued = (): AuditError | undefined => {
+    let unmade: AuditError | undefined;
+    // The queue's length is read on every turn: a record queued meanwhile is written too.
+    for (let i = 0; i < queueLength; i++) {
+      const at = queuedAt[i] as number;
+      const item = queued[i] as DecisionRecord | (() => void);
+      queued[i] = undefined;
+      madeAt = at;
+      try {
+        if (typeof item === 'function') item();
+        else writeDecision(queuedLevel[i] as AuditLevel, item);
+      } catch (error) {
+        // A record that cannot be made (a fault in redaction or serialisation) must neither
+        // kill the shim from this timer nor vanish: its place in the chain says so, and the
+        // audit counts as failed, so the next call is refused (fail closed).
+        lines.push(unwritableLine(at, error));
+        unmade ??= new AuditError('AUDIT_WRITE_FAILED', `an audit record could not be made: ${error instanceof Error ? error.name : typeof error}`, { cause: error });
+      }
+    }
+    return unmade;
+  };
   const flushQueue = (): void => {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (queue.length === 0) return;
-    const items = queue;
-    queue = [];
+    // Not again from within itself (a record queued while the queue is written is written
+    // in the same loop, after those before it).
+    if (queueLength === 0 || writingQueue) return;
+    writingQueue = true;
     let unmade: AuditError | undefined;
-    for (const item of items) {
-      madeAt = item.at;
-      try {
-        if (item.decision !== undefined) writeDecision(item.level, item.decision);
-        else item.write();
-      } catch (error) {
-        // A record that cannot be made (a fault in redaction or serialisation) must neither
-        // kill the shim from this timer nor vanish: its place in the chain says so, and the
-        // audit counts as failed, so the next call is refused (fail closed).
-        lines.push(unwritableLine(item.at, error));
-        unmade ??= new AuditError('AUDIT_WRITE_FAILED', `an audit record could not be made: ${error instanceof Error ? error.name : typeof error}`, { cause: error });
-      }
+    try {
+      unmade = writeQueued();
+    } finally {
+      queueLength = 0;
+      writingQueue = false;
     }
     const written = lines;
     lines = [];
@@ -189,10 +212,13 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     // Unref'd: a queue alone does not keep the process alive; exit paths flush.
     timer = setTimeout(flushQueue, ms).unref();
   };
-  const enqueue = (item: Queued): void => {
-    queue.push(item);
-    if (queue.length >= FLUSH_AT_RECORDS) flushQueue();
-    else flushWithin(item.decision === undefined && !serverSpoke ? STARTING_FLUSH_AFTER_MS : FLUSH_AFTER_MS);
+  const enqueue = (at: number, level: AuditLevel, item: DecisionRecord | (() => void)): void => {
+    queuedAt[queueLength] = at;
+    queuedLevel[queueLength] = level;
+    queued[queueLength] = item;
+    queueLength += 1;
+    if (queueLength >= FLUSH_AT_RECORDS) flushQueue();
+    else flushWithin(typeof item === 'function' && !serverSpoke ? STARTING_FLUSH_AFTER_MS : FLUSH_AFTER_MS);
   };
   // pino's level test, by number: a level is written when it is at least the sink's.
   const lowest = LEVEL_NUMBERS[options.level ?? 'info'];
@@ -224,7 +250,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     if (level !== headLevel || ms !== headMs) {
       headLevel = level;
       headMs = ms;
-      head = prefixes[level] + timeField(ms) + bindings;
+      // Flat: every line of the run holds it (text-memo.ts, flat).
+      head = flat(prefixes[level] + timeField(ms) + bindings);
     }
     return head;
   };
@@ -243,16 +270,16 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       if (!serverSpoke && decision.direction === 'server') {
         serverSpoke = true;
         // The first answer is on its way: the lines of the start may be written now.
-        if (queue.length > 0) flushWithin(FLUSH_AFTER_MS);
+        if (queueLength > 0) flushWithin(FLUSH_AFTER_MS);
       }
       const level = decisionLevel(decision);
       // Skip all work for lines the level would drop anyway.
       if (!enabled(level)) return;
-      enqueue({ at: now(), level, decision });
+      enqueue(now(), level, decision);
     },
     log(level, msg, fields) {
       if (closed || !enabled(level)) return;
-      enqueue({ at: now(), level, write: () => logger()[level](operationalFields(fields, redactValue), redactText(msg)) });
+      enqueue(now(), level, () => logger()[level](operationalFields(fields, redactValue), redactText(msg)));
     },
     flush() {
       flushQueue();

@@ -31,13 +31,18 @@ export function findCat(envPath = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
-/** The largest text written through the relay's reused buffer (larger text gets its own). */
-const SCRATCH_BYTES = 256 * 1024;
+/**
+ * The size of the relay's reused buffer, into which batches are encoded as they come (a
+ * batch that might not fit in it gets a buffer of its own).
+ */
+const SLAB_BYTES = 256 * 1024;
 /**
  * Held text is written once it is this long: a write much longer than this is not taken by
  * the pipe at once, and the rest waits for the pipe to say it has room.
  */
 const SEND_BYTES = 64 * 1024;
+/** The most bytes UTF-8 takes for one UTF-16 unit (a lone surrogate is written as U+FFFD, 3 bytes). */
+const MAX_BYTES_PER_UNIT = 3;
 
 /** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
 export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(): Promise<void> }) | undefined {
@@ -94,42 +99,60 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
   // long queue in parts) are written to the pipe together, once that run is over (a
   // microtask) or once they reach SEND_BYTES: each write wakes the relay, and a write costs
   // the shim and the relay about as much for a few lines as for many.
-  let held: string[] = [];
-  let heldBytes = 0;
+  //
+  // A batch is encoded at once into `slab`, after what it already holds: the bytes held are
+  // slab[heldStart, used), and the pipe is handed that part of it (no copy). The slab is
+  // written from its start again only when the pipe holds nothing of ours (then nothing can
+  // still be reading it); full while the pipe still holds some of it, it is left to those
+  // writes and a new one is taken. A batch is measured by encoding it: when it does not fit
+  // under the bound, its bytes are given up (`used` stays) and its lines are counted.
+  let slab: Buffer | undefined;
+  let used = 0;
+  let heldStart = 0;
   let sending = false;
-  // The bytes are written into this buffer when the pipe holds nothing of ours (then nothing
-  // can still be reading it): text written at once, as the pipe to a relay that keeps up
-  // takes it, costs no new buffer. Grown to the largest such text, up to SCRATCH_BYTES.
-  let scratch: Buffer | undefined;
   const send = (): void => {
     sending = false;
-    if (heldBytes === 0 || broken) return;
-    const text = held.length === 1 ? (held[0] as string) : held.join('');
-    const size = heldBytes;
-    held = [];
-    heldBytes = 0;
-    if (input.writableLength > 0 || size > SCRATCH_BYTES) {
-      input.write(Buffer.from(text, 'utf8'));
-      return;
-    }
-    if (scratch === undefined || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_BYTES, Math.max(size, 2 * (scratch?.length ?? 0))));
-    scratch.write(text, 0, size, 'utf8');
-    input.write(scratch.subarray(0, size));
+    if (used === heldStart || broken || slab === undefined) return;
+    const part = slab.subarray(heldStart, used);
+    heldStart = used;
+    input.write(part);
+  };
+  // Room for `units` UTF-16 units at `used`, if the slab can be made to have it.
+  const roomFor = (units: number): Buffer | undefined => {
+    const most = units * MAX_BYTES_PER_UNIT;
+    if (slab !== undefined && slab.length - used >= most) return slab;
+    if (most > SLAB_BYTES) return undefined;
+    // What is held goes first, so that it is not in the way (and keeps its place in order).
+    send();
+    if (slab === undefined || input.writableLength > 0) slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    used = 0;
+    heldStart = 0;
+    return slab;
   };
   return {
     write(lines) {
       if (broken || closing !== undefined || lines.length === 0) return;
-      if (heldBytes === 0) report();
+      if (used === heldStart) {
+        report();
+        // Nothing held, nothing of ours in the pipe: the slab is free from its start.
+        if (input.writableLength === 0) used = heldStart = 0;
+      }
       const text = lines.length === 1 ? (lines[0] as string) : lines.join('');
-      // Measured before it is encoded: the bound is in bytes, and the pipe takes the bytes as they are.
-      const size = Buffer.byteLength(text, 'utf8');
-      if (input.writableLength + heldBytes + size > maxBytes) {
+      const into = roomFor(text.length);
+      // The bound is in bytes, and the pipe takes the bytes as they are.
+      const size = into === undefined ? Buffer.byteLength(text, 'utf8') : into.write(text, used, 'utf8');
+      if (input.writableLength + (used - heldStart) + size > maxBytes) {
         droppedLines += lines.length;
         return;
       }
-      held.push(text);
-      heldBytes += size;
-      if (heldBytes >= SEND_BYTES) send();
+      if (into === undefined) {
+        // Longer than the slab (and than SEND_BYTES): written now, after what is held.
+        send();
+        input.write(Buffer.from(text, 'utf8'));
+        return;
+      }
+      used += size;
+      if (used - heldStart >= SEND_BYTES) send();
       else if (!sending) {
         sending = true;
         queueMicrotask(send);

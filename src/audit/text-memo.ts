@@ -1,9 +1,22 @@
 /**
+ * `text` itself, its characters made one piece in memory. A text joined from parts (`a + b`, a
+ * template) is held as the tree of its parts until something reads it whole, and a line made
+ * of kept parts would otherwise carry every part's tree into each line, walked again whenever
+ * a line is encoded: a kept part is read once here (indexOf makes the engine flatten it, in
+ * place), so that each line holds it as one piece. Only speed depends on it; the text is the same.
+ */
+export function flat(text: string): string {
+  text.indexOf('\0');
+  return text;
+}
+
+/**
  * A bounded memory of the texts a pure function made from short strings. A decision line's
  * parts repeat exactly from call to call (a method, a tool's shown name, a verdict with its
  * rule, a msg), and a part made once is kept instead of being quoted and joined again for
  * every line: kept by its exact input, only for inputs of at most `maxKeyChars` characters,
- * and at most `maxEntries` of them (when full, the memory starts again empty).
+ * and at most `maxEntries` of them (when full, the memory starts again empty). What is kept is
+ * made flat first (see {@link flat}).
  */
 export class TextMemo {
   private readonly texts = new Map<string, string>();
@@ -27,7 +40,7 @@ export class TextMemo {
   keep(key: string, text: string): string {
     if (key.length <= this.maxKeyChars) {
       if (this.texts.size >= this.maxEntries) this.texts.clear();
-      this.texts.set(key, text);
+      this.texts.set(key, flat(text));
     }
     return text;
   }
@@ -61,7 +74,7 @@ export class PairMemo {
     let seconds = this.texts.get(first);
     if (seconds === undefined) this.texts.set(first, (seconds = new Map()));
     if (!seconds.has(second)) this.entries += 1;
-    seconds.set(second, text);
+    seconds.set(second, flat(text));
     return text;
   }
 }

@@ -80,7 +80,8 @@ const decision: fc.Arbitrary<DecisionRecord> = fc.record(
     verdict,
     rules,
     reason: maybe(text),
-    decisionUs: fc.oneof(fc.integer({ min: 0, max: 1e6 }), fc.double()),
+    // Small whole numbers (kept texts), the edges of what is kept, and any other number.
+    decisionUs: fc.oneof(fc.integer({ min: 0, max: 1100 }), fc.constantFrom(0, -0, 1023, 1024, -1, 0.5, 1e21), fc.integer({ min: 0, max: 1e6 }), fc.double()),
     args: maybe(args),
     detail: maybe(fc.oneof(fc.dictionary(text, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }), fc.constant({ matchedNoTool: [{ where: 'allow', glob: 'x*' }] }))),
   },
@@ -103,6 +104,23 @@ describe('kept parts of decision lines', () => {
       );
     });
   }
+
+  it('write each line with its own head when lines of other heads come between', () => {
+    // A head and the direction and method after it are joined once for a run of lines that
+    // share both: another time, level or session must not be answered with the last run's.
+    const heads = [0, 1, 2].map((i) => pinoWriter({ ...BASE, session: `s${i}` }, `2026-12-04T08:00:0${i}.000Z`));
+    const processArgs = PROCESSORS[0]![1];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), decision), { minLength: 1, maxLength: 8 }), (lines) => {
+        for (const [at, d] of lines) {
+          const msg = decisionMessage(d, redactText);
+          const line = decisionText(heads[at]!.head, d, processArgs, redactValue, redactText, msg);
+          if (line !== undefined) expect(line).toBe(heads[at]!.pinoLine(decisionFields(d, processArgs, redactValue, redactText), msg));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 
   it('the same decision written again gives the same line, with the parts kept', () => {
     const d: DecisionRecord = { direction: 'client', method: 'tools/call', id: 7, tool: 'echo', verdict: 'forward', rules: ['default'], decisionUs: 12, args: { text: 'hello vanguard' } };

@@ -93,6 +93,27 @@ describe('createAuditSink', () => {
     expect(lines).toHaveLength(600);
   });
 
+  it('writes a record queued while the queue is being written, once, after the one being made', () => {
+    // A redactor that records a decision of its own while a line is made (nothing in the shim
+    // does, but the queue must neither lose it nor write anything twice); once with a full
+    // queue behind it, so that what it queues reaches the length that writes the queue at once.
+    let inner = 0;
+    let sink: ReturnType<typeof createAuditSink> | undefined;
+    const { raw, lines } = collect({
+      redactSecrets: (text) => {
+        if (text === 'queue-more' && inner === 0) for (let i = 0; i < FLUSH_AT_RECORDS + 3; i++) sink?.record({ ...call, id: 10_000 + inner++, tool: 'inner' });
+        return text;
+      },
+    });
+    sink = raw;
+    for (let i = 0; i < FLUSH_AT_RECORDS - 1; i++) sink.record({ ...call, id: i });
+    sink.record({ ...call, id: 'last', tool: 'queue-more' });
+    sink.flush();
+    const ids = lines.map((line) => (JSON.parse(line) as { id: unknown }).id);
+    const innerIds = Array.from({ length: FLUSH_AT_RECORDS + 3 }, (_, i) => 10_000 + i);
+    expect(ids).toEqual([...Array.from({ length: FLUSH_AT_RECORDS - 1 }, (_, i) => i), 'last', ...innerIds]);
+  });
+
   it('writes one JSON line per record with every decision field', () => {
     const { sink, lines, parsed } = collect();
     sink.record(call);

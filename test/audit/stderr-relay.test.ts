@@ -64,6 +64,54 @@ it('delivers every batch as its UTF-8 bytes, in order, written at once or after 
   expect(err.equals(out)).toBe(true);
 }, 30_000);
 
+it('writes exactly the batches it kept, in order, when it drops others while stderr is not read', async () => {
+  // Batches of varied sizes and characters (multi-byte, lone surrogates, lines longer than
+  // the relay's reused buffer) are encoded as they come, so a batch that does not fit under
+  // the bound has been encoded before it is refused: none of its bytes may reach stderr, and
+  // those kept before and after it must arrive whole while earlier writes are still pending.
+  const script = `
+    import { createStderrRelay } from '${relayModule}';
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n', 600 * 1024);
+    const kinds = ['plain', 'é ü ß', '😀😀', 'lone \\udc00 \\ud800 halves', '\\u2028\\u2029', '日本語のテキスト'];
+    const kept = [];
+    let n = 0;
+    let keptLines = 0;
+    const batch = (size, width) => {
+      const lines = [];
+      for (let i = 0; i < size; i++, n++) lines.push('{"n":' + n + ',"t":"' + kinds[n % kinds.length].repeat(width) + '"}\\n');
+      const before = relay.dropped();
+      relay.write(lines);
+      if (relay.dropped() === before) {
+        kept.push(Buffer.from(lines.join(''), 'utf8'));
+        keptLines += size;
+      } else if (relay.dropped() !== before + size) throw new Error('a batch was dropped in part');
+    };
+    for (let round = 0; round < 30; round++) {
+      batch(128, 1 + (round % 7));
+      batch(1, 20000 * (round % 3));
+      batch(3, 500);
+    }
+    const dropped = relay.dropped();
+    process.stdout.write('kept ' + keptLines + ' dropped ' + dropped + '\\ngo\\n');
+    // Once the parent reads: the notice, then one more batch, then everything kept as expected.
+    setTimeout(async () => {
+      batch(2, 3);
+      await relay.closed();
+      const notice = Buffer.from('DROPPED ' + dropped + '\\n');
+      const expected = Buffer.concat([...kept.slice(0, -1), notice, kept.at(-1)]);
+      process.stdout.write('expected ' + expected.toString('base64') + '\\n');
+    }, 1500);
+  `;
+  const { out, err } = await run(script, true);
+  const text = out.toString();
+  const [, keptLines, dropped] = /kept (\d+) dropped (\d+)/.exec(text) ?? [];
+  expect(Number(dropped)).toBeGreaterThan(0);
+  expect(Number(keptLines)).toBeGreaterThan(0);
+  const expected = Buffer.from(/expected (\S+)/.exec(text)?.[1] ?? '', 'base64');
+  expect(expected.length).toBeGreaterThan(600 * 1024);
+  expect(err.equals(expected)).toBe(true);
+}, 30_000);
+
 it('drops and counts lines while stderr is not read, and says how many once it drains', async () => {
   const script = droppingScript(`
     // Once the parent reads, the pipe drains; the notice follows, then the last line.
