@@ -32,10 +32,12 @@ export interface ClientDecision {
   record: Omit<DecisionRecord, 'decisionUs'>;
 }
 
-// An approval decision as a client decision: a held call emits the question and waits.
+// An approval decision as a client decision: a held call emits the question and waits. Any
+// other is one already (its action and record read alike): most calls, passed on as they are.
 function fromApproval(decision: ApprovalDecision): ClientDecision {
   const action = decision.action;
-  return { action: action.type === 'hold' ? { type: 'emit', outputs: action.outputs } : action, record: decision.record };
+  if (action.type !== 'hold') return decision as ClientDecision;
+  return { action: { type: 'emit', outputs: action.outputs }, record: decision.record };
 }
 
 function cancelledRequestId(params: Record<string, unknown> | undefined): RequestId | undefined {

@@ -17,7 +17,7 @@ import { readRefusedId } from '../protocol/refused-id.js';
 import { matchAnswer } from './answer-match.js';
 import { parseStrict, serializeStrict, strictFromParsed, type StrictParseResult } from '../protocol/strict-json.js';
 import { stringsArePlain } from '../protocol/plain-strings.js';
-import { readClientText } from '../protocol/plain-read.js';
+import { NOT_PLAIN_TEXT, readClientTextSlowly, readPlainClientText } from '../protocol/plain-read.js';
 import { decideClientMessage, type ClientDecision } from './client-side.js';
 import { emptyOutcome, type Outcome, type Output } from './outcome.js';
 import { decideServerMessage, needsFullRead, type FrameText } from './server-side.js';
@@ -46,6 +46,8 @@ export interface EngineDeps {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** The message of the frame as written between frames: none of a frame's objects is held past it. */
+const NOTHING_WRITTEN: object = Object.freeze({});
 /** From this size on, a server frame is routed by its envelope rather than parsed whole. */
 export const LARGE_FRAME_BYTES = 256 * 1024;
 /** From this size on, a server frame's bytes are read once to tell whether all its strings are plain ASCII. */
@@ -55,6 +57,8 @@ export class Engine {
   readonly state = new SessionState();
   /** The output of the current decision already made one line (see oneLineOutputs). */
   #checked: Buffer | string | undefined;
+  /** What state.asWritten is set to while a frame sendable as written is decided. */
+  readonly #written: { message: object; text: string } = { message: NOTHING_WRITTEN, text: '' };
   /** A call to a tool not listed yet waits for the shim's own listing (list-fetch.ts). */
   private readonly listsFirst: boolean;
   /** The clock, read once a call is decided: when its flow labels go on the session (applyFlow). */
@@ -106,26 +110,42 @@ export class Engine {
     } catch {
       return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
     }
-    const reading = readClientText(text);
-    const parsed = reading.parsed;
-    if (!parsed.ok) {
-      if (parsed.code === 'duplicate-key') {
-        const answer = refusedClientAnswer(text, this.state);
-        if (answer) return { outputs: [{ to: 'server', data: answer.text }], records: [this.timed(answer.record, start)] };
-        return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
+    // readClientText(text), made of its two halves: the usual frame's value is read with no
+    // reading object made around it.
+    let value = readPlainClientText(text);
+    let sendable = true;
+    if (value === NOT_PLAIN_TEXT) {
+      const reading = readClientTextSlowly(text);
+      const parsed = reading.parsed;
+      if (!parsed.ok) {
+        if (parsed.code === 'duplicate-key') {
+          const answer = refusedClientAnswer(text, this.state);
+          if (answer) return { outputs: [{ to: 'server', data: answer.text }], records: [this.timed(answer.record, start)] };
+          return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.invalidRequest, `Invalid Request: ${parsed.message}`, 'protocol.duplicate-key');
+        }
+        return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
       }
-      return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, `Parse error: ${parsed.message}`, 'protocol.parse');
+      value = parsed.value;
+      sendable = reading.sendable;
     }
-    if (Array.isArray(parsed.value)) return this.clientBatch(parsed.value, emptyOutcome(), start);
+    if (Array.isArray(value)) return this.clientBatch(value, emptyOutcome(), start);
 
-    this.state.asWritten = isObject(parsed.value) && reading.sendable ? { message: parsed.value, text } : undefined;
-    // Text sendable as written is printable ASCII: one line to every reader already.
-    const verbatim = this.state.asWritten !== undefined;
+    // The frame as written, for the decision to send (one object, its fields set per frame).
+    const written = this.#written;
+    const verbatim = isObject(value) && sendable;
+    if (verbatim) {
+      written.message = value as object;
+      written.text = text;
+    }
+    this.state.asWritten = verbatim ? written : undefined;
+    // (Text sendable as written is printable ASCII: one line to every reader already.)
     let decision: ClientDecision;
     try {
-      decision = decideClientMessage(classify(parsed.value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start, this.labelClock);
+      decision = decideClientMessage(classify(value), this.state, this.policy, undefined, this.deps.inspect, this.listsFirst, start, this.labelClock);
     } finally {
       this.state.asWritten = undefined;
+      written.message = NOTHING_WRITTEN;
+      written.text = '';
     }
     // The outcome is written as literals of the size it has: an array that grows by push from
     // empty takes room for 17 entries, two per frame.

@@ -52,18 +52,21 @@ function labelContext(tool: string, policy: CompiledPolicy, state: SessionState,
 }
 
 // The labels of one call: inferred, then the policy's own for its name.
-function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: SessionState): CallLabels {
-  const memory = flowMemory(state);
+function labelsOf(tool: string, args: unknown, policy: CompiledPolicy, state: SessionState, memory: FlowMemory): CallLabels {
   const found = labelCall(tool, args, annotationsOf(state, tool), labelContext(tool, policy, state, memory));
   // (Index loops here and below: most calls have no label, and make no iterator to find none.)
   const policyLabels = policy.flow.policyLabels(tool);
+  if (policyLabels.length === 0) return found;
+  // What labelCall returned is read only (often shared): the policy's labels go on copies.
+  const labels = found.labels.slice();
+  const resultLabels = found.resultLabels.slice();
   for (let i = 0; i < policyLabels.length; i++) {
     const label = policyLabels[i] as string;
     const why = `flow.labels gives "${tool}" this label`;
-    if (!found.labels.some((l) => l.label === label)) found.labels.push({ label, why });
-    if (label === 'untrusted-source' && !found.resultLabels.some((l) => l.label === label)) found.resultLabels.push({ label, why });
+    if (!labels.some((l) => l.label === label)) labels.push({ label, why });
+    if (label === 'untrusted-source' && !resultLabels.some((l) => l.label === label)) resultLabels.push({ label, why });
   }
-  return found;
+  return { labels, resultLabels, writes: found.writes, commands: found.commands };
 }
 
 // A refusal the model can act on, or (monitor mode) the call forwarded and the refusal noted.
@@ -94,14 +97,14 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   const tool = request.params?.name;
   if (typeof tool !== 'string') return decision;
   const memory = flowMemory(state);
-  const found = labelsOf(tool, request.params?.arguments, policy, state);
+  const found = labelsOf(tool, request.params?.arguments, policy, state, memory);
   const flow = decideFlow(policy.flow, memory, found.labels, nowUs);
   if (flow?.action === 'block') return refused(decision, request, policy, flow, flow.reason);
   let out = decision;
   if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
   else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
   else if (found.labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels: found.labels.map((l) => l.label) } } } };
-  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, nowUs, putUs);
+  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, memory, nowUs, putUs);
   else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
   return out;
 }
@@ -117,7 +120,7 @@ function asked(decision: ToolCallDecision, request: RequestMessage, tool: string
 /** An asked call was approved and goes to the server now: its flow labels go on the session. */
 export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number, putUs?: () => number): void {
   if (!policy.flow.active || ask.flowLabels === undefined) return;
-  noteCall(ask.flowLabels, ask.tool, id, policy, state, nowUs, putUs);
+  noteCall(ask.flowLabels, ask.tool, id, policy, flowMemory(state), nowUs, putUs);
 }
 
 // When a decided call's labels go on the session: a reading taken now, never before the arrival's.
@@ -126,10 +129,9 @@ function labelTime(nowUs: number, putUs: (() => number) | undefined): number {
 }
 
 // The call goes on: its labels are on the session from now.
-function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, state: SessionState, arrivedUs: number, putUs: (() => number) | undefined): void {
+function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, memory: FlowMemory, arrivedUs: number, putUs: (() => number) | undefined): void {
   // The clock is read only for a call that puts labels (most put none).
   const nowUs = found.labels.length > 0 ? labelTime(arrivedUs, putUs) : arrivedUs;
-  const memory = flowMemory(state);
   for (let i = 0; i < found.labels.length; i++) {
     const { label, why } = found.labels[i] as Labelled;
     putLabel(memory, { label, tool, source: 'call', atUs: nowUs, why });

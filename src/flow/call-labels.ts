@@ -37,16 +37,20 @@ export interface Labelled {
   why: string;
 }
 
-/** What a call says about the session. */
+/** What a call says about the session (read only: a call that says nothing shares NOTHING_SAID). */
 export interface CallLabels {
-  labels: Labelled[];
+  readonly labels: readonly Labelled[];
   /** Labels its result will put when it comes back. */
-  resultLabels: Labelled[];
+  readonly resultLabels: readonly Labelled[];
   /** Absolute paths it writes (for `exec-written` later). */
-  writes: string[];
+  readonly writes: readonly string[];
   /** Its command lines, for matching against written files. */
-  commands: string[];
+  readonly commands: readonly string[];
 }
+
+// Most calls put no label, write nothing and run no command: they share one frozen answer.
+const NONE: readonly never[] = Object.freeze([]);
+const NOTHING_SAID: CallLabels = Object.freeze({ labels: NONE, resultLabels: NONE, writes: NONE, commands: NONE });
 
 /** What label inference needs besides the call. */
 export interface LabelContext {
@@ -68,10 +72,13 @@ interface ArgumentWalk {
   ready: PreparedPaths;
   labels: LabelMap;
   resultLabels: LabelMap;
-  paths: string[];
-  commands: string[];
+  /** Made by the first path or command found (most calls have none). */
+  paths: string[] | undefined;
+  commands: string[] | undefined;
   /** Strings read so far (at most MAX_STRINGS). */
   strings: number;
+  /** The string kindsOf is asked about, one object rewritten for each (kindsOf keeps none). */
+  asked: InspectedString;
 }
 
 // Every string argument with its nearest key, bounded in number, length and depth, read in
@@ -95,11 +102,14 @@ function walkArguments(value: unknown, key: string, walk: ArgumentWalk, depth: n
 
 // What one string argument says: a path (and whether it is sensitive), a host away from the machine, a command.
 function labelString(key: string, raw: string, walk: ArgumentWalk): void {
-  const { ready, labels } = walk;
-  const kinds = kindsOf({ path: key, key, isKey: false, raw, variants: NO_VARIANTS }, walk.hints);
+  const { ready, labels, asked } = walk;
+  asked.path = key;
+  asked.key = key;
+  asked.raw = raw;
+  const kinds = kindsOf(asked, walk.hints);
   if (kinds.has('path')) {
     const abs = absoluteOf(raw, ready);
-    if (abs !== undefined) walk.paths.push(abs);
+    if (abs !== undefined) (walk.paths ??= []).push(abs);
     if (isSensitive(raw, ready)) labels.put('sensitive-read', `path argument "${key}" names a sensitive file`);
   }
   if (kinds.has('url') || kinds.has('command')) {
@@ -110,7 +120,7 @@ function labelString(key: string, raw: string, walk: ArgumentWalk): void {
     }
   }
   if (kinds.has('command')) {
-    walk.commands.push(raw);
+    (walk.commands ??= []).push(raw);
     labels.put('exec', `argument "${key}" is a command`);
   }
 }
@@ -141,13 +151,20 @@ interface PreparedPaths {
 // stays the same all session; see tool-flow.ts) instead of once per call.
 const prepared = new WeakMap<LabelContext['paths'], PreparedPaths>();
 
+// The last context's, found again without a lookup (a session labels with one context).
+let lastPaths: LabelContext['paths'] | undefined;
+let lastReady: PreparedPaths | undefined;
+
 function preparePaths(paths: LabelContext['paths']): PreparedPaths {
+  if (paths === lastPaths && lastReady !== undefined) return lastReady;
   let ready = prepared.get(paths);
   if (ready === undefined) {
     const pathCtx: PathContext = { ...paths, realpath: () => undefined };
     ready = { pathCtx, checks: checksFor(pathCtx), persistent: persistenceTest(paths.home) };
     prepared.set(paths, ready);
   }
+  lastPaths = paths;
+  lastReady = ready;
   return ready;
 }
 
@@ -155,6 +172,11 @@ function preparePaths(paths: LabelContext['paths']): PreparedPaths {
 // map is made by the first label.
 class LabelMap {
   private map: Map<string, string> | undefined;
+
+  /** True when no label was put. */
+  get empty(): boolean {
+    return this.map === undefined;
+  }
 
   put(label: string, why: string): void {
     const map = (this.map ??= new Map());
@@ -185,6 +207,19 @@ function isSensitive(raw: string, ready: PreparedPaths): boolean {
   return abs !== undefined && (ready.checks.isSensitive(abs) || ready.checks.deniedBy(abs) !== undefined);
 }
 
+// The walk of the call being labelled: one object, its fields set for each call (labelCall
+// runs to its end before another starts; nothing it calls labels a call).
+const WALK: ArgumentWalk = {
+  hints: {},
+  ready: undefined as unknown as PreparedPaths,
+  labels: new LabelMap(),
+  resultLabels: new LabelMap(),
+  paths: undefined,
+  commands: undefined,
+  strings: 0,
+  asked: { path: '', key: undefined, isKey: false, raw: '', variants: NO_VARIANTS },
+};
+
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
 export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
   const facts = nameFacts(name);
@@ -195,9 +230,24 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const ready = preparePaths(ctx.paths);
   const persistent = ready.persistent;
 
-  const paths: string[] = [];
-  const commands: string[] = [];
-  walkArguments(args, '', { hints: ctx.hints, ready, labels, resultLabels, paths, commands, strings: 0 }, 0);
+  const walk = WALK;
+  walk.hints = ctx.hints;
+  walk.ready = ready;
+  walk.labels = labels;
+  walk.resultLabels = resultLabels;
+  walk.paths = undefined;
+  walk.commands = undefined;
+  walk.strings = 0;
+  try {
+    walkArguments(args, '', walk, 0);
+  } finally {
+    // Nothing of this call is held past it.
+    walk.asked.path = walk.asked.raw = '';
+    walk.asked.key = undefined;
+  }
+  const paths: readonly string[] = walk.paths ?? NONE;
+  const commands: readonly string[] = walk.commands ?? NONE;
+  walk.paths = walk.commands = undefined;
 
   for (let i = 0; i < commands.length; i++) {
     const command = commands[i] as string;
@@ -237,5 +287,6 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   if (facts.readsOpenWorld) resultLabels.put('untrusted-source', `"${tool}" reads from the web or an inbox`);
   if (openWorld) resultLabels.put('untrusted-source', `"${tool}" declares openWorldHint`);
 
-  return { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : [], commands };
+  if (labels.empty && resultLabels.empty && commands === NONE) return NOTHING_SAID;
+  return { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : NONE, commands };
 }

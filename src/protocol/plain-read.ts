@@ -38,19 +38,31 @@ const CLOSE_BRACKET = 0x5d;
 
 /** `parseStrict(text)` with default options, and `sendableAsWritten(text)` when it parsed. */
 export function readClientText(text: string): ClientReading {
-  if (!NOT_PLAIN.test(text)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return slowly(text);
-    }
-    if (plainStructure(text)) return { parsed: { ok: true, value }, sendable: true };
-  }
-  return slowly(text);
+  const value = readPlainClientText(text);
+  return value === NOT_PLAIN_TEXT ? readClientTextSlowly(text) : { parsed: { ok: true, value }, sendable: true };
 }
 
-function slowly(text: string): ClientReading {
+/** What readPlainClientText returns for text it does not read: readClientTextSlowly reads it. */
+export const NOT_PLAIN_TEXT: unique symbol = Symbol('not plain text');
+
+/**
+ * The value of the usual frame (see the file comment), which parses and is sendable as written,
+ * with no reading made around it; NOT_PLAIN_TEXT for any other text. readClientText is this,
+ * then readClientTextSlowly: the engine calls the two itself.
+ */
+export function readPlainClientText(text: string): unknown {
+  if (NOT_PLAIN.test(text)) return NOT_PLAIN_TEXT;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return NOT_PLAIN_TEXT;
+  }
+  return plainStructure(text) ? value : NOT_PLAIN_TEXT;
+}
+
+/** readClientText for text readPlainClientText does not read. */
+export function readClientTextSlowly(text: string): ClientReading {
   const parsed = parseStrict(text);
   return { parsed, sendable: parsed.ok && sendableAsWritten(text) };
 }
