@@ -180,7 +180,7 @@ export class Engine {
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two.
     const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
-    const decision = decideServerMessage(message, frameText(frame, text, value), this.state, this.policy, this.deps, readings);
+    const decision = decideServerMessage(message, new ParsedFrame(frame, text, value), this.state, this.policy, this.deps, readings);
     const action = decision.action;
     const answerText = action.type === 'forward-text' ? action.text : action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
@@ -215,7 +215,7 @@ export class Engine {
     // listings, unmatched or repeated ids) are decided on the full read.
     if (match.kind !== 'pending' || !match.exact) return undefined;
     if (needsFullRead(skeleton.id, this.state, this.deps.scanResult !== undefined)) return undefined;
-    const decision = decideServerMessage(classify(skeleton), () => frame.toString('utf8'), this.state, this.policy, this.deps, readings);
+    const decision = decideServerMessage(classify(skeleton), { text: () => frame.toString('utf8') }, this.state, this.policy, this.deps, readings);
     const out = emptyOutcome();
     if (decision.action.type === 'forward') out.outputs.push({ to: 'client', data: frame });
     else if (decision.action.type === 'forward-text') out.outputs.push({ to: 'client', data: decision.action.text });
@@ -367,7 +367,7 @@ export class Engine {
     const passed: string[] = [];
     for (const element of parsed.value) {
       const elementText = serializeStrict(element);
-      const decision = decideServerMessage(classify(element), () => elementText, this.state, this.policy, this.deps);
+      const decision = decideServerMessage(classify(element), { text: () => elementText }, this.state, this.policy, this.deps);
       const answerText = decision.action.type === 'forward-text' ? decision.action.text : decision.action.type === 'forward' ? elementText : undefined;
       const batch = decision.answers?.batch;
       if (decision.action.type === 'answer-server') out.outputs.push({ to: 'server', data: decision.action.text });
@@ -429,11 +429,26 @@ export class Engine {
 
 // A server frame as the deciders read it: its strict reading is worked out from the parse
 // the engine made (strict-json.ts: one parse, then a check), and a large frame's bytes say
-// whether every string in it is plain ASCII, so the scan need not test each one.
-function frameText(frame: Buffer, text: string, parsed: unknown): FrameText {
-  let strict: StrictParseResult | undefined;
-  const read = (() => text) as FrameText;
-  read.strict = () => (strict ??= strictFromParsed(text, parsed));
-  read.plain = frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame);
-  return read;
+// whether every string in it is plain ASCII, so the scan need not test each one. (One
+// object per frame: a closure with fields set on it cost three, and a slow shape.)
+class ParsedFrame implements FrameText {
+  readonly #text: string;
+  readonly #parsed: unknown;
+  #strict: StrictParseResult | undefined;
+  readonly plain: boolean;
+
+  constructor(frame: Buffer, text: string, parsed: unknown) {
+    this.#text = text;
+    this.#parsed = parsed;
+    this.#strict = undefined;
+    this.plain = frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame);
+  }
+
+  text(): string {
+    return this.#text;
+  }
+
+  strict(): StrictParseResult {
+    return (this.#strict ??= strictFromParsed(this.#text, this.#parsed));
+  }
 }

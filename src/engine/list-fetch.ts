@@ -165,7 +165,7 @@ export interface ListReading {
  * claims to answer a call still held (the server never saw it: dropped). Undefined for
  * every other answer.
  */
-export function decideOwnAnswer(message: ResponseMessage, text: () => string, state: SessionState, policy: CompiledPolicy, reading: ListReading): OwnListDecision | undefined {
+export function decideOwnAnswer(message: ResponseMessage, text: { text(): string }, state: SessionState, policy: CompiledPolicy, reading: ListReading): OwnListDecision | undefined {
   const fetch = fetches.get(state);
   if (!fetch || message.id === null) return undefined;
   // (Calls are held only until the first listing: most answers find none, and make no closure to look.)
@@ -174,7 +174,7 @@ export function decideOwnAnswer(message: ResponseMessage, text: () => string, st
   }
   const inFlight = fetch.inFlight;
   if (!inFlight || typeof message.id !== 'string' || message.id !== inFlight.id) return undefined;
-  const list = decideToolList(text(), message.id, policy, state, reading.scanDefinition, reading.pins, inFlight.page === 1);
+  const list = decideToolList(text.text(), message.id, policy, state, reading.scanDefinition, reading.pins, inFlight.page === 1);
   const record = { ...list.record, detail: { ...list.record.detail, ownListing: true, page: inFlight.page } };
   const result = isObject(message.message.result) ? message.message.result : undefined;
   const failed = result === undefined || !Array.isArray(result.tools) ? 'the server answered the listing with an error' : list.record.verdict === 'block' ? (list.record.reason ?? 'the tool list was refused') : undefined;

@@ -53,7 +53,7 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   if (exact) return decision;
   // Matched loosely ("3" for 3): sent on with the client's own id, so every client reads it
   // as the answer it was decided to be.
-  const rewritten = withClientId(decision.action.type === 'forward-text' ? decision.action.text : text(), pending);
+  const rewritten = withClientId(decision.action.type === 'forward-text' ? decision.action.text : text.text(), pending);
   const action: ServerAction = decision.action.type === 'drop' ? decision.action : { type: 'forward-text', text: rewritten };
   return { ...decision, action, record: { ...decision.record, detail: { ...decision.record.detail, serverId: message.id } } };
 }
@@ -67,19 +67,19 @@ function decideFor(pending: PendingClientRequest, text: FrameText, state: Sessio
   const { scanDefinition: scan, pins, scanResult } = inspection;
   const id = pending.id;
   if (DEFINITION_LISTS[pending.method]) {
-    const list = decideDefinitionList(pending.method, text(), id, policy, state, scan, pins, pending.firstPage ?? true);
+    const list = decideDefinitionList(pending.method, text.text(), id, policy, state, scan, pins, pending.firstPage ?? true);
     return { action: rewrite(list.action), record: list.record, answers: pending };
   }
   if (pending.method === 'tools/list') {
-    const list = decideToolList(text(), id, policy, state, scan, pins, pending.firstPage ?? true);
+    const list = decideToolList(text.text(), id, policy, state, scan, pins, pending.firstPage ?? true);
     return { action: rewrite(list.action), record: list.record, answers: pending };
   }
   if (scan && INSTRUCTION_ANSWERS.has(pending.method)) {
-    const decision = decideInstructions(text(), id, pending.method, policy, scan);
+    const decision = decideInstructions(text.text(), id, pending.method, policy, scan);
     return { action: rewrite(decision.action), record: decision.record, answers: pending };
   }
   if (scanResult && SCANNED_RESULTS.has(pending.method)) {
-    const decision = decideResult(text(), id, pending, policy, scanResult, text);
+    const decision = decideResult(text.text(), id, pending, policy, scanResult, text);
     return { action: rewrite(decision.action), record: decision.record, answers: pending };
   }
   return { action: { type: 'forward' }, record: { direction: 'server', method: pending.method, id, tool: pending.tool, verdict: 'forward', rules: [] }, answers: pending };

@@ -54,7 +54,7 @@ export function decideServerChannel(
 
   // Calls made from a list cached before this are held until the shim has listed again (list-fetch.ts).
   if (message.method === 'notifications/tools/list_changed') toolsChanged(state);
-  const parsed = text.strict?.() ?? parseStrict(text());
+  const parsed = text.strict?.() ?? parseStrict(text.text());
   if (!parsed.ok) {
     const rule = parsed.code === 'duplicate-key' ? 'protocol.duplicate-key' : 'protocol.strict-json';
     return refuse([rule], `the ${message.kind} could not be read one way only (${parsed.message}).`, undefined, true);

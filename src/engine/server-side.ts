@@ -35,7 +35,9 @@ export interface ServerInspection {
 }
 
 /** A server frame's text, read on demand, with what the engine already knows of it. */
-export type FrameText = (() => string) & KnownFrame;
+export interface FrameText extends KnownFrame {
+  text(): string;
+}
 
 /** What to do with one server message. */
 export type ServerAction =
@@ -55,7 +57,7 @@ export interface ServerDecision {
 }
 
 /**
- * Decide on one classified server message. `text` gives the message as the server wrote
+ * Decide on one classified server message. `text.text()` gives the message as the server wrote
  * it, for the answers that are read in full (tools/list); the others never decode it.
  * `readings` are every reading of an answer's top-level id, from its bytes (answer-id.ts);
  * without them, the parsed id is the only one.

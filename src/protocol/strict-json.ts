@@ -398,13 +398,17 @@ const NATIVE_FROM_CHARS = 16 * 1024;
  * nesting past the limit; see unambiguous.ts), else the strict parser's own reading (its
  * RawNumbers, or its error). The value is returned as it is: the caller shares it.
  */
-export function strictFromParsed(text: string, parsed: unknown, options: StrictParseOptions = {}): StrictParseResult {
-  const maxLength = options.maxLength ?? Infinity;
-  if (text.length <= maxLength && isUnambiguous(text, { maxDepth: options.maxDepth ?? 512, rejectDuplicateKeys: options.rejectDuplicateKeys ?? true })) {
+export function strictFromParsed(text: string, parsed: unknown, options?: StrictParseOptions): StrictParseResult {
+  // (Without options, the check's own are the defaults, made once: the engine asks so per answer.)
+  const check = options === undefined ? DEFAULT_CHECK : { maxDepth: options.maxDepth ?? 512, rejectDuplicateKeys: options.rejectDuplicateKeys ?? true };
+  if (text.length <= (options?.maxLength ?? Infinity) && isUnambiguous(text, check)) {
     return { ok: true, value: parsed };
   }
-  return strictParse(text, options);
+  return strictParse(text, options ?? {});
 }
+
+// isUnambiguous's options for parseStrict's defaults.
+const DEFAULT_CHECK = { maxDepth: 512, rejectDuplicateKeys: true };
 
 // The character-by-character parser, for short text and for every text the check turns down.
 function strictParse(text: string, options: StrictParseOptions): StrictParseResult {

@@ -194,7 +194,10 @@ function knownCleanSteps(value: unknown, depth: number, clean: CleanMemo, plainK
     return steps;
   }
   const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
+  // The own keys Object.keys gives, without the array it makes per object (steps are summed,
+  // so their order does not matter).
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
     const forKey = knownStringSteps(key, clean, plainKnown);
     if (forKey === NOT_ALL_KNOWN) return NOT_ALL_KNOWN;
     const item = obj[key];
