@@ -43,14 +43,21 @@ export interface ResultScanOutcome {
   value: unknown;
   changed: boolean;
   /** Instructions aimed at the model, at or above the policy's floor, with where they are. */
-  injection: Array<Finding & { at: Location }>;
+  injection: ReadonlyArray<Finding & { at: Location }>;
   /** Redactions by kind (redacted, or only seen when the action is warn). */
-  redacted: Record<string, number>;
+  redacted: Readonly<Record<string, number>>;
   /** Hidden characters by kind (stripped, or only seen when the action is warn). */
-  hidden: Record<string, number>;
+  hidden: Readonly<Record<string, number>>;
   /** Why the result could not be scanned; the caller blocks it. */
   failure?: string;
 }
+
+// The outcome as the walk fills it in.
+type WalkOutcome = ResultScanOutcome & { injection: Array<Finding & { at: Location }>; redacted: Record<string, number>; hidden: Record<string, number> };
+
+// What a result known clean without a walk is found to hold: nothing, the same (frozen) for every one.
+const NO_FINDINGS: ReadonlyArray<Finding & { at: Location }> = Object.freeze([]);
+const NONE: Readonly<Record<string, number>> = Object.freeze({});
 
 class ScanLimit extends Error {}
 
@@ -226,7 +233,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
   const knownSteps = knownCleanSteps(result, 0, rules.clean, known.plain === true, rules.injectionRules.length > 0);
   if (knownSteps !== NOT_ALL_KNOWN && knownSteps + 1 < CLOCK_EVERY_STEPS) {
     const limit = scanner.stepLimit === undefined ? BUDGET_BASE_STEPS : scanner.stepLimit(textLength(result));
-    if (knownSteps + 1 <= limit) return { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
+    if (knownSteps + 1 <= limit) return { value: result, changed: false, injection: NO_FINDINGS, redacted: NONE, hidden: NONE };
   }
   return walkResult(result, scanner, known, rules);
 }
@@ -234,7 +241,7 @@ export function scanResult(result: unknown, scanner: ResultScanner, known: { pla
 // The scan itself: every string read, stripped and redacted as the file comment says.
 function walkResult(result: unknown, scanner: ResultScanner, known: { plain?: boolean }, rules: InPlay): ResultScanOutcome {
   const { settings } = scanner;
-  const outcome: ResultScanOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
+  const outcome: WalkOutcome = { value: result, changed: false, injection: [], redacted: {}, hidden: {} };
   const { injectionRules, redactionRules, clean } = rules;
   const redacting = (rule: CompiledRule) => (rule.category === 'secrets' ? settings.secrets : settings.pii.action) === 'redact';
   const clock = scanner.clock;
