@@ -69,7 +69,9 @@ export function putLabel(m: FlowMemory, event: LabelEvent): void {
 
 /** Remember files the session wrote. */
 export function noteWritten(m: FlowMemory, paths: readonly string[]): void {
-  for (const path of paths) {
+  // (An index loop: nearly every call writes nothing, and makes no iterator to find so.)
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i] as string;
     if (m.written.includes(path)) continue;
     if (m.written.length >= FLOW_LIMITS.written) {
       m.writtenOverflow = true;
