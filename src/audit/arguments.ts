@@ -162,7 +162,7 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
 }
 
 /**
- * ArgumentProcessor.text in `redacted` mode: JSON.stringify's text of a small plain object or array in
+ * ArgumentProcessor.text in `redacted` mode: JSON.stringify of a small plain object or array in
  * which the walk would change nothing, checked in one pass: every string (each key, each value)
  * must come back from the redaction unchanged and uncut, no key may be a secret's name, and no
  * value may be one JSON leaves out or writes otherwise (a toJSON, a class, a bigint, NaN); within
@@ -173,68 +173,43 @@ function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boole
   const maxNodes = Math.min(TEXT_NODES, limits.maxNodes);
   const maxDepth = Math.min(TEXT_DEPTH, limits.maxDepth);
   let nodes = 0;
-  // Each value's JSON text is written as it is checked (one pass, not a check and then
-  // JSON.stringify's own walk), in JSON.stringify's bytes: see jsonString.
-  const cleanString = (text: string): string | undefined => (text.length <= limits.truncateOver && redactText(text) === text ? jsonString(text) : undefined);
-  const written = (value: unknown, depth: number): string | undefined => {
-    if (++nodes > maxNodes) return undefined;
+  const cleanString = (text: string): boolean => text.length <= limits.truncateOver && redactText(text) === text;
+  const clean = (value: unknown, depth: number): boolean => {
+    if (++nodes > maxNodes) return false;
     switch (typeof value) {
       case 'string':
         return cleanString(value);
       case 'number':
-        // NaN is not itself to the walk (NaN !== NaN): it would copy the container. A finite
-        // number's JSON text is its String (-0 included: both write 0).
-        return Number.isFinite(value) ? String(value) : undefined;
+        // NaN is not itself to the walk (NaN !== NaN): it would copy the container.
+        return Number.isFinite(value);
       case 'boolean':
-        return value ? 'true' : 'false';
+        return true;
       case 'object':
-        if (value === null) return 'null';
-        return depth < maxDepth && (value as { toJSON?: unknown }).toJSON === undefined ? containerText(value, depth) : undefined;
+        if (value === null) return true;
+        return depth < maxDepth && (value as { toJSON?: unknown }).toJSON === undefined && cleanContainer(value, depth);
       default:
-        return undefined;
+        return false;
     }
   };
-  const containerText = (value: object, depth: number): string | undefined => {
+  const cleanContainer = (value: object, depth: number): boolean => {
     if (Array.isArray(value)) {
-      let text = '[';
-      for (let i = 0; i < value.length; i++) {
-        const item = written(value[i], depth + 1);
-        if (item === undefined) return undefined;
-        text += i === 0 ? item : `,${item}`;
-      }
-      return `${text}]`;
+      for (let i = 0; i < value.length; i++) if (!clean(value[i], depth + 1)) return false;
+      return true;
     }
-    if (!isPlainData(value)) return undefined;
-    // Its own keys in Object.keys' order (JSON.stringify's), without making their list: for-in
-    // gives the own keys first, in that order, and then inherited ones, which are passed over.
-    let text = '{';
+    if (!isPlainData(value)) return false;
+    // Its own keys in Object.keys' order, without making their list: for-in gives the own
+    // keys first, in that order, and then inherited ones, which are passed over.
     for (const name in value) {
       if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
-      if (isSecretKey(name)) return undefined;
-      const key = cleanString(name);
-      const item = key === undefined ? undefined : written((value as Record<string, unknown>)[name], depth + 1);
-      if (item === undefined) return undefined;
-      text += text.length === 1 ? `${key}:${item}` : `,${key}:${item}`;
+      if (isSecretKey(name) || !cleanString(name) || !clean((value as Record<string, unknown>)[name], depth + 1)) return false;
     }
-    return `${text}}`;
+    return true;
   };
   return (value) => {
     if (value === null || typeof value !== 'object') return undefined;
     nodes = 0;
-    return written(value, 0);
+    return clean(value, 0) ? JSON.stringify(value) : undefined;
   };
-}
-
-/**
- * A string as JSON.stringify writes it: quoted as it is when nothing in it is escaped (no
- * control character, quote, backslash or surrogate), else by JSON.stringify itself.
- */
-export function jsonString(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
-  }
-  return `"${text}"`;
 }
 
 /** One-shot form of {@link createArgumentProcessor}, for callers that process one value. */
