@@ -197,9 +197,10 @@ function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boole
       return true;
     }
     if (!isPlainData(value)) return false;
-    const names = Object.keys(value);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
+    // Its own keys in Object.keys' order, without making their list: for-in gives the own
+    // keys first, in that order, and then inherited ones, which are passed over.
+    for (const name in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
       if (isSecretKey(name) || !cleanString(name) || !clean((value as Record<string, unknown>)[name], depth + 1)) return false;
     }
     return true;

@@ -26,9 +26,9 @@ const VERDICT_WORDS: Readonly<Record<DecisionRecord['verdict'], string>> = {
  * `rewrote tools/list (hid 2: write_file, edit_file)`. Peer-chosen text (the tool name) is
  * redacted by the caller and cut, so a line stays one short line.
  */
-export function decisionMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText): string {
+export function decisionMessage(decision: DecisionRecord, redactText: (text: string) => string = redactSecretsInText, shownTool?: string): string {
   if (decision.detail === undefined && typeof decision.method === 'string') {
-    const kept = keptMessage(verbOf(decision), decision.method, decision.tool, redactText);
+    const kept = keptMessage(verbOf(decision), decision.method, decision.tool, redactText, shownTool);
     if (kept !== undefined) return kept;
   }
   return madeMessage(decision, redactText);
@@ -61,7 +61,7 @@ const MESSAGES = new PairMemo(1024, 128);
 
 // The msg decisionMessage makes for a decision without detail, when its verb is a string and
 // its method has MCP's shape (peerMethod and cut write such a method as it is); else undefined.
-function keptMessage(verb: unknown, method: string, tool: string | undefined, redactText: (text: string) => string): string | undefined {
+function keptMessage(verb: unknown, method: string, tool: string | undefined, redactText: (text: string) => string, shownTool: string | undefined): string | undefined {
   if (typeof verb !== 'string') return undefined;
   let start = MESSAGE_STARTS.known(verb, method);
   if (start === undefined) {
@@ -69,7 +69,7 @@ function keptMessage(verb: unknown, method: string, tool: string | undefined, re
     start = MESSAGE_STARTS.keep(verb, method, `${verb} ${method}`);
   }
   if (tool === undefined) return start;
-  const shown = redactText(tool);
+  const shown = shownTool ?? redactText(tool);
   if (typeof shown !== 'string') return undefined;
   return MESSAGES.known(start, shown) ?? MESSAGES.keep(start, shown, `${start} ${cut(shown)}`);
 }
@@ -182,6 +182,15 @@ export function decisionFields(
 }
 
 /**
+ * `redactText(decision.tool)`, made once for a line's msg and its `tool` (decisionMessage and
+ * decisionText take it): a tool's name is redacted like any peer text, and the secret rules
+ * that run on it cost as much as the rest of the line's known parts.
+ */
+export function shownToolOf(decision: DecisionRecord, redactText: (text: string) => string): string | undefined {
+  return decision.tool === undefined ? undefined : redactText(decision.tool);
+}
+
+/**
  * The whole decision line (with its newline), in the bytes `decisionLine` writes for
  * `decisionFields` of the same decision, but without making the fields object and walking it:
  * the fields are known and in a fixed order. `head` is the line's start up to its first field
@@ -191,6 +200,7 @@ export function decisionFields(
  * The parts that repeat from line to line (direction and method, the shown tool, verdict and
  * rules, msg) are made once and kept (text-memo.ts), each by the exact input of the pure step
  * that makes it: redaction itself runs for every line, only its quoted result is kept.
+ * `shownTool`, when given, is shownToolOf(decision, redactText), already made for the msg.
  */
 export function decisionText(
   head: string,
@@ -199,6 +209,7 @@ export function decisionText(
   redactValue: ArgumentProcessor,
   redactText: (text: string) => string,
   msg: string,
+  shownTool?: string,
 ): string | undefined {
   const { id, tool, reason, decisionUs } = decision;
   const start = directionMethodText(decision.direction, decision.method, redactText);
@@ -209,7 +220,7 @@ export function decisionText(
   else if (id === null) text += ',"id":null';
   else text = field(text, ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
   if (text !== undefined && tool !== undefined) {
-    const shown = redactText(tool);
+    const shown = shownTool ?? redactText(tool);
     text = typeof shown === 'string' ? text + TOOL_TEXTS.text(shown, toolText) : field(text, ',"tool":', valueText(shown));
   }
   text = field(text, '', verdictRulesText(decision.verdict, decision.rules));

@@ -10,7 +10,7 @@ import { prettyRecord } from './pretty.js';
 import { createStderrQueue } from './stderr-queue.js';
 import { createStderrRelay } from './stderr-relay.js';
 import { bindingsText, levelPrefix } from './line.js';
-import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, operationalFields, type AuditLevel } from './record.js';
+import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, shownToolOf, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
 import { flat } from './text-memo.js';
 import type { AuditSink, DecisionRecord } from './types.js';
@@ -256,8 +256,10 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     return head;
   };
   const writeDecision = (level: AuditLevel, decision: DecisionRecord): void => {
-    const msg = decisionMessage(decision, redactText);
-    const line = decisionText(headOf(level, madeAt), decision, processArgs, redactValue, redactText, msg);
+    // The tool's shown name, redacted once for the msg and the line.
+    const shownTool = shownToolOf(decision, redactText);
+    const msg = decisionMessage(decision, redactText, shownTool);
+    const line = decisionText(headOf(level, madeAt), decision, processArgs, redactValue, redactText, msg, shownTool);
     if (line === undefined) logger()[level](decisionFields(decision, processArgs, redactValue, redactText), msg);
     else lines.push(line);
   };

@@ -44,6 +44,11 @@ export interface ResultDecision {
   record: Omit<DecisionRecord, 'decisionUs'>;
 }
 
+// The forward action and the scan's `known` of a plain frame: the same for every answer, so
+// made once (frozen: read only, as every reader of them already treats them).
+const FORWARD: { type: 'forward' } = Object.freeze({ type: 'forward' as const });
+const PLAIN: { plain: boolean } = Object.freeze({ plain: true });
+
 /** The notice a flagged result starts with. */
 export function injectionNotice(rules: readonly string[]): string {
   return (
@@ -114,11 +119,11 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   const field = isObject(message) && message.result !== undefined ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
   if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...baseOf(pending, id), verdict: 'forward', rules: [] } };
 
-  const outcome = scan(message[field], known.plain ? { plain: true } : undefined);
+  const outcome = scan(message[field], known.plain ? PLAIN : undefined);
   // Most results: nothing found, nothing changed. The record is the one the general path
   // below makes for them, without building and taking apart an empty detail.
   if (outcome.failure === undefined && !outcome.changed && outcome.injection.length === 0 && isEmpty(outcome.redacted) && isEmpty(outcome.hidden)) {
-    return { action: { type: 'forward' }, record: cleanRecord(pending, id) };
+    return { action: FORWARD, record: cleanRecord(pending, id) };
   }
   // The fields every record below shares, made here: most results pass clean above without them.
   const base = baseOf(pending, id);

@@ -79,9 +79,9 @@ function isSecretName(name: string): boolean {
 export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; roots: readonly string[]; home: string }): LearnFacts | undefined {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return undefined;
   let out: LearnFacts | undefined;
-  const names = Object.keys(args);
-  for (let n = 0; n < names.length; n++) {
-    const name = names[n] as string;
+  // Its own keys in Object.keys' order, without making their list (inherited ones passed over).
+  for (const name in args) {
+    if (!Object.prototype.hasOwnProperty.call(args, name)) continue;
     const value = (args as Record<string, unknown>)[name];
     // (Nothing is learnt from a number, a boolean or an object: most arguments of most calls.)
     if (typeof value !== 'string' && !Array.isArray(value)) continue;
