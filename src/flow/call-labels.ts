@@ -94,9 +94,9 @@ function walkArguments(value: unknown, key: string, walk: ArgumentWalk, depth: n
   }
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walkArguments(value[i], key, walk, depth + 1);
   else if (value !== null && typeof value === 'object') {
-    // Own enumerable keys in order, as Object.entries gives them, without an array per member.
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) walkArguments((value as Record<string, unknown>)[keys[i] as string], keys[i] as string, walk, depth + 1);
+    // Own enumerable keys in order, as Object.entries gives them, without an array of them
+    // (for-in reads the object's own key cache; inherited keys are skipped).
+    for (const name in value) if (Object.hasOwn(value, name)) walkArguments((value as Record<string, unknown>)[name], name, walk, depth + 1);
   }
 }
 
@@ -173,6 +173,11 @@ function preparePaths(paths: LabelContext['paths']): PreparedPaths {
 class LabelMap {
   private map: Map<string, string> | undefined;
 
+  /** Forget every label put (the walk keeps its two maps between calls, emptied for each). */
+  clear(): void {
+    this.map = undefined;
+  }
+
   /** True when no label was put. */
   get empty(): boolean {
     return this.map === undefined;
@@ -225,16 +230,17 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const facts = nameFacts(name);
   // Names in reasons are cut short: a tool name can be as long as a frame.
   const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-  const labels = new LabelMap();
-  const resultLabels = new LabelMap();
   const ready = preparePaths(ctx.paths);
   const persistent = ready.persistent;
 
   const walk = WALK;
+  // The walk's own two maps, emptied (a call before this one may have stopped part way).
+  const labels = walk.labels;
+  const resultLabels = walk.resultLabels;
+  labels.clear();
+  resultLabels.clear();
   walk.hints = ctx.hints;
   walk.ready = ready;
-  walk.labels = labels;
-  walk.resultLabels = resultLabels;
   walk.paths = undefined;
   walk.commands = undefined;
   walk.strings = 0;
@@ -288,5 +294,9 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   if (openWorld) resultLabels.put('untrusted-source', `"${tool}" declares openWorldHint`);
 
   if (labels.empty && resultLabels.empty && commands === NONE) return NOTHING_SAID;
-  return { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : NONE, commands };
+  const said: CallLabels = { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : NONE, commands };
+  // Nothing of this call is held past it.
+  labels.clear();
+  resultLabels.clear();
+  return said;
 }
