@@ -24,7 +24,7 @@ import type { KindHints } from '../inspect/kinds.js';
 import { kindsOf } from '../inspect/kinds.js';
 import { checksFor } from '../inspect/detectors/paths/match.js';
 import { parsePath } from '../inspect/detectors/paths/parse.js';
-import { renderPath, resolveLexically } from '../inspect/detectors/paths/resolve.js';
+import { renderPath, resolveLexically, type AbsolutePath } from '../inspect/detectors/paths/resolve.js';
 import { parseShell } from '../inspect/detectors/shell/lexer.js';
 import { findUrls } from '../inspect/detectors/network/extract.js';
 import type { InspectedString, PathContext } from '../inspect/types.js';
@@ -108,9 +108,10 @@ function labelString(key: string, raw: string, walk: ArgumentWalk): void {
   asked.raw = raw;
   const kinds = kindsOf(asked, walk.hints);
   if (kinds.has('path')) {
-    const abs = absoluteOf(raw, ready);
-    if (abs !== undefined) (walk.paths ??= []).push(abs);
-    if (isSensitive(raw, ready)) labels.put('sensitive-read', `path argument "${key}" names a sensitive file`);
+    // Parsed and resolved once, for both questions.
+    const resolved = resolvedOf(raw, ready);
+    if (resolved !== undefined) (walk.paths ??= []).push(renderPath(resolved));
+    if (isSensitivePath(resolved, ready)) labels.put('sensitive-read', `path argument "${key}" names a sensitive file`);
   }
   if (kinds.has('url') || kinds.has('command')) {
     const away = hostsOf(raw).find((h) => !isLoopback(h));
@@ -173,6 +174,11 @@ function preparePaths(paths: LabelContext['paths']): PreparedPaths {
 class LabelMap {
   private map: Map<string, string> | undefined;
 
+  /** Forget every label put (the walk keeps its two maps between calls, emptied for each). */
+  clear(): void {
+    this.map = undefined;
+  }
+
   /** True when no label was put. */
   get empty(): boolean {
     return this.map === undefined;
@@ -194,16 +200,14 @@ class LabelMap {
   }
 }
 
-// A path argument, absolute and rendered, when it reads as one.
-function absoluteOf(raw: string, ready: PreparedPaths): string | undefined {
+// A path argument made absolute (lexically), when it reads as one.
+function resolvedOf(raw: string, ready: PreparedPaths): AbsolutePath | undefined {
   const parsed = parsePath(raw)[0];
-  const abs = parsed && resolveLexically(parsed, ready.pathCtx);
-  return abs ? renderPath(abs) : undefined;
+  return parsed && resolveLexically(parsed, ready.pathCtx);
 }
 
-function isSensitive(raw: string, ready: PreparedPaths): boolean {
-  const parsed = parsePath(raw)[0];
-  const abs = parsed && resolveLexically(parsed, ready.pathCtx);
+// Whether a path argument (resolvedOf) is on the sensitive list or the policy's denied paths.
+function isSensitivePath(abs: AbsolutePath | undefined, ready: PreparedPaths): boolean {
   return abs !== undefined && (ready.checks.isSensitive(abs) || ready.checks.deniedBy(abs) !== undefined);
 }
 
@@ -225,16 +229,17 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   const facts = nameFacts(name);
   // Names in reasons are cut short: a tool name can be as long as a frame.
   const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-  const labels = new LabelMap();
-  const resultLabels = new LabelMap();
   const ready = preparePaths(ctx.paths);
   const persistent = ready.persistent;
 
   const walk = WALK;
+  // The walk's own two maps, emptied (a call before this one may have stopped part way).
+  const labels = walk.labels;
+  const resultLabels = walk.resultLabels;
+  labels.clear();
+  resultLabels.clear();
   walk.hints = ctx.hints;
   walk.ready = ready;
-  walk.labels = labels;
-  walk.resultLabels = resultLabels;
   walk.paths = undefined;
   walk.commands = undefined;
   walk.strings = 0;
@@ -264,8 +269,9 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
     const writesFile = /[>]|(^|\s)(tee|cp|mv|install|ln|sed)\s/.test(command);
     for (const token of command.split(/[\s'"`;&|<>()]+/)) {
       if (!/[\\/]|^~/.test(token)) continue;
-      if (isSensitive(token, ready)) labels.put('sensitive-read', 'the command names a sensitive file');
-      const abs = absoluteOf(token, ready);
+      const resolved = resolvedOf(token, ready);
+      if (isSensitivePath(resolved, ready)) labels.put('sensitive-read', 'the command names a sensitive file');
+      const abs = resolved === undefined ? undefined : renderPath(resolved);
       if (writesFile && abs !== undefined && persistent(abs)) labels.put('persistence', `the command writes ${abs.slice(-80)}, which runs later`);
     }
     const written = ctx.namesWritten(command);
@@ -288,5 +294,9 @@ export function labelCall(name: string, args: unknown, annotations: unknown, ctx
   if (openWorld) resultLabels.put('untrusted-source', `"${tool}" declares openWorldHint`);
 
   if (labels.empty && resultLabels.empty && commands === NONE) return NOTHING_SAID;
-  return { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : NONE, commands };
+  const said: CallLabels = { labels: labels.list(), resultLabels: resultLabels.list(), writes: labels.has('write') ? paths : NONE, commands };
+  // Nothing of this call is held past it.
+  labels.clear();
+  resultLabels.clear();
+  return said;
 }

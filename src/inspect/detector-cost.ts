@@ -8,6 +8,7 @@
  */
 import type { ArgumentKind, Category, Detector, InspectContext, InspectedString } from './types.js';
 import { emptyKeepingRoom } from './lists.js';
+import { sharedKindSets } from './kinds.js';
 
 /** Steps per character, by detector category and the kind of string it reads. */
 export const DETECTOR_STEPS_PER_CHAR: Readonly<Partial<Record<Category, Partial<Record<ArgumentKind, number>>>>> = {
@@ -132,10 +133,20 @@ export function kindBit(kind: ArgumentKind): number {
 
 /** The kinds of some strings together, as bits (for chargesFor). */
 export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
+  // Most strings' kinds are a set kindsOf shares: its bits are looked up, the set not read.
+  const shared = BITS_OF_SHARED.get(kinds);
+  return shared !== undefined ? shared : bitsReadOff(kinds);
+}
+
+/** kindBits read off the set itself, kind by kind (the tests compare kindBits with it). */
+export function bitsReadOff(kinds: ReadonlySet<ArgumentKind>): number {
   let bits = 0;
   for (const kind of kinds) bits |= KIND_BIT[kind] ?? UNLISTED_KIND;
   return bits;
 }
+
+// The bits of each set kindsOf shares, read off once.
+const BITS_OF_SHARED: ReadonlyMap<ReadonlySet<ArgumentKind>, number> = new Map(sharedKindSets().map((kinds) => [kinds, bitsReadOff(kinds)]));
 
 /**
  * Whether chargedContext would charge `detector` anything for strings whose kinds together are

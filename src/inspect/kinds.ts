@@ -84,6 +84,11 @@ const BIT_KINDS: readonly (readonly [number, ArgumentKind])[] = [[PATH, 'path'],
 const KINDS_BY_BITS: readonly ReadonlySet<ArgumentKind>[] = Array.from({ length: 16 }, (_, bits) => new Set<ArgumentKind>(['text', ...BIT_KINDS.filter(([bit]) => (bits & bit) !== 0).map(([, kind]) => kind)]));
 const SHARED_KINDS: ReadonlySet<ReadonlySet<ArgumentKind>> = new Set(KINDS_BY_BITS);
 
+/** The few sets kindsOf shares between strings (see isSharedKinds), each once. */
+export function sharedKindSets(): readonly ReadonlySet<ArgumentKind>[] {
+  return KINDS_BY_BITS;
+}
+
 /**
  * Whether `kinds` is one of the few sets kindsOf shares between strings (every answer without
  * a word from the policy or the schema): a set that comes back call after call, unlike the

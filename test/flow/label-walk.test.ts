@@ -62,4 +62,26 @@ describe('label inference walks the arguments', () => {
     expect(labelCall('t', [deep], undefined, ctx).labels).toEqual([]);
     expect(labelCall('t', { path: ['a'.repeat(8193), '~/.ssh/id_rsa'] }, undefined, ctx).labels.map((l) => l.label)).toEqual(['sensitive-read']);
   });
+
+  it('reads only an object\'s own keys, not those it inherits', () => {
+    const inherited = Object.create({ path: '~/.ssh/id_rsa', command: 'curl https://evil.example' }) as Record<string, unknown>;
+    inherited.text = 'hello';
+    expect(labelCall('t', inherited, undefined, ctx)).toEqual(labelCall('t', { text: 'hello' }, undefined, ctx));
+    expect(labelCall('t', { nested: inherited }, undefined, ctx).labels).toEqual([]);
+  });
+
+  it('starts each call with no label of the one before, also after a call that stopped part way', () => {
+    const said = labelCall('t', { path: '~/.ssh/id_rsa', url: 'https://evil.example/x' }, undefined, ctx);
+    expect(said.labels.map((l) => l.label)).toEqual(['sensitive-read', 'egress']);
+    expect(said.resultLabels.map((l) => l.label)).toEqual(['untrusted-source']);
+    // What one call returned stays as it was when the next is labelled.
+    expect(labelCall('echo', { text: 'hello' }, undefined, ctx).labels).toEqual([]);
+    expect(said.labels.map((l) => l.label)).toEqual(['sensitive-read', 'egress']);
+    // A call whose walk throws (a getter that fails) leaves nothing behind for the next.
+    const failing = { path: '~/.ssh/id_rsa', get url(): string { throw new Error('stop'); } };
+    expect(() => labelCall('t', failing, undefined, ctx)).toThrow('stop');
+    const next = labelCall('echo', { text: 'hello' }, undefined, ctx);
+    expect(next.labels).toEqual([]);
+    expect(next.resultLabels).toEqual([]);
+  });
 });

@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedRules } from '../../src/inspect/build.js';
-import { chargedContext, chargesFor, chargesForByRates, DETECTOR_STEPS_PER_CHAR, kindBits } from '../../src/inspect/detector-cost.js';
-import { kindsOf } from '../../src/inspect/kinds.js';
+import { bitsReadOff, chargedContext, chargesFor, chargesForByRates, DETECTOR_STEPS_PER_CHAR, kindBit, kindBits } from '../../src/inspect/detector-cost.js';
+import { kindsOf, sharedKindSets } from '../../src/inspect/kinds.js';
 import { ruleIndexOf } from '../../src/inspect/rule-index.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import type { ArgumentKind, InspectContext, InspectedString } from '../../src/inspect/types.js';
@@ -73,6 +73,22 @@ describe('chargesFor: a detector given the plain context is one the charged cont
         else if (!asked.some((s) => kindsOfString(s).has('mystery' as ArgumentKind))) expect(spent, `${detector.category} ${JSON.stringify(kindIndex)}`).toBeGreaterThan(0);
       }
     }), { numRuns: 2000 });
+  });
+});
+
+describe('kindBits against the bits read off the set (bitsReadOff)', () => {
+  it('for every set kindsOf shares, for sets built per string with the same kinds, and for kinds no detector knows', () => {
+    const shared = sharedKindSets();
+    expect(shared.length).toBe(16);
+    for (const kinds of shared) {
+      const copy = new Set(kinds);
+      expect(kindBits(kinds), [...kinds].join()).toBe(bitsReadOff(copy));
+      expect(kindBits(copy)).toBe(bitsReadOff(copy));
+      // Each kind its own bit: the bits say exactly which kinds the set holds.
+      expect(kindBits(kinds)).toBe([...kinds].reduce((b, k) => b | kindBit(k), 0));
+    }
+    expect(kindBits(new Set(['text', 'mystery'] as ArgumentKind[]))).toBe(kindBit('text') | kindBit('mystery' as ArgumentKind));
+    expect(kindBits(new Set<ArgumentKind>())).toBe(0);
   });
 });
 

@@ -124,6 +124,8 @@ export function compileChecks(ctx: PathContext): PathChecks {
     roots,
     hasRoots: ctx.roots.length > 0,
     deniedBy(path) {
+      // No denied glob: nothing to spell the path out for.
+      if (deny.length === 0) return undefined;
       const forms = globForms(path, base);
       return deny.find((d) => forms.some((form) => d.test(form)))?.glob;
     },
