@@ -1,0 +1,26 @@
+// CPU per pipelined call of every process of the shim's tree (the shim, the server, the audit relay),
+// over 200 000 calls pumped as the bench pumps them (chunks of 500, at most 5000 unanswered).
+// Interleave builds by hand for an A/B: node bench/tree-cpu.mjs OLD/bin/vanguard.js; node bench/tree-cpu.mjs bin/vanguard.js; ...
+//   node bench/tree-cpu.mjs [path/to/bin/vanguard.js]
+import { readFileSync } from 'node:fs';
+const { CLI, Conn, SERVER } = await import('./harness.mjs');
+const cli = process.argv[2] ?? CLI;
+const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
+const conn = new Conn('shim', [process.execPath, [cli, 'start', '--', process.execPath, SERVER]]);
+await conn.initialize();
+for (let i = 0; i < 5; i++) await conn.request('tools/call', ECHO);
+const kids = (pid) => { try { return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; } };
+const tree = (pid) => [pid, ...kids(pid).flatMap(tree)];
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const comm = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 60);
+const pids = tree(conn.pid); const before = pids.map(cpu);
+const CHUNK = 500, WINDOW = 5000, R = 10, N = 20000;
+for (let round = 0; round < R; round++) {
+  const chunks = [];
+  for (let i = 0; i < N; i += CHUNK) { let text = ''; for (let j = 0; j < CHUNK; j++) text += JSON.stringify({ jsonrpc: '2.0', id: conn.nextId++, method: 'tools/call', params: ECHO }) + '\n'; chunks.push(text); }
+  let answered = 0, written = 0;
+  const pump = () => { while (written < chunks.length && written * CHUNK - answered <= WINDOW - CHUNK) conn.write(chunks[written++]); };
+  await new Promise((resolve, reject) => (conn.onLine = (line) => { if (line.includes('"error"')) reject(new Error(`an error answer: ${line.slice(0, 200)}`)); if (++answered === N) resolve(); else pump(); }, pump()));
+}
+pids.forEach((p, i) => console.log(((cpu(p) - before[i]) * 1000 / (R * N)).toFixed(2), 'µs/call', comm(p)));
+await conn.close();
