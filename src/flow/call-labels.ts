@@ -77,6 +77,8 @@ interface ArgumentWalk {
   commands: string[] | undefined;
   /** Strings read so far (at most MAX_STRINGS). */
   strings: number;
+  /** True while a call is labelled (a call labelled from within it gets label maps of its own). */
+  busy: boolean;
   /** The string kindsOf is asked about, one object rewritten for each (kindsOf keeps none). */
   asked: InspectedString;
 }
@@ -221,18 +223,43 @@ const WALK: ArgumentWalk = {
   paths: undefined,
   commands: undefined,
   strings: 0,
+  busy: false,
   asked: { path: '', key: undefined, isKey: false, raw: '', variants: NO_VARIANTS },
 };
 
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
 export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
+  const walk = WALK;
+  if (walk.busy) {
+    // A call labelled from within another (ctx.namesWritten is the caller's): the walk's two
+    // maps hold the outer call's labels until it returns, so this one is given its own.
+    const outerLabels = walk.labels;
+    const outerResultLabels = walk.resultLabels;
+    walk.labels = new LabelMap();
+    walk.resultLabels = new LabelMap();
+    try {
+      return labelWithWalk(name, args, annotations, ctx, walk);
+    } finally {
+      walk.labels = outerLabels;
+      walk.resultLabels = outerResultLabels;
+    }
+  }
+  walk.busy = true;
+  try {
+    return labelWithWalk(name, args, annotations, ctx, walk);
+  } finally {
+    walk.busy = false;
+  }
+}
+
+// labelCall with the walk whose two label maps are this call's.
+function labelWithWalk(name: string, args: unknown, annotations: unknown, ctx: LabelContext, walk: ArgumentWalk): CallLabels {
   const facts = nameFacts(name);
   // Names in reasons are cut short: a tool name can be as long as a frame.
   const tool = name.length > 80 ? `${name.slice(0, 80)}…` : name;
   const ready = preparePaths(ctx.paths);
   const persistent = ready.persistent;
 
-  const walk = WALK;
   // The walk's own two maps, emptied (a call before this one may have stopped part way).
   const labels = walk.labels;
   const resultLabels = walk.resultLabels;
