@@ -77,7 +77,7 @@ interface ArgumentWalk {
   commands: string[] | undefined;
   /** Strings read so far (at most MAX_STRINGS). */
   strings: number;
-  /** True while a call is labelled (a call labelled from within it gets label maps of its own). */
+  /** True while a call is labelled with this walk (a call labelled from within it gets a walk of its own). */
   busy: boolean;
   /** The string kindsOf is asked about, one object rewritten for each (kindsOf keeps none). */
   asked: InspectedString;
@@ -213,46 +213,38 @@ function isSensitivePath(abs: AbsolutePath | undefined, ready: PreparedPaths): b
   return abs !== undefined && (ready.checks.isSensitive(abs) || ready.checks.deniedBy(abs) !== undefined);
 }
 
-// The walk of the call being labelled: one object, its fields set for each call (labelCall
-// runs to its end before another starts; nothing it calls labels a call).
-const WALK: ArgumentWalk = {
-  hints: {},
-  ready: undefined as unknown as PreparedPaths,
-  labels: new LabelMap(),
-  resultLabels: new LabelMap(),
-  paths: undefined,
-  commands: undefined,
-  strings: 0,
-  busy: false,
-  asked: { path: '', key: undefined, isKey: false, raw: '', variants: NO_VARIANTS },
-};
+// A walk with nothing in it: its fields are set for each call (labelWithWalk).
+function newWalk(): ArgumentWalk {
+  return {
+    hints: {},
+    ready: undefined as unknown as PreparedPaths,
+    labels: new LabelMap(),
+    resultLabels: new LabelMap(),
+    paths: undefined,
+    commands: undefined,
+    strings: 0,
+    busy: false,
+    asked: { path: '', key: undefined, isKey: false, raw: '', variants: NO_VARIANTS },
+  };
+}
+
+// The walk of the call being labelled: one object, its fields set for each call.
+const WALK: ArgumentWalk = newWalk();
 
 /** Infer the labels of one call. Pure; bounded by the argument limits above. */
 export function labelCall(name: string, args: unknown, annotations: unknown, ctx: LabelContext): CallLabels {
-  const walk = WALK;
-  if (walk.busy) {
-    // A call labelled from within another (ctx.namesWritten is the caller's): the walk's two
-    // maps hold the outer call's labels until it returns, so this one is given its own.
-    const outerLabels = walk.labels;
-    const outerResultLabels = walk.resultLabels;
-    walk.labels = new LabelMap();
-    walk.resultLabels = new LabelMap();
-    try {
-      return labelWithWalk(name, args, annotations, ctx, walk);
-    } finally {
-      walk.labels = outerLabels;
-      walk.resultLabels = outerResultLabels;
-    }
-  }
-  walk.busy = true;
+  // A call labelled from within another (ctx.namesWritten is the caller's) gets a walk of its
+  // own: the shared one holds the outer call's labels until it returns.
+  if (WALK.busy) return labelWithWalk(name, args, annotations, ctx, newWalk());
+  WALK.busy = true;
   try {
-    return labelWithWalk(name, args, annotations, ctx, walk);
+    return labelWithWalk(name, args, annotations, ctx, WALK);
   } finally {
-    walk.busy = false;
+    WALK.busy = false;
   }
 }
 
-// labelCall with the walk whose two label maps are this call's.
+// labelCall with a walk that no other call is using.
 function labelWithWalk(name: string, args: unknown, annotations: unknown, ctx: LabelContext, walk: ArgumentWalk): CallLabels {
   const facts = nameFacts(name);
   // Names in reasons are cut short: a tool name can be as long as a frame.
