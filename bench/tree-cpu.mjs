@@ -1,12 +1,14 @@
 // CPU per pipelined call of every process of the shim's tree (the shim, the server, the audit relay),
 // over 200 000 calls pumped as the bench pumps them (chunks of 500, at most 5000 unanswered).
 // Interleave builds by hand for an A/B: node bench/tree-cpu.mjs OLD/bin/vanguard.js; node bench/tree-cpu.mjs bin/vanguard.js; ...
-//   node bench/tree-cpu.mjs [path/to/bin/vanguard.js]
+// `direct` and `relay` measure the server alone and behind the null relay, the same way.
+//   node bench/tree-cpu.mjs [path/to/bin/vanguard.js | direct | relay]
 import { readFileSync } from 'node:fs';
-const { CLI, Conn, SERVER } = await import('./harness.mjs');
+const { CLI, Conn, SERVER, armArgv } = await import('./harness.mjs');
 const cli = process.argv[2] ?? CLI;
+const argv = cli === 'direct' || cli === 'relay' ? armArgv(cli) : [process.execPath, [cli, 'start', '--', process.execPath, SERVER]];
 const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
-const conn = new Conn('shim', [process.execPath, [cli, 'start', '--', process.execPath, SERVER]]);
+const conn = new Conn('shim', argv);
 await conn.initialize();
 for (let i = 0; i < 5; i++) await conn.request('tools/call', ECHO);
 const kids = (pid) => { try { return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; } };
