@@ -163,53 +163,78 @@ export function createArgumentProcessor(options: ArgumentProcessorOptions): Argu
 
 /**
  * ArgumentProcessor.text in `redacted` mode: JSON.stringify of a small plain object or array in
- * which the walk would change nothing, checked in one pass: every string (each key, each value)
- * must come back from the redaction unchanged and uncut, no key may be a secret's name, and no
- * value may be one JSON leaves out or writes otherwise (a toJSON, a class, a bigint, NaN); within
- * the bounds above, which are also within the walk's (so that nothing of it would be [LIMIT] or
- * [DEPTH], and a cycle ends the pass). Undefined at the first thing that fails.
+ * which the walk would change nothing, checked and written in one pass: every string (each key,
+ * each value) must come back from the redaction unchanged and uncut, no key may be a secret's
+ * name, and no value may be one JSON leaves out or writes otherwise (a toJSON, a class, a bigint,
+ * NaN); within the bounds above, which are also within the walk's (so that nothing of it would be
+ * [LIMIT] or [DEPTH], and a cycle ends the pass). Undefined at the first thing that fails.
+ *
+ * The text is JSON.stringify's, written as the checks go (the values that pass are the few JSON
+ * writes in one way only): a string as {@link jsonString} quotes it, a finite number as its
+ * String() (JSON's ToString, -0 as 0), an object's own keys in for-in's order, which for own
+ * keys is Object.keys' and so JSON.stringify's.
  */
 function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boolean, redactText: (text: string) => string): (value: unknown) => string | undefined {
   const maxNodes = Math.min(TEXT_NODES, limits.maxNodes);
   const maxDepth = Math.min(TEXT_DEPTH, limits.maxDepth);
   let nodes = 0;
-  const cleanString = (text: string): boolean => text.length <= limits.truncateOver && redactText(text) === text;
-  const clean = (value: unknown, depth: number): boolean => {
-    if (++nodes > maxNodes) return false;
+  const cleanString = (text: string): string | undefined => (text.length <= limits.truncateOver && redactText(text) === text ? jsonString(text) : undefined);
+  const clean = (value: unknown, depth: number): string | undefined => {
+    if (++nodes > maxNodes) return undefined;
     switch (typeof value) {
       case 'string':
         return cleanString(value);
       case 'number':
         // NaN is not itself to the walk (NaN !== NaN): it would copy the container.
-        return Number.isFinite(value);
+        return Number.isFinite(value) ? String(value) : undefined;
       case 'boolean':
-        return true;
+        return value ? 'true' : 'false';
       case 'object':
-        if (value === null) return true;
-        return depth < maxDepth && (value as { toJSON?: unknown }).toJSON === undefined && cleanContainer(value, depth);
+        if (value === null) return 'null';
+        return depth < maxDepth && (value as { toJSON?: unknown }).toJSON === undefined ? cleanContainer(value, depth) : undefined;
       default:
-        return false;
+        return undefined;
     }
   };
-  const cleanContainer = (value: object, depth: number): boolean => {
+  const cleanContainer = (value: object, depth: number): string | undefined => {
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) if (!clean(value[i], depth + 1)) return false;
-      return true;
+      let text = '[';
+      for (let i = 0; i < value.length; i++) {
+        const item = clean(value[i], depth + 1);
+        if (item === undefined) return undefined;
+        text += i === 0 ? item : `,${item}`;
+      }
+      return `${text}]`;
     }
-    if (!isPlainData(value)) return false;
+    if (!isPlainData(value)) return undefined;
     // Its own keys in Object.keys' order, without making their list: for-in gives the own
     // keys first, in that order, and then inherited ones, which are passed over.
+    let text = '{';
     for (const name in value) {
       if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
-      if (isSecretKey(name) || !cleanString(name) || !clean((value as Record<string, unknown>)[name], depth + 1)) return false;
+      if (isSecretKey(name)) return undefined;
+      const key = cleanString(name);
+      const item = key === undefined ? undefined : clean((value as Record<string, unknown>)[name], depth + 1);
+      if (item === undefined) return undefined;
+      text += text.length === 1 ? `${key}:${item}` : `,${key}:${item}`;
     }
-    return true;
+    return `${text}}`;
   };
   return (value) => {
     if (value === null || typeof value !== 'object') return undefined;
     nodes = 0;
-    return clean(value, 0) ? JSON.stringify(value) : undefined;
+    return clean(value, 0);
   };
+}
+
+// JSON.stringify of a string: printable ASCII without `"` and `\` is written between quotes as
+// it is; anything else is left to JSON.stringify (escapes, lone surrogates).
+function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /** One-shot form of {@link createArgumentProcessor}, for callers that process one value. */

@@ -207,6 +207,28 @@ describe('ArgumentProcessor.text', () => {
     expect(redacted.text!({ text: 'hello vanguard', n: [1, true, null, 'é'] })).toBe('{"text":"hello vanguard","n":[1,true,null,"é"]}');
   });
 
+  it('writes what it takes in JSON.stringify\'s bytes (key order, numbers, escapes, empty containers)', () => {
+    const [, redacted] = processors[0]!;
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { z: 1, a: [] });
+    const inherited = Object.assign(Object.create({ inheritedKey: 'x' }) as Record<string, unknown>, { own: 1 });
+    const taken = [
+      { b: 1, a: 2, 10: 'ten', 2: 'two', '-1': 'minus' },
+      { zero: -0, big: 1e21, small: 5e-7, frac: 0.1 + 0.2, neg: -12 },
+      { empty: {}, list: [], nested: [[], [{}], [[1]]] },
+      { quote: 'say "hi"', slash: 'a\\b', tab: 'a\tb', nl: 'x\ny', del: 'd\u007f', sep: '\u2028', lone: 'a\ud800b', emoji: '😀', accent: 'é' },
+      { 'key "quoted"': 1, 'ключ': 'значение', '\u0001': true },
+      bare,
+      [bare, null, false, ''],
+    ];
+    for (const value of taken) expect(redacted.text!(value)).toBe(JSON.stringify(value));
+    // Inherited keys are not the object's: JSON.stringify leaves them out, and so does the text.
+    expect(redacted.text!(inherited)).toBeUndefined();
+    expect(redacted.text!({ x: inherited })).toBeUndefined();
+    // A hole is undefined to the walk (JSON writes null, the walk would copy): left to it.
+    // eslint-disable-next-line no-sparse-arrays
+    expect(redacted.text!([1, , 2])).toBeUndefined();
+  });
+
   it('keeps to smaller limits of the walk (nodes, depth, length)', () => {
     const [, small] = processors[1]!;
     expect(small.text!({ a: 1, b: 2 })).toBe('{"a":1,"b":2}');
