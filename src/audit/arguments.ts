@@ -3,6 +3,7 @@
  * Pure: no I/O, no clock. Compiled once per sink, applied per record.
  */
 import { createHash } from 'node:crypto';
+import { flat } from './text-memo.js';
 import { REDACTED, compileKeyGlob, isSecretKeyName, redactSecretsInText as redactShipped } from './secret-patterns.js';
 
 /**
@@ -209,16 +210,33 @@ function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boole
     if (!isPlainData(value)) return undefined;
     // Its own keys in Object.keys' order, without making their list: for-in gives the own
     // keys first, in that order, and then inherited ones, which are passed over.
-    let text = '{';
+    let text = '';
     for (const name in value) {
       if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
       if (isSecretKey(name)) return undefined;
-      const key = cleanString(name);
+      const key = keyText(name, text.length === 0);
       const item = key === undefined ? undefined : clean((value as Record<string, unknown>)[name], depth + 1);
       if (item === undefined) return undefined;
-      text += text.length === 1 ? `${key}:${item}` : `,${key}:${item}`;
+      text = text + key + item;
     }
-    return `${text}}`;
+    return text.length === 0 ? '{}' : `${text}}`;
+  };
+  // A key's `{"name":` (the first of its object) or `,"name":`, when the name is clean (see
+  // cleanString: redacted for every record, as the redaction may change). Its text is kept for
+  // the names calls repeat (as isSecretKey keeps its answers), not quoted and joined again.
+  const firstKeys = new Map<string, string>();
+  const nextKeys = new Map<string, string>();
+  const keyText = (name: string, first: boolean): string | undefined => {
+    if (!(name.length <= limits.truncateOver && redactText(name) === name)) return undefined;
+    const keys = first ? firstKeys : nextKeys;
+    const known = keys.get(name);
+    if (known !== undefined) return known;
+    const made = flat(`${first ? '{' : ','}${jsonString(name)}:`);
+    if (name.length <= MEMO_KEY_CHARS) {
+      if (keys.size >= MEMO_KEYS) keys.clear();
+      keys.set(name, made);
+    }
+    return made;
   };
   return (value) => {
     if (value === null || typeof value !== 'object') return undefined;
