@@ -146,6 +146,17 @@ describe('kept parts of decision lines', () => {
       expect(written).toBe(pinoLine(decisionFields(d(), processArgs, values, changing), madeMessage(d(), changing)));
     }
   });
+
+  it('follow a redactor that changes in argument names too: a name written before is redacted now', () => {
+    let rulesLoaded = false;
+    const changing = createSecretRedactor((value) => (rulesLoaded ? value.replace(/TOKEN\d+/g, '[REDACTED:rule]') : value));
+    const processArgs = createArgumentProcessor({ mode: 'redacted', redactText: changing });
+    const args = () => ({ TOKEN5: 1, n: 'x' });
+    for (let i = 0; i < 3; i++) expect(processArgs.text!(args())).toBe('{"TOKEN5":1,"n":"x"}');
+    rulesLoaded = true;
+    expect(processArgs.text!(args())).toBeUndefined();
+    expect(JSON.stringify(processArgs(args()))).toBe('{"[REDACTED:rule]":1,"n":"x"}');
+  });
 });
 
 describe('ArgumentProcessor.text', () => {
