@@ -209,34 +209,44 @@ function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boole
     }
     if (!isPlainData(value)) return undefined;
     // Its own keys in Object.keys' order, without making their list: for-in gives the own
-    // keys first, in that order, and then inherited ones, which are passed over.
+    // keys first, in that order, and then inherited ones, which are passed over. A string that
+    // JSON writes as it is (printable ASCII without `"` and `\`) is added without its quotes:
+    // the opening one ends its key's text, the closing one starts what comes after it.
     let text = '';
+    let after = KEY_FIRST;
     for (const name in value) {
       if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
-      if (isSecretKey(name)) return undefined;
-      const key = keyText(name, text.length === 0);
-      const item = key === undefined ? undefined : clean((value as Record<string, unknown>)[name], depth + 1);
-      if (item === undefined) return undefined;
-      text = text + key + item;
+      if (isSecretKey(name) || !(name.length <= limits.truncateOver && redactText(name) === name)) return undefined;
+      const item: unknown = (value as Record<string, unknown>)[name];
+      if (typeof item === 'string' && isBareString(item)) {
+        if (++nodes > maxNodes || !(item.length <= limits.truncateOver && redactText(item) === item)) return undefined;
+        text = text + keyText(name, after + KEY_BEFORE_STRING) + item;
+        after = KEY_AFTER_STRING;
+      } else {
+        const written = clean(item, depth + 1);
+        if (written === undefined) return undefined;
+        text = text + keyText(name, after) + written;
+        after = KEY_AFTER_VALUE;
+      }
     }
-    return text.length === 0 ? '{}' : `${text}}`;
+    return after === KEY_FIRST ? '{}' : text + (after === KEY_AFTER_STRING ? '"}' : '}');
   };
-  // A key's `{"name":` (the first of its object) or `,"name":`, when the name is clean (see
-  // cleanString: redacted for every record, as the redaction may change). Its text is kept for
-  // the names calls repeat (as isSecretKey keeps its answers), not quoted and joined again.
-  const firstKeys = new Map<string, string>();
-  const nextKeys = new Map<string, string>();
-  const keyText = (name: string, first: boolean): string | undefined => {
-    if (!(name.length <= limits.truncateOver && redactText(name) === name)) return undefined;
-    const keys = first ? firstKeys : nextKeys;
-    const known = keys.get(name);
-    if (known !== undefined) return known;
-    const made = flat(`${first ? '{' : ','}${jsonString(name)}:`);
-    if (name.length <= MEMO_KEY_CHARS) {
-      if (keys.size >= MEMO_KEYS) keys.clear();
-      keys.set(name, made);
+  // A key's text between the value before it and its own: `{"name":` for an object's first,
+  // `,"name":` after a value, `","name":` after a string left open; with a `"` at the end when
+  // its own value is a string added without its quotes. Kept for the names calls repeat (as
+  // isSecretKey keeps its answers), not quoted and joined again; the name is checked (redacted)
+  // for every record before its text is taken, as the redaction may change.
+  const keyTexts = new Map<string, (string | undefined)[]>();
+  const keyText = (name: string, form: number): string => {
+    let forms = keyTexts.get(name);
+    if (forms === undefined) {
+      forms = new Array<string | undefined>(KEY_FORMS).fill(undefined);
+      if (name.length <= MEMO_KEY_CHARS) {
+        if (keyTexts.size >= MEMO_KEYS) keyTexts.clear();
+        keyTexts.set(name, forms);
+      }
     }
-    return made;
+    return (forms[form] ??= flat(`${KEY_STARTS[form >> 1]}${jsonString(name)}:${form & KEY_BEFORE_STRING ? '"' : ''}`));
   };
   return (value) => {
     if (value === null || typeof value !== 'object') return undefined;
@@ -245,14 +255,28 @@ function cleanTextOf(limits: ArgumentLimits, isSecretKey: (key: string) => boole
   };
 }
 
+// The forms of a key's text (cleanTextOf's keyText): what is before it, times two, plus one
+// when its value is a string added without its quotes.
+const KEY_FIRST = 0;
+const KEY_AFTER_VALUE = 2;
+const KEY_AFTER_STRING = 4;
+const KEY_BEFORE_STRING = 1;
+const KEY_FORMS = 6;
+const KEY_STARTS = ['{', ',', '",'];
+
+// A string JSON.stringify writes between quotes as it is: printable ASCII without `"` and `\`.
+function isBareString(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+  }
+  return true;
+}
+
 // JSON.stringify of a string: printable ASCII without `"` and `\` is written between quotes as
 // it is; anything else is left to JSON.stringify (escapes, lone surrogates).
 function jsonString(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return JSON.stringify(text);
-  }
-  return `"${text}"`;
+  return isBareString(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /** One-shot form of {@link createArgumentProcessor}, for callers that process one value. */

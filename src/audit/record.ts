@@ -215,10 +215,11 @@ export function decisionText(
   const start = directionMethodText(decision.direction, decision.method, redactText);
   if (start === undefined) return undefined;
   // The fields in decisionFields' order, each added as it is written (no list of them made).
-  let text: string | undefined = headAndStart(head, start);
-  if (typeof id === 'number') text += `,"id":${Number.isFinite(id) ? id : 'null'}`;
-  else if (id === null) text += ',"id":null';
-  else text = field(text, ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
+  let text: string | undefined;
+  // A number after the kept `,"id":` (its text as JSON writes it: one not finite as null).
+  if (typeof id === 'number') text = headStartAndIdKey(head, start) + (Number.isFinite(id) ? String(id) : 'null');
+  else if (id === null) text = `${headStartAndIdKey(head, start)}null`;
+  else text = field(headAndStart(head, start), ',"id":', valueText(typeof id === 'string' ? redactText(id) : id));
   if (text !== undefined && tool !== undefined) {
     const shown = shownTool ?? redactText(tool);
     text = typeof shown === 'string' ? text + TOOL_TEXTS.text(shown, toolText) : field(text, ',"tool":', valueText(shown));
@@ -226,26 +227,38 @@ export function decisionText(
   text = field(text, '', verdictRulesText(decision.verdict, decision.rules));
   if (reason !== undefined) text = field(text, ',"reason":', valueText(redactText(reason)));
   if (text === undefined) return undefined;
-  if (typeof decisionUs === 'number') text += decisionUsText(decisionUs);
-  else text = field(text, ',"decisionUs":', valueText(decisionUs));
-  text = field(text, ',"args":', argumentsText(processArgs, decision.args));
+  const args = argumentsText(processArgs, decision.args);
+  // Nearly every line has both: the kept `,"decisionUs":N,"args":` before the arguments' text.
+  if (typeof decisionUs === 'number' && args !== undefined && args !== LEFT_OUT) text = text + decisionUsAndArgsKey(decisionUs) + args;
+  else {
+    text = typeof decisionUs === 'number' ? text + decisionUsText(decisionUs) : field(text, ',"decisionUs":', valueText(decisionUs));
+    text = field(text, ',"args":', args);
+  }
   text = field(text, ',"detail":', argumentsText(redactValue, decision.detail));
   if (text === undefined) return undefined;
   return text + (typeof msg === 'string' ? MSG_TEXTS.text(msg, msgText) : `,"msg":${quote(msg)}}\n`);
 }
 
 // A line's head and its direction and method, joined once for a run of lines that share both
-// (the head is the same for the lines of one level made in one millisecond).
+// (the head is the same for the lines of one level made in one millisecond); and the same
+// followed by `,"id":`, which nearly every line has next.
 let lastHead = '';
 let lastStart = '';
 let lastHeadAndStart = '';
+let lastIdKey = '';
 function headAndStart(head: string, start: string): string {
   if (head !== lastHead || start !== lastStart) {
     lastHead = head;
     lastStart = start;
     lastHeadAndStart = flat(head + start);
+    lastIdKey = '';
   }
   return lastHeadAndStart;
+}
+function headStartAndIdKey(head: string, start: string): string {
+  const headStart = headAndStart(head, start);
+  if (lastIdKey === '') lastIdKey = flat(`${headStart},"id":`);
+  return lastIdKey;
 }
 
 // `,"decisionUs":N`; kept for the small whole numbers nearly every decision takes.
@@ -254,6 +267,13 @@ const DECISION_US_TEXTS: (string | undefined)[] = new Array<string | undefined>(
 function decisionUsText(us: number): string {
   if (Number.isInteger(us) && us >= 0 && us < KEPT_DECISION_US) return (DECISION_US_TEXTS[us] ??= flat(`,"decisionUs":${us}`));
   return `,"decisionUs":${Number.isFinite(us) ? us : 'null'}`;
+}
+
+// `,"decisionUs":N,"args":`, kept for the same numbers.
+const DECISION_US_ARGS_TEXTS: (string | undefined)[] = new Array<string | undefined>(KEPT_DECISION_US).fill(undefined);
+function decisionUsAndArgsKey(us: number): string {
+  if (Number.isInteger(us) && us >= 0 && us < KEPT_DECISION_US) return (DECISION_US_ARGS_TEXTS[us] ??= flat(`,"decisionUs":${us},"args":`));
+  return `,"decisionUs":${Number.isFinite(us) ? us : 'null'},"args":`;
 }
 
 // The line so far with one field added: undefined once a value needs pino's serialiser.
