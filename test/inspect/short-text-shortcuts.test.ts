@@ -9,9 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedRules, INSPECTION_BUDGET_MS } from '../../src/inspect/build.js';
 import { bitsReadOff, kindBits } from '../../src/inspect/detector-cost.js';
+import { proseMayLead } from '../../src/inspect/detectors/network/ssrf.js';
 import { inspectArguments, type Inspector } from '../../src/inspect/inspect.js';
 import { sharedKindSets } from '../../src/inspect/kinds.js';
 import { MIN_BLOB_CHARS } from '../../src/inspect/normalize/blobs.js';
+import { mayBeNumeric, spellingsOfNumericString } from '../../src/inspect/normalize/numbers.js';
 import { plainKey, showKey } from '../../src/inspect/normalize/paths.js';
 import { encodingMarks } from '../../src/inspect/normalize/variants.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
@@ -127,5 +129,59 @@ describe('the inspector and plan kept from the call before', () => {
     // The inspectors differ, so answering one with the other's plan would show.
     expect(expectOne).not.toEqual(expectTwo);
     expect(expectOne.filter((r) => r.verdict === 'block').length).toBeGreaterThan(5);
+  });
+});
+
+describe('proseMayLead reads the first character before trimming', () => {
+  // The test as it was: trimmed, then leading controls and spaces skipped, tabs and line ends dropped.
+  function twoSlashes(text: string): boolean {
+    let i = 0;
+    while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
+    let slashes = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+      if (c !== 0x2f && c !== 0x5c) return false;
+      if (++slashes === 2) return true;
+    }
+    return false;
+  }
+  const pieces = ['/', '\\', '//', ' ', '\t', '\n', '\r', '\u00a0', '\u3000', '\ufeff', '\u2028', '\x01', '\x7f', 'a', 'h', ':', 'x/', '~', '\u0080'];
+  const texts = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 2 }), fc.string({ unit: 'binary', maxLength: 1 })), { maxLength: 8 }).map((p) => p.join(''));
+
+  it('answers as includes(":") or two slashes after trimming, for a key that names no host (property)', () => {
+    let leads = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        const expected = text.includes(':') || twoSlashes(text.trim());
+        expect(proseMayLead(text, undefined), JSON.stringify(text)).toBe(expected);
+        expect(proseMayLead(text, 'text'), JSON.stringify(text)).toBe(expected);
+        if (expected) leads++;
+      }),
+      { numRuns: 5000 },
+    );
+    expect(leads).toBeGreaterThan(500);
+    expect(proseMayLead('\u00a0//10.0.0.1', undefined)).toBe(true);
+    expect(proseMayLead('\u007f//10.0.0.1', undefined)).toBe(false);
+  });
+});
+
+describe('mayBeNumeric: what spellingsOfNumericString reads before it gives nothing', () => {
+  it('is true wherever spellingsOfNumericString gives a spelling (property)', () => {
+    const pieces = ['0', '1', '9', '+', '-', '.', '_', 'e', 'x', 'b', 'o', '0x1f', '0b101', '1_000', '2130706433', ' ', 'a'];
+    const texts = fc.array(fc.oneof({ arbitrary: fc.constantFrom(...pieces), weight: 4 }, { arbitrary: fc.string({ maxLength: 2 }), weight: 1 }), { maxLength: 5 }).map((p) => p.join(''));
+    let spelled = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        if (spellingsOfNumericString(text).length > 0) {
+          spelled++;
+          expect(mayBeNumeric(text), JSON.stringify(text)).toBe(true);
+        }
+      }),
+      { numRuns: 4000 },
+    );
+    expect(spelled).toBeGreaterThan(100);
+    expect(mayBeNumeric('1'.repeat(81))).toBe(false);
+    expect(mayBeNumeric('')).toBe(false);
   });
 });

@@ -170,7 +170,17 @@ function wholeUrl(text: string): boolean {
  * starts with `//` or `\\`, or one whose argument's name says it is a host, is read as one.
  */
 export function proseMayLead(text: string, key: string | undefined): boolean {
-  return text.includes(':') || startsWithTwoSlashes(text.trim()) || namesAHost(key);
+  return text.includes(':') || (mayStartWithSlashes(text) && startsWithTwoSlashes(text.trim())) || namesAHost(key);
+}
+
+/**
+ * False when startsWithTwoSlashes(text.trim()) is, read from the first character alone: a
+ * printable ASCII character other than a space is not trimmed nor skipped, so when it is no
+ * slash nor backslash, the text does not start with two of them.
+ */
+function mayStartWithSlashes(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return !(c > 0x20 && c < 0x7f && c !== 0x2f && c !== 0x5c);
 }
 
 /**
