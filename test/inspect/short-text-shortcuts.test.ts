@@ -15,6 +15,7 @@ import { sharedKindSets } from '../../src/inspect/kinds.js';
 import { MIN_BLOB_CHARS } from '../../src/inspect/normalize/blobs.js';
 import { mayBeNumeric, spellingsOfNumericString } from '../../src/inspect/normalize/numbers.js';
 import { plainKey, showKey } from '../../src/inspect/normalize/paths.js';
+import { detached } from '../../src/inspect/quiet-strings.js';
 import { encodingMarks } from '../../src/inspect/normalize/variants.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import { CATEGORIES, type ArgumentKind, type Category } from '../../src/inspect/types.js';
@@ -183,5 +184,19 @@ describe('mayBeNumeric: what spellingsOfNumericString reads before it gives noth
     expect(spelled).toBeGreaterThan(100);
     expect(mayBeNumeric('1'.repeat(81))).toBe(false);
     expect(mayBeNumeric('')).toBe(false);
+  });
+});
+
+describe('detached: a copy of its own, written whole', () => {
+  it('equals the text, lone surrogates and all (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const frame = `{"text":"${text}"}`;
+        const cut = frame.slice(9, 9 + text.length);
+        expect(detached(cut)).toBe(text);
+        expect(detached(cut).length).toBe(text.length);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
