@@ -275,14 +275,17 @@ function inspectionPass(
   // The kinds of all the strings together: a detector that charges for none of them is given
   // the context as it is (a charged one would charge nothing; detectors ask only of these strings).
   let present = 0;
+  // The longest raw text: no string is a command too long to read unless one is that long.
+  let longest = 0;
   for (let i = 0; i < strings.length; i++) {
     const s = strings[i] as InspectedString;
     given += spellingChars(s) + s.path.length;
     present |= kindBits(kinds(s));
+    if (s.raw.length > longest) longest = s.raw.length;
   }
   // A command line is read the way a shell reads it, which costs about a microsecond a
   // character; one longer than a shell script anyone reviews is refused, not read.
-  const oversized = plan.commandsOn ? oversizedCommand(strings, kinds) : undefined;
+  const oversized = plan.commandsOn && longest > MAX_COMMAND_CHARS ? oversizedCommand(strings, kinds) : undefined;
   if (oversized) {
     return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
   }
