@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedRules, INSPECTION_BUDGET_MS } from '../../src/inspect/build.js';
 import { bitsReadOff, kindBits } from '../../src/inspect/detector-cost.js';
-import { proseMayLead } from '../../src/inspect/detectors/network/ssrf.js';
+import { proseMayLead, startsWithTwoSlashes } from '../../src/inspect/detectors/network/ssrf.js';
 import { inspectArguments, type Inspector } from '../../src/inspect/inspect.js';
 import { isSharedKinds, sharedKindSets } from '../../src/inspect/kinds.js';
 import { MIN_BLOB_CHARS } from '../../src/inspect/normalize/blobs.js';
@@ -139,19 +139,8 @@ describe('the inspector and plan kept from the call before', () => {
 });
 
 describe('proseMayLead reads the first character before trimming', () => {
-  // The test as it was: trimmed, then leading controls and spaces skipped, tabs and line ends dropped.
-  function twoSlashes(text: string): boolean {
-    let i = 0;
-    while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
-    let slashes = 0;
-    for (; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
-      if (c !== 0x2f && c !== 0x5c) return false;
-      if (++slashes === 2) return true;
-    }
-    return false;
-  }
+  // The test as it was: trimmed, then startsWithTwoSlashes (leading controls and spaces skipped, tabs and line ends dropped).
+  const twoSlashes = startsWithTwoSlashes;
   const pieces = ['/', '\\', '//', ' ', '\t', '\n', '\r', '\u00a0', '\u3000', '\ufeff', '\u2028', '\x01', '\x7f', 'a', 'h', ':', 'x/', '~', '\u0080'];
   const texts = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 2 }), fc.string({ unit: 'binary', maxLength: 1 })), { maxLength: 8 }).map((p) => p.join(''));
 

@@ -187,7 +187,7 @@ function mayStartWithSlashes(text: string): boolean {
  * startsLikeUrl for a text without a colon (no scheme): it starts with two of `/` and `\`,
  * after what URL parsers skip (leading controls and spaces) and drop (tabs and newlines).
  */
-function startsWithTwoSlashes(text: string): boolean {
+export function startsWithTwoSlashes(text: string): boolean {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
   let slashes = 0;
