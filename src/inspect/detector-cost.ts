@@ -133,10 +133,19 @@ export function kindBit(kind: ArgumentKind): number {
 
 /** The kinds of some strings together, as bits (for chargesFor). */
 export function kindBits(kinds: ReadonlySet<ArgumentKind>): number {
-  // Most strings' kinds are a set kindsOf shares: its bits are looked up, the set not read.
+  // Most strings' kinds are a set kindsOf shares: its bits are looked up, the set not read
+  // (the last shared set asked about first: the strings of a call mostly share one).
+  if (kinds === lastShared) return lastSharedBits;
   const shared = BITS_OF_SHARED.get(kinds);
-  return shared !== undefined ? shared : bitsReadOff(kinds);
+  if (shared === undefined) return bitsReadOff(kinds);
+  lastShared = kinds;
+  lastSharedBits = shared;
+  return shared;
 }
+
+// The shared set kindBits last looked up, and its bits.
+let lastShared: ReadonlySet<ArgumentKind> | undefined;
+let lastSharedBits = 0;
 
 /** kindBits read off the set itself, kind by kind (the tests compare kindBits with it). */
 export function bitsReadOff(kinds: ReadonlySet<ArgumentKind>): number {

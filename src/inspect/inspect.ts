@@ -91,6 +91,9 @@ interface Kept {
   idle: CallScratch | undefined;
   /** The secret rules of the inspector's set, when first asked (secretRulesOf). */
   secretRules: readonly CompiledRule[] | undefined;
+  /** The plan last asked for and its categories: calls in a row mostly share them (planFor). */
+  lastOn: number;
+  lastPlan: ActivePlan | undefined;
 }
 
 const kept = new WeakMap<Inspector, Kept>();
@@ -128,9 +131,18 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
   }
 }
 
+// The inspector last asked about and what it keeps: a session inspects with one inspector,
+// call after call, so the WeakMap is asked only when another comes. (The last one is held
+// until another comes, as ruleIndexOf holds its last rule set; its scratch holds nothing of a call.)
+let lastInspector: Inspector | undefined;
+let lastKept: Kept | undefined;
+
 function keptFor(inspector: Inspector): Kept {
+  if (inspector === lastInspector) return lastKept as Kept;
   let mine = kept.get(inspector);
-  if (mine === undefined) kept.set(inspector, (mine = { notOff: notOffBits(inspector.settings), plans: new Map(), idle: undefined, secretRules: undefined }));
+  if (mine === undefined) kept.set(inspector, (mine = { notOff: notOffBits(inspector.settings), plans: new Map(), idle: undefined, secretRules: undefined, lastOn: 0, lastPlan: undefined }));
+  lastInspector = inspector;
+  lastKept = mine;
   return mine;
 }
 
@@ -170,8 +182,11 @@ interface ActivePlan {
 }
 
 function planFor(mine: Kept, inspector: Inspector, on: number): ActivePlan {
+  if (mine.lastPlan !== undefined && mine.lastOn === on) return mine.lastPlan;
   let plan = mine.plans.get(on);
   if (!plan) mine.plans.set(on, (plan = newPlan(inspector, on, secretRulesOf(mine, inspector))));
+  mine.lastOn = on;
+  mine.lastPlan = plan;
   return plan;
 }
 
@@ -260,14 +275,17 @@ function inspectionPass(
   // The kinds of all the strings together: a detector that charges for none of them is given
   // the context as it is (a charged one would charge nothing; detectors ask only of these strings).
   let present = 0;
+  // The longest raw text: no string is a command too long to read unless one is that long.
+  let longest = 0;
   for (let i = 0; i < strings.length; i++) {
     const s = strings[i] as InspectedString;
     given += spellingChars(s) + s.path.length;
     present |= kindBits(kinds(s));
+    if (s.raw.length > longest) longest = s.raw.length;
   }
   // A command line is read the way a shell reads it, which costs about a microsecond a
   // character; one longer than a shell script anyone reviews is refused, not read.
-  const oversized = plan.commandsOn ? oversizedCommand(strings, kinds) : undefined;
+  const oversized = plan.commandsOn && longest > MAX_COMMAND_CHARS ? oversizedCommand(strings, kinds) : undefined;
   if (oversized) {
     return { verdict: 'block', findings: [], blocking: [], failure: `the command in argument "${oversized.path}" is ${oversized.raw.length} characters long; commands over ${MAX_COMMAND_CHARS} are not run through the shell reading and are refused` };
   }

@@ -95,8 +95,15 @@ export function sharedKindSets(): readonly ReadonlySet<ArgumentKind>[] {
  * sets built per string, so what is kept per set of kinds (RuleIndex.quietKeys) is found again.
  */
 export function isSharedKinds(kinds: ReadonlySet<ArgumentKind>): boolean {
-  return SHARED_KINDS.has(kinds);
+  // (The last shared set asked about first: the strings of a call mostly share one.)
+  if (kinds === lastShared) return true;
+  if (!SHARED_KINDS.has(kinds)) return false;
+  lastShared = kinds;
+  return true;
 }
+
+// The shared set isSharedKinds last said yes to.
+let lastShared: ReadonlySet<ArgumentKind> | undefined;
 
 // Names already read: a session sends the same few argument names again and again.
 const bitsOfName = new Map<string, number>();

@@ -8,7 +8,7 @@ import { scanHidden } from './hidden.js';
 import { DEFAULT_NORMALIZE_LIMITS, LimitExceeded, VARIANT_BUDGET_FACTOR, type NormalizeLimits } from './limits.js';
 import { parseNestedJson } from './nested-json.js';
 import { TOP, childShown, elementOf, insideString, keyPathShown, showKey, valuePath, type Place } from './paths.js';
-import { spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
+import { mayBeNumeric, spellingsOfNumber, spellingsOfNumericString } from './numbers.js';
 import { buildVariants, encodingMarks, OTHER_MARK, type Variant } from './variants.js';
 import { RawNumber } from '../../protocol/strict-json.js';
 import { emptyKeepingRoom } from '../lists.js';
@@ -132,6 +132,8 @@ class Walk {
 // `decoded` (the variants of `raw`) with the other spellings of each of raw and them that is a
 // number, each not already among them; `decoded` itself when none is.
 function withNumbers(raw: string, decoded: readonly Variant[]): readonly Variant[] {
+  // (Most strings: no decoded spelling, and raw no number. The loop below would find nothing.)
+  if (decoded.length === 0 && !mayBeNumeric(raw)) return decoded;
   let variants: Variant[] | undefined;
   // The raw text, then the variants decoded from it (not those this loop adds).
   for (let k = -1; k < decoded.length; k++) {

@@ -37,6 +37,11 @@ export function spellingsOfNumber(text: string): NumberSpellings {
 
 // Each of DECIMAL, PY_UNDERSCORES and JS_RADIX matches only from a sign, a digit or a point:
 // most strings start otherwise and are not run through the three.
+/** False when spellingsOfNumericString(text) has nothing to give, read from its length and first character alone. */
+export function mayBeNumeric(text: string): boolean {
+  return text.length > 0 && text.length <= 80 && mayStartNumber(text.charCodeAt(0));
+}
+
 function mayStartNumber(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
 }
@@ -53,7 +58,7 @@ const NO_SPELLINGS: readonly string[] = [];
  * `"2_130_706_433"`, `"0b1111111000000000000000000000001"`); none otherwise.
  */
 export function spellingsOfNumericString(text: string): readonly string[] {
-  if (text.length === 0 || text.length > 80 || !mayStartNumber(text.charCodeAt(0))) return NO_SPELLINGS;
+  if (!mayBeNumeric(text)) return NO_SPELLINGS;
   const others = new Set<string>();
   const add = (spellings: readonly string[]): void => {
     for (const spelling of spellings) if (spelling !== text) others.add(spelling);

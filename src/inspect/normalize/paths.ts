@@ -14,14 +14,25 @@ export const TOP: Place = { path: '', glue: '' };
 
 // Key names in paths are cut: a megabyte-long key must not be copied into every path below it.
 const MAX_KEY_IN_PATH = 48;
-const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
+// [A-Za-z0-9_$-], by ASCII code unit.
+const KEY_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$-') KEY_CHAR[c.charCodeAt(0)] = 1;
+
+/** Whether every character of `key` is one of [A-Za-z0-9_$-] (/^[A-Za-z0-9_$-]*$/, read without a regex run per key). */
+export function plainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 128 || KEY_CHAR[c] !== 1) return false;
+  }
+  return true;
+}
 
 // Outside printable ASCII, keys are escaped: a path must not carry hidden characters into logs.
 const NOT_PRINTABLE = /[^\x20-\x7e]/g;
 
 /** A key as shown in a path: plain names bare, anything else quoted and escaped. */
 export function showKey(key: string): string {
-  if (key.length > 0 && key.length <= MAX_KEY_IN_PATH && PLAIN_KEY.test(key)) return key;
+  if (key.length > 0 && key.length <= MAX_KEY_IN_PATH && plainKey(key)) return key;
   const quoted = JSON.stringify(key.slice(0, MAX_KEY_IN_PATH)).replace(NOT_PRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return key.length > MAX_KEY_IN_PATH ? `${quoted}…` : quoted;
 }

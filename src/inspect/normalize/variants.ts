@@ -122,6 +122,16 @@ export function encodingMarks(raw: string): number {
   let marks = NO_MARK;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
+    // Lower-case letters, most of most text, are base64 characters and no other mark ('x' aside:
+    // after a '0' it is one), and spaces are neither: each answered by one test.
+    if (c >= 0x61 && c <= 0x7a && c !== 0x78) {
+      if (++run >= MIN_BLOB_CHARS) marks = BLOB_RUNS_ONLY;
+      continue;
+    }
+    if (c === 0x20) {
+      run = 0;
+      continue;
+    }
     if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return OTHER_MARK;
     if (c === 0x25 || c === 0x26 || c === 0x5c) return OTHER_MARK;
     if ((c === 0x78 || c === 0x58) && i > 0 && raw.charCodeAt(i - 1) === 0x30) return OTHER_MARK;

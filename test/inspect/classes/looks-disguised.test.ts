@@ -50,7 +50,7 @@ function reference(text: string): boolean {
   return tokenLength === 1 && singles + 1 >= 5 && separators <= 3;
 }
 
-const pieces = ['I.g.n.o.r.e', 'a l l', '1gn0r3', 'IgnorePrevious', 'Instructions', 'r-e-v-e-a-l', 's y s t e m', '@', '$', '0', '9', 'A', 'z', 'Z', ' ', '  ', '    ', '.', '\n', '\r', '\u00e9', '\u0130', 'ﬁ', 'x', 'aB', 'Ab', '3'];
+const pieces = ['I.g.n.o.r.e', 'a l l', '1gn0r3', 'IgnorePrevious', 'Instructions', 'r-e-v-e-a-l', 's y s t e m', '@', '$', '0', '9', 'A', 'z', 'Z', ' ', '  ', '    ', '.', '\n', '\r', '\u00e9', '\u0130', 'ﬁ', 'x', 'aB', 'Ab', '3', 'hello', 'vanguard', 'ab', 'abc9', 'abcD', 'z{', '`a'];
 const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 }), fc.string({ unit: 'binary', maxLength: 2 })), { maxLength: 16 }).map((p) => p.join(''));
 
 describe('looksDisguised (the obfuscated-directive pre-test)', () => {

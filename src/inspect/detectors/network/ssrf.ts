@@ -8,6 +8,7 @@
  * network tool; prose is only searched for metadata endpoints and denied
  * hosts, since people mention localhost and private addresses in passing.
  */
+import { kindBit, kindBits } from '../../detector-cost.js';
 import { isAddressAsData } from '../../looked-up-address.js';
 import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContext, type InspectedString, type NetworkContext } from '../../types.js';
 import { findBareHosts, findUrls, mentionsNetworkTool, type BareHost } from './extract.js';
@@ -169,14 +170,24 @@ function wholeUrl(text: string): boolean {
  * starts with `//` or `\\`, or one whose argument's name says it is a host, is read as one.
  */
 export function proseMayLead(text: string, key: string | undefined): boolean {
-  return text.includes(':') || startsWithTwoSlashes(text.trim()) || namesAHost(key);
+  return text.includes(':') || (mayStartWithSlashes(text) && startsWithTwoSlashes(text.trim())) || namesAHost(key);
+}
+
+/**
+ * False when startsWithTwoSlashes(text.trim()) is, read from the first character alone: a
+ * printable ASCII character other than a space is not trimmed nor skipped, so when it is no
+ * slash nor backslash, the text does not start with two of them.
+ */
+function mayStartWithSlashes(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return !(c > 0x20 && c < 0x7f && c !== 0x2f && c !== 0x5c);
 }
 
 /**
  * startsLikeUrl for a text without a colon (no scheme): it starts with two of `/` and `\`,
  * after what URL parsers skip (leading controls and spaces) and drop (tabs and newlines).
  */
-function startsWithTwoSlashes(text: string): boolean {
+export function startsWithTwoSlashes(text: string): boolean {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) <= 0x20) i++;
   let slashes = 0;
@@ -203,16 +214,23 @@ export function inspectProse(text: string, key: string | undefined, net: Network
   return hitsUntil(findUrls(text), (u) => urlHits(u, false, net, false).filter((h) => SERIOUS_IN_PROSE.has(h.ruleId)), settles);
 }
 
+// The bits of the kinds inspectSpelling reads (kindBits).
+const URL_BIT = kindBit('url');
+const COMMAND_BIT = kindBit('command');
+const TEXT_BIT = kindBit('text');
+
 // No hits (shared: read only).
 const NO_HITS: readonly Seen[] = [];
 
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
 function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): readonly Seen[] {
   const kinds = ctx.kindsOf(s);
-  const url = kinds.has('url');
-  const command = kinds.has('command');
+  // (Read as bits: kindBits of a shared set is one lookup, where each `has` is one.)
+  const bits = kindBits(kinds);
+  const url = (bits & URL_BIT) !== 0;
+  const command = (bits & COMMAND_BIT) !== 0;
   // A looked-up address (../../looked-up-address.ts): its argument's name is no reason to read it as a host.
-  const asProse = kinds.has('text') && !url;
+  const asProse = (bits & TEXT_BIT) !== 0 && !url;
   const key = asProse && !isAddressAsData(kinds) ? s.key : undefined;
   // (Whether prose may lead anywhere is decided before the URL and command readings: it
   // counts no steps and reads nothing they change, and most strings are prose that leads nowhere.)

@@ -128,6 +128,14 @@ export function looksDisguised(text: string): boolean {
         if (lower && ++humps >= 2) return true;
         lower = false;
       } else lower = true;
+      // The lower-case letters after a letter change nothing but the token's length (leet is
+      // 1 and stays 1, lower becomes true): read in a loop of their own.
+      let next: number;
+      while (i + 1 < n && (next = text.charCodeAt(i + 1)) >= 97 && next <= 122) {
+        i++;
+        tokenLength++;
+        lower = true;
+      }
       continue;
     }
     if (tokenLength > 0) {
