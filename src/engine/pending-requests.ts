@@ -68,13 +68,21 @@ export class PendingClientRequests {
   #sharedCount = 0;
   /** One object, rewritten for each call. */
   readonly #staged: Staged = { key: undefined, tool: '', labels: [] };
+  /** A key `has` found not kept, while nothing has been kept since (undefined: none known). */
+  #absent: IdKey | undefined = undefined;
+  /** The shared description last handed out: requests come alike one after another. */
+  #lastShared: SharedRequest | undefined = undefined;
 
   get size(): number {
     return this.#entries.size;
   }
 
   has(key: IdKey): boolean {
-    return this.#entries.has(key);
+    const has = this.#entries.has(key);
+    // The engine asks before it decides a request, and notes the call's expectation after:
+    // that key is then known not kept, without a second look-up (see expectResult).
+    this.#absent = has ? undefined : key;
+    return has;
   }
 
   get(key: IdKey): PendingClientRequest | undefined {
@@ -84,6 +92,7 @@ export class PendingClientRequests {
   }
 
   set(key: IdKey, request: PendingClientRequest): this {
+    this.#absent = undefined;
     const staged = this.#staged;
     if (staged.key !== undefined) {
       // (Keys compared as the Map compares them: 0 and -0 are one key; no key is NaN.)
@@ -102,6 +111,7 @@ export class PendingClientRequests {
   clear(): void {
     this.#entries.clear();
     this.#staged.key = undefined;
+    this.#absent = undefined;
   }
 
   /**
@@ -110,7 +120,8 @@ export class PendingClientRequests {
    * False when FLOW_LIMITS.pending calls in flight expect a result already (the flow then fails closed).
    */
   expectResult(key: IdKey, tool: string, labels: readonly Labelled[]): boolean {
-    const entry = this.#entries.get(key);
+    // (0 and -0 are one key to the Map, and to ===.)
+    const entry = key === this.#absent ? undefined : this.#entries.get(key);
     const expecting = entry !== undefined && expectationOf(entry) !== undefined;
     // Calls expecting a result are some of the requests kept: counted only when those are as many as the limit.
     if (!expecting && this.#entries.size >= FLOW_LIMITS.pending && this.#countExpecting() >= FLOW_LIMITS.pending) return false;
@@ -132,13 +143,17 @@ export class PendingClientRequests {
   /** The client cancelled the request of this key (if it is still waiting). */
   cancel(key: IdKey): void {
     const request = this.get(key);
-    if (request !== undefined) this.#entries.set(key, { ...request, cancelled: true });
+    if (request !== undefined) {
+      this.#absent = undefined;
+      this.#entries.set(key, { ...request, cancelled: true });
+    }
   }
 
   // Keep a request with what its result is expected to label: shared when it is alike the
   // others and expects nothing of the very tool it calls, else as a copy that carries it.
   #keep(key: IdKey, request: PendingClientRequest, tool: string, labels: readonly Labelled[]): this {
     // (A request that carries an expectation already has it replaced: the later note is the one kept, as a table of them keeps it.)
+    this.#absent = undefined;
     const plain = withoutExpectation(request);
     const shared = labels.length === 0 && tool === plain.tool ? this.#compact(key, plain, tool) : undefined;
     this.#entries.set(key, shared ?? { ...plain, expected: expectedResult(tool, labels) });
@@ -160,18 +175,20 @@ export class PendingClientRequests {
     // (A key of -0 is kept by the Map as 0: such an id is kept as it came.)
     if (typeof id !== 'number' || key !== id || Object.is(id, -0) || request.batch !== undefined || request.cancelled || request.expected !== undefined) return undefined;
     const { method, tool, modern, firstPage } = request;
+    const last = this.#lastShared;
+    if (last !== undefined && last.method === method && last.tool === tool && last.modern === modern && last.firstPage === firstPage && (last.expected !== undefined) === (expectsNothingOf !== undefined)) return last;
     let byTool = this.#shared.get(method);
     let row = byTool?.get(tool);
     const kind = (modern ? 3 : 0) + (firstPage === undefined ? 0 : firstPage ? 1 : 2) + (expectsNothingOf === undefined ? 0 : 6);
     let shared = row?.[kind];
-    if (shared !== undefined) return shared;
+    if (shared !== undefined) return (this.#lastShared = shared);
     if (this.#sharedCount >= MAX_SHARED || method.length > MAX_NAME_CHARS || (tool !== undefined && tool.length > MAX_NAME_CHARS)) return undefined;
     if (byTool === undefined) this.#shared.set(method, (byTool = new Map()));
     if (row === undefined) byTool.set(tool, (row = new Array<SharedRequest | undefined>(KINDS).fill(undefined)));
     shared = new SharedRequest(method, tool, modern, firstPage, expectsNothingOf === undefined ? undefined : nothingExpected(expectsNothingOf));
     row[kind] = shared;
     this.#sharedCount++;
-    return shared;
+    return (this.#lastShared = shared);
   }
 }
 

@@ -138,10 +138,16 @@ function noteCall(found: CallLabels, tool: string, id: RequestId, policy: Compil
   }
   noteWritten(memory, found.writes);
   const burst = policy.flow.burst;
-  if (burst && found.labels.some((l) => burst.labels.has(l.label))) noteBurst(memory, nowUs, burst.max);
+  if (burst && carriesAny(found.labels, burst.labels)) noteBurst(memory, nowUs, burst.max);
   // Fail closed: a result whose call cannot be remembered could carry anything.
   // (What the result will label is kept with the call in flight: src/engine/pending-requests.ts.)
   if (!state.pendingClient.expectResult(idKey(id), tool, found.resultLabels)) memory.full = true;
+}
+
+// Whether any of the call's labels is one of `labels` (a loop: most calls carry none, and make no closure to find so).
+function carriesAny(found: readonly Labelled[], labels: ReadonlySet<string>): boolean {
+  for (let i = 0; i < found.length; i++) if (labels.has((found[i] as Labelled).label)) return true;
+  return false;
 }
 
 /**

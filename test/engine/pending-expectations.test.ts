@@ -121,6 +121,9 @@ describe('PendingClientRequests with expectations: the same as a Map of requests
           expect(pending.get(key)?.cancelled).toBe(request === undefined ? undefined : true);
         }
         expect(pending.size).toBe(reference.requests.size);
+        // Asked about now and then (the engine asks before deciding, and elsewhere): the same answer.
+        const probe = idKey(Math.floor(next() * 60));
+        expect(pending.has(probe)).toBe(reference.requests.has(probe));
       }
       expect(ids.length).toBeGreaterThan(500);
     });
