@@ -34,13 +34,19 @@ const keptContexts = new WeakMap<SessionState, Map<string, KeptContext>>();
 /** Tools whose label context a session keeps, and the longest name kept. */
 const CONTEXTS_KEPT = 1024;
 const CONTEXT_NAME_CHARS = 256;
+// The session whose table was found last, and that table (an entry is never replaced).
+let lastState: SessionState | undefined;
+let lastKept: Map<string, KeptContext> | undefined;
 
 function labelContext(tool: string, policy: CompiledPolicy, state: SessionState, memory: FlowMemory): LabelContext {
   const paths = policyPaths(policy);
   const byPolicy = policy.inspection.overridesFor(tool).kinds;
   const bySchema = state.schemaKinds.get(tool);
-  let kept = keptContexts.get(state);
+  // (A process has one session: its table is found again without a look-up.)
+  let kept = state === lastState ? lastKept : keptContexts.get(state);
   if (kept === undefined) keptContexts.set(state, (kept = new Map()));
+  lastState = state;
+  lastKept = kept;
   const known = kept.get(tool);
   if (known !== undefined && known.memory === memory && known.paths === paths && known.byPolicy === byPolicy && known.bySchema === bySchema) return known.context;
   const context: LabelContext = { paths, hints: { byPolicy, bySchema }, namesWritten: (command) => writtenNamedBy(memory, command) };
