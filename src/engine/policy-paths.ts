@@ -15,9 +15,19 @@ const made = new WeakMap<CompiledPolicy, { from: CompiledPolicy['inspection']['p
 export function policyPaths(policy: CompiledPolicy): PolicyPaths {
   const from = policy.inspection.paths;
   const home = policy.constraints.home;
-  const known = made.get(policy);
-  if (known !== undefined && known.from === from && known.home === home) return known.paths;
+  // (Each call reads this twice, of the one policy of a process: found again without a look-up.)
+  const known = policy === lastPolicy ? lastMade : made.get(policy);
+  if (known !== undefined && known.from === from && known.home === home) {
+    lastPolicy = policy;
+    lastMade = known;
+    return known.paths;
+  }
   const paths = { ...from, home };
-  made.set(policy, { from, home, paths });
+  const entry = { from, home, paths };
+  made.set(policy, entry);
+  lastPolicy = policy;
+  lastMade = entry;
   return paths;
 }
+let lastPolicy: CompiledPolicy | undefined;
+let lastMade: { from: CompiledPolicy['inspection']['paths']; home: string; paths: PolicyPaths } | undefined;

@@ -48,7 +48,7 @@ export function decideAnswer(message: ResponseMessage, readings: IdReading[] | u
   const decided = decideFor(pending, text, state, policy, inspection);
   // A tool's result puts its labels on the session (src/flow/result-labels.ts), at the time it
   // is decided: the clock is read then, and only when it puts any.
-  const noted = pending.method === 'tools/call' ? noteResult(state, policy, key, decided.record, inspection) : decided.record;
+  const noted = pending.method === 'tools/call' ? noteResult(state, policy, pending, decided.record, inspection) : decided.record;
   const decision = noted === decided.record ? decided : { ...decided, record: noted };
   if (exact) return decision;
   // Matched loosely ("3" for 3): sent on with the client's own id, so every client reads it

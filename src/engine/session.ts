@@ -4,6 +4,7 @@
  * the server sent (answered by the client). They are never mixed (invariant 2).
  */
 import type { IdKey, RequestId } from '../protocol/jsonrpc.js';
+import type { ExpectedResult } from '../flow/state.js';
 import type { SchemaHint } from '../inspect/looked-up-address.js';
 import { BoundedSet } from './bounded-set.js';
 import { PendingClientRequests } from './pending-requests.js';
@@ -32,6 +33,8 @@ export interface PendingClientRequest {
   readonly batch?: BatchGroup;
   /** A list request without a cursor: its answer is the first page of a listing. */
   readonly firstPage?: boolean;
+  /** A forwarded tools/call: what its result is led to label (the session flow; set through `pendingClient.expectResult`). */
+  readonly expected?: ExpectedResult;
 }
 
 /** A server request waiting for the client's answer. */

@@ -17,5 +17,14 @@ export function rememberAnnotations(state: SessionState, tool: string, annotatio
 
 /** The annotations of the tool's last listed definition; undefined when it was never listed. */
 export function annotationsOf(state: SessionState, tool: string): unknown {
-  return bySession.get(state)?.get(tool) ?? undefined;
+  // (A process has one session, and each call reads this twice: its table is found again
+  // without a look-up. A table, once made, is never replaced.)
+  const map = state === lastState ? lastMap : bySession.get(state);
+  if (map !== undefined) {
+    lastState = state;
+    lastMap = map;
+  }
+  return map?.get(tool) ?? undefined;
 }
+let lastState: SessionState | undefined;
+let lastMap: Map<string, unknown> | undefined;

@@ -4,6 +4,7 @@
  * facts `policy learn` needs attached to the record (see src/learn/facts.ts).
  */
 import type { CompiledPolicy } from '../config/policy-types.js';
+import type { KindHints } from '../inspect/kinds.js';
 import { learnFacts } from '../learn/facts.js';
 import type { LimitBreach } from '../limits/types.js';
 import { blockedToolError, blockedToolResult, type Refusal } from '../protocol/answers.js';
@@ -26,6 +27,15 @@ export function limitDecision(request: RequestMessage, policy: CompiledPolicy, t
   return { action: { type: 'answer', message }, record: { ...record, verdict: 'block' } };
 }
 
+// The hints of the last call, made again only when either part is another object: calls
+// repeat their tool, and learnFacts only reads them.
+let lastHints: { byPolicy: KindHints['byPolicy']; bySchema: KindHints['bySchema'] } | undefined;
+
+function hintsOf(byPolicy: KindHints['byPolicy'], bySchema: KindHints['bySchema']): KindHints {
+  if (lastHints === undefined || lastHints.byPolicy !== byPolicy || lastHints.bySchema !== bySchema) lastHints = { byPolicy, bySchema };
+  return lastHints;
+}
+
 /** Count a refusal towards the lockout (not the lockout's own: it would never end), and attach the learnable facts. */
 export function afterToolCall(decision: ToolCallDecision, policy: CompiledPolicy, state: SessionState): ToolCallDecision {
   const { record } = decision;
@@ -33,8 +43,7 @@ export function afterToolCall(decision: ToolCallDecision, policy: CompiledPolicy
   if (REFUSED.has(record.verdict) && !record.rules.includes('limits.lockout')) policy.callLimits.noteRefusal(state);
   let learn;
   try {
-    const overrides = policy.inspection.overridesFor(record.tool);
-    learn = learnFacts(record.args, { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(record.tool) }, policyPaths(policy));
+    learn = learnFacts(record.args, hintsOf(policy.inspection.overridesFor(record.tool).kinds, state.schemaKinds.get(record.tool)), policyPaths(policy));
   } catch {
     // Learning is a convenience for later; it never changes the decision.
   }

@@ -10,13 +10,13 @@ import { labelCall, type CallLabels, type LabelContext, type Labelled } from '..
 import type { KindHints } from '../inspect/kinds.js';
 import { decideFlow } from '../flow/decide.js';
 import { labelResult } from '../flow/result-labels.js';
-import { expectResult, flowMemory, noteBurst, noteWritten, putLabel, writtenNamedBy, type FlowMemory } from '../flow/state.js';
+import { flowMemory, noteBurst, noteWritten, putLabel, writtenNamedBy, type FlowMemory } from '../flow/state.js';
 import type { FlowDecision } from '../flow/types.js';
 import { blockedToolError, blockedToolResult } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
-import { idKey, type IdKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.js';
+import { idKey, type RequestId, type RequestMessage } from '../protocol/jsonrpc.js';
 import type { AskRequest } from '../approval/index.js';
-import type { SessionState } from './session.js';
+import type { PendingClientRequest, SessionState } from './session.js';
 import { annotationsOf } from './tool-annotations.js';
 import { policyPaths } from './policy-paths.js';
 import type { ToolCallDecision } from './tool-call.js';
@@ -34,13 +34,19 @@ const keptContexts = new WeakMap<SessionState, Map<string, KeptContext>>();
 /** Tools whose label context a session keeps, and the longest name kept. */
 const CONTEXTS_KEPT = 1024;
 const CONTEXT_NAME_CHARS = 256;
+// The session whose table was found last, and that table (an entry is never replaced).
+let lastState: SessionState | undefined;
+let lastKept: Map<string, KeptContext> | undefined;
 
 function labelContext(tool: string, policy: CompiledPolicy, state: SessionState, memory: FlowMemory): LabelContext {
   const paths = policyPaths(policy);
   const byPolicy = policy.inspection.overridesFor(tool).kinds;
   const bySchema = state.schemaKinds.get(tool);
-  let kept = keptContexts.get(state);
+  // (A process has one session: its table is found again without a look-up.)
+  let kept = state === lastState ? lastKept : keptContexts.get(state);
   if (kept === undefined) keptContexts.set(state, (kept = new Map()));
+  lastState = state;
+  lastKept = kept;
   const known = kept.get(tool);
   if (known !== undefined && known.memory === memory && known.paths === paths && known.byPolicy === byPolicy && known.bySchema === bySchema) return known.context;
   const context: LabelContext = { paths, hints: { byPolicy, bySchema }, namesWritten: (command) => writtenNamedBy(memory, command) };
@@ -104,7 +110,7 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
   else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
   else if (found.labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels: found.labels.map((l) => l.label) } } } };
-  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, memory, nowUs, putUs);
+  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, memory, nowUs, putUs);
   else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
   return out;
 }
@@ -120,7 +126,7 @@ function asked(decision: ToolCallDecision, request: RequestMessage, tool: string
 /** An asked call was approved and goes to the server now: its flow labels go on the session. */
 export function noteApproved(ask: AskRequest, id: RequestId, policy: CompiledPolicy, state: SessionState, nowUs: number, putUs?: () => number): void {
   if (!policy.flow.active || ask.flowLabels === undefined) return;
-  noteCall(ask.flowLabels, ask.tool, id, policy, flowMemory(state), nowUs, putUs);
+  noteCall(ask.flowLabels, ask.tool, id, policy, state, flowMemory(state), nowUs, putUs);
 }
 
 // When a decided call's labels go on the session: a reading taken now, never before the arrival's.
@@ -129,7 +135,7 @@ function labelTime(nowUs: number, putUs: (() => number) | undefined): number {
 }
 
 // The call goes on: its labels are on the session from now.
-function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, memory: FlowMemory, arrivedUs: number, putUs: (() => number) | undefined): void {
+function noteCall(found: CallLabels, tool: string, id: RequestId, policy: CompiledPolicy, state: SessionState, memory: FlowMemory, arrivedUs: number, putUs: (() => number) | undefined): void {
   // The clock is read only for a call that puts labels (most put none).
   const nowUs = found.labels.length > 0 ? labelTime(arrivedUs, putUs) : arrivedUs;
   for (let i = 0; i < found.labels.length; i++) {
@@ -138,25 +144,32 @@ function noteCall(found: CallLabels, tool: string, id: RequestId, policy: Compil
   }
   noteWritten(memory, found.writes);
   const burst = policy.flow.burst;
-  if (burst && found.labels.some((l) => burst.labels.has(l.label))) noteBurst(memory, nowUs, burst.max);
+  if (burst && carriesAny(found.labels, burst.labels)) noteBurst(memory, nowUs, burst.max);
   // Fail closed: a result whose call cannot be remembered could carry anything.
-  if (!expectResult(memory, idKey(id), tool, found.resultLabels)) memory.full = true;
+  // (What the result will label is kept with the call in flight: src/engine/pending-requests.ts.)
+  if (!state.pendingClient.expectResult(idKey(id), tool, found.resultLabels)) memory.full = true;
+}
+
+// Whether any of the call's labels is one of `labels` (a loop: most calls carry none, and make no closure to find so).
+function carriesAny(found: readonly Labelled[], labels: ReadonlySet<string>): boolean {
+  for (let i = 0; i < found.length; i++) if (labels.has((found[i] as Labelled).label)) return true;
+  return false;
 }
 
 /**
- * Put the labels of a decided tools/call result on the session; returns the record with them
+ * Put the labels of a decided tools/call result on the session (`pending`: the call it answers,
+ * no longer in flight); returns the record with them
  * noted. They are put at a reading of the clock taken once the result is decided (only when it
  * puts any): not at the frame's arrival, for the server decides how long its answer takes to
  * read, and that time must not count against a rule's window before the client has the result.
  */
-export function noteResult(state: SessionState, policy: CompiledPolicy, key: IdKey, record: Omit<DecisionRecord, 'decisionUs'>, clock: { nowUs?(): number }): Omit<DecisionRecord, 'decisionUs'> {
-  if (!policy.flow.active) return record;
-  const memory = flowMemory(state);
-  const expected = memory.pending.get(key);
-  memory.pending.delete(key);
-  if (expected === undefined) return record;
+export function noteResult(state: SessionState, policy: CompiledPolicy, pending: PendingClientRequest, record: Omit<DecisionRecord, 'decisionUs'>, clock: { nowUs?(): number }): Omit<DecisionRecord, 'decisionUs'> {
+  // (What the call led its result to expect went with the request, which the answer took.)
+  const expected = pending.expected;
+  if (!policy.flow.active || expected === undefined) return record;
   const labels = labelResult(expected.labels, record);
   if (labels.length === 0) return record;
+  const memory = flowMemory(state);
   const nowUs = clock.nowUs?.() ?? 0;
   for (let i = 0; i < labels.length; i++) {
     const { label, why } = labels[i] as Labelled;

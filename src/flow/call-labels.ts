@@ -96,9 +96,11 @@ function walkArguments(value: unknown, key: string, walk: ArgumentWalk, depth: n
   }
   if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walkArguments(value[i], key, walk, depth + 1);
   else if (value !== null && typeof value === 'object') {
-    // Own enumerable keys in order, as Object.entries gives them, without an array per member.
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) walkArguments((value as Record<string, unknown>)[keys[i] as string], keys[i] as string, walk, depth + 1);
+    // Own enumerable keys in order, as Object.keys lists them, with no list made (one per call, most of them one key long).
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      walkArguments((value as Record<string, unknown>)[key], key, walk, depth + 1);
+    }
   }
 }
 

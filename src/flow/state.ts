@@ -2,12 +2,13 @@
  * What a session remembers for its flow rules, kept beside the session state (keyed by it).
  * Bounded by construction: for each label only the latest event that put it (a rule needs
  * no more: the latest is the one inside any window), the times of the last `burst.max`
- * labelled calls, the files the session wrote, and the result labels of calls in flight.
- * Each table has a fixed size; one that is full makes the flow check fail closed.
+ * labelled calls, and the files the session wrote. What a call in flight leads its result to
+ * label is kept with the request itself (src/engine/pending-requests.ts, expectResult), and
+ * goes when the request does. Each table has a fixed size; one that is full makes the flow
+ * check fail closed.
  */
 import type { Labelled } from './call-labels.js';
 import type { LabelEvent } from './types.js';
-import type { IdKey } from '../protocol/jsonrpc.js';
 
 /** The fixed sizes of a session's flow memory. */
 export const FLOW_LIMITS = {
@@ -15,7 +16,7 @@ export const FLOW_LIMITS = {
   labels: 64,
   /** Files written, remembered for `exec-written`. */
   written: 256,
-  /** Calls in flight whose result will put labels. */
+  /** Calls in flight whose result will put labels (their expectations, kept with the requests). */
   pending: 10_000,
   /** Characters of a tool name kept in an event. */
   toolChars: 128,
@@ -33,7 +34,6 @@ export interface FlowMemory {
   written: string[];
   /** More files were written than are remembered: every command counts as naming one. */
   writtenOverflow: boolean;
-  pending: Map<IdKey, ExpectedResult>;
 }
 
 /** What a call in flight leads its result to label (shared between calls when nothing: see expectResult). */
@@ -50,7 +50,7 @@ export function flowMemory(session: object): FlowMemory {
   // never replaced, so the last one found is still the one kept.)
   if (session === lastSession && lastMemory !== undefined) return lastMemory;
   let m = memories.get(session);
-  if (!m) memories.set(session, (m = { latest: new Map(), full: false, burst: [], written: [], writtenOverflow: false, pending: new Map() }));
+  if (!m) memories.set(session, (m = { latest: new Map(), full: false, burst: [], written: [], writtenOverflow: false }));
   lastSession = session;
   lastMemory = m;
   return m;
@@ -100,11 +100,9 @@ export function noteBurst(m: FlowMemory, atUs: number, max: number): void {
   if (m.burst.length > max) m.burst.splice(0, m.burst.length - max);
 }
 
-/** Remember what a forwarded call's result will label; false when the table is full. */
-export function expectResult(m: FlowMemory, key: IdKey, tool: string, labels: readonly Labelled[]): boolean {
-  if (m.pending.size >= FLOW_LIMITS.pending && !m.pending.has(key)) return false;
-  m.pending.set(key, labels.length === 0 ? nothingExpected(tool) : { tool, labels });
-  return true;
+/** What a forwarded call's result will label, as it is kept with the call in flight (see pending-requests.ts). */
+export function expectedResult(tool: string, labels: readonly Labelled[]): ExpectedResult {
+  return labels.length === 0 ? nothingExpected(tool) : { tool, labels };
 }
 
 // Most calls lead their results to no label: their entries are one per tool name, made once,
@@ -115,7 +113,8 @@ const NOTHING_EXPECTED = new Map<string, ExpectedResult>();
 const NO_LABELS: readonly Labelled[] = Object.freeze([]);
 const MAX_NOTHING_EXPECTED = 256;
 
-function nothingExpected(tool: string): ExpectedResult {
+/** The entry of a call to `tool` whose result is led to no label (one per name, frozen). */
+export function nothingExpected(tool: string): ExpectedResult {
   let entry = NOTHING_EXPECTED.get(tool);
   if (entry === undefined) {
     entry = Object.freeze({ tool, labels: NO_LABELS });

@@ -107,10 +107,25 @@ export function learnFacts(args: unknown, hints: KindHints, ctx: { cwd: string; 
   return out;
 }
 
+// The string kindsOf is asked about: one object, rewritten for each string (kindsOf keeps none,
+// and calls nothing that asks again), emptied after, so no argument is held past its call.
+const ASKED: InspectedString = { path: '', key: '', isKey: false, raw: '', variants: NO_VARIANTS };
+
+function kindsOfString(name: string, raw: string, hints: KindHints): ReadonlySet<ArgumentKind> {
+  ASKED.path = name;
+  ASKED.key = name;
+  ASKED.raw = raw;
+  try {
+    return kindsOf(ASKED, hints);
+  } finally {
+    ASKED.path = ASKED.key = ASKED.raw = '';
+  }
+}
+
 // What one string of argument `name` adds to `facts` (made here when it adds the first).
 function stringFacts(raw: string, name: string, hints: KindHints, ctx: { cwd: string; roots: readonly string[]; home: string }, facts: ArgumentFacts | undefined): ArgumentFacts | undefined {
   if (raw.length > MAX_CHARS) return facts;
-  const kinds: ReadonlySet<ArgumentKind> = kindsOf({ path: name, key: name, isKey: false, raw, variants: NO_VARIANTS }, hints);
+  const kinds = kindsOfString(name, raw, hints);
   const isPath = kinds.has('path');
   const isUrl = kinds.has('url');
   const isCommand = kinds.has('command');
