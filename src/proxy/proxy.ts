@@ -252,8 +252,10 @@ class ProxySession {
   // Approval questions wait on the clock (the one wall-clock decision): a timer for the
   // earliest deadline hands the engine the time, and what it decides is applied like a frame's.
   private scheduleExpiry(): void {
-    const next = this.engine.nextApprovalDeadline;
     const clock = this.options.approval?.nowMs;
+    // (Most sessions: no one to ask, so never a timer, and no deadline to look up.)
+    if (clock === undefined && this.expiryTimer === undefined) return;
+    const next = this.engine.nextApprovalDeadline;
     if (next === undefined || clock === undefined) {
       // (Most frames: no question open, no timer to clear.)
       if (this.expiryTimer === undefined) return;
