@@ -116,7 +116,7 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval });
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval, reuseOutcomes: true });
     // The server stopped reading: because it exited (handled in run) or it closed its stdin.
     this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
     this.toClient = new FrameWriter(options.clientOut, (error) => {
