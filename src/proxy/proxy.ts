@@ -116,6 +116,7 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
+    // (Each outcome is applied, and done with, before the next decision: see apply.)
     this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval, reuseOutcomes: true });
     // The server stopped reading: because it exited (handled in run) or it closed its stdin.
     this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
@@ -231,6 +232,7 @@ class ProxySession {
   }
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
+  // Nothing of the outcome is kept past this: the engine reuses the usual frame's (reuseOutcomes).
   private apply(decided: Outcome, reading?: 'client' | 'server'): Promise<void> | undefined {
     // No request goes on unrecorded once the audit file has failed (see src/audit/gate.ts).
     const outcome = this.auditFailed || this.options.audit.failed?.() ? this.auditGone(decided) : decided;
