@@ -43,6 +43,19 @@ export interface EngineDeps {
   scanResult?: ResultScan;
   /** What asking a person needs (server name, clock, key, out-of-band store); absent, asked calls are refused. */
   approval?: ApprovalEdge;
+  /**
+   * The caller is done with each outcome (its arrays and outputs) before it asks for the next
+   * decision: the usual frame's outcome is then the same few objects every time, not new ones.
+   */
+  reuseOutcomes?: boolean;
+}
+
+/** The objects of the usual frame's outcome, reused (EngineDeps.reuseOutcomes). */
+interface ReusedOutcome {
+  outcome: Outcome;
+  output: Output;
+  one: Output[];
+  none: Output[];
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -57,6 +70,8 @@ export class Engine {
   readonly state = new SessionState();
   /** The output of the current decision already made one line (see oneLineOutputs). */
   #checked: Buffer | string | undefined;
+  /** The usual frame's outcome, when it is reused (EngineDeps.reuseOutcomes). */
+  readonly #reused: ReusedOutcome | undefined;
   /** What state.asWritten is set to while a frame sendable as written is decided. */
   readonly #written: { message: object; text: string } = { message: NOTHING_WRITTEN, text: '' };
   /** A call to a tool not listed yet waits for the shim's own listing (list-fetch.ts). */
@@ -69,6 +84,10 @@ export class Engine {
     private readonly deps: EngineDeps,
   ) {
     this.listsFirst = checksNeedDefinitions(policy, deps);
+    if (deps.reuseOutcomes) {
+      const output: Output = { to: 'client', data: '' };
+      this.#reused = { outcome: { outputs: [], records: [] }, output, one: [output], none: [] };
+    }
     bindApprovalEdge(this.state, deps.approval);
   }
 
@@ -147,16 +166,25 @@ export class Engine {
       written.message = NOTHING_WRITTEN;
       written.text = '';
     }
-    // The outcome is written as literals of the size it has: an array that grows by push from
-    // empty takes room for 17 entries, two per frame.
+    // The usual outcome is one output or none, and one record (see frameOutcome).
     const action = decision.action;
-    let outputs: Output[];
-    if (action.type === 'forward') outputs = [{ to: 'server', data: this.verified(oneLineFrame(frame, text)) }];
-    else if (action.type === 'forward-text') outputs = [{ to: 'server', data: verbatim && action.text === text ? this.verbatim(text) : action.text }];
-    else if (action.type === 'answer') outputs = [{ to: 'client', data: serializeStrict(action.message) }];
-    else if (action.type === 'emit') outputs = action.outputs.slice();
-    else outputs = [];
-    return { outputs, records: [this.timed(decision.record, start)] };
+    let to: Output['to'] | undefined;
+    let data: Buffer | string = '';
+    let outputs: Output[] | undefined;
+    if (action.type === 'forward') {
+      to = 'server';
+      data = this.verified(oneLineFrame(frame, text));
+    } else if (action.type === 'forward-text') {
+      to = 'server';
+      data = verbatim && action.text === text ? this.verbatim(text) : action.text;
+    } else if (action.type === 'answer') {
+      to = 'client';
+      data = serializeStrict(action.message);
+    } else if (action.type === 'emit') outputs = action.outputs.slice();
+    // (Timed here rather than by timed(): see timed.)
+    const record = decision.record as DecisionRecord;
+    record.decisionUs = this.elapsedUs(start);
+    return outputs === undefined ? this.frameOutcome(to, data, record) : { outputs, records: [record] };
   }
 
   private serverFrame(frame: Buffer): Outcome {
@@ -184,17 +212,47 @@ export class Engine {
     const action = decision.action;
     const answerText = action.type === 'forward-text' ? action.text : action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
-    // Literals of the size the outcome has, as for a client frame.
-    let outputs: Output[];
+    // The usual outcome is one output or none, and one record (see frameOutcome).
+    let to: Output['to'] | undefined;
+    let data: Buffer | string = '';
+    let outputs: Output[] | undefined;
     if (batch && answerText !== undefined) this.addToBatch(batch, answerText, (outputs = []));
-    else if (action.type === 'forward') outputs = [{ to: 'client', data: this.verified(oneLineFrame(frame, text)) }];
-    else if (action.type === 'forward-text') outputs = [{ to: 'client', data: action.text }];
-    else if (action.type === 'answer-server') outputs = [{ to: 'server', data: action.text }];
-    else if (action.type === 'emit') outputs = action.outputs.slice();
-    else outputs = [];
-    const records = [this.timed(decision.record, start)];
+    else if (action.type === 'forward') {
+      to = 'client';
+      data = this.verified(oneLineFrame(frame, text));
+    } else if (action.type === 'forward-text') {
+      to = 'client';
+      data = action.text;
+    } else if (action.type === 'answer-server') {
+      to = 'server';
+      data = action.text;
+    } else if (action.type === 'emit') outputs = action.outputs.slice();
+    // (Timed here rather than by timed(): see timed.)
+    const record = decision.record as DecisionRecord;
+    record.decisionUs = this.elapsedUs(start);
+    if (outputs === undefined) return this.frameOutcome(to, data, record);
+    const records = [record];
     if (action.type === 'emit') for (const record of action.more) records.push(this.timed(record, start));
     return { outputs, records };
+  }
+
+  // The outcome of the usual frame: one output or none, and its record. Written as literals of
+  // the size they have (an array that grows by push from empty takes room for 17 entries); or,
+  // where the caller is done with each outcome before the next decision (reuseOutcomes), the
+  // same few objects every time.
+  private frameOutcome(to: Output['to'] | undefined, data: Buffer | string, record: DecisionRecord): Outcome {
+    const reused = this.#reused;
+    if (reused === undefined) return { outputs: to === undefined ? [] : [{ to, data }], records: [record] };
+    const outcome = reused.outcome;
+    if (to === undefined) outcome.outputs = reused.none;
+    else {
+      const output = reused.output;
+      output.to = to;
+      output.data = data;
+      outcome.outputs = reused.one;
+    }
+    outcome.records[0] = record;
+    return outcome;
   }
 
   // A large answer nobody inspects (a big result, when results are not scanned) is routed by
@@ -420,10 +478,18 @@ export class Engine {
   }
 
   // Records are fresh objects made for this decision, so the time is set on them in place.
+  // The usual frame's record is timed where it is decided instead (clientFrame, serverFrame):
+  // adding the property is a store of its own there, which sees the few shapes of records that
+  // side makes, where this one sees every shape the engine makes and is slow to add it.
   private timed(record: Omit<DecisionRecord, 'decisionUs'>, start: number): DecisionRecord {
     const timed = record as DecisionRecord;
-    timed.decisionUs = Math.max(0, Math.round(this.deps.nowUs() - start));
+    timed.decisionUs = this.elapsedUs(start);
     return timed;
+  }
+
+  /** Microseconds since `start` (the clock read as a frame came to the engine): a decision's time. */
+  private elapsedUs(start: number): number {
+    return Math.max(0, Math.round(this.deps.nowUs() - start));
   }
 }
 

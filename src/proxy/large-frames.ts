@@ -19,7 +19,7 @@
  * The young generation grows too: V8 doubles it, up to 2 x 16 MiB, as objects survive its
  * collections, which they do in any long session (the bare relay allocates too little to
  * grow it). It is held at YOUNG_CAP_BYTES: every LOOK_EVERY_BYTES of frames of any size (one
- * read of the heap's statistics), and after every collection (src/cli/heap-settings.ts), V8's
+ * read of the heap's statistics; every GROWING_LOOK_EVERY_BYTES while it may grow), and after every collection (src/cli/heap-settings.ts), V8's
  * growth factor (which V8 reads at each growth) is set to 1 where one more doubling would pass
  * the cap and back to 2 below that, and only while GROW_YOUNG_FROM_CALLS calls or more are in
  * flight: their requests and pending entries are what survives the young collections of a
@@ -44,6 +44,15 @@ export const LARGE_FRAME_FROM_BYTES = 256 * 1024;
 export const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 /** The heap is looked at after frames of this many bytes in all, of any size (a few hundred small calls). */
 export const LOOK_EVERY_BYTES = 64 * 1024;
+/**
+ * While the young generation may grow, it is looked at after frames of this many bytes (a few
+ * dozen small calls). A doubling to the cap must be seen before the collection after it, which
+ * comes only once the doubled semi-space (2 MiB or more) has been allocated anew: small calls
+ * allocate some 30 bytes per byte of their frames, so about 120 KB between two looks. (A look
+ * at every frame read the heap's statistics hundreds of times per collection, about 380 ns
+ * and 1 KB each.)
+ */
+export const GROWING_LOOK_EVERY_BYTES = 4 * 1024;
 /** The young generation (both semi-spaces) is not grown past this. */
 export const YOUNG_CAP_BYTES = 8 * 1024 * 1024;
 /** The young generation may grow only while at least this many calls are in flight. */
@@ -151,6 +160,7 @@ export class LargeFrameRelease {
     private readonly young: () => number = youngGenerationBytes,
     private readonly growYoung: (factor: 1 | 2) => void = setYoungGrowth,
     private readonly lookEveryBytes = LOOK_EVERY_BYTES,
+    private readonly growingLookEveryBytes = GROWING_LOOK_EVERY_BYTES,
   ) {}
 
   /** A frame of `size` bytes was decided on and its outputs written; `inFlight` calls wait for answers. */
@@ -161,10 +171,16 @@ export class LargeFrameRelease {
       forgetLastMatch();
     }
     if (!this.scheduled && this.bytes >= this.everyBytes) this.schedule();
-    // While it may grow, every frame is a look: under calls in flight, collections come several
-    // to 64 KiB of frames, and a doubling to the cap must be held before the next one doubles
-    // it again (the look after each collection, in heap-settings.ts, comes a turn too late).
-    if (this.sinceLook < this.lookEveryBytes && this.youngGrowth === 1) return;
+    // While it may grow, it is looked at far more often (GROWING_LOOK_EVERY_BYTES): under calls
+    // in flight, collections come several to 64 KiB of frames, and a doubling to the cap must
+    // be held before the next one doubles it again (the look after each collection, in
+    // heap-settings.ts, comes a turn too late). The first frame is a look, and so is the first
+    // with fewer calls in flight than let it grow: it is held again at once.
+    if (this.youngGrowth === 1) {
+      if (this.sinceLook < this.lookEveryBytes) return;
+    } else if (this.youngGrowth === 2) {
+      if (this.sinceLook < this.growingLookEveryBytes && inFlight >= GROW_YOUNG_FROM_CALLS) return;
+    }
     this.sinceLook = 0;
     const growth = youngGrowthFor(this.young(), inFlight);
     if (growth !== this.youngGrowth) {

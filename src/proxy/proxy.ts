@@ -116,7 +116,8 @@ class ProxySession {
     private readonly child: ChildHandle,
     private readonly timing: TerminateTiming,
   ) {
-    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval });
+    // (Each outcome is applied, and done with, before the next decision: see apply.)
+    this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval, reuseOutcomes: true });
     // The server stopped reading: because it exited (handled in run) or it closed its stdin.
     this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
     this.toClient = new FrameWriter(options.clientOut, (error) => {
@@ -231,6 +232,7 @@ class ProxySession {
   }
 
   // Writes what the engine decided and audits it; returns a promise when a destination is full.
+  // Nothing of the outcome is kept past this: the engine reuses the usual frame's (reuseOutcomes).
   private apply(decided: Outcome, reading?: 'client' | 'server'): Promise<void> | undefined {
     // No request goes on unrecorded once the audit file has failed (see src/audit/gate.ts).
     const outcome = this.auditFailed || this.options.audit.failed?.() ? this.auditGone(decided) : decided;
@@ -252,8 +254,10 @@ class ProxySession {
   // Approval questions wait on the clock (the one wall-clock decision): a timer for the
   // earliest deadline hands the engine the time, and what it decides is applied like a frame's.
   private scheduleExpiry(): void {
-    const next = this.engine.nextApprovalDeadline;
     const clock = this.options.approval?.nowMs;
+    // (Most sessions: no one to ask, so never a timer, and no deadline to look up.)
+    if (clock === undefined && this.expiryTimer === undefined) return;
+    const next = this.engine.nextApprovalDeadline;
     if (next === undefined || clock === undefined) {
       // (Most frames: no question open, no timer to clear.)
       if (this.expiryTimer === undefined) return;

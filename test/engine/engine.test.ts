@@ -488,3 +488,44 @@ describe('poisoned prompts and resources', () => {
     expect(engine.fromServer(raw).outputs).toEqual([{ to: 'client', data: raw }]);
   });
 });
+
+describe('reused outcomes (EngineDeps.reuseOutcomes)', () => {
+  // The same frames, decided by an engine that makes every outcome anew and by one that
+  // reuses the usual frame's: each outcome, read before the next decision, is the same.
+  it('decides every frame as an engine making new outcomes does, each read before the next', () => {
+    let t = 0;
+    let u = 0;
+    const fresh = new Engine(compilePolicy(POLICY, ['test']), { nowUs: () => (t += 3) });
+    const reused = new Engine(compilePolicy(POLICY, ['test']), { nowUs: () => (u += 3), reuseOutcomes: true });
+    const steps: Array<['client' | 'server', Buffer]> = [
+      ['client', frame(call(1, 'echo', { text: 'hi' }))],
+      ['client', frame(call(2, 'write_file'))],
+      ['client', frame({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 9 } })],
+      ['server', frame({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'hi' }] } })],
+      ['server', frame('not json at all')],
+      ['client', frame(call(3, 'echo', { text: 'again' }))],
+      ['server', frame({ jsonrpc: '2.0', id: 3, result: { content: [] } })],
+      ['server', frame({ jsonrpc: '2.0', id: 77, result: {} })],
+    ];
+    const seen: Outcome[] = [];
+    for (const [from, bytes] of steps) {
+      const a = from === 'client' ? fresh.fromClient(bytes) : fresh.fromServer(bytes);
+      const b = from === 'client' ? reused.fromClient(bytes) : reused.fromServer(bytes);
+      expect(b.outputs.map((o) => [o.to, text(o.data)])).toEqual(a.outputs.map((o) => [o.to, text(o.data)]));
+      expect(b.records).toEqual(a.records);
+      seen.push(b);
+    }
+    // The usual frames' outcomes were one object, reused.
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[0]).toBe(seen[6]);
+  });
+
+  it('makes a new outcome for every frame by default', () => {
+    const e = engine();
+    const first = e.fromClient(frame(call(1, 'echo')));
+    const second = e.fromClient(frame(call(2, 'echo')));
+    expect(first).not.toBe(second);
+    expect(first.records[0]).toMatchObject({ id: 1 });
+    expect(toServer(first)).toHaveLength(1);
+  });
+});

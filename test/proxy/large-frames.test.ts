@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { STORE_FROM_BYTES, type FrameEvent } from '../../src/protocol/framer.js';
 import { readFrames } from '../../src/proxy/frame-reader.js';
-import { COLLECT_EVERY_BYTES, COLLECT_YOUNG_EVERY_BYTES, GROW_YOUNG_FROM_CALLS, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, LetGoRelease, YOUNG_CAP_BYTES, youngCollection, youngGenerationBytes } from '../../src/proxy/large-frames.js';
+import { COLLECT_EVERY_BYTES, COLLECT_YOUNG_EVERY_BYTES, GROW_YOUNG_FROM_CALLS, GROWING_LOOK_EVERY_BYTES, LARGE_FRAME_FROM_BYTES, LOOK_EVERY_BYTES, LargeFrameRelease, LetGoRelease, YOUNG_CAP_BYTES, youngCollection, youngGenerationBytes } from '../../src/proxy/large-frames.js';
 
 // V8's legacy statics: the subject of the last successful regex match, kept reachable by V8.
 const lastMatchSubject = (): string => (RegExp as unknown as { input: string }).input;
@@ -110,23 +110,37 @@ describe('LargeFrameRelease', () => {
     expect(growth).toEqual([1, 2, 1]);
   });
 
-  it('looks at every frame while the young generation may grow, so that one doubling to the cap is held before the next', () => {
+  it('looks every GROWING_LOOK_EVERY_BYTES of frames while the young generation may grow, so that one doubling to the cap is held before the next', () => {
     const { release, heap, growth, looks } = counted();
     heap.young = YOUNG_CAP_BYTES / 4;
     release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
     expect(growth).toEqual([2]);
+    const small = 300;
+    const perLook = Math.ceil(GROWING_LOOK_EVERY_BYTES / small);
     const before = looks();
-    release.handled(300, GROW_YOUNG_FROM_CALLS);
-    release.handled(300, GROW_YOUNG_FROM_CALLS);
-    expect(looks()).toBe(before + 2);
-    // A collection doubled it to the cap: the next frame holds it.
+    for (let i = 0; i < perLook * 3; i++) release.handled(small, GROW_YOUNG_FROM_CALLS);
+    expect(looks()).toBe(before + 3);
+    // A collection doubled it to the cap: the look within the next GROWING_LOOK_EVERY_BYTES holds it.
     heap.young = YOUNG_CAP_BYTES;
-    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    for (let i = 0; i < perLook - 1; i++) release.handled(small, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([2]);
+    release.handled(small, GROW_YOUNG_FROM_CALLS);
     expect(growth).toEqual([2, 1]);
     // Held, small frames are looked at once per LOOK_EVERY_BYTES again.
     const held = looks();
-    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    for (let i = 0; i < perLook * 3; i++) release.handled(small, GROW_YOUNG_FROM_CALLS);
     expect(looks()).toBe(held);
+    expect(GROWING_LOOK_EVERY_BYTES * 3).toBeLessThan(LOOK_EVERY_BYTES);
+  });
+
+  it('holds the young generation again at the first frame with fewer calls in flight than let it grow', () => {
+    const { release, heap, growth } = counted();
+    heap.young = YOUNG_CAP_BYTES / 4;
+    release.handled(LOOK_EVERY_BYTES, GROW_YOUNG_FROM_CALLS);
+    release.handled(300, GROW_YOUNG_FROM_CALLS);
+    expect(growth).toEqual([2]);
+    release.handled(300, GROW_YOUNG_FROM_CALLS - 1);
+    expect(growth).toEqual([2, 1]);
   });
 
   it("lets go of a large frame's text that V8 keeps as the last regex match's subject", () => {
