@@ -40,7 +40,26 @@ export interface UnambiguousOptions {
  * gives the exact value (RawNumber) or the exact error.
  */
 export function isUnambiguous(text: string, options: UnambiguousOptions): boolean {
-  const { maxDepth, rejectDuplicateKeys } = options;
+  return walk(text, options.maxDepth, options.rejectDuplicateKeys) !== AMBIGUOUS;
+}
+
+/** What {@link unambiguousIdEnd} returns for a text that is not unambiguous. */
+export const AMBIGUOUS = -2;
+/** What {@link unambiguousIdEnd} returns for an unambiguous text with no top-level key "id". */
+export const NO_TOP_LEVEL_ID = -1;
+
+/**
+ * isUnambiguous(text) with parseStrict's defaults (depth 512, repeated keys refused), and what
+ * the same walk met on the way: the index just past the closing quote of the top-level
+ * object's key "id" (spelled plainly: a key with an escape makes the text AMBIGUOUS), or
+ * NO_TOP_LEVEL_ID. Nothing is said of the keys of a text that is AMBIGUOUS.
+ */
+export function unambiguousIdEnd(text: string): number {
+  return walk(text, 512, true);
+}
+
+// The walk: AMBIGUOUS, or where the top-level key "id" ends (NO_TOP_LEVEL_ID when none was met).
+function walk(text: string, maxDepth: number, rejectDuplicateKeys: boolean): number {
   // The keys of the open objects, as positions in the text (open-keys.ts).
   const open = OPEN;
   open.reset();
@@ -51,6 +70,7 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
   // string ends at its next quote, and as a key it is spelled plainly; only a string with a
   // backslash in it is read quote by quote, and the next backslash looked for past it.
   let backslash = backslashFrom(text, 0);
+  let idEnd = NO_TOP_LEVEL_ID;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -62,18 +82,19 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
         // on 24.21.0 after some warm-up) has read the key "a\"" as "a\\" when a key "a\\"
         // came later in the same text. Keys are what policy decisions read; plain keys are
         // the rule in real frames, so this costs nothing where it matters.
-        if (expectKey) return false;
+        if (expectKey) return AMBIGUOUS;
         end = stringEnd(text, i);
         backslash = backslashFrom(text, end);
       } else if (expectKey) {
         expectKey = false;
-        if (rejectDuplicateKeys && !open.add(text, i + 1, close)) return false;
+        if (rejectDuplicateKeys && !open.add(text, i + 1, close)) return AMBIGUOUS;
+        if (close === i + 3 && open.depth === 1 && text.charCodeAt(i + 1) === 0x69 && text.charCodeAt(i + 2) === 0x64) idEnd = end;
       }
       i = end;
       continue;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (open.depth >= maxDepth) return false;
+      if (open.depth >= maxDepth) return AMBIGUOUS;
       open.open(c === OPEN_BRACE);
       expectKey = c === OPEN_BRACE;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -83,13 +104,13 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
       expectKey = open.inObject;
     } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = numberEnd(text, i);
-      if (!exactAsDouble(text, i, end)) return false;
+      if (!exactAsDouble(text, i, end)) return AMBIGUOUS;
       i = end;
       continue;
     }
     i++;
   }
-  return true;
+  return idEnd;
 }
 
 // One for every walk: each runs to its end before another starts.
