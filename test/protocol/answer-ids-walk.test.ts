@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readAnswerIds, readTopLevelIds } from '../../src/protocol/answer-id.js';
 import { isUnambiguous } from '../../src/protocol/unambiguous.js';
+import { parses } from './unambiguous-before.js';
 
 const ID_TEXTS = ['1', '3', '"3"', '" 3"', '-0', '0', '3.0', '1e21', '1E2', '12345678901234567890', '9007199254740993', '123456789012345', 'null', 'true', '"\\u0033"', '"a\\"b"', '"\\\\"', '"\ud800"', '"\\ud800"', '"\u2028"', '{}', '[1]', '{"id":1}'];
 // The key "id" plainly, with an escaped letter, and keys like it.
@@ -32,15 +33,6 @@ const answer = fc
     ids.forEach(([k, v], i) => members.splice((at + i) % (members.length + 1), 0, `${k}${s}:${s}${v}`));
     return `${s}{${s}${members.join(`${s},${s}`)}${s}}${s}`;
   });
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const seen = { walked: 0, fellBack: 0 };
 

@@ -112,3 +112,13 @@ function exactAsDouble(text: string, start: number, end: number): boolean {
   const numText = text.slice(start, end);
   return String(Number(numText)) === numText;
 }
+
+/** Whether JSON.parse accepts `text`: the walks are asked only of such text. */
+export function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

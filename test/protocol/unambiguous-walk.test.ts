@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isUnambiguous } from '../../src/protocol/unambiguous.js';
-import { isUnambiguousBefore } from './unambiguous-before.js';
+import { isUnambiguousBefore, parses } from './unambiguous-before.js';
 
 // Keys: plain, repeated, spelled with escapes (of a quote, a backslash, a letter), and many.
 const KEYS = ['"a"', '"b"', '"id"', '"\\u0069d"', '"i\\u0064"', '"a\\""', '"a\\\\"', '"\\\\"', '"\\""', '"x\\\\\\"y"', '"__proto__"', '""', '" a"', '"\u2028"', '"é"'];
@@ -31,15 +31,6 @@ const value: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
 const answer = fc
   .tuple(fc.constantFrom('1', '"1"', '-0', '1.0', '"a\\"b"'), fc.array(fc.constantFrom(...STRINGS), { minLength: 1, maxLength: 3 }), fc.constantFrom(...KEYS))
   .map(([id, texts, extra]) => `{"jsonrpc":"2.0","id":${id},"result":{"content":[${texts.map((t) => `{"type":"text","text":${t}}`).join(',')}],${extra}:${texts[0]}}}`);
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const seen = { yes: 0, no: 0 };
 
