@@ -68,8 +68,10 @@ function walk(text: string, maxDepth: number, rejectDuplicateKeys: boolean): num
   // The first backslash at or after the walk's place (n when there is none): backslashes are
   // only ever inside strings, so a string that closes before it has no escape in it. Such a
   // string ends at its next quote, and as a key it is spelled plainly; only a string with a
-  // backslash in it is read quote by quote, and the next backslash looked for past it.
-  let backslash = backslashFrom(text, 0);
+  // backslash in it is read quote by quote, and the next backslash looked for past it. (In a
+  // long text, looking ahead could cost a pass of its own over its long strings: there the
+  // place is not known, and every string is read quote by quote, every key looked through.)
+  let backslash = n < LOOK_AHEAD_BELOW_CHARS ? backslashFrom(text, 0) : NOT_LOOKED_FOR;
   let idEnd = NO_TOP_LEVEL_ID;
   let i = 0;
   while (i < n) {
@@ -78,17 +80,18 @@ function walk(text: string, maxDepth: number, rejectDuplicateKeys: boolean): num
       const close = text.indexOf('"', i + 1);
       let end = close + 1;
       if (backslash < close) {
+        end = stringEnd(text, i);
+        if (backslash !== NOT_LOOKED_FOR) backslash = backslashFrom(text, end);
         // A key with an escape is left to the strict parser: Node 24's JSON.parse (V8, seen
         // on 24.21.0 after some warm-up) has read the key "a\"" as "a\\" when a key "a\\"
         // came later in the same text. Keys are what policy decisions read; plain keys are
         // the rule in real frames, so this costs nothing where it matters.
-        if (expectKey) return AMBIGUOUS;
-        end = stringEnd(text, i);
-        backslash = backslashFrom(text, end);
-      } else if (expectKey) {
+        if (expectKey) for (let k = i + 1; k < end - 1; k++) if (text.charCodeAt(k) === BACKSLASH) return AMBIGUOUS;
+      }
+      if (expectKey) {
         expectKey = false;
-        if (rejectDuplicateKeys && !open.add(text, i + 1, close)) return AMBIGUOUS;
-        if (close === i + 3 && open.depth === 1 && text.charCodeAt(i + 1) === 0x69 && text.charCodeAt(i + 2) === 0x64) idEnd = end;
+        if (rejectDuplicateKeys && !open.add(text, i + 1, end - 1)) return AMBIGUOUS;
+        if (end === i + 4 && open.depth === 1 && text.charCodeAt(i + 1) === 0x69 && text.charCodeAt(i + 2) === 0x64) idEnd = end;
       }
       i = end;
       continue;
@@ -115,6 +118,11 @@ function walk(text: string, maxDepth: number, rejectDuplicateKeys: boolean): num
 
 // One for every walk: each runs to its end before another starts.
 const OPEN = new OpenKeys();
+
+// Below this length a walk looks ahead for the next backslash (see walk).
+const LOOK_AHEAD_BELOW_CHARS = 64 * 1024;
+// The walk's place of the next backslash in a text it does not look ahead in: before every string.
+const NOT_LOOKED_FOR = -1;
 
 // The first backslash at or after `from`, or the text's length when there is none.
 function backslashFrom(text: string, from: number): number {

@@ -54,6 +54,14 @@ describe('readAnswerIds reads as readTopLevelIds and isUnambiguous do', () => {
     expect(seen.fellBack).toBeGreaterThan(1000);
   });
 
+  it('on generated answers made long, where the walk does not look ahead for backslashes', () => {
+    const pad = ' '.repeat(64 * 1024);
+    seen.walked = seen.fellBack = 0;
+    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: 1000 });
+    expect(seen.walked).toBeGreaterThan(200);
+    expect(seen.fellBack).toBeGreaterThan(200);
+  });
+
   it('on answers as servers write them, any id and text', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer(), fc.string(), fc.double(), fc.constant(null)), fc.string(), (id, text) =>

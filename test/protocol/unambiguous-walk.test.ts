@@ -61,6 +61,15 @@ describe('isUnambiguous answers as the walk before it', () => {
     fc.assert(fc.property(fc.dictionary(fc.string(), fc.string()), fc.string(), (object, s) => expectAsBefore(JSON.stringify({ ...object, s, [s]: 1 }))), { numRuns: 2000 });
   });
 
+  it('on the same texts made long, where the walk does not look ahead for backslashes', () => {
+    const pad = ' '.repeat(64 * 1024);
+    seen.yes = seen.no = 0;
+    fc.assert(fc.property(value, fc.boolean(), (text, reject) => expectAsBefore(pad + text, { maxDepth: 512, rejectDuplicateKeys: reject })), { numRuns: 1500 });
+    fc.assert(fc.property(answer, (text) => expectAsBefore(`${text}${pad}`)), { numRuns: 500 });
+    expect(seen.yes).toBeGreaterThan(500);
+    expect(seen.no).toBeGreaterThan(500);
+  });
+
   it('on nesting at and past the limit', () => {
     for (const maxDepth of [1, 2, 3, 512]) {
       for (const levels of [maxDepth - 1, maxDepth, maxDepth + 1]) {
