@@ -11,7 +11,7 @@ import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
 import { frameToString } from '../protocol/framer.js';
 import { parseJsonText } from '../protocol/large-parse.js';
-import { readTopLevelIds, type IdReading } from '../protocol/answer-id.js';
+import { readAnswerIds, readTopLevelIds, type IdReading, type UnambiguityNote } from '../protocol/answer-id.js';
 import { oneLine, oneLineFrame } from '../protocol/one-line.js';
 import { readRefusedId } from '../protocol/refused-id.js';
 import { matchAnswer } from './answer-match.js';
@@ -65,6 +65,8 @@ const NOTHING_WRITTEN: object = Object.freeze({});
 export const LARGE_FRAME_BYTES = 256 * 1024;
 /** From this size on, a server frame's bytes are read once to tell whether all its strings are plain ASCII. */
 const PLAIN_CHECK_FROM_BYTES = 64 * 1024;
+/** Below this length, an answer's strict reading is worked out with its id, before it is known to be wanted. */
+const WALK_FIRST_BELOW_CHARS = 16 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
@@ -205,10 +207,13 @@ export class Engine {
     if (Array.isArray(value)) return this.serverBatch(text, emptyOutcome(), start);
 
     const message = classify(value);
+    const known = new ParsedFrame(frame, text, value);
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
-    // parse above kept only the last of two.
-    const readings = message.kind === 'response' ? readTopLevelIds(text) : undefined;
-    const decision = decideServerMessage(message, new ParsedFrame(frame, text, value), this.state, this.policy, this.deps, readings);
+    // parse above kept only the last of two. Where results are scanned, most answers are
+    // results, whose strict reading is wanted: one walk then learns it and finds the id
+    // (a large text, which may well not be wanted read so, is walked only if it is).
+    const readings = message.kind !== 'response' ? undefined : this.deps.scanResult !== undefined && text.length < WALK_FIRST_BELOW_CHARS ? readAnswerIds(text, known) : readTopLevelIds(text);
+    const decision = decideServerMessage(message, known, this.state, this.policy, this.deps, readings);
     const action = decision.action;
     const answerText = action.type === 'forward-text' ? action.text : action.type === 'forward' ? text : undefined;
     const batch = decision.answers?.batch;
@@ -497,17 +502,20 @@ export class Engine {
 // the engine made (strict-json.ts: one parse, then a check), and a large frame's bytes say
 // whether every string in it is plain ASCII, so the scan need not test each one. (One
 // object per frame: a closure with fields set on it cost three, and a slow shape.)
-class ParsedFrame implements FrameText {
+class ParsedFrame implements FrameText, UnambiguityNote {
   readonly #text: string;
   readonly #parsed: unknown;
   #strict: StrictParseResult | undefined;
   readonly plain: boolean;
+  /** Set when the walk of strictFromParsed was made already (readAnswerIds). */
+  unambiguous: boolean | undefined;
 
   constructor(frame: Buffer, text: string, parsed: unknown) {
     this.#text = text;
     this.#parsed = parsed;
     this.#strict = undefined;
     this.plain = frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame);
+    this.unambiguous = undefined;
   }
 
   text(): string {
@@ -515,6 +523,7 @@ class ParsedFrame implements FrameText {
   }
 
   strict(): StrictParseResult {
-    return (this.#strict ??= strictFromParsed(this.#text, this.#parsed));
+    // (strictFromParsed's answer for a text its walk finds unambiguous, without walking it again.)
+    return (this.#strict ??= this.unambiguous === true ? { ok: true, value: this.#parsed } : strictFromParsed(this.#text, this.#parsed));
   }
 }

@@ -4,6 +4,8 @@
  * the last (JSON.parse, Python's json), so an answer is matched only when there is one.
  */
 
+import { AMBIGUOUS, unambiguousIdEnd } from './unambiguous.js';
+
 /** One top-level `"id"` member as written. */
 export interface IdReading {
   value: unknown;
@@ -26,6 +28,24 @@ export function readTopLevelIds(text: string): IdReading[] {
     return [scalarAfterKey(text, first + 4)];
   }
   return walkTopLevel(text);
+}
+
+/** Where readAnswerIds notes whether the text it walked is unambiguous (unambiguous.ts). */
+export interface UnambiguityNote {
+  /** isUnambiguous(text) with parseStrict's defaults; undefined until a walk said. */
+  unambiguous: boolean | undefined;
+}
+
+/**
+ * readTopLevelIds(text), for an answer whose strict reading is wanted too: the walk that
+ * tells whether the text is unambiguous (noted on `note`) meets the top-level key "id" on its
+ * way, and in an unambiguous text that key is the only "id" member, spelled plainly, so its
+ * value is read from there. Any other text is read by readTopLevelIds.
+ */
+export function readAnswerIds(text: string, note: UnambiguityNote): IdReading[] {
+  const idEnd = unambiguousIdEnd(text);
+  note.unambiguous = idEnd !== AMBIGUOUS;
+  return idEnd >= 0 ? [scalarAfterKey(text, idEnd)] : readTopLevelIds(text);
 }
 
 /**

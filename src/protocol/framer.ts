@@ -314,5 +314,6 @@ const LATIN1_FROM_BYTES = 64 * 1024;
  * which reads ASCII bytes as the same characters; any other byte takes the UTF-8 decoder.)
  */
 export function frameToString(bytes: Buffer): string {
-  return bytes.length >= LATIN1_FROM_BYTES && asciiFrame(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  // (toString with no argument is UTF-8, by Node's shortest way: no encoding or range to check.)
+  return bytes.length >= LATIN1_FROM_BYTES && asciiFrame(bytes) ? bytes.toString('latin1') : bytes.toString();
 }

@@ -40,31 +40,64 @@ export interface UnambiguousOptions {
  * gives the exact value (RawNumber) or the exact error.
  */
 export function isUnambiguous(text: string, options: UnambiguousOptions): boolean {
-  const { maxDepth, rejectDuplicateKeys } = options;
+  return walk(text, options.maxDepth, options.rejectDuplicateKeys) !== AMBIGUOUS;
+}
+
+/** What {@link unambiguousIdEnd} returns for a text that is not unambiguous. */
+export const AMBIGUOUS = -2;
+/** What {@link unambiguousIdEnd} returns for an unambiguous text with no top-level key "id". */
+export const NO_TOP_LEVEL_ID = -1;
+
+/**
+ * isUnambiguous(text) with parseStrict's defaults (depth 512, repeated keys refused), and what
+ * the same walk met on the way: the index just past the closing quote of the top-level
+ * object's key "id" (spelled plainly: a key with an escape makes the text AMBIGUOUS), or
+ * NO_TOP_LEVEL_ID. Nothing is said of the keys of a text that is AMBIGUOUS.
+ */
+export function unambiguousIdEnd(text: string): number {
+  return walk(text, 512, true);
+}
+
+// The walk: AMBIGUOUS, or where the top-level key "id" ends (NO_TOP_LEVEL_ID when none was met).
+function walk(text: string, maxDepth: number, rejectDuplicateKeys: boolean): number {
   // The keys of the open objects, as positions in the text (open-keys.ts).
   const open = OPEN;
   open.reset();
   let expectKey = false;
   const n = text.length;
+  // The first backslash at or after the walk's place (n when there is none): backslashes are
+  // only ever inside strings, so a string that closes before it has no escape in it. Such a
+  // string ends at its next quote, and as a key it is spelled plainly; only a string with a
+  // backslash in it is read quote by quote, and the next backslash looked for past it. (In a
+  // long text, looking ahead could cost a pass of its own over its long strings: there the
+  // place is not known, and every string is read quote by quote, every key looked through.)
+  let backslash = n < LOOK_AHEAD_BELOW_CHARS ? backslashFrom(text, 0) : NOT_LOOKED_FOR;
+  let idEnd = NO_TOP_LEVEL_ID;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const end = stringEnd(text, i);
-      if (expectKey) {
-        expectKey = false;
+      const close = text.indexOf('"', i + 1);
+      let end = close + 1;
+      if (backslash < close) {
+        end = stringEnd(text, close);
+        if (backslash !== NOT_LOOKED_FOR) backslash = backslashFrom(text, end);
         // A key with an escape is left to the strict parser: Node 24's JSON.parse (V8, seen
         // on 24.21.0 after some warm-up) has read the key "a\"" as "a\\" when a key "a\\"
         // came later in the same text. Keys are what policy decisions read; plain keys are
         // the rule in real frames, so this costs nothing where it matters.
-        for (let k = i + 1; k < end - 1; k++) if (text.charCodeAt(k) === BACKSLASH) return false;
-        if (rejectDuplicateKeys && !open.add(text, i + 1, end - 1)) return false;
+        if (expectKey) for (let k = i + 1; k < end - 1; k++) if (text.charCodeAt(k) === BACKSLASH) return AMBIGUOUS;
+      }
+      if (expectKey) {
+        expectKey = false;
+        if (rejectDuplicateKeys && !open.add(text, i + 1, end - 1)) return AMBIGUOUS;
+        if (end === i + 4 && open.depth === 1 && text.charCodeAt(i + 1) === 0x69 && text.charCodeAt(i + 2) === 0x64) idEnd = end;
       }
       i = end;
       continue;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (open.depth >= maxDepth) return false;
+      if (open.depth >= maxDepth) return AMBIGUOUS;
       open.open(c === OPEN_BRACE);
       expectKey = c === OPEN_BRACE;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -74,21 +107,31 @@ export function isUnambiguous(text: string, options: UnambiguousOptions): boolea
       expectKey = open.inObject;
     } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = numberEnd(text, i);
-      if (!exactAsDouble(text, i, end)) return false;
+      if (!exactAsDouble(text, i, end)) return AMBIGUOUS;
       i = end;
       continue;
     }
     i++;
   }
-  return true;
+  return idEnd;
 }
 
 // One for every walk: each runs to its end before another starts.
 const OPEN = new OpenKeys();
 
-// Index just past the string that opens at `start` (valid JSON: it is closed).
-function stringEnd(text: string, start: number): number {
-  let q = text.indexOf('"', start + 1);
+// Below this length a walk looks ahead for the next backslash (see walk).
+const LOOK_AHEAD_BELOW_CHARS = 64 * 1024;
+// The walk's place of the next backslash in a text it does not look ahead in: before every string.
+const NOT_LOOKED_FOR = -1;
+
+// The first backslash at or after `from`, or the text's length when there is none.
+function backslashFrom(text: string, from: number): number {
+  const at = text.indexOf('\\', from);
+  return at === -1 ? text.length : at;
+}
+
+// Index just past the string whose first quote after its opening one is at `q` (valid JSON: it is closed).
+function stringEnd(text: string, q: number): number {
   for (;;) {
     let backslashes = 0;
     while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++;
