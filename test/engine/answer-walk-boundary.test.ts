@@ -58,3 +58,38 @@ describe('an answer is matched alike just under and just over the size its id is
     }
   });
 });
+
+describe('a forwarded answer is made one line as its bytes say, whatever its size', () => {
+  // Below 64 KiB the engine tells an ASCII frame from its decoded text; from there on, from its
+  // bytes. Either way the client gets oneLine(frame): bytes that are not UTF-8 read as decoded,
+  // CRs dropped, separators escaped, a BOM removed.
+  const ODD: Array<[string, number[]]> = [
+    ['plain', []], ['a byte not UTF-8', [0xff]], ['a cut sequence', [0xc3]], ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['U+FFFD', [0xef, 0xbf, 0xbd]], ['U+2028', [0xe2, 0x80, 0xa8]], ['U+0085', [0xc2, 0x85]], ['an emoji', [0xf0, 0x9f, 0x98, 0x80]],
+  ];
+  const SIZES = [16 * 1024 - 1, 16 * 1024 + 1, 64 * 1024 - 2, 64 * 1024, 64 * 1024 + 2];
+
+  it.each(ODD.flatMap(([name, bytes]) => SIZES.map((size) => [name, size, bytes] as const)))('%s in a text, frame near %i bytes', async (name, size, odd) => {
+    const { oneLine } = await import('../../src/protocol/one-line.js');
+    for (const shape of ['as is', 'with a CR', 'with a BOM'] as const) {
+      const h = harness();
+      h.client(request('l', 'tools/list'));
+      h.server({ jsonrpc: '2.0', id: 'l', result: { tools: [{ name: 'read', inputSchema: { type: 'object' } }] } });
+      h.client(request(3, 'tools/call', { name: 'read', arguments: {} }));
+      const head = Buffer.from(`${shape === 'with a BOM' ? '\ufeff' : ''}{"jsonrpc":"2.0",${shape === 'with a CR' ? '\r' : ''}"id":3,"result":{"content":[{"type":"text","text":"`);
+      const tail = Buffer.from('"}]}}');
+      const fill = Buffer.alloc(Math.max(0, size - head.length - tail.length - odd.length), 0x61);
+      const frame = Buffer.concat([head, Buffer.from(odd), fill, tail]);
+      const out = h.engine.fromServer(frame);
+      if (shape === 'with a BOM') {
+        // (JSON.parse refuses a BOM: the frame is noise, not forwarded.)
+        expect(out.outputs).toEqual([]);
+        continue;
+      }
+      expect(out.outputs).toHaveLength(1);
+      // (U+0085 is a control character: the result scan strips it, and the answer is rewritten.)
+      if (name === 'U+0085') expect(out.records[0]!.rules).toContain('result.hidden');
+      else expect(Buffer.from(out.outputs[0]!.data).equals(Buffer.from(oneLine(frame)))).toBe(true);
+    }
+  });
+});
