@@ -77,3 +77,23 @@ describe('result labels, kept with the call in flight', () => {
     expect(flowLabels(s.answer(ok(2)).records[0])).toEqual(['untrusted-source']);
   });
 });
+
+describe('calls whose answers the shim withholds', () => {
+  // A behaviour change of the fold (h-flow), on purpose: the flow's own table of expectations
+  // kept an entry for a call whose answer was dropped for its size (or answered with an error
+  // for a repeated id) until its id came back, and counted it against FLOW_LIMITS.pending; a
+  // server that did so 10,000 times put the session in flow.state-full (every call a flow
+  // rule covers refused). Now the expectation goes with its request.
+  it('take their expectations with them: 10,001 answers over the frame limit leave the flow able to remember calls', () => {
+    const s = session();
+    for (let id = 0; id <= 10_000; id++) {
+      s.send(call(id, ECHO));
+      s.engine.oversize('server', 100_000_000, Buffer.from(`{"jsonrpc":"2.0","id":${id},"result":{`), Buffer.from('}}'));
+    }
+    expect(s.engine.pendingCount).toBe(0);
+    const fetched = s.send(call('f', FETCH)).records[0]!;
+    expect(fetched.rules).not.toContain('flow.state-full');
+    expect(fetched.verdict).toBe('forward');
+    expect(flowLabels(s.answer(ok('f')).records[0])).toEqual(['untrusted-source']);
+  }, 60_000);
+});
