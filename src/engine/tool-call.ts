@@ -4,13 +4,14 @@
  * hides it (invariant 9), or as a refusal the model can act on (invariant 10).
  */
 import type { DecisionRecord } from '../audit/types.js';
-import type { CompiledPolicy } from '../config/policy-types.js';
+import type { CompiledPolicy, ToolVerdict } from '../config/policy-types.js';
 import { blockedToolError, blockedToolResult, errorResponse, unknownToolResponse, type Refusal } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import type { RequestMessage } from '../protocol/jsonrpc.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import type { InspectionInput, InspectionResult } from '../inspect/inspect.js';
+import type { KindHints } from '../inspect/kinds.js';
 import { checkArguments } from '../inspect/schema-arguments.js';
 import type { Finding } from '../inspect/types.js';
 import type { SessionState } from './session.js';
@@ -90,6 +91,39 @@ function passCall(forward: ToolCallAction & { type: 'forward' }, asked: AskReque
   return { action: { type: 'ask', text: forward.text, ask: asked }, record: { ...record, verdict: 'drop', rules: [asked.ruleId, ...record.rules.filter((r) => r !== asked.ruleId)], reason: asked.reason } };
 }
 
+// The rules of a call its tool verdict lets through, made once per verdict (the policy keeps
+// its verdicts) and frozen: every reader of a record's rules copies them to add to them.
+const rulesByVerdict = new WeakMap<ToolVerdict, string[]>();
+function rulesOf(verdict: ToolVerdict): string[] {
+  let rules = rulesByVerdict.get(verdict);
+  if (rules === undefined) {
+    rules = Object.freeze([verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`]) as string[];
+    rulesByVerdict.set(verdict, rules);
+  }
+  return rules;
+}
+
+// What a call hands the inspection, one object filled in again for each call: the inspection
+// runs to its end within the call and keeps neither of them (its scratch lets go of the hints
+// when the next reading starts), and the arguments are let go once it returns.
+const inspectHints: { byPolicy: KindHints['byPolicy']; bySchema: KindHints['bySchema'] } = { byPolicy: undefined, bySchema: undefined };
+const inspectInput: InspectionInput = { tool: '', args: undefined, exempt: new Set(), hints: inspectHints };
+
+function inspectCall(inspect: InspectFunction, tool: string, args: unknown, overrides: ReturnType<CompiledPolicy['inspection']['overridesFor']>, bySchema: KindHints['bySchema']): InspectionResult {
+  inspectInput.tool = tool;
+  inspectInput.args = args;
+  inspectInput.exempt = overrides.exempt;
+  inspectHints.byPolicy = overrides.kinds;
+  inspectHints.bySchema = bySchema;
+  try {
+    return inspect(inspectInput);
+  } finally {
+    inspectInput.args = undefined;
+    inspectHints.byPolicy = undefined;
+    inspectHints.bySchema = undefined;
+  }
+}
+
 function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, state: SessionState, inspect?: InspectFunction): ToolCallDecision {
   try {
     const name = request.params?.name;
@@ -102,7 +136,7 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
     const args = request.params?.arguments;
     const verdict = policy.toolVerdict(name, annotationsOf(state, name));
     const refusedFor = verdict.visible ? state.refusedTools.get(name) : undefined;
-    const rules = refusedFor ? [refusedFor] : [verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`];
+    const rules = refusedFor ? [refusedFor] : rulesOf(verdict);
     // The frame as it came when it reads the same to every reader (the engine checked it,
     // and this is that very object), else the inspected object re-serialised (invariant 8).
     const asWritten = state.asWritten?.message === request.message ? state.asWritten.text : undefined;
@@ -132,7 +166,7 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
     else if (breach) return refuseCall(request, policy, name, args, forward, [breach.ruleId], breach.reason);
     if (inspect) {
       const overrides = policy.inspection.overridesFor(name);
-      const result = inspect({ tool: name, args, exempt: overrides.exempt, hints: { byPolicy: overrides.kinds, bySchema: state.schemaKinds.get(name) } });
+      const result = inspectCall(inspect, name, args, overrides, state.schemaKinds.get(name));
       const detail = result.findings.length > 0 ? { findings: result.findings.map(describeFinding) } : undefined;
       if (result.verdict === 'block') {
         const first = result.blocking[0];
