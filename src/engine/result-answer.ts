@@ -48,6 +48,9 @@ export interface ResultDecision {
 // made once (frozen: read only, as every reader of them already treats them).
 const FORWARD: { type: 'forward' } = Object.freeze({ type: 'forward' as const });
 const PLAIN: { plain: boolean } = Object.freeze({ plain: true });
+// The rules of a clean result: none. One frozen array for all of them (every reader of a
+// record's rules reads them or copies them to add to them).
+const NO_RULES = Object.freeze([]) as unknown as string[];
 
 /** The notice a flagged result starts with. */
 export function injectionNotice(rules: readonly string[]): string {
@@ -91,8 +94,8 @@ function isEmpty(counts: Record<string, number>): boolean {
 // per answer, and each distinct shape makes the engine's later stores on records slower.
 function cleanRecord(pending: PendingClientRequest, id: RequestId): Omit<DecisionRecord, 'decisionUs'> {
   return pending.tool !== undefined
-    ? { direction: 'server', method: pending.method, id, tool: pending.tool, verdict: 'forward', rules: [], detail: undefined }
-    : { direction: 'server', method: pending.method, id, verdict: 'forward', rules: [], detail: undefined };
+    ? { direction: 'server', method: pending.method, id, tool: pending.tool, verdict: 'forward', rules: NO_RULES, detail: undefined }
+    : { direction: 'server', method: pending.method, id, verdict: 'forward', rules: NO_RULES, detail: undefined };
 }
 
 // The record's fields every decision on the result shares.
