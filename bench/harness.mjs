@@ -13,6 +13,8 @@ export const CLI = process.env.VANGUARD_BENCH_CLI ? path.resolve(process.env.VAN
 
 /** A real SDK-based server, for the startup comparison (stdio is its default transport). */
 export const EVERYTHING = path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+/** The reference filesystem server, which users put the shim in front of most (it takes the directories it may serve). */
+export const FILESYSTEM = path.join(root, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 /** Our null proxy: spawns the server and pipes bytes both ways, parsing nothing. */
 export const RELAY = path.join(root, 'bench/null-relay.mjs');
 

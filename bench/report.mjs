@@ -31,7 +31,8 @@ export function summarize(raw) {
     callsPerSec: each((arm) => median(throughput[arm].map((run) => run.callsPerSec))),
     bigMs: each((arm) => median(big[arm])),
     startupMs: each((arm) => median(startup.tiny[arm])),
-    startupEverythingMs: startup.everything ? each((arm) => median(startup.everything[arm])) : undefined,
+    // Startup with each real server of the run (server-everything, server-filesystem), by name.
+    startupServersMs: Object.fromEntries(Object.keys(startup).filter((name) => name !== 'tiny').map((name) => [name, each((arm) => median(startup[name][arm]))])),
     peakMb: memoryMb('final', 'hwmKb'),
     rssIdleMb: memoryMb('afterInit', 'rssKb'),
     rssAfterLatencyMb: memoryMb('afterLatency', 'rssKb'),
@@ -62,7 +63,6 @@ export function summarize(raw) {
 
   const row = (measure, values, digits, vsDirect, target, ok, vsRelay) => [measure, ...ARMS.map((arm) => fmt(values[arm], digits)), vsDirect, target, verdict(ok), vsRelay];
   const rssRow = (measure, values) => row(measure, values, 1, `${signed(values.shim - values.direct, 1)} MB`, '', undefined, `${signed(values.shim - values.relay, 1)} MB`);
-  const ev = s.startupEverythingMs;
   const rows = [
     row('tools/call latency p50 (µs)', s.p50, 0, `${signed(s.addedP50)} µs`, 'added ≤ 150 µs', s.addedP50 <= 150, `${signed(s.relay.addedP50)} µs`),
     row('tools/call latency p99 (µs)', s.p99, 0, `${signed(s.addedP99)} µs`, '', undefined, `${signed(s.relay.addedP99)} µs`),
@@ -77,7 +77,7 @@ export function summarize(raw) {
     rssRow('RSS after throughput (MB)', s.rssAfterThroughputMb),
     row('startup to initialize answer (ms)', s.startupMs, 1, `${signed(s.startupOverhead, 1)} ms`, 'overhead ≤ 150 ms', s.startupOverhead <= 150, `${signed(s.relay.startupOverhead, 1)} ms`),
   ];
-  if (ev) rows.push(row('startup, server-everything (ms)', ev, 1, `${signed(ev.shim - ev.direct, 1)} ms`, '', undefined, `${signed(ev.shim - ev.relay, 1)} ms`));
+  for (const [name, ms] of Object.entries(s.startupServersMs)) rows.push(row(`startup, server-${name} (ms)`, ms, 1, `${signed(ms.shim - ms.direct, 1)} ms`, '', undefined, `${signed(ms.shim - ms.relay, 1)} ms`));
   return { summary: s, rows };
 }
 
@@ -122,7 +122,7 @@ export function noteLines(config, raw, s) {
   return [
     `Samples: ${raw.latency.direct.length} sequential echo calls per arm in ${config.latency.rounds} interleaved rounds of ${config.latency.perRound} (after ${config.latency.warmup} warm-up); `
       + `${config.throughput.rounds} × ${config.throughput.n} pipelined calls per arm (at most 5000 in flight, under the shim's 10 000 cap); ${config.big.rounds} × 8 MiB results per arm; `
-      + `${config.startup.rounds} cold starts per arm and server (tiny-server; server-everything: \`node node_modules/@modelcontextprotocol/server-everything/dist/index.js\`, stdio). `
+      + `${config.startup.rounds} cold starts per arm and server (tiny-server; server-everything: \`node node_modules/@modelcontextprotocol/server-everything/dist/index.js\`, stdio; server-filesystem: \`node node_modules/@modelcontextprotocol/server-filesystem/dist/index.js <the temporary directory>\`). `
       + 'Arm order rotates every round. Medians; shim = `vanguard start` with the default policy, audit to stderr at info (read by the bench, not counted).',
     `Added p50 as the median of per-round differences (less sensitive to drift; medians, so they need not add up): shim − direct ${signed(s.addedP50Paired)} µs; `
       + `relay − direct ${signed(s.relay.relayP50Paired)} µs (the floor); shim − relay ${signed(s.relay.addedP50Paired)} µs (Vanguard's own).`,

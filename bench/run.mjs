@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the shim against a direct connection to the same server (tiny-server) and
 // against a null relay (bench/null-relay.mjs, the floor for any Node proxy process), in one run,
-// with interleaved rounds; plus startup against a real SDK server (server-everything). Options: --quick (smaller run), --json [FILE] (raw numbers;
+// with interleaved rounds; plus startup against real SDK servers (server-everything, server-filesystem). Options: --quick (smaller run), --json [FILE] (raw numbers;
 // default bench/results.json). Always writes bench/results.md. Exits 0 even when a target fails.
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { ARM_NAMES, Conn, EVERYTHING, SERVER, procCpuTotals } from './harness.mjs';
+import { ARM_NAMES, Conn, EVERYTHING, FILESYSTEM, SERVER, procCpuTotals } from './harness.mjs';
 import { bigResult, latency, startup, startupTen, throughput } from './measures.mjs';
 import { RELAY_NOTE, RESULT, machineLine, markdownTable, noteLines, summarize, textTable } from './report.mjs';
 import { issueMarkdown, issueRows, issueText } from './issue-targets.mjs';
@@ -90,6 +90,9 @@ async function main() {
   const servers = { tiny: [process.execPath, [SERVER]] };
   if (existsSync(EVERYTHING)) servers.everything = [process.execPath, [EVERYTHING]];
   else process.stderr.write(`bench: ${EVERYTHING} not installed (npm install); skipping the server-everything startup row\n`);
+  // Serving one directory (the system's temporary one: it exists everywhere and is not read).
+  if (existsSync(FILESYSTEM)) servers.filesystem = [process.execPath, [FILESYSTEM, os.tmpdir()]];
+  else process.stderr.write(`bench: ${FILESYSTEM} not installed (npm install); skipping the server-filesystem startup row\n`);
   const start = await startup(config.startup, track, servers);
   step('ten at once');
   const ten = {};
