@@ -61,7 +61,9 @@ export function bindApprovalEdge(state: SessionState, edge: ApprovalEdge | undef
 
 /** True when the id is a client call held for approval (a new request may not reuse it). */
 export function isHeldCall(state: SessionState, id: RequestId): boolean {
-  return sessions.get(state)?.byCall.has(idKey(id)) ?? false;
+  // (No call held, most of the time: no key made to look for one.)
+  const byCall = sessions.get(state)?.byCall;
+  return byCall !== undefined && byCall.size > 0 && byCall.has(idKey(id));
 }
 
 /** True when the id is one of the shim's own questions in flight (a server request may not reuse it). */

@@ -100,8 +100,10 @@ export function holdsCalls(state: SessionState): boolean {
 
 /** True when `id` is the shim's own request in flight (a client may not reuse it). */
 export function isOwnId(state: SessionState, id: RequestId): boolean {
+  // (Its ids are strings: a number id, most clients', is not looked up.)
+  if (typeof id !== 'string') return false;
   const inFlight = fetches.get(state)?.inFlight;
-  return inFlight !== undefined && typeof id === 'string' && id === inFlight.id;
+  return inFlight !== undefined && id === inFlight.id;
 }
 
 // The shim's own tools/list: an id no client request in flight uses, and for a modern
