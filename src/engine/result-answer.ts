@@ -47,10 +47,12 @@ export interface ResultDecision {
   answers: PendingClientRequest;
 }
 
-// The forward action and the scan's `known` of a plain frame: the same for every answer, so
+// The forward action and the scan's `known` of a frame: the same for every answer, so
 // made once (frozen: read only, as every reader of them already treats them).
 const FORWARD: { type: 'forward' } = Object.freeze({ type: 'forward' as const });
 const PLAIN: { plain: boolean } = Object.freeze({ plain: true });
+// Not known plain (a frame below the size its bytes are checked at): passed rather than nothing, which the scan would default to a new `{}`.
+const NOT_KNOWN_PLAIN: { plain: boolean } = Object.freeze({ plain: false });
 // The rules of a clean result: none. One frozen array for all of them (every reader of a
 // record's rules reads them or copies them to add to them).
 const NO_RULES = Object.freeze([]) as unknown as string[];
@@ -125,7 +127,7 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   const field = isObject(message) && message.result !== undefined ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
   if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...baseOf(pending, id), verdict: 'forward', rules: [] }, answers: pending };
 
-  const outcome = scan(message[field], known.plain ? PLAIN : undefined);
+  const outcome = scan(message[field], known.plain ? PLAIN : NOT_KNOWN_PLAIN);
   // Most results: nothing found, nothing changed. The record is the one the general path
   // below makes for them, without building and taking apart an empty detail.
   if (outcome.failure === undefined && !outcome.changed && outcome.injection.length === 0 && isEmpty(outcome.redacted) && isEmpty(outcome.hidden)) {
