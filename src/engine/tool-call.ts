@@ -99,13 +99,19 @@ function passCall(forward: ToolCallAction & { type: 'forward-text' }, asked: Ask
 // its verdicts) and frozen: every reader of a record's rules copies them to add to them.
 const rulesByVerdict = new WeakMap<ToolVerdict, string[]>();
 function rulesOf(verdict: ToolVerdict): string[] {
+  // (Calls repeat their tool: the verdict of the last is found again without a look-up.)
+  if (verdict === lastVerdict && lastRules !== undefined) return lastRules;
   let rules = rulesByVerdict.get(verdict);
   if (rules === undefined) {
     rules = Object.freeze([verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`]) as string[];
     rulesByVerdict.set(verdict, rules);
   }
+  lastVerdict = verdict;
+  lastRules = rules;
   return rules;
 }
+let lastVerdict: ToolVerdict | undefined;
+let lastRules: string[] | undefined;
 
 // What a call hands the inspection, one object filled in again for each call: the inspection
 // runs to its end within the call and keeps neither of them (its scratch lets go of the hints
