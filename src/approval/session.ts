@@ -10,6 +10,7 @@ import { idKey, type IdKey, type RequestId } from '../protocol/jsonrpc.js';
 import { BoundedSet } from '../engine/bounded-set.js';
 import type { SessionState } from '../engine/session.js';
 import type { ApprovalEdge, AskRequest, Binding } from './types.js';
+import { SessionTable } from '../util/session-table.js';
 
 /** Questions open at once; more asked calls are refused. */
 export const MAX_OPEN_QUESTIONS = 64;
@@ -42,25 +43,12 @@ export interface ApprovalSession {
   elicitation: boolean;
 }
 
-const sessions = new WeakMap<SessionState, ApprovalSession>();
-
-// The session's approvals, if made. (A process has one session, asked about on every call:
-// the one found last is found again without a look-up. An entry is never replaced.)
-function knownSession(state: SessionState): ApprovalSession | undefined {
-  if (state === lastState) return lastSession;
-  const session = sessions.get(state);
-  if (session !== undefined) {
-    lastState = state;
-    lastSession = session;
-  }
-  return session;
-}
-let lastState: SessionState | undefined;
-let lastSession: ApprovalSession | undefined;
+// (Asked about on every call: see SessionTable.)
+const sessions = new SessionTable<SessionState, ApprovalSession>();
 
 /** The approval state of a session (made on first use). */
 export function approvalsOf(state: SessionState): ApprovalSession {
-  let session = knownSession(state);
+  let session = sessions.get(state);
   if (!session) {
     session = { held: new Map(), byCall: new Map(), counter: 0, remembered: new Set(), offered: new Map(), usedNonces: new BoundedSet(4_096), elicitation: false };
     sessions.set(state, session);
@@ -76,19 +64,19 @@ export function bindApprovalEdge(state: SessionState, edge: ApprovalEdge | undef
 /** True when the id is a client call held for approval (a new request may not reuse it). */
 export function isHeldCall(state: SessionState, id: RequestId): boolean {
   // (No call held, most of the time: no key made to look for one.)
-  const byCall = knownSession(state)?.byCall;
+  const byCall = sessions.get(state)?.byCall;
   return byCall !== undefined && byCall.size > 0 && byCall.has(idKey(id));
 }
 
 /** True when the id is one of the shim's own questions in flight (a server request may not reuse it). */
 export function isQuestionId(state: SessionState, id: RequestId): boolean {
-  const held = knownSession(state)?.held;
+  const held = sessions.get(state)?.held;
   return held !== undefined && held.size > 0 && [...held.keys()].some((q) => idKey(q) === idKey(id));
 }
 
 /** The earliest deadline of an open question, if any: when the edge should call expire. */
 export function nextDeadline(state: SessionState): number | undefined {
-  const held = knownSession(state)?.held;
+  const held = sessions.get(state)?.held;
   if (!held || held.size === 0) return undefined;
   return Math.min(...[...held.values()].map((h) => h.deadlineMs));
 }

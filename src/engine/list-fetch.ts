@@ -23,6 +23,7 @@ import type { InspectFunction } from './tool-call.js';
 import { decideAskedCall } from './asked-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import { annotationsOf } from './tool-annotations.js';
+import { SessionTable } from '../util/session-table.js';
 
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
@@ -51,27 +52,15 @@ interface Fetch {
   listedAfter: number;
 }
 
-const fetches = new WeakMap<SessionState, Fetch>();
+// (Asked about on every call and answer: see SessionTable.)
+const fetches = new SessionTable<SessionState, Fetch>();
 
 function fetchOf(state: SessionState): Fetch {
-  let fetch = knownFetch(state);
+  let fetch = fetches.get(state);
   if (!fetch) fetches.set(state, (fetch = { held: [], heldBytes: 0, counter: 0, changes: 0, listedAfter: 0 }));
   return fetch;
 }
 
-// The session's fetch, if it has one. (A process has one session, asked about on every call
-// and answer: the one found last is found again without a look-up. An entry is never replaced.)
-function knownFetch(state: SessionState): Fetch | undefined {
-  if (state === lastState) return lastFetch;
-  const fetch = fetches.get(state);
-  if (fetch !== undefined) {
-    lastState = state;
-    lastFetch = fetch;
-  }
-  return fetch;
-}
-let lastState: SessionState | undefined;
-let lastFetch: Fetch | undefined;
 
 /** What the engine knows that decides whether a call needs the definition first. */
 export interface DefinitionChecks {
@@ -96,7 +85,7 @@ export function callBeforeList(request: RequestMessage, state: SessionState, pol
   // unlisted one is held for the listing, not answered as hidden on a guess.
   const unlisted = !state.schemaKinds.has(name);
   if (!policy.toolVerdict(name, annotationsOf(state, name)).visible && !(policy.selectsByAnnotations && unlisted)) return false;
-  const fetch = knownFetch(state);
+  const fetch = fetches.get(state);
   // A tool's schema hints are remembered for every named tool of every listing page.
   return !state.schemaKinds.has(name) || (fetch !== undefined && fetch.changes > fetch.listedAfter);
 }
@@ -108,7 +97,7 @@ export function toolsChanged(state: SessionState): void {
 
 /** True while calls wait for the shim's own listing. */
 export function holdsCalls(state: SessionState): boolean {
-  const fetch = knownFetch(state);
+  const fetch = fetches.get(state);
   return fetch !== undefined && (fetch.held.length > 0 || fetch.inFlight !== undefined);
 }
 
@@ -116,7 +105,7 @@ export function holdsCalls(state: SessionState): boolean {
 export function isOwnId(state: SessionState, id: RequestId): boolean {
   // (Its ids are strings: a number id, most clients', is not looked up.)
   if (typeof id !== 'string') return false;
-  const inFlight = knownFetch(state)?.inFlight;
+  const inFlight = fetches.get(state)?.inFlight;
   return inFlight !== undefined && id === inFlight.id;
 }
 
@@ -182,7 +171,7 @@ export interface ListReading {
  * every other answer.
  */
 export function decideOwnAnswer(message: ResponseMessage, text: { text(): string }, state: SessionState, policy: CompiledPolicy, reading: ListReading): OwnListDecision | undefined {
-  const fetch = knownFetch(state);
+  const fetch = fetches.get(state);
   if (!fetch || message.id === null) return undefined;
   // (Calls are held only until the first listing: most answers find none, and make no closure to look.)
   if (fetch.held.length > 0 && fetch.held.some((held) => idKey(held.id) === idKey(message.id as RequestId))) {
@@ -228,7 +217,7 @@ function answerHeld(state: SessionState, key: IdKey, pending: PendingClientReque
  * out): every held call is answered with this error instead of waiting for it.
  */
 export function abandonListing(state: SessionState, code: number, message: string, rule: string): OwnListDecision {
-  const fetch = knownFetch(state);
+  const fetch = fetches.get(state);
   const out: OwnListDecision = { outputs: [], records: [] };
   if (!fetch) return out;
   fetch.inFlight = undefined;

@@ -4,18 +4,11 @@
  * `raw === JSON.stringify(id)` (strings) do, for every spelling.
  */
 import { describe, expect, it } from 'vitest';
+import { random } from './seeded.js';
 import { isWrittenAs } from '../../src/engine/answer-match.js';
 import type { RequestId } from '../../src/protocol/jsonrpc.js';
 
 const reference = (raw: string, id: RequestId): boolean => raw === (typeof id === 'number' ? String(id) : JSON.stringify(id));
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('isWrittenAs: the same as comparing with String(id) / JSON.stringify(id)', () => {
   const ids: RequestId[] = [0, -0, 1, 7, 9, 10, 42, 100, 101, 1000, 65535, 2 ** 31 - 1, 2 ** 31, 2 ** 32, -1, -10, 1.5, 0.1, 1e21, 1e-7, 12345678901234567890, Number.MAX_SAFE_INTEGER, '3', '', 'abc', ' 3', '0'];

@@ -5,16 +5,9 @@
  * numbers that share a slot, -0, fractions, large numbers (2^31, 1e21), strings.
  */
 import { describe, expect, it } from 'vitest';
+import { random } from './seeded.js';
 import { IdTable } from '../../src/engine/id-table.js';
 import { idKey, type IdKey } from '../../src/protocol/jsonrpc.js';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function expectSame(table: IdTable<string>, map: Map<IdKey, string>): void {
   expect(table.size).toBe(map.size);

@@ -8,19 +8,12 @@
  * size, and each expectResult (its limit) must be the same.
  */
 import { describe, expect, it } from 'vitest';
+import { random } from './seeded.js';
 import { PendingClientRequests } from '../../src/engine/pending-requests.js';
 import type { BatchGroup, PendingClientRequest } from '../../src/engine/session.js';
 import { FLOW_LIMITS } from '../../src/flow/state.js';
 import type { Labelled } from '../../src/flow/call-labels.js';
 import { idKey, type RequestId } from '../../src/protocol/jsonrpc.js';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 // The request as client-side.ts made it before setRequest.
 function literal(id: RequestId, method: string, tool: string | undefined, modern: boolean, batch: BatchGroup | undefined, firstPage: boolean | undefined): PendingClientRequest {
