@@ -24,10 +24,13 @@ export type RetryRead =
   /** The call without the shim's entries, and what the person answered. */
   | { kind: 'answered'; request: RequestMessage; answer: Answer };
 
+// What most calls read as: one frozen object (the reader only looks at its kind).
+const NOT_A_RETRY: RetryRead = Object.freeze({ kind: 'none' as const });
+
 /** Read a tools/call for a retry of the shim's question. */
 export function readRetry(request: RequestMessage, state: SessionState, policy: CompiledPolicy): RetryRead {
   const params = request.params;
-  if (!params || !isShimState(params.requestState)) return { kind: 'none' };
+  if (!params || !isShimState(params.requestState)) return NOT_A_RETRY;
   const tool = typeof params.name === 'string' ? params.name : '';
   const session = approvalsOf(state);
   const edge = session.edge;

@@ -10,6 +10,7 @@ import { idKey, type IdKey, type RequestId } from '../protocol/jsonrpc.js';
 import { BoundedSet } from '../engine/bounded-set.js';
 import type { SessionState } from '../engine/session.js';
 import type { ApprovalEdge, AskRequest, Binding } from './types.js';
+import { SessionTable } from '../util/session-table.js';
 
 /** Questions open at once; more asked calls are refused. */
 export const MAX_OPEN_QUESTIONS = 64;
@@ -42,7 +43,8 @@ export interface ApprovalSession {
   elicitation: boolean;
 }
 
-const sessions = new WeakMap<SessionState, ApprovalSession>();
+// (Asked about on every call: see SessionTable.)
+const sessions = new SessionTable<SessionState, ApprovalSession>();
 
 /** The approval state of a session (made on first use). */
 export function approvalsOf(state: SessionState): ApprovalSession {
@@ -61,7 +63,9 @@ export function bindApprovalEdge(state: SessionState, edge: ApprovalEdge | undef
 
 /** True when the id is a client call held for approval (a new request may not reuse it). */
 export function isHeldCall(state: SessionState, id: RequestId): boolean {
-  return sessions.get(state)?.byCall.has(idKey(id)) ?? false;
+  // (No call held, most of the time: no key made to look for one.)
+  const byCall = sessions.get(state)?.byCall;
+  return byCall !== undefined && byCall.size > 0 && byCall.has(idKey(id));
 }
 
 /** True when the id is one of the shim's own questions in flight (a server request may not reuse it). */

@@ -121,7 +121,13 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 const WARNING_RULES = ['metadata.poisoning', 'metadata.instructions', 'pin.', 'constraint.unknown-argument'];
 
 function isWarningRule(rule: string): boolean {
-  for (const start of WARNING_RULES) if (rule.startsWith(start)) return true;
+  for (let i = 0; i < WARNING_RULES.length; i++) if (rule.startsWith(WARNING_RULES[i] as string)) return true;
+  return false;
+}
+
+// `rules.some(isWarningRule)`, as a loop (every record is asked, most with one rule or none).
+function hasWarningRule(rules: readonly string[]): boolean {
+  for (let i = 0; i < rules.length; i++) if (isWarningRule(rules[i] as string)) return true;
   return false;
 }
 
@@ -136,20 +142,25 @@ function isWarningRule(rule: string): boolean {
  * - `info` for the rest (tool calls and lists passed, rewrites, drops).
  */
 export function decisionLevel(decision: DecisionRecord): AuditLevel {
-  if (decision.rules.some(isWarningRule) || decision.detail?.matchedNoTool !== undefined) return 'warn';
+  // (Each field read once: records come in many shapes, and each read of one is a look-up.)
+  const rules = decision.rules;
+  const detail = decision.detail;
+  if (hasWarningRule(rules) || detail?.matchedNoTool !== undefined) return 'warn';
   switch (decision.verdict) {
     case 'block':
     case 'hide':
     case 'would-block':
       return 'warn';
-    case 'forward':
+    case 'forward': {
       // An allowed call names the rule that allowed it; anything else forwarded with rules,
       // or a call with findings, is a finding a `warn` action let through.
-      if (decision.detail?.findings !== undefined) return 'warn';
-      if (decision.rules.length > 0 && !(decision.direction === 'client' && decision.method === 'tools/call')) return 'warn';
-      return (decision.direction === 'client' && decision.method === 'tools/call') || (decision.direction === 'server' && decision.method === 'tools/list')
-        ? 'info'
-        : 'debug';
+      if (detail?.findings !== undefined) return 'warn';
+      const direction = decision.direction;
+      const method = decision.method;
+      const call = direction === 'client' && method === 'tools/call';
+      if (rules.length > 0 && !call) return 'warn';
+      return call || (direction === 'server' && method === 'tools/list') ? 'info' : 'debug';
+    }
     default:
       return 'info';
   }

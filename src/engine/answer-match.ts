@@ -38,5 +38,24 @@ export function matchAnswer(readings: IdReading[] | undefined, state: SessionSta
   const key = idKey(id);
   const pending = state.pendingClient.get(key);
   if (!pending) return { kind: 'unmatched', reason: `no request ${readings[0]!.raw} is pending (never asked, or already answered)` };
-  return { kind: 'pending', pending, key, exact: readings[0]!.raw === (typeof pending.id === 'number' ? String(pending.id) : JSON.stringify(pending.id)) };
+  return { kind: 'pending', pending, key, exact: isWrittenAs(readings[0]!.raw, pending.id) };
+}
+
+/**
+ * True when `raw` is the id as the client wrote it: `String(id)` for a number,
+ * `JSON.stringify(id)` for a string. An integer from 0 to 2^31 - 1 (most ids) is compared digit
+ * by digit, with no string made for it.
+ */
+export function isWrittenAs(raw: string, id: RequestId): boolean {
+  if (typeof id !== 'number') return raw === JSON.stringify(id);
+  if ((id | 0) !== id || id < 0 || Object.is(id, -0)) return raw === String(id);
+  // The digits of id from the last, none left over; a leading zero only in "0" itself.
+  let rest = id;
+  for (let i = raw.length - 1; i >= 0; i--) {
+    const digit = raw.charCodeAt(i) - 48;
+    if (digit !== rest % 10) return false;
+    rest = (rest - digit) / 10;
+    if (rest === 0 && i > 0) return false;
+  }
+  return raw.length > 0 && rest === 0;
 }

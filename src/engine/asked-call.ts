@@ -18,8 +18,8 @@ export function decideAskedCall(request: RequestMessage, state: SessionState, po
   const call = retry.kind === 'answered' ? retry.request : request;
   const decided = decideToolCall(call, policy, state, inspect, nowUs, putUs);
   const action = decided.action;
-  if (action.type === 'forward') return { action: { type: 'forward-text', text: action.text }, record: decided.record };
-  if (action.type === 'answer') return { action, record: decided.record };
+  // A call forwarded or answered is an approval decision as it is (the same action and record).
+  if (action.type !== 'ask') return decided as ApprovalDecision;
   const asked = requestApproval({ request: call, ask: action.ask, text: action.text, state, policy, inBatch, ...(retry.kind === 'answered' && { answered: retry.answer }) });
   if (asked.approved) noteApproved(asked.approved.ask, asked.approved.id, policy, state, nowUs, putUs);
   // What the checks found (warnings, the facts policy learn reads) stays on the record.

@@ -8,7 +8,7 @@ import { errorResponse } from '../protocol/answers.js';
 import { modernVersionOf } from '../protocol/era.js';
 import { JsonRpcCode } from '../protocol/errors.js';
 import { idKey, isObject, type Classified, type RequestId } from '../protocol/jsonrpc.js';
-import { SESSION_LIMITS, type BatchGroup, type PendingClientRequest, type SessionState } from './session.js';
+import { SESSION_LIMITS, type BatchGroup, type SessionState } from './session.js';
 import { hiddenEntryOf, unknownEntryAnswer } from './hidden-entries.js';
 import { decideChannelRequest, decideClientAnswer } from './channel-arguments.js';
 import { callBeforeList, holdCall, isOwnId } from './list-fetch.js';
@@ -157,10 +157,8 @@ function decideClientRequest(
   } else if (decision.action.type !== 'emit') {
     const tool = request.method === 'tools/call' && isObject(request.params) && typeof request.params.name === 'string' ? request.params.name : undefined;
     const firstPage = request.method.endsWith('/list') ? !(isObject(request.params) && request.params.cursor !== undefined) : undefined;
-    // Two literals rather than a conditional spread, which costs a slow copy per request.
-    const pending: PendingClientRequest =
-      firstPage === undefined ? { id: request.id, method: request.method, tool, modern, cancelled: false, batch } : { id: request.id, method: request.method, tool, modern, cancelled: false, batch, firstPage };
-    state.pendingClient.set(key, pending);
+    // (The request is made only when it is not kept shared: see setRequest.)
+    state.pendingClient.setRequest(key, request.id, request.method, tool, modern, batch, firstPage);
   }
   return decision;
 }

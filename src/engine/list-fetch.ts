@@ -23,6 +23,7 @@ import type { InspectFunction } from './tool-call.js';
 import { decideAskedCall } from './asked-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import { annotationsOf } from './tool-annotations.js';
+import { SessionTable } from '../util/session-table.js';
 
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
@@ -51,13 +52,15 @@ interface Fetch {
   listedAfter: number;
 }
 
-const fetches = new WeakMap<SessionState, Fetch>();
+// (Asked about on every call and answer: see SessionTable.)
+const fetches = new SessionTable<SessionState, Fetch>();
 
 function fetchOf(state: SessionState): Fetch {
   let fetch = fetches.get(state);
   if (!fetch) fetches.set(state, (fetch = { held: [], heldBytes: 0, counter: 0, changes: 0, listedAfter: 0 }));
   return fetch;
 }
+
 
 /** What the engine knows that decides whether a call needs the definition first. */
 export interface DefinitionChecks {
@@ -100,8 +103,10 @@ export function holdsCalls(state: SessionState): boolean {
 
 /** True when `id` is the shim's own request in flight (a client may not reuse it). */
 export function isOwnId(state: SessionState, id: RequestId): boolean {
+  // (Its ids are strings: a number id, most clients', is not looked up.)
+  if (typeof id !== 'string') return false;
   const inFlight = fetches.get(state)?.inFlight;
-  return inFlight !== undefined && typeof id === 'string' && id === inFlight.id;
+  return inFlight !== undefined && id === inFlight.id;
 }
 
 // The shim's own tools/list: an id no client request in flight uses, and for a modern

@@ -16,8 +16,9 @@
  */
 import { FLOW_LIMITS, expectedResult, nothingExpected, type ExpectedResult } from '../flow/state.js';
 import type { Labelled } from '../flow/call-labels.js';
-import type { IdKey } from '../protocol/jsonrpc.js';
-import type { PendingClientRequest } from './session.js';
+import type { IdKey, RequestId } from '../protocol/jsonrpc.js';
+import type { BatchGroup, PendingClientRequest } from './session.js';
+import { IdTable } from './id-table.js';
 
 // What requests alike share (all but the id). Their number is bounded, and so is what a key
 // names: a peer's new methods and tool names past that are kept as they came.
@@ -62,7 +63,7 @@ const MAX_SHARED = 1024;
 const MAX_NAME_CHARS = 128;
 
 export class PendingClientRequests {
-  readonly #entries = new Map<IdKey, PendingClientRequest | SharedRequest>();
+  readonly #entries = new IdTable<PendingClientRequest | SharedRequest>();
   /** Shared descriptions by method, then tool; each a row of the KINDS kinds of era, page and expectation. */
   readonly #shared = new Map<string, Map<string | undefined, Array<SharedRequest | undefined>>>();
   #sharedCount = 0;
@@ -104,6 +105,33 @@ export class PendingClientRequests {
     return this;
   }
 
+  /**
+   * `set(key, request)` for the request of these fields, as the engine sets one (not
+   * cancelled, no expectation of its own), without making the request when it is kept shared.
+   */
+  setRequest(key: IdKey, id: RequestId, method: string, tool: string | undefined, modern: boolean, batch: BatchGroup | undefined, firstPage: boolean | undefined): void {
+    this.#absent = undefined;
+    const staged = this.#staged;
+    // Set for the staged key: its expectation is taken (#keep), and shared only when it expects nothing of the very tool called.
+    let expectsNothingOf: string | undefined;
+    if (staged.key !== undefined) {
+      const mine = staged.key === key;
+      staged.key = undefined;
+      if (mine) {
+        if (staged.labels.length !== 0 || staged.tool !== tool) {
+          this.#keep(key, requestOf(id, method, tool, modern, batch, firstPage), staged.tool, staged.labels);
+          return;
+        }
+        expectsNothingOf = staged.tool;
+      }
+    }
+    // (The conditions of #compact, read from the fields.)
+    const shared = typeof id === 'number' && key === id && !Object.is(id, -0) && batch === undefined ? this.#sharedFor(method, tool, modern, firstPage, expectsNothingOf) : undefined;
+    if (shared !== undefined) this.#entries.set(key, shared);
+    else if (expectsNothingOf !== undefined) this.#keep(key, requestOf(id, method, tool, modern, batch, firstPage), expectsNothingOf, staged.labels);
+    else this.#entries.set(key, requestOf(id, method, tool, modern, batch, firstPage));
+  }
+
   delete(key: IdKey): boolean {
     return this.#entries.delete(key);
   }
@@ -137,7 +165,7 @@ export class PendingClientRequests {
   }
 
   *values(): IterableIterator<PendingClientRequest> {
-    for (const [key, entry] of this.#entries) yield entry instanceof SharedRequest ? entry.request(key as number) : entry;
+    for (const [key, entry] of this.#entries.entries()) yield entry instanceof SharedRequest ? entry.request(key as number) : entry;
   }
 
   /** The client cancelled the request of this key (if it is still waiting). */
@@ -163,7 +191,9 @@ export class PendingClientRequests {
   // The calls in flight that expect a result (read through only when the requests kept are as many as the limit).
   #countExpecting(): number {
     let n = 0;
-    for (const entry of this.#entries.values()) if (expectationOf(entry) !== undefined) n++;
+    this.#entries.forEachValue((entry) => {
+      if (expectationOf(entry) !== undefined) n++;
+    });
     return n;
   }
 
@@ -174,7 +204,11 @@ export class PendingClientRequests {
     const id = request.id;
     // (A key of -0 is kept by the Map as 0: such an id is kept as it came.)
     if (typeof id !== 'number' || key !== id || Object.is(id, -0) || request.batch !== undefined || request.cancelled || request.expected !== undefined) return undefined;
-    const { method, tool, modern, firstPage } = request;
+    return this.#sharedFor(request.method, request.tool, request.modern, request.firstPage, expectsNothingOf);
+  }
+
+  // The shared description of requests alike of these fields, when one can be had.
+  #sharedFor(method: string, tool: string | undefined, modern: boolean, firstPage: boolean | undefined, expectsNothingOf: string | undefined): SharedRequest | undefined {
     const last = this.#lastShared;
     if (last !== undefined && last.method === method && last.tool === tool && last.modern === modern && last.firstPage === firstPage && (last.expected !== undefined) === (expectsNothingOf !== undefined)) return last;
     let byTool = this.#shared.get(method);
@@ -190,6 +224,11 @@ export class PendingClientRequests {
     this.#sharedCount++;
     return (this.#lastShared = shared);
   }
+}
+
+// A request as the engine sets one: two literals rather than a conditional spread, which costs a slow copy.
+function requestOf(id: RequestId, method: string, tool: string | undefined, modern: boolean, batch: BatchGroup | undefined, firstPage: boolean | undefined): PendingClientRequest {
+  return firstPage === undefined ? { id, method, tool, modern, cancelled: false, batch } : { id, method, tool, modern, cancelled: false, batch, firstPage };
 }
 
 function expectationOf(entry: PendingClientRequest | SharedRequest): ExpectedResult | undefined {

@@ -39,15 +39,20 @@ export const SCANNED_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'reso
 // Answers shaped as a tool result: a refusal is a tool error, a notice a first content item.
 const TOOL_RESULTS: ReadonlySet<string> = new Set(['tools/call', 'tasks/result']);
 
+/** A server decision as it is (server-side.ts): the answer forwarded as written, or the text sent instead. */
 export interface ResultDecision {
-  action: { type: 'forward' } | { type: 'rewrite'; text: string };
+  action: { type: 'forward' } | { type: 'forward-text'; text: string };
   record: Omit<DecisionRecord, 'decisionUs'>;
+  /** The request the result answers. */
+  answers: PendingClientRequest;
 }
 
-// The forward action and the scan's `known` of a plain frame: the same for every answer, so
+// The forward action and the scan's `known` of a frame: the same for every answer, so
 // made once (frozen: read only, as every reader of them already treats them).
 const FORWARD: { type: 'forward' } = Object.freeze({ type: 'forward' as const });
 const PLAIN: { plain: boolean } = Object.freeze({ plain: true });
+// Not known plain (a frame below the size its bytes are checked at): passed rather than nothing, which the scan would default to a new `{}`.
+const NOT_KNOWN_PLAIN: { plain: boolean } = Object.freeze({ plain: false });
 // The rules of a clean result: none. One frozen array for all of them (every reader of a
 // record's rules reads them or copies them to add to them).
 const NO_RULES = Object.freeze([]) as unknown as string[];
@@ -106,9 +111,9 @@ function baseOf(pending: PendingClientRequest, id: RequestId): Pick<DecisionReco
 // The result is withheld (or, in monitor mode, forwarded and noted).
 function blocked(pending: PendingClientRequest, id: RequestId, policy: CompiledPolicy, ruleIds: string[], reason: string, detail?: Record<string, unknown>): ResultDecision {
   const base = baseOf(pending, id);
-  if (policy.mode === 'monitor') return { action: { type: 'forward' }, record: { ...base, verdict: 'would-block', rules: ruleIds, reason, detail } };
+  if (policy.mode === 'monitor') return { action: { type: 'forward' }, record: { ...base, verdict: 'would-block', rules: ruleIds, reason, detail }, answers: pending };
   const message = refusal(pending, id, { tool: pending.tool ?? pending.method, ruleId: ruleIds[0] ?? 'result.failure', reason }, policy);
-  return { action: { type: 'rewrite', text: serializeStrict(message) }, record: { ...base, verdict: 'block', rules: ruleIds, reason, detail } };
+  return { action: { type: 'forward-text', text: serializeStrict(message) }, record: { ...base, verdict: 'block', rules: ruleIds, reason, detail }, answers: pending };
 }
 
 /** Decide on the server's answer `text` to the pending request. */
@@ -120,13 +125,13 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   // A result that is not an object (a string, an array) is off the protocol, but some client
   // may still show it to the model: it is scanned all the same, not waved through.
   const field = isObject(message) && message.result !== undefined ? 'result' : isObject(message) && isObject(message.error) ? 'error' : undefined;
-  if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...baseOf(pending, id), verdict: 'forward', rules: [] } };
+  if (!isObject(message) || field === undefined) return { action: { type: 'forward' }, record: { ...baseOf(pending, id), verdict: 'forward', rules: [] }, answers: pending };
 
-  const outcome = scan(message[field], known.plain ? PLAIN : undefined);
+  const outcome = scan(message[field], known.plain ? PLAIN : NOT_KNOWN_PLAIN);
   // Most results: nothing found, nothing changed. The record is the one the general path
   // below makes for them, without building and taking apart an empty detail.
   if (outcome.failure === undefined && !outcome.changed && outcome.injection.length === 0 && isEmpty(outcome.redacted) && isEmpty(outcome.hidden)) {
-    return { action: FORWARD, record: cleanRecord(pending, id) };
+    return { action: FORWARD, record: cleanRecord(pending, id), answers: pending };
   }
   // The fields every record below shares, made here: most results pass clean above without them.
   const base = baseOf(pending, id);
@@ -156,7 +161,7 @@ export function decideResult(text: string, id: RequestId, pending: PendingClient
   if (flag && field === 'result') result = withNotice(pending.method, result, outcome, injectionNotice(injectionRules));
   if (flag && field === 'error') result = { ...result, message: `${injectionNotice(injectionRules)} ${String(result.message ?? '')}` };
   if (policy.mode === 'monitor' || (!outcome.changed && !flag)) {
-    return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules, detail: shown } };
+    return { action: { type: 'forward' }, record: { ...base, verdict: 'forward', rules, detail: shown }, answers: pending };
   }
-  return { action: { type: 'rewrite', text: serializeStrict({ ...message, [field]: result }) }, record: { ...base, verdict: 'rewrite', rules, detail: shown } };
+  return { action: { type: 'forward-text', text: serializeStrict({ ...message, [field]: result }) }, record: { ...base, verdict: 'rewrite', rules, detail: shown }, answers: pending };
 }

@@ -79,8 +79,8 @@ function decideFor(pending: PendingClientRequest, text: FrameText, state: Sessio
     return { action: rewrite(decision.action), record: decision.record, answers: pending };
   }
   if (scanResult && SCANNED_RESULTS.has(pending.method)) {
-    const decision = decideResult(text.text(), id, pending, policy, scanResult, text);
-    return { action: rewrite(decision.action), record: decision.record, answers: pending };
+    // (Made as a server decision: most answers are results, passed on as decided.)
+    return decideResult(text.text(), id, pending, policy, scanResult, text);
   }
   return { action: { type: 'forward' }, record: { direction: 'server', method: pending.method, id, tool: pending.tool, verdict: 'forward', rules: [] }, answers: pending };
 }

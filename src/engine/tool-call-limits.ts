@@ -20,7 +20,7 @@ const REFUSED = new Set(['block', 'hide', 'would-block']);
 /** The decision for a call a limit refuses: answered with the reason, or forwarded and noted in monitor mode. */
 export function limitDecision(request: RequestMessage, policy: CompiledPolicy, tool: string, breach: LimitBreach): ToolCallDecision {
   const record = { direction: 'client' as const, method: request.method, id: request.id, tool, args: request.params?.arguments, rules: [breach.ruleId], reason: breach.reason, detail: breach.detail };
-  if (policy.mode === 'monitor') return { action: { type: 'forward', text: serializeStrict(request.message) }, record: { ...record, verdict: 'would-block' } };
+  if (policy.mode === 'monitor') return { action: { type: 'forward-text', text: serializeStrict(request.message) }, record: { ...record, verdict: 'would-block' } };
   const refusal: Refusal = { tool, ruleId: breach.ruleId, reason: breach.reason };
   const modern = modernVersionOf(request.params) !== undefined;
   const message = policy.onBlock === 'error' ? blockedToolError(request.id, refusal) : blockedToolResult(request.id, refusal, modern);

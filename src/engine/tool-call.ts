@@ -25,9 +25,13 @@ function describeFinding(f: Finding): Record<string, string> {
   return { rule: f.ruleId, category: f.category, severity: f.severity, path: f.path, evidence: f.evidence };
 }
 
-/** Forward the inspected object, answer the client without the server, or ask a person first (src/approval). */
+/**
+ * Forward the inspected object, answer the client without the server, or ask a person first
+ * (src/approval). (A forward reads as the client decision's and the approval's: most calls are
+ * passed on as they are decided.)
+ */
 export type ToolCallAction =
-  | { type: 'forward'; text: string }
+  | { type: 'forward-text'; text: string }
   | { type: 'answer'; message: Record<string, unknown> }
   | { type: 'ask'; text: string; ask: AskRequest };
 
@@ -86,7 +90,7 @@ function refuseCall(request: RequestMessage, policy: CompiledPolicy, tool: strin
 }
 
 // A call every check let through: forwarded, or put to a person first when a rule asks.
-function passCall(forward: ToolCallAction & { type: 'forward' }, asked: AskRequest | undefined, record: ToolCallDecision['record']): ToolCallDecision {
+function passCall(forward: ToolCallAction & { type: 'forward-text' }, asked: AskRequest | undefined, record: ToolCallDecision['record']): ToolCallDecision {
   if (!asked) return { action: forward, record };
   return { action: { type: 'ask', text: forward.text, ask: asked }, record: { ...record, verdict: 'drop', rules: [asked.ruleId, ...record.rules.filter((r) => r !== asked.ruleId)], reason: asked.reason } };
 }
@@ -95,13 +99,19 @@ function passCall(forward: ToolCallAction & { type: 'forward' }, asked: AskReque
 // its verdicts) and frozen: every reader of a record's rules copies them to add to them.
 const rulesByVerdict = new WeakMap<ToolVerdict, string[]>();
 function rulesOf(verdict: ToolVerdict): string[] {
+  // (Calls repeat their tool: the verdict of the last is found again without a look-up.)
+  if (verdict === lastVerdict && lastRules !== undefined) return lastRules;
   let rules = rulesByVerdict.get(verdict);
   if (rules === undefined) {
     rules = Object.freeze([verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`]) as string[];
     rulesByVerdict.set(verdict, rules);
   }
+  lastVerdict = verdict;
+  lastRules = rules;
   return rules;
 }
+let lastVerdict: ToolVerdict | undefined;
+let lastRules: string[] | undefined;
 
 // What a call hands the inspection, one object filled in again for each call: the inspection
 // runs to its end within the call and keeps neither of them (its scratch lets go of the hints
@@ -140,7 +150,7 @@ function decideWithinLimits(request: RequestMessage, policy: CompiledPolicy, sta
     // The frame as it came when it reads the same to every reader (the engine checked it,
     // and this is that very object), else the inspected object re-serialised (invariant 8).
     const asWritten = state.asWritten?.message === request.message ? state.asWritten.text : undefined;
-    const forward = { type: 'forward' as const, text: asWritten ?? serializeStrict(request.message) };
+    const forward = { type: 'forward-text' as const, text: asWritten ?? serializeStrict(request.message) };
     // Refusals and the pass are module functions (refuseCall, passCall): no closures per call.
 
     if (!verdict.visible || refusedFor) {

@@ -110,7 +110,7 @@ export function applyFlow(decision: ToolCallDecision, request: RequestMessage, p
   if (flow?.action === 'ask') out = asked(decision, request, tool, flow, action.text);
   else if (flow?.action === 'warn') out = { ...decision, record: { ...decision.record, rules: [...decision.record.rules, flow.rule], reason: flow.reason, detail: { ...decision.record.detail, flow: flow.detail } } };
   else if (found.labels.length > 0) out = { ...decision, record: { ...decision.record, detail: { ...decision.record.detail, flow: { labels: found.labels.map((l) => l.label) } } } };
-  if (out.action.type === 'forward') noteCall(found, tool, request.id, policy, state, memory, nowUs, putUs);
+  if (out.action.type === 'forward-text') noteCall(found, tool, request.id, policy, state, memory, nowUs, putUs);
   else if (out.action.type === 'ask') out = { ...out, action: { ...out.action, ask: { ...out.action.ask, flowLabels: found } } };
   return out;
 }

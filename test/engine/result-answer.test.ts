@@ -29,7 +29,7 @@ const toolResult = (...texts: string[]) => response({ content: texts.map((text) 
 
 // The message the shim sends instead, parsed.
 function rewritten(d: ResultDecision): Record<string, any> {
-  if (d.action.type !== 'rewrite') throw new Error(`expected a rewrite, got ${d.action.type}`);
+  if (d.action.type !== 'forward-text') throw new Error(`expected a rewrite (text sent instead), got ${d.action.type}`);
   return JSON.parse(d.action.text) as Record<string, any>;
 }
 
@@ -194,7 +194,7 @@ describe('decideResult: redaction and hidden characters', () => {
     const raw = `{"jsonrpc":"2.0","id":7,"result":{"content":[{"type":"text","text":"key ${AWS_ID}"}],"structuredContent":{"n":12345678901234567890}}}`;
     const d = decide({}, 'tools/call', raw);
     expect(d.action).toEqual({
-      type: 'rewrite',
+      type: 'forward-text',
       text: '{"jsonrpc":"2.0","id":7,"result":{"content":[{"type":"text","text":"key [REDACTED:aws-access-key-id]"}],"structuredContent":{"n":12345678901234567890}}}',
     });
   });
