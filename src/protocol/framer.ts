@@ -31,6 +31,13 @@ export type FrameEvent =
 /** Where {@link LineFramer.pushEach} hands events: an array, or anything with a `push`. */
 export interface FrameSink {
   push(event: FrameEvent): unknown;
+  /**
+   * True when the sink is done with each event once `push` returns (it keeps neither the
+   * event nor a reference to it): a frame's event is then one object of the framer's, reused
+   * for every line (the usual line makes no event object). An array, which keeps them, gets
+   * new ones.
+   */
+  readonly reusesEvents?: boolean;
 }
 
 /** Options for {@link LineFramer}. */
@@ -49,6 +56,7 @@ const STORE_STEP_BYTES = 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Splits a byte stream into lines.
@@ -70,6 +78,8 @@ export class LineFramer {
   #letGo = 0;
   /** Set once a store could not be made: long lines are then held as chunks, as short ones are. */
   #noStore = false;
+  /** The frame event handed to a sink that {@link FrameSink.reusesEvents}; its bytes are let go of once handled. */
+  readonly #reused: { kind: 'frame'; bytes: Buffer } = { kind: 'frame', bytes: NO_BYTES };
 
   constructor(options: LineFramerOptions) {
     const max = options.maxFrameBytes;
@@ -234,7 +244,16 @@ export class LineFramer {
       });
       return;
     }
-    if (!isBlank(line)) events.push({ kind: 'frame', bytes: line });
+    if (isBlank(line)) return;
+    if (events.reusesEvents !== true) {
+      events.push({ kind: 'frame', bytes: line });
+      return;
+    }
+    const event = this.#reused;
+    event.bytes = line;
+    events.push(event);
+    // Not held past its handling: the line (or the chunk it is a view of) can be collected.
+    event.bytes = NO_BYTES;
   }
 
   /** Emits the streamed oversize line, dropping its trailing "\r" from the count and tail. */
