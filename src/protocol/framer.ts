@@ -14,13 +14,19 @@
  * still coming (`takeLetGo`, src/proxy/frame-reader.ts), and the next chunks reuse their memory.
  */
 
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { asciiFrame } from './ascii-frame.js';
 
 /** One event from the framer, in input order. */
 export type FrameEvent =
-  /** One line, without its "\n" and without a single trailing "\r". */
-  | { kind: 'frame'; bytes: Buffer }
+  /**
+   * One line, without its "\n" and without a single trailing "\r". `text`, given only to a
+   * sink that {@link FrameSink.reusesEvents}, is the line's text when the framer read it on the
+   * way: a line wholly inside one chunk of ASCII bytes, whose text is the same to every
+   * decoder (UTF-8, strict or lenient, and latin1) and is read here in one move; otherwise
+   * undefined, and the bytes are decoded by whoever reads them.
+   */
+  | { kind: 'frame'; bytes: Buffer; text?: string | undefined }
   /**
    * A line longer than `maxFrameBytes`, discarded. `size` is its length in bytes (as a
    * frame would count it: no "\n", no trailing "\r"); `head` and `tail` are its first and
@@ -57,6 +63,8 @@ const STORE_STEP_BYTES = 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 const NO_BYTES = Buffer.alloc(0);
+/** Chunks up to this size are looked at once for being ASCII, for their lines' text (FrameEvent). */
+const TEXT_CHUNK_MAX_BYTES = 256 * 1024;
 
 /**
  * Splits a byte stream into lines.
@@ -79,7 +87,7 @@ export class LineFramer {
   /** Set once a store could not be made: long lines are then held as chunks, as short ones are. */
   #noStore = false;
   /** The frame event handed to a sink that {@link FrameSink.reusesEvents}; its bytes are let go of once handled. */
-  readonly #reused: { kind: 'frame'; bytes: Buffer } = { kind: 'frame', bytes: NO_BYTES };
+  readonly #reused: { kind: 'frame'; bytes: Buffer; text: string | undefined } = { kind: 'frame', bytes: NO_BYTES, text: undefined };
 
   constructor(options: LineFramerOptions) {
     const max = options.maxFrameBytes;
@@ -123,8 +131,10 @@ export class LineFramer {
     let start = 0;
     // Only the new chunk is scanned: held bytes are known to contain no "\n".
     let nl = chunk.indexOf(LF, start);
+    // A chunk of ASCII bytes (the usual one) is read as text line by line on the way: see FrameEvent.
+    const ascii = nl !== -1 && sink.reusesEvents === true && chunk.length <= TEXT_CHUNK_MAX_BYTES && isAscii(chunk) ? chunk : undefined;
     while (nl !== -1) {
-      this.#completeLine(chunk.subarray(start, nl), sink);
+      this.#completeLine(chunk.subarray(start, nl), sink, ascii, start);
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
@@ -205,14 +215,19 @@ export class LineFramer {
     }
   }
 
-  /** Finishes the current line with `last` (the bytes before its "\n") and emits its event. */
-  #completeLine(last: Buffer, events: FrameSink): void {
+  /**
+   * Finishes the current line with `last` (the bytes before its "\n") and emits its event.
+   * `ascii`: the chunk `last` is a view of from `at` on, when it is all ASCII (see pushEach).
+   */
+  #completeLine(last: Buffer, events: FrameSink, ascii?: Buffer, at = 0): void {
     if (this.#oversize !== null) {
       this.#appendOversize(last);
       events.push(this.#takeOversize());
       return;
     }
     let line: Buffer;
+    // Whether the line is `last` (wholly inside the chunk it came in).
+    let whole = false;
     if (this.#store !== null) {
       // Past the limit with its last piece, a long line is counted like any oversize one.
       if (this.#pendingBytes + last.length > this.#max + 1) {
@@ -228,6 +243,7 @@ export class LineFramer {
       this.#pendingBytes = 0;
     } else if (this.#pendingBytes === 0) {
       line = last; // zero copy: the whole line is inside one chunk
+      whole = true;
     } else {
       this.#pending.push(last);
       line = Buffer.concat(this.#pending, this.#pendingBytes + last.length);
@@ -251,9 +267,13 @@ export class LineFramer {
     }
     const event = this.#reused;
     event.bytes = line;
+    // (A string of its own, not a slice of one for the chunk: a slice would hold the chunk's
+    // text for as long as anything holds the line's.)
+    event.text = whole && ascii !== undefined ? ascii.toString('latin1', at, at + line.length) : undefined;
     events.push(event);
     // Not held past its handling: the line (or the chunk it is a view of) can be collected.
     event.bytes = NO_BYTES;
+    event.text = undefined;
   }
 
   /** Emits the streamed oversize line, dropping its trailing "\r" from the count and tail. */

@@ -462,3 +462,77 @@ describe('LineFramer: a reusing sink (differential)', () => {
     expect(got).toEqual(definedEvents(input, BIG));
   });
 });
+
+// The decoders the engine reads a frame's bytes with when it is given no text: the client's
+// strict one, and frameToString (the server's, lenient).
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Lines as bytes: ASCII ones (with CR, tab, DEL, control characters), a BOM, UTF-8, and bytes
+// that are not UTF-8 (a sequence cut short, a lone continuation byte, an overlong form).
+const lineBytesArb = fc.oneof(
+  fc.constantFrom('{"a":1}', '{"id":7,"method":"tools/call"}', 'a\rb', '\r', ' ', '\x7f\x01\t', '').map((s) => Buffer.from(s, 'latin1')),
+  fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => Buffer.from(s.replace(/\n/g, ''), 'latin1')),
+  fc.constantFrom([0xef, 0xbb, 0xbf, 0x7b, 0x7d], [0xc3, 0xa9], [0xe2, 0x80], [0x80], [0xc0, 0xaf], [0xe2, 0x80, 0xa8], [0xff, 0x7b]).map((b) => Buffer.from(b)),
+  fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b.filter((x) => x !== 0x0a))),
+  fc.tuple(fc.integer({ min: 60, max: 200 }), fc.boolean()).map(([n, cr]) => Buffer.from('y'.repeat(n) + (cr ? '\r' : ''), 'latin1')),
+);
+
+describe('LineFramer: the text of a line read in an ASCII chunk (differential)', () => {
+  it('is what either decoder reads of its bytes, and is given for every line wholly inside an ASCII chunk (property)', () => {
+    let withText = 0;
+    let without = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(lineBytesArb, fc.constantFrom('\n', '\r\n')), { maxLength: 14 }),
+        fc.option(lineBytesArb, { nil: undefined }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom(16, 100, 1024, BIG),
+        (lines, last, points, max) => {
+          const input = Buffer.concat([...lines.flatMap(([line, end]) => [line, Buffer.from(end)]), last ?? Buffer.alloc(0)]);
+          const chunks = splitAt(input, points);
+          // For each line ended by "\n" that makes a frame, in order: whether it lies wholly inside one chunk of ASCII bytes.
+          const ends = chunks.map((_, i) => chunks.slice(0, i + 1).reduce((n, c) => n + c.length, 0));
+          const chunkOf = (at: number): number => ends.findIndex((end) => at < end);
+          const inAsciiChunk: boolean[] = [];
+          for (let start = 0, nl = input.indexOf(0x0a); nl !== -1; start = nl + 1, nl = input.indexOf(0x0a, start)) {
+            let line = input.subarray(start, nl);
+            if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+            if (line.length > max || /^[ \t\r]*$/.test(line.toString('latin1'))) continue;
+            const c = chunkOf(start);
+            inAsciiChunk.push(c === chunkOf(nl) && chunks[c]!.every((b) => b < 0x80));
+          }
+          const old = new LineFramer({ maxFrameBytes: max });
+          const framer = new LineFramer({ maxFrameBytes: max });
+          const expected: string[] = [];
+          const got: string[] = [];
+          const texts: Array<string | undefined> = [];
+          const sink = {
+            reusesEvents: true,
+            push(event: FrameEvent): void {
+              got.push(snapshot(event));
+              if (event.kind !== 'frame') return;
+              texts.push(event.text);
+              if (event.text === undefined) return;
+              expect(event.text).toBe(strictUtf8.decode(event.bytes));
+              expect(event.text).toBe(frameToString(event.bytes));
+            },
+          };
+          for (const chunk of chunks) {
+            expected.push(...old.push(chunk).map(snapshot));
+            framer.pushEach(chunk, sink);
+          }
+          expect(texts.map((t) => t !== undefined)).toEqual(inAsciiChunk);
+          withText += texts.filter((t) => t !== undefined).length;
+          without += texts.filter((t) => t === undefined).length;
+          expected.push(...old.end().map(snapshot));
+          got.push(...framer.end().map(snapshot));
+          expect(got).toEqual(expected);
+          expect(got).toEqual(definedEvents(input, max));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(withText).toBeGreaterThan(300);
+    expect(without).toBeGreaterThan(300);
+  });
+});
