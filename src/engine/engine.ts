@@ -186,7 +186,9 @@ export class Engine {
       data = this.verified(oneLineFrame(frame, text));
     } else if (action.type === 'forward-text') {
       to = 'server';
-      data = verbatim && action.text === text ? this.verbatim(text) : action.text;
+      // (Text read from ASCII bytes is those bytes, one character each: they go as they came,
+      // a copy where the text would be encoded again.)
+      data = verbatim && action.text === text ? this.verbatim(asciiText === undefined ? text : frame) : action.text;
     } else if (action.type === 'answer') {
       to = 'client';
       data = serializeStrict(action.message);
@@ -476,10 +478,11 @@ export class Engine {
     return data;
   }
 
-  // A client's text sendable as written is printable ASCII: one line already, nothing to rewrite.
-  private verbatim(text: string): string {
-    this.#checked = text;
-    return text;
+  // A client's text sendable as written is printable ASCII: one line already, nothing to rewrite
+  // (and so are the bytes it was read from, when the framer read it: see clientFrame).
+  private verbatim(data: Buffer | string): Buffer | string {
+    this.#checked = data;
+    return data;
   }
 
   private answerClient(out: Outcome, start: number, id: RequestId | null, code: number, message: string, rule: string): Outcome {

@@ -132,7 +132,7 @@ export class LineFramer {
     // Only the new chunk is scanned: held bytes are known to contain no "\n".
     let nl = chunk.indexOf(LF, start);
     // A chunk of ASCII bytes (the usual one) is read as text line by line on the way: see FrameEvent.
-    const ascii = nl !== -1 && sink.reusesEvents === true && chunk.length <= TEXT_CHUNK_MAX_BYTES && isAscii(chunk) ? chunk : undefined;
+    const ascii = nl !== -1 && sink.reusesEvents === true && chunk.length <= TEXT_CHUNK_MAX_BYTES && isAscii(chunk) ? (chunk as Buffer & Latin1Slicing) : undefined;
     while (nl !== -1) {
       this.#completeLine(chunk.subarray(start, nl), sink, ascii, start);
       start = nl + 1;
@@ -219,7 +219,7 @@ export class LineFramer {
    * Finishes the current line with `last` (the bytes before its "\n") and emits its event.
    * `ascii`: the chunk `last` is a view of from `at` on, when it is all ASCII (see pushEach).
    */
-  #completeLine(last: Buffer, events: FrameSink, ascii?: Buffer, at = 0): void {
+  #completeLine(last: Buffer, events: FrameSink, ascii?: Buffer & Latin1Slicing, at = 0): void {
     if (this.#oversize !== null) {
       this.#appendOversize(last);
       events.push(this.#takeOversize());
@@ -269,7 +269,7 @@ export class LineFramer {
     event.bytes = line;
     // (A string of its own, not a slice of one for the chunk: a slice would hold the chunk's
     // text for as long as anything holds the line's.)
-    event.text = whole && ascii !== undefined ? ascii.toString('latin1', at, at + line.length) : undefined;
+    event.text = whole && ascii !== undefined ? ascii.latin1Slice(at, at + line.length) : undefined;
     events.push(event);
     // Not held past its handling: the line (or the chunk it is a view of) can be collected.
     event.bytes = NO_BYTES;
@@ -288,6 +288,12 @@ export class LineFramer {
     tail = tail.subarray(Math.max(0, tail.length - OVERSIZE_KEEP_BYTES));
     return { kind: 'oversize', size, head: o.head.subarray(0, Math.min(o.head.length, size)), tail };
   }
+}
+
+// What `buffer.toString('latin1', start, end)` calls once it has checked its arguments and looked
+// up the encoding (Node's own Buffer method, not in its typings); the framer's range is valid.
+interface Latin1Slicing {
+  latin1Slice(start: number, end: number): string;
 }
 
 // A resizable ArrayBuffer (ES2024); the project's TypeScript libraries do not declare it.
