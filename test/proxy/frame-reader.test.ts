@@ -95,3 +95,37 @@ describe('readFrames over a reused event (differential)', () => {
     );
   });
 });
+
+describe('readFrames: the text of a frame read from ASCII bytes', () => {
+  it('comes with the event for a line wholly inside an ASCII chunk, and not otherwise', async () => {
+    const source = new PassThrough();
+    const seen: Array<[string, string | undefined]> = [];
+    const done = new Promise<void>((resolve) => {
+      readFrames(source, {
+        maxFrameBytes: 64,
+        onEvent(event) {
+          if (event.kind === 'frame') seen.push([event.bytes.toString('latin1'), event.text]);
+          return undefined;
+        },
+        onEnd: resolve,
+      });
+    });
+    source.write('{"a":1}\r\n{"b":');
+    source.write('2}\n');
+    source.write(Buffer.from('{"c":"\u00e9"}\n{"d":4}\n', 'utf8'));
+    source.write('{"e":\t5}\n{"f":6}');
+    source.end();
+    await done;
+    expect(seen).toEqual([
+      ['{"a":1}', '{"a":1}'],
+      // Begun in one chunk and ended in the next: read by the engine.
+      ['{"b":2}', undefined],
+      // A chunk with a byte that is not ASCII: none of its lines.
+      [Buffer.from('{"c":"\u00e9"}', 'utf8').toString('latin1'), undefined],
+      ['{"d":4}', undefined],
+      ['{"e":\t5}', '{"e":\t5}'],
+      // The last line, without its "\n", comes at the end of input.
+      ['{"f":6}', undefined],
+    ]);
+  });
+});
