@@ -112,28 +112,36 @@ export class Engine {
     return this.oneLineOutputs({ outputs: events.outputs, records: events.records.map((record) => this.timed(record, start)) });
   }
 
-  /** Decide on one frame from the client. Every output is one line to every reader (one-line.ts). */
-  fromClient(frame: Buffer): Outcome {
-    return this.oneLineOutputs(this.clientFrame(frame));
+  /**
+   * Decide on one frame from the client. Every output is one line to every reader (one-line.ts).
+   * `asciiText`: the frame's text, when its bytes are known to be ASCII (the framer read it:
+   * FrameEvent), so that they need no decoding.
+   */
+  fromClient(frame: Buffer, asciiText?: string): Outcome {
+    return this.oneLineOutputs(this.clientFrame(frame, asciiText));
   }
 
-  /** Decide on one frame from the server. Every output is one line to every reader (one-line.ts). */
-  fromServer(frame: Buffer): Outcome {
-    return this.oneLineOutputs(this.serverFrame(frame));
+  /** Decide on one frame from the server. Every output is one line to every reader (one-line.ts). `asciiText`: as fromClient's. */
+  fromServer(frame: Buffer, asciiText?: string): Outcome {
+    return this.oneLineOutputs(this.serverFrame(frame, asciiText));
   }
 
-  private clientFrame(frame: Buffer): Outcome {
+  private clientFrame(frame: Buffer, asciiText: string | undefined): Outcome {
     const start = this.deps.nowUs();
     let text: string;
-    try {
-      // Bytes that are not UTF-8 could read differently to the server; refuse them.
-      text = strictUtf8.decode(frame);
-    } catch {
-      return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
+    // (ASCII bytes are UTF-8, and read as the same characters by every decoder.)
+    if (asciiText !== undefined) text = asciiText;
+    else {
+      try {
+        // Bytes that are not UTF-8 could read differently to the server; refuse them.
+        text = strictUtf8.decode(frame);
+      } catch {
+        return this.answerClient(emptyOutcome(), start, readRefusedId(frame), JsonRpcCode.parseError, 'Parse error: the frame is not valid UTF-8', 'protocol.parse');
+      }
     }
     // readClientText(text), made of its two halves: the usual frame's value is read with no
     // reading object made around it.
-    let value = readPlainClientText(text);
+    let value = readPlainClientText(text, asciiText !== undefined);
     let sendable = true;
     if (value === NOT_PLAIN_TEXT) {
       const reading = readClientTextSlowly(text);
@@ -178,7 +186,9 @@ export class Engine {
       data = this.verified(oneLineFrame(frame, text));
     } else if (action.type === 'forward-text') {
       to = 'server';
-      data = verbatim && action.text === text ? this.verbatim(text) : action.text;
+      // (Text read from ASCII bytes is those bytes, one character each: they go as they came,
+      // a copy where the text would be encoded again.)
+      data = verbatim && action.text === text ? this.verbatim(asciiText === undefined ? text : frame) : action.text;
     } else if (action.type === 'answer') {
       to = 'client';
       data = serializeStrict(action.message);
@@ -189,13 +199,13 @@ export class Engine {
     return outputs === undefined ? this.frameOutcome(to, data, record) : { outputs, records: [record] };
   }
 
-  private serverFrame(frame: Buffer): Outcome {
+  private serverFrame(frame: Buffer, asciiText: string | undefined): Outcome {
     if (frame.length >= LARGE_FRAME_BYTES && !this.surelyReadInFull(frame)) {
       const large = this.largeFromServer(frame);
       if (large) return large;
     }
     const start = this.deps.nowUs();
-    const text = frameToString(frame);
+    const text = asciiText ?? frameToString(frame);
     let value: unknown;
     try {
       // (A large frame's long strings are slices of its text, not copies: large-parse.ts.)
@@ -468,10 +478,11 @@ export class Engine {
     return data;
   }
 
-  // A client's text sendable as written is printable ASCII: one line already, nothing to rewrite.
-  private verbatim(text: string): string {
-    this.#checked = text;
-    return text;
+  // A client's text sendable as written is printable ASCII: one line already, nothing to rewrite
+  // (and so are the bytes it was read from, when the framer read it: see clientFrame).
+  private verbatim(data: Buffer | string): Buffer | string {
+    this.#checked = data;
+    return data;
   }
 
   private answerClient(out: Outcome, start: number, id: RequestId | null, code: number, message: string, rule: string): Outcome {

@@ -14,13 +14,19 @@
  * still coming (`takeLetGo`, src/proxy/frame-reader.ts), and the next chunks reuse their memory.
  */
 
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 import { asciiFrame } from './ascii-frame.js';
 
 /** One event from the framer, in input order. */
 export type FrameEvent =
-  /** One line, without its "\n" and without a single trailing "\r". */
-  | { kind: 'frame'; bytes: Buffer }
+  /**
+   * One line, without its "\n" and without a single trailing "\r". `text`, given only to a
+   * sink that {@link FrameSink.reusesEvents}, is the line's text when the framer read it on the
+   * way: a line wholly inside one chunk of ASCII bytes, whose text is the same to every
+   * decoder (UTF-8, strict or lenient, and latin1) and is read here in one move; otherwise
+   * undefined, and the bytes are decoded by whoever reads them.
+   */
+  | { kind: 'frame'; bytes: Buffer; text?: string | undefined }
   /**
    * A line longer than `maxFrameBytes`, discarded. `size` is its length in bytes (as a
    * frame would count it: no "\n", no trailing "\r"); `head` and `tail` are its first and
@@ -31,6 +37,13 @@ export type FrameEvent =
 /** Where {@link LineFramer.pushEach} hands events: an array, or anything with a `push`. */
 export interface FrameSink {
   push(event: FrameEvent): unknown;
+  /**
+   * True when the sink is done with each event once `push` returns (it keeps neither the
+   * event nor a reference to it): a frame's event is then one object of the framer's, reused
+   * for every line (the usual line makes no event object). An array, which keeps them, gets
+   * new ones.
+   */
+  readonly reusesEvents?: boolean;
 }
 
 /** Options for {@link LineFramer}. */
@@ -49,6 +62,9 @@ const STORE_STEP_BYTES = 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
+const NO_BYTES = Buffer.alloc(0);
+/** Chunks up to this size are looked at once for being ASCII, for their lines' text (FrameEvent). */
+const TEXT_CHUNK_MAX_BYTES = 256 * 1024;
 
 /**
  * Splits a byte stream into lines.
@@ -70,6 +86,8 @@ export class LineFramer {
   #letGo = 0;
   /** Set once a store could not be made: long lines are then held as chunks, as short ones are. */
   #noStore = false;
+  /** The frame event handed to a sink that {@link FrameSink.reusesEvents}; its bytes are let go of once handled. */
+  readonly #reused: { kind: 'frame'; bytes: Buffer; text: string | undefined } = { kind: 'frame', bytes: NO_BYTES, text: undefined };
 
   constructor(options: LineFramerOptions) {
     const max = options.maxFrameBytes;
@@ -113,8 +131,13 @@ export class LineFramer {
     let start = 0;
     // Only the new chunk is scanned: held bytes are known to contain no "\n".
     let nl = chunk.indexOf(LF, start);
+    // A chunk of ASCII bytes (the usual one) is read as text line by line on the way: see FrameEvent.
+    const ascii = nl !== -1 && sink.reusesEvents === true && chunk.length <= TEXT_CHUNK_MAX_BYTES && isAscii(chunk) ? (chunk as Buffer & Latin1Slicing) : undefined;
+    const memory = chunk.buffer;
+    const offset = chunk.byteOffset;
     while (nl !== -1) {
-      this.#completeLine(chunk.subarray(start, nl), sink);
+      // (chunk.subarray(start, nl), made the shorter way: subarray looks up what to make on every call.)
+      this.#completeLine(Buffer.from(memory, offset + start, nl - start), sink, ascii, start);
       start = nl + 1;
       nl = chunk.indexOf(LF, start);
     }
@@ -195,14 +218,19 @@ export class LineFramer {
     }
   }
 
-  /** Finishes the current line with `last` (the bytes before its "\n") and emits its event. */
-  #completeLine(last: Buffer, events: FrameSink): void {
+  /**
+   * Finishes the current line with `last` (the bytes before its "\n") and emits its event.
+   * `ascii`: the chunk `last` is a view of from `at` on, when it is all ASCII (see pushEach).
+   */
+  #completeLine(last: Buffer, events: FrameSink, ascii?: Buffer & Latin1Slicing, at = 0): void {
     if (this.#oversize !== null) {
       this.#appendOversize(last);
       events.push(this.#takeOversize());
       return;
     }
     let line: Buffer;
+    // Whether the line is `last` (wholly inside the chunk it came in).
+    let whole = false;
     if (this.#store !== null) {
       // Past the limit with its last piece, a long line is counted like any oversize one.
       if (this.#pendingBytes + last.length > this.#max + 1) {
@@ -218,6 +246,7 @@ export class LineFramer {
       this.#pendingBytes = 0;
     } else if (this.#pendingBytes === 0) {
       line = last; // zero copy: the whole line is inside one chunk
+      whole = true;
     } else {
       this.#pending.push(last);
       line = Buffer.concat(this.#pending, this.#pendingBytes + last.length);
@@ -234,7 +263,20 @@ export class LineFramer {
       });
       return;
     }
-    if (!isBlank(line)) events.push({ kind: 'frame', bytes: line });
+    if (isBlank(line)) return;
+    if (events.reusesEvents !== true) {
+      events.push({ kind: 'frame', bytes: line });
+      return;
+    }
+    const event = this.#reused;
+    event.bytes = line;
+    // (A string of its own, not a slice of one for the chunk: a slice would hold the chunk's
+    // text for as long as anything holds the line's.)
+    event.text = whole && ascii !== undefined ? ascii.latin1Slice(at, at + line.length) : undefined;
+    events.push(event);
+    // Not held past its handling: the line (or the chunk it is a view of) can be collected.
+    event.bytes = NO_BYTES;
+    event.text = undefined;
   }
 
   /** Emits the streamed oversize line, dropping its trailing "\r" from the count and tail. */
@@ -249,6 +291,12 @@ export class LineFramer {
     tail = tail.subarray(Math.max(0, tail.length - OVERSIZE_KEEP_BYTES));
     return { kind: 'oversize', size, head: o.head.subarray(0, Math.min(o.head.length, size)), tail };
   }
+}
+
+// What `buffer.toString('latin1', start, end)` calls once it has checked its arguments and looked
+// up the encoding (Node's own Buffer method, not in its typings); the framer's range is valid.
+interface Latin1Slicing {
+  latin1Slice(start: number, end: number): string;
 }
 
 // A resizable ArrayBuffer (ES2024); the project's TypeScript libraries do not declare it.

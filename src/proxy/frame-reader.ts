@@ -7,7 +7,11 @@ import { LineFramer, type FrameEvent } from '../protocol/framer.js';
 
 export interface FrameReaderOptions {
   maxFrameBytes: number;
-  /** Handle one event; return a promise to pause reading until it settles. */
+  /**
+   * Handle one event; return a promise to pause reading until it settles. The event is the
+   * reader's until then: it is reused for the next line (see FrameSink.reusesEvents), so
+   * nothing may keep it, only what it holds (its bytes).
+   */
   onEvent(event: FrameEvent): Promise<void> | undefined;
   /**
    * Around the events of one chunk: lets the caller batch its writes. What onChunkEnd
@@ -32,7 +36,10 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
   let started = false;
   let waits: Set<Promise<void>> | undefined;
   let failure: { error: unknown } | undefined;
+  // onEvent is done with an event when it returns (a promise it returns waits on writers, not
+  // on the event), so the framer hands every frame in one event object of its own.
   const sink = {
+    reusesEvents: true,
     push(event: FrameEvent): void {
       if (stopped || failure !== undefined) return;
       if (!started) {

@@ -212,7 +212,7 @@ class ProxySession {
     let outcome: Outcome;
     try {
       if (event.kind === 'oversize') outcome = this.engine.oversize(from, event.size, event.head, event.tail);
-      else outcome = from === 'client' ? this.engine.fromClient(event.bytes) : this.engine.fromServer(event.bytes);
+      else outcome = from === 'client' ? this.engine.fromClient(event.bytes, event.text) : this.engine.fromServer(event.bytes, event.text);
     } catch (error) {
       // The engine does not throw by design; if it ever does, the frame goes nowhere (fail
       // closed) and a client request is answered rather than left hanging.

@@ -369,3 +369,170 @@ describe('LineFramer.pushEach', () => {
     expect(seen.map((e) => (e as { kind: string }).kind)).toEqual(['frame', 'frame', 'oversize', 'frame']);
   });
 });
+
+/** What an event says, copied out (an event handed to a reusing sink is not the sink's to keep). */
+function snapshot(event: FrameEvent): string {
+  return event.kind === 'frame' ? `frame ${event.bytes.toString('hex')}` : `oversize ${event.size} ${event.head.toString('hex')} ${event.tail.toString('hex')}`;
+}
+
+/** The frames of a whole input read at once, by the definition (a reference that does not stream). */
+function definedEvents(input: Buffer, max: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (start < input.length) {
+    let nl = input.indexOf(0x0a, start);
+    if (nl === -1) nl = input.length;
+    let line = input.subarray(start, nl);
+    start = nl + 1;
+    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    if (line.length > max) out.push(snapshot({ kind: 'oversize', size: line.length, head: line.subarray(0, OVERSIZE_KEEP_BYTES), tail: line.subarray(Math.max(0, line.length - OVERSIZE_KEEP_BYTES)) }));
+    else if (!/^[ \t\r]*$/.test(line.toString('latin1'))) out.push(snapshot({ kind: 'frame', bytes: line }));
+  }
+  return out;
+}
+
+// Lines of every shape the framer tells apart: empty, blank, bare CR inside, CRLF, a CR alone, near and over the limit.
+const lineShapeArb = fc.oneof(
+  fc.constantFrom('', ' ', '\t \r', '\r', 'a\rb', '{"a":1}', '\u00e9\u20ac'),
+  fc.string({ maxLength: 12 }).map((s) => s.replace(/\n/g, '')),
+  fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('', '\r', '\r\r')).map(([n, end]) => 'x'.repeat(n) + end),
+);
+
+describe('LineFramer: a reusing sink (differential)', () => {
+  it('sees the events push returns, for any lines and chunking, and keeps no line once its event is handled (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(lineShapeArb, fc.constantFrom('\n', '\r\n')), { maxLength: 12 }),
+        fc.option(lineShapeArb, { nil: undefined }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.constantFrom(1, 8, 64, 1024, 2048, BIG),
+        (lines, last, points, max) => {
+          const input = Buffer.from(lines.map(([line, end]) => line + end).join('') + (last ?? ''));
+          const chunks = splitAt(input, points);
+          const old = new LineFramer({ maxFrameBytes: max });
+          const fresh = new LineFramer({ maxFrameBytes: max });
+          const expected: string[] = [];
+          const got: string[] = [];
+          const handed = new Set<FrameEvent>();
+          const sink = {
+            reusesEvents: true,
+            push(event: FrameEvent): void {
+              got.push(snapshot(event));
+              handed.add(event);
+            },
+          };
+          for (const chunk of chunks) {
+            expected.push(...old.push(chunk).map(snapshot));
+            fresh.pushEach(chunk, sink);
+            expect(fresh.buffered).toBe(old.buffered);
+          }
+          expected.push(...old.end().map(snapshot));
+          got.push(...fresh.end().map(snapshot));
+          expect(got).toEqual(expected);
+          expect(got).toEqual(definedEvents(input, max));
+          // Every frame came in the one reused event, which holds no bytes once handled.
+          const frames = [...handed].filter((e) => e.kind === 'frame');
+          expect(frames.length).toBeLessThanOrEqual(1);
+          for (const e of frames) expect(e.kind === 'frame' && e.bytes.length).toBe(0);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives an array (which keeps its events) a new event per frame', () => {
+    const framer = new LineFramer({ maxFrameBytes: 64 });
+    const kept: FrameEvent[] = [];
+    framer.pushEach(Buffer.from('{"a":1}\n{"b":2}\n'), kept);
+    expect(kept.map(snapshot)).toEqual([snapshot({ kind: 'frame', bytes: Buffer.from('{"a":1}') }), snapshot({ kind: 'frame', bytes: Buffer.from('{"b":2}') })]);
+    expect(kept[0]).not.toBe(kept[1]);
+  });
+
+  it('hands a long line (a store of its own) through the reused event like any other', () => {
+    const line = Buffer.alloc(STORE_FROM_BYTES + 5000, 0x61);
+    const input = Buffer.concat([Buffer.from('{"s":1}\r\n'), line, Buffer.from('\r\n{"t":2}')]);
+    const chunks = splitAt(input, [3, 70000, 70001, STORE_FROM_BYTES, STORE_FROM_BYTES + 5009, STORE_FROM_BYTES + 5010]);
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    const got: string[] = [];
+    const lengths: number[] = [];
+    const sink = { reusesEvents: true, push: (event: FrameEvent) => void (got.push(snapshot(event)), lengths.push(event.kind === 'frame' ? event.bytes.length : -1)) };
+    for (const chunk of chunks) framer.pushEach(chunk, sink);
+    got.push(...framer.end().map(snapshot));
+    expect(lengths).toEqual([7, line.length]);
+    expect(got).toEqual(definedEvents(input, BIG));
+  });
+});
+
+// The decoders the engine reads a frame's bytes with when it is given no text: the client's
+// strict one, and frameToString (the server's, lenient).
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Lines as bytes: ASCII ones (with CR, tab, DEL, control characters), a BOM, UTF-8, and bytes
+// that are not UTF-8 (a sequence cut short, a lone continuation byte, an overlong form).
+const lineBytesArb = fc.oneof(
+  fc.constantFrom('{"a":1}', '{"id":7,"method":"tools/call"}', 'a\rb', '\r', ' ', '\x7f\x01\t', '').map((s) => Buffer.from(s, 'latin1')),
+  fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => Buffer.from(s.replace(/\n/g, ''), 'latin1')),
+  fc.constantFrom([0xef, 0xbb, 0xbf, 0x7b, 0x7d], [0xc3, 0xa9], [0xe2, 0x80], [0x80], [0xc0, 0xaf], [0xe2, 0x80, 0xa8], [0xff, 0x7b]).map((b) => Buffer.from(b)),
+  fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b.filter((x) => x !== 0x0a))),
+  fc.tuple(fc.integer({ min: 60, max: 200 }), fc.boolean()).map(([n, cr]) => Buffer.from('y'.repeat(n) + (cr ? '\r' : ''), 'latin1')),
+);
+
+describe('LineFramer: the text of a line read in an ASCII chunk (differential)', () => {
+  it('is what either decoder reads of its bytes, and is given for every line wholly inside an ASCII chunk (property)', () => {
+    let withText = 0;
+    let without = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(lineBytesArb, fc.constantFrom('\n', '\r\n')), { maxLength: 14 }),
+        fc.option(lineBytesArb, { nil: undefined }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom(16, 100, 1024, BIG),
+        (lines, last, points, max) => {
+          const input = Buffer.concat([...lines.flatMap(([line, end]) => [line, Buffer.from(end)]), last ?? Buffer.alloc(0)]);
+          const chunks = splitAt(input, points);
+          // For each line ended by "\n" that makes a frame, in order: whether it lies wholly inside one chunk of ASCII bytes.
+          const ends = chunks.map((_, i) => chunks.slice(0, i + 1).reduce((n, c) => n + c.length, 0));
+          const chunkOf = (at: number): number => ends.findIndex((end) => at < end);
+          const inAsciiChunk: boolean[] = [];
+          for (let start = 0, nl = input.indexOf(0x0a); nl !== -1; start = nl + 1, nl = input.indexOf(0x0a, start)) {
+            let line = input.subarray(start, nl);
+            if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+            if (line.length > max || /^[ \t\r]*$/.test(line.toString('latin1'))) continue;
+            const c = chunkOf(start);
+            inAsciiChunk.push(c === chunkOf(nl) && chunks[c]!.every((b) => b < 0x80));
+          }
+          const old = new LineFramer({ maxFrameBytes: max });
+          const framer = new LineFramer({ maxFrameBytes: max });
+          const expected: string[] = [];
+          const got: string[] = [];
+          const texts: Array<string | undefined> = [];
+          const sink = {
+            reusesEvents: true,
+            push(event: FrameEvent): void {
+              got.push(snapshot(event));
+              if (event.kind !== 'frame') return;
+              texts.push(event.text);
+              if (event.text === undefined) return;
+              expect(event.text).toBe(strictUtf8.decode(event.bytes));
+              expect(event.text).toBe(frameToString(event.bytes));
+            },
+          };
+          for (const chunk of chunks) {
+            expected.push(...old.push(chunk).map(snapshot));
+            framer.pushEach(chunk, sink);
+          }
+          expect(texts.map((t) => t !== undefined)).toEqual(inAsciiChunk);
+          withText += texts.filter((t) => t !== undefined).length;
+          without += texts.filter((t) => t === undefined).length;
+          expected.push(...old.end().map(snapshot));
+          got.push(...framer.end().map(snapshot));
+          expect(got).toEqual(expected);
+          expect(got).toEqual(definedEvents(input, max));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(withText).toBeGreaterThan(300);
+    expect(without).toBeGreaterThan(300);
+  });
+});

@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readClientText } from '../../src/protocol/plain-read.js';
+import { NOT_PLAIN_TEXT, readClientText, readPlainClientText } from '../../src/protocol/plain-read.js';
 import { parseStrict, serializeStrict } from '../../src/protocol/strict-json.js';
 import { sendableAsWritten } from '../../src/protocol/verbatim.js';
 
@@ -91,5 +91,53 @@ describe('readClientText', () => {
     expect(readClientText('{"id":7,"params":{"a":[1,-2,"x"]}}').sendable).toBe(true);
     expect(readClientText('{"id":7,"n":1.5}').sendable).toBe(false);
     expect(readClientText('{"id":7,"s":"\\u0041"}').sendable).toBe(false);
+  });
+});
+
+// ASCII text with every character NOT_PLAIN names put in somewhere: control characters (tab
+// and CR between tokens, others anywhere), DEL and backslashes in strings and outside them.
+const ODD = ['\t', '\r', '\x7f', '\\', '\x00', '\x01', '\x1f', '\x0b', '\x0c', ' '];
+const asciiText = fc
+  .oneof(
+    value,
+    fc.tuple(value, fc.nat(), fc.constantFrom(...ODD)).map(([t, at, c]) => t.slice(0, at % (t.length + 1)) + c + t.slice(at % (t.length + 1))),
+    fc.json(),
+    fc.string({ unit: 'binary-ascii' }),
+    fc.constantFrom('{"a":"\x7f"}', '{"a":"\\u0041"}', '{\t"a":1}', '{"a":1}\r', '{"a":\r1}', '{"a":"\t"}', '{"a":"x\x01"}', '[1,\x7f2]', '{"a":1}'),
+  )
+  // (The value arbitrary writes non-ASCII strings too: those are not this reading's to take.)
+  .filter((t) => /^[\x00-\x7f]*$/.test(t));
+
+describe('readPlainClientText of text known to be ASCII', () => {
+  it('reads the same value, or turns down the same texts, as with the regex pass (property)', () => {
+    let plain = 0;
+    let turned = 0;
+    fc.assert(
+      fc.property(asciiText, (text) => {
+        const before = readPlainClientText(text);
+        const known = readPlainClientText(text, true);
+        if (before === NOT_PLAIN_TEXT) {
+          expect(known).toBe(NOT_PLAIN_TEXT);
+          turned++;
+        } else {
+          expect(known).not.toBe(NOT_PLAIN_TEXT);
+          expect(isDeepStrictEqual(known, before)).toBe(true);
+          expect(serializeStrict(known)).toBe(serializeStrict(before));
+          plain++;
+        }
+      }),
+      { numRuns: 6000 },
+    );
+    expect(plain).toBeGreaterThan(800);
+    expect(turned).toBeGreaterThan(800);
+  });
+
+  it('turns down tab, CR, DEL and backslash wherever JSON.parse allows them', () => {
+    for (const text of ['{\t"a":1}', '{"a":1}\r', '{"a" :\r1}', '[1,\t2]', '\t{}', '{"a":"\x7f"}', '{"a":"\\u0041"}', '{"a":"\\\\"}']) {
+      expect(JSON.parse(text)).toBeDefined();
+      expect(readPlainClientText(text, true)).toBe(NOT_PLAIN_TEXT);
+      expect(readPlainClientText(text)).toBe(NOT_PLAIN_TEXT);
+    }
+    expect(readPlainClientText('{"a": [1, "b"]}', true)).toEqual({ a: [1, 'b'] });
   });
 });
