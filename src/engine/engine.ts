@@ -254,10 +254,12 @@ export class Engine {
   // The outcome of the usual frame: one output or none, and its record. Written as literals of
   // the size they have (an array that grows by push from empty takes room for 17 entries); or,
   // where the caller is done with each outcome before the next decision (reuseOutcomes), the
-  // same few objects every time.
+  // same few objects every time. A large output is not put in them: they outlive the decision
+  // (to the next one), and would keep its frame's bytes or text from the collection made
+  // once it is written (src/proxy/large-frames.ts), alive beside the next large frame.
   private frameOutcome(to: Output['to'] | undefined, data: Buffer | string, record: DecisionRecord): Outcome {
     const reused = this.#reused;
-    if (reused === undefined) return { outputs: to === undefined ? [] : [{ to, data }], records: [record] };
+    if (reused === undefined || data.length >= LARGE_FRAME_BYTES) return { outputs: to === undefined ? [] : [{ to, data }], records: [record] };
     const outcome = reused.outcome;
     if (to === undefined) outcome.outputs = reused.none;
     else {

@@ -12,8 +12,12 @@
  */
 import { ADD, AND64, BLOCK, br, brIf, END, EQZ, EQZ64, get, I32, i32, i64, IF, load64, LOOP, LT_U, moduleOf, RETURN, set, SUB64, wasm, XOR64 } from '../util/wasm.js';
 
-/** Bytes copied and tested at a time. */
-const PIECE_BYTES = 1 << 20;
+/**
+ * Bytes copied and tested at a time. Its memory (this plus one page) is kept for the session
+ * once a large frame was read: at 1 MiB it held 1.1 MB for good; at 64 KiB an 8 MiB string
+ * takes 128 calls instead of 8, well under a millisecond more.
+ */
+const PIECE_BYTES = 64 * 1024;
 
 // control(from, to) → 1 when a byte in [from, to) of memory is below 0x20; `to - from` a multiple of 8.
 // Parameters: from (0), to (1). Local: at (2).

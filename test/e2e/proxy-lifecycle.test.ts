@@ -2,6 +2,7 @@
  * The real CLI in front of the tiny fixture server, driven with raw frames: the flows a
  * well-behaved SDK client never produces, and the process lifecycle.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, byId, eventually, FIXTURE_POLICIES, initialize, startCli, TINY_SERVER, type RawSession } from './harness.js';
@@ -122,6 +123,35 @@ describe('fail closed on bad input', () => {
     const text = result.result.content[0]?.text ?? '';
     expect(text.length).toBe(bytes);
     expect(/^x+$/.test(text)).toBe(true);
+    await s.close();
+  });
+
+  // Scanned and forwarded as the server wrote them, each frame's memory let go of before the
+  // next (its output no longer held in the engine's reused outcome to the next decision).
+  it('forwards 8 MiB results in a row, scanned, byte for byte as the server wrote them', async () => {
+    const bytes = 8 * 1024 * 1024;
+    const calls = ['first', 'second', 'third'].map((tag, i) => call(i + 1, 'big', { bytes, tag: `${tag}-` }));
+    // The server's own lines, read straight from it.
+    const server = spawn(process.execPath, [TINY_SERVER], { stdio: ['pipe', 'pipe', 'ignore'] });
+    server.stdout.setEncoding('utf8');
+    let out = '';
+    server.stdout.on('data', (chunk: string) => (out += chunk));
+    for (const frame of [initialize(0), ...calls]) server.stdin.write(`${JSON.stringify(frame)}\n`);
+    await eventually(() => out.split('\n').length > calls.length + 1, 20_000);
+    server.kill();
+    const wrote = out.split('\n').slice(1, calls.length + 1);
+    // The default policy, as a user starts it: results are scanned.
+    const s = startCli(['start', '--grace-ms', '300', '--', process.execPath, TINY_SERVER]);
+    sessions.push(s);
+    s.send(initialize(0));
+    await s.next(byId(0));
+    for (const [i, frame] of calls.entries()) {
+      s.send(frame);
+      let line = '';
+      await s.next((value, raw) => byId(i + 1)(value) && (line = raw) !== undefined, 30_000);
+      // (Compared as a boolean: a failing comparison would print 8 MiB.)
+      expect([line.length, line === wrote[i]]).toEqual([wrote[i]?.length, true]);
+    }
     await s.close();
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { compilePolicy } from '../../src/config/compile.js';
 import type { PolicyDocument } from '../../src/config/policy-types.js';
-import { Engine } from '../../src/engine/engine.js';
+import { Engine, LARGE_FRAME_BYTES } from '../../src/engine/engine.js';
 import type { Outcome } from '../../src/engine/outcome.js';
 
 const POLICY: PolicyDocument = {
@@ -518,6 +520,35 @@ describe('reused outcomes (EngineDeps.reuseOutcomes)', () => {
     // The usual frames' outcomes were one object, reused.
     expect(seen[0]).toBe(seen[1]);
     expect(seen[0]).toBe(seen[6]);
+  });
+
+  // The reused objects live on to the next decision: a large frame's output put in them would
+  // be kept from the collection made once it is written (src/proxy/large-frames.ts).
+  it('puts a large output in an outcome of its own, the same bytes, and keeps nothing of it past the decision', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let u = 0;
+    const clean = (result: unknown) => ({ value: result, changed: false, injection: [], redacted: {}, hidden: {} });
+    const reused = new Engine(compilePolicy(POLICY, ['test']), { nowUs: () => (u += 3), reuseOutcomes: true, scanResult: clean });
+    const usual = reused.fromClient(frame(call(1, 'echo')));
+    // Decided as the proxy does: each outcome read, then let go of. (Compared as booleans: a
+    // failing comparison would print the whole frame.)
+    const decide = (from: 'client' | 'server', bytes: Buffer): Array<[string, boolean, boolean]> => {
+      const out = from === 'client' ? reused.fromClient(bytes) : reused.fromServer(bytes);
+      return out.outputs.map((o) => [o.to, out === usual, o.data === bytes || (typeof o.data === 'string' && o.data === bytes.toString())]);
+    };
+    const large = [frame(call(2, 'echo', { text: 'y'.repeat(LARGE_FRAME_BYTES) })), frame({ jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'z'.repeat(LARGE_FRAME_BYTES) }] } })];
+    expect(decide('client', large[0] as Buffer)).toEqual([['server', false, true]]);
+    // The answer's bytes themselves are forwarded.
+    expect(decide('server', large[1] as Buffer)).toEqual([['client', false, true]]);
+    // The usual frame's outcome is still the reused one.
+    expect(decide('server', frame({ jsonrpc: '2.0', id: 1, result: { content: [] } }))).toEqual([['client', true, true]]);
+    const frames = large.map((bytes) => new WeakRef(bytes));
+    large.length = 0;
+    // (A WeakRef's target is kept to the end of the job that made it.)
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    gc();
+    expect(frames.map((f) => f.deref() === undefined)).toEqual([true, true]);
   });
 
   it('makes a new outcome for every frame by default', () => {

@@ -129,5 +129,13 @@ describe('parseJsonText', () => {
     expect(controlFree(Buffer.from(long, 'latin1'), 0, long.length)).toBe(true);
     expect(controlFree(Buffer.from(long.slice(0, (1 << 20) - 1) + '\t' + long, 'latin1'), 0, long.length)).toBe(false);
     expect(controlFree(Buffer.from(long + '\t' + long, 'latin1'), 1 << 20, long.length + 1)).toBe(false);
+    // Either side of the pieces' ends (64 KiB), read from the start and from an offset.
+    for (const at of [(64 << 10) - 1, 64 << 10, (64 << 10) + 1, (128 << 10) - 1, 128 << 10]) {
+      const dirty = long.slice(0, at) + '\u001f' + long.slice(at + 1, 200 << 10);
+      expect(controlFree(dirty, 0, dirty.length), `${at}`).toBe(false);
+      expect(controlFree(Buffer.from(dirty, 'latin1'), 0, dirty.length), `bytes ${at}`).toBe(false);
+      expect(controlFree(Buffer.from(`"${dirty}"`, 'latin1'), 1, dirty.length + 1), `bytes ${at}`).toBe(false);
+      expect(controlFree(dirty, 0, at), `before ${at}`).toBe(true);
+    }
   });
 });
