@@ -119,9 +119,20 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 
 // Rules whose findings are warnings even when nothing was refused: those whose id starts so.
 const WARNING_RULES = ['metadata.poisoning', 'metadata.instructions', 'pin.', 'constraint.unknown-argument'];
+// Their first characters: a rule starting with none of them is no warning rule, and most
+// rules (`default`, `allow.*`, `inspect.*`) are told so by one look.
+const WARNING_FIRSTS = new Set(WARNING_RULES.map((start) => start.charCodeAt(0)));
 
 function isWarningRule(rule: string): boolean {
+  if (!WARNING_FIRSTS.has(rule.charCodeAt(0))) return false;
   for (const start of WARNING_RULES) if (rule.startsWith(start)) return true;
+  return false;
+}
+
+// Whether any of the rules is a warning rule (a loop: some() with a callback costs more, on
+// the way of every record).
+function hasWarningRule(rules: readonly string[]): boolean {
+  for (let i = 0; i < rules.length; i++) if (isWarningRule(rules[i] as string)) return true;
   return false;
 }
 
@@ -136,7 +147,7 @@ function isWarningRule(rule: string): boolean {
  * - `info` for the rest (tool calls and lists passed, rewrites, drops).
  */
 export function decisionLevel(decision: DecisionRecord): AuditLevel {
-  if (decision.rules.some(isWarningRule) || decision.detail?.matchedNoTool !== undefined) return 'warn';
+  if (hasWarningRule(decision.rules) || decision.detail?.matchedNoTool !== undefined) return 'warn';
   switch (decision.verdict) {
     case 'block':
     case 'hide':
