@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Old build against new, byte for byte: the same varied session (secrets to redact, blocked and
 // hidden calls, non-ASCII, escapes, long and nested arguments, odd keys) through each build,
-// one request at a time so that the order is fixed, with --audit FILE and --log-level debug.
+// one request at a time so that the order is fixed, with --audit FILE, at --log-level debug
+// (every record written) and again at info and warn (which records the level lets through).
 // stdout is compared exactly; stderr and the audit file with what differs from run to run masked
 // (time, session, decisionUs, pids, the policy's path, the chain's prev and hash); each audit
 // file's chain is verified by its build's own `audit verify`. Exit code 1 when anything differs.
@@ -35,10 +36,10 @@ const calls = [
   ['raw_echo', { text: 'x'.repeat(200) }],
   ['echo', { 'a"b': 1, 'c\\d': 'e"f' }],
 ];
-async function run(cli, tag) {
+async function run(cli, tag, level) {
   const audit = path.join(dir, `${tag}.audit`);
   rmSync(audit, { force: true });
-  const child = spawn(process.execPath, [cli, 'start', '--audit', audit, '--log-level', 'debug', '--', process.execPath, SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'start', '--audit', audit, '--log-level', level, '--', process.execPath, SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '', err = '', buf = '';
   const waiters = new Map();
   child.stderr.setEncoding('utf8'); child.stderr.on('data', (t) => (err += t));
@@ -57,15 +58,18 @@ async function run(cli, tag) {
   return { out, err, file: readFileSync(audit, 'utf8'), verify: `${verify.status} ${verify.stdout.trim().split('\n').slice(-1)[0] ?? ''}` };
 }
 const mask = (t) => t.replace(/"time":"[^"]*"/g, '"time":T').replace(/"session":"[^"]*"/g, '"session":S').replace(/"decisionUs":\d+/g, '"decisionUs":U').replace(/"(prev|hash)":"[0-9a-f]+"/g, '"$1":H').replace(/"(pid|watchdog)":\d+/g, '"$1":P').replace(/"\/[^"]*\/policies\/default.yaml"/g, 'POLICY').replace(/"(ms|uptimeMs|elapsedMs|durationMs)":\d+(\.\d+)?/g, '"$1":M');
-const a = await run(oldCli, 'old'), b = await run(newCli, 'new');
 let same = true;
-for (const k of ['out', 'err', 'file']) {
-  const x = k === 'out' ? a[k] : mask(a[k]), y = k === 'out' ? b[k] : mask(b[k]);
-  const eq = x === y;
-  same &&= eq;
-  console.log(k.padEnd(5), eq ? 'identical' : 'DIFFERENT', `(${a[k].length} vs ${b[k].length} chars, ${a[k].split('\n').length - 1} lines)`);
-  if (!eq) { const xl = x.split('\n'), yl = y.split('\n'); for (let i = 0; i < Math.max(xl.length, yl.length); i++) if (xl[i] !== yl[i]) { console.log(' old:', xl[i]?.slice(0, 300)); console.log(' new:', yl[i]?.slice(0, 300)); break; } }
+for (const level of ['debug', 'info', 'warn']) {
+  const a = await run(oldCli, 'old', level), b = await run(newCli, 'new', level);
+  console.log(`--log-level ${level}`);
+  for (const k of ['out', 'err', 'file']) {
+    const x = k === 'out' ? a[k] : mask(a[k]), y = k === 'out' ? b[k] : mask(b[k]);
+    const eq = x === y;
+    same &&= eq;
+    console.log(k.padEnd(5), eq ? 'identical' : 'DIFFERENT', `(${a[k].length} vs ${b[k].length} chars, ${a[k].split('\n').length - 1} lines)`);
+    if (!eq) { const xl = x.split('\n'), yl = y.split('\n'); for (let i = 0; i < Math.max(xl.length, yl.length); i++) if (xl[i] !== yl[i]) { console.log(' old:', xl[i]?.slice(0, 300)); console.log(' new:', yl[i]?.slice(0, 300)); break; } }
+  }
+  console.log('verify old:', a.verify, '| new:', b.verify);
 }
-console.log('verify old:', a.verify, '| new:', b.verify);
 rmSync(dir, { recursive: true, force: true });
 process.exitCode = same ? 0 : 1;

@@ -222,7 +222,13 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   };
   // pino's level test, by number: a level is written when it is at least the sink's.
   const lowest = LEVEL_NUMBERS[options.level ?? 'info'];
-  const enabled = (level: AuditLevel): boolean => LEVEL_NUMBERS[level] >= lowest;
+  // (Worked out once per level: asked for every record, the answer is then a comparison of the
+  // level's name, not a look-up by it.)
+  const debugOn = LEVEL_NUMBERS.debug >= lowest;
+  const infoOn = LEVEL_NUMBERS.info >= lowest;
+  const warnOn = LEVEL_NUMBERS.warn >= lowest;
+  const errorOn = LEVEL_NUMBERS.error >= lowest;
+  const enabled = (level: AuditLevel): boolean => (level === 'debug' ? debugOn : level === 'info' ? infoOn : level === 'warn' ? warnOn : level === 'error' ? errorOn : LEVEL_NUMBERS[level] >= lowest);
   const destination: AuditDestination = { write: (line: string) => void lines.push(line) };
   // Made when a line first needs it (operational lines, and decision lines line.ts cannot
   // write), not on the way to starting the server.

@@ -20,6 +20,11 @@ export function flat(text: string): string {
  */
 export class TextMemo {
   private readonly texts = new Map<string, string>();
+  // The key last found, and its text: lines in a row mostly ask for the same one, which is
+  // then answered without a look-up in the map. (Only ever one the map holds: let go of when
+  // the map is emptied.)
+  private lastKey: string | undefined = undefined;
+  private lastText = '';
 
   constructor(
     private readonly maxEntries: number,
@@ -28,18 +33,27 @@ export class TextMemo {
 
   /** `make(key)`, remembered. `make` must be pure: the same key always gives the same text. */
   text(key: string, make: (key: string) => string): string {
-    return this.texts.get(key) ?? this.keep(key, make(key));
+    return this.known(key) ?? this.keep(key, make(key));
   }
 
   /** The text kept for `key`, if any. */
   known(key: string): string | undefined {
-    return this.texts.get(key);
+    if (key === this.lastKey) return this.lastText;
+    const text = this.texts.get(key);
+    if (text !== undefined) {
+      this.lastKey = key;
+      this.lastText = text;
+    }
+    return text;
   }
 
   /** Keep `text` as what `key` gives (if the key is short enough), and return it. */
   keep(key: string, text: string): string {
     if (key.length <= this.maxKeyChars) {
-      if (this.texts.size >= this.maxEntries) this.texts.clear();
+      if (this.texts.size >= this.maxEntries) {
+        this.texts.clear();
+        this.lastKey = undefined;
+      }
       this.texts.set(key, flat(text));
     }
     return text;
@@ -53,6 +67,10 @@ export class TextMemo {
 export class PairMemo {
   private readonly texts = new Map<string, Map<string, string>>();
   private entries = 0;
+  // The pair last found, and its text (see TextMemo).
+  private lastFirst: string | undefined = undefined;
+  private lastSecond: string | undefined = undefined;
+  private lastText = '';
 
   constructor(
     private readonly maxEntries: number,
@@ -61,7 +79,14 @@ export class PairMemo {
 
   /** The text kept for (`first`, `second`), if any. */
   known(first: string, second: string): string | undefined {
-    return this.texts.get(first)?.get(second);
+    if (first === this.lastFirst && second === this.lastSecond) return this.lastText;
+    const text = this.texts.get(first)?.get(second);
+    if (text !== undefined) {
+      this.lastFirst = first;
+      this.lastSecond = second;
+      this.lastText = text;
+    }
+    return text;
   }
 
   /** Keep `text` as what (`first`, `second`) give (if both are short enough), and return it. */
@@ -70,6 +95,7 @@ export class PairMemo {
     if (this.entries >= this.maxEntries) {
       this.texts.clear();
       this.entries = 0;
+      this.lastFirst = this.lastSecond = undefined;
     }
     let seconds = this.texts.get(first);
     if (seconds === undefined) this.texts.set(first, (seconds = new Map()));

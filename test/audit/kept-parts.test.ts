@@ -281,4 +281,29 @@ describe('TextMemo and PairMemo', () => {
     pairs.keep('c', 'a', 'ca');
     expect([pairs.known('a', 'b'), pairs.known('c', 'a')]).toEqual([undefined, 'ca']);
   });
+
+  // The last key found is answered again without the map: the same text, for that key only,
+  // and not once the map has been emptied (known() answers only what the map holds).
+  it('answer the last key found again, and only while the map holds it', () => {
+    const memo = new TextMemo(3, 8);
+    const make = (key: string) => `<${key}>`;
+    memo.keep('a', '<a>');
+    memo.keep('b', '<b>');
+    const twice = (key: string) => [memo.known(key), memo.known(key)];
+    expect([...twice('a'), ...twice('b'), memo.known('a'), memo.known('c'), memo.known('a')]).toEqual(['<a>', '<a>', '<b>', '<b>', '<a>', undefined, '<a>']);
+    // Equal text, not only the same string object.
+    expect(memo.known(['a'].join(''))).toBe('<a>');
+    memo.text('c', make);
+    expect(memo.known('a')).toBe('<a>');
+    // Full: emptied, and the last one found goes with it.
+    memo.text('d', make);
+    expect([memo.known('a'), memo.known('b'), memo.known('c'), memo.known('d')]).toEqual([undefined, undefined, undefined, '<d>']);
+
+    const pairs = new PairMemo(2, 8);
+    pairs.keep('a', 'b', 'ab');
+    pairs.keep('a', 'c', 'ac');
+    expect([pairs.known('a', 'b'), pairs.known('a', 'b'), pairs.known('a', 'c'), pairs.known('a', 'b'), pairs.known('b', 'a'), pairs.known('a', 'x'), pairs.known('x', 'b')]).toEqual(['ab', 'ab', 'ac', 'ab', undefined, undefined, undefined]);
+    pairs.keep('b', 'a', 'ba');
+    expect([pairs.known('a', 'b'), pairs.known('b', 'a')]).toEqual([undefined, 'ba']);
+  });
 });

@@ -170,6 +170,20 @@ describe('createAuditSink', () => {
     expect(parsed().map((line) => line.level)).toEqual([40, 50]);
   });
 
+  it('writes exactly the levels at or above its own, for every level', () => {
+    const levels = ['debug', 'info', 'warn', 'error'] as const;
+    for (const [at, level] of levels.entries()) {
+      const { sink, parsed } = collect({ level });
+      for (const each of levels) sink.log(each, `a ${each} line`);
+      // Decisions at debug (a plain ping), info (a call passed) and warn (a call refused).
+      sink.record({ direction: 'client', method: 'ping', verdict: 'forward', rules: [], decisionUs: 1 });
+      sink.record({ ...call, verdict: 'forward' });
+      sink.record(call);
+      const decisions = ['forwarded ping', 'forwarded tools/call read_file', 'blocked tools/call read_file'].slice(at);
+      expect(parsed().map((line) => line.msg), level).toEqual([...levels.slice(at).map((each) => `a ${each} line`), ...decisions]);
+    }
+  });
+
   it('leaves args out in omit mode', () => {
     const { sink, parsed } = collect({ arguments: 'omit' });
     sink.record(call);
@@ -263,6 +277,18 @@ describe('decisionLevel', () => {
     ['a list with a poisoned tool only flagged', { direction: 'server', method: 'tools/list', verdict: 'forward', rules: ['metadata.poisoning'] }],
   ] as const)('%s is warn', (_, record) => {
     expect(decisionLevel({ decisionUs: 0, ...record } as unknown as DecisionRecord)).toBe('warn');
+  });
+
+  // Every warning rule, wherever it stands among the rules, makes a forwarded call warn; rules
+  // that share only a first letter (or a start without its dot) with one of them do not.
+  it('is warn for every warning rule, and only for those', () => {
+    const call = (rules: string[]) => decisionLevel({ ...base, method: 'tools/call', verdict: 'forward', rules });
+    for (const rule of ['metadata.poisoning', 'metadata.instructions:tool', 'pin.changed', 'pin.removed', 'constraint.unknown-argument:x']) {
+      expect([call([rule]), call(['default', rule]), call([rule, 'default'])], rule).toEqual(['warn', 'warn', 'warn']);
+    }
+    for (const rule of ['metadata', 'meta.poisoning', 'pin', 'pins.changed', 'constraint.path', 'constraints.unknown-argument', 'default', 'allow.read', '', 'é.rule', 'Pin.changed']) {
+      expect(call([rule]), rule).toBe('info');
+    }
   });
 
   it('an allowed call naming the rule that allowed it stays info', () => {
