@@ -18,13 +18,29 @@ import type { DefinitionKind, LockFile } from '../pinning/lock.js';
 import { comparePage } from './pins.js';
 import { refusedKey } from './hidden-entries.js';
 
+/** How one list method's entries are found, refused and pinned. */
+export interface DefinitionListSpec {
+  field: string;
+  key: string;
+  refused: 'prompts' | 'resources';
+  pinned?: DefinitionKind;
+}
+
 /** The list methods whose entries are scanned, with the field that holds them and each entry's key. */
-export const DEFINITION_LISTS: Readonly<Record<string, { field: string; key: string; refused: 'prompts' | 'resources'; pinned?: DefinitionKind }>> = {
+export const DEFINITION_LISTS: Readonly<Record<string, DefinitionListSpec>> = {
   'prompts/list': { field: 'prompts', key: 'name', refused: 'prompts', pinned: 'prompts' },
   'resources/list': { field: 'resources', key: 'uri', refused: 'resources', pinned: 'resources' },
   // Templates are not pinned (the lock file holds tools, prompts and resources).
   'resources/templates/list': { field: 'resourceTemplates', key: 'uriTemplate', refused: 'resources' },
 };
+
+/**
+ * The spec of a list method, by a method name the client chose: only DEFINITION_LISTS' own
+ * entries (`toString`, `constructor` or `__proto__` would otherwise find Object's).
+ */
+export function definitionListFor(method: string): DefinitionListSpec | undefined {
+  return Object.hasOwn(DEFINITION_LISTS, method) ? DEFINITION_LISTS[method] : undefined;
+}
 
 
 export interface DefinitionListDecision {
@@ -44,7 +60,7 @@ export function decideDefinitionList(
   firstPage = true,
 ): DefinitionListDecision {
   const base = { direction: 'server' as const, method, id };
-  const spec = DEFINITION_LISTS[method];
+  const spec = definitionListFor(method);
   const act = policy.metadata.poisoning;
   const scanning = scan !== undefined && act !== 'off';
   const comparing = spec?.pinned !== undefined && (pins !== undefined || policy.pinning.trustOnFirstUse);

@@ -11,7 +11,7 @@ import { JsonRpcCode } from '../protocol/errors.js';
 import { isObject, type RequestId, type ResponseMessage } from '../protocol/jsonrpc.js';
 import { parseStrict, serializeStrict } from '../protocol/strict-json.js';
 import { matchAnswer } from './answer-match.js';
-import { DEFINITION_LISTS, decideDefinitionList } from './definition-list.js';
+import { decideDefinitionList, definitionListFor } from './definition-list.js';
 import { INSTRUCTION_ANSWERS, decideInstructions } from './instructions.js';
 import { SCANNED_RESULTS, decideResult } from './result-answer.js';
 import type { FrameText, ServerAction, ServerDecision, ServerInspection } from './server-side.js';
@@ -66,7 +66,7 @@ function rewrite(action: { type: 'forward' } | { type: 'rewrite'; text: string }
 function decideFor(pending: PendingClientRequest, text: FrameText, state: SessionState, policy: CompiledPolicy, inspection: ServerInspection): ServerDecision {
   const { scanDefinition: scan, pins, scanResult } = inspection;
   const id = pending.id;
-  if (DEFINITION_LISTS[pending.method]) {
+  if (definitionListFor(pending.method) !== undefined) {
     const list = decideDefinitionList(pending.method, text.text(), id, policy, state, scan, pins, pending.firstPage ?? true);
     return { action: rewrite(list.action), record: list.record, answers: pending };
   }

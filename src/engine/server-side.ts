@@ -7,7 +7,7 @@ import type { DecisionRecord } from '../audit/types.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { idKey, type Classified } from '../protocol/jsonrpc.js';
 import type { PendingClientRequest, SessionState } from './session.js';
-import { DEFINITION_LISTS } from './definition-list.js';
+import { definitionListFor } from './definition-list.js';
 import type { DefinitionScan } from './tool-list.js';
 import type { LockFile } from '../pinning/lock.js';
 import { SCANNED_RESULTS, type KnownFrame, type ResultScan } from './result-answer.js';
@@ -89,5 +89,5 @@ export function needsFullRead(id: unknown, state: SessionState, scansResults: bo
   if (typeof id !== 'string' && typeof id !== 'number') return true;
   const pending = state.pendingClient.get(idKey(id));
   if (pending === undefined) return false;
-  return pending.method === 'tools/list' || INSTRUCTION_ANSWERS.has(pending.method) || DEFINITION_LISTS[pending.method] !== undefined || pending.batch !== undefined || (scansResults && SCANNED_RESULTS.has(pending.method));
+  return pending.method === 'tools/list' || INSTRUCTION_ANSWERS.has(pending.method) || definitionListFor(pending.method) !== undefined || pending.batch !== undefined || (scansResults && SCANNED_RESULTS.has(pending.method));
 }

@@ -132,7 +132,7 @@ export class LineFramer {
     // Only the new chunk is scanned: held bytes are known to contain no "\n".
     let nl = chunk.indexOf(LF, start);
     // A chunk of ASCII bytes (the usual one) is read as text line by line on the way: see FrameEvent.
-    const ascii = nl !== -1 && sink.reusesEvents === true && chunk.length <= TEXT_CHUNK_MAX_BYTES && isAscii(chunk) ? (chunk as Buffer & Latin1Slicing) : undefined;
+    const ascii = nl !== -1 && sink.reusesEvents === true && LATIN1_SLICE && chunk.length <= TEXT_CHUNK_MAX_BYTES && isAscii(chunk) ? (chunk as Buffer & Latin1Slicing) : undefined;
     const memory = chunk.buffer;
     const offset = chunk.byteOffset;
     while (nl !== -1) {
@@ -298,6 +298,8 @@ export class LineFramer {
 interface Latin1Slicing {
   latin1Slice(start: number, end: number): string;
 }
+// Where a Node has no such method, no line comes with its text: each is decoded as before.
+const LATIN1_SLICE = typeof (Buffer.prototype as Partial<Latin1Slicing>).latin1Slice === 'function';
 
 // A resizable ArrayBuffer (ES2024); the project's TypeScript libraries do not declare it.
 interface ResizableBuffer extends ArrayBuffer {
