@@ -10,7 +10,7 @@ import { idKey, type IdKey, type RequestId } from '../protocol/jsonrpc.js';
 import { BoundedSet } from '../engine/bounded-set.js';
 import type { SessionState } from '../engine/session.js';
 import type { ApprovalEdge, AskRequest, Binding } from './types.js';
-import { SessionTable } from '../util/session-table.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
 /** Questions open at once; more asked calls are refused. */
 export const MAX_OPEN_QUESTIONS = 64;
@@ -43,8 +43,8 @@ export interface ApprovalSession {
   elicitation: boolean;
 }
 
-// (Asked about on every call: see SessionTable.)
-const sessions = new SessionTable<SessionState, ApprovalSession>();
+// (Asked about on every call: see RecentWeakMap.)
+const sessions = new RecentWeakMap<SessionState, ApprovalSession>();
 
 /** The approval state of a session (made on first use). */
 export function approvalsOf(state: SessionState): ApprovalSession {

@@ -23,7 +23,7 @@ import type { InspectFunction } from './tool-call.js';
 import { decideAskedCall } from './asked-call.js';
 import { decideToolList, type DefinitionScan } from './tool-list.js';
 import { annotationsOf } from './tool-annotations.js';
-import { SessionTable } from '../util/session-table.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
 /** Pages of its own listing the shim follows before deciding with what it has. */
 export const MAX_FETCHED_PAGES = 100;
@@ -52,8 +52,8 @@ interface Fetch {
   listedAfter: number;
 }
 
-// (Asked about on every call and answer: see SessionTable.)
-const fetches = new SessionTable<SessionState, Fetch>();
+// (Asked about on every call and answer: see RecentWeakMap.)
+const fetches = new RecentWeakMap<SessionState, Fetch>();
 
 function fetchOf(state: SessionState): Fetch {
   let fetch = fetches.get(state);

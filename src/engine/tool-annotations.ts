@@ -4,8 +4,10 @@
  * rather than in it, and bounded like the other per-tool memories.
  */
 import { SESSION_LIMITS, type SessionState } from './session.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
-const bySession = new WeakMap<SessionState, Map<string, unknown>>();
+// (Each call reads it twice: see RecentWeakMap.)
+const bySession = new RecentWeakMap<SessionState, Map<string, unknown>>();
 
 /** Remember a listed tool's annotations (undefined when it declared none). */
 export function rememberAnnotations(state: SessionState, tool: string, annotations: unknown): void {
@@ -17,14 +19,5 @@ export function rememberAnnotations(state: SessionState, tool: string, annotatio
 
 /** The annotations of the tool's last listed definition; undefined when it was never listed. */
 export function annotationsOf(state: SessionState, tool: string): unknown {
-  // (A process has one session, and each call reads this twice: its table is found again
-  // without a look-up. A table, once made, is never replaced.)
-  const map = state === lastState ? lastMap : bySession.get(state);
-  if (map !== undefined) {
-    lastState = state;
-    lastMap = map;
-  }
-  return map?.get(tool) ?? undefined;
+  return bySession.get(state)?.get(tool) ?? undefined;
 }
-let lastState: SessionState | undefined;
-let lastMap: Map<string, unknown> | undefined;

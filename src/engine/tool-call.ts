@@ -19,6 +19,7 @@ import { mentionsApproval, type AskRequest } from '../approval/index.js';
 import { annotationsOf } from './tool-annotations.js';
 import { afterToolCall, limitDecision } from './tool-call-limits.js';
 import { applyFlow } from './tool-flow.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
 // A finding as the audit log keeps it (the evidence of secrets is already masked).
 function describeFinding(f: Finding): Record<string, string> {
@@ -97,21 +98,16 @@ function passCall(forward: ToolCallAction & { type: 'forward-text' }, asked: Ask
 
 // The rules of a call its tool verdict lets through, made once per verdict (the policy keeps
 // its verdicts) and frozen: every reader of a record's rules copies them to add to them.
-const rulesByVerdict = new WeakMap<ToolVerdict, string[]>();
+// (Calls repeat their tool: see RecentWeakMap.)
+const rulesByVerdict = new RecentWeakMap<ToolVerdict, string[]>();
 function rulesOf(verdict: ToolVerdict): string[] {
-  // (Calls repeat their tool: the verdict of the last is found again without a look-up.)
-  if (verdict === lastVerdict && lastRules !== undefined) return lastRules;
   let rules = rulesByVerdict.get(verdict);
   if (rules === undefined) {
     rules = Object.freeze([verdict.pattern === undefined ? verdict.ruleId : `${verdict.ruleId}:${verdict.pattern}`]) as string[];
     rulesByVerdict.set(verdict, rules);
   }
-  lastVerdict = verdict;
-  lastRules = rules;
   return rules;
 }
-let lastVerdict: ToolVerdict | undefined;
-let lastRules: string[] | undefined;
 
 // What a call hands the inspection, one object filled in again for each call: the inspection
 // runs to its end within the call and keeps neither of them (its scratch lets go of the hints

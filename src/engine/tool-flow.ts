@@ -19,6 +19,7 @@ import type { AskRequest } from '../approval/index.js';
 import type { PendingClientRequest, SessionState } from './session.js';
 import { annotationsOf } from './tool-annotations.js';
 import { policyPaths } from './policy-paths.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 import type { ToolCallDecision } from './tool-call.js';
 
 // A tool's label context in one session, kept while every part of it is the same object it
@@ -30,23 +31,18 @@ interface KeptContext {
   byPolicy: KindHints['byPolicy'];
   bySchema: KindHints['bySchema'];
 }
-const keptContexts = new WeakMap<SessionState, Map<string, KeptContext>>();
+// (A process has one session: see RecentWeakMap.)
+const keptContexts = new RecentWeakMap<SessionState, Map<string, KeptContext>>();
 /** Tools whose label context a session keeps, and the longest name kept. */
 const CONTEXTS_KEPT = 1024;
 const CONTEXT_NAME_CHARS = 256;
-// The session whose table was found last, and that table (an entry is never replaced).
-let lastState: SessionState | undefined;
-let lastKept: Map<string, KeptContext> | undefined;
 
 function labelContext(tool: string, policy: CompiledPolicy, state: SessionState, memory: FlowMemory): LabelContext {
   const paths = policyPaths(policy);
   const byPolicy = policy.inspection.overridesFor(tool).kinds;
   const bySchema = state.schemaKinds.get(tool);
-  // (A process has one session: its table is found again without a look-up.)
-  let kept = state === lastState ? lastKept : keptContexts.get(state);
+  let kept = keptContexts.get(state);
   if (kept === undefined) keptContexts.set(state, (kept = new Map()));
-  lastState = state;
-  lastKept = kept;
   const known = kept.get(tool);
   if (known !== undefined && known.memory === memory && known.paths === paths && known.byPolicy === byPolicy && known.bySchema === bySchema) return known.context;
   const context: LabelContext = { paths, hints: { byPolicy, bySchema }, namesWritten: (command) => writtenNamedBy(memory, command) };

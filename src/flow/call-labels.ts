@@ -30,6 +30,7 @@ import { findUrls } from '../inspect/detectors/network/extract.js';
 import type { InspectedString, PathContext } from '../inspect/types.js';
 import { dumpsEnvironment, installsPersistence, persistenceTest, talksToNetwork } from './locations.js';
 import { nameFacts } from './tool-words.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
 /** A label and why it was put. */
 export interface Labelled {
@@ -154,22 +155,16 @@ interface PreparedPaths {
 
 // What the path facts of a context compile to, made once per context object (a policy's
 // stays the same all session; see tool-flow.ts) instead of once per call.
-const prepared = new WeakMap<LabelContext['paths'], PreparedPaths>();
-
-// The last context's, found again without a lookup (a session labels with one context).
-let lastPaths: LabelContext['paths'] | undefined;
-let lastReady: PreparedPaths | undefined;
+// (A session labels with one context: see RecentWeakMap.)
+const prepared = new RecentWeakMap<LabelContext['paths'], PreparedPaths>();
 
 function preparePaths(paths: LabelContext['paths']): PreparedPaths {
-  if (paths === lastPaths && lastReady !== undefined) return lastReady;
   let ready = prepared.get(paths);
   if (ready === undefined) {
     const pathCtx: PathContext = { ...paths, realpath: () => undefined };
     ready = { pathCtx, checks: checksFor(pathCtx), persistent: persistenceTest(paths.home) };
     prepared.set(paths, ready);
   }
-  lastPaths = paths;
-  lastReady = ready;
   return ready;
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Labelled } from './call-labels.js';
 import type { LabelEvent } from './types.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
 /** The fixed sizes of a session's flow memory. */
 export const FLOW_LIMITS = {
@@ -42,21 +43,15 @@ export interface ExpectedResult {
   readonly labels: readonly Labelled[];
 }
 
-const memories = new WeakMap<object, FlowMemory>();
+// (Asked about on every call: see RecentWeakMap.)
+const memories = new RecentWeakMap<object, FlowMemory>();
 
 /** The flow memory of a session (created empty on first use). */
 export function flowMemory(session: object): FlowMemory {
-  // A process has one session: its memory is found again without a lookup. (An entry is
-  // never replaced, so the last one found is still the one kept.)
-  if (session === lastSession && lastMemory !== undefined) return lastMemory;
   let m = memories.get(session);
   if (!m) memories.set(session, (m = { latest: new Map(), full: false, burst: [], written: [], writtenOverflow: false }));
-  lastSession = session;
-  lastMemory = m;
   return m;
 }
-let lastSession: object | undefined;
-let lastMemory: FlowMemory | undefined;
 
 /** Put a label on the session; a label that does not fit marks the memory full. */
 export function putLabel(m: FlowMemory, event: LabelEvent): void {

@@ -12,6 +12,7 @@ import { secretReadings } from './secret-readings.js';
 import { textLength } from './text-length.js';
 import { OverBudget, stepLimit } from './budget.js';
 import { CallScratch } from './call-scratch.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 import { chargedContext, chargeOf, chargesWith, kindBit, kindBits } from './detector-cost.js';
 import { anyEnough, atLeast, CATEGORIES, type Category, type Detector, type Finding, type InspectedString, type NetworkContext, type PathContext, type Severity } from './types.js';
 
@@ -96,7 +97,8 @@ interface Kept {
   lastPlan: ActivePlan | undefined;
 }
 
-const kept = new WeakMap<Inspector, Kept>();
+// (A session inspects with one inspector, call after call: see RecentWeakMap. Its scratch holds nothing of a call.)
+const kept = new RecentWeakMap<Inspector, Kept>();
 
 /** Inspect one call's arguments. Never throws. */
 export function inspectArguments(input: InspectionInput, inspector: Inspector): InspectionResult {
@@ -131,18 +133,9 @@ export function inspectArguments(input: InspectionInput, inspector: Inspector): 
   }
 }
 
-// The inspector last asked about and what it keeps: a session inspects with one inspector,
-// call after call, so the WeakMap is asked only when another comes. (The last one is held
-// until another comes, as ruleIndexOf holds its last rule set; its scratch holds nothing of a call.)
-let lastInspector: Inspector | undefined;
-let lastKept: Kept | undefined;
-
 function keptFor(inspector: Inspector): Kept {
-  if (inspector === lastInspector) return lastKept as Kept;
   let mine = kept.get(inspector);
   if (mine === undefined) kept.set(inspector, (mine = { notOff: notOffBits(inspector.settings), plans: new Map(), idle: undefined, secretRules: undefined, lastOn: 0, lastPlan: undefined }));
-  lastInspector = inspector;
-  lastKept = mine;
   return mine;
 }
 

@@ -12,6 +12,7 @@ import { SHAPE_SIZE, shapeAllows, shapeNeeds, shapeOf, type ShapeNeeds } from '.
 import { mayMatchEach, requiredCharsEach, requiredLiteral, type CharSet } from '../rules/required-chars.js';
 import type { CompiledRule } from '../rules/rule-types.js';
 import { QuietStrings } from './quiet-strings.js';
+import { RecentWeakMap } from '../util/recent-weak-map.js';
 
 /** A set of rules by their index: `words` 32-bit words. */
 export type RuleBits = Int32Array;
@@ -494,18 +495,13 @@ function set(bits: RuleBits, i: number): void {
   bits[i >> 5]! |= 1 << (i & 31);
 }
 
-const indexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
-// The rule set last asked about and its index: a session asks about one set, several times a call.
-let lastRules: readonly CompiledRule[] | undefined;
-let lastIndex: RuleIndex | undefined;
+// (A session asks about one set, several times a call: see RecentWeakMap.)
+const indexes = new RecentWeakMap<readonly CompiledRule[], RuleIndex>();
 
 /** The index of a rule set (a stable array), built on first use. */
 export function ruleIndexOf(allRules: readonly CompiledRule[]): RuleIndex {
-  if (allRules === lastRules) return lastIndex as RuleIndex;
   let index = indexes.get(allRules);
   if (!index) indexes.set(allRules, (index = new RuleIndex(allRules)));
-  lastRules = allRules;
-  lastIndex = index;
   return index;
 }
 

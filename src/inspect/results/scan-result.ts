@@ -20,6 +20,7 @@ import { stripHidden } from './strip.js';
 import { textLength } from '../text-length.js';
 import { BUDGET_BASE_STEPS, CLOCK_EVERY_STEPS, createWorkBudget, OverBudget, stepLimit, type WorkBudget } from '../budget.js';
 import { cueRules, firstSpan, judgeCues, type CueSpan } from './cues.js';
+import { RecentWeakMap } from '../../util/recent-weak-map.js';
 
 /** Where a string sits in the result: keys and indices from the result object down. */
 export type Location = ReadonlyArray<string | number>;
@@ -138,14 +139,10 @@ interface InPlay {
 
 // The rules a scanner's settings put in play, chosen once per scanner: the same arrays each
 // time, so the keyword index built for them is reused.
-const inPlay = new WeakMap<ResultScanner, InPlay>();
-
-// The shim has one scanner: its rules are at hand without a look-up per result.
-let lastScanner: ResultScanner | undefined;
-let lastRules: InPlay | undefined;
+// (The shim has one scanner: see RecentWeakMap.)
+const inPlay = new RecentWeakMap<ResultScanner, InPlay>();
 
 function rulesInPlay(scanner: ResultScanner): InPlay {
-  if (scanner === lastScanner && lastRules !== undefined) return lastRules;
   let rules = inPlay.get(scanner);
   if (!rules) {
     const { settings } = scanner;
@@ -157,8 +154,6 @@ function rulesInPlay(scanner: ResultScanner): InPlay {
     };
     inPlay.set(scanner, rules);
   }
-  lastScanner = scanner;
-  lastRules = rules;
   return rules;
 }
 

@@ -1,9 +1,11 @@
 /**
- * A WeakMap of what is kept per object (a session, most often), read with the entry found
- * last at hand: a process has one session, asked about on every call, and a WeakMap look-up
- * per call is a hash look-up for nothing. Reads and writes as the WeakMap does.
+ * A WeakMap of what is kept per object (a session, a policy, a tool verdict), read with the
+ * entry found or set last at hand: a process has one session and one policy, asked about on
+ * every call, and calls repeat their tool, so a WeakMap look-up per call is a hash look-up for
+ * nothing. Reads and writes as the WeakMap does. (The last key is held strongly: one object
+ * outlives its use, until another is asked about.)
  */
-export class SessionTable<K extends object, V> {
+export class RecentWeakMap<K extends object, V> {
   readonly #entries = new WeakMap<K, V>();
   #lastKey: K | undefined = undefined;
   #lastValue: V | undefined = undefined;
