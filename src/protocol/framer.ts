@@ -12,6 +12,17 @@
  * held until the line completes they were a second copy of it, alive beside the line and
  * the text decoded from it. Let go, the reader may have them collected while the line is
  * still coming (`takeLetGo`, src/proxy/frame-reader.ts), and the next chunks reuse their memory.
+ *
+ * A store's pages are the operating system's until first written, and each first write of a
+ * page is a fault: 8 MiB copied into a fresh store took 5-6 ms, against 0.2 ms into memory
+ * written before and 0.6-0.9 ms into a malloc'd buffer (one process, 30 rounds each). That is
+ * paid while the line arrives, and sets the pace the server's output moves at; and each new
+ * store was external memory that drew V8 into collections of its own in the middle of the
+ * next decision. So a store whose line nobody holds any more is taken back (`takeLent`, then
+ * `giveBack` once the owner knows: the proxy, when its writers have handed that line's bytes
+ * to the OS) and the next long line is copied into it. A store taken back is kept only while
+ * long lines come close together: once SPARE_KEPT_FOR_BYTES of shorter lines completed after
+ * it, its pages go back to the system (a resize to nothing) and it is dropped.
  */
 
 import { Buffer, isAscii } from 'node:buffer';
@@ -59,6 +70,13 @@ export const OVERSIZE_KEEP_BYTES = 1024;
 export const STORE_FROM_BYTES = 1024 * 1024;
 /** A store grows by whole steps of this many bytes (one resize each). */
 const STORE_STEP_BYTES = 1024 * 1024;
+/** A store taken back is given up once this many bytes of shorter lines completed after it (see the file comment). */
+export const SPARE_KEPT_FOR_BYTES = 64 * 1024;
+
+/** A store handed out with a line (see {@link LineFramer.takeLent}); opaque to everyone else. */
+export interface LentStore {
+  readonly lent: true;
+}
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -86,6 +104,11 @@ export class LineFramer {
   #letGo = 0;
   /** Set once a store could not be made: long lines are then held as chunks, as short ones are. */
   #noStore = false;
+  /** The store of the last long line handed out, until takeLent. */
+  #lent: LineStore | null = null;
+  /** A store given back (nobody holds its bytes), for the next long line; and the bytes of shorter lines since. */
+  #spare: LineStore | null = null;
+  #sinceSpare = 0;
   /** The frame event handed to a sink that {@link FrameSink.reusesEvents}; its bytes are let go of once handled. */
   readonly #reused: { kind: 'frame'; bytes: Buffer; text: string | undefined } = { kind: 'frame', bytes: NO_BYTES, text: undefined };
 
@@ -111,6 +134,33 @@ export class LineFramer {
     const bytes = this.#letGo;
     this.#letGo = 0;
     return bytes;
+  }
+
+  /**
+   * The store the last long line's bytes were a view of, if one was handed out since the last
+   * call: the caller gives it back (giveBack) once nothing holds those bytes any more. Until
+   * then it is never written to again; one not given back is left to the collector.
+   */
+  takeLent(): LentStore | undefined {
+    const lent = this.#lent;
+    this.#lent = null;
+    return lent === null ? undefined : new Lent(lent, lent.lends);
+  }
+
+  /**
+   * `lent` (from takeLent) is no longer held by anyone: the next long line may be written into
+   * its store. Its bytes, and every view of them handed out, are then overwritten. Anything
+   * else is ignored: a token this framer did not make, or one whose store has been handed out
+   * with a later line since (given back twice).
+   */
+  giveBack(lent: LentStore): void {
+    if (!(lent instanceof Lent)) return;
+    const store = lent.store;
+    if (store.lends !== lent.lends || store === this.#store || store === this.#spare || store === this.#lent) return;
+    this.#spare?.release();
+    store.clear();
+    this.#spare = store;
+    this.#sinceSpare = 0;
   }
 
   /** Feeds one chunk; returns an event for every line this chunk completes, in order. */
@@ -178,7 +228,9 @@ export class LineFramer {
 
   /** The held chunks go to a store of their own, and are let go of (see the file comment). */
   #toStore(): void {
-    const store = LineStore.make(this.#max + 1);
+    const spare = this.#spare;
+    this.#spare = null;
+    const store = spare ?? LineStore.make(this.#max + 1);
     // Where the memory cannot be reserved, the chunks are held as they are.
     if (store === null) {
       this.#noStore = true;
@@ -242,16 +294,20 @@ export class LineFramer {
       this.#store.append(last);
       this.#letGo += last.length;
       line = this.#store.bytes();
+      this.#store.lends++;
+      this.#lent = this.#store;
       this.#store = null;
       this.#pendingBytes = 0;
     } else if (this.#pendingBytes === 0) {
       line = last; // zero copy: the whole line is inside one chunk
       whole = true;
+      if (this.#spare !== null) this.#shorterLine(line.length);
     } else {
       this.#pending.push(last);
       line = Buffer.concat(this.#pending, this.#pendingBytes + last.length);
       this.#pending = [];
       this.#pendingBytes = 0;
+      if (this.#spare !== null) this.#shorterLine(line.length);
     }
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
     if (line.length > this.#max) {
@@ -277,6 +333,14 @@ export class LineFramer {
     // Not held past its handling: the line (or the chunk it is a view of) can be collected.
     event.bytes = NO_BYTES;
     event.text = undefined;
+  }
+
+  /** A line held without a store completed: the spare store is given up once enough of them did (SPARE_KEPT_FOR_BYTES). */
+  #shorterLine(bytes: number): void {
+    this.#sinceSpare += bytes + 1;
+    if (this.#sinceSpare < SPARE_KEPT_FOR_BYTES) return;
+    this.#spare!.release();
+    this.#spare = null;
   }
 
   /** Emits the streamed oversize line, dropping its trailing "\r" from the count and tail. */
@@ -314,6 +378,8 @@ type ResizableBufferConstructor = new (byteLength: number, options: { maxByteLen
  */
 class LineStore {
   #length = 0;
+  /** How many lines it was handed out with (a token from takeLent names one of them). */
+  lends = 0;
 
   private constructor(private readonly buffer: ResizableBuffer) {}
 
@@ -340,6 +406,26 @@ class LineStore {
   bytes(): Buffer {
     return Buffer.from(this.buffer, 0, this.#length);
   }
+
+  /** Empty again, its pages kept (written over by the next line). */
+  clear(): void {
+    this.#length = 0;
+  }
+
+  /** Empty, its pages given back to the system (a resizable buffer shrunk gives them up at once). */
+  release(): void {
+    this.#length = 0;
+    this.buffer.resize(0);
+  }
+}
+
+// What takeLent hands out: one store, as lent with one line.
+class Lent implements LentStore {
+  readonly lent = true as const;
+  constructor(
+    readonly store: LineStore,
+    readonly lends: number,
+  ) {}
 }
 
 /** True for a line holding only JSON whitespace (space, tab, CR): no event, not an error. */

@@ -21,6 +21,13 @@ export interface FrameReaderOptions {
   onChunkEnd?(): Promise<void> | undefined;
   /** Bytes of input chunks the framer has let go of (a long line's, copied to its store: see framer.ts takeLetGo). */
   onLetGo?(bytes: number): void;
+  /**
+   * Runs `run` once nothing holds the bytes of the frames handled so far (their outputs are
+   * out of the writers' hands). Given, a long line's memory is written over by a later long
+   * line once that holds (framer.ts takeLent): only a caller whose writers copy what they are
+   * given (pipes, files) may give it. Not given, each long line has memory of its own.
+   */
+  whenWritten?(run: () => void): void;
   /** Called once when the stream has ended and every frame was handled. */
   onEnd(): void;
 }
@@ -81,10 +88,17 @@ export function readFrames(stream: Readable, options: FrameReaderOptions): () =>
     }
   };
 
+  const whenWritten = options.whenWritten;
   stream.on('data', (chunk: Buffer | string) => {
     handle(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     const letGo = framer.takeLetGo();
     if (letGo > 0) options.onLetGo?.(letGo);
+    // A long line was handled (at most one per chunk's worth of its store): its memory comes
+    // back once its outputs are written. (A chunk that threw above gives nothing back.)
+    if (whenWritten !== undefined) {
+      const lent = framer.takeLent();
+      if (lent !== undefined) whenWritten(() => framer.giveBack(lent));
+    }
   });
   stream.once('end', () => {
     ended = true;

@@ -18,7 +18,7 @@ import type { FrameEvent } from '../protocol/framer.js';
 import { exitCodeOf, type ChildExit, type ChildHandle, type ChildSpec } from './child.js';
 import { FrameWriter } from './frame-writer.js';
 import { COLLECT_EVERY_BYTES, LargeFrameRelease, LetGoRelease } from './large-frames.js';
-import { readFrames } from './frame-reader.js';
+import { readFrames, type FrameReaderOptions } from './frame-reader.js';
 import { OutputWatch } from './server-output.js';
 import { DEFAULT_TERMINATE_TIMING, escalateAfter, terminateChild, type TerminateTiming } from './terminate.js';
 
@@ -31,6 +31,13 @@ export interface ProxyOptions {
   /** The client's side: what it writes to us, and where our answers go. */
   clientIn: Readable;
   clientOut: Writable;
+  /**
+   * True when clientOut and the server's stdin have copied what is written by the time a
+   * write's callback runs, as OS pipes, files and terminals do (not a PassThrough, whose reader
+   * is handed the very buffer): the memory of a long line is then written over by a later one
+   * once its outputs are out (src/protocol/framer.ts takeLent).
+   */
+  outputsCopy?: boolean;
   audit: AuditSink;
   /** A monotonic clock in microseconds. */
   nowUs(): number;
@@ -182,9 +189,11 @@ class ProxySession {
 
   // Frames decided from one chunk of input go out together, one write per destination; the
   // reader then waits for a destination that has not taken them (backpressure).
-  private batching(reading: 'client' | 'server'): { onChunkStart(): void; onChunkEnd(): Promise<void> | undefined; onLetGo(bytes: number): void } {
+  private batching(reading: 'client' | 'server'): Pick<FrameReaderOptions, 'onChunkStart' | 'onChunkEnd' | 'onLetGo' | 'whenWritten'> {
     return {
       onLetGo: (bytes) => this.letGo.letGo(bytes),
+      // A long line's bytes are held by the writers its outputs went to, until they are out.
+      ...(this.options.outputsCopy === true && { whenWritten: (run: () => void) => void Promise.all([this.toServer.written(), this.toClient.written()]).then(run) }),
       onChunkStart: () => {
         this.toServer.cork();
         this.toClient.cork();

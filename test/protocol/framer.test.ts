@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { frameToString, LineFramer, OVERSIZE_KEEP_BYTES, STORE_FROM_BYTES, type FrameEvent } from '../../src/protocol/framer.js';
+import { frameToString, LineFramer, OVERSIZE_KEEP_BYTES, SPARE_KEPT_FOR_BYTES, STORE_FROM_BYTES, type FrameEvent, type LentStore } from '../../src/protocol/framer.js';
 
 const BIG = 64 * 1024 * 1024;
 
@@ -534,5 +534,132 @@ describe('LineFramer: the text of a line read in an ASCII chunk (differential)',
     );
     expect(withText).toBeGreaterThan(300);
     expect(without).toBeGreaterThan(300);
+  });
+});
+
+describe('LineFramer: the store of a long line, taken back (takeLent, giveBack)', () => {
+  // One long line of `byte`, in 64 KiB chunks, and its "\n": the frame's bytes as handed out.
+  function longLine(framer: LineFramer, size: number, byte: number): Buffer {
+    const frames: Buffer[] = [];
+    const sink = { push: (e: FrameEvent) => void (e.kind === 'frame' && frames.push(e.bytes)) };
+    for (let at = 0; at < size; at += 65536) framer.pushEach(Buffer.alloc(Math.min(65536, size - at), byte), sink);
+    framer.pushEach(Buffer.from('\n'), sink);
+    expect(frames).toHaveLength(1);
+    return frames[0]!;
+  }
+  const all = (bytes: Buffer, byte: number): boolean => bytes.every((b) => b === byte);
+  const shortLines = (framer: LineFramer, bytes: number): void => {
+    const line = `{"pad":"${'s'.repeat(1000)}"}\n`;
+    for (let sent = 0; sent < bytes; sent += line.length) framer.push(Buffer.from(line));
+  };
+  const SIZE = STORE_FROM_BYTES + 200_000;
+
+  it('hands out each long line with its store, once, and a short line with none', () => {
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    framer.push(Buffer.from('{"short":1}\n'));
+    expect(framer.takeLent()).toBeUndefined();
+    longLine(framer, SIZE, 0x61);
+    expect(framer.takeLent()).toBeDefined();
+    expect(framer.takeLent()).toBeUndefined();
+  });
+
+  it('writes the next long line into a store given back, and never into one not given back', () => {
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    const first = longLine(framer, SIZE, 0x61);
+    const firstStore = framer.takeLent()!;
+    // Not given back: the next long line has memory of its own, and the first is left as it was.
+    const second = longLine(framer, SIZE + 10, 0x62);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect([first.length, all(first, 0x61), second.length, all(second, 0x62)]).toEqual([SIZE, true, SIZE + 10, true]);
+    // Given back (late, and out of order: the first, while the second's is still out): the next
+    // long line is written into the first's memory, and reads as itself.
+    framer.giveBack(firstStore);
+    const third = longLine(framer, SIZE + 20, 0x63);
+    expect(third.buffer).toBe(first.buffer);
+    expect([third.length, all(third, 0x63), all(second, 0x62)]).toEqual([SIZE + 20, true, true]);
+    // (The first's view is now the third's bytes: what giving it back means.)
+    expect(first[0]).toBe(0x63);
+  });
+
+  it('keeps a store given back across shorter lines below SPARE_KEPT_FOR_BYTES, and gives its pages up past them', () => {
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    const first = longLine(framer, SIZE, 0x61);
+    framer.giveBack(framer.takeLent()!);
+    shortLines(framer, SPARE_KEPT_FOR_BYTES - 4096);
+    const second = longLine(framer, SIZE, 0x62);
+    expect(second.buffer).toBe(first.buffer);
+    framer.giveBack(framer.takeLent()!);
+    shortLines(framer, SPARE_KEPT_FOR_BYTES + 1024);
+    // Shrunk to nothing: a view of it now reads as empty, and the next long line has new memory.
+    expect(second.buffer.byteLength).toBe(0);
+    expect(second.length).toBe(0);
+    const third = longLine(framer, SIZE, 0x63);
+    expect(third.buffer).not.toBe(first.buffer);
+    expect([third.length, all(third, 0x63)]).toEqual([SIZE, true]);
+  });
+
+  it('ignores what is not a store it lent, a token given back twice, and one taken before its store was lent again', () => {
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    framer.giveBack({ lent: true } as LentStore);
+    const first = longLine(framer, SIZE, 0x61);
+    const lent = framer.takeLent()!;
+    framer.giveBack(lent);
+    framer.giveBack(lent);
+    const second = longLine(framer, SIZE, 0x62);
+    expect(second.buffer).toBe(first.buffer);
+    // The first line's token again, its store now the second line's (lent, not yet taken): ignored.
+    framer.giveBack(lent);
+    const secondLent = framer.takeLent()!;
+    framer.giveBack(lent);
+    const third = longLine(framer, SIZE, 0x63);
+    expect(third.buffer).not.toBe(second.buffer);
+    expect([all(second, 0x62), all(third, 0x63)]).toEqual([true, true]);
+    // The second line's own token is honoured.
+    framer.giveBack(secondLent);
+    const fourth = longLine(framer, SIZE, 0x64);
+    expect(fourth.buffer).toBe(second.buffer);
+  });
+
+  it('gives every frame as written, whatever is given back when, and overwrites only what was given back (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: STORE_FROM_BYTES - 70_000, max: STORE_FROM_BYTES + 150_000 })), fc.constantFrom('now', 'later', 'never')), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1000, max: 300_000 }),
+        (lines, chunkSize) => {
+          const framer = new LineFramer({ maxFrameBytes: BIG });
+          const parts = lines.map(([size], i) => Buffer.concat([Buffer.alloc(size, 0x41 + (i % 26)), Buffer.from('\n')]));
+          const input = Buffer.concat(parts);
+          // Every frame handed out, and whether its memory was given back (then it may be overwritten).
+          const seen: Array<{ bytes: Buffer; index: number; givenBack: boolean }> = [];
+          let later: LentStore[] = [];
+          const sink = { push: (e: FrameEvent) => void (e.kind === 'frame' && seen.push({ bytes: e.bytes, index: seen.length, givenBack: false })) };
+          for (let at = 0; at < input.length; at += chunkSize) {
+            const before = seen.length;
+            framer.pushEach(input.subarray(at, at + chunkSize), sink);
+            // Each frame is right when handed out.
+            for (const f of seen.slice(before)) expect([f.bytes.length, all(f.bytes, 0x41 + (f.index % 26))]).toEqual([lines[f.index]![0], true]);
+            const lent = framer.takeLent();
+            if (lent === undefined) continue;
+            const owner = seen.findLast((f) => f.bytes.length >= STORE_FROM_BYTES)!;
+            const when = lines[owner.index]![1];
+            if (when === 'now') {
+              owner.givenBack = true;
+              framer.giveBack(lent);
+            } else if (when === 'later') {
+              owner.givenBack = true;
+              later.push(lent);
+            }
+            // Those put off are given back a chunk later.
+            if (when !== 'later') {
+              for (const l of later) framer.giveBack(l);
+              later = [];
+            }
+          }
+          // Frames whose memory was never given back are as they were handed out.
+          for (const f of seen) if (!f.givenBack) expect([f.bytes.length, all(f.bytes, 0x41 + (f.index % 26))]).toEqual([lines[f.index]![0], true]);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

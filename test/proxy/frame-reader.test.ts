@@ -129,3 +129,63 @@ describe('readFrames: the text of a frame read from ASCII bytes', () => {
     ]);
   });
 });
+
+describe('readFrames: the memory of a long line given back only once its outputs are written (whenWritten)', () => {
+  const SIZE = 1024 * 1024 + 100_000;
+  // A long line of `byte` in 64 KiB writes, and its "\n".
+  const send = (source: PassThrough, byte: number): void => {
+    for (let at = 0; at < SIZE; at += 65536) source.write(Buffer.alloc(Math.min(65536, SIZE - at), byte));
+    source.write('\n');
+  };
+  const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const all = (bytes: Buffer, byte: number): boolean => bytes.length === SIZE && bytes.every((b) => b === byte);
+
+  it('keeps what a writer still holds as it was, and writes later lines into the memory once told it is out', async () => {
+    const source = new PassThrough();
+    // What a writer that hands on the very buffer holds (a PassThrough's reader, a queued write).
+    const held: Buffer[] = [];
+    const waiting: Array<() => void> = [];
+    readFrames(source, {
+      maxFrameBytes: 64 * 1024 * 1024,
+      onEvent(event) {
+        if (event.kind === 'frame') held.push(event.bytes);
+        return undefined;
+      },
+      whenWritten: (run) => void waiting.push(run),
+      onEnd: () => undefined,
+    });
+    send(source, 0x61);
+    send(source, 0x62);
+    await settle();
+    // Two long lines, neither written yet: each has memory of its own, and reads as itself.
+    expect(held).toHaveLength(2);
+    expect(waiting).toHaveLength(2);
+    expect(held[1]!.buffer).not.toBe(held[0]!.buffer);
+    expect([all(held[0]!, 0x61), all(held[1]!, 0x62)]).toEqual([true, true]);
+    // The first is written out: the next long line goes into its memory; the second is untouched.
+    waiting.shift()!();
+    send(source, 0x63);
+    await settle();
+    expect(held[2]!.buffer).toBe(held[0]!.buffer);
+    expect([all(held[1]!, 0x62), all(held[2]!, 0x63)]).toEqual([true, true]);
+    source.end();
+  });
+
+  it('gives a long line memory of its own every time without whenWritten', async () => {
+    const source = new PassThrough();
+    const held: Buffer[] = [];
+    readFrames(source, {
+      maxFrameBytes: 64 * 1024 * 1024,
+      onEvent(event) {
+        if (event.kind === 'frame') held.push(event.bytes);
+        return undefined;
+      },
+      onEnd: () => undefined,
+    });
+    for (const byte of [0x61, 0x62, 0x63]) send(source, byte);
+    await settle();
+    expect(new Set(held.map((b) => b.buffer)).size).toBe(3);
+    expect([all(held[0]!, 0x61), all(held[1]!, 0x62), all(held[2]!, 0x63)]).toEqual([true, true, true]);
+    source.end();
+  });
+});

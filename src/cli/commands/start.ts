@@ -221,6 +221,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       spec,
       clientIn: process.stdin,
       clientOut: process.stdout,
+      // (stdout is a pipe, a file or a terminal, and the server's stdin a pipe: each copies what is written.)
+      outputsCopy: true,
       audit: proxyAudit,
       inspect,
       scanDefinition,
