@@ -18,15 +18,35 @@ export const FILESYSTEM = path.join(root, 'node_modules/@modelcontextprotocol/se
 /** Our null proxy: spawns the server and pipes bytes both ways, parsing nothing. */
 export const RELAY = path.join(root, 'bench/null-relay.mjs');
 
-/** The three arms, in their base order; every measure rotates this order per round. */
-export const ARM_NAMES = ['direct', 'relay', 'shim'];
+/** VANGUARD_BENCH_PEER: another stdio proxy to measure as a fourth arm, `peer` (e.g. another MCP
+ * firewall), as a command line that takes the server's command and arguments after it:
+ * VANGUARD_BENCH_PEER="npx -y some-mcp-proxy --". Split as a shell would split simple quoting. */
+export const PEER_LINE = process.env.VANGUARD_BENCH_PEER?.trim() || undefined;
+export const PEER = PEER_LINE === undefined ? undefined : await splitPeer(PEER_LINE);
+
+/** The peer's argv; loaded only with a peer, so the bench runs without it as before. */
+async function splitPeer(line) {
+  let splitCommand;
+  try {
+    ({ splitCommand } = await import('../dist/cli/split-command.js'));
+  } catch (error) {
+    throw new Error(`peer arm: cannot load dist/cli/split-command.js to split VANGUARD_BENCH_PEER (run npm run build): ${error.message}`);
+  }
+  const split = splitCommand(line);
+  if (!split.ok) throw new Error(`peer arm: VANGUARD_BENCH_PEER=${JSON.stringify(line)} cannot be split: ${split.message}`);
+  return split.argv;
+}
+
+/** The arms, in their base order (the peer last, when there is one); every measure rotates this order per round. */
+export const ARM_NAMES = ['direct', 'relay', 'shim', ...(PEER ? ['peer'] : [])];
 
 /** argv for an arm in front of a server ([command, args]): the server alone, behind the null relay,
- * or behind `vanguard start` (default policy). */
+ * behind `vanguard start` (default policy), or behind the peer's command line. */
 export function armArgv(arm, [command, args] = [process.execPath, [SERVER]]) {
   if (arm === 'direct') return [command, args];
   if (arm === 'relay') return [process.execPath, [RELAY, command, ...args]];
   if (arm === 'shim') return [process.execPath, [CLI, 'start', '--', command, ...args]];
+  if (arm === 'peer' && PEER) return [PEER[0], [...PEER.slice(1), command, ...args]];
   throw new Error(`unknown arm ${arm}`);
 }
 
@@ -49,9 +69,15 @@ export class Conn {
     this.stderrTail = ''; // audit lines are consumed and not counted; the tail explains a failure
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (text) => (this.stderrTail = (this.stderrTail + text).slice(-2000)));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-    void this.exited.then(({ code, signal }) => {
-      for (const fail of this.failers) fail(new Error(`${this.arm} exited (code ${code}, signal ${signal}) while waiting for answers; its stderr ends with:\n${this.stderrTail.slice(-600)}`));
+    // A command that cannot be spawned (not found, not executable) emits 'error' and never 'exit'.
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => resolve({ code, signal }));
+      this.child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    });
+    void this.exited.then(({ code, signal, error }) => {
+      const why = error ? `could not be started (${command}: ${error.message})` : `exited (code ${code}, signal ${signal}) while waiting for answers; its stderr ends with:\n${this.stderrTail.slice(-600)}`;
+      this.gone = new Error(`${this.arm} ${why}`);
+      for (const fail of this.failers) fail(this.gone);
     });
     this.failers = new Set();
     this.child.stdin.on('error', () => {});
@@ -77,6 +103,17 @@ export class Conn {
   }
 
   #line(line, arrivedAt) {
+    try {
+      this.#dispatch(line, arrivedAt);
+    } catch (error) {
+      // A line that is not JSON (a banner or log on stdout) fails what waits, naming the arm.
+      const failure = new Error(`${this.arm}: cannot read its stdout line ${JSON.stringify(line.toString('utf8').slice(0, 200))}: ${error.message}`);
+      this.broken = failure; // nothing may be waiting yet: the next request fails instead
+      for (const fail of this.failers) fail(failure);
+    }
+  }
+
+  #dispatch(line, arrivedAt) {
     if (this.onLine) return this.onLine(line, arrivedAt);
     const message = JSON.parse(line.toString('utf8'));
     const resolve = this.pending.get(message.id);
@@ -91,6 +128,7 @@ export class Conn {
 
   /** Send one request; resolves with { message, sentAt, arrivedAt, bytes }. */
   request(method, params, timeoutMs = 30_000) {
+    if (this.broken ?? this.gone) return Promise.reject(this.broken ?? this.gone);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const fail = (error) => {

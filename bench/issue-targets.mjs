@@ -1,5 +1,7 @@
 // The rows of issue 13's table, as ratios within one run: each arm against a direct
-// connection, and the shim against the relay where the target is stated that way.
+// connection, and the shim against the relay where the target is stated that way. With a peer
+// arm (VANGUARD_BENCH_PEER), each row also gives the peer's figure and says whether the shim is
+// ahead of it, and one more row holds issue 13's target of being ahead on every row.
 import { median } from './harness.mjs';
 
 const MB = (kb) => (kb * 1024) / 1e6;
@@ -8,31 +10,50 @@ const times = (value) => `${fmt(value)}×`;
 const plus = (value, unit, digits = 0) => (Number.isFinite(value) ? `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(digits)} ${unit}` : 'n/a');
 const perCall = (cpu) => (cpu.ms * 1000) / cpu.calls;
 
-/** Rows: { measure, relay, shim, target, ok (undefined: reported only) }. */
+/** Rows: { measure, relay, shim, target, ok (undefined: reported only) }; with a peer also
+ * { peer, vsPeer, ahead (undefined: not comparable) }. */
 export function issueRows(raw, s) {
+  const withPeer = raw.latency.peer !== undefined;
+  /** The peer's cell and the shim against it: ahead when the shim's value is lower (or higher, for throughput). */
+  const versus = (peerCell, shimValue, peerValue, { higher = false, show = `${times(shimValue / peerValue)} peer` } = {}) => {
+    if (!withPeer) return {};
+    if (!Number.isFinite(shimValue) || !Number.isFinite(peerValue)) return { peer: peerCell, vsPeer: 'n/a', ahead: undefined };
+    const ahead = higher ? shimValue > peerValue : shimValue < peerValue;
+    return { peer: peerCell, vsPeer: `${ahead ? 'ahead' : 'behind'} (${show})`, ahead };
+  };
   const rows = [];
   const st = s.startupMs;
-  rows.push({ measure: 'startup to the first initialize answer (tiny-server)', relay: times(st.relay / st.direct), shim: `${times(st.shim / st.direct)} (${times(st.shim / st.relay)} relay)`, target: '≤ 1.4× relay', ok: st.shim / st.relay <= 1.4 });
-  for (const [name, ms] of Object.entries(s.startupServersMs)) rows.push({ measure: `startup to the first initialize answer (server-${name})`, relay: times(ms.relay / ms.direct), shim: `${times(ms.shim / ms.direct)} (${times(ms.shim / ms.relay)} relay)`, target: '', ok: undefined });
+  rows.push({ measure: 'startup to the first initialize answer (tiny-server)', relay: times(st.relay / st.direct), ...versus(times(st.peer / st.direct), st.shim, st.peer), shim: `${times(st.shim / st.direct)} (${times(st.shim / st.relay)} relay)`, target: '≤ 1.4× relay', ok: st.shim / st.relay <= 1.4 });
+  for (const [name, ms] of Object.entries(s.startupServersMs)) rows.push({ measure: `startup to the first initialize answer (server-${name})`, relay: times(ms.relay / ms.direct), ...versus(times(ms.peer / ms.direct), ms.shim, ms.peer), shim: `${times(ms.shim / ms.direct)} (${times(ms.shim / ms.relay)} relay)`, target: '', ok: undefined });
   const relayAdded = s.relay.relayP50Paired;
   const shimAdded = s.addedP50Paired;
-  rows.push({ measure: 'added p50 per small call (paired)', relay: plus(relayAdded, 'µs'), shim: `${plus(shimAdded, 'µs')} (${times(shimAdded / relayAdded)} relay's)`, target: "≤ 2× relay's added", ok: shimAdded <= 2 * relayAdded });
-  const tree = { direct: perCall(raw.throughput.treeCpu.direct), relay: perCall(raw.throughput.treeCpu.relay), shim: perCall(raw.throughput.treeCpu.shim) };
-  rows.push({ measure: 'process-tree CPU per pipelined call', relay: `${times(tree.relay / tree.direct)} (${fmt(tree.relay, 1)} µs)`, shim: `${times(tree.shim / tree.direct)} (${fmt(tree.shim, 1)} µs)`, target: '≤ 5× direct', ok: tree.shim / tree.direct <= 5 });
-  const seq = { direct: perCall(raw.latency.treeCpu.direct), relay: perCall(raw.latency.treeCpu.relay), shim: perCall(raw.latency.treeCpu.shim) };
-  rows.push({ measure: 'process-tree CPU per sequential call', relay: `${times(seq.relay / seq.direct)} (${fmt(seq.relay, 0)} µs)`, shim: `${times(seq.shim / seq.direct)} (${fmt(seq.shim, 0)} µs)`, target: '', ok: undefined });
+  const peerAdded = s.peer?.peerP50Paired;
+  rows.push({ measure: 'added p50 per small call (paired)', relay: plus(relayAdded, 'µs'), ...versus(plus(peerAdded, 'µs'), shimAdded, peerAdded, { show: `${times(shimAdded / peerAdded)} peer's` }), shim: `${plus(shimAdded, 'µs')} (${times(shimAdded / relayAdded)} relay's)`, target: "≤ 2× relay's added", ok: shimAdded <= 2 * relayAdded });
+  const perArm = (cpu) => Object.fromEntries(Object.entries(cpu).map(([arm, c]) => [arm, perCall(c)]));
+  const tree = perArm(raw.throughput.treeCpu);
+  rows.push({ measure: 'process-tree CPU per pipelined call', relay: `${times(tree.relay / tree.direct)} (${fmt(tree.relay, 1)} µs)`, ...versus(`${times(tree.peer / tree.direct)} (${fmt(tree.peer, 1)} µs)`, tree.shim, tree.peer), shim: `${times(tree.shim / tree.direct)} (${fmt(tree.shim, 1)} µs)`, target: '≤ 5× direct', ok: tree.shim / tree.direct <= 5 });
+  const seq = perArm(raw.latency.treeCpu);
+  rows.push({ measure: 'process-tree CPU per sequential call', relay: `${times(seq.relay / seq.direct)} (${fmt(seq.relay, 0)} µs)`, ...versus(`${times(seq.peer / seq.direct)} (${fmt(seq.peer, 0)} µs)`, seq.shim, seq.peer), shim: `${times(seq.shim / seq.direct)} (${fmt(seq.shim, 0)} µs)`, target: '', ok: undefined });
   const cps = s.callsPerSec;
-  rows.push({ measure: 'pipelined throughput', relay: times(cps.relay / cps.direct), shim: times(cps.shim / cps.direct), target: '≥ 0.25× direct', ok: cps.shim / cps.direct >= 0.25 });
-  rows.push({ measure: 'one 8 MiB result (scanned)', relay: times(s.bigMs.relay / s.bigMs.direct), shim: times(s.bigMs.shim / s.bigMs.direct), target: '≤ 2.5× direct', ok: s.bigMs.shim / s.bigMs.direct <= 2.5 });
+  rows.push({ measure: 'pipelined throughput', relay: times(cps.relay / cps.direct), ...versus(times(cps.peer / cps.direct), cps.shim, cps.peer, { higher: true }), shim: times(cps.shim / cps.direct), target: '≥ 0.25× direct', ok: cps.shim / cps.direct >= 0.25 });
+  const big = s.bigMs;
+  rows.push({ measure: 'one 8 MiB result (scanned)', relay: times(big.relay / big.direct), ...versus(times(big.peer / big.direct), big.shim, big.peer), shim: times(big.shim / big.direct), target: '≤ 2.5× direct', ok: big.shim / big.direct <= 2.5 });
   const peak = (arm) => MB(raw.memory.final[arm]?.tree?.hwmKb);
   const relayPeak = peak('relay') - peak('direct');
   const shimPeak = peak('shim') - peak('direct');
-  rows.push({ measure: 'peak RSS of the tree, added (sum of VmHWM)', relay: plus(relayPeak, 'MB', 1), shim: plus(shimPeak, 'MB', 1), target: "≤ relay's + 40 MB", ok: shimPeak <= relayPeak + 40 });
+  const peerPeak = peak('peer') - peak('direct');
+  rows.push({ measure: 'peak RSS of the tree, added (sum of VmHWM)', relay: plus(relayPeak, 'MB', 1), ...versus(plus(peerPeak, 'MB', 1), shimPeak, peerPeak, { show: plus(shimPeak - peerPeak, 'MB', 1) }), shim: plus(shimPeak, 'MB', 1), target: "≤ relay's + 40 MB", ok: shimPeak <= relayPeak + 40 });
   const idle = (arm) => MB(raw.memory.afterInit[arm]?.rssKb);
-  rows.push({ measure: 'idle RSS after initialize (proxy process; direct: server)', relay: `${fmt(idle('relay'), 1)} MB`, shim: `${fmt(idle('shim'), 1)} MB`, target: '', ok: undefined });
+  rows.push({ measure: 'idle RSS after initialize (proxy process; direct: server)', relay: `${fmt(idle('relay'), 1)} MB`, ...versus(`${fmt(idle('peer'), 1)} MB`, idle('shim'), idle('peer'), { show: plus(idle('shim') - idle('peer'), 'MB', 1) }), shim: `${fmt(idle('shim'), 1)} MB`, target: '', ok: undefined });
   for (const [name, ten] of Object.entries(raw.ten ?? {})) {
-    const m = { direct: median(ten.direct), relay: median(ten.relay), shim: median(ten.shim) };
-    rows.push({ measure: `ten started at once, to all ten answers (${name})`, relay: `${times(m.relay / m.direct)} (${fmt(m.relay, 0)} ms)`, shim: `${times(m.shim / m.direct)} (${fmt(m.shim, 0)} ms; ${times(m.shim / m.relay)} relay)`, target: '', ok: undefined });
+    const m = Object.fromEntries(Object.entries(ten).map(([arm, ms]) => [arm, median(ms)]));
+    rows.push({ measure: `ten started at once, to all ten answers (${name})`, relay: `${times(m.relay / m.direct)} (${fmt(m.relay, 0)} ms)`, ...versus(`${times(m.peer / m.direct)} (${fmt(m.peer, 0)} ms)`, m.shim, m.peer), shim: `${times(m.shim / m.direct)} (${fmt(m.shim, 0)} ms; ${times(m.shim / m.relay)} relay)`, target: '', ok: undefined });
+  }
+  if (withPeer) {
+    // Issue 13: ahead of the peer on every row, measured in the same run (a row without figures counts as behind).
+    const compared = rows.length;
+    const ahead = rows.filter((r) => r.ahead === true).length;
+    rows.push({ measure: 'Vanguard ahead of the peer, rows above', relay: '', peer: '', shim: '', vsPeer: `ahead on ${ahead} of ${compared}`, target: 'ahead on every row', ok: ahead === compared });
   }
   return rows;
 }
@@ -41,6 +62,13 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'PASS' : 'FAIL');
 
 /** The rows as Markdown. */
 export function issueMarkdown(rows) {
+  if (rows.some((r) => r.peer !== undefined)) {
+    return [
+      '| vs direct, same run | relay | peer | Vanguard | Vanguard vs peer | Target | Result |',
+      '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+      ...rows.map((r) => `| ${r.measure} | ${r.relay} | ${r.peer} | ${r.shim} | ${r.vsPeer} | ${r.target} | ${r.ok === undefined ? '' : `**${verdict(r.ok)}**`} |`),
+    ].join('\n');
+  }
   return [
     '| vs direct, same run | relay | Vanguard | Target | Result |',
     '| --- | ---: | ---: | --- | --- |',
@@ -50,8 +78,11 @@ export function issueMarkdown(rows) {
 
 /** The rows as plain text. */
 export function issueText(rows) {
-  const cells = rows.map((r) => [r.measure, r.relay, r.shim, r.target, verdict(r.ok)]);
-  const all = [['vs direct, same run', 'relay', 'Vanguard', 'target', 'result'], ...cells];
-  const widths = all[0].map((_, c) => Math.max(...all.map((row) => row[c].length)));
-  return all.map((row) => row.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+  const withPeer = rows.some((r) => r.peer !== undefined);
+  const cells = rows.map((r) => (withPeer ? [r.measure, r.relay, r.peer, r.shim, r.vsPeer, r.target, verdict(r.ok)] : [r.measure, r.relay, r.shim, r.target, verdict(r.ok)]));
+  const head = withPeer ? ['vs direct, same run', 'relay', 'peer', 'Vanguard', 'Vanguard vs peer', 'target', 'result'] : ['vs direct, same run', 'relay', 'Vanguard', 'target', 'result'];
+  const all = [head, ...cells];
+  const left = new Set([0, head.indexOf('target')]);
+  const widths = head.map((_, c) => Math.max(...all.map((row) => row[c].length)));
+  return all.map((row) => row.map((cell, c) => (left.has(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }

@@ -1,16 +1,18 @@
-// The measurements. Each runs the three arms (direct, relay, shim) in interleaved rounds, rotating
-// which goes first, so drift and noise on a shared machine hit every arm alike.
+// The measurements. Each runs the arms (direct, relay, shim, and peer when VANGUARD_BENCH_PEER
+// gives one) in interleaved rounds, rotating which goes first, so drift and noise on a shared
+// machine hit every arm alike.
 import { performance } from 'node:perf_hooks';
 import { ARM_NAMES, Conn, armArgv } from './harness.mjs';
 
-/** Round r runs the arms rotated by r: direct relay shim, relay shim direct, shim direct relay, … */
+/** Round r runs the arms rotated by r: direct relay shim, relay shim direct, shim direct relay, …
+ * (with a peer: direct relay shim peer, relay shim peer direct, …). */
 export const order = (round) => ARM_NAMES.map((_, i) => ARM_NAMES[(round + i) % ARM_NAMES.length]);
 const byArm = (make) => Object.fromEntries(ARM_NAMES.map((arm) => [arm, make(arm)]));
 
-/** CPU ms used by each arm's own process (the server for direct, the proxy for relay and shim). */
+/** CPU ms used by each arm's own process (the server for direct, the proxy for relay, shim and peer). */
 const cpuOf = (conns) => byArm((arm) => conns[arm].cpuMs());
 const cpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].cpuMs() - before[arm], calls }));
-/** The same for each arm's whole process tree (direct: the server; relay and shim: proxy, server and helpers). */
+/** The same for each arm's whole process tree (direct: the server; the others: proxy, server and helpers). */
 const treeCpuOf = (conns) => byArm((arm) => conns[arm].treeCpuMs());
 const treeCpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].treeCpuMs() - before[arm], calls }));
 const ECHO_ARGS = { text: 'hello vanguard' };

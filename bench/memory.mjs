@@ -2,7 +2,7 @@
 // Where the shim's memory goes: one fresh connection per arm, and for each workload of
 // `npm run bench` (sequential calls, 8 MiB results, 5000 pipelined calls in flight) the peak
 // RSS (VmHWM) of every process of the tree, the peak reset (/proc/<pid>/clear_refs) before each
-// workload so each is seen alone; and `session`, all of them in one process, as the bench runs them. Arms: direct, relay, shim, and any CLI copies given as
+// workload so each is seen alone; and `session`, all of them in one process, as the bench runs them. Arms: direct, relay, shim, the peer (with VANGUARD_BENCH_PEER), and any CLI copies given as
 // --cli NAME=PATH/bin/vanguard.js (A/B of builds, interleaved in one run).
 //   node bench/memory.mjs [--rounds N] [--only big,pipelined] [--cli old=/tmp/old/bin/vanguard.js ...]
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -3,15 +3,17 @@
 // against a null relay (bench/null-relay.mjs, the floor for any Node proxy process), in one run,
 // with interleaved rounds; plus startup against real SDK servers (server-everything, server-filesystem). Options: --quick (smaller run), --json [FILE] (raw numbers;
 // default bench/results.json). Always writes bench/results.md. Exits 0 even when a target fails.
+// VANGUARD_BENCH_PEER="command args" adds a fourth arm, `peer`: another stdio proxy, given the
+// server's command after its own, measured in every measure and in the same rotation.
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { ARM_NAMES, Conn, EVERYTHING, FILESYSTEM, SERVER, procCpuTotals } from './harness.mjs';
+import { ARM_NAMES, Conn, EVERYTHING, FILESYSTEM, PEER_LINE, SERVER, procCpuTotals } from './harness.mjs';
 import { bigResult, latency, startup, startupTen, throughput } from './measures.mjs';
-import { RELAY_NOTE, RESULT, machineLine, markdownTable, noteLines, summarize, textTable } from './report.mjs';
+import { RELAY_NOTE, machineLine, markdownTable, noteLines, summarize, textTable } from './report.mjs';
 import { issueMarkdown, issueRows, issueText } from './issue-targets.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,6 +25,7 @@ const jsonFile = jsonAt === -1 ? undefined : argv[jsonAt + 1] && !argv[jsonAt + 
 const config = quick
   ? { latency: { warmup: 500, rounds: 40, perRound: 50 }, throughput: { n: 5000, rounds: 2 }, big: { bytes: 8 << 20, rounds: 3 }, startup: { rounds: 5 }, ten: { rounds: 1 } }
   : { latency: { warmup: 2000, rounds: 200, perRound: 50 }, throughput: { n: 20000, rounds: 5 }, big: { bytes: 8 << 20, rounds: 5 }, startup: { rounds: 15 }, ten: { rounds: 2 } };
+if (PEER_LINE) config.peer = PEER_LINE; // recorded with the numbers, and named in the notes
 
 const live = new Set();
 const track = (conn) => {
@@ -71,7 +74,10 @@ async function main() {
   const cpuBefore = procCpuTotals();
   const step = (what) => process.stderr.write(`bench: ${what} (${((performance.now() - began) / 1000).toFixed(1)} s)\n`);
   const conns = Object.fromEntries(ARM_NAMES.map((arm) => [arm, track(new Conn(arm))]));
-  for (const arm of ARM_NAMES) await conns[arm].initialize();
+  for (const arm of ARM_NAMES) {
+    const answer = await conns[arm].initialize();
+    if (!answer.message.result?.serverInfo) throw new Error(`${arm}: bad initialize answer ${JSON.stringify(answer.message).slice(0, 200)}`);
+  }
   const snapshot = () => Object.fromEntries(ARM_NAMES.map((arm) => [arm, { ...conns[arm].memory(), tree: conns[arm].treeMemory() }]));
   const memory = { afterInit: snapshot() };
 
@@ -99,18 +105,20 @@ async function main() {
   for (const [name, server] of Object.entries(servers)) ten[name] = await startupTen(config.ten, track, server);
 
   const raw = { latency: lat, throughput: tput, big, memory, startup: start, ten };
-  const { summary, rows } = summarize(raw);
+  const { summary, rows, header } = summarize(raw);
   const info = machine((performance.now() - began) / 1000, cpuBefore);
-  const text = textTable(rows);
+  const text = textTable(rows, header);
   const notes = noteLines(config, raw, summary);
   const issue = issueRows(raw, summary);
-  const md = `### Benchmark: Vanguard vs direct and vs a null relay (tiny-server)\n\n${markdownTable(rows)}\n\n### The issue 13 targets, as ratios in this run\n\n${issueMarkdown(issue)}\n\n${machineLine(info)}.\n${notes.join('\n')}\n\n${RELAY_NOTE}\n`;
+  const title = `Vanguard vs direct and vs a null relay${PEER_LINE ? ` and vs a peer (\`${PEER_LINE}\`)` : ''} (tiny-server)`;
+  const md = `### Benchmark: ${title}\n\n${markdownTable(rows, header)}\n\n### The issue 13 targets, as ratios in this run\n\n${issueMarkdown(issue)}\n\n${machineLine(info)}.\n${notes.join('\n')}\n\n${RELAY_NOTE}\n`;
 
   console.log(`\nVanguard benchmark — ${machineLine(info)}\n`);
   console.log(text);
   console.log(`\nIssue 13 targets (ratios in this run):\n${issueText(issue)}`);
   console.log(`\n${notes.join('\n')}`);
-  const failed = [...rows.filter((row) => row[RESULT] === 'FAIL').map((row) => row[0]), ...issue.filter((row) => row.ok === false).map((row) => `issue 13: ${row.measure}`)];
+  const result = header.indexOf('Result');
+  const failed = [...rows.filter((row) => row[result] === 'FAIL').map((row) => row[0]), ...issue.filter((row) => row.ok === false).map((row) => `issue 13: ${row.measure}`)];
   console.log(failed.length ? `\nFAIL: ${failed.join('; ')}` : '\nAll targets PASS');
   console.log(`\nMarkdown (also in bench/results.md):\n\n${md}`);
   writeFileSync(path.join(here, 'results.md'), md);
@@ -123,7 +131,10 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
+  // Every failure names its arm first ("peer: …", "peer (tiny): …"); a peer's is said plainly.
+  const message = error instanceof Error ? error.message : String(error);
+  if (PEER_LINE && /^peer\b/.test(message)) console.error(`bench: the peer arm (VANGUARD_BENCH_PEER=${JSON.stringify(PEER_LINE)}) failed: ${message}`);
+  else console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
   killAll();
   process.exitCode = 1;
 }
