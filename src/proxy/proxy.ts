@@ -117,6 +117,13 @@ class ProxySession {
   // The chunks of long lines, let go of as they come (framer.ts), are collected young as they add up.
   private readonly letGo = new LetGoRelease();
   private answered = false;
+  /**
+   * Per reader, the writers handed bytes (an output that is a Buffer: a view of what was read)
+   * since its last whenWritten: the only ones that can hold the memory of a long line read since
+   * (a chunk whose handling threw leaves its line to the next one's). Every other output is a
+   * string, a copy.
+   */
+  private readonly bytesTo = { client: { server: false, client: false }, server: { server: false, client: false } };
 
   constructor(
     private readonly options: ProxyOptions,
@@ -192,8 +199,10 @@ class ProxySession {
   private batching(reading: 'client' | 'server'): Pick<FrameReaderOptions, 'onChunkStart' | 'onChunkEnd' | 'onLetGo' | 'whenWritten'> {
     return {
       onLetGo: (bytes) => this.letGo.letGo(bytes),
-      // A long line's bytes are held by the writers its outputs went to, until they are out.
-      ...(this.options.outputsCopy === true && { whenWritten: (run: () => void) => void Promise.all([this.toServer.written(), this.toClient.written()]).then(run) }),
+      // A long line's bytes are held by the writers they went to, until they are out; only by
+      // those: waiting for the other too held every long line read meanwhile, all of them (a
+      // server that stops reading while it writes long lines kept each one's memory alive).
+      ...(this.options.outputsCopy === true && { whenWritten: (run: () => void) => this.whenWritten(this.bytesTo[reading], run) }),
       onChunkStart: () => {
         this.toServer.cork();
         this.toClient.cork();
@@ -204,6 +213,19 @@ class ProxySession {
         return this.waitFor(reading, this.toServer.full, this.toClient.full);
       },
     };
+  }
+
+  // Runs `run` once the writers handed bytes since the last call have written them (at once
+  // when none was: nothing else holds a frame's bytes past its decision).
+  private whenWritten(to: { server: boolean; client: boolean }, run: () => void): void {
+    const server = to.server;
+    const client = to.client;
+    to.server = false;
+    to.client = false;
+    if (server && client) void Promise.all([this.toServer.written(), this.toClient.written()]).then(run);
+    else if (server) void this.toServer.written().then(run);
+    else if (client) void this.toClient.written().then(run);
+    else run();
   }
 
   // What the reader of one side waits for, given which destinations are full (the writers'
@@ -247,7 +269,9 @@ class ProxySession {
     const outcome = this.auditFailed || this.options.audit.failed?.() ? this.auditGone(decided) : decided;
     let serverFull = false;
     let clientFull = false;
+    const bytesTo = reading === undefined ? undefined : this.bytesTo[reading];
     for (const output of outcome.outputs) {
+      if (bytesTo !== undefined && typeof output.data !== 'string') bytesTo[output.to] = true;
       if (output.to === 'server') serverFull = !this.toServer.write(output.data) || serverFull;
       else {
         clientFull = !this.toClient.write(output.data) || clientFull;

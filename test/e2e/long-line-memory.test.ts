@@ -9,8 +9,9 @@
  * the guard itself is tested with a writer that holds what it is given, in
  * test/proxy/frame-reader.test.ts).
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byId, initialize, startCli, TINY_SERVER, type RawSession } from './harness.js';
+import { byId, eventually, initialize, startCli, TINY_SERVER, type RawSession } from './harness.js';
 
 const sessions: RawSession[] = [];
 afterEach(() => {
@@ -108,4 +109,28 @@ describe('long lines: their memory used again only once they are out', () => {
     }
     await s.close();
   });
+
+  // The shim's peak resident memory so far (Linux), in bytes.
+  const peakBytes = (pid: number): number => 1024 * Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+
+  it.skipIf(process.platform !== 'linux')('does not hold the memory of long lines for a writer they did not go to (a stalled server while its long output is read)', async () => {
+    const s = await started();
+    const before = peakBytes(s.child.pid!);
+    // The server stops reading, and after a while sends long log messages, one after another.
+    const COUNT = 48;
+    const BYTES = 4 * 1024 * 1024;
+    s.send({ jsonrpc: '2.0', id: 'burst', method: 'tools/call', params: { name: 'echo', arguments: { stall_ms: 60_000, burst_after_ms: 500, burst_count: COUNT, burst_bytes: BYTES } } });
+    // Meanwhile a long notification for it waits in the shim's writer to the server, for the
+    // whole burst: the server's lines go to the client only, and none waits for it.
+    s.send(longNotification('queued', 2 * 1024 * 1024).frame);
+    // (Looked for in the lines as they come: s.next would parse every long line again on each chunk.)
+    const answered = (): boolean => s.lines.some((line) => line.length < 4096 && line.includes('"id":"burst"'));
+    expect(await eventually(answered, 60_000)).toBe(true);
+    const logs = s.lines.filter((line) => line.startsWith('{"jsonrpc":"2.0","method":"notifications/message"')).length;
+    const grown = peakBytes(s.child.pid!) - before;
+    // Every line came through, and the shim held a few of them at a time, not all (192 MiB).
+    expect(logs).toBe(COUNT);
+    expect(grown).toBeLessThan((COUNT * BYTES) / 2);
+    s.child.kill('SIGKILL');
+  }, 90_000);
 });
