@@ -22,7 +22,10 @@
  * `giveBack` once the owner knows: the proxy, when its writers have handed that line's bytes
  * to the OS) and the next long line is copied into it. A store taken back is kept only while
  * long lines come close together: once SPARE_KEPT_FOR_BYTES of shorter lines completed after
- * it, its pages go back to the system (a resize to nothing) and it is dropped.
+ * it, its pages go back to the system (a resize to nothing) and it is dropped; and a store
+ * used again for a shorter line than its last gives back the pages that line does not need.
+ * So a reader keeps at most one store beside the line it is reading, no larger than the last
+ * long line it read (until shorter lines come; an idle session keeps it).
  */
 
 import { Buffer, isAscii } from 'node:buffer';
@@ -293,6 +296,8 @@ export class LineFramer {
       }
       this.#store.append(last);
       this.#letGo += last.length;
+      // (A store used again holds no more than its line needs: a longer line's pages go back.)
+      this.#store.fit();
       line = this.#store.bytes();
       this.#store.lends++;
       this.#lent = this.#store;
@@ -405,6 +410,12 @@ class LineStore {
   /** The bytes written, as one buffer. */
   bytes(): Buffer {
     return Buffer.from(this.buffer, 0, this.#length);
+  }
+
+  /** Its memory cut to what it holds, by whole steps (a store used again may have grown for a longer line). */
+  fit(): void {
+    const size = Math.ceil(this.#length / STORE_STEP_BYTES) * STORE_STEP_BYTES;
+    if (this.buffer.byteLength > size) this.buffer.resize(size);
   }
 
   /** Empty again, its pages kept (written over by the next line). */

@@ -598,6 +598,16 @@ describe('LineFramer: the store of a long line, taken back (takeLent, giveBack)'
     expect([third.length, all(third, 0x63)]).toEqual([SIZE, true]);
   });
 
+  it('cuts a store used again to the line it holds (the pages a longer line took go back)', () => {
+    const framer = new LineFramer({ maxFrameBytes: BIG });
+    const first = longLine(framer, 3 * STORE_FROM_BYTES + 5000, 0x61);
+    expect(first.buffer.byteLength).toBe(4 * STORE_FROM_BYTES);
+    framer.giveBack(framer.takeLent()!);
+    const second = longLine(framer, SIZE, 0x62);
+    expect(second.buffer).toBe(first.buffer);
+    expect([second.buffer.byteLength, second.length, all(second, 0x62)]).toEqual([2 * STORE_FROM_BYTES, SIZE, true]);
+  });
+
   it('ignores what is not a store it lent, a token given back twice, and one taken before its store was lent again', () => {
     const framer = new LineFramer({ maxFrameBytes: BIG });
     framer.giveBack({ lent: true } as LentStore);
