@@ -7,7 +7,7 @@
 import { excerpt } from '../../evidence.js';
 import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContext, type InspectedString, type PathContext } from '../../types.js';
 import { checksFor, type PathChecks } from './match.js';
-import { parsePath } from './parse.js';
+import { parsePath, type ParsedPath } from './parse.js';
 import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
 import { baseFolder, isInside, relativeBases, renderPath, resolvePath, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
@@ -75,7 +75,8 @@ class Hits {
 function memoized<T extends (path: string) => string | null | undefined>(ask: T): T {
   const answers = new Map<string, ReturnType<T>>();
   return ((path: string) => {
-    if (answers.has(path)) return answers.get(path);
+    const known = answers.get(path);
+    if (known !== undefined || answers.has(path)) return known;
     const answer = ask(path) as ReturnType<T>;
     answers.set(path, answer);
     return answer;
@@ -116,9 +117,11 @@ export type Verdicts = Map<string, Verdict>;
 
 function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts): Verdict {
   const key = renderPath(path);
+  // A path the kept verdicts hold is looked up there alone: this call's map would only repeat it.
+  if (keepable(key)) return keptVerdict(path, checks);
   let verdict = verdicts.get(key);
   if (!verdict) {
-    verdict = keptVerdict(path, key, checks);
+    verdict = readVerdict(path, checks);
     verdicts.set(key, verdict);
   }
   return verdict;
@@ -135,13 +138,14 @@ const keptVerdicts = new WeakMap<PathChecks, Map<string, Verdict>>();
 const KEPT = 1024;
 const KEPT_UP_TO = 1024;
 
-function keptVerdict(path: AbsolutePath, rendered: string, checks: PathChecks): Verdict {
-  // Keyed by every field of the path, each part after a NUL, so no two paths share a key;
-  // a path with a NUL of its own (or a long one) is judged afresh.
-  if (rendered.length > KEPT_UP_TO || rendered.includes('\0')) return readVerdict(path, checks);
-  const { anchor } = path;
-  let key = anchor.type === 'posix' ? 'p' : anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
-  for (const segment of path.segments) key += `\0${segment}`;
+// A path with a NUL of its own (or a long one) is not kept: this call's map holds its verdict.
+const keepable = (rendered: string) => rendered.length <= KEPT_UP_TO && !rendered.includes('\0');
+
+function keptVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
+  // Keyed by every field of the path, each part after a NUL, so no two paths share a key.
+  const { anchor, segments } = path;
+  const head = anchor.type === 'posix' ? 'p' : anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
+  const key = segments.length === 0 ? head : `${head}\0${segments.join('\0')}`;
   let kept = keptVerdicts.get(checks);
   if (kept === undefined) keptVerdicts.set(checks, (kept = new Map()));
   let verdict = kept.get(key);
@@ -185,12 +189,7 @@ export function inspectPath(
           if (checks.hasRoots) hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path cannot be resolved against the folders this server may use (${rootsInWords(ctx)}); use an absolute path inside them.`);
           continue;
         }
-        const start = startOf(parsed, ctx, base) as AbsolutePath;
-        const parts = [...start.segments, ...parsed.segments];
-        // A text longer than PATH_MAX is refused by the kernel as given: only a server that
-        // collapses it first opens it, and the lexical readings cover that.
-        const walkable = readlink !== undefined && parts.reduce((n, p) => n + p.length + 1, 0) <= PATH_MAX;
-        const walked = walkable ? walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink) : undefined;
+        const walked = readlink !== undefined ? walkedPath(parsed, ctx, base, readlink) : undefined;
         judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots, writeTarget);
         if (hits.complete) return hits.list();
       }
@@ -199,6 +198,16 @@ export function inspectPath(
     if (hits.size > 0 && hits.list().some(enough)) return hits.list();
   }
   return hits.list();
+}
+
+// Where the kernel's walk of one reading ends, from its start (made only when there is a readlink to walk with).
+function walkedPath(parsed: ParsedPath, ctx: PathContext, base: string, readlink: Readlink): KernelPath | undefined {
+  const start = startOf(parsed, ctx, base) as AbsolutePath;
+  const parts = [...start.segments, ...parsed.segments];
+  // A text longer than PATH_MAX is refused by the kernel as given: only a server that
+  // collapses it first opens it, and the lexical readings cover that.
+  if (parts.reduce((n, p) => n + p.length + 1, 0) > PATH_MAX) return undefined;
+  return walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink);
 }
 
 // The findings for one reading: lexical, realpath'd and kernel-walked resolutions each judged;
