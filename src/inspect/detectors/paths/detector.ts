@@ -9,7 +9,7 @@ import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContex
 import { checksFor, type PathChecks } from './match.js';
 import { parsePath, type ParsedPath } from './parse.js';
 import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
-import { baseFolder, isInside, relativeBases, renderPath, resolvePath, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
+import { baseFolder, isInside, relativeBases, renderPath, resolveLexically, resolveReal, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
 import { toolWrites, writeTargetTest } from './write-targets.js';
@@ -33,30 +33,31 @@ const shown = (path: AbsolutePath) => {
   return text.length > MAX_SHOWN ? `…${text.slice(-MAX_SHOWN)}` : text;
 };
 
-/** Findings for one string, at most one per rule. */
+/** Findings for one string, at most one per rule, in the order found (a short list: there are five rules). */
 class Hits {
-  private readonly found = new Map<PathRuleId, Finding>();
+  private readonly found: Finding[] = [];
   constructor(private readonly s: InspectedString) {}
 
   has(rule: PathRuleId): boolean {
-    return this.found.has(rule);
+    for (const finding of this.found) if (finding.ruleId === rule) return true;
+    return false;
   }
 
   get complete(): boolean {
-    return this.found.size === RULE_COUNT;
+    return this.found.length === RULE_COUNT;
   }
 
   get size(): number {
-    return this.found.size;
+    return this.found.length;
   }
 
   add(rule: PathRuleId, spelling: PathSpelling, message: string): void {
-    if (this.found.has(rule)) return;
+    if (this.has(rule)) return;
     const { text, via } = spelling;
     // For `..` show where it starts; otherwise the end of the path, where the file is named.
     const at = rule === PATH_RULES.traversal ? Math.max(0, text.indexOf('..')) : Math.max(0, text.length - 60);
     const cut = excerpt(text, at, rule === PATH_RULES.traversal ? at + 2 : text.length);
-    this.found.set(rule, {
+    this.found.push({
       ruleId: rule,
       category: 'path-traversal',
       severity: 'high',
@@ -67,18 +68,27 @@ class Hits {
   }
 
   list(): Finding[] {
-    return [...this.found.values()];
+    return [...this.found];
   }
 }
 
 // Each file-system answer once per call: spellings and readings often ask about the same place.
+// Most calls ask about one path: the first answer is held in two variables, a map made for a second.
 function memoized<T extends (path: string) => string | null | undefined>(ask: T): T {
-  const answers = new Map<string, ReturnType<T>>();
+  let firstPath: string | undefined;
+  let firstAnswer: ReturnType<T> | undefined;
+  let answers: Map<string, ReturnType<T>> | undefined;
   return ((path: string) => {
-    const known = answers.get(path);
-    if (known !== undefined || answers.has(path)) return known;
+    if (path === firstPath) return firstAnswer;
+    if (answers !== undefined) {
+      const known = answers.get(path);
+      if (known !== undefined || answers.has(path)) return known;
+    }
     const answer = ask(path) as ReturnType<T>;
-    answers.set(path, answer);
+    if (firstPath === undefined) {
+      firstPath = path;
+      firstAnswer = answer;
+    } else (answers ??= new Map()).set(path, answer);
     return answer;
   }) as T;
 }
@@ -112,11 +122,23 @@ interface Verdict {
   sensitive: boolean;
 }
 
-/** Verdicts by rendered path, for one call: the spellings of a path mostly land in the same few places. */
-export type Verdicts = Map<string, Verdict>;
+/**
+ * Verdicts by rendered path, for one call: the spellings of a path mostly land in the same
+ * few places. Only paths the kept verdicts do not hold come here, so the map is made on the first.
+ */
+export class Verdicts {
+  private map: Map<string, Verdict> | undefined;
 
-function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts): Verdict {
-  const key = renderPath(path);
+  get(key: string): Verdict | undefined {
+    return this.map?.get(key);
+  }
+
+  set(key: string, verdict: Verdict): void {
+    (this.map ??= new Map()).set(key, verdict);
+  }
+}
+
+function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts, key = renderPath(path)): Verdict {
   // A path the kept verdicts hold is looked up there alone: this call's map would only repeat it.
   if (keepable(key)) return keptVerdict(path, checks);
   let verdict = verdicts.get(key);
@@ -162,14 +184,16 @@ export function forgetVerdicts(checks: PathChecks): void {
   keptVerdicts.delete(checks);
 }
 
+const NEVER_ENOUGH = () => false;
+
 /** All the findings for one path string. */
 export function inspectPath(
   s: InspectedString,
   ctx: PathContext,
   checks: PathChecks,
   lookups: PathLookups | PathContext['realpath'],
-  verdicts: Verdicts = new Map(),
-  enough: (finding: Finding) => boolean = () => false,
+  verdicts: Verdicts = new Verdicts(),
+  enough: (finding: Finding) => boolean = NEVER_ENOUGH,
   writeTarget?: (path: string) => boolean,
 ): Finding[] {
   const { realpath, readlink, realRoots } = typeof lookups === 'function' ? { realpath: lookups, readlink: undefined, realRoots: [] } : lookups;
@@ -183,14 +207,17 @@ export function inspectPath(
       }
       // A relative path is read from the base folder and from the server's own working directory.
       for (const base of parsed.start.kind === 'relative' ? relativeBases(ctx) : [baseFolder(ctx)]) {
-        const resolved = resolvePath(parsed, ctx, realpath, base);
-        if (!resolved) {
+        const lexical = resolveLexically(parsed, ctx, base);
+        if (!lexical) {
           // The base or home folder is not absolute: nothing shows the path is inside a root.
           if (checks.hasRoots) hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path cannot be resolved against the folders this server may use (${rootsInWords(ctx)}); use an absolute path inside them.`);
           continue;
         }
+        // (Its text, for realpath and the verdicts, rendered once.)
+        const lexicalText = renderPath(lexical);
+        const resolved = { lexical, real: resolveReal(lexical, realpath, lexicalText) };
         const walked = readlink !== undefined ? walkedPath(parsed, ctx, base, readlink) : undefined;
-        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots, writeTarget);
+        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, lexicalText, walked, realRoots, writeTarget);
         if (hits.complete) return hits.list();
       }
     }
@@ -219,11 +246,12 @@ function judgeResolved(
   checks: PathChecks,
   verdicts: Verdicts,
   resolved: ResolvedPath,
+  lexicalText: string,
   walked: KernelPath | undefined,
   realRoots: AbsolutePath[],
   writeTarget?: (path: string) => boolean,
 ): void {
-  const lexical = judge(resolved.lexical, checks, verdicts);
+  const lexical = judge(resolved.lexical, checks, verdicts, lexicalText);
   // (Without symlinks the real path is the lexical one: the same verdict.)
   const real = resolved.real === resolved.lexical ? lexical : judge(resolved.real, checks, verdicts);
   const kernel = walked ? judge(walked.path, checks, verdicts) : undefined;
@@ -272,7 +300,7 @@ export const pathDetector: Detector = {
         findings ??= [];
         if (setup === undefined) {
           const checks = checksFor(ctx.paths);
-          setup = { checks, lookups: lookupsFor(ctx.paths, checks), verdicts: new Map(), writeTarget: toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined };
+          setup = { checks, lookups: lookupsFor(ctx.paths, checks), verdicts: new Verdicts(), writeTarget: toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined };
         }
         for (const f of inspectPath(s, ctx.paths, setup.checks, setup.lookups, setup.verdicts, ctx.enough, setup.writeTarget)) findings.push(f);
       }
