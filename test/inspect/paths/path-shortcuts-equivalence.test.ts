@@ -11,7 +11,7 @@ import { shippedRules } from '../../../src/inspect/build.js';
 import { parseAbsolute, parsePath } from '../../../src/inspect/detectors/paths/parse.js';
 import { relativeBases, renderPath, resolveLexically, resolveReal, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
 import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/traversal.js';
-import { trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
+import { compileChecks, globForms, globFormsApart, trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
 import type { PathContext } from '../../../src/inspect/types.js';
 
 
@@ -139,5 +139,37 @@ describe('parsePath: a plain POSIX path read at once, parts split by char codes'
     for (const text of ['/', '\\', '//', '/?', '/??', '/??/', '\\??\\x', '/?x/y', '//?/c:/x', '\\\\.\\pipe\\x', '/\\x', '\\/x', '/.', '/x//y\\\\z/', 'f', 'F:/x', 'file', 'File:/x'.slice(1)]) {
       expect(parsePath(text), JSON.stringify(text)).toEqual(parsePlainInFull(text));
     }
+  });
+});
+
+describe('globVerdict: the forms spelled once for the denied globs and the sensitive list', () => {
+  // Contexts with denied globs of every shape: a path, a name, `~`, a Windows folder, an extglob.
+  const DENYING: PathContext[] = [
+    { ...(CONTEXTS[0] as PathContext), deny: ['~/.ssh/**', '*.pem', 'secrets/**', '/srv/data/private/**', '+(a|b).key'] },
+    { ...(CONTEXTS[1] as PathContext), deny: ['C:\\work\\vault\\**', '*.KEY', 'x/**'] },
+    { ...(CONTEXTS[2] as PathContext), deny: ['**/id_*', 'c:/x/**'] },
+    CONTEXTS[0] as PathContext,
+  ];
+  const CHECKS = DENYING.map((ctx) => [ctx, compileChecks(ctx)] as const);
+  const check = (lexical: AbsolutePath): void => {
+    for (const [ctx, checks] of CHECKS) {
+      const expected = { deniedBy: checks.deniedBy(lexical), sensitive: checks.isSensitive(lexical) };
+      expect(checks.globVerdict(lexical), `${JSON.stringify(lexical)} ${JSON.stringify(ctx.deny)}`).toEqual(expected);
+      const base = parseAbsolute(ctx.roots[0] ?? ctx.cwd);
+      const { absolute, relative } = globFormsApart(lexical, base);
+      expect(absolute).toEqual(globForms(lexical, undefined));
+      expect(new Set([...absolute, ...relative])).toEqual(new Set(globForms(lexical, base)));
+    }
+  };
+  it('on the lexical paths of corpus strings, examples and seeds', () => {
+    let n = 0;
+    for (const text of TEXTS) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
+    expect(n).toBeGreaterThan(5000);
+  }, 120_000);
+  it('on generated paths, and on names Windows trims', () => {
+    fc.assert(fc.property(pathText, (text) => {
+      for (const lexical of lexicalPaths(text)) check(lexical);
+    }), { numRuns: 3000 });
+    for (const text of ['/srv/data/secrets./x', '/srv/data/a.key ', 'C:\\work\\vault.\\x', '/home/user/.ssh::$DATA/id_rsa', '/srv/data/private /k']) for (const lexical of lexicalPaths(text)) check(lexical);
   });
 });

@@ -151,7 +151,8 @@ function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts, key =
 
 /** What the roots and glob lists say of one path, worked out afresh. */
 export function readVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
-  return { inside: checks.roots.some((root) => isInside(path, root)), deniedBy: checks.deniedBy(path), sensitive: checks.isSensitive(path) };
+  const { deniedBy, sensitive } = checks.globVerdict(path);
+  return { inside: checks.roots.some((root) => isInside(path, root)), deniedBy, sensitive };
 }
 
 // Verdicts kept from call to call, per compiled checks (checksFor keeps one per context): a

@@ -121,8 +121,13 @@ export function resolvePath(parsed: ParsedPath, ctx: PathContext, realpath: (pat
 export function isInside(path: AbsolutePath, root: AbsolutePath): boolean {
   if (!sameAnchor(path.anchor, root.anchor)) return false;
   if (path.segments.length < root.segments.length) return false;
-  const fold = path.anchor.type === 'posix' ? (s: string) => s : (s: string) => s.toLowerCase();
-  return root.segments.every((segment, i) => fold(segment) === fold(path.segments[i] as string));
+  const posix = path.anchor.type === 'posix';
+  for (let i = 0; i < root.segments.length; i++) {
+    const segment = root.segments[i] as string;
+    const own = path.segments[i] as string;
+    if (posix ? segment !== own : segment.toLowerCase() !== own.toLowerCase()) return false;
+  }
+  return true;
 }
 
 function sameAnchor(a: Anchor, b: Anchor): boolean {
