@@ -11,7 +11,7 @@ import { shippedRules } from '../../../src/inspect/build.js';
 import { parseAbsolute, parsePath } from '../../../src/inspect/detectors/paths/parse.js';
 import { relativeBases, renderPath, resolveLexically, resolveReal, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
 import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/traversal.js';
-import { trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
+import { compileChecks, globForms, globFormsApart, trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
 import type { PathContext } from '../../../src/inspect/types.js';
 
 
@@ -88,5 +88,88 @@ describe('trimWindowsName: a name ending in none of the trimmed characters is ke
     fc.assert(fc.property(fc.string({ maxLength: 12 }), (n) => {
       expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
     }), { numRuns: 5000 });
+  });
+});
+
+// parsePath's plain-text reading as it was before the POSIX shortcut and the char-code split:
+// every prefix test in turn, and parts by a regex split.
+const splitInFull = (text: string) => text.split(/[\\/]+/).filter((s) => s !== '');
+function parsePlainInFull(path: string): ReturnType<typeof parsePath> {
+  let text = path;
+  const device = /^(?:[\\/]{2}[?.][\\/]|[\\/]\?\?[\\/])+/.exec(text);
+  if (device) {
+    text = text.slice(device[0].length);
+    const unc = /^unc[\\/]/i.exec(text);
+    if (unc) return [uncInFull(text.slice(unc[0].length))];
+    if (!/^[a-z]:[\\/]/i.test(text)) {
+      const [name = '', ...rest] = splitInFull(text);
+      return [{ start: { kind: 'absolute', anchor: { type: 'device', name: name.toLowerCase() } }, segments: rest }];
+    }
+  }
+  if (/^[\\/]{2}[^\\/]/.test(text)) return [uncInFull(text.slice(2)), { start: { kind: 'absolute', anchor: { type: 'posix' } }, segments: splitInFull(text) }];
+  const drive = /^([a-z]):/i.exec(text);
+  if (drive) return [{ start: { kind: 'absolute', anchor: { type: 'drive', letter: (drive[1] as string).toLowerCase() } }, segments: splitInFull(text.slice(2)) }];
+  if (/[\\/]/.test(text[0] ?? '')) return [{ start: { kind: 'absolute', anchor: { type: 'posix' } }, segments: splitInFull(text) }];
+  const home = /^~([a-z_][a-z0-9_.-]*)?(?=[\\/]|$)/i.exec(text);
+  if (home) return [{ start: { kind: 'home', user: home[1] }, segments: splitInFull(text.slice(home[0].length)) }];
+  return [{ start: { kind: 'relative' }, segments: splitInFull(text) }];
+}
+function uncInFull(text: string): ReturnType<typeof parsePath>[number] {
+  const [host = '', share = '', ...rest] = splitInFull(text);
+  return { start: { kind: 'absolute', anchor: { type: 'unc', host: host.toLowerCase(), share: share.toLowerCase() } }, segments: rest };
+}
+
+describe('parsePath: a plain POSIX path read at once, parts split by char codes', () => {
+  // (file: URLs go through parseFileUrl, which reads its drive form with parsePlain too.)
+  const plain = (text: string) => !/^file:/i.test(text);
+  it('on corpus strings, examples and seeds', () => {
+    let n = 0;
+    for (const text of TEXTS) if (plain(text)) (expect(parsePath(text), JSON.stringify(text)).toEqual(parsePlainInFull(text)), n++);
+    expect(n).toBeGreaterThan(1000);
+  });
+  it('on generated paths and random text', () => {
+    fc.assert(fc.property(pathText, (text) => {
+      if (plain(text)) expect(parsePath(text)).toEqual(parsePlainInFull(text));
+    }), { numRuns: 10_000 });
+    fc.assert(fc.property(fc.string({ maxLength: 16 }), (text) => {
+      if (plain(text)) expect(parsePath(text)).toEqual(parsePlainInFull(text));
+    }), { numRuns: 10_000 });
+  });
+  it('on texts that start like the other anchors', () => {
+    for (const text of ['/', '\\', '//', '/?', '/??', '/??/', '\\??\\x', '/?x/y', '//?/c:/x', '\\\\.\\pipe\\x', '/\\x', '\\/x', '/.', '/x//y\\\\z/', 'f', 'F:/x', 'file', 'File:/x'.slice(1)]) {
+      expect(parsePath(text), JSON.stringify(text)).toEqual(parsePlainInFull(text));
+    }
+  });
+});
+
+describe('globVerdict: the forms spelled once for the denied globs and the sensitive list', () => {
+  // Contexts with denied globs of every shape: a path, a name, `~`, a Windows folder, an extglob.
+  const DENYING: PathContext[] = [
+    { ...(CONTEXTS[0] as PathContext), deny: ['~/.ssh/**', '*.pem', 'secrets/**', '/srv/data/private/**', '+(a|b).key'] },
+    { ...(CONTEXTS[1] as PathContext), deny: ['C:\\work\\vault\\**', '*.KEY', 'x/**'] },
+    { ...(CONTEXTS[2] as PathContext), deny: ['**/id_*', 'c:/x/**'] },
+    CONTEXTS[0] as PathContext,
+  ];
+  const CHECKS = DENYING.map((ctx) => [ctx, compileChecks(ctx)] as const);
+  const check = (lexical: AbsolutePath): void => {
+    for (const [ctx, checks] of CHECKS) {
+      const expected = { deniedBy: checks.deniedBy(lexical), sensitive: checks.isSensitive(lexical) };
+      expect(checks.globVerdict(lexical), `${JSON.stringify(lexical)} ${JSON.stringify(ctx.deny)}`).toEqual(expected);
+      const base = parseAbsolute(ctx.roots[0] ?? ctx.cwd);
+      const { absolute, relative } = globFormsApart(lexical, base);
+      expect(absolute).toEqual(globForms(lexical, undefined));
+      expect(new Set([...absolute, ...relative])).toEqual(new Set(globForms(lexical, base)));
+    }
+  };
+  it('on the lexical paths of corpus strings, examples and seeds', () => {
+    let n = 0;
+    for (const text of TEXTS) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
+    expect(n).toBeGreaterThan(5000);
+  }, 120_000);
+  it('on generated paths, and on names Windows trims', () => {
+    fc.assert(fc.property(pathText, (text) => {
+      for (const lexical of lexicalPaths(text)) check(lexical);
+    }), { numRuns: 3000 });
+    for (const text of ['/srv/data/secrets./x', '/srv/data/a.key ', 'C:\\work\\vault.\\x', '/home/user/.ssh::$DATA/id_rsa', '/srv/data/private /k']) for (const lexical of lexicalPaths(text)) check(lexical);
   });
 });

@@ -7,9 +7,9 @@
 import { excerpt } from '../../evidence.js';
 import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContext, type InspectedString, type PathContext } from '../../types.js';
 import { checksFor, type PathChecks } from './match.js';
-import { parsePath } from './parse.js';
+import { parsePath, type ParsedPath } from './parse.js';
 import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
-import { baseFolder, isInside, relativeBases, renderPath, resolvePath, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
+import { baseFolder, isInside, relativeBases, renderPath, resolveLexically, resolveReal, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
 import { toolWrites, writeTargetTest } from './write-targets.js';
@@ -33,30 +33,31 @@ const shown = (path: AbsolutePath) => {
   return text.length > MAX_SHOWN ? `…${text.slice(-MAX_SHOWN)}` : text;
 };
 
-/** Findings for one string, at most one per rule. */
+/** Findings for one string, at most one per rule, in the order found (a short list: there are five rules). */
 class Hits {
-  private readonly found = new Map<PathRuleId, Finding>();
+  private readonly found: Finding[] = [];
   constructor(private readonly s: InspectedString) {}
 
   has(rule: PathRuleId): boolean {
-    return this.found.has(rule);
+    for (const finding of this.found) if (finding.ruleId === rule) return true;
+    return false;
   }
 
   get complete(): boolean {
-    return this.found.size === RULE_COUNT;
+    return this.found.length === RULE_COUNT;
   }
 
   get size(): number {
-    return this.found.size;
+    return this.found.length;
   }
 
   add(rule: PathRuleId, spelling: PathSpelling, message: string): void {
-    if (this.found.has(rule)) return;
+    if (this.has(rule)) return;
     const { text, via } = spelling;
     // For `..` show where it starts; otherwise the end of the path, where the file is named.
     const at = rule === PATH_RULES.traversal ? Math.max(0, text.indexOf('..')) : Math.max(0, text.length - 60);
     const cut = excerpt(text, at, rule === PATH_RULES.traversal ? at + 2 : text.length);
-    this.found.set(rule, {
+    this.found.push({
       ruleId: rule,
       category: 'path-traversal',
       severity: 'high',
@@ -67,17 +68,27 @@ class Hits {
   }
 
   list(): Finding[] {
-    return [...this.found.values()];
+    return [...this.found];
   }
 }
 
 // Each file-system answer once per call: spellings and readings often ask about the same place.
+// Most calls ask about one path: the first answer is held in two variables, a map made for a second.
 function memoized<T extends (path: string) => string | null | undefined>(ask: T): T {
-  const answers = new Map<string, ReturnType<T>>();
+  let firstPath: string | undefined;
+  let firstAnswer: ReturnType<T> | undefined;
+  let answers: Map<string, ReturnType<T>> | undefined;
   return ((path: string) => {
-    if (answers.has(path)) return answers.get(path);
+    if (path === firstPath) return firstAnswer;
+    if (answers !== undefined) {
+      const known = answers.get(path);
+      if (known !== undefined || answers.has(path)) return known;
+    }
     const answer = ask(path) as ReturnType<T>;
-    answers.set(path, answer);
+    if (firstPath === undefined) {
+      firstPath = path;
+      firstAnswer = answer;
+    } else (answers ??= new Map()).set(path, answer);
     return answer;
   }) as T;
 }
@@ -111,14 +122,28 @@ interface Verdict {
   sensitive: boolean;
 }
 
-/** Verdicts by rendered path, for one call: the spellings of a path mostly land in the same few places. */
-export type Verdicts = Map<string, Verdict>;
+/**
+ * Verdicts by rendered path, for one call: the spellings of a path mostly land in the same
+ * few places. Only paths the kept verdicts do not hold come here, so the map is made on the first.
+ */
+export class Verdicts {
+  private map: Map<string, Verdict> | undefined;
 
-function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts): Verdict {
-  const key = renderPath(path);
+  get(key: string): Verdict | undefined {
+    return this.map?.get(key);
+  }
+
+  set(key: string, verdict: Verdict): void {
+    (this.map ??= new Map()).set(key, verdict);
+  }
+}
+
+function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts, key = renderPath(path)): Verdict {
+  // A path the kept verdicts hold is looked up there alone: this call's map would only repeat it.
+  if (keepable(key)) return keptVerdict(path, checks);
   let verdict = verdicts.get(key);
   if (!verdict) {
-    verdict = keptVerdict(path, key, checks);
+    verdict = readVerdict(path, checks);
     verdicts.set(key, verdict);
   }
   return verdict;
@@ -126,7 +151,8 @@ function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts): Verd
 
 /** What the roots and glob lists say of one path, worked out afresh. */
 export function readVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
-  return { inside: checks.roots.some((root) => isInside(path, root)), deniedBy: checks.deniedBy(path), sensitive: checks.isSensitive(path) };
+  const { deniedBy, sensitive } = checks.globVerdict(path);
+  return { inside: checks.roots.some((root) => isInside(path, root)), deniedBy, sensitive };
 }
 
 // Verdicts kept from call to call, per compiled checks (checksFor keeps one per context): a
@@ -135,13 +161,14 @@ const keptVerdicts = new WeakMap<PathChecks, Map<string, Verdict>>();
 const KEPT = 1024;
 const KEPT_UP_TO = 1024;
 
-function keptVerdict(path: AbsolutePath, rendered: string, checks: PathChecks): Verdict {
-  // Keyed by every field of the path, each part after a NUL, so no two paths share a key;
-  // a path with a NUL of its own (or a long one) is judged afresh.
-  if (rendered.length > KEPT_UP_TO || rendered.includes('\0')) return readVerdict(path, checks);
-  const { anchor } = path;
-  let key = anchor.type === 'posix' ? 'p' : anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
-  for (const segment of path.segments) key += `\0${segment}`;
+// A path with a NUL of its own (or a long one) is not kept: this call's map holds its verdict.
+const keepable = (rendered: string) => rendered.length <= KEPT_UP_TO && !rendered.includes('\0');
+
+function keptVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
+  // Keyed by every field of the path, each part after a NUL, so no two paths share a key.
+  const { anchor, segments } = path;
+  const head = anchor.type === 'posix' ? 'p' : anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
+  const key = segments.length === 0 ? head : `${head}\0${segments.join('\0')}`;
   let kept = keptVerdicts.get(checks);
   if (kept === undefined) keptVerdicts.set(checks, (kept = new Map()));
   let verdict = kept.get(key);
@@ -158,14 +185,16 @@ export function forgetVerdicts(checks: PathChecks): void {
   keptVerdicts.delete(checks);
 }
 
+const NEVER_ENOUGH = () => false;
+
 /** All the findings for one path string. */
 export function inspectPath(
   s: InspectedString,
   ctx: PathContext,
   checks: PathChecks,
   lookups: PathLookups | PathContext['realpath'],
-  verdicts: Verdicts = new Map(),
-  enough: (finding: Finding) => boolean = () => false,
+  verdicts: Verdicts = new Verdicts(),
+  enough: (finding: Finding) => boolean = NEVER_ENOUGH,
   writeTarget?: (path: string) => boolean,
 ): Finding[] {
   const { realpath, readlink, realRoots } = typeof lookups === 'function' ? { realpath: lookups, readlink: undefined, realRoots: [] } : lookups;
@@ -179,19 +208,17 @@ export function inspectPath(
       }
       // A relative path is read from the base folder and from the server's own working directory.
       for (const base of parsed.start.kind === 'relative' ? relativeBases(ctx) : [baseFolder(ctx)]) {
-        const resolved = resolvePath(parsed, ctx, realpath, base);
-        if (!resolved) {
+        const lexical = resolveLexically(parsed, ctx, base);
+        if (!lexical) {
           // The base or home folder is not absolute: nothing shows the path is inside a root.
           if (checks.hasRoots) hits.add(PATH_RULES.outsideRoot, spelling, `Refused: the path cannot be resolved against the folders this server may use (${rootsInWords(ctx)}); use an absolute path inside them.`);
           continue;
         }
-        const start = startOf(parsed, ctx, base) as AbsolutePath;
-        const parts = [...start.segments, ...parsed.segments];
-        // A text longer than PATH_MAX is refused by the kernel as given: only a server that
-        // collapses it first opens it, and the lexical readings cover that.
-        const walkable = readlink !== undefined && parts.reduce((n, p) => n + p.length + 1, 0) <= PATH_MAX;
-        const walked = walkable ? walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink) : undefined;
-        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, walked, realRoots, writeTarget);
+        // (Its text, for realpath and the verdicts, rendered once.)
+        const lexicalText = renderPath(lexical);
+        const resolved = { lexical, real: resolveReal(lexical, realpath, lexicalText) };
+        const walked = readlink !== undefined ? walkedPath(parsed, ctx, base, readlink) : undefined;
+        judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, lexicalText, walked, realRoots, writeTarget);
         if (hits.complete) return hits.list();
       }
     }
@@ -199,6 +226,16 @@ export function inspectPath(
     if (hits.size > 0 && hits.list().some(enough)) return hits.list();
   }
   return hits.list();
+}
+
+// Where the kernel's walk of one reading ends, from its start (made only when there is a readlink to walk with).
+function walkedPath(parsed: ParsedPath, ctx: PathContext, base: string, readlink: Readlink): KernelPath | undefined {
+  const start = startOf(parsed, ctx, base) as AbsolutePath;
+  const parts = [...start.segments, ...parsed.segments];
+  // A text longer than PATH_MAX is refused by the kernel as given: only a server that
+  // collapses it first opens it, and the lexical readings cover that.
+  if (parts.reduce((n, p) => n + p.length + 1, 0) > PATH_MAX) return undefined;
+  return walkKernel({ anchor: start.anchor, segments: [] }, parts, readlink);
 }
 
 // The findings for one reading: lexical, realpath'd and kernel-walked resolutions each judged;
@@ -210,11 +247,12 @@ function judgeResolved(
   checks: PathChecks,
   verdicts: Verdicts,
   resolved: ResolvedPath,
+  lexicalText: string,
   walked: KernelPath | undefined,
   realRoots: AbsolutePath[],
   writeTarget?: (path: string) => boolean,
 ): void {
-  const lexical = judge(resolved.lexical, checks, verdicts);
+  const lexical = judge(resolved.lexical, checks, verdicts, lexicalText);
   // (Without symlinks the real path is the lexical one: the same verdict.)
   const real = resolved.real === resolved.lexical ? lexical : judge(resolved.real, checks, verdicts);
   const kernel = walked ? judge(walked.path, checks, verdicts) : undefined;
@@ -263,7 +301,7 @@ export const pathDetector: Detector = {
         findings ??= [];
         if (setup === undefined) {
           const checks = checksFor(ctx.paths);
-          setup = { checks, lookups: lookupsFor(ctx.paths, checks), verdicts: new Map(), writeTarget: toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined };
+          setup = { checks, lookups: lookupsFor(ctx.paths, checks), verdicts: new Verdicts(), writeTarget: toolWrites(ctx.tool) ? writeTargetTest(ctx.paths.home) : undefined };
         }
         for (const f of inspectPath(s, ctx.paths, setup.checks, setup.lookups, setup.verdicts, ctx.enough, setup.writeTarget)) findings.push(f);
       }

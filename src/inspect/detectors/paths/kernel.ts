@@ -93,7 +93,8 @@ export function walkKernel(start: AbsolutePath, parts: readonly string[], readli
 
 /** The magic link a path names in its text (no symlink followed), for callers without a file system. */
 export function magicInText(path: AbsolutePath): string | undefined {
-  if (path.anchor.type !== 'posix') return undefined;
+  // Every magic link is under /proc or /dev.
+  if (path.anchor.type !== 'posix' || (path.segments[0] !== 'proc' && path.segments[0] !== 'dev')) return undefined;
   for (let i = 1; i <= Math.min(5, path.segments.length); i++) {
     const magic = magicLink(path.segments.slice(0, i));
     if (magic !== undefined) return magic;

@@ -23,6 +23,8 @@ export interface PathChecks {
   /** The first denied glob a form of the path matches. */
   deniedBy(path: AbsolutePath): string | undefined;
   isSensitive(path: AbsolutePath): boolean;
+  /** deniedBy and isSensitive together, the path's forms spelled out once for both. */
+  globVerdict(path: AbsolutePath): { deniedBy: string | undefined; sensitive: boolean };
   /** True when the parts after a `..`, seen from `/`, name a system location or a sensitive file. */
   headsForSystem(tail: readonly string[]): boolean;
 }
@@ -52,27 +54,59 @@ export function trimWindowsName(name: string): string {
  * system would open.
  */
 export function globForms(path: AbsolutePath, base: AbsolutePath | undefined): string[] {
-  if (path.segments.some((s) => s.length > NAME_MAX) || path.segments.join('/').length > PATH_MAX) return [];
+  if (unopenable(path)) return [];
   const forms = formsOf(path, base);
   const trimmed = path.segments.map(trimWindowsName);
   if (trimmed.some((name, i) => name !== path.segments[i])) forms.push(...formsOf({ anchor: path.anchor, segments: trimmed }, base));
   return forms;
 }
 
+const unopenable = (path: AbsolutePath) => path.segments.some((s) => s.length > NAME_MAX) || path.segments.join('/').length > PATH_MAX;
+
+/**
+ * globForms(path, base) in two lists: `absolute`, the forms globForms(path, undefined) gives
+ * (in its order), and `relative`, the forms inside `base` it adds.
+ */
+export function globFormsApart(path: AbsolutePath, base: AbsolutePath | undefined): { absolute: string[]; relative: string[] } {
+  if (unopenable(path)) return { absolute: [], relative: [] };
+  const absolute = absoluteFormsOf(path);
+  const relative: string[] = [];
+  const inBase = relativeFormOf(path, base);
+  if (inBase !== undefined) relative.push(inBase);
+  const trimmed = path.segments.map(trimWindowsName);
+  if (trimmed.some((name, i) => name !== path.segments[i])) {
+    const trimmedPath = { anchor: path.anchor, segments: trimmed };
+    absolute.push(...absoluteFormsOf(trimmedPath));
+    const trimmedInBase = relativeFormOf(trimmedPath, base);
+    if (trimmedInBase !== undefined) relative.push(trimmedInBase);
+  }
+  return { absolute, relative };
+}
+
 function formsOf(path: AbsolutePath, base: AbsolutePath | undefined): string[] {
+  const forms = absoluteFormsOf(path);
+  const inBase = relativeFormOf(path, base);
+  if (inBase !== undefined) forms.push(inBase);
+  return forms;
+}
+
+function absoluteFormsOf(path: AbsolutePath): string[] {
   const { anchor, segments } = path;
   const tail = segments.join('/');
   // A device path is also matched without its device (`\\?\Volume{…}\Windows\…` is a drive's `\Windows\…`).
-  const forms =
-    anchor.type === 'posix'
-      ? [`/${tail}`]
-      : anchor.type === 'drive'
-        ? [`${anchor.letter}:/${tail}`, `/${tail}`]
-        : anchor.type === 'device'
-          ? [`//?/${anchor.name}/${tail}`, `/${tail}`]
-          : [`//${anchor.host}/${anchor.share}/${tail}`];
-  if (base && isInside(path, base) && segments.length > base.segments.length) forms.push(segments.slice(base.segments.length).join('/'));
-  return forms;
+  return anchor.type === 'posix'
+    ? [`/${tail}`]
+    : anchor.type === 'drive'
+      ? [`${anchor.letter}:/${tail}`, `/${tail}`]
+      : anchor.type === 'device'
+        ? [`//?/${anchor.name}/${tail}`, `/${tail}`]
+        : [`//${anchor.host}/${anchor.share}/${tail}`];
+}
+
+// The path relative to the base folder, when it is below it.
+function relativeFormOf(path: AbsolutePath, base: AbsolutePath | undefined): string | undefined {
+  const { segments } = path;
+  return base && isInside(path, base) && segments.length > base.segments.length ? segments.slice(base.segments.length).join('/') : undefined;
 }
 
 // A folder named in a glob may contain glob syntax (`C:\Users\Ann (work)`); it is meant literally.
@@ -132,6 +166,11 @@ export function compileChecks(ctx: PathContext): PathChecks {
     isSensitive(path) {
       const forms = globForms(path, undefined);
       return forms.some(sensitive);
+    },
+    globVerdict(path) {
+      const { absolute, relative } = globFormsApart(path, deny.length === 0 ? undefined : base);
+      const denied = deny.length === 0 ? undefined : deny.find((d) => absolute.some((form) => d.test(form)) || relative.some((form) => d.test(form)))?.glob;
+      return { deniedBy: denied, sensitive: absolute.some(sensitive) };
     },
     headsForSystem(tail) {
       const forms = globForms({ anchor: { type: 'posix' }, segments: [...tail] }, undefined);

@@ -27,7 +27,6 @@ export interface ParsedPath {
 }
 
 const SEPARATOR = /[\\/]/;
-const SEPARATORS = /[\\/]+/;
 const POSIX: Anchor = { type: 'posix' };
 
 /**
@@ -35,11 +34,22 @@ const POSIX: Anchor = { type: 'posix' };
  * (Windows) and `/host/share/x` (POSIX, where repeated slashes are one).
  */
 export function parsePath(text: string): ParsedPath[] {
-  if (/^file:/i.test(text)) return parseFileUrl(text.slice(5));
+  // (The regex only for a text that starts with `f` or `F`.)
+  if ((text.charCodeAt(0) | 0x20) === 0x66 && /^file:/i.test(text)) return parseFileUrl(text.slice(5));
   return parsePlain(text);
 }
 
+// `/` and `\`, as char codes, and `?`: what may follow a leading separator in the other anchors' prefixes.
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const QUESTION = 0x3f;
+const isSeparator = (code: number) => code === SLASH || code === BACKSLASH;
+
 function parsePlain(path: string): ParsedPath[] {
+  // Most paths are plain POSIX ones (`/srv/data/x`): one separator, then neither another
+  // separator (UNC, `\\?\`) nor `?` (`\??\`). None of the prefix tests below can match
+  // such a text, and the last branch would read it: it is read so at once.
+  if (isSeparator(path.charCodeAt(0)) && !isSeparator(path.charCodeAt(1)) && path.charCodeAt(1) !== QUESTION) return [{ start: { kind: 'absolute', anchor: POSIX }, segments: split(path) }];
   let text = path;
   // `\\?\`, `\\.\` and NT's `\??\` tell Windows not to normalise; what follows is a drive,
   // `UNC\`, or else a device or volume (`GLOBALROOT`, `PhysicalDrive0`, `Volume{…}`, `pipe`):
@@ -93,8 +103,18 @@ function parseFileUrl(rest: string): ParsedPath[] {
   return [{ start: { kind: 'absolute', anchor: POSIX }, segments: split(path) }];
 }
 
+// The non-empty parts between separators (either kind), read by char codes: as
+// `text.split(/[\\/]+/).filter((s) => s !== '')`, without a regex split and a second array.
 function split(text: string): string[] {
-  return text.split(SEPARATORS).filter((s) => s !== '');
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!isSeparator(text.charCodeAt(i))) continue;
+    if (i > from) parts.push(text.slice(from, i));
+    from = i + 1;
+  }
+  if (text.length > from) parts.push(text.slice(from));
+  return parts;
 }
 
 /** An absolute path already parsed (a root, the cwd, the home folder, a realpath answer); undefined if it is not absolute. */

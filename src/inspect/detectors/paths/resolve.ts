@@ -75,14 +75,13 @@ export function renderPath(path: AbsolutePath): string {
 }
 
 /**
- * The path with symlinks followed. When it does not exist, its nearest existing ancestor is
+ * The path with symlinks followed (`rendered`: the lexical path's text, when the caller has it). When it does not exist, its nearest existing ancestor is
  * resolved and the rest appended. Existence is monotone along a path, so the ancestor is
  * found by bisection: a few calls however deep the path. When nothing exists, or realpath
  * answers with something that is not absolute, the lexical path stands.
  */
-export function resolveReal(lexical: AbsolutePath, realpath: (path: string) => string | undefined): AbsolutePath {
+export function resolveReal(lexical: AbsolutePath, realpath: (path: string) => string | undefined, rendered = renderPath(lexical)): AbsolutePath {
   const prefix = (length: number): AbsolutePath => ({ anchor: lexical.anchor, segments: lexical.segments.slice(0, length) });
-  const rendered = renderPath(lexical);
   const full = realpath(rendered);
   // A path that exists without symlinks comes back as it was asked: a POSIX path is then read
   // back as itself (its parts hold no separator and none is empty), unless it starts with
@@ -122,8 +121,13 @@ export function resolvePath(parsed: ParsedPath, ctx: PathContext, realpath: (pat
 export function isInside(path: AbsolutePath, root: AbsolutePath): boolean {
   if (!sameAnchor(path.anchor, root.anchor)) return false;
   if (path.segments.length < root.segments.length) return false;
-  const fold = path.anchor.type === 'posix' ? (s: string) => s : (s: string) => s.toLowerCase();
-  return root.segments.every((segment, i) => fold(segment) === fold(path.segments[i] as string));
+  const posix = path.anchor.type === 'posix';
+  for (let i = 0; i < root.segments.length; i++) {
+    const segment = root.segments[i] as string;
+    const own = path.segments[i] as string;
+    if (posix ? segment !== own : segment.toLowerCase() !== own.toLowerCase()) return false;
+  }
+  return true;
 }
 
 function sameAnchor(a: Anchor, b: Anchor): boolean {
