@@ -174,9 +174,9 @@ export class Conn {
     return procTreeCpuMs(this.pid);
   }
 
-  /** Summed VmRSS and VmHWM of the process tree, in kB. */
-  treeMemory() {
-    return procTreeMemory(this.pid);
+  /** Summed VmRSS and VmHWM of the process tree, in kB; with `server` ([command, args]), the server's own too (procTreeMemory). */
+  treeMemory(server) {
+    return procTreeMemory(this.pid, server);
   }
 
   /** Close stdin and wait for exit (SIGKILL after 5 s). With `signal`, send it instead of closing
@@ -272,15 +272,36 @@ export function procTreeCpuMs(pid) {
   return procTree(pid).reduce((sum, p) => sum + (procCpuMs(p) || 0), 0);
 }
 
-/** Sum of VmRSS and of VmHWM (kB) over a process and its descendants: the peak is an upper bound. */
-export function procTreeMemory(pid) {
+/**
+ * Sum of VmRSS and of VmHWM (kB) over a process and its descendants: the peak is an upper bound.
+ * `server` ([command, args]): the same sums over the processes of the tree started as that
+ * command line exactly (the server, in any arm), as serverRssKb and serverHwmKb, so that what
+ * the proxy's own processes hold can be told from what the server holds.
+ */
+export function procTreeMemory(pid, server) {
+  const serverLine = server === undefined ? undefined : [server[0], ...server[1]].join('\0');
   let rssKb = 0;
   let hwmKb = 0;
+  let serverRssKb = 0;
+  let serverHwmKb = 0;
   for (const p of procTree(pid)) {
     const m = procMemory(p);
     if (!m) continue;
     rssKb += m.rssKb || 0;
     hwmKb += m.hwmKb || 0;
+    if (serverLine !== undefined && procCommandLine(p) === serverLine) {
+      serverRssKb += m.rssKb || 0;
+      serverHwmKb += m.hwmKb || 0;
+    }
   }
-  return { rssKb, hwmKb };
+  return server === undefined ? { rssKb, hwmKb } : { rssKb, hwmKb, serverRssKb, serverHwmKb };
+}
+
+/** A process's command line, its arguments joined by NUL (as /proc has it, without the last), or undefined. */
+function procCommandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0$/, '');
+  } catch {
+    return undefined;
+  }
 }

@@ -38,11 +38,21 @@ export function issueRows(raw, s) {
   rows.push({ measure: 'pipelined throughput', relay: times(cps.relay / cps.direct), ...versus(times(cps.peer / cps.direct), cps.shim, cps.peer, { higher: true }), shim: times(cps.shim / cps.direct), target: '≥ 0.25× direct', ok: cps.shim / cps.direct >= 0.25 });
   const big = s.bigMs;
   rows.push({ measure: 'one 8 MiB result (scanned)', relay: times(big.relay / big.direct), ...versus(times(big.peer / big.direct), big.shim, big.peer), shim: times(big.shim / big.direct), target: '≤ 2.5× direct', ok: big.shim / big.direct <= 2.5 });
-  const peak = (arm) => MB(raw.memory.final[arm]?.tree?.hwmKb);
+  // Peak RSS. Each arm's tree holds the same server doing the same work, whose own peak swings
+  // by tens of MB from one process to the next with its collections (126-161 MB in one stop's
+  // runs): what the proxy adds is its tree less its server, measured as such; the tree's sum
+  // less the direct arm's (the server alone), which carries two servers' swings, and the
+  // servers' own peaks are shown beside it.
+  const memoryOf = (arm) => raw.memory.final[arm]?.tree;
+  const peak = (arm) => MB(memoryOf(arm)?.hwmKb);
+  const serverPeak = (arm) => MB(memoryOf(arm)?.serverHwmKb);
+  const own = (arm) => peak(arm) - serverPeak(arm);
+  rows.push({ measure: "peak RSS added: the proxy's own processes (its tree less the server)", relay: plus(own('relay'), 'MB', 1), ...versus(plus(own('peer'), 'MB', 1), own('shim'), own('peer'), { show: plus(own('shim') - own('peer'), 'MB', 1) }), shim: plus(own('shim'), 'MB', 1), target: "≤ relay's + 40 MB", ok: own('shim') <= own('relay') + 40 });
   const relayPeak = peak('relay') - peak('direct');
   const shimPeak = peak('shim') - peak('direct');
   const peerPeak = peak('peer') - peak('direct');
-  rows.push({ measure: 'peak RSS of the tree, added (sum of VmHWM)', relay: plus(relayPeak, 'MB', 1), ...versus(plus(peerPeak, 'MB', 1), shimPeak, peerPeak, { show: plus(shimPeak - peerPeak, 'MB', 1) }), shim: plus(shimPeak, 'MB', 1), target: "≤ relay's + 40 MB", ok: shimPeak <= relayPeak + 40 });
+  rows.push({ measure: 'peak RSS of the tree, added (sum of VmHWM, less the direct server)', relay: plus(relayPeak, 'MB', 1), ...versus(plus(peerPeak, 'MB', 1), shimPeak, peerPeak, { show: plus(shimPeak - peerPeak, 'MB', 1) }), shim: plus(shimPeak, 'MB', 1), target: '', ok: undefined });
+  rows.push({ measure: `the server's own peak in each arm (direct: ${fmt(serverPeak('direct'), 1)} MB)`, relay: `${fmt(serverPeak('relay'), 1)} MB`, ...(withPeer ? { peer: `${fmt(serverPeak('peer'), 1)} MB`, vsPeer: '', ahead: undefined } : {}), shim: `${fmt(serverPeak('shim'), 1)} MB`, target: '', ok: undefined });
   const idle = (arm) => MB(raw.memory.afterInit[arm]?.rssKb);
   rows.push({ measure: 'idle RSS after initialize (proxy process; direct: server)', relay: `${fmt(idle('relay'), 1)} MB`, ...versus(`${fmt(idle('peer'), 1)} MB`, idle('shim'), idle('peer'), { show: plus(idle('shim') - idle('peer'), 'MB', 1) }), shim: `${fmt(idle('shim'), 1)} MB`, target: '', ok: undefined });
   for (const [name, ten] of Object.entries(raw.ten ?? {})) {
@@ -51,7 +61,7 @@ export function issueRows(raw, s) {
   }
   if (withPeer) {
     // Issue 13: ahead of the peer on every row, measured in the same run (a row without figures counts as behind).
-    const compared = rows.length;
+    const compared = rows.filter((r) => r.vsPeer !== '').length;
     const ahead = rows.filter((r) => r.ahead === true).length;
     rows.push({ measure: 'Vanguard ahead of the peer, rows above', relay: '', peer: '', shim: '', vsPeer: `ahead on ${ahead} of ${compared}`, target: 'ahead on every row', ok: ahead === compared });
   }
