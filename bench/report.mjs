@@ -53,30 +53,21 @@ export function summarize(raw) {
   s.throughputRatio = s.callsPerSec.shim / s.callsPerSec.direct;
   s.bigRatio = s.bigMs.shim / s.bigMs.direct;
   s.startupOverhead = s.startupMs.shim - s.startupMs.direct;
-  // vs relay: Vanguard's own cost beyond the floor of any separate Node proxy process.
-  s.relay = {
-    addedP50: s.p50.shim - s.p50.relay,
-    addedP50Paired: pairedDiff(latency, 'shim', 'relay'),
-    relayP50Paired: pairedDiff(latency, 'relay', 'direct'),
-    addedP99: s.p99.shim - s.p99.relay,
-    throughputRatio: s.callsPerSec.shim / s.callsPerSec.relay,
-    bigRatio: s.bigMs.shim / s.bigMs.relay,
-    peakOverMb: s.peakMb.shim - s.peakMb.relay,
-    startupOverhead: s.startupMs.shim - s.startupMs.relay,
-  };
-  // vs peer (when there is one): the same split against the other proxy; below 0 (times below 1) is Vanguard ahead.
-  if (ARMS.includes('peer')) {
-    s.peer = {
-      addedP50: s.p50.shim - s.p50.peer,
-      addedP50Paired: pairedDiff(latency, 'shim', 'peer'),
-      peerP50Paired: pairedDiff(latency, 'peer', 'direct'),
-      addedP99: s.p99.shim - s.p99.peer,
-      throughputRatio: s.callsPerSec.shim / s.callsPerSec.peer,
-      bigRatio: s.bigMs.shim / s.bigMs.peer,
-      peakOverMb: s.peakMb.shim - s.peakMb.peer,
-      startupOverhead: s.startupMs.shim - s.startupMs.peer,
-    };
-  }
+  // Vanguard against another proxy arm: below 0 (times below 1) is Vanguard ahead. Against the
+  // relay, its own cost beyond the floor of any separate Node proxy process; against the peer
+  // (when there is one), the same split.
+  const against = (other) => ({
+    addedP50: s.p50.shim - s.p50[other],
+    addedP50Paired: pairedDiff(latency, 'shim', other),
+    [`${other}P50Paired`]: pairedDiff(latency, other, 'direct'),
+    addedP99: s.p99.shim - s.p99[other],
+    throughputRatio: s.callsPerSec.shim / s.callsPerSec[other],
+    bigRatio: s.bigMs.shim / s.bigMs[other],
+    peakOverMb: s.peakMb.shim - s.peakMb[other],
+    startupOverhead: s.startupMs.shim - s.startupMs[other],
+  });
+  s.relay = against('relay');
+  if (ARMS.includes('peer')) s.peer = against('peer');
 
   // `versus(other)` is the shim against another proxy arm (the relay; the peer too when there is one).
   const peer = ARMS.includes('peer');
