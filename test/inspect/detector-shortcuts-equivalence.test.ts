@@ -14,6 +14,7 @@ import { viewUrl } from '../../src/inspect/detectors/network/url-parse.js';
 import { forgetVerdicts, inspectPath } from '../../src/inspect/detectors/paths/detector.js';
 import { checksFor } from '../../src/inspect/detectors/paths/match.js';
 import { allSpellings, pathSpellings } from '../../src/inspect/detectors/paths/spellings.js';
+import { commandBase } from '../../src/inspect/detectors/shell/names.js';
 import { isAlnum } from '../../src/inspect/detectors/shell/word.js';
 import { isWordStart, tokenizeSql } from '../../src/inspect/detectors/sql/lexer.js';
 import { inspectArguments, type Inspector } from '../../src/inspect/inspect.js';
@@ -165,6 +166,22 @@ describe('isAlnum (shell words) against the regex it replaced', () => {
       if (isAlnum(c) !== ALNUM.test(c)) expect(code).toBe(-1);
     }
     for (const t of ['', 'ab', '$x', '\u212a', '--']) expect(isAlnum(t)).toBe(ALNUM.test(t));
+  });
+});
+
+describe('commandBase (the last part found by lastIndexOf) against the regex split it replaced', () => {
+  const bySplit = (text: string) => {
+    const segments = text.toLowerCase().split(/[\\/]/);
+    return (segments[segments.length - 1] ?? '').replace(/\.(?:exe|com|bat|cmd)$/, '');
+  };
+  const word = fc.string({ unit: fc.constantFrom(...'/\\.aBx-eXcomdbt \u0130\u212a'.split('')), maxLength: 16 });
+  it('agrees on every word of the corpus strings, examples and seeds', () => {
+    const words = [...new Set(TEXTS.flatMap((t) => t.split(/\s+/)))];
+    expect(words.length).toBeGreaterThan(1000);
+    for (const w of [...words, '', '/', 'C:\\Tools\\GIT.EXE', '/usr/bin/python3.cmd', 'a.exe.bat', '.exe', 'x/', '\u0130/\u0130.EXE']) expect(commandBase(w), w).toBe(bySplit(w));
+  });
+  it('agrees on random names of separators, dots and extensions', () => {
+    fc.assert(fc.property(word, (w) => commandBase(w) === bySplit(w)), { numRuns: 20_000 });
   });
 });
 

@@ -36,7 +36,8 @@ export function disguisedName(word: ShellWord): boolean {
   const text = word.text;
   if (word.split || word.encoded) return true;
   if (word.glob && text.includes('/') && /[?*[]/.test(text)) return true;
-  if (/^\{[^{}\s]*,[^{}\s]*\}$/.test(text)) return true;
+  // (Brace expansion starts with `{`: the regex only then.)
+  if (text.charCodeAt(0) === 0x7b && /^\{[^{}\s]*,[^{}\s]*\}$/.test(text)) return true;
   if (word.expansions > 0 && !text.includes('/')) {
     const rest = text.replace(EXPANSIONS, '');
     return word.expansions > 1 || /[a-z0-9]/i.test(rest);

@@ -43,11 +43,12 @@ export function inspectCommand(s: InspectedString): Map<ShellRuleId, Seen> {
     seen.set(ruleId, { evidence: via === 'raw' ? shown : `${shown} (after ${via})` });
   };
   for (const { text, via } of [{ text: s.raw, via: 'raw' }, ...s.variants]) {
-    const windows = WINDOWS.test(text);
+    // (Every cmd.exe mark holds a backslash or a percent sign: the regex only where one is.)
+    const windows = (text.includes('\\') || text.includes('%')) && WINDOWS.test(text);
     const parse = parseShell(text, { windows, escapedNewlines: !windows });
     for (const hit of analyseParse(parse, smuggled, text.length)) record(hit.ruleId, text, hit, via);
     for (const quote of ['"', "'"] as const) {
-      if (!BREAKOUT_SHAPE[quote].test(text)) continue;
+      if (!text.includes(quote) || !BREAKOUT_SHAPE[quote].test(text)) continue;
       const wrapped = `${quote}${text}${quote}`;
       const hit = analyseParse(parseShell(wrapped, { windows, escapedNewlines: false }), smuggled, wrapped.length).find((h) =>
         BREAKOUT_SOURCES.has(h.ruleId),

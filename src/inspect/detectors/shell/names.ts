@@ -89,8 +89,12 @@ const WRAPPERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 
 /** The last path segment, lower-cased, without a Windows program extension. */
 export function commandBase(text: string): string {
-  const segments = text.toLowerCase().split(/[\\/]/);
-  return (segments[segments.length - 1] ?? '').replace(/\.(?:exe|com|bat|cmd)$/, '');
+  // (The part after the last separator, as split(/[\\/]/) would give it last; the extension's
+  // regex only where there is a dot. Most names are one plain word: `git`, `ls`.)
+  const lower = text.toLowerCase();
+  const cut = Math.max(lower.lastIndexOf('/'), lower.lastIndexOf('\\'));
+  const last = cut < 0 ? lower : lower.slice(cut + 1);
+  return last.includes('.') ? last.replace(/\.(?:exe|com|bat|cmd)$/, '') : last;
 }
 
 /** The command a simple command runs: its word and index, past assignments, keywords and wrappers. */
