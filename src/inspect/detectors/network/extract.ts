@@ -42,6 +42,8 @@ const NETWORK_TOOL =
  */
 export function findUrls(text: string): string[] {
   const urls: string[] = [];
+  // (Every mark has a colon: a text without one has no URL, and the regex is not run.)
+  if (!text.includes(':')) return urls;
   SCHEME_MARK.lastIndex = 0;
   for (let m = SCHEME_MARK.exec(text); m !== null; m = SCHEME_MARK.exec(text)) {
     const colon = m.index;

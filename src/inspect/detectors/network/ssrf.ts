@@ -25,6 +25,9 @@ interface Seen extends HostHit {
   evidence: string;
 }
 
+// No hits (shared: read only).
+const NO_HITS: readonly Seen[] = [];
+
 // Argument names whose whole value is a host even when the kind is only 'text'.
 const HOST_KEY_WORDS = new Set(['host', 'hostname', 'ip', 'addr', 'address', 'server', 'endpoint', 'target', 'domain', 'url', 'uri']);
 
@@ -44,11 +47,11 @@ function urlHits(url: string, schemeless: boolean, net: NetworkContext, publicNa
 }
 
 /** Hits for a bare host in a command: only where it is clearly a destination. */
-function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): Seen[] {
+function bareHits(bare: BareHost, networkTool: boolean, net: NetworkContext): readonly Seen[] {
   // Without a network tool or a port it is no destination, and only metadata and denied-host hits are kept (below).
   const mayBeDestination = networkTool || bare.port !== undefined;
   const hits = hostHits(bare, undefined, false, net, mayBeDestination);
-  if (hits.length === 0) return [];
+  if (hits.length === 0) return NO_HITS;
   // 0.0.0.0 and :: next to a command are bind addresses (`--host 0.0.0.0`), not destinations.
   const destination = mayBeDestination && !decodeHost(bare.host).addresses.some((a) => a === '::' || a.startsWith('0.'));
   const strong = hits.some((h) => h.ruleId !== 'ssrf.obfuscated-address' && h.ruleId !== 'ssrf.internal-name');
@@ -111,24 +114,30 @@ export type Settles = (hit: Seen) => boolean;
 // The hits of each item in turn, up to the first item with a hit that settles the verdict: a
 // text made of thousands of addresses costs one blocking address's reading, not thousands.
 // Without such a hit (a policy floor above what was found, say) every item is read.
-function hitsUntil<T>(items: readonly T[], hitsOf: (item: T) => Seen[], settles: Settles): Seen[] {
+function hitsUntil<T>(items: readonly T[], hitsOf: (item: T) => readonly Seen[], settles: Settles): Seen[] {
   const all: Seen[] = [];
   for (const item of items) {
     // Reading one candidate (parsing it every way a server could) is the costly part: counted.
     spendOnCall?.(CANDIDATE_STEPS);
     const hits = hitsOf(item);
     for (const hit of hits) all.push(hit);
-    if (hits.some(settles)) break;
+    if (hits.length > 0 && hits.some(settles)) break;
   }
   return all;
 }
 
 /** A shell command: every URL in it, and bare hosts that a network tool would reach. */
 function inspectCommand(text: string, net: NetworkContext, settles: Settles): Seen[] {
-  const networkTool = mentionsNetworkTool(text);
   const inUrls = hitsUntil(findUrls(text), (u) => urlHits(u, false, net), settles);
   if (inUrls.some(settles)) return inUrls;
-  return [...inUrls, ...hitsUntil(findBareHosts(text), (b) => bareHits(b, networkTool, net), settles)];
+  const bare = findBareHosts(text);
+  if (bare.length === 0) return inUrls;
+  // (Whether a network tool is named matters only to bare hosts: read when there is one.)
+  const networkTool = mentionsNetworkTool(text);
+  const inBare = hitsUntil(bare, (b) => bareHits(b, networkTool, net), settles);
+  if (inUrls.length === 0) return inBare;
+  for (const hit of inBare) inUrls.push(hit);
+  return inUrls;
 }
 
 // Argument names already read (a session sends the same few names again and again).
@@ -218,9 +227,6 @@ export function inspectProse(text: string, key: string | undefined, net: Network
 const URL_BIT = kindBit('url');
 const COMMAND_BIT = kindBit('command');
 const TEXT_BIT = kindBit('text');
-
-// No hits (shared: read only).
-const NO_HITS: readonly Seen[] = [];
 
 /** All hits in one spelling of a string, by the kinds it is taken to be. */
 function inspectSpelling(text: string, s: InspectedString, ctx: InspectContext): readonly Seen[] {
