@@ -34,6 +34,13 @@ function base64Value(c: number): number {
 // them before the next run is decoded, and keeps none (decodeUtf8Lenient copies what it hands
 // to the native decoder).
 const scratch = new Uint8Array(1024);
+// Its first n bytes as a view, made once per n when first asked (a view made per run costs
+// more than the decoding of a short one).
+const scratchViews: Array<Uint8Array | undefined> = [];
+const scratchView = (n: number): Uint8Array => (scratchViews[n] ??= scratch.subarray(0, n));
+
+// base64Value by ASCII code unit (-1 for any other); a code unit past 0x7f is none.
+const BASE64_VALUE = Int8Array.from({ length: 128 }, (_, c) => base64Value(c));
 
 function base64Bytes(text: string, start: number, end: number): Uint8Array {
   // Six bits a character: the bytes fit in a buffer sized up front (no array growing).
@@ -43,14 +50,15 @@ function base64Bytes(text: string, start: number, end: number): Uint8Array {
   let acc = 0;
   let bits = 0;
   for (let i = start; i < end; i += 1) {
-    acc = ((acc << 6) | base64Value(text.charCodeAt(i))) & 0xffffff;
+    const c = text.charCodeAt(i);
+    acc = ((acc << 6) | (c < 128 ? (BASE64_VALUE[c] as number) : -1)) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
       bytes[n++] = (acc >> bits) & 0xff;
     }
   }
-  return bytes.subarray(0, n);
+  return bytes === scratch ? scratchView(n) : bytes.subarray(0, n);
 }
 
 // PowerShell's -EncodedCommand is UTF-16LE: every other byte is zero.
