@@ -140,7 +140,7 @@ export class Verdicts {
 
 function judge(path: AbsolutePath, checks: PathChecks, verdicts: Verdicts, key = renderPath(path)): Verdict {
   // A path the kept verdicts hold is looked up there alone: this call's map would only repeat it.
-  if (keepable(key)) return keptVerdict(path, checks);
+  if (keepable(key)) return keptVerdict(path, checks, key);
   let verdict = verdicts.get(key);
   if (!verdict) {
     verdict = readVerdict(path, checks);
@@ -157,20 +157,36 @@ export function readVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
 
 // Verdicts kept from call to call, per compiled checks (checksFor keeps one per context): a
 // verdict is the checks' answer on the path alone, and a session reads the same few folders.
-const keptVerdicts = new WeakMap<PathChecks, Map<string, Verdict>>();
+const keptVerdicts = new WeakMap<PathChecks, KeptVerdicts>();
+
+// A POSIX path's verdicts by its rendered text (renderPath: `/` and its parts joined by `/`;
+// its parts hold no separator and none is empty, so no two paths share one); any other's by a
+// key made of every field.
+interface KeptVerdicts {
+  posix: Map<string, Verdict>;
+  other: Map<string, Verdict>;
+}
 const KEPT = 1024;
 const KEPT_UP_TO = 1024;
 
 // A path with a NUL of its own (or a long one) is not kept: this call's map holds its verdict.
 const keepable = (rendered: string) => rendered.length <= KEPT_UP_TO && !rendered.includes('\0');
 
-function keptVerdict(path: AbsolutePath, checks: PathChecks): Verdict {
-  // Keyed by every field of the path, each part after a NUL, so no two paths share a key.
+function keptVerdict(path: AbsolutePath, checks: PathChecks, rendered: string): Verdict {
   const { anchor, segments } = path;
-  const head = anchor.type === 'posix' ? 'p' : anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
-  const key = segments.length === 0 ? head : `${head}\0${segments.join('\0')}`;
-  let kept = keptVerdicts.get(checks);
-  if (kept === undefined) keptVerdicts.set(checks, (kept = new Map()));
+  let all = keptVerdicts.get(checks);
+  if (all === undefined) keptVerdicts.set(checks, (all = { posix: new Map(), other: new Map() }));
+  let kept: Map<string, Verdict>;
+  let key: string;
+  if (anchor.type === 'posix') {
+    kept = all.posix;
+    key = rendered;
+  } else {
+    // Keyed by every field of the path, each part after a NUL, so no two paths share a key.
+    const head = anchor.type === 'drive' ? `d\0${anchor.letter}` : anchor.type === 'device' ? `v\0${anchor.name}` : `u\0${anchor.host}\0${anchor.share}`;
+    kept = all.other;
+    key = segments.length === 0 ? head : `${head}\0${segments.join('\0')}`;
+  }
   let verdict = kept.get(key);
   if (verdict === undefined) {
     verdict = Object.freeze(readVerdict(path, checks));
