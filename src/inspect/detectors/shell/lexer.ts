@@ -14,6 +14,13 @@ export type { Context, Joint, LexOptions, ShellCommand, ShellParse, ShellRedirec
 
 const REDIRECTS = ['<<<', '<<-', '<<', '<>', '<&', '>>', '>|', '>&', '<', '>'];
 
+// Per ASCII code unit: 1 for a printable character that the unquoted reading (plain) only adds
+// to the word, whatever the options and state: not a space or control, nor a quote, escape,
+// `^` (cmd.exe's escape), expansion, operator, grouping, glob or `#`.
+const ORDINARY = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) ORDINARY[c] = 1;
+for (const c of '\\^\'"$`;&|<>()#*?[') ORDINARY[c.charCodeAt(0)] = 0;
+
 class Lexer extends ReaderState {
   run(): ShellParse {
     while (this.i < this.t.length) {
@@ -75,8 +82,17 @@ class Lexer extends ReaderState {
 
   private plain(c: string): void {
     const t = this.t;
-    const n = t.charAt(this.i + 1);
     const w = this.f.word;
+    const code = c.charCodeAt(0);
+    if (code < 128 && ORDINARY[code] === 1) {
+      // A run of ordinary characters is added at once (each would go to the last branch below).
+      let end = this.i + 1;
+      for (let k = t.charCodeAt(end); end < t.length && k < 128 && ORDINARY[k] === 1; k = t.charCodeAt(++end));
+      w.pushRun(t, this.i, end);
+      this.i = end;
+      return;
+    }
+    const n = t.charAt(this.i + 1);
     if ((c === '\\' && !this.options.windows) || (c === '^' && this.options.windows)) {
       if (n === '\n') this.i += 2;
       else if (n === '') {

@@ -27,7 +27,11 @@ const ALNUM = /[a-z0-9]/i;
 /** ALNUM.test(c), by code unit for one character: it runs per character of a command (the tests compare it with the regex). */
 export function isAlnum(c: string): boolean {
   if (c.length !== 1) return ALNUM.test(c);
-  const code = c.charCodeAt(0);
+  return isAlnumCode(c.charCodeAt(0));
+}
+
+// isAlnum of one code unit.
+function isAlnumCode(code: number): boolean {
   const lower = code | 0x20;
   return (lower >= 0x61 && lower <= 0x7a) || (code >= 0x30 && code <= 0x39);
 }
@@ -69,6 +73,19 @@ export class WordBuilder {
     if (alnum && this.prevAlnum && this.boundary) this.split = true;
     this.sofar += c;
     this.prevAlnum = alnum;
+    this.boundary = false;
+  }
+
+  /**
+   * Add the characters of `text` from `from` to `to`, each taken literally: as push of each in
+   * turn (only the first can meet a quote or escape before it; the boundary is gone after it).
+   */
+  pushRun(text: string, from: number, to: number): void {
+    this.begin(from);
+    const first = text.charCodeAt(from);
+    if (this.prevAlnum && this.boundary && isAlnumCode(first)) this.split = true;
+    this.sofar += text.slice(from, to);
+    this.prevAlnum = isAlnumCode(text.charCodeAt(to - 1));
     this.boundary = false;
   }
 
