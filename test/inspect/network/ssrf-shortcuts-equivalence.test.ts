@@ -23,6 +23,9 @@ const SEEDS = [
   'redis-cli -h LOCALHOST -p 6379 ; a,b;c',
   `${'x'.repeat(63)} ${'y'.repeat(64)} ${'z'.repeat(301)} ${'w'.repeat(300)}`,
   'git git git log log -n -n 12345678 12345678',
+  // Past the tokens kept in a list (16), repeats before and after the switch to a set.
+  `${Array.from({ length: 20 }, (_, i) => `h${i}`).join(' ')} h3 h16 h17 h0 h19 h20 h3`,
+  `${Array.from({ length: 16 }, (_, i) => `h${i}`).join(' ')} h0 h15 h16 h16 h1`,
   '',
   '   ',
 ];

@@ -131,6 +131,9 @@ function isWideSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+// Tokens read, looked for in a list up to this many (then a set).
+const TOKENS_LISTED = 16;
+
 /**
  * Tokens of a command that read as hosts, with or without a port: findBareHostsReadInFull in
  * one pass over the code units. A plain token (lower-case letters, digits, `_` and `-`, as most
@@ -139,8 +142,10 @@ function isWideSpace(c: number): boolean {
  */
 export function findBareHosts(command: string): BareHost[] {
   const found: BareHost[] = [];
-  // A repeated token says nothing new: each is read once (a set only once a second token is read).
+  // A repeated token says nothing new: each is read once (a list of the tokens read once a
+  // second one is, searched while short; a set past that).
   let seen: Set<string> | undefined;
+  let listed: string[] | undefined;
   let first: string | undefined;
   const n = command.length;
   let start = 0;
@@ -166,10 +171,14 @@ export function findBareHosts(command: string): BareHost[] {
     const token = command.slice(start, end);
     start = end;
     if (first === undefined) first = token;
-    else {
-      if (seen === undefined) seen = new Set([first]);
+    else if (seen !== undefined) {
       if (seen.has(token)) continue;
       seen.add(token);
+    } else {
+      listed ??= [first];
+      if (listed.includes(token)) continue;
+      listed.push(token);
+      if (listed.length > TOKENS_LISTED) seen = new Set(listed);
     }
     if (token.length > 300) continue;
     if (plain) {

@@ -11,6 +11,7 @@ import { dropServiceOf } from './drop-services.js';
 import { decodeHost, judgeHost, normaliseHost, shorten, type HostHit } from './host.js';
 import { hostSubjects, listMatches } from './host-lists.js';
 import type { HostCandidate } from './url-parse.js';
+import { detached } from '../../quiet-strings.js';
 
 /**
  * Hits for one host: denied wins over allowed; an allowed host is otherwise never reported.
@@ -44,6 +45,8 @@ interface Kept {
   allow: readonly string[];
   deny: readonly string[];
   answers: Map<string, readonly HostHit[]>;
+  // Without lists, by the flags (singleLabel * 2 + publicName), each by the host alone: no key is made.
+  byHost: readonly [Map<string, readonly HostHit[]>, Map<string, readonly HostHit[]>, Map<string, readonly HostHit[]>, Map<string, readonly HostHit[]>];
 }
 
 // The last network context and its answers: a session passes the same context on every call.
@@ -52,33 +55,35 @@ let kept: (Kept & { net: NetworkContext }) | undefined;
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const EMPTY: readonly string[] = [];
 
-function answersFor(net: NetworkContext): Map<string, readonly HostHit[]> {
+function keptFor(net: NetworkContext): Kept {
   // (Compared by content: lists changed in place, or another context, start afresh.)
-  if (kept !== undefined && kept.net === net && sameList(kept.allow, net.allowHosts) && sameList(kept.deny, net.denyHosts)) return kept.answers;
+  if (kept !== undefined && kept.net === net && sameList(kept.allow, net.allowHosts) && sameList(kept.deny, net.denyHosts)) return kept;
   if (kept !== undefined && sameList(kept.allow, net.allowHosts) && sameList(kept.deny, net.denyHosts)) {
     kept = { ...kept, net };
-    return kept.answers;
+    return kept;
   }
-  kept = { net, allow: net.allowHosts.length === 0 ? EMPTY : [...net.allowHosts], deny: net.denyHosts.length === 0 ? EMPTY : [...net.denyHosts], answers: new Map() };
-  return kept.answers;
+  kept = { net, allow: net.allowHosts.length === 0 ? EMPTY : [...net.allowHosts], deny: net.denyHosts.length === 0 ? EMPTY : [...net.denyHosts], answers: new Map(), byHost: [new Map(), new Map(), new Map(), new Map()] };
+  return kept;
 }
 
 /** readHostHits, each answer kept for the next calls (the arrays and hits returned are frozen). */
 export function hostHits(c: HostCandidate, scheme: string | undefined, singleLabel: boolean, net: NetworkContext, publicName = true): readonly HostHit[] {
   const port = c.port;
   if (c.host.length > MAX_KEPT_HOST || (port !== undefined && port.length > MAX_KEPT_PORT)) return readHostHits(c, scheme, singleLabel, net, publicName);
-  const answers = answersFor(net);
-  // Port and scheme only matter to the lists; with none they are left out of the key, so
-  // `http://a/` and `https://a:8080/` share one answer. The scheme is [a-z0-9+.-] only, the
-  // port at most 16 characters after its length in two hex digits, so the parts cannot run into each other.
+  const mine = keptFor(net);
+  // Port and scheme only matter to the lists; with none they are left out, so `http://a/` and
+  // `https://a:8080/` share one answer, kept by the host alone in the map for the flags. With
+  // lists, the key holds them all: the scheme is [a-z0-9+.-] only, the port at most 16
+  // characters after its length in two hex digits, so the parts cannot run into each other.
   const lists = net.allowHosts.length > 0 || net.denyHosts.length > 0;
-  const flags = `${singleLabel ? 1 : 0}${publicName ? 1 : 0}`;
-  const key = lists ? `${flags}${scheme ?? ''}|${port === undefined ? '-' : `${port.length.toString(16).padStart(2, '0')}${port}`}|${c.host}` : `${flags}${c.host}`;
+  const answers = lists ? mine.answers : (mine.byHost[(singleLabel ? 2 : 0) + (publicName ? 1 : 0)] as Map<string, readonly HostHit[]>);
+  const key = lists ? `${singleLabel ? 1 : 0}${publicName ? 1 : 0}${scheme ?? ''}|${port === undefined ? '-' : `${port.length.toString(16).padStart(2, '0')}${port}`}|${c.host}` : c.host;
   let answer = answers.get(key);
   if (answer === undefined) {
     answer = Object.freeze(readHostHits(c, scheme, singleLabel, net, publicName).map((h) => Object.freeze(h)));
     if (answers.size >= KEPT) answers.clear();
-    answers.set(key, answer);
+    // (A host alone is kept as a copy of its own: one cut from a longer text would keep that text alive.)
+    answers.set(lists ? key : detached(key), answer);
   }
   return answer;
 }
