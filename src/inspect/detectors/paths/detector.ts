@@ -9,7 +9,7 @@ import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContex
 import { checksFor, type PathChecks } from './match.js';
 import { parsePath, type ParsedPath } from './parse.js';
 import { magicInText, PATH_MAX, walkKernel, type KernelPath, type Readlink } from './kernel.js';
-import { baseFolder, isInside, relativeBases, renderPath, resolveLexically, resolveReal, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
+import { baseFolder, isInside, relativeBases, renderPath, renderPathFrom, resolveLexically, resolveReal, startOf, type AbsolutePath, type ResolvedPath } from './resolve.js';
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
 import { toolWrites, writeTargetTest } from './write-targets.js';
@@ -231,7 +231,7 @@ export function inspectPath(
           continue;
         }
         // (Its text, for realpath and the verdicts, rendered once.)
-        const lexicalText = renderPath(lexical);
+        const lexicalText = renderPathFrom(lexical, spelling.text);
         const resolved = { lexical, real: resolveReal(lexical, realpath, lexicalText) };
         const walked = readlink !== undefined ? walkedPath(parsed, ctx, base, readlink) : undefined;
         judgeResolved(hits, spelling, ctx, checks, verdicts, resolved, lexicalText, walked, realRoots, writeTarget);

@@ -41,6 +41,9 @@ export function relativeBases(ctx: PathContext): string[] {
 
 /** The absolute path a parsed path names, before symlinks. Undefined if the base or home folder is not absolute. */
 export function resolveLexically(parsed: ParsedPath, ctx: PathContext, base = baseFolder(ctx)): AbsolutePath | undefined {
+  // An absolute path with no part starting with `.` has no `.` or `..` (of any kind) to
+  // collapse: its parts are its own (copied, as the loop below would).
+  if (parsed.start.kind === 'absolute' && !parsed.segments.some(startsWithDot)) return { anchor: parsed.start.anchor, segments: parsed.segments.slice() };
   const start = startOf(parsed, ctx, base);
   if (!start) return undefined;
   const segments = [...start.segments];
@@ -53,6 +56,8 @@ export function resolveLexically(parsed: ParsedPath, ctx: PathContext, base = ba
   return { anchor: start.anchor, segments };
 }
 
+const startsWithDot = (segment: string) => segment.charCodeAt(0) === 0x2e;
+
 /** Where a parsed path starts: its anchor, the base folder, or a home folder. */
 export function startOf(parsed: ParsedPath, ctx: PathContext, base = baseFolder(ctx)): AbsolutePath | undefined {
   const { start } = parsed;
@@ -63,6 +68,27 @@ export function startOf(parsed: ParsedPath, ctx: PathContext, base = baseFolder(
   // `~name`: shells look the user up; their home is next to ours, except root's.
   if (start.user === 'root') return { anchor: { type: 'posix' }, segments: ['root'] };
   return { anchor: home.anchor, segments: [...home.segments.slice(0, -1), start.user] };
+}
+
+/**
+ * renderPath(path), given a text that may already be it (the spelling the path was read
+ * from): that text when it is, compared part by part in place, else the rendering. Most
+ * paths are written as their system spells them (`/srv/data/x`), and then nothing is joined.
+ */
+export function renderPathFrom(path: AbsolutePath, text: string): string {
+  const { anchor, segments } = path;
+  if (anchor.type !== 'posix' || text.charCodeAt(0) !== 0x2f) return renderPath(path);
+  let at = 1;
+  for (let k = 0; k < segments.length; k++) {
+    const part = segments[k] as string;
+    if (k > 0) {
+      if (text.charCodeAt(at) !== 0x2f) return renderPath(path);
+      at += 1;
+    }
+    if (!text.startsWith(part, at)) return renderPath(path);
+    at += part.length;
+  }
+  return at === text.length ? text : renderPath(path);
 }
 
 /** The path as the operating system spells it, for `realpath` and messages. */
