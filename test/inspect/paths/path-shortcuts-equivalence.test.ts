@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusStrings, stringsIn } from '../corpus-strings.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { parseAbsolute, parsePath } from '../../../src/inspect/detectors/paths/parse.js';
-import { relativeBases, renderPath, renderPathFrom, resolveLexically, resolveReal, startOf, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
+import { relativeBases, renderPath, renderPathFrom, resolveLexically, resolveLexicallyReadInFull, resolveReal, type AbsolutePath } from '../../../src/inspect/detectors/paths/resolve.js';
 import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/traversal.js';
 import { compileChecks, globForms, globFormsApart, trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
 import type { PathContext } from '../../../src/inspect/types.js';
@@ -68,19 +68,6 @@ describe('resolveReal: a path realpath gives back unchanged, not parsed again', 
   });
 });
 
-// resolveLexically as it was before the shortcut for absolute paths without a part starting with `.`.
-function resolveInFull(parsed: ReturnType<typeof parsePath>[number], ctx: PathContext, base: string): AbsolutePath | undefined {
-  const start = startOf(parsed, ctx, base);
-  if (!start) return undefined;
-  const segments = [...start.segments];
-  for (const segment of parsed.segments) {
-    if (segment === '.') continue;
-    if (dotDotKind(segment) !== undefined) segments.pop();
-    else segments.push(segment);
-  }
-  return { anchor: start.anchor, segments };
-}
-
 describe('resolveLexically and renderPathFrom: an absolute path without dots taken as it is, a text that is its rendering kept', () => {
   const check = (text: string): number => {
     let n = 0;
@@ -88,7 +75,7 @@ describe('resolveLexically and renderPathFrom: an absolute path without dots tak
       for (const parsed of parsePath(text)) {
         for (const base of parsed.start.kind === 'relative' ? relativeBases(ctx) : [ctx.roots[0] ?? ctx.cwd]) {
           const lexical = resolveLexically(parsed, ctx, base);
-          expect(lexical, `${text} from ${base}`).toEqual(resolveInFull(parsed, ctx, base));
+          expect(lexical, `${text} from ${base}`).toEqual(resolveLexicallyReadInFull(parsed, ctx, base));
           if (lexical === undefined) continue;
           // Its own parts, not the parsed path's list (a caller may change one and not the other).
           if (lexical.segments.length > 0) expect(lexical.segments).not.toBe(parsed.segments);

@@ -44,6 +44,11 @@ export function resolveLexically(parsed: ParsedPath, ctx: PathContext, base = ba
   // An absolute path with no part starting with `.` has no `.` or `..` (of any kind) to
   // collapse: its parts are its own (copied, as the loop below would).
   if (parsed.start.kind === 'absolute' && !parsed.segments.some(startsWithDot)) return { anchor: parsed.start.anchor, segments: parsed.segments.slice() };
+  return resolveLexicallyReadInFull(parsed, ctx, base);
+}
+
+/** resolveLexically without its shortcut: every part read (the tests compare the two). */
+export function resolveLexicallyReadInFull(parsed: ParsedPath, ctx: PathContext, base = baseFolder(ctx)): AbsolutePath | undefined {
   const start = startOf(parsed, ctx, base);
   if (!start) return undefined;
   const segments = [...start.segments];
