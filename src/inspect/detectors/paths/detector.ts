@@ -13,6 +13,7 @@ import { baseFolder, isInside, relativeBases, renderPath, renderPathFrom, resolv
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
 import { toolWrites, writeTargetTest } from './write-targets.js';
+import { detached } from '../../quiet-strings.js';
 
 /** The rule ids this detector reports, as declared in policies/rules/path-traversal.yaml. */
 export const PATH_RULES = {
@@ -191,7 +192,9 @@ function keptVerdict(path: AbsolutePath, checks: PathChecks, rendered: string): 
   if (verdict === undefined) {
     verdict = Object.freeze(readVerdict(path, checks));
     if (kept.size >= KEPT) kept.clear();
-    kept.set(key, verdict);
+    // (A rendered text may be the spelling itself, cut from a longer argument (trimmed, say):
+    // kept as a copy of its own, so that the argument is not kept alive with it.)
+    kept.set(anchor.type === 'posix' ? detached(key) : key, verdict);
   }
   return verdict;
 }
