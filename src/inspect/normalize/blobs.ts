@@ -127,13 +127,16 @@ function decodeBase64Run(text: string, start: number, end: number, out: Replacem
     return;
   }
   if (!whole) return;
-  // (From one '/' to the next by indexOf, not a character at a time.)
-  let piece = start;
+  // (From one '/' to the next by indexOf, not a character at a time; in the run's own text,
+  // a view of it: searched in the whole text, the last search would read on past the run to
+  // the next '/' or the end, again for every run of a text of thousands, quadratic in all.)
+  const run = text.slice(start, end);
+  let piece = 0;
   for (;;) {
-    const found = text.indexOf('/', piece);
-    const i = found < 0 || found > end ? end : found;
-    if ((piece > start || i < end) && i - piece >= MIN_BLOB_CHARS) decodeBase64Run(text, piece, i, out, false);
-    if (i >= end) return;
+    const found = run.indexOf('/', piece);
+    const i = found < 0 ? run.length : found;
+    if ((piece > 0 || i < run.length) && i - piece >= MIN_BLOB_CHARS) decodeBase64Run(text, start + piece, start + i, out, false);
+    if (i >= run.length) return;
     piece = i + 1;
   }
 }
