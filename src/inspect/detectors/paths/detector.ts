@@ -5,6 +5,7 @@
  * string: the first spelling that shows it.
  */
 import { excerpt } from '../../evidence.js';
+import { detached } from '../../quiet-strings.js';
 import { anyEnough, NO_FINDINGS, type Detector, type Finding, type InspectContext, type InspectedString, type PathContext } from '../../types.js';
 import { checksFor, type PathChecks } from './match.js';
 import { parsePath, type ParsedPath } from './parse.js';
@@ -13,7 +14,6 @@ import { baseFolder, isInside, relativeBases, renderPath, renderPathFrom, resolv
 import { pathSpellings, type PathSpelling } from './spellings.js';
 import { countDotDots, traversalReason } from './traversal.js';
 import { toolWrites, writeTargetTest } from './write-targets.js';
-import { detached } from '../../quiet-strings.js';
 
 /** The rule ids this detector reports, as declared in policies/rules/path-traversal.yaml. */
 export const PATH_RULES = {
@@ -192,9 +192,11 @@ function keptVerdict(path: AbsolutePath, checks: PathChecks, rendered: string): 
   if (verdict === undefined) {
     verdict = Object.freeze(readVerdict(path, checks));
     if (kept.size >= KEPT) kept.clear();
-    // (A rendered text may be the spelling itself, cut from a longer argument (trimmed, say):
-    // kept as a copy of its own, so that the argument is not kept alive with it.)
-    kept.set(anchor.type === 'posix' ? detached(key) : key, verdict);
+    // (A copy of its own: a POSIX path's key is the text it was read from when that is its
+    // rendering, and that text may be cut from a long one, a trimmed or NUL-cut spelling of an
+    // argument of megabytes, or a value sliced out of its frame; another's is joined around its
+    // parts, which hold on to what they were cut from. Kept, either would keep that alive.)
+    kept.set(detached(key), verdict);
   }
   return verdict;
 }
