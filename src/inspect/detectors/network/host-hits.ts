@@ -82,8 +82,9 @@ export function hostHits(c: HostCandidate, scheme: string | undefined, singleLab
   if (answer === undefined) {
     answer = Object.freeze(readHostHits(c, scheme, singleLabel, net, publicName).map((h) => Object.freeze(h)));
     if (answers.size >= KEPT) answers.clear();
-    // (A host alone is kept as a copy of its own: one cut from a longer text would keep that text alive.)
-    answers.set(lists ? key : detached(key), answer);
+    // (A key is kept as a copy of its own: the host may be cut from a longer text, and the host
+    // alone, or a key joined around it (a rope that holds the host), would keep that text alive.)
+    answers.set(detached(key), answer);
   }
   return answer;
 }
