@@ -2,22 +2,9 @@
  * The quiet-string table keeps a copy of each string, not the text it was cut from: a short
  * value sliced out of a frame of many megabytes must not keep the frame alive.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { heapAfterGc, MB } from './heap.js';
 import { QuietStrings, QUIET_SLOTS } from '../../src/inspect/quiet-strings.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-// Heap in use after a full collection.
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-const MB = 1 << 20;
 
 // Keep a value cut from a frame of 16 MB (the frame is not kept here).
 function keepCutFromFrame(table: QuietStrings, i: number): void {

@@ -4,23 +4,10 @@
  * view into that text; a key joined around it (with host lists, flags, scheme and port before
  * the host) is a rope that holds the view. Either kept would keep the whole text alive.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { heapAfterGc, MB } from '../heap.js';
 import { hostHits } from '../../../src/inspect/detectors/network/host-hits.js';
 import type { NetworkContext } from '../../../src/inspect/types.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-// Heap in use after a full collection.
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-const MB = 1 << 20;
 
 // A host cut from a text of 16 MB (the text is not kept here), read with and without a port.
 function readCutFromText(net: NetworkContext, i: number): void {

@@ -6,24 +6,12 @@
  * V8 keeps such a cut as a view into the longer string, so a kept key must be a copy of its
  * own, else every kept verdict holds an argument (or a frame) of megabytes alive.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { heapAfterGc, MB } from '../heap.js';
 import { inspectPath } from '../../../src/inspect/detectors/paths/detector.js';
 import { checksFor, type PathChecks } from '../../../src/inspect/detectors/paths/match.js';
 import type { InspectedString, PathContext } from '../../../src/inspect/types.js';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-// Heap in use after a full collection.
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-const MB = 1 << 20;
 const ctx: PathContext = { roots: ['/srv/data'], deny: [], cwd: '/srv/data', home: '/home/user', realpath: (p) => p };
 
 const pathString = (raw: string): InspectedString => ({ path: 'path', key: 'path', isKey: false, raw, variants: [] });
