@@ -21,12 +21,39 @@ let enabled = false;
  */
 export const BACKTRACKS_BEFORE_FALLBACK = 1_000_000;
 
+/**
+ * V8's flag that has a pattern compiled straight to machine code on its first run. By default
+ * V8 first compiles a pattern to bytecode and interprets it, then compiles it again to machine
+ * code on its second run: two compilations of every pattern that runs twice, which all of the
+ * rules' patterns do, and the first runs interpreted. The rule patterns are long alternations
+ * (`\s{1,4}` between words, unrolled by V8), so this is most of what a first scan costs: the
+ * definitions of server-filesystem's tools/list, scanned cold in one process, 202–228 → 95–117 ms
+ * wall and 280–298 → 157–191 ms CPU (Node 20, six runs each; 22 and 24 alike), and in the shim
+ * the tools/list answer came 258 → 158 ms after the initialize answer (median of 12 starts).
+ * Once every pattern has run the code is the same: a warm scan of that list takes as long
+ * either way (3.8 ms, Node 20 and 24). Only how a pattern is compiled changes, never what it
+ * matches.
+ *
+ * It sets a pattern's count of runs before it is compiled (ticks) to none, read when a
+ * pattern is first made: those made before keep theirs and go on as V8 planned; V8 itself
+ * marks a pattern so when its first run is on a long text. Not `--no-regexp-tier-up`, which
+ * would do the same for new patterns: set while the process runs (as it must be here, by
+ * the code, not on node's command line), it crashed V8. A test worker died in
+ * test/inspect/network/addresses.test.ts every time, and one cold scan in 31 ended in a
+ * segmentation fault; given from the process's start it did not. (test/rules/
+ * linear-regex-compile.test.ts reads what V8 holds for a pattern after its first run.)
+ */
+export const REGEXP_FLAG_COMPILE_AT_ONCE = '--regexp-tier-up-ticks=0';
+
 /** Set V8's flags for the linear engine; they must be set before the first pattern is compiled, and setting them again is harmless. */
 export function enableLinearEngine(): void {
   if (enabled) return;
   v8.setFlagsFromString('--enable-experimental-regexp-engine');
   v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   v8.setFlagsFromString(`--regexp-backtracks-before-fallback=${BACKTRACKS_BEFORE_FALLBACK}`);
+  // (With the others: the start loader sets them all before the start bundle is compiled, as
+  // V8 keeps its flags' hash with the compiled code it caches; see cli/start-loader.ts.)
+  v8.setFlagsFromString(REGEXP_FLAG_COMPILE_AT_ONCE);
   enabled = true;
 }
 
