@@ -25,6 +25,12 @@ export function issueRows(raw, s) {
   const st = s.startupMs;
   rows.push({ measure: 'startup to the first initialize answer (tiny-server)', relay: times(st.relay / st.direct), ...versus(times(st.peer / st.direct), st.shim, st.peer), shim: `${times(st.shim / st.direct)} (${times(st.shim / st.relay)} relay)`, target: '≤ 1.4× relay', ok: st.shim / st.relay <= 1.4 });
   for (const [name, ms] of Object.entries(s.startupServersMs)) rows.push({ measure: `startup to the first initialize answer (server-${name})`, relay: times(ms.relay / ms.direct), ...versus(times(ms.peer / ms.direct), ms.shim, ms.peer), shim: `${times(ms.shim / ms.direct)} (${times(ms.shim / ms.relay)} relay)`, target: '', ok: undefined });
+  // What a client waits for before its model can use a tool: the tools listed, asked for as
+  // soon as initialize is answered (reported, no target; Vanguard scans every definition).
+  for (const [name, byArmMs] of Object.entries(raw.startupToolsList ?? {})) {
+    const ms = Object.fromEntries(Object.entries(byArmMs).map(([arm, v]) => [arm, median(v)]));
+    rows.push({ measure: `startup to the first tools/list answer (${name === 'tiny' ? 'tiny-server' : `server-${name}`})`, relay: times(ms.relay / ms.direct), ...versus(times(ms.peer / ms.direct), ms.shim, ms.peer), shim: `${times(ms.shim / ms.direct)} (${times(ms.shim / ms.relay)} relay; ${fmt(ms.shim, 0)} ms)`, target: '', ok: undefined });
+  }
   const relayAdded = s.relay.relayP50Paired;
   const shimAdded = s.addedP50Paired;
   const peerAdded = s.peer?.peerP50Paired;

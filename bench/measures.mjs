@@ -134,8 +134,9 @@ export async function bigResult(conns, { bytes, rounds }) {
 /** 5. Spawn to the first initialize answer, in ms, on fresh processes, for each server
  * ({ name: [command, args] }); servers and arms interleaved. Round -1 is an untimed warm-up
  * (file cache, module compile cache), so every timed start is process-cold but not disk-cold. */
-export async function startup({ rounds }, track, servers) {
+export async function startup({ rounds }, track, servers, toolsList = undefined) {
   const ms = Object.fromEntries(Object.keys(servers).map((name) => [name, byArm(() => [])]));
+  if (toolsList) for (const name of Object.keys(servers)) toolsList[name] = byArm(() => []);
   for (let round = -1; round < rounds; round++) {
     for (const [name, server] of Object.entries(servers)) {
       for (const arm of order(round + 1)) {
@@ -143,6 +144,14 @@ export async function startup({ rounds }, track, servers) {
         const answer = await conn.initialize();
         if (!answer.message.result?.serverInfo) throw new Error(`${arm} (${name}): bad initialize answer ${JSON.stringify(answer.message).slice(0, 200)}`);
         if (round >= 0) ms[name][arm].push(answer.arrivedAt - conn.spawnedAt);
+        // `toolsList`: as a client does at once after initialize (its model cannot use a tool
+        // before), the tools listed; ms from the spawn to that answer. (Sent after the
+        // initialize answer has arrived: the figure above is not changed by it.)
+        if (toolsList) {
+          const listed = await conn.request('tools/list', {});
+          if (!Array.isArray(listed.message.result?.tools)) throw new Error(`${arm} (${name}): bad tools/list answer ${JSON.stringify(listed.message).slice(0, 200)}`);
+          if (round >= 0) toolsList[name][arm].push(listed.arrivedAt - conn.spawnedAt);
+        }
         await conn.close('SIGTERM'); // not timed; server-everything takes ~0.4 s to exit on EOF
       }
     }

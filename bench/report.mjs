@@ -142,7 +142,7 @@ export function noteLines(config, raw, s) {
   const lines = [
     `Samples: ${raw.latency.direct.length} sequential echo calls per arm in ${config.latency.rounds} interleaved rounds of ${config.latency.perRound} (after ${config.latency.warmup} warm-up); `
       + `${config.throughput.rounds} × ${config.throughput.n} pipelined calls per arm (at most 5000 in flight, under the shim's 10 000 cap); ${config.big.rounds} × 8 MiB results per arm; `
-      + `${config.startup.rounds} cold starts per arm and server (tiny-server; server-everything: \`node node_modules/@modelcontextprotocol/server-everything/dist/index.js\`, stdio; server-filesystem: \`node node_modules/@modelcontextprotocol/server-filesystem/dist/index.js <the temporary directory>\`). `
+      + `${config.startup.rounds} cold starts per arm and server (tiny-server; server-everything: \`node node_modules/@modelcontextprotocol/server-everything/dist/index.js\`, stdio; server-filesystem: \`node node_modules/@modelcontextprotocol/server-filesystem/dist/index.js <the temporary directory>\`), each start then asking tools/list at once, as a client does (timed to its answer separately). `
       + 'Arm order rotates every round. Medians; shim = `vanguard start` with the default policy, audit to stderr at info (read by the bench, not counted).',
     `Added p50 as the median of per-round differences (less sensitive to drift; medians, so they need not add up): shim − direct ${signed(s.addedP50Paired)} µs; `
       + `relay − direct ${signed(s.relay.relayP50Paired)} µs (the floor); shim − relay ${signed(s.relay.addedP50Paired)} µs (Vanguard's own)`
