@@ -27,12 +27,12 @@ export const BACKTRACKS_BEFORE_FALLBACK = 1_000_000;
  * code on its second run: two compilations of every pattern that runs twice, which all of the
  * rules' patterns do, and the first runs interpreted. The rule patterns are long alternations
  * (`\s{1,4}` between words, unrolled by V8), so this is most of what a first scan costs: the
- * definitions of server-filesystem's tools/list, scanned cold in one process, 202–228 → 95–117 ms
- * wall and 280–298 → 157–191 ms CPU (Node 20, six runs each; 22 and 24 alike), and in the shim
- * the tools/list answer came 258 → 158 ms after the initialize answer (median of 12 starts).
- * Once every pattern has run the code is the same: a warm scan of that list takes as long
- * either way (3.8 ms, Node 20 and 24). Only how a pattern is compiled changes, never what it
- * matches.
+ * definitions of server-filesystem's tools/list, scanned cold in one process, 202–267 → 95–129 ms
+ * wall and 280–348 → 157–196 ms CPU (Node 20, six runs each; Node 22 205–249 → 111–167 ms, Node
+ * 24 185–248 → 86–89 ms), and in the shim the tools/list answer came 260 → 142 ms after the
+ * initialize answer (median of 12 starts). Once every pattern has run the code is the same: a
+ * warm scan of that list takes as long either way (about 3.9 ms on Node 20, 3.7 on Node 24).
+ * Only how a pattern is compiled changes, never what it matches.
  *
  * It sets a pattern's count of runs before it is compiled (ticks) to none, read when a
  * pattern is first made: those made before keep theirs and go on as V8 planned; V8 itself
