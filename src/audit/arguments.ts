@@ -2,7 +2,7 @@
  * Turning raw tools/call arguments (and other free-form values) into something safe to log.
  * Pure: no I/O, no clock. Compiled once per sink, applied per record.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../util/node-crypto.js';
 import { flat } from './text-memo.js';
 import { REDACTED, compileKeyGlob, isSecretKeyName, redactSecretsInText as redactShipped } from './secret-patterns.js';
 
@@ -287,7 +287,7 @@ export function processArguments(value: unknown, options: ArgumentProcessorOptio
 /** `sha256:` and the first 16 hex digits of the leaf's JSON text. */
 export function hashLeaf(value: unknown): string {
   const json = typeof value === 'bigint' ? value.toString() : (JSON.stringify(value) ?? 'null');
-  return `sha256:${createHash('sha256').update(json).digest('hex').slice(0, 16)}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(json).digest('hex').slice(0, 16)}`;
 }
 
 /** Cut a long string to its head and say how much was left out. */

@@ -7,7 +7,7 @@
  * fields always the last, at fixed offsets, so a verifier slices them off by position and never
  * has to re-serialize (re-serializing would not reproduce the bytes that were hashed).
  */
-import * as crypto from 'node:crypto';
+import { nodeCrypto } from '../util/node-crypto.js';
 
 /** The `prev` of the first record in a log: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -37,11 +37,14 @@ const SEQ_PREFIX = /^\{"seq":(0|[1-9][0-9]{0,14})[,}]/;
 
 // The one-shot hash (Node 20.12+) where there is one: it makes no Hash object per line, and a
 // chained line is hashed on the way of every record. The bytes hashed are the same either way.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+// Taken when the first line is hashed: node:crypto is not loaded before the server is spawned.
+type OneShot = (algorithm: string, data: string, encoding: 'hex') => string;
+let oneShot: OneShot | null | undefined;
 
 /** sha256(prev + body), hex. */
 export function chainHash(prev: string, body: string): string {
-  return oneShot === undefined ? crypto.createHash('sha256').update(prev).update(body).digest('hex') : oneShot('sha256', prev + body, 'hex');
+  if (oneShot === undefined) oneShot = (nodeCrypto() as { hash?: OneShot }).hash ?? null;
+  return oneShot === null ? nodeCrypto().createHash('sha256').update(prev).update(body).digest('hex') : oneShot('sha256', prev + body, 'hex');
 }
 
 /**

@@ -61,8 +61,8 @@ export interface AuditDestination {
 export interface AuditSinkOptions {
   /** Name of the server this shim fronts; on every line as `server`. */
   serverName: string;
-  /** Id of this shim's run; on every line as `session`. */
-  sessionId: string;
+  /** Id of this shim's run, on every line as `session`; or what makes it when the first line needs it (the start's is made with node:crypto, after the server is spawned). */
+  sessionId: string | (() => string);
   /**
    * `true`: write to fd 2 off the protocol path (a bounded queue; lines are dropped and counted
    * when stderr is not read); `false`: not at all; an object: write there (tests).
@@ -103,12 +103,15 @@ export interface AuditSinkOptions {
 export function createAuditSink(options: AuditSinkOptions): AuditSink {
   // Milliseconds since the epoch; Date.now unless a test brings its own clock.
   const now = options.clock ? () => options.clock!().getTime() : Date.now;
+  const makeSessionId = options.sessionId;
+  let session = typeof makeSessionId === 'string' ? makeSessionId : undefined;
+  const sessionId = (): string => (session ??= (makeSessionId as () => string)());
   const redactText = createSecretRedactor(options.redactSecrets);
   const processArgs = createArgumentProcessor({ mode: options.arguments, redactKeys: options.redactKeys, redactText });
   const redactValue = createArgumentProcessor({ mode: 'redacted', redactKeys: options.redactKeys, redactText });
   // A file opened again while running starts with this line (see openAuditFile).
   const continuation = (reason: ReopenReason): string =>
-    `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, chain: 'continued', reason, msg: 'audit file opened again; this session\'s chain continues from its last record in the previous file' })}\n`;
+    `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), chain: 'continued', reason, msg: 'audit file opened again; this session\'s chain continues from its last record in the previous file' })}\n`;
   const file = options.file === undefined ? undefined : openAuditFile(options.file, { chain: options.chain, continuation });
   // Opened when the first lines are written, not here: the stderr relay is a process of its
   // own, and the server's start (after this sink's, so that the audit file is known good
@@ -119,7 +122,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     if (!stderrOpen) {
       stderrOpen = true;
       stderr = openStderr(options.stderr, (dropped) =>
-        `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: options.sessionId, dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
+        `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
       );
     }
     return stderr;
@@ -201,7 +204,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   };
   // What stands in the chain for a record that could not be made: no text of the peers.
   const unwritableLine = (at: number, error: unknown): string =>
-    `${JSON.stringify({ level: LEVEL_NUMBERS.error, time: isoTime(at), server: options.serverName, session: options.sessionId, unwritable: error instanceof Error ? error.name : typeof error, msg: 'an audit record could not be made; later calls are refused' })}\n`;
+    `${JSON.stringify({ level: LEVEL_NUMBERS.error, time: isoTime(at), server: options.serverName, session: sessionId(), unwritable: error instanceof Error ? error.name : typeof error, msg: 'an audit record could not be made; later calls are refused' })}\n`;
   // A flush within `ms`; an earlier one already due stands.
   const flushWithin = (ms: number): void => {
     if (timer !== undefined) {
@@ -237,7 +240,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     (pinoLogger ??= pino(
       {
         level: options.level ?? 'info',
-        base: { server: options.serverName, session: options.sessionId },
+        base: { server: options.serverName, session: sessionId() },
         // The time the record was made, not the time it was written.
         timestamp: () => `,"time":"${isoTime(madeAt)}"`,
         // pino's own numeric levels (the default): `pino-pretty` and `jq 'select(.level>=40)'` read them.
@@ -245,7 +248,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       destination,
     ));
   // Decision lines are written by hand in pino's bytes (line.ts, decisionText); pino writes what that cannot.
-  const bindings = bindingsText({ server: options.serverName, session: options.sessionId });
+  let bindings: string | undefined;
   const prefixes: Record<AuditLevel, string> = { debug: levelPrefix(LEVEL_NUMBERS.debug), info: levelPrefix(LEVEL_NUMBERS.info), warn: levelPrefix(LEVEL_NUMBERS.warn), error: levelPrefix(LEVEL_NUMBERS.error) };
   // A line's head (level, time, server, session) is the same for the records of one level made
   // in one millisecond: made once for a run of them, not joined again per line.
@@ -257,7 +260,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       headLevel = level;
       headMs = ms;
       // Flat: every line of the run holds it (text-memo.ts, flat).
-      head = flat(prefixes[level] + timeField(ms) + bindings);
+      head = flat(prefixes[level] + timeField(ms) + (bindings ??= bindingsText({ server: options.serverName, session: sessionId() })));
     }
     return head;
   };

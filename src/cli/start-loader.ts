@@ -6,14 +6,19 @@
  * node:vm can be given the code V8 made last time. The cache lives beside the policy cache
  * (`<cache>/code`, private files only: config/cache-files.ts) and is trusted by content:
  *
- * - an entry is named after, and its header repeats, a key made of the sha256 of the bundle's
- *   bytes as read this time, Node's and V8's versions and the architecture. V8's own check
- *   compares only the source's length (and its version and flags), so a same-length edit
- *   would otherwise run the old code;
- * - the header holds the sha256 of the compiled bytes, compared before V8 sees them (V8's own
- *   checksum is off in release builds): a damaged or edited entry is a miss;
+ * - an entry is named after, and its header repeats, a key made of the CRC-32 and length of the
+ *   bundle's bytes as read this time, its path, Node's and V8's versions and the architecture.
+ *   V8's own check compares only the source's length (and its version and flags), so a
+ *   same-length edit would otherwise run the old code;
+ * - the header holds the CRC-32 of the compiled bytes, compared before V8 sees them (V8's own
+ *   checksum is off in release builds, and took a damaged entry in a test): a damaged entry is
+ *   a miss;
  * - what V8 still rejects is a miss too. A miss compiles from the source and writes a new
  *   entry once the start is under way (`ready`), so that it holds what starting compiled.
+ *
+ * CRC-32, not sha256: these digests guard against damage, not against anyone (whoever can
+ * write the private cache or the bundle can write any digest), and node:crypto is not loaded
+ * before the server is spawned (util/node-crypto.ts).
  *
  * V8 also refuses code made under other V8 flags, and every start sets the linear regex
  * engine's flags (rules/linear-regex.ts) before its first pattern: they are set here before
@@ -23,7 +28,6 @@
  * refused once and written again.)
  */
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -31,27 +35,26 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
 import { enableLinearEngine } from '../rules/linear-regex.js';
+import { crc32Hex, entryName } from '../util/crc32.js';
 import { setHeapFlagsAtStart } from './heap-settings.js';
 
-const FORMAT = 'vanguard-code-cache-1';
+const FORMAT = 'vanguard-code-cache-2';
 /** An entry larger than this is not read (the bundle's is a few hundred kB). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 /** The bundle, next to this file in dist/cli. */
 export const START_BUNDLE = fileURLToPath(new URL('./start.bundle.cjs', import.meta.url));
 
-const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
-
 /** Where a bundle's compiled code is cached under this Node: the entry's file and the key its header must hold. */
 export function codeCacheEntry(dir: string, bundle: Uint8Array, bundleFile: string): { file: string; key: string } {
   // The bundle's own path too: Node 20's V8 names a script compiled from cached code after the
   // file it was first compiled from, and stack traces should name this one.
-  const key = JSON.stringify({ format: FORMAT, source: sha256(bundle), file: bundleFile, node: process.version, v8: process.versions.v8, arch: process.arch });
-  return { file: path.join(dir, `${sha256(key).slice(0, 40)}.bin`), key };
+  const key = JSON.stringify({ format: FORMAT, source: `${crc32Hex(bundle)}:${bundle.length}`, file: bundleFile, node: process.version, v8: process.versions.v8, arch: process.arch });
+  return { file: path.join(dir, `${entryName(key)}.bin`), key };
 }
 
 /** An entry's bytes: one header line (key, digest and length of the data), then the data. */
 export function encodeCodeCache(key: string, data: Uint8Array): Buffer {
-  const header = JSON.stringify({ key, digest: sha256(data), bytes: data.length });
+  const header = JSON.stringify({ key, digest: crc32Hex(data), bytes: data.length });
   return Buffer.concat([Buffer.from(`${header}\n`, 'utf8'), data]);
 }
 
@@ -62,7 +65,7 @@ export function decodeCodeCache(entry: Buffer, key: string): Buffer | undefined 
   try {
     const header = JSON.parse(entry.subarray(0, newline).toString('utf8')) as { key?: unknown; digest?: unknown; bytes?: unknown };
     const data = entry.subarray(newline + 1);
-    if (header.key !== key || header.bytes !== data.length || header.digest !== sha256(data)) return undefined;
+    if (header.key !== key || header.bytes !== data.length || header.digest !== crc32Hex(data)) return undefined;
     return data;
   } catch {
     return undefined;
@@ -115,6 +118,27 @@ export function runBundle(file: string, compiled: CompiledBundle): Record<string
   return module.exports;
 }
 
+/**
+ * The modules of Node's own that a start loads before it spawns the server, beyond those the
+ * loader itself imports, loaded before the flags below are set.
+ *
+ * Node compiles its own modules with code V8 made when Node was built, and V8 takes compiled
+ * code only under the flags it was made with: once any flag is set (the linear engine's, the
+ * heap's), every builtin loaded after it is compiled from its source instead. Loading
+ * child_process, perf_hooks and crypto took 5-6 ms with that code and 13-16 ms without on Node
+ * 20, 6-9 against 21-26 ms on Node 24; in a start, the builtins loaded between the flags and the
+ * spawn took 10-15 ms on Node 24, against 3-4 loaded first.
+ *
+ * zlib gives the caches' CRC-32 (util/crc32.ts); on Node 20, diagnostics_channel and `process`
+ * are modules of their own that bundled packages require.
+ * test/cli/start-builtins.test.ts fails when a start loads one between its first flag and the spawn.
+ */
+const START_BUILTINS = ['node:child_process', 'node:perf_hooks', 'node:zlib', 'node:diagnostics_channel', 'node:process'] as const;
+
+function loadStartBuiltins(): void {
+  for (const id of START_BUILTINS) process.getBuiltinModule(id);
+}
+
 type RunStart = (argv: string[], hooks: { ready?: () => void }) => Promise<number | undefined>;
 
 /**
@@ -129,6 +153,7 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
     return undefined;
   }
   const root = vanguardCacheRoot(env);
+  loadStartBuiltins();
   enableLinearEngine();
   setHeapFlagsAtStart();
   const compiled = compileBundle(START_BUNDLE, bytes, root === undefined ? undefined : path.join(root, 'code'));

@@ -5,10 +5,10 @@
  * own and nobody else can read or write, of a bounded size. Writes go to a private temporary
  * file renamed into place, so a reader sees a whole entry or none. Any failure is a miss.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { nodeCrypto } from '../util/node-crypto.js';
 
 /** Vanguard's per-user cache folder: VANGUARD_CACHE_DIR, else XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows; undefined when VANGUARD_NO_CACHE is set. */
 export function vanguardCacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
@@ -43,7 +43,7 @@ export function writePrivateFile(file: string, data: string | Uint8Array): boole
     const dir = path.dirname(file);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!privateFolder(dir)) return false;
-    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = `${file}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`;
     try {
       writeFileSync(temp, data, { flag: 'wx', mode: 0o600 });
       renameSync(temp, file);

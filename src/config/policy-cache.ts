@@ -7,14 +7,17 @@
  *
  * An entry is used only when everything loading depended on is as it was: the same Vanguard
  * build, `--policy` value, working folder and presets folder (the entry's name and its key),
- * the same bytes in every file loading read or failed to read (sha256, compared after reading
- * them again), and the same value for every environment variable it looked at. Anything else
+ * the same text in every file loading read or failed to read (kept whole in the entry and
+ * compared after reading them again), and the same value for every environment variable it
+ * looked at. An entry's body carries its CRC-32, which catches a damaged file; nothing here
+ * needs node:crypto, which a start would otherwise load before spawning the server
+ * (util/node-crypto.ts). Anything else
  * (a missing, unreadable, corrupt, foreign or loosely permitted entry) is a miss: the policy
  * is loaded as if there were no cache, and the cache never stops a start.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { crc32Hex, entryName } from '../util/crc32.js';
 import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile } from './cache-files.js';
 import type { PolicyIO } from './io.js';
 import type { PolicyIssue } from './issues.js';
@@ -42,13 +45,13 @@ export interface PolicyCacheOptions {
 
 /** Everything loading read, with what it found. */
 interface Inputs {
-  /** [path as read, sha256 of its text, or null when it could not be read]. */
+  /** [path as read, its text, or null when it could not be read]. */
   files: Array<[string, string | null]>;
   /** [variable, value, or null when unset]. */
   env: Array<[string, string | null]>;
 }
 
-const FORMAT = 'vanguard-policy-cache-1';
+const FORMAT = 'vanguard-policy-cache-2';
 /** An entry larger than this is not read (policies are a few kB). */
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
@@ -58,12 +61,10 @@ export function policyCacheDir(env: NodeJS.ProcessEnv = process.env, platform: N
   return root === undefined ? undefined : path.join(root, 'policies');
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 // The entry for one start: its file name comes from everything but the inputs' contents.
 function entryOf(file: string | undefined, io: PolicyIO, options: PolicyCacheOptions): { key: string; entryFile: string } {
   const key = JSON.stringify({ format: FORMAT, build: options.build, file: file ?? null, cwd: options.cwd, presets: io.presetsDir, platform: process.platform });
-  return { key, entryFile: path.join(options.dir, `${sha256(key)}.json`) };
+  return { key, entryFile: path.join(options.dir, `${entryName(key)}.json`) };
 }
 
 /** The cached outcome of loading `file`, when a valid entry holds it; else undefined (load, then {@link loadAndCachePolicy}). */
@@ -100,7 +101,7 @@ function recordingIO(io: PolicyIO): { io: PolicyIO; inputs(): Inputs | undefined
     readFile(file) {
       try {
         const text = io.readFile(file);
-        files.set(file, sha256(text));
+        files.set(file, text);
         return text;
       } catch (error) {
         if (!files.has(file)) files.set(file, null);
@@ -130,7 +131,7 @@ function readEntry(entryFile: string, key: string, io: PolicyIO): LoadedPolicy |
   const text = bytes.toString('utf8');
   try {
     const entry = JSON.parse(text) as { format?: unknown; key?: unknown; digest?: unknown; body?: unknown };
-    if (entry.format !== FORMAT || entry.key !== key || typeof entry.body !== 'string' || entry.digest !== sha256(entry.body)) return undefined;
+    if (entry.format !== FORMAT || entry.key !== key || typeof entry.body !== 'string' || entry.digest !== crc32Hex(entry.body)) return undefined;
     const body = JSON.parse(entry.body) as { inputs: Inputs; loaded: LoadedPolicy };
     if (!unchanged(body.inputs, io)) return undefined;
     const { effective, sources, warnings } = body.loaded;
@@ -145,14 +146,14 @@ function readEntry(entryFile: string, key: string, io: PolicyIO): LoadedPolicy |
 function unchanged(inputs: Inputs, io: PolicyIO): boolean {
   if (!Array.isArray(inputs.files) || !Array.isArray(inputs.env) || inputs.files.length === 0) return false;
   for (const [name, value] of inputs.env) if ((io.env[name] ?? null) !== value) return false;
-  for (const [file, digest] of inputs.files) {
+  for (const [file, text] of inputs.files) {
     let now: string | null;
     try {
-      now = sha256(io.readFile(file));
+      now = io.readFile(file);
     } catch {
       now = null;
     }
-    if (now !== digest) return false;
+    if (now !== text) return false;
   }
   return true;
 }
@@ -167,7 +168,7 @@ function writeEntry(entryFile: string, key: string, inputs: Inputs, loaded: Load
   } catch {
     return;
   }
-  if (writePrivateFile(entryFile, JSON.stringify({ format: FORMAT, key, digest: sha256(body), body }))) pruneCacheFolder(path.dirname(entryFile), '.json', KEEP_ENTRIES);
+  if (writePrivateFile(entryFile, JSON.stringify({ format: FORMAT, key, digest: crc32Hex(body), body }))) pruneCacheFolder(path.dirname(entryFile), '.json', KEEP_ENTRIES);
 }
 
 // One entry per policy, pack set and Vanguard version in use: enough for many servers' policies at once.

@@ -1,5 +1,5 @@
 /** Canonical JSON (keys sorted at every depth) and its SHA-256: a definition's fingerprint. */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../util/node-crypto.js';
 
 /** The value as JSON with object keys sorted, so the same definition always reads the same. */
 export function canonicalJson(value: unknown): string {
@@ -16,5 +16,5 @@ export function canonicalJson(value: unknown): string {
 
 /** sha256 of the canonical JSON, in hex. */
 export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return nodeCrypto().createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

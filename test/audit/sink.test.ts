@@ -224,6 +224,18 @@ describe('createAuditSink', () => {
     });
   });
 
+  it('makes a session id given as a function once, when the first line needs it, and puts it on every line', () => {
+    let made = 0;
+    const { sink, parsed } = collect({ sessionId: () => `lazy-${++made}` });
+    // Creating the sink (as a start does before it spawns the server) makes no id.
+    expect(made).toBe(0);
+    sink.record(call);
+    sink.log('info', 'child started', { pid: 42 });
+    sink.record({ ...call, id: 2 });
+    expect(made).toBe(1);
+    expect(parsed().map((line) => line.session)).toEqual(['lazy-1', 'lazy-1', 'lazy-1']);
+  });
+
   it('ignores records after close', async () => {
     const { sink, lines } = collect();
     await sink.close();

@@ -2,7 +2,6 @@
  * `vanguard start`: run one server behind the policy, with the client on our stdin and
  * stdout. Everything we say ourselves goes to stderr.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AuditError } from '../../audit/errors.js';
@@ -17,6 +16,7 @@ import type { RuleSet } from '../../rules/load-packs.js';
 import { deriveServerName } from '../server-name.js';
 import type { SessionInspection } from '../session-inspection.js';
 import { splitCommand } from '../split-command.js';
+import { nodeCrypto } from '../../util/node-crypto.js';
 
 export interface StartArgs {
   server?: string;
@@ -134,7 +134,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   const audit = openAudit(() =>
     createAuditSink({
       serverName: args.name ?? deriveServerName([command, ...commandArgs]),
-      sessionId: randomUUID(),
+      // Made with the first line, after the spawn (util/node-crypto.ts).
+      sessionId: () => nodeCrypto().randomUUID(),
       stderr: policy.audit.stderr,
       file: policy.audit.file,
       arguments: policy.audit.arguments,
@@ -216,7 +217,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     return await runProxy({
       policy,
       // Asked calls: a per-process key for requestState HMACs and codes, the per-user approvals folder.
-      approval: { serverName: args.name ?? deriveServerName([command, ...commandArgs]), nowMs: () => Date.now(), key: randomBytes(32), store: lazyFileApprovalStore(() => ensureApprovalsDir(approvalsDir())) },
+      approval: { serverName: args.name ?? deriveServerName([command, ...commandArgs]), nowMs: () => Date.now(), key: nodeCrypto().randomBytes(32), store: lazyFileApprovalStore(() => ensureApprovalsDir(approvalsDir())) },
       child,
       spec,
       clientIn: process.stdin,

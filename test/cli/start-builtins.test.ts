@@ -1,0 +1,60 @@
+/**
+ * What a real `vanguard start` loads of Node's own modules before it spawns the server
+ * (test/fixtures/start-builtins-probe.cjs watches, preloaded into the shim):
+ *
+ * - none after the start's first V8 flag. V8 takes the code Node was built with for its own
+ *   modules only under the flags it was made with, so each one loaded after a flag is compiled
+ *   from its source, 2-3 times the time (cli/start-loader.ts, START_BUILTINS);
+ * - not node:crypto, which took 2-7 ms (util/node-crypto.ts). It is loaded after the spawn,
+ *   by the first audit line.
+ *
+ * The second start is the one measured: the first reads no cache and writes both.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { byId, eventually, initialize, startCli, TINY_SERVER } from '../e2e/harness.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const probe = path.join(root, 'test', 'fixtures', 'start-builtins-probe.cjs');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'vanguard-start-builtins-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface ProbeReport {
+  flagsSet: boolean;
+  loaded: string[];
+  afterFirstFlag: string[];
+}
+
+// One start to its first answer and an audited call; what the probe saw at the spawn.
+async function start(run: number): Promise<ProbeReport> {
+  const out = path.join(dir, `probe-${run}.json`);
+  const s = startCli(['start', '--', process.execPath, TINY_SERVER], {
+    VANGUARD_CACHE_DIR: path.join(dir, 'cache'),
+    VANGUARD_NO_CACHE: '',
+    NODE_OPTIONS: `--require ${JSON.stringify(probe)}`,
+    START_PROBE_OUT: out,
+  });
+  s.send(initialize(0));
+  expect(await s.next(byId(0))).toMatchObject({ id: 0, result: { serverInfo: { name: 'tiny' } } });
+  s.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } });
+  expect(await s.next(byId(1))).toMatchObject({ id: 1, result: { content: [{ type: 'text', text: '{"text":"hi"}' }] } });
+  // The first start writes the code cache once it is under way.
+  if (run === 1) await eventually(() => false, 500);
+  await s.close();
+  return JSON.parse(readFileSync(out, 'utf8')) as ProbeReport;
+}
+
+describe('a start, before it spawns the server', () => {
+  it('loads no builtin after its first V8 flag, and not node:crypto', async () => {
+    await start(1);
+    const report = await start(2);
+    // The probe saw what it watches: the flags were set, and the start itself loaded child_process.
+    expect(report.flagsSet).toBe(true);
+    expect(report.loaded).toContain('NativeModule child_process');
+    expect(report.afterFirstFlag).toEqual([]);
+    expect(report.loaded.filter((m) => /^NativeModule (crypto|internal\/crypto\/)/.test(m))).toEqual([]);
+  }, 60_000);
+});
