@@ -21,6 +21,11 @@ export type PolicyOverrides = Pick<PolicyDocument, 'mode' | 'onBlock'> & { audit
  * on a hit neither the loader nor the YAML parser is even imported.
  */
 export async function loadCompiledPolicy(file: string | undefined, overrides: PolicyOverrides, warn: (line: string) => void): Promise<CompiledPolicy> {
+  return (await loadPolicyAndDocument(file, overrides, warn)).policy;
+}
+
+/** {@link loadCompiledPolicy}, with the effective document it compiled (what a session's caches are keyed by). */
+export async function loadPolicyAndDocument(file: string | undefined, overrides: PolicyOverrides, warn: (line: string) => void): Promise<{ policy: CompiledPolicy; effective: PolicyDocument }> {
   const result = await loadEffective(file);
   for (const warning of result.warnings) warn(formatIssue(warning));
   if (result.errors.length > 0 || !result.loaded) {
@@ -36,7 +41,7 @@ export async function loadCompiledPolicy(file: string | undefined, overrides: Po
     ...(auditFile ? { audit: { ...loaded.audit, file: auditFile } } : {}),
   };
   // Compiled again with the real file system and clock: path constraints follow symlinks.
-  return compilePolicy(effective, sources, process.cwd(), NODE_EDGE);
+  return { policy: compilePolicy(effective, sources, process.cwd(), NODE_EDGE), effective };
 }
 
 // The effective policy, its files and warnings: from the cache, or loaded (and cached).

@@ -14,10 +14,12 @@
  * function reports its own failures (a call refused, a result withheld, a definition hidden,
  * an audit text withheld): no decision goes on without it, and none is left unanswered.
  */
+import type { CleanDefinitions } from '../config/clean-definitions.js';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import type { DefinitionScan } from '../engine/tool-list.js';
 import type { InspectorEdge, ResultScanFunction } from '../inspect/build.js';
+import type { Finding } from '../inspect/types.js';
 import type { RuleSet } from '../rules/load-packs.js';
 
 /** What builds a session's inspection (src/inspect/build.ts and the audit's redactor), passed in. */
@@ -27,6 +29,8 @@ export interface InspectionBuilders {
   definitionRules(): unknown;
   buildInspector(policy: CompiledPolicy, edge: InspectorEdge): InspectFunction;
   buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge): DefinitionScan;
+  /** What the definition scan gives a definition that scanned clean before (inspect/build.ts); reads no rule. */
+  judgeCleanDefinition(definition: unknown, context?: Parameters<DefinitionScan>[1]): Finding[];
   buildResultScan(policy: CompiledPolicy, edge: InspectorEdge): ResultScanFunction | undefined;
   /** Whether the policy asks for any result scan at all (buildResultScan gives undefined when not). */
   scansResults(policy: CompiledPolicy): boolean;
@@ -70,13 +74,15 @@ export function once<T>(build: () => T): () => T {
 /**
  * The session's inspection over `policy`, with `rules` when the start already read the
  * policy's own packs (checked before the server was started), else the shipped ones, read
- * when first needed. `edge` is what buildInspector takes, without the rules.
+ * when first needed. `edge` is what buildInspector takes, without the rules. `clean`: the
+ * definitions that scanned clean at earlier starts under the same policy and build
+ * (config/clean-definitions.ts); one of them is judged without building the scan at all.
  */
-export function deferredInspection(policy: CompiledPolicy, rules: RuleSet | undefined, edge: Omit<InspectorEdge, 'rules'>, build: InspectionBuilders): SessionInspection {
+export function deferredInspection(policy: CompiledPolicy, rules: RuleSet | undefined, edge: Omit<InspectorEdge, 'rules' | 'cleanDefinitions'>, build: InspectionBuilders, clean?: CleanDefinitions): SessionInspection {
   const ruleSet = once(() => rules ?? build.policyRules(policy));
   const definitionRules = once(() => build.definitionRules());
   const inspector = once(() => build.buildInspector(policy, { ...edge, rules: ruleSet() }));
-  const definitionScan = once(() => build.buildDefinitionScan(policy, { realpath: edge.realpath, rules: ruleSet() }));
+  const definitionScan = once(() => build.buildDefinitionScan(policy, { realpath: edge.realpath, rules: ruleSet(), ...(clean && { cleanDefinitions: clean }) }));
   const resultScan = once(() => build.buildResultScan(policy, { realpath: edge.realpath, rules: ruleSet() }));
   const redactor = once(() => build.buildSecretRedactor(ruleSet().rules));
   // Each built function reports its own failures rather than throwing (a call refused, a
@@ -108,6 +114,10 @@ export function deferredInspection(policy: CompiledPolicy, rules: RuleSet | unde
       return inspect(input);
     },
     scanDefinition: (definition, context) => {
+      if (clean !== undefined) {
+        const text = JSON.stringify(definition);
+        if (text !== undefined && clean.has(text)) return build.judgeCleanDefinition(definition, context);
+      }
       let scan: DefinitionScan;
       try {
         scan = definitionScan();

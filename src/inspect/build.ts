@@ -12,7 +12,7 @@ import type { InspectFunction } from '../engine/tool-call.js';
 import { addPack, type RuleSet } from '../rules/load-packs.js';
 import { loadPack } from '../rules/load-pack.js';
 import { loadShippedDefinitionRules, loadShippedRules } from '../rules/shipped.js';
-import { judgeSteering, matchSteering, type SteeringMatches } from './definitions/steering.js';
+import { judgeSteering, matchSteering, steeringProse, type SteeringMatches } from './definitions/steering.js';
 import { inspectArguments, type Inspector } from './inspect.js';
 import { DETECTORS, RULE_REGISTRY } from './registry.js';
 import { CATEGORIES, type Finding } from './types.js';
@@ -51,6 +51,11 @@ export interface InspectorEdge {
   /** A clock in milliseconds, and the last-resort wall-clock limit of one inspection. */
   now?: () => number;
   budgetMs?: number;
+  /**
+   * Told the text (JSON) of each definition the scan read that gave no finding and matched no
+   * steering rule: what {@link judgeCleanDefinition} then stands in for (config/clean-definitions.ts).
+   */
+  cleanDefinitions?: { add(text: string): void };
 }
 
 /**
@@ -162,6 +167,7 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
         findings = [...findings, failed(`the definition could not be read for steering: ${String(error)}`)];
       }
       entry = { findings, steering };
+      if (findings.length === 0 && steering !== undefined && steering.hits.length === 0) edge.cleanDefinitions?.add(key);
       if (key.length <= DEFINITION_CACHE.maxKeyChars) {
         cache.set(key, entry);
         cachedChars += key.length;
@@ -175,6 +181,15 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     // What the steering rules found is judged against this listing's tool names each time.
     return entry.steering ? [...entry.findings, ...judgeSteering(definition, entry.steering, context)] : entry.findings;
   };
+}
+
+/**
+ * What the definition scan gives a definition that, under the same policy and rules, gave no
+ * finding and matched no steering rule: only what depends on the listing it came in (the
+ * names of the other tools, the parameters that ask for the model's context). No rule is read.
+ */
+export function judgeCleanDefinition(definition: unknown, context?: Parameters<DefinitionScan>[1]): Finding[] {
+  return judgeSteering(definition, { prose: steeringProse(definition), hits: [] }, context);
 }
 
 /** Scans one result the server returns (see src/inspect/results). */

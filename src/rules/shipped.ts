@@ -12,6 +12,7 @@ import { compileLinear } from './linear-regex.js';
 import { loadRuleSet, type RuleSet } from './load-packs.js';
 import type { PackIssue, RuleRegistry } from './load-pack.js';
 import { SHAPE_SIZE, shapeNeeds } from './pattern-shape.js';
+import { crc32Hex } from '../util/crc32.js';
 import { requiredCharsEach, type CharSet } from './required-chars.js';
 import type { CompiledRule, RuleSource, RuleSpec } from './rule-types.js';
 
@@ -78,6 +79,20 @@ function wellFormedShape(needs: unknown): needs is number[] {
 /** The shipped rules: from the build's JSON when there is one, else from the YAML. */
 export function loadShippedRules(registry: RuleRegistry): RuleSet {
   return loadFrom(PREBUILT, SHIPPED_RULES_DIR, registry);
+}
+
+/**
+ * The CRC-32 of the prebuilt packs' bytes as they are on disk now (both files), or undefined
+ * when either cannot be read: what keys the definitions kept as clean (config/clean-definitions.ts)
+ * to these very rules, so that packs damaged or replaced since the build are read (and fail,
+ * closed) instead of being stood in for. The build's own id, fixed when it was built, would not tell.
+ */
+export function shippedPacksFingerprint(): string | undefined {
+  try {
+    return `${crc32Hex(readFileSync(PREBUILT))}:${crc32Hex(readFileSync(PREBUILT_DEFINITIONS))}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The shipped tool-definition steering rules, read the same way. */

@@ -2,10 +2,12 @@
  * `vanguard start`: run one server behind the policy, with the client on our stdin and
  * stdout. Everything we say ourselves goes to stderr.
  */
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AuditError } from '../../audit/errors.js';
 import type { AuditSink } from '../../audit/types.js';
+import type { CleanDefinitions } from '../../config/clean-definitions.js';
 import type { CompiledPolicy } from '../../config/policy-types.js';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { parseLock, renderLock, type LockFile } from '../../pinning/lock.js';
@@ -119,9 +121,9 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   // Everything the operator can get wrong (the policy, its rule packs, the lock file, the
   // audit destination) is checked before the server starts: a server that never started
   // never has to be stopped. Only what that check needs is loaded first.
-  const [{ loadCompiledPolicy }, { createAuditSink }] = await Promise.all([import('../load-policy.js'), import('../../audit/index.js')]);
+  const [{ loadPolicyAndDocument }, { createAuditSink }] = await Promise.all([import('../load-policy.js'), import('../../audit/index.js')]);
   const warn = (line: string): void => void process.stderr.write(`vanguard: ${line}\n`);
-  const policy: CompiledPolicy = await loadCompiledPolicy(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
+  const { policy, effective } = await loadPolicyAndDocument(args.policy, { mode: args.mode, onBlock: args['on-block'], auditFile: args.audit ? path.resolve(args.audit) : undefined }, warn);
   // The policy's own rule packs are part of it; the shipped ones are checked by a test.
   const rules = policy.inspection.rulePacks.length > 0 ? await checkedRules(policy) : undefined;
   // Trusting on first use, a lock file that does not exist yet is written when the session ends.
@@ -175,12 +177,14 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     const build = await import('../../inspect/build.js');
     const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
     const { deferredInspection } = await import('../session-inspection.js');
+    const clean = await cleanDefinitionsFor(policy, effective);
     // The server inherits this process's working directory: relative paths are judged from there too.
     inspection = deferredInspection(
       policy,
       rules,
       { realpath: realpathOrUndefined, readlink: build.symlinkTarget, serverCwd: process.cwd() },
       { ...build, definitionRules: build.shippedDefinitionRules, buildSecretRedactor },
+      clean,
     );
     redactWithRules = inspection.redact;
     ({ runProxy } = await import('../../proxy/proxy.js'));
@@ -257,6 +261,28 @@ async function checkedRules(policy: CompiledPolicy): Promise<RuleSet> {
 
 // An audit destination that cannot be written (a directory, no permission, a damaged
 // chain) is the operator's error, reported as such rather than as an unexpected one.
+/**
+ * The definitions that scanned clean at earlier starts (config/clean-definitions.ts), for a
+ * bundled build with the per-user cache on and a policy without rule packs of its own.
+ */
+async function cleanDefinitionsFor(policy: CompiledPolicy, effective: unknown): Promise<CleanDefinitions | undefined> {
+  const [{ VANGUARD_BUILD }, { vanguardCacheRoot }, { cleanDefinitionsIn }, { shippedPacksFingerprint }] = await Promise.all([
+    import('../build-id.js'),
+    import('../../config/cache-files.js'),
+    import('../../config/clean-definitions.js'),
+    import('../../rules/shipped.js'),
+  ]);
+  const root = vanguardCacheRoot();
+  if (VANGUARD_BUILD === undefined || root === undefined || policy.inspection.rulePacks.length > 0) return undefined;
+  const packs = shippedPacksFingerprint();
+  if (packs === undefined) return undefined;
+  const key = { build: VANGUARD_BUILD, packs, policy: effective, cwd: process.cwd(), home: homedir() };
+  // Written a turn later, off the path of the answer whose scan found the texts, or as the process leaves.
+  const clean = cleanDefinitionsIn(path.join(root, 'definitions'), key, (write) => void setTimeout(write, 0).unref());
+  process.once('exit', () => clean.flush());
+  return clean;
+}
+
 function openAudit(open: () => AuditSink): AuditSink {
   try {
     return open();

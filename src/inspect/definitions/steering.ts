@@ -76,12 +76,17 @@ function listingNames(toolNames: readonly string[] | undefined): { all: Set<stri
   return sets;
 }
 
-/** Run the steering rules on one definition's folded prose. */
-export function matchSteering(definition: unknown, rules: readonly CompiledRule[]): SteeringMatches {
-  const prose = definitionProse(definition).map(({ path, text }) => {
+/** One definition's prose, folded, with its identifier-like words: what the steering rules read. */
+export function steeringProse(definition: unknown): SteeringMatches['prose'] {
+  return definitionProse(definition).map(({ path, text }) => {
     const folded = foldDefinitionText(text);
     return { path, folded, words: identifierWords(folded) };
   });
+}
+
+/** Run the steering rules on one definition's folded prose. */
+export function matchSteering(definition: unknown, rules: readonly CompiledRule[]): SteeringMatches {
+  const prose = steeringProse(definition);
   const hits: SteeringMatches['hits'] = [];
   for (const { path, folded } of prose) {
     for (const rule of rules) {
