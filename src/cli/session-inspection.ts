@@ -31,6 +31,8 @@ export interface InspectionBuilders {
   buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge): DefinitionScan;
   /** What the definition scan gives a definition that scanned clean before (inspect/build.ts); reads no rule. */
   judgeCleanDefinition(definition: unknown, context?: Parameters<DefinitionScan>[1]): Finding[];
+  /** A definition's text as the scan keys it (inspect/build.ts). */
+  definitionKey(definition: unknown): string | undefined;
   buildResultScan(policy: CompiledPolicy, edge: InspectorEdge): ResultScanFunction | undefined;
   /** Whether the policy asks for any result scan at all (buildResultScan gives undefined when not). */
   scansResults(policy: CompiledPolicy): boolean;
@@ -115,7 +117,7 @@ export function deferredInspection(policy: CompiledPolicy, rules: RuleSet | unde
     },
     scanDefinition: (definition, context) => {
       if (clean !== undefined) {
-        const text = JSON.stringify(definition);
+        const text = build.definitionKey(definition);
         if (text !== undefined && clean.has(text)) return build.judgeCleanDefinition(definition, context);
       }
       let scan: DefinitionScan;

@@ -10,10 +10,12 @@
  * what a scan would give it (test/config/clean-definitions.test.ts compares the two).
  *
  * - The texts are kept whole and compared whole, never by a digest: a server writes its own
- *   definitions, and a crafted text must not stand for one that scanned clean.
+ *   definitions, and a crafted text must not stand for one that scanned clean. The text is the
+ *   strict JSON the scan keys its own cache by (inspect/build.ts, definitionKey), in which a
+ *   number and a string of its digits differ.
  * - The key is the build, the shipped packs' bytes as they are now (a damaged install is read,
- *   and fails closed, as without the set), the effective policy, the working folder, the home
- *   and the platform; the file's name comes from it and the file holds it.
+ *   and fails closed, as without the set), Node's version with its ICU and Unicode data, the
+ *   effective policy, the working folder, the home and the platform; the file's name comes from it and the file holds it.
  *   A policy with rule packs of its own does not use the set (cli/commands/start.ts): their
  *   files are not part of the key.
  * - The file is trusted as the other caches are (cache-files.ts): ours, private, bounded, its
@@ -43,14 +45,16 @@ export const MAX_TEXTS = 2048;
 export const MAX_CHARS = 4 * 1024 * 1024;
 /** A longer text is scanned at every start. */
 export const MAX_TEXT_CHARS = 256 * 1024;
-/** A larger file is not read. */
-const MAX_ENTRY_BYTES = 3 * MAX_CHARS + 1024 * 1024;
+/** A larger file is not read (a character can take 4 bytes: escaped once in the body, again in the file). */
+const MAX_ENTRY_BYTES = 4 * MAX_CHARS + 1024 * 1024;
 /** One file per policy, folder and build in use. */
 const KEEP_ENTRIES = 64;
 
 /** What the key is made of; see the file comment. */
 export interface CleanDefinitionsKey {
   build: string;
+  /** Node's version, ICU and Unicode data: the scan folds and classifies characters with them. */
+  node: string;
   /** The shipped packs' bytes as read at this start (rules/shipped.ts, shippedPacksFingerprint). */
   packs: string;
   policy: unknown;

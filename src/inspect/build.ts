@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CompiledPolicy } from '../config/policy-types.js';
 import { VanguardError } from '../errors.js';
+import { serializeStrict } from '../protocol/strict-json.js';
 import type { InspectFunction } from '../engine/tool-call.js';
 import { addPack, type RuleSet } from '../rules/load-packs.js';
 import { loadPack } from '../rules/load-pack.js';
@@ -155,8 +156,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
   let cachedChars = 0;
   const failed = (message: string): Finding => ({ ruleId: 'inspect.failure', category: 'prompt-injection', severity: 'critical', path: '', evidence: '', message });
   return (definition, context) => {
-    const key = JSON.stringify(definition) ?? '';
-    let entry = cache.get(key);
+    const key = definitionKey(definition);
+    let entry = key === undefined ? undefined : cache.get(key);
     if (!entry) {
       const result = inspectArguments({ tool: '(definition)', args: definition, hints: {}, exempt: new Set() }, inspector);
       let steering: SteeringMatches | undefined;
@@ -167,8 +168,8 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
         findings = [...findings, failed(`the definition could not be read for steering: ${String(error)}`)];
       }
       entry = { findings, steering };
-      if (findings.length === 0 && steering !== undefined && steering.hits.length === 0) edge.cleanDefinitions?.add(key);
-      if (key.length <= DEFINITION_CACHE.maxKeyChars) {
+      if (key !== undefined && findings.length === 0 && steering !== undefined && steering.hits.length === 0) edge.cleanDefinitions?.add(key);
+      if (key !== undefined && key.length <= DEFINITION_CACHE.maxKeyChars) {
         cache.set(key, entry);
         cachedChars += key.length;
         while (cache.size > DEFINITION_CACHE.entries || cachedChars > DEFINITION_CACHE.chars) {
@@ -181,6 +182,20 @@ export function buildDefinitionScan(policy: CompiledPolicy, edge: InspectorEdge)
     // What the steering rules found is judged against this listing's tool names each time.
     return entry.steering ? [...entry.findings, ...judgeSteering(definition, entry.steering, context)] : entry.findings;
   };
+}
+
+/**
+ * A definition's text as the scan's caches key it: strict JSON, where a number the parser kept
+ * exactly (a RawNumber) is written as the number it is. JSON.stringify writes one as a string
+ * of its digits, the same text as that string, and the two scan differently (a string of digits
+ * is decoded as hex). Undefined for what cannot be written so (nothing is kept for it).
+ */
+export function definitionKey(definition: unknown): string | undefined {
+  try {
+    return serializeStrict(definition);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

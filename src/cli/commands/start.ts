@@ -276,7 +276,8 @@ async function cleanDefinitionsFor(policy: CompiledPolicy, effective: unknown): 
   if (VANGUARD_BUILD === undefined || root === undefined || policy.inspection.rulePacks.length > 0) return undefined;
   const packs = shippedPacksFingerprint();
   if (packs === undefined) return undefined;
-  const key = { build: VANGUARD_BUILD, packs, policy: effective, cwd: process.cwd(), home: homedir() };
+  // Node's version and its Unicode data too: folding (NFKC) and \p{...} classes read them.
+  const key = { build: VANGUARD_BUILD, packs, node: `${process.version} icu ${process.versions.icu ?? '-'} unicode ${process.versions.unicode ?? '-'}`, policy: effective, cwd: process.cwd(), home: homedir() };
   // Written a turn later, off the path of the answer whose scan found the texts, or as the process leaves.
   const clean = cleanDefinitionsIn(path.join(root, 'definitions'), key, (write) => void setTimeout(write, 0).unref());
   process.once('exit', () => clean.flush());
