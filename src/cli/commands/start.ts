@@ -259,8 +259,6 @@ async function checkedRules(policy: CompiledPolicy): Promise<RuleSet> {
   return rules;
 }
 
-// An audit destination that cannot be written (a directory, no permission, a damaged
-// chain) is the operator's error, reported as such rather than as an unexpected one.
 /**
  * The definitions that scanned clean at earlier starts (config/clean-definitions.ts), for a
  * bundled build with the per-user cache on and a policy without rule packs of its own.
@@ -284,6 +282,8 @@ async function cleanDefinitionsFor(policy: CompiledPolicy, effective: unknown): 
   return clean;
 }
 
+// An audit destination that cannot be written (a directory, no permission, a damaged
+// chain) is the operator's error, reported as such rather than as an unexpected one.
 function openAudit(open: () => AuditSink): AuditSink {
   try {
     return open();
