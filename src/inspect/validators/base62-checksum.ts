@@ -5,14 +5,12 @@
  * A string that passes is a real token's shape with odds of a chance match near 1 in 4
  * billion, so the rule it backs can be trusted to block.
  */
-import type * as Zlib from 'node:zlib';
+import { crc32Of } from '../../util/crc32.js';
 import { looksRandom } from './text-stats.js';
 
-// node:zlib is taken when a token of this shape is first met, not with the inspection. (A
-// start has it already: the start loader loads it for the caches' CRC-32 before setting V8's
-// flags, when it costs about 1 ms; loaded after them it was about 15.)
-let crc32: typeof Zlib.crc32 | undefined;
-const crc32Of = (text: string): number => (crc32 ??= (process.getBuiltinModule('node:zlib') as typeof Zlib).crc32)(text);
+// node:zlib's CRC-32 (util/crc32.ts), taken when a token of this shape is first met. (A start
+// has it already: the start loader loads node:zlib for the caches before setting V8's flags,
+// when it costs about 1 ms; loaded after them it was about 15.)
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CHECKSUM_LENGTH = 6;
