@@ -1,8 +1,9 @@
 // Bundles the whole `vanguard start` path (dist/cli/start-entry.js and what it reaches, with
-// yaml, pino, micromatch, cross-spawn and yargs-parser) into one CommonJS file,
-// dist/cli/start.bundle.cjs, which bin/vanguard.js runs through dist/cli/start-loader.js. Every
+// yaml, pino, micromatch, cross-spawn and yargs-parser) into two CommonJS files, split at the
+// server's spawn (dist/cli/start.bundle.cjs and after-spawn.bundle.cjs: AFTER_SPAWN below),
+// which bin/vanguard.js runs through dist/cli/start-loader.js. Every
 // client start of a wrapped server pays for loading the shim: as ~210 separate modules that is
-// one resolve, read and compile each, about half of the shim's own startup; one file is read
+// one resolve, read and compile each, about half of the shim's own startup; a file is read
 // once, and being CommonJS it can be compiled by node:vm with the code V8 made at an earlier
 // start (the loader's cache; Node 20 has no compile cache, and none for ES modules run this
 // way). Run by `npm run build` after tsc, from tsc's output, so the bundle runs exactly the
@@ -80,29 +81,129 @@ function buildId() {
   const files = readdirSync(dist, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath ?? e.path, e.name))
-    .filter((file) => file !== outfile)
+    .filter((file) => file !== outfile && file !== path.join(outdir, 'after-spawn.bundle.cjs'))
     .sort();
   for (const file of [...files, path.join(root, 'policies', 'schema.json')]) hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   return `${version}+${hash.digest('hex').slice(0, 32)}`;
 }
 
-const result = await build({
+/**
+ * The start path in two files, compiled and cached apart, so that what is read and compiled
+ * before the server is spawned is only what that needs:
+ * - dist/cli/start.bundle.cjs: the entry and what a start runs up to the spawn (the policy,
+ *   its cache, the audit sink, the child's spawn);
+ * - dist/cli/after-spawn.bundle.cjs: what start.ts imports once the server is spawned
+ *   (AFTER_SPAWN, loaded while the server boots on the other core).
+ * Every module is in one of them, once: an import that crosses from one to the other goes
+ * through the other's table (`module.exports = __vanguardAfterSpawn(id)` and
+ * `__vanguardBeforeSpawn(id)`, which start-loader.ts binds), so both share one copy of each
+ * module and of its state (an error class, the linear engine's switch). The build stops when
+ * a module lands in both, or an AFTER_SPAWN module is reached before the spawn.
+ */
+const AFTER_SPAWN = [
+  'inspect/build.js',
+  'inspect/secret-redactor.js',
+  'cli/session-inspection.js',
+  'cli/warm-up.js',
+  'cli/heap-settings.js',
+  'proxy/proxy.js',
+  'approval/state-dir.js',
+  'approval/store-file.js',
+  'config/clean-definitions.js',
+  'rules/shipped.js',
+];
+const afterOutfile = path.join(outdir, 'after-spawn.bundle.cjs');
+const common = {
   define: { __VANGUARD_BUILD__: JSON.stringify(buildId()), 'import.meta.url': '__vanguardBundleUrl' },
-  entryPoints: [entry],
-  outfile,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20.19',
   external: ['ajv'],
   banner: { js: "const __vanguardBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [keepPlaces],
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  absWorkingDir: root,
+};
+const inDist = (file) => path.relative(dist, file).split(path.sep).join('/');
+const inRoot = (file) => path.relative(root, file).split(path.sep).join('/');
+/** The files a build bundled, relative to the package root (what the other bundle's table is keyed by). */
+const bundledFiles = (metafile) => Object.keys(metafile.inputs).filter((input) => !/^[a-z-]+:/.test(input));
+
+/** A virtual module: the entry of a bundle, made of `contents`, resolved from dist/cli. */
+function entryPlugin(contents) {
+  return {
+    name: 'vanguard-entry',
+    setup(b) {
+      b.onResolve({ filter: /^vanguard-entry$/ }, () => ({ path: 'entry', namespace: 'vanguard-entry' }));
+      b.onLoad({ filter: /.*/, namespace: 'vanguard-entry' }, () => ({ contents, resolveDir: outdir, loader: 'js' }));
+    },
+  };
+}
+
+/** A module that another bundle holds: its exports, from that bundle's table when first required. */
+function linkPlugin(name, namespace, linkFunction, pick) {
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.[name] || args.namespace === 'vanguard-entry' || args.kind === 'entry-point') return undefined;
+        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { [name]: true } });
+        if (resolved.errors.length > 0 || resolved.external) return undefined;
+        const id = pick(resolved.path, args);
+        return id === undefined ? undefined : { path: id, namespace };
+      });
+      b.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: `module.exports = ${linkFunction}(${JSON.stringify(args.path)});`, loader: 'js' }));
+    },
+  };
+}
+
+const afterSpawnLink = linkPlugin('vanguard-after-spawn', 'vanguard-after-spawn', '__vanguardAfterSpawn', (file, args) =>
+  args.kind === 'dynamic-import' && AFTER_SPAWN.includes(inDist(file)) ? inDist(file) : undefined,
+);
+// The bundle before the spawn, built twice: the first time to learn which modules it holds,
+// the second with their table (a require each, run only when the other bundle asks for it).
+const beforeOptions = (table) => ({
+  ...common,
+  entryPoints: ['vanguard-entry'],
+  outfile,
+  plugins: [entryPlugin(`export { runStart } from './start-entry.js';\nexport const beforeSpawnModules = {${table}};\n`), afterSpawnLink, keepPlaces],
 });
-const output = result.metafile.outputs[path.relative(process.cwd(), outfile).split(path.sep).join('/')] ?? Object.values(result.metafile.outputs)[0];
+const firstPass = await build({ ...beforeOptions(''), write: false });
+const beforeFiles = bundledFiles(firstPass.metafile);
+const table = beforeFiles.map((file) => `\n  ${JSON.stringify(file)}: () => require(${JSON.stringify(path.join(root, file))}),`).join('');
+const result = await build(beforeOptions(table));
+const output = result.metafile.outputs[inRoot(outfile)] ?? Object.values(result.metafile.outputs)[0];
+const beforeSet = new Set(bundledFiles(result.metafile));
+if (beforeSet.size !== beforeFiles.length || beforeFiles.some((file) => !beforeSet.has(file))) {
+  process.stderr.write('bundle-start: the start bundle holds other modules once it has its table\n');
+  process.exit(1);
+}
+const reachedEarly = AFTER_SPAWN.filter((file) => beforeSet.has(`dist/${file}`));
+if (reachedEarly.length > 0) {
+  process.stderr.write(`bundle-start: reached before the spawn, not only imported after it: ${reachedEarly.join(', ')}\n`);
+  process.exit(1);
+}
+
+const beforeSpawnLink = linkPlugin('vanguard-before-spawn', 'vanguard-before-spawn', '__vanguardBeforeSpawn', (file) => (beforeSet.has(inRoot(file)) ? inRoot(file) : undefined));
+const afterResult = await build({
+  ...common,
+  entryPoints: ['vanguard-entry'],
+  outfile: afterOutfile,
+  plugins: [
+    entryPlugin(`export const afterSpawnModules = {${AFTER_SPAWN.map((file) => `\n  ${JSON.stringify(file)}: () => require(${JSON.stringify(`../${file}`)}),`).join('')}};\n`),
+    beforeSpawnLink,
+    keepPlaces,
+  ],
+});
+const afterOutput = afterResult.metafile.outputs[inRoot(afterOutfile)] ?? Object.values(afterResult.metafile.outputs)[0];
+const inBoth = bundledFiles(afterResult.metafile).filter((file) => beforeSet.has(file));
+if (inBoth.length > 0) {
+  process.stderr.write(`bundle-start: in both bundles: ${inBoth.join(', ')}\n`);
+  process.exit(1);
+}
 // The start loader (start-loader.js, with the cache files and the linear engine's flags) as
 // one CommonJS file too, which bin/vanguard.js requires for a plain start. Imported as ES
 // modules, node:fs and node:crypto are each read whole into a module namespace, which loads
@@ -129,8 +230,8 @@ if (lazyWanted.some((key) => !lazyDone.has(key))) {
   process.stderr.write(`bundle-start: not bundled as lazy: ${lazyWanted.filter((key) => !lazyDone.has(key)).join('; ')}\n`);
   process.exit(1);
 }
-if (!output || Object.keys(output.inputs).length < 50) {
-  process.stderr.write('bundle-start: the bundle holds fewer modules than the start path has; is dist built?\n');
+if (!output || !afterOutput || Object.keys(output.inputs).length < 40 || Object.keys(afterOutput.inputs).length < 40) {
+  process.stderr.write('bundle-start: a bundle holds fewer modules than its part of the start path has; is dist built?\n');
   process.exit(1);
 }
 
@@ -139,9 +240,11 @@ if (!output || Object.keys(output.inputs).length < 50) {
 // and names; what it leaves is in comments and regular expression literals, where \uXXXX
 // (UTF-16 code units: an astral character as its surrogate pair) reads the same, with or
 // without the u flag. An escaped non-ASCII character (`\…`) would not: the build stops.
-const text = readFileSync(outfile, 'utf8');
-if (/\\[^\x00-\x7f]/.test(text)) {
-  process.stderr.write('bundle-start: a non-ASCII character follows a backslash in the bundle; escape it in the source\n');
-  process.exit(1);
+for (const file of [outfile, afterOutfile]) {
+  const text = readFileSync(file, 'utf8');
+  if (/\\[^\x00-\x7f]/.test(text)) {
+    process.stderr.write(`bundle-start: a non-ASCII character follows a backslash in ${path.basename(file)}; escape it in the source\n`);
+    process.exit(1);
+  }
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
-writeFileSync(outfile, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));

@@ -1,8 +1,9 @@
 /**
- * Runs a plain `vanguard start` from the start bundle (dist/cli/start.bundle.cjs, one
- * CommonJS file: scripts/bundle-start.mjs) with V8's compiled code kept between starts.
- * Every client start of a wrapped server compiles the bundle (about 1 MB) before the server
- * can be spawned; Node 20 has no compile cache of its own, and a CommonJS script compiled with
+ * Runs a plain `vanguard start` from the start bundles (dist/cli/start.bundle.cjs, what runs
+ * up to the server's spawn, and after-spawn.bundle.cjs, compiled while the server boots: two
+ * CommonJS files, scripts/bundle-start.mjs) with V8's compiled code kept between starts.
+ * Every client start of a wrapped server compiles the first bundle (about 0.9 MB) before the
+ * server can be spawned; Node 20 has no compile cache of its own, and a CommonJS script compiled with
  * node:vm can be given the code V8 made last time. The cache lives beside the policy cache
  * (`<cache>/code`, private files only: config/cache-files.ts) and is trusted by content:
  *
@@ -28,7 +29,7 @@
  * refused once and written again.)
  */
 import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +42,10 @@ import { setHeapFlagsAtStart } from './heap-settings.js';
 const FORMAT = 'vanguard-code-cache-2';
 /** An entry larger than this is not read (the bundle's is a few hundred kB). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
-/** The bundle, next to this file in dist/cli. */
+/** The bundle, next to this file in dist/cli: what a start runs up to the server's spawn. */
 export const START_BUNDLE = fileURLToPath(new URL('./start.bundle.cjs', import.meta.url));
+/** The rest of the start path, compiled once the server is spawned (scripts/bundle-start.mjs). */
+export const AFTER_SPAWN_BUNDLE = fileURLToPath(new URL('./after-spawn.bundle.cjs', import.meta.url));
 
 /** Where a bundle's compiled code is cached under this Node: the entry's file and the key its header must hold. */
 export function codeCacheEntry(dir: string, bundle: Uint8Array, bundleFile: string): { file: string; key: string } {
@@ -88,7 +91,7 @@ export function compileBundle(file: string, bytes: Buffer, dir: string | undefin
   const entry = dir === undefined ? undefined : codeCacheEntry(dir, bytes, file);
   const stored = entry && readPrivateFile(entry.file, MAX_ENTRY_BYTES);
   const cachedData = entry && stored && decodeCodeCache(stored, entry.key);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __vanguardBeforeSpawn, __vanguardAfterSpawn) { ${source}\n})`, {
     filename: file,
     ...(cachedData && { cachedData }),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
@@ -101,8 +104,8 @@ export function compileBundle(file: string, bytes: Buffer, dir: string | undefin
   };
 }
 
-// One entry per bundle, install path and Node version: a few in use at once, the rest left by upgrades.
-const KEEP_CODE_ENTRIES = 8;
+// One entry per bundle (two per build), install path and Node version: a few in use at once, the rest left by upgrades.
+const KEEP_CODE_ENTRIES = 16;
 
 function saveEntry(entry: { file: string; key: string }, script: vm.Script): boolean {
   if (!writePrivateFile(entry.file, encodeCodeCache(entry.key, script.createCachedData()))) return false;
@@ -110,11 +113,29 @@ function saveEntry(entry: { file: string; key: string }, script: vm.Script): boo
   return true;
 }
 
-/** Run a compiled CommonJS bundle as Node would run the file; its exports. */
-export function runBundle(file: string, compiled: CompiledBundle): Record<string, unknown> {
+/**
+ * How the two start bundles reach each other's modules (scripts/bundle-start.mjs): a module of
+ * one that the other imports is required through the other's table, by its id there.
+ */
+export interface BundleLinks {
+  beforeSpawn(id: string): unknown;
+  afterSpawn(id: string): unknown;
+}
+
+const NO_LINKS: BundleLinks = {
+  beforeSpawn: (id) => {
+    throw new Error(`start bundle: no module ${id} before the spawn`);
+  },
+  afterSpawn: (id) => {
+    throw new Error(`start bundle: no module ${id} after the spawn`);
+  },
+};
+
+/** Run a compiled CommonJS bundle as Node would run the file, with the links to the other bundle; its exports. */
+export function runBundle(file: string, compiled: CompiledBundle, links: BundleLinks = NO_LINKS): Record<string, unknown> {
   const wrapper = compiled.script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as Record<string, unknown> };
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), links.beforeSpawn, links.afterSpawn);
   return module.exports;
 }
 
@@ -139,6 +160,37 @@ function loadStartBuiltins(): void {
   for (const id of START_BUILTINS) process.getBuiltinModule(id);
 }
 
+/** The two start bundles, linked: the first's exports, and each bundle as compiled so far (the second once asked for). */
+export interface LinkedStartBundles {
+  exports: Record<string, unknown>;
+  compiled: CompiledBundle[];
+  links: BundleLinks;
+}
+
+/**
+ * Compile and run the first start bundle (its bytes as read), with links to the second, which
+ * is read and compiled when the first asks it for a module: once the server is spawned.
+ */
+export function linkStartBundles(first: { file: string; bytes: Buffer }, secondFile: string, codeDir: string | undefined): LinkedStartBundles {
+  const compiled = [compileBundle(first.file, first.bytes, codeDir)];
+  let beforeSpawn: Record<string, () => unknown> = {};
+  let afterSpawn: Record<string, () => unknown> | undefined;
+  const links: BundleLinks = {
+    beforeSpawn: (id) => linked(beforeSpawn, id, first.file),
+    afterSpawn(id) {
+      if (afterSpawn === undefined) {
+        const second = compileBundle(secondFile, readFileSync(secondFile), codeDir);
+        compiled.push(second);
+        afterSpawn = runBundle(secondFile, second, links).afterSpawnModules as Record<string, () => unknown>;
+      }
+      return linked(afterSpawn, id, secondFile);
+    },
+  };
+  const exports = runBundle(first.file, compiled[0]!, links);
+  beforeSpawn = exports.beforeSpawnModules as Record<string, () => unknown>;
+  return { exports, compiled, links };
+}
+
 type RunStart = (argv: string[], hooks: { ready?: () => void }) => Promise<number | undefined>;
 
 /**
@@ -152,23 +204,36 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
   } catch {
     return undefined;
   }
+  // A build has both bundles; without the second, the full CLI runs the start.
+  if (!existsSync(AFTER_SPAWN_BUNDLE)) return undefined;
   const root = vanguardCacheRoot(env);
+  const codeDir = root === undefined ? undefined : path.join(root, 'code');
   loadStartBuiltins();
   enableLinearEngine();
   setHeapFlagsAtStart();
-  const compiled = compileBundle(START_BUNDLE, bytes, root === undefined ? undefined : path.join(root, 'code'));
-  const runStart = runBundle(START_BUNDLE, compiled).runStart as RunStart;
+  const { exports, compiled } = linkStartBundles({ file: START_BUNDLE, bytes }, AFTER_SPAWN_BUNDLE, codeDir);
+  const runStart = exports.runStart as RunStart;
   return runStart(argv, {
     ready() {
-      // After the start's own work, off its path: the entry then holds what starting compiled.
-      if (compiled.cache === 'hit' || compiled.cache === 'off') return;
+      // After the start's own work, off its path: the entries then hold what starting compiled.
+      const unsaved = compiled.filter((bundle) => bundle.cache !== 'hit' && bundle.cache !== 'off');
+      if (unsaved.length === 0) return;
       setTimeout(() => {
-        try {
-          compiled.save();
-        } catch {
-          // Only the next start's compile is lost; the session goes on.
+        for (const bundle of unsaved) {
+          try {
+            bundle.save();
+          } catch {
+            // Only the next start's compile is lost; the session goes on.
+          }
         }
       }, 0).unref();
     },
   });
+}
+
+// A module of the other bundle, from its table; a build whose two bundles disagree stops here.
+function linked(table: Record<string, () => unknown>, id: string, file: string): unknown {
+  const load = Object.hasOwn(table, id) ? table[id] : undefined;
+  if (load === undefined) throw new Error(`start bundle: ${path.basename(file)} has no module ${id}`);
+  return load();
 }

@@ -75,7 +75,7 @@ const env = { ...process.env, PATH: [path.dirname(process.execPath), '/usr/bin',
 
 describe.skipIf(packProblem !== undefined)('the packed package', () => {
   it('ships the built code, policies, schemas and LICENSE, and no sources, tests or source maps', () => {
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/vanguard.js', 'bin/package.json', 'dist/cli/main.js', 'dist/cli/start-loader.js', 'dist/cli/start-loader.cjs', 'dist/cli/start.bundle.cjs', 'dist/demo/server.js', 'dist/rules/packs.json', 'dist/config/schema-validator.cjs', 'policies/schema.json', 'policies/test-schema.json', 'policies/filesystem-readonly.yaml']) {
+    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/vanguard.js', 'bin/package.json', 'dist/cli/main.js', 'dist/cli/start-loader.js', 'dist/cli/start-loader.cjs', 'dist/cli/start.bundle.cjs', 'dist/cli/after-spawn.bundle.cjs', 'dist/demo/server.js', 'dist/rules/packs.json', 'dist/config/schema-validator.cjs', 'policies/schema.json', 'policies/test-schema.json', 'policies/filesystem-readonly.yaml']) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);

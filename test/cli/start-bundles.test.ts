@@ -1,0 +1,56 @@
+/**
+ * The start path's two bundles as the build wrote them (scripts/bundle-start.mjs): what a start
+ * runs up to the server's spawn, and what it loads after. Every module is in one of them only,
+ * so both share one copy of it (one class for `instanceof`, one module state); every module one
+ * asks the other for is in the other's table, and loads through the links as start-loader.ts
+ * makes them; and nothing before the spawn reaches into the second bundle until asked.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { linkStartBundles } from '../../src/cli/start-loader.js';
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli');
+const first = path.join(cli, 'start.bundle.cjs');
+const second = path.join(cli, 'after-spawn.bundle.cjs');
+const text = (file: string): string => readFileSync(file, 'latin1');
+
+// The modules a bundle holds: esbuild heads each with a comment naming its file.
+const modulesIn = (file: string): string[] => [...text(file).matchAll(/^\/\/ ((?:dist|node_modules)\/\S+)$/gm)].map((m) => m[1]!);
+// The ids a bundle asks the other one for.
+const asked = (file: string, link: 'Before' | 'After'): string[] => [...new Set([...text(file).matchAll(new RegExp(`__vanguard${link}Spawn\\("([^"]+)"\\)`, 'g'))].map((m) => m[1]!))];
+
+describe('the two start bundles', () => {
+  it('hold each module once', () => {
+    const before = modulesIn(first);
+    const after = modulesIn(second);
+    // The start path is more than a handful of modules on each side (a sanity check of the reading above).
+    expect(before.length).toBeGreaterThan(40);
+    expect(after.length).toBeGreaterThan(40);
+    expect(before).toContain('dist/errors.js');
+    expect(after).toContain('dist/proxy/proxy.js');
+    expect(before.filter((m) => after.includes(m))).toEqual([]);
+  });
+
+  it('link every module one asks the other for, to the one copy', () => {
+    const { exports, compiled, links } = linkStartBundles({ file: first, bytes: readFileSync(first) }, second, undefined);
+    const beforeTable = Object.keys(exports.beforeSpawnModules as object);
+    const askedOfFirst = asked(second, 'Before');
+    const askedOfSecond = asked(first, 'After');
+    expect(askedOfFirst).toContain('dist/errors.js');
+    expect(askedOfSecond).toContain('proxy/proxy.js');
+    for (const id of askedOfFirst) expect(beforeTable).toContain(id);
+    // Running the first bundle compiles nothing of the second.
+    expect(compiled).toHaveLength(1);
+    const proxy = links.afterSpawn('proxy/proxy.js') as { runProxy?: unknown };
+    expect(typeof proxy.runProxy).toBe('function');
+    expect(compiled).toHaveLength(2);
+    for (const id of askedOfSecond) expect(links.afterSpawn(id)).toBeTypeOf('object');
+    // The same module object each time it is asked for, from either side.
+    const errors = links.beforeSpawn('dist/errors.js') as { VanguardError: unknown };
+    expect((links.beforeSpawn('dist/errors.js') as { VanguardError: unknown }).VanguardError).toBe(errors.VanguardError);
+    expect(() => links.afterSpawn('no/such.js')).toThrow(/after-spawn\.bundle\.cjs has no module no\/such\.js/);
+    expect(() => links.beforeSpawn('__proto__')).toThrow(/has no module/);
+  });
+});
