@@ -169,7 +169,7 @@ const beforeOptions = (table) => ({
   ...common,
   entryPoints: ['vanguard-entry'],
   outfile,
-  plugins: [entryPlugin(`export { runStart } from './start-entry.js';\nexport const beforeSpawnModules = {${table}};\n`), afterSpawnLink, keepPlaces],
+  plugins: [entryPlugin(`export { runStart } from './start-entry.js';\nexport const build = __VANGUARD_BUILD__;\nexport const beforeSpawnModules = {${table}};\n`), afterSpawnLink, keepPlaces],
 });
 const firstPass = await build({ ...beforeOptions(''), write: false });
 const beforeFiles = bundledFiles(firstPass.metafile);
@@ -210,7 +210,7 @@ const afterResult = await build({
   entryPoints: ['vanguard-entry'],
   outfile: afterOutfile,
   plugins: [
-    entryPlugin(`export const afterSpawnModules = {${AFTER_SPAWN.map((file) => `\n  ${JSON.stringify(file)}: () => require(${JSON.stringify(`../${file}`)}),`).join('')}};\n`),
+    entryPlugin(`export const build = __VANGUARD_BUILD__;\nexport const afterSpawnModules = {${AFTER_SPAWN.map((file) => `\n  ${JSON.stringify(file)}: () => require(${JSON.stringify(`../${file}`)}),`).join('')}};\n`),
     beforeSpawnLink,
     keepPlaces,
   ],

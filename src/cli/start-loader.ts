@@ -173,6 +173,7 @@ export interface LinkedStartBundles {
  */
 export function linkStartBundles(first: { file: string; bytes: Buffer }, secondFile: string, codeDir: string | undefined): LinkedStartBundles {
   const compiled = [compileBundle(first.file, first.bytes, codeDir)];
+  let exports: Record<string, unknown> = {};
   let beforeSpawn: Record<string, () => unknown> = {};
   let afterSpawn: Record<string, () => unknown> | undefined;
   const links: BundleLinks = {
@@ -181,12 +182,18 @@ export function linkStartBundles(first: { file: string; bytes: Buffer }, secondF
       if (afterSpawn === undefined) {
         const second = compileBundle(secondFile, readFileSync(secondFile), codeDir);
         compiled.push(second);
-        afterSpawn = runBundle(secondFile, second, links).afterSpawnModules as Record<string, () => unknown>;
+        const secondExports = runBundle(secondFile, second, links);
+        // Both from one build, or neither is used: an install replacing the files one by one
+        // must not run a start half old, half new.
+        if (secondExports.build !== exports.build) {
+          throw new Error(`${path.basename(secondFile)} is from another build than ${path.basename(first.file)} (an install or upgrade under way?); start again once it is done`);
+        }
+        afterSpawn = secondExports.afterSpawnModules as Record<string, () => unknown>;
       }
       return linked(afterSpawn, id, secondFile);
     },
   };
-  const exports = runBundle(first.file, compiled[0]!, links);
+  exports = runBundle(first.file, compiled[0]!, links);
   beforeSpawn = exports.beforeSpawnModules as Record<string, () => unknown>;
   return { exports, compiled, links };
 }

@@ -5,7 +5,8 @@
  * asks the other for is in the other's table, and loads through the links as start-loader.ts
  * makes them; and nothing before the spawn reaches into the second bundle until asked.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +53,23 @@ describe('the two start bundles', () => {
     expect((links.beforeSpawn('dist/errors.js') as { VanguardError: unknown }).VanguardError).toBe(errors.VanguardError);
     expect(() => links.afterSpawn('no/such.js')).toThrow(/after-spawn\.bundle\.cjs has no module no\/such\.js/);
     expect(() => links.beforeSpawn('__proto__')).toThrow(/has no module/);
+  });
+
+  it('refuse a second bundle from another build (an install half done), before any of its modules is used', () => {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'vanguard-bundles-'));
+    try {
+      const bytes = readFileSync(second, 'latin1');
+      const build = /\nvar build = "([^"]+)";/.exec(bytes)?.[1];
+      expect(build).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{32}$/);
+      const other = path.join(temp, 'after-spawn.bundle.cjs');
+      writeFileSync(other, bytes.replace(`var build = "${build}";`, `var build = "${build!.replace(/[0-9a-f]$/, (c) => (c === '0' ? '1' : '0'))}";`), 'latin1');
+      const { links } = linkStartBundles({ file: first, bytes: readFileSync(first) }, other, undefined);
+      expect(() => links.afterSpawn('proxy/proxy.js')).toThrow(/from another build than start\.bundle\.cjs/);
+      // The same bundle with its own build is taken.
+      const { links: good } = linkStartBundles({ file: first, bytes: readFileSync(first) }, second, undefined);
+      expect(good.afterSpawn('proxy/proxy.js')).toBeTypeOf('object');
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });
