@@ -114,19 +114,30 @@ const AFTER_SPAWN = [
   'rules/shipped.js',
 ];
 const afterOutfile = path.join(outdir, 'after-spawn.bundle.cjs');
+const BUILD = buildId();
+/**
+ * The first line of both bundles names their build: the loader compares the two before the
+ * server is spawned, so an install that has replaced one file but not yet the other never
+ * runs a start half old, half new (start-loader.ts, sameBuild).
+ */
+const BUILD_LINE = `// vanguard build ${BUILD}`;
 const common = {
-  define: { __VANGUARD_BUILD__: JSON.stringify(buildId()), 'import.meta.url': '__vanguardBundleUrl' },
+  define: { __VANGUARD_BUILD__: JSON.stringify(BUILD), 'import.meta.url': '__vanguardBundleUrl' },
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20.19',
   external: ['ajv'],
-  banner: { js: "const __vanguardBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `${BUILD_LINE}\nconst __vanguardBundleUrl = require('node:url').pathToFileURL(__filename).href;` },
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
   absWorkingDir: root,
+  // Written only once both are built and checked (below): a build that stops leaves neither.
+  write: false,
 };
+rmSync(outfile, { force: true });
+rmSync(afterOutfile, { force: true });
 const inDist = (file) => path.relative(dist, file).split(path.sep).join('/');
 const inRoot = (file) => path.relative(root, file).split(path.sep).join('/');
 /** The files a build bundled, relative to the package root (what the other bundle's table is keyed by). */
@@ -171,12 +182,13 @@ const beforeOptions = (table) => ({
   outfile,
   plugins: [entryPlugin(`export { runStart } from './start-entry.js';\nexport const build = __VANGUARD_BUILD__;\nexport const beforeSpawnModules = {${table}};\n`), afterSpawnLink, keepPlaces],
 });
-const firstPass = await build({ ...beforeOptions(''), write: false });
+const firstPass = await build(beforeOptions(''));
 const beforeFiles = bundledFiles(firstPass.metafile);
 const table = beforeFiles.map((file) => `\n  ${JSON.stringify(file)}: () => require(${JSON.stringify(path.join(root, file))}),`).join('');
 const result = await build(beforeOptions(table));
 const output = result.metafile.outputs[inRoot(outfile)] ?? Object.values(result.metafile.outputs)[0];
 const beforeSet = new Set(bundledFiles(result.metafile));
+const formatOf = (file) => result.metafile.inputs[file]?.format;
 if (beforeSet.size !== beforeFiles.length || beforeFiles.some((file) => !beforeSet.has(file))) {
   process.stderr.write('bundle-start: the start bundle holds other modules once it has its table\n');
   process.exit(1);
@@ -197,11 +209,23 @@ if (reachedEarly.length > 0) {
  */
 async function linkedExports(id) {
   const link = `__vanguardBeforeSpawn(${JSON.stringify(id)})`;
-  if (!id.startsWith('dist/')) return `module.exports = ${link};`;
+  if (!id.startsWith('dist/')) {
+    // Required, an ES module's default export would come back as its whole namespace (esbuild
+    // reads dist's importers as Node's ES modules); the packages linked are CommonJS.
+    if (formatOf(id) === 'esm') throw new Error(`bundle-start: ${id} is an ES module package, which the link does not carry`);
+    return `module.exports = ${link};`;
+  }
+  const source = readFileSync(path.join(root, id), 'utf8');
+  if (/^export \*/m.test(source)) throw new Error(`bundle-start: ${id} re-exports with export *, whose names the link cannot list`);
   const shape = await build({ entryPoints: [path.join(root, id)], bundle: false, format: 'esm', write: false, metafile: true, logLevel: 'silent' });
   const names = Object.values(shape.metafile.outputs).flatMap((o) => o.exports);
   if (names.includes('default')) throw new Error(`bundle-start: ${id} has a default export, which the link does not carry`);
-  if (/^export let /m.test(readFileSync(path.join(root, id), 'utf8'))) throw new Error(`bundle-start: ${id} exports a let, which the link would freeze`);
+  // tsc writes a module's own declarations at the start of a line: one it may assign again
+  // (let, var) must not be exported, under its name or another.
+  const assignable = new Set([...source.matchAll(/^(?:export )?(?:let|var) (?:(\w+)|[[{])/gm)].map((m) => m[1] ?? '(a destructuring)'));
+  const aliased = [...source.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1].split(',').map((part) => part.trim().split(/\s+as\s+/)[0]));
+  const frozen = [...assignable].filter((name) => names.includes(name) || aliased.includes(name) || name === '(a destructuring)');
+  if (frozen.length > 0) throw new Error(`bundle-start: ${id} exports ${frozen.join(', ')} declared with let or var, which the link would freeze`);
   return names.length === 0 ? `${link};\nexport {};` : `export const { ${names.join(', ')} } = ${link};`;
 }
 const beforeSpawnLink = linkPlugin('vanguard-before-spawn', 'vanguard-before-spawn', '__vanguardBeforeSpawn', (file) => (beforeSet.has(inRoot(file)) ? inRoot(file) : undefined), linkedExports);
@@ -257,11 +281,17 @@ if (!output || !afterOutput || Object.keys(output.inputs).length < 40 || Object.
 // and names; what it leaves is in comments and regular expression literals, where \uXXXX
 // (UTF-16 code units: an astral character as its surrogate pair) reads the same, with or
 // without the u flag. An escaped non-ASCII character (`\…`) would not: the build stops.
-for (const file of [outfile, afterOutfile]) {
-  const text = readFileSync(file, 'utf8');
+const ascii = [result, afterResult].map(({ outputFiles }) => {
+  const [{ path: file, text }] = outputFiles;
   if (/\\[^\x00-\x7f]/.test(text)) {
     process.stderr.write(`bundle-start: a non-ASCII character follows a backslash in ${path.basename(file)}; escape it in the source\n`);
     process.exit(1);
   }
-  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
+  if (!text.startsWith(`${BUILD_LINE}\n`)) {
+    process.stderr.write(`bundle-start: ${path.basename(file)} does not begin with its build line\n`);
+    process.exit(1);
+  }
+  return { file, text: text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) };
+});
+// The second first: a start finds the first, which it reads before the second, only once both are there.
+for (const { file, text } of ascii.reverse()) writeFileSync(file, text);

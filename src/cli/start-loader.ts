@@ -29,7 +29,7 @@
  * refused once and written again.)
  */
 import { isAscii } from 'node:buffer';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ import { enableLinearEngine } from '../rules/linear-regex.js';
 import { crc32Hex, entryName } from '../util/crc32.js';
 import { setHeapFlagsAtStart } from './heap-settings.js';
 
-const FORMAT = 'vanguard-code-cache-2';
+const FORMAT = 'vanguard-code-cache-3';
 /** An entry larger than this is not read (the bundle's is a few hundred kB). */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 /** The bundle, next to this file in dist/cli: what a start runs up to the server's spawn. */
@@ -160,6 +160,25 @@ function loadStartBuiltins(): void {
   for (const id of START_BUILTINS) process.getBuiltinModule(id);
 }
 
+/**
+ * Whether the second bundle begins with the same build line as the first (its bytes): both
+ * begin `// vanguard build <version>+<hash>` (scripts/bundle-start.mjs). Reads one line.
+ */
+export function sameBuild(first: Buffer, secondFile: string): boolean {
+  const end = first.indexOf(10);
+  if (end <= 0 || end > 200 || !first.subarray(0, end).toString('latin1').startsWith('// vanguard build ')) return false;
+  const head = Buffer.alloc(end + 1);
+  let fd: number | undefined;
+  try {
+    fd = openSync(secondFile, 'r');
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(first.subarray(0, end + 1));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** The two start bundles, linked: the first's exports, and each bundle as compiled so far (the second once asked for). */
 export interface LinkedStartBundles {
   exports: Record<string, unknown>;
@@ -180,15 +199,23 @@ export function linkStartBundles(first: { file: string; bytes: Buffer }, secondF
     beforeSpawn: (id) => linked(beforeSpawn, id, first.file),
     afterSpawn(id) {
       if (afterSpawn === undefined) {
-        const second = compileBundle(secondFile, readFileSync(secondFile), codeDir);
-        compiled.push(second);
-        const secondExports = runBundle(secondFile, second, links);
+        let secondExports: Record<string, unknown>;
+        try {
+          const second = compileBundle(secondFile, readFileSync(secondFile), codeDir);
+          compiled.push(second);
+          secondExports = runBundle(secondFile, second, links);
+        } catch (error) {
+          throw new Error(`${path.basename(secondFile)} cannot be run (${error instanceof Error ? error.message : String(error)}); reinstall Vanguard`);
+        }
         // Both from one build, or neither is used: an install replacing the files one by one
-        // must not run a start half old, half new.
+        // must not run a start half old, half new (checked by their first lines before the
+        // spawn, and here by what they say once run).
         if (secondExports.build !== exports.build) {
           throw new Error(`${path.basename(secondFile)} is from another build than ${path.basename(first.file)} (an install or upgrade under way?); start again once it is done`);
         }
-        afterSpawn = secondExports.afterSpawnModules as Record<string, () => unknown>;
+        const table = secondExports.afterSpawnModules;
+        if (typeof table !== 'object' || table === null) throw new Error(`${path.basename(secondFile)} has no table of modules; reinstall Vanguard`);
+        afterSpawn = table as Record<string, () => unknown>;
       }
       return linked(afterSpawn, id, secondFile);
     },
@@ -211,8 +238,13 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
   } catch {
     return undefined;
   }
-  // A build has both bundles; without the second, the full CLI runs the start.
+  // A build has both bundles; without the second, the full CLI runs the start. Two from
+  // different builds (an install under way) stop it before the server is spawned.
   if (!existsSync(AFTER_SPAWN_BUNDLE)) return undefined;
+  if (!sameBuild(bytes, AFTER_SPAWN_BUNDLE)) {
+    process.stderr.write(`vanguard: ${path.basename(AFTER_SPAWN_BUNDLE)} is from another build than ${path.basename(START_BUNDLE)} (an install or upgrade under way?); start again once it is done\n`);
+    return 1;
+  }
   const root = vanguardCacheRoot(env);
   const codeDir = root === undefined ? undefined : path.join(root, 'code');
   loadStartBuiltins();

@@ -5,14 +5,16 @@
  * asks the other for is in the other's table, and loads through the links as start-loader.ts
  * makes them; and nothing before the spawn reaches into the second bundle until asked.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { linkStartBundles } from '../../src/cli/start-loader.js';
+import { linkStartBundles, sameBuild } from '../../src/cli/start-loader.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(root, 'dist', 'cli');
 const first = path.join(cli, 'start.bundle.cjs');
 const second = path.join(cli, 'after-spawn.bundle.cjs');
 const text = (file: string): string => readFileSync(file, 'latin1');
@@ -72,4 +74,73 @@ describe('the two start bundles', () => {
       rmSync(temp, { recursive: true, force: true });
     }
   });
+
+  it('begin with the same build line, which sameBuild compares', () => {
+    const bytes = readFileSync(first);
+    expect(bytes.subarray(0, bytes.indexOf(10)).toString('latin1')).toMatch(/^\/\/ vanguard build \d+\.\d+\.\d+\+[0-9a-f]{32}$/);
+    expect(sameBuild(bytes, second)).toBe(true);
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'vanguard-bundles-'));
+    try {
+      const other = path.join(temp, 'after-spawn.bundle.cjs');
+      const line = bytes.subarray(0, bytes.indexOf(10) + 1).toString('latin1');
+      for (const [head, same] of [
+        [line, true],
+        [line.replace(/[0-9a-f]\n$/, (c) => (c[0] === '0' ? '1\n' : '0\n')), false],
+        [line.slice(0, -5), false],
+        ['', false],
+        [`${line.slice(0, -1)}0\n`, false],
+      ] as const) {
+        writeFileSync(other, `${head}rest of a bundle\n`);
+        expect(sameBuild(bytes, other), JSON.stringify(head)).toBe(same);
+      }
+      expect(sameBuild(bytes, path.join(temp, 'missing.cjs'))).toBe(false);
+      expect(sameBuild(Buffer.from('const x = 1;\n'), other)).toBe(false);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  // The real CLI of a copy of the package whose second bundle is not the first's: the start
+  // stops with one line before the server is spawned (the server would leave a file behind).
+  it('stop a start before the spawn when the second bundle is from another build, and after it (server stopped) when it cannot run', () => {
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'vanguard-bundles-copy-'));
+    try {
+      for (const part of ['bin', 'dist', 'policies', 'package.json']) cpSync(path.join(root, part), path.join(copy, part), { recursive: true });
+      symlinkSync(realpathSync(path.join(root, 'node_modules')), path.join(copy, 'node_modules'));
+      const copySecond = path.join(copy, 'dist', 'cli', 'after-spawn.bundle.cjs');
+      const good = readFileSync(copySecond, 'latin1');
+      const marker = path.join(copy, 'server-ran');
+      const server = `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.stdin.resume();`;
+      const start = (): ReturnType<typeof spawnSync> =>
+        spawnSync(process.execPath, [path.join(copy, 'bin', 'vanguard.js'), 'start', '--', process.execPath, '-e', server], {
+          input: `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
+          env: { ...process.env, VANGUARD_CACHE_DIR: path.join(copy, 'cache'), VANGUARD_NO_CACHE: '' },
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+
+      // Another build's: refused before the spawn.
+      writeFileSync(copySecond, good.replace(/^(\/\/ vanguard build [^\n]*)[0-9a-f]\n/, (_, head: string) => `${head}${head.endsWith('0') ? '1' : '0'}\n`), 'latin1');
+      const mixed = start();
+      expect(mixed.status).toBe(1);
+      expect(mixed.stderr).toContain('after-spawn.bundle.cjs is from another build than start.bundle.cjs');
+      expect(mixed.stdout).toBe('');
+      expect(existsSync(marker)).toBe(false);
+
+      // Its own build line on a damaged body: the server was spawned, then stopped; one clear line.
+      writeFileSync(copySecond, good.slice(0, 300_000), 'latin1');
+      const broken = start();
+      expect(broken.status).toBe(1);
+      expect(broken.stderr).toMatch(/after-spawn\.bundle\.cjs cannot be run \(.+\); reinstall Vanguard/);
+      expect(broken.stdout).toBe('');
+      expect(existsSync(marker)).toBe(true);
+
+      // The good one again: the session answers.
+      writeFileSync(copySecond, good, 'latin1');
+      const fine = start();
+      expect(fine.stdout).toContain('"id":1');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

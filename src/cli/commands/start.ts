@@ -173,6 +173,10 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   // latest by the warm-up after the first answer): see session-inspection.ts.
   let inspection: SessionInspection;
   let runProxy: typeof import('../../proxy/proxy.js').runProxy;
+  let approvalState: typeof import('../../approval/state-dir.js');
+  let approvalStore: typeof import('../../approval/store-file.js');
+  let warmUp: typeof import('../warm-up.js');
+  let heapSettings: typeof import('../heap-settings.js');
   try {
     const build = await import('../../inspect/build.js');
     const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
@@ -188,6 +192,12 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     );
     redactWithRules = inspection.redact;
     ({ runProxy } = await import('../../proxy/proxy.js'));
+    [approvalState, approvalStore, warmUp, heapSettings] = await Promise.all([
+      import('../../approval/state-dir.js'),
+      import('../../approval/store-file.js'),
+      import('../warm-up.js'),
+      import('../heap-settings.js'),
+    ]);
   } catch (error) {
     // Not expected once the policy has been checked; the server still gets its grace.
     await terminateChild(child, timing);
@@ -195,9 +205,9 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     throw error;
   }
   const { inspect, scanDefinition, scanResult } = inspection;
-  const { approvalsDir, ensureApprovalsDir } = await import('../../approval/state-dir.js');
-  const { lazyFileApprovalStore } = await import('../../approval/store-file.js');
-  const { warmUpLater, warmUpSteps } = await import('../warm-up.js');
+  const { approvalsDir, ensureApprovalsDir } = approvalState;
+  const { lazyFileApprovalStore } = approvalStore;
+  const { warmUpLater, warmUpSteps } = warmUp;
   // Called off the path of the first answer, once it is on its way: the code that the first
   // exchange ran (the proxy's, the engine's) is then compiled too, and every start runs it
   // before its first answer.
@@ -214,7 +224,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
-  const { holdOldGeneration, holdYoungGeneration } = await import('../heap-settings.js');
+  const { holdOldGeneration, holdYoungGeneration } = heapSettings;
   holdYoungGeneration();
   holdOldGeneration();
   try {
