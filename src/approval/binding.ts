@@ -1,11 +1,11 @@
 /** What an approval is bound to, and the short codes that name one for `vanguard approve`. */
-import { createHash, createHmac } from 'node:crypto';
+import { nodeCrypto } from '../util/node-crypto.js';
 import { canonicalJson } from '../pinning/canonical.js';
 import type { Binding } from './types.js';
 
 /** sha256 (hex) of the arguments as canonical JSON: equal arguments, however ordered, hash alike. */
 export function argumentsHash(args: unknown): string {
-  return createHash('sha256').update(canonicalJson(args ?? {})).digest('hex');
+  return nodeCrypto().createHash('sha256').update(canonicalJson(args ?? {})).digest('hex');
 }
 
 /** The binding of a call to this server. */
@@ -27,7 +27,7 @@ export const CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{8}$/;
 
 /** A short code for the n-th offer of this binding, from the per-process key (unguessable without it). */
 export function approvalCode(key: Uint8Array, binding: Binding, n: number): string {
-  const mac = createHmac('sha256', key).update(`vanguard-code\u0000${binding.server}\u0000${binding.tool}\u0000${binding.argsHash}\u0000${n}`).digest();
+  const mac = nodeCrypto().createHmac('sha256', key).update(`vanguard-code\u0000${binding.server}\u0000${binding.tool}\u0000${binding.argsHash}\u0000${n}`).digest();
   let code = '';
   for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[(mac[i] as number) % 32];
   return code;

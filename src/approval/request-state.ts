@@ -5,7 +5,7 @@
  * tool and the argument hash inside it (a retry with other arguments fails), an expiry,
  * and a nonce that is accepted once.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../util/node-crypto.js';
 import type { Binding } from './types.js';
 
 /** Every state the shim issues starts with this; others are the server's own. */
@@ -22,7 +22,7 @@ interface StatePayload {
 }
 
 function mac(key: Uint8Array, payload: string): Buffer {
-  return createHmac('sha256', key).update(`vanguard-request-state\u0000${payload}`).digest();
+  return nodeCrypto().createHmac('sha256', key).update(`vanguard-request-state\u0000${payload}`).digest();
 }
 
 /** A state for this binding, valid until `expiresAtMs`. */
@@ -44,7 +44,7 @@ export function checkState(key: Uint8Array, state: string, binding: Binding, now
   if (payload === undefined || signature === undefined || extra !== undefined) return { ok: false, why: 'the requestState is malformed' };
   const expected = mac(key, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'the requestState was not issued by this shim' };
+  if (given.length !== expected.length || !nodeCrypto().timingSafeEqual(given, expected)) return { ok: false, why: 'the requestState was not issued by this shim' };
   let read: StatePayload;
   try {
     read = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as StatePayload;

@@ -225,13 +225,22 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
         },
       };
   const { holdOldGeneration, holdYoungGeneration } = heapSettings;
+  let approvalKey: Buffer | undefined;
   holdYoungGeneration();
   holdOldGeneration();
   try {
     return await runProxy({
       policy,
       // Asked calls: a per-process key for requestState HMACs and codes, the per-user approvals folder.
-      approval: { serverName: args.name ?? deriveServerName([command, ...commandArgs]), nowMs: () => Date.now(), key: nodeCrypto().randomBytes(32), store: lazyFileApprovalStore(() => ensureApprovalsDir(approvalsDir())) },
+      // (The key is made when first needed: node:crypto is then loaded, not before the first answer.)
+      approval: {
+        serverName: args.name ?? deriveServerName([command, ...commandArgs]),
+        nowMs: () => Date.now(),
+        get key() {
+          return (approvalKey ??= nodeCrypto().randomBytes(32));
+        },
+        store: lazyFileApprovalStore(() => ensureApprovalsDir(approvalsDir())),
+      },
       child,
       spec,
       clientIn: process.stdin,
