@@ -19,8 +19,10 @@ const first = path.join(cli, 'start.bundle.cjs');
 const second = path.join(cli, 'after-spawn.bundle.cjs');
 const text = (file: string): string => readFileSync(file, 'latin1');
 
-// The modules a bundle holds: esbuild heads each with a comment naming its file.
-const modulesIn = (file: string): string[] => [...text(file).matchAll(/^\/\/ ((?:dist|node_modules)\/\S+)$/gm)].map((m) => m[1]!);
+// The modules a bundle holds: esbuild heads each with a comment naming its file (relative to
+// the package, wherever node_modules is); the link's stand-ins are named `vanguard-…:<id>`.
+const modulesIn = (file: string): string[] =>
+  [...text(file).matchAll(/^\/\/ (\S+\.(?:js|cjs|mjs|json))$/gm)].map((m) => m[1]!).filter((name) => !name.startsWith('vanguard-'));
 // The ids a bundle asks the other one for.
 const asked = (file: string, link: 'Before' | 'After'): string[] => [...new Set([...text(file).matchAll(new RegExp(`__vanguard${link}Spawn\\("([^"]+)"\\)`, 'g'))].map((m) => m[1]!))];
 
@@ -33,6 +35,9 @@ describe('the two start bundles', () => {
     expect(after.length).toBeGreaterThan(40);
     expect(before).toContain('dist/errors.js');
     expect(after).toContain('dist/proxy/proxy.js');
+    // Packages too (the first spawns with cross-spawn; the second holds pino).
+    expect(before.some((m) => m.includes('node_modules/cross-spawn/'))).toBe(true);
+    expect(after.some((m) => m.includes('node_modules/pino/'))).toBe(true);
     expect(before.filter((m) => after.includes(m))).toEqual([]);
   });
 
