@@ -2,7 +2,7 @@
  * Runs a plain `vanguard start` from the start bundles (dist/cli/start.bundle.cjs, what runs
  * up to the server's spawn, and after-spawn.bundle.cjs, compiled while the server boots: two
  * CommonJS files, scripts/bundle-start.mjs) with V8's compiled code kept between starts.
- * Every client start of a wrapped server compiles the first bundle (about 0.9 MB) before the
+ * Every client start of a wrapped server compiles the first bundle (about 0.4 MB) before the
  * server can be spawned; Node 20 has no compile cache of its own, and a CommonJS script compiled with
  * node:vm can be given the code V8 made last time. The cache lives beside the policy cache
  * (`<cache>/code`, private files only: config/cache-files.ts) and is trusted by content:
