@@ -153,6 +153,9 @@ const inRoot = (file) => path.relative(root, file).split(path.sep).join('/');
 /** The files a build bundled, relative to the package root (what the other bundle's table is keyed by). */
 const bundledFiles = (metafile) => Object.keys(metafile.inputs).filter((input) => !/^[a-z-]+:/.test(input));
 
+/** A bundle's table of modules for the other one: [id, what to require] pairs as object entries, each required when asked for. */
+const tableOf = (pairs) => pairs.map(([id, from]) => `\n  ${JSON.stringify(id)}: () => require(${JSON.stringify(from)}),`).join('');
+
 /** A virtual module: the entry of a bundle, made of `contents`, resolved from dist/cli. */
 function entryPlugin(contents) {
   return {
@@ -198,7 +201,7 @@ const beforeOptions = (table) => ({
 });
 const firstPass = await build(beforeOptions(''));
 const beforeFiles = bundledFiles(firstPass.metafile);
-const table = beforeFiles.map((file) => `\n  ${JSON.stringify(file)}: () => require(${JSON.stringify(path.join(root, file))}),`).join('');
+const table = tableOf(beforeFiles.map((file) => [file, path.join(root, file)]));
 const result = await build(beforeOptions(table));
 const output = result.metafile.outputs[inRoot(outfile)] ?? Object.values(result.metafile.outputs)[0];
 const beforeSet = new Set(bundledFiles(result.metafile));
@@ -249,7 +252,7 @@ const afterResult = await build({
   outfile: afterOutfile,
   plugins: [
     entryPlugin(
-      `export const build = __VANGUARD_BUILD__;\nexport const afterSpawnModules = {${[...AFTER_SPAWN.map((file) => [file, `../${file}`]), ...AFTER_SPAWN_PACKAGES.map((name) => [name, name])].map(([id, from]) => `\n  ${JSON.stringify(id)}: () => require(${JSON.stringify(from)}),`).join('')}};\n`,
+      `export const build = __VANGUARD_BUILD__;\nexport const afterSpawnModules = {${tableOf([...AFTER_SPAWN.map((file) => [file, `../${file}`]), ...AFTER_SPAWN_PACKAGES.map((name) => [name, name])])}};\n`,
     ),
     beforeSpawnLink,
     keepPlaces,

@@ -179,6 +179,10 @@ export function sameBuild(first: Buffer, secondFile: string): boolean {
   }
 }
 
+// What a start says of a second bundle from another build than the first.
+const anotherBuild = (second: string, first: string): string =>
+  `${path.basename(second)} is from another build than ${path.basename(first)} (an install or upgrade under way?); start again once it is done`;
+
 /** The two start bundles, linked: the first's exports, and each bundle as compiled so far (the second once asked for). */
 export interface LinkedStartBundles {
   exports: Record<string, unknown>;
@@ -211,7 +215,7 @@ export function linkStartBundles(first: { file: string; bytes: Buffer }, secondF
         // must not run a start half old, half new (checked by their first lines before the
         // spawn, and here by what they say once run).
         if (secondExports.build !== exports.build) {
-          throw new Error(`${path.basename(secondFile)} is from another build than ${path.basename(first.file)} (an install or upgrade under way?); start again once it is done`);
+          throw new Error(anotherBuild(secondFile, first.file));
         }
         const table = secondExports.afterSpawnModules;
         if (typeof table !== 'object' || table === null) throw new Error(`${path.basename(secondFile)} has no table of modules; reinstall Vanguard`);
@@ -242,7 +246,7 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
   // different builds (an install under way) stop it before the server is spawned.
   if (!existsSync(AFTER_SPAWN_BUNDLE)) return undefined;
   if (!sameBuild(bytes, AFTER_SPAWN_BUNDLE)) {
-    process.stderr.write(`vanguard: ${path.basename(AFTER_SPAWN_BUNDLE)} is from another build than ${path.basename(START_BUNDLE)} (an install or upgrade under way?); start again once it is done\n`);
+    process.stderr.write(`vanguard: ${anotherBuild(AFTER_SPAWN_BUNDLE, START_BUNDLE)}\n`);
     return 1;
   }
   const root = vanguardCacheRoot(env);

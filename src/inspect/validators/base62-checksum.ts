@@ -5,12 +5,11 @@
  * A string that passes is a real token's shape with odds of a chance match near 1 in 4
  * billion, so the rule it backs can be trusted to block.
  */
-import { crc32Of } from '../../util/crc32.js';
-import { looksRandom } from './text-stats.js';
-
-// node:zlib's CRC-32 (util/crc32.ts), taken when a token of this shape is first met. (A start
+// node:zlib's CRC-32, taken when a token of this shape is first met (util/crc32.ts). (A start
 // has it already: the start loader loads node:zlib for the caches before setting V8's flags,
 // when it costs about 1 ms; loaded after them it was about 15.)
+import { crc32Of } from '../../util/crc32.js';
+import { looksRandom } from './text-stats.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CHECKSUM_LENGTH = 6;
