@@ -10,6 +10,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, sy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { linkStartBundles, sameBuild } from '../../src/cli/start-loader.js';
 
@@ -61,6 +63,22 @@ describe('the two start bundles', () => {
     expect((links.beforeSpawn('dist/errors.js') as { VanguardError: unknown }).VanguardError).toBe(errors.VanguardError);
     expect(() => links.afterSpawn('no/such.js')).toThrow(/after-spawn\.bundle\.cjs has no module no\/such\.js/);
     expect(() => links.beforeSpawn('__proto__')).toThrow(/has no module/);
+  });
+
+  it('keep no hold of the first bundle bytes once it is compiled (they would stay in memory for the whole session)', async () => {
+    // A collection on demand, for this test alone.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    let bytes: Buffer | undefined = readFileSync(first);
+    const held = new WeakRef(bytes);
+    const { links } = linkStartBundles({ file: first, bytes }, second, undefined);
+    bytes = undefined;
+    // (A turn of the event loop: a WeakRef's target is kept until the end of the job that made it.)
+    await new Promise((resolve) => setImmediate(resolve));
+    collect();
+    expect(held.deref()).toBeUndefined();
+    // The links are still in use, and still name the first bundle in their errors.
+    expect(() => links.beforeSpawn('no/such.js')).toThrow(/start\.bundle\.cjs has no module no\/such\.js/);
   });
 
   it('refuse a second bundle from another build (an install half done), before any of its modules is used', () => {
