@@ -144,7 +144,10 @@ describe('the two start bundles', () => {
         });
 
       // Another build's: refused before the spawn.
-      writeFileSync(copySecond, good.replace(/^(\/\/ vanguard build [^\n]*)[0-9a-f]\n/, (_, head: string) => `${head}${head.endsWith('0') ? '1' : '0'}\n`), 'latin1');
+      // (The build line's last digit changed, whatever it was: a build whose hash ended in 0 once left it as it was.)
+      const otherBuild = good.replace(/^(\/\/ vanguard build [^\n]*)([0-9a-f])\n/, (_, head: string, last: string) => `${head}${last === '0' ? '1' : '0'}\n`);
+      expect(otherBuild.split('\n', 1)[0]).not.toBe(good.split('\n', 1)[0]);
+      writeFileSync(copySecond, otherBuild, 'latin1');
       const mixed = start();
       expect(mixed.status).toBe(1);
       expect(mixed.stderr).toContain('after-spawn.bundle.cjs is from another build than start.bundle.cjs');
