@@ -30,7 +30,7 @@ interface ProbeReport {
 }
 
 // One start to its first answer and an audited call; what the probe saw at the spawn, and at the first answer.
-async function start(run: number): Promise<ProbeReport & { atFirstAnswer: string[] }> {
+async function start(run: number): Promise<ProbeReport & { atFirstAnswer: string[]; atExit: string[]; stderr: string }> {
   const out = path.join(dir, `probe-${run}.json`);
   const s = startCli(['start', '--', process.execPath, TINY_SERVER], {
     VANGUARD_CACHE_DIR: path.join(dir, 'cache'),
@@ -46,7 +46,8 @@ async function start(run: number): Promise<ProbeReport & { atFirstAnswer: string
   if (run === 1) await eventually(() => false, 500);
   await s.close();
   const atFirstAnswer = (JSON.parse(readFileSync(`${out}.answer`, 'utf8')) as { loaded: string[] }).loaded;
-  return { ...(JSON.parse(readFileSync(out, 'utf8')) as ProbeReport), atFirstAnswer };
+  const atExit = (JSON.parse(readFileSync(`${out}.exit`, 'utf8')) as { loaded: string[] }).loaded;
+  return { ...(JSON.parse(readFileSync(out, 'utf8')) as ProbeReport), atFirstAnswer, atExit, stderr: s.stderr() };
 }
 
 describe('a start, before it spawns the server', () => {
@@ -61,5 +62,18 @@ describe('a start, before it spawns the server', () => {
     // By its first answer the start has loaded at least what it had at the spawn, but not crypto.
     expect(report.atFirstAnswer).toEqual(expect.arrayContaining(report.loaded));
     expect(report.atFirstAnswer.filter((m) => /^NativeModule (crypto|internal\/crypto\/)/.test(m))).toEqual([]);
+  }, 60_000);
+});
+
+describe('a whole session', () => {
+  it('writes its operational lines without loading pino (worker_threads and assert, which pino and its packages load, are never loaded)', async () => {
+    const report = await start(3);
+    // The lines are there, as pino would write them (test/audit/sink.test.ts compares the bytes).
+    const lines = report.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg: string; pid?: number });
+    expect(lines.find((line) => line.msg === 'server started')).toMatchObject({ level: 30, pid: expect.any(Number) });
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['server started', 'client input ended; stopping the server', 'server exited']));
+    // The probe saw the session to its end (the start's own child_process is there).
+    expect(report.atExit).toContain('NativeModule child_process');
+    expect(report.atExit.filter((m) => /^NativeModule (worker_threads|assert|internal\/worker)$/.test(m))).toEqual([]);
   }, 60_000);
 });
