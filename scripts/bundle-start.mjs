@@ -44,8 +44,9 @@ rmSync(path.join(dist, 'cli', 'main.bundle.js'), { force: true });
  * Imports the bundle loads on first use instead of with the module that holds them (the
  * build stops if one is no longer written this way). pino, with sonic-boom, thread-stream and
  * the builtins they bring (assert, worker_threads), about 5 ms of every start before the
- * server is spawned, writes only the audit's operational lines, and those wait for the
- * server's first message; the stderr queue's worker starts with the first line it writes.
+ * server is spawned, writes only the audit lines that line.ts cannot write by hand (a value
+ * that needs its serialisers), which most sessions never have; the stderr queue's worker
+ * starts with the first line it writes.
  */
 const LAZY_IMPORTS = {
   'audit/sink.js': [["import pino from 'pino';", "const pino = (...args) => require('pino')(...args);"]],
@@ -119,8 +120,8 @@ const AFTER_SPAWN = [
 ];
 /**
  * Packages the first bundle requires only after the spawn, kept in the second: pino (with
- * sonic-boom, thread-stream and their kin), which writes the audit's operational lines and is
- * required when the first of them is written (LAZY_IMPORTS).
+ * sonic-boom, thread-stream and their kin), required when the audit first has a line that
+ * only pino can write (LAZY_IMPORTS).
  */
 const AFTER_SPAWN_PACKAGES = ['pino'];
 const afterOutfile = path.join(outdir, 'after-spawn.bundle.cjs');
