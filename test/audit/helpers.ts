@@ -3,13 +3,15 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { bindingsText, levelPrefix } from '../../src/audit/line.js';
 
-/** A sink's line start (level 30) and pino's line for the same fields, at a fixed time. */
-export function pinoWriter(base: Record<string, string>, time: string): { head: string; pinoLine(fields: Record<string, unknown>, msg: string): string } {
+type PinoLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A sink's line start (level 30) and pino's line for the same fields, at a fixed time (at `level`, info by default). */
+export function pinoWriter(base: Record<string, string>, time: string): { head: string; pinoLine(fields: Record<string, unknown>, msg: string, level?: PinoLevel): string } {
   return {
     head: `${levelPrefix(30)},"time":"${time}"${bindingsText(base)}`,
-    pinoLine(fields, msg) {
+    pinoLine(fields, msg, level = 'info') {
       const out: string[] = [];
-      pino({ level: 'debug', base, timestamp: () => `,"time":"${time}"` }, { write: (line: string) => void out.push(line) }).info(fields, msg);
+      pino({ level: 'debug', base, timestamp: () => `,"time":"${time}"` }, { write: (line: string) => void out.push(line) })[level](fields, msg);
       return out.join('');
     },
   };

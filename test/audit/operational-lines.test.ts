@@ -4,9 +4,9 @@
  * pino; a value only pino's serialisers write (an Error under `err`, a bigint) still
  * goes through pino, in the same place in the queue.
  */
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createAuditSink } from '../../src/audit/sink.js';
+import { pinoWriter } from './helpers.js';
 
 const TIME = '2026-12-06T08:00:00.000Z';
 const BASE = { server: 'srv "one"', session: 's-1' };
@@ -29,11 +29,8 @@ function sinkLines(log: (sink: ReturnType<typeof createAuditSink>) => void, secr
   return lines;
 }
 
-function pinoLine(level: 'debug' | 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): string {
-  const out: string[] = [];
-  pino({ level: 'debug', base: BASE, timestamp: () => `,"time":"${TIME}"` }, { write: (line: string) => void out.push(line) })[level](fields, msg);
-  return out.join('');
-}
+const { pinoLine: pinoAt } = pinoWriter(BASE, TIME);
+const pinoLine = (level: 'debug' | 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): string => pinoAt(fields, msg, level);
 
 describe('operational lines', () => {
   it('are the bytes pino writes, at every level, for the fields the shim logs', () => {
