@@ -36,10 +36,13 @@ export interface WorkBudget {
   readonly limit: number;
 }
 
-/** A budget of `limit` steps for `what` ("inspection"), with the last-resort clock if given. */
-export function createWorkBudget(limit: number, what: string, clock?: { now(): number; lastResortMs: number }): WorkBudget {
+/** A budget of `limit` steps for `what` ("inspection"), with the last-resort clock `now` if given,
+ * read against `lastResortMs`. (Two arguments, not an object of them: an object made per call
+ * whose number field is sometimes a small integer and sometimes not has its hidden class
+ * replaced, and the caller's optimised code with it.) */
+export function createWorkBudget(limit: number, what: string, now?: () => number, lastResortMs = 0): WorkBudget {
   const budget = new StepBudget(what);
-  budget.restart(limit, clock && (() => clock.now()), clock?.lastResortMs ?? 0);
+  budget.restart(limit, now, lastResortMs);
   return budget;
 }
 
@@ -48,12 +51,18 @@ export function createWorkBudget(limit: number, what: string, clock?: { now(): n
  * call after call: no budget, and no function for its `spend`, is made per call.
  */
 export class StepBudget implements WorkBudget {
-  limit = 0;
-  private spent = 0;
-  private nextClock = CLOCK_EVERY_STEPS;
+  // The counts start as -0, a number V8 keeps as a double, never as a small integer. An input
+  // of a few MiB has a limit past 2^30 (V8's small integers), and a first such limit stored in
+  // a field V8 had seen hold only small integers changed the field's representation: every
+  // budget's hidden class was replaced, and every optimised call path that had inlined spend()
+  // was thrown away and compiled again, slower (measured: the per-call CPU of small calls after
+  // one 8 MiB result). restart() sets every count before a budget is used.
+  limit = -0;
+  private spent = -0;
+  private nextClock = -0;
   private deadline = Infinity;
   private now: (() => number) | undefined = undefined;
-  private lastResortMs = 0;
+  private lastResortMs = -0;
 
   constructor(private readonly what: string) {}
 

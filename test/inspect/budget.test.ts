@@ -91,7 +91,7 @@ describe('the work budget', () => {
   it('grows with the input, and keeps a far-away clock as the last resort', () => {
     expect(stepLimit(1000) - stepLimit(0)).toBe(1000 * BUDGET_STEPS_PER_CHAR);
     let t = 0;
-    const budget = createWorkBudget(Number.MAX_SAFE_INTEGER, 'test', { now: () => (t += 31_000), lastResortMs: 30_000 });
+    const budget = createWorkBudget(Number.MAX_SAFE_INTEGER, 'test', () => (t += 31_000), 30_000);
     // Small spends never read the clock...
     for (let i = 0; i < 1000; i++) budget.spend(1000);
     // ...a bug that spends and spends does, and is stopped by it.

@@ -407,8 +407,8 @@ function walkResult(result: unknown, scanner: ResultScanner, known: { plain?: bo
 
   try {
     const chars = textLength(result);
-    const lastResort = clock && { now: clock.now, lastResortMs: clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)) };
-    budget = createWorkBudget((scanner.stepLimit ?? stepLimit)(chars), 'scanning the result', lastResort);
+    const limit = (scanner.stepLimit ?? stepLimit)(chars);
+    budget = clock === undefined ? createWorkBudget(limit, 'scanning the result') : createWorkBudget(limit, 'scanning the result', clock.now, clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)));
     outcome.value = walk(result, 0);
     checkBudget();
     outcome.changed = outcome.value !== result;

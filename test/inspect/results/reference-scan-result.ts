@@ -233,8 +233,7 @@ export function referenceScanResult(result: unknown, scanner: ResultScanner, kno
 
   try {
     const chars = textLength(result);
-    const lastResort = clock && { now: clock.now, lastResortMs: clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)) };
-    budget = createWorkBudget((scanner.stepLimit ?? stepLimit)(chars), 'scanning the result', lastResort);
+    budget = createWorkBudget((scanner.stepLimit ?? stepLimit)(chars), 'scanning the result', clock?.now, clock && clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)));
     outcome.value = walk(result, [], 0);
     checkBudget();
     outcome.changed = outcome.value !== result;
