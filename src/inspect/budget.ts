@@ -37,9 +37,9 @@ export interface WorkBudget {
 }
 
 /** A budget of `limit` steps for `what` ("inspection"), with the last-resort clock `now` if given,
- * read against `lastResortMs`. (Two arguments, not an object of them: an object made per call
- * whose number field is sometimes a small integer and sometimes not has its hidden class
- * replaced, and the caller's optimised code with it.) */
+ * read against `lastResortMs`. (Two arguments, not an object of them: the object the result
+ * scan made per result had its hidden class replaced at the first 8 MiB result, as the
+ * budget's own had; see StepBudget.) */
 export function createWorkBudget(limit: number, what: string, now?: () => number, lastResortMs = 0): WorkBudget {
   const budget = new StepBudget(what);
   budget.restart(limit, now, lastResortMs);
@@ -55,8 +55,9 @@ export class StepBudget implements WorkBudget {
   // of a few MiB has a limit past 2^30 (V8's small integers), and a first such limit stored in
   // a field V8 had seen hold only small integers changed the field's representation: every
   // budget's hidden class was replaced, and every optimised call path that had inlined spend()
-  // was thrown away and compiled again, slower (measured: the per-call CPU of small calls after
-  // one 8 MiB result). restart() sets every count before a budget is used.
+  // was thrown away, to be compiled again (V8's map and deopt logs of a shim given an 8 MiB
+  // result; the CPU this costs was within the noise of the bench). restart() sets every count
+  // before a budget is used.
   limit = -0;
   private spent = -0;
   private nextClock = -0;
