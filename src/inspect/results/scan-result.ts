@@ -408,7 +408,7 @@ function walkResult(result: unknown, scanner: ResultScanner, known: { plain?: bo
   try {
     const chars = textLength(result);
     const limit = (scanner.stepLimit ?? stepLimit)(chars);
-    budget = clock === undefined ? createWorkBudget(limit, 'scanning the result') : createWorkBudget(limit, 'scanning the result', clock.now, clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)));
+    budget = createWorkBudget(limit, 'scanning the result', clock?.now, clock === undefined ? 0 : clock.budgetMs + clock.msPerMiB * (chars / (1024 * 1024)));
     outcome.value = walk(result, 0);
     checkBudget();
     outcome.changed = outcome.value !== result;
