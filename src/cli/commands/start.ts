@@ -177,6 +177,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   let approvalStore: typeof import('../../approval/store-file.js');
   let warmUp: typeof import('../warm-up.js');
   let heapSettings: typeof import('../heap-settings.js');
+  let framer: typeof import('../../protocol/framer.js');
   try {
     const build = await import('../../inspect/build.js');
     const { buildSecretRedactor } = await import('../../inspect/secret-redactor.js');
@@ -192,11 +193,12 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
     );
     redactWithRules = inspection.redact;
     ({ runProxy } = await import('../../proxy/proxy.js'));
-    [approvalState, approvalStore, warmUp, heapSettings] = await Promise.all([
+    [approvalState, approvalStore, warmUp, heapSettings, framer] = await Promise.all([
       import('../../approval/state-dir.js'),
       import('../../approval/store-file.js'),
       import('../warm-up.js'),
       import('../heap-settings.js'),
+      import('../../protocol/framer.js'),
     ]);
   } catch (error) {
     // Not expected once the policy has been checked; the server still gets its grace.
@@ -228,6 +230,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   let approvalKey: Buffer | undefined;
   holdYoungGeneration();
   holdOldGeneration();
+  framer.shrinkOnceAtStart();
   try {
     return await runProxy({
       policy,
