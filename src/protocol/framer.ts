@@ -380,17 +380,18 @@ type ResizableBufferConstructor = new (byteLength: number, options: { maxByteLen
 /**
  * Shrinks one small resizable buffer, once, as a session starts (src/cli/commands/start.ts).
  *
- * V8 (Node 22 and later) keeps one mark per process that no ArrayBuffer has yet been detached
- * or shrunk, and the optimized code of any function that reads a typed array or a Buffer
- * leans on it. A store's first shrink (fit and release below, after a line of 1 MiB or more)
- * clears that mark, and V8 then throws away the optimized code of every function that leaned
- * on it: about 70 of the call path's, Node's own stream code among them (`--log-deopt`: one
- * "code dependencies" change at the first release), all compiled again over the calls that
- * follow. Measured (Node 22, 12 000 sequential calls, six 8 MiB results, then 20 000 pipelined
- * calls, five pairs): the shim's CPU per call over those 20 000 was 12.5-16.0 µs, against
- * 9.0-11.5 µs where the store was never shrunk; the rounds after that were the same either way.
- * Shrunk here, before anything is optimized, the mark is cleared while there is nothing to
- * throw away. Node 20 has no such mark and nothing happens there.
+ * V8 keeps one mark per isolate that no ArrayBuffer has yet been detached, and the optimized
+ * code of any function that reads a typed array or a Buffer leans on it. From V8 12 (Node 22) a
+ * shrink clears it too: a store's first shrink (fit and release below, after a line of 1 MiB
+ * or more) cleared it, and V8 threw away the optimized code of every function that leaned on
+ * it: about 70 of the call path's, Node's own stream code among them (`--log-deopt`: one "code
+ * dependencies" change at the first release), all compiled again over the calls that followed.
+ * Measured (Node 22; 12 000 sequential calls, six 8 MiB results, 2000 pipelined calls, then
+ * 20 000 pipelined calls; four pairs, builds alternating; the CPU clock's tick is 0.5 µs per
+ * call here): the shim's CPU per call over those 20 000 was 11.0-15.0 µs without this call and
+ * 10.0-11.5 µs with it; the rounds after were 6.0-8.5 µs either way. Shrunk here, before
+ * anything is optimized, the mark is cleared while there is nothing to throw away. On Node 20
+ * the shrink runs and leaves the mark as it is.
  */
 export function shrinkOnceAtStart(): void {
   if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize !== 'function') return;
