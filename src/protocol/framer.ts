@@ -376,6 +376,8 @@ interface ResizableBuffer extends ArrayBuffer {
   resize(byteLength: number): void;
 }
 type ResizableBufferConstructor = new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+// Resizable ArrayBuffers (ES2024), where this Node has them: a long line's store, and the shrink at start.
+const RESIZABLE_BUFFERS = typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function';
 
 /**
  * Shrinks one small resizable buffer, once, as a session starts (src/cli/commands/start.ts).
@@ -394,7 +396,7 @@ type ResizableBufferConstructor = new (byteLength: number, options: { maxByteLen
  * the shrink runs and leaves the mark as it is.
  */
 export function shrinkOnceAtStart(): void {
-  if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize !== 'function') return;
+  if (!RESIZABLE_BUFFERS) return;
   try {
     const buffer = new (ArrayBuffer as unknown as ResizableBufferConstructor)(1, { maxByteLength: 1 });
     buffer.resize(0);
@@ -416,7 +418,7 @@ class LineStore {
 
   /** A store that may grow to `maxBytes`, or null where that cannot be reserved (or this Node has no resizable buffers). */
   static make(maxBytes: number): LineStore | null {
-    if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize !== 'function') return null;
+    if (!RESIZABLE_BUFFERS) return null;
     try {
       return new LineStore(new (ArrayBuffer as unknown as ResizableBufferConstructor)(0, { maxByteLength: maxBytes }));
     } catch {
