@@ -226,10 +226,11 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
-  const { holdOldGeneration, holdYoungGeneration } = heapSettings;
+  const { holdOldGeneration, holdTiering, holdYoungGeneration } = heapSettings;
   let approvalKey: Buffer | undefined;
   holdYoungGeneration();
   holdOldGeneration();
+  holdTiering();
   framer.shrinkOnceAtStart();
   try {
     return await runProxy({
