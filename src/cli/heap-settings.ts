@@ -81,14 +81,19 @@ export function holdYoungGeneration(): void {
  */
 export const TIERING_FLAGS = '--maglev-filter=-*';
 
-/** Set TIERING_FLAGS (see above); the start loader sets them before the start bundle is compiled, start.ts again. */
+/**
+ * Set TIERING_FLAGS (see above). start.ts sets them as the warm-up begins, a second after the
+ * first answer: the start, the first tools/list and the first calls keep Maglev's quicker code
+ * (the filter from the start made them 0-12 % slower: ten shims at once, tiny-server, 1.12x),
+ * and the start bundles' cached code is written before (under the flags it was compiled with).
+ */
 export function holdTiering(): void {
   setFlagsFromString(TIERING_FLAGS);
 }
 
 /**
  * The heap's flags as the session holds them (young generation held, old generation's growth
- * held), and its compiler tiers (holdTiering), set by the start loader before the start bundle is compiled. V8 keeps a hash of its
+ * held), set by the start loader before the start bundle is compiled. V8 keeps a hash of its
  * flags with compiled code and refuses code cached under other flags; the bundle's entry is
  * written once the start is under way, when start.ts has set these, so unless they are set
  * before the bundle is compiled too, every start's entry is refused, the bundle is compiled
@@ -98,5 +103,4 @@ export function holdTiering(): void {
 export function setHeapFlagsAtStart(): void {
   setYoungGrowth(1);
   holdOldGeneration();
-  holdTiering();
 }

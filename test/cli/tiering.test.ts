@@ -1,9 +1,10 @@
 /**
- * The session's compiler tiers (src/cli/heap-settings.ts, holdTiering): TurboFan without Maglev.
- * Read from V8's own code log (--log-code), whose code-creation lines end with the tier of the
- * code made: `+` Maglev, `*` TurboFan (Node 24 adds a mark after it). Node 20 and 22 have Maglev
- * off already; on Node 24 (V8 13) it is on, and a control without the filter must show Maglev
- * code there, so the reading is checked where it matters.
+ * The session's compiler tiers (src/cli/heap-settings.ts, holdTiering): TurboFan without Maglev,
+ * from the warm-up on (a second after the first answer). Read from V8's own code log
+ * (--log-code), whose code-creation lines give the time and end with the tier of the code made:
+ * `+` Maglev, `*` TurboFan (Node 24 adds a mark after it). Node 20 and 22 have Maglev off
+ * already; on Node 24 (V8 13) it is on, and a control without the filter must show Maglev code
+ * there, so the reading is checked where it matters.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WARM_UP_DELAY_MS } from '../../src/cli/warm-up.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(root, 'bin', 'vanguard.js');
@@ -27,18 +29,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let logs = 0;
 const logFlags = (file: string): string[] => ['--log-code', `--logfile=${file}`, '--no-logfile-per-isolate'];
 
-/** The tiers of the optimised code made for functions whose logged name `named` accepts: how many of each. */
-function tiersIn(file: string, named: (name: string) => boolean): { maglev: number; turbofan: number } {
+/**
+ * The tiers of the optimised code made for functions whose logged name `named` accepts, from the
+ * first code made for a function named `from` on (from the start when `from` is not given).
+ */
+function tiersIn(file: string, named: (name: string) => boolean, from?: string): { maglev: number; turbofan: number } {
   const counts = { maglev: 0, turbofan: 0 };
+  let counting = from === undefined;
   for (const line of readFileSync(file, 'latin1').split('\n')) {
     if (!line.startsWith('code-creation,JS,')) continue;
     const fields = line.split(',');
     const tier = fields.at(-1) ?? '';
     // The name is between the size and the last two fields (its shared info's address and the tier).
-    if (!named(fields.slice(6, -2).join(','))) continue;
+    const name = fields.slice(6, -2).join(',');
+    if (!counting && name.startsWith(`${from} `)) counting = true;
+    if (!counting || !named(name)) continue;
     if (tier.startsWith('+')) counts.maglev++;
     else if (tier.startsWith('*')) counts.turbofan++;
   }
+  if (!counting) throw new Error(`no code was made for ${from}`);
   return counts;
 }
 
@@ -55,7 +64,11 @@ function hotFunctionTiers(held: boolean): { maglev: number; turbofan: number } {
   return tiersIn(file, (name) => name.startsWith('vanguardHot '));
 }
 
-/** The real built CLI in front of tiny-server, CALLS calls sent 500 at a time: the tiers of the bundles' code. */
+/**
+ * The real built CLI in front of tiny-server, CALLS calls sent 500 at a time once the warm-up has
+ * begun: the tiers of the bundles' code made from the first call on (decideToolCall is first
+ * compiled then).
+ */
 function shimTiers(): Promise<{ maglev: number; turbofan: number }> {
   const file = path.join(dir, `shim-${logs++}.log`);
   return new Promise((resolve, reject) => {
@@ -77,7 +90,7 @@ function shimTiers(): Promise<{ maglev: number; turbofan: number }> {
       rest = lines.pop() ?? '';
       for (const line of lines) {
         const id = (JSON.parse(line) as { id?: unknown }).id;
-        if (id === 1) batch();
+        if (id === 1) setTimeout(batch, WARM_UP_DELAY_MS + 500);
         else if (typeof id === 'number' && id >= 10 && ++answered % 500 === 0) {
           if (sent < CALLS) batch();
           else child.stdin.end();
@@ -91,7 +104,7 @@ function shimTiers(): Promise<{ maglev: number; turbofan: number }> {
     child.on('close', () => {
       clearTimeout(timer);
       if (answered !== CALLS) reject(new Error(`${answered} of ${CALLS} calls answered`));
-      else resolve(tiersIn(file, (name) => name.includes('bundle.cjs:')));
+      else resolve(tiersIn(file, (name) => name.includes('bundle.cjs:'), 'decideToolCall'));
     });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'tiering-test', version: '1' } } })}\n`);
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
@@ -109,7 +122,7 @@ describe('holdTiering', () => {
     expect(held.turbofan).toBeGreaterThan(0);
   });
 
-  it('holds in the real start: the bundles compile nothing with Maglev over thousands of calls, and much with TurboFan', async () => {
+  it('holds in the real start from the warm-up on: over thousands of calls the bundles compile nothing with Maglev, and much with TurboFan', async () => {
     const tiers = await shimTiers();
     expect(tiers.maglev).toBe(0);
     expect(tiers.turbofan).toBeGreaterThan(20);

@@ -230,7 +230,6 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
   let approvalKey: Buffer | undefined;
   holdYoungGeneration();
   holdOldGeneration();
-  holdTiering();
   framer.shrinkOnceAtStart();
   try {
     return await runProxy({
@@ -264,7 +263,8 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
       timing,
       // What the first call would build, built in the idle time after the initialize answer.
-      afterFirstAnswer: () => warmUpLater(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules, builds: inspection.builds })),
+      // From then on, TurboFan without Maglev (holdTiering): the start had Maglev's quicker code.
+      afterFirstAnswer: () => warmUpLater([holdTiering, ...warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules, builds: inspection.builds })]),
     });
   } finally {
     await audit.close();
