@@ -58,40 +58,6 @@ export function holdYoungGeneration(): void {
 }
 
 /**
- * V8's compiler tiers for the session: TurboFan without Maglev, the tier between it and the
- * baseline code. A filter that lets no function through (V8 reads it as each compile is asked
- * for: `--no-maglev` is fixed when the isolate starts) leaves the baseline code to go to
- * TurboFan. Node 20 and 22 have Maglev off already (V8 11.3 and 12.4 default to
- * `--no-maglev`), so the filter changes nothing there: on Node 24 the session then tiers as it
- * does on 22.
- *
- * Why: a long session's code is thrown away and compiled again whenever what it sees changes
- * (the first call of another shape, the first result of megabytes, a full collection that
- * frees a map the code relied on), and with Maglev each of those functions is compiled twice
- * more, by Maglev after 400 calls and by TurboFan 3000 calls later, running Maglev's slower
- * code in between. Node 24, the `npm run bench` sequence on the shim alone (12 000 sequential
- * calls, six 8 MiB results, 2000 + 5 x 20 000 pipelined; the shim's CPU, four pairs, builds
- * alternating): the first pipelined round 19.0-21.0 -> 12.0-14.0 us per call, the five
- * rounds' mean 11.2-12.2 -> 10.5-11.0. bench/ab-builds.mjs (2000 warm-up calls, then 5000
- * sequential, then 5 x 20 000 pipelined): sequential CPU per call 148 -> 96 and 130 -> 86 us,
- * added p50 67 -> 52 and 52 -> 39 us. What it costs: the warm-up's 2000 sequential calls 295
- * -> 485 and 290 -> 450 us of CPU each (the baseline code runs longer before TurboFan), and
- * the first six 8 MiB results of a session about 10-15 % longer (their loops go on stack to
- * TurboFan, later than to Maglev; the fifth and sixth as before).
- */
-export const TIERING_FLAGS = '--maglev-filter=-*';
-
-/**
- * Set TIERING_FLAGS (see above). start.ts sets them as the warm-up begins, a second after the
- * first answer: the start, the first tools/list and the first calls keep Maglev's quicker code
- * (the filter from the start made them 0-12 % slower: ten shims at once, tiny-server, 1.12x),
- * and the start bundles' cached code is written before (under the flags it was compiled with).
- */
-export function holdTiering(): void {
-  setFlagsFromString(TIERING_FLAGS);
-}
-
-/**
  * The heap's flags as the session holds them (young generation held, old generation's growth
  * held), set by the start loader before the start bundle is compiled. V8 keeps a hash of its
  * flags with compiled code and refuses code cached under other flags; the bundle's entry is

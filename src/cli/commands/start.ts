@@ -226,7 +226,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
           }
         },
       };
-  const { holdOldGeneration, holdTiering, holdYoungGeneration } = heapSettings;
+  const { holdOldGeneration, holdYoungGeneration } = heapSettings;
   let approvalKey: Buffer | undefined;
   holdYoungGeneration();
   holdOldGeneration();
@@ -263,8 +263,7 @@ export async function startCommand(args: StartArgs, hooks: StartHooks = {}): Pro
       errorLine: (line) => void process.stderr.write(`vanguard: ${line}\n`),
       timing,
       // What the first call would build, built in the idle time after the initialize answer.
-      // From then on, TurboFan without Maglev (holdTiering): the start had Maglev's quicker code.
-      afterFirstAnswer: () => warmUpLater([holdTiering, ...warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules, builds: inspection.builds })]),
+      afterFirstAnswer: () => warmUpLater(warmUpSteps({ policy, inspect, scanResult, scanDefinition, redact: redactWithRules, builds: inspection.builds })),
     });
   } finally {
     await audit.close();
