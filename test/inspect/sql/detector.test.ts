@@ -43,6 +43,9 @@ describe('sql detector', () => {
     ['ORDER BY 0', 'SELECT a FROM t ORDER BY 0', 'sql.column-probe'],
     ["''-''", "SELECT id FROM u WHERE n = ''-'' AND p = 'x'", 'sql.quote-probe'],
     ["'' ''", "SELECT id FROM u WHERE n = '' '' AND p = 'x'", 'sql.quote-probe'],
+    // The pair is read past comments between its parts, as a database reads it.
+    ["''/**/-/**/''", "SELECT id FROM u WHERE n = ''/**/-/**/'' AND p = 'x'", 'sql.quote-probe'],
+    ["'' /*a*/ /*b*/ ''", "SELECT id FROM u WHERE n = '' /*a*/ /*b*/ '' AND p = 'x'", 'sql.quote-probe'],
     ['admin" --', `SELECT id FROM u WHERE n = 'admin" --' AND p = 'x'`, 'sql.quote-probe'],
     ['"-"', `SELECT id FROM u WHERE n = '"-"' AND p = 'x'`, 'sql.quote-probe'],
     ['an open string', "SELECT * FROM t WHERE n = 'abc", 'sql.unbalanced'],

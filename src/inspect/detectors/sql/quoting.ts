@@ -9,17 +9,16 @@ import type { SqlHit } from './rule-ids.js';
 
 const WORD_CHAR = /[A-Za-z0-9_]/;
 
-/** Comments that cut a query short or hide keywords. */
+/** Comments that cut a query short or hide keywords. (Nothing is made per token but a hit: a comment-dense text has hundreds of thousands.) */
 export function commentTricks(tokens: readonly SqlToken[], text: string): SqlHit[] {
   const hits: SqlHit[] = [];
   for (const t of tokens) {
     if (t.type !== 'comment') continue;
-    const at = { start: t.start, end: t.end };
-    if (t.flavour === 'block' && t.unterminated) hits.push({ ruleId: 'sql.comment-truncation', ...at });
-    else if (t.flavour === 'line' && t.trailing && (t.value.trim() === '' || /^\s*['"`)]/.test(t.value))) hits.push({ ruleId: 'sql.comment-truncation', ...at });
+    if (t.flavour === 'block' && t.unterminated) hits.push({ ruleId: 'sql.comment-truncation', start: t.start, end: t.end });
+    else if (t.flavour === 'line' && t.trailing && (t.value.trim() === '' || /^\s*['"`)]/.test(t.value))) hits.push({ ruleId: 'sql.comment-truncation', start: t.start, end: t.end });
     if (t.flavour !== 'block') continue;
     const glued = WORD_CHAR.test(text.charAt(t.start - 1)) || WORD_CHAR.test(text.charAt(t.end));
-    if ((t.value.trim() === '' && glued) || t.value.startsWith('!')) hits.push({ ruleId: 'sql.comment-obfuscation', ...at });
+    if ((t.value.trim() === '' && glued) || t.value.startsWith('!')) hits.push({ ruleId: 'sql.comment-obfuscation', start: t.start, end: t.end });
   }
   return hits;
 }
@@ -32,23 +31,34 @@ const CLOSES_SINGLE = new RegExp(`'${AFTER_QUOTE}`, 'i');
 const QUOTED_OPERATOR = /^["`][\s\-&^*|+/%]*["`]$/;
 const JUGGLE: ReadonlySet<string> = new Set(['-', '&', '^', '*', '|', '+', '/', '%', 'or', '||', '&&', 'xor', 'div']);
 
-/** String values shaped as quote-breaking probes. */
+/**
+ * String values shaped as quote-breaking probes. Comments are skipped where they stand (no list
+ * of the other tokens is made, and nothing per token but a hit): each token looks ahead past
+ * comments to the next two others, and each comment is passed over by at most the two before it.
+ */
 export function quoteProbes(tokens: readonly SqlToken[]): SqlHit[] {
   const hits: SqlHit[] = [];
-  const significant = tokens.filter((t) => t.type !== 'comment');
-  significant.forEach((t, i) => {
-    const at = { start: t.start, end: t.end };
+  for (let i = nextSignificant(tokens, 0); i < tokens.length; i = nextSignificant(tokens, i + 1)) {
+    const t = tokens[i] as SqlToken;
     if (t.type === 'string' && t.flavour === "'" && (CLOSES_DOUBLE.test(t.value) || QUOTED_OPERATOR.test(t.value))) {
-      hits.push({ ruleId: 'sql.quote-probe', ...at });
-    } else if (t.type === 'ident' && t.flavour === '"' && CLOSES_SINGLE.test(t.value)) hits.push({ ruleId: 'sql.quote-probe', ...at });
-    if (t.type !== 'string') return;
+      hits.push({ ruleId: 'sql.quote-probe', start: t.start, end: t.end });
+    } else if (t.type === 'ident' && t.flavour === '"' && CLOSES_SINGLE.test(t.value)) hits.push({ ruleId: 'sql.quote-probe', start: t.start, end: t.end });
+    if (t.type !== 'string') continue;
     // '' - '' and '' '': arithmetic on (or adjacency of) empty strings only makes sense as type juggling.
-    const next = significant[i + 1];
-    const after = significant[i + 2];
+    const n = nextSignificant(tokens, i + 1);
+    const next = tokens[n];
+    const after = next === undefined ? undefined : tokens[nextSignificant(tokens, n + 1)];
     const pair = next?.type === 'string' ? next : after?.type === 'string' && JUGGLE.has(next?.value ?? '') ? after : undefined;
     if (pair && (t.value === '' || pair.value === '') && (t.value === '' ? pair.value.length <= 1 : t.value.length <= 1)) {
       hits.push({ ruleId: 'sql.quote-probe', start: t.start, end: pair.end });
     }
-  });
+  }
   return hits;
+}
+
+// The index of the first token at or after `from` that is not a comment (tokens.length when none is).
+function nextSignificant(tokens: readonly SqlToken[], from: number): number {
+  let i = from;
+  while (i < tokens.length && (tokens[i] as SqlToken).type === 'comment') i++;
+  return i;
 }
