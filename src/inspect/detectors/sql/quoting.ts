@@ -8,6 +8,10 @@ import type { SqlToken } from './lexer.js';
 import type { SqlHit } from './rule-ids.js';
 
 const WORD_CHAR = /[A-Za-z0-9_]/;
+// `value.trim() === ''` without the trimmed copy: \s is the whitespace and line ends trim() removes.
+const BLANK = /^\s*$/;
+// A line comment that starts by closing a quote or a parenthesis.
+const CLOSES_FIRST = /^\s*['"`)]/;
 
 /** Comments that cut a query short or hide keywords. (Nothing is made per token but a hit: a comment-dense text has hundreds of thousands.) */
 export function commentTricks(tokens: readonly SqlToken[], text: string): SqlHit[] {
@@ -15,10 +19,10 @@ export function commentTricks(tokens: readonly SqlToken[], text: string): SqlHit
   for (const t of tokens) {
     if (t.type !== 'comment') continue;
     if (t.flavour === 'block' && t.unterminated) hits.push({ ruleId: 'sql.comment-truncation', start: t.start, end: t.end });
-    else if (t.flavour === 'line' && t.trailing && (t.value.trim() === '' || /^\s*['"`)]/.test(t.value))) hits.push({ ruleId: 'sql.comment-truncation', start: t.start, end: t.end });
+    else if (t.flavour === 'line' && t.trailing && (BLANK.test(t.value) || CLOSES_FIRST.test(t.value))) hits.push({ ruleId: 'sql.comment-truncation', start: t.start, end: t.end });
     if (t.flavour !== 'block') continue;
     const glued = WORD_CHAR.test(text.charAt(t.start - 1)) || WORD_CHAR.test(text.charAt(t.end));
-    if ((t.value.trim() === '' && glued) || t.value.startsWith('!')) hits.push({ ruleId: 'sql.comment-obfuscation', start: t.start, end: t.end });
+    if ((BLANK.test(t.value) && glued) || t.value.startsWith('!')) hits.push({ ruleId: 'sql.comment-obfuscation', start: t.start, end: t.end });
   }
   return hits;
 }
@@ -33,8 +37,9 @@ const JUGGLE: ReadonlySet<string> = new Set(['-', '&', '^', '*', '|', '+', '/', 
 
 /**
  * String values shaped as quote-breaking probes. Comments are skipped where they stand (no list
- * of the other tokens is made, and nothing per token but a hit): each token looks ahead past
- * comments to the next two others, and each comment is passed over by at most the two before it.
+ * of the other tokens is made, and nothing per token but a hit): each string looks ahead past
+ * comments to the next two other tokens, so a run of comments is passed over at most three times
+ * (by the loop, and by the lookaheads of the two tokens before it).
  */
 export function quoteProbes(tokens: readonly SqlToken[]): SqlHit[] {
   const hits: SqlHit[] = [];
