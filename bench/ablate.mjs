@@ -2,15 +2,17 @@
 // What each part of the shim costs per pipelined call: shims with parts of the default policy
 // turned off, each in front of tiny-server, arms interleaved (rotating which goes first), the
 // shim's own CPU (all threads, from /proc/<pid>/task/*/schedstat: nanoseconds, not the 10 ms tick)
-// over R rounds of N pipelined echo calls, after 3000 sequential and 2000 + N pipelined ones.
-// Prints each arm's median and mean µs per call. Linux only.
-//   node bench/ablate.mjs            (env R, default 8; N, default 20000)
+// over R rounds of N pipelined echo calls, after 3000 sequential and 2000 + N pipelined ones,
+// each round read from a moment before it to 100 ms after its last answer. Prints each arm's
+// median and mean µs per call. Linux only.
+//   node bench/ablate.mjs            (env R, default 12: each of the six arms goes first twice; N, default 20000)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, Conn, SERVER } from './harness.mjs';
+import { pipelined } from './measures.mjs';
 
-const R = Number(process.env.R ?? 8);
+const R = Number(process.env.R ?? 12);
 const N = Number(process.env.N ?? 20000);
 const ECHO = { text: 'hello vanguard' };
 const DETECTORS_OFF = 'detectors: { path-traversal: off, command-injection: off, sql-injection: off, ssrf: off, secrets: off, prompt-injection: off, hidden-characters: off, pii: off }';
@@ -44,29 +46,17 @@ function cpuMs(pid) {
   return ns / 1e6;
 }
 
-// n echo calls, at most 5000 unanswered, written 500 to a write.
-function pipelined(conn, n) {
-  const base = conn.nextId;
-  conn.nextId += n;
-  const payload = [];
-  for (let i = 0; i < n; i += 500) {
-    let text = '';
-    for (let j = i; j < Math.min(n, i + 500); j++) text += JSON.stringify({ jsonrpc: '2.0', id: base + j, method: 'tools/call', params: { name: 'echo', arguments: ECHO } }) + '\n';
-    payload.push(text);
-  }
-  let written = 0;
-  let answered = 0;
-  return new Promise((resolve) => {
-    conn.onLine = (line) => {
-      if (line[0] !== 0x7b) return;
-      if (++answered === n) {
-        conn.onLine = null;
-        resolve();
-      } else while (written < payload.length && written * 500 - answered <= 4500) conn.write(payload[written++]);
-    };
-    while (written < payload.length && written * 500 <= 4500) conn.write(payload[written++]);
-  });
+// A round of n pipelined echo calls (bench/measures.mjs: at most 5000 unanswered, every answer
+// checked); one with a refusal, a duplicate or a stray answer stops the run.
+async function round(conn, n) {
+  const result = await pipelined(conn, n);
+  if (result.errors || result.duplicates || result.stray) throw new Error(`${conn.arm}: ${result.errors} errors (${result.firstError}), ${result.duplicates} duplicates, ${result.stray} stray answers`);
 }
+
+// After a round the shim is given this long before its CPU is read, so that what it does after the
+// last answer (the audit batch written on its timer, collections on V8's threads) is counted.
+const SETTLE_MS = 100;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 const names = Object.keys(ARMS);
 const conns = {};
@@ -76,13 +66,15 @@ try {
     await conns[name].initialize();
   }
   for (const name of names) for (let i = 0; i < 3000; i++) await conns[name].request('tools/call', { name: 'echo', arguments: ECHO });
-  for (const name of names) await pipelined(conns[name], 2000);
-  for (const name of names) await pipelined(conns[name], N);
+  for (const name of names) await round(conns[name], 2000);
+  for (const name of names) await round(conns[name], N);
   const perCall = Object.fromEntries(names.map((name) => [name, []]));
   for (let r = 0; r < R; r++) {
     for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) {
+      await settle();
       const before = cpuMs(conns[name].pid);
-      await pipelined(conns[name], N);
+      await round(conns[name], N);
+      await settle();
       perCall[name].push(((cpuMs(conns[name].pid) - before) * 1000) / N);
     }
   }

@@ -53,7 +53,7 @@ const CHUNK = 500;
 const WINDOW = 5000;
 
 /** Send `n` echo calls without waiting for answers (at most WINDOW outstanding); time until the last answer. */
-function pipelined(conn, n, timeoutMs = 60_000) {
+export function pipelined(conn, n, timeoutMs = 60_000) {
   const base = conn.nextId;
   conn.nextId += n;
   const payload = [];
