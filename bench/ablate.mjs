@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // What each part of the shim costs per pipelined call: shims with parts of the default policy
 // turned off, each in front of tiny-server, arms interleaved (rotating which goes first), the
-// shim's own CPU (all threads, from /proc/<pid>/task/*/schedstat: nanoseconds, not the 10 ms tick)
+// shim's own CPU (all threads, harness.mjs procCpuMs: /proc/<pid>/task/*/schedstat, nanoseconds)
 // over R rounds of N pipelined echo calls, after 3000 sequential and 2000 + N pipelined ones,
 // each round read from a moment before it to 100 ms after its last answer. Prints each arm's
 // median and mean µs per call. Linux only.
 //   node bench/ablate.mjs            (env R, default 12: each of the six arms goes first twice; N, default 20000)
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Given name=path/to/bin/vanguard.js arguments instead, the arms are those builds, each with the
+// default policy (an A/B of builds by the same measure; an old build: a copy of bin/ and dist/
+// with a node_modules link beside them):
+//   node bench/ablate.mjs old=/tmp/old/bin/vanguard.js new=bin/vanguard.js
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CLI, Conn, SERVER } from './harness.mjs';
+import { CLI, Conn, SERVER, procCpuMs as cpuMs } from './harness.mjs';
 import { pipelined } from './measures.mjs';
 
 const R = Number(process.env.R ?? 12);
@@ -25,7 +29,8 @@ const policy = (name, lines) => {
   writeFileSync(file, ['extends: default', ...lines].join('\n') + '\n');
   return ['--policy', file];
 };
-const ARMS = {
+const BUILDS = Object.fromEntries(process.argv.slice(2).map((arg) => [arg.slice(0, arg.indexOf('=')), path.resolve(arg.slice(arg.indexOf('=') + 1))]));
+const ARMS = Object.keys(BUILDS).length > 0 ? Object.fromEntries(Object.keys(BUILDS).map((name) => [name, []])) : {
   default: [],
   'no audit line': ['--log-level', 'warn'],
   'no detectors': policy('no-detectors', [DETECTORS_OFF]),
@@ -34,17 +39,6 @@ const ARMS = {
   'all of them off': [...policy('bare', [DETECTORS_OFF, RESULTS_OFF, FLOW_OFF]), '--log-level', 'warn'],
 };
 
-function cpuMs(pid) {
-  let ns = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return ns / 1e6;
-}
 
 // A round of n pipelined echo calls (bench/measures.mjs: at most 5000 unanswered, every answer
 // checked); one with a refusal, a duplicate or a stray answer stops the run.
@@ -62,7 +56,7 @@ const names = Object.keys(ARMS);
 const conns = {};
 try {
   for (const name of names) {
-    conns[name] = new Conn(name, [process.execPath, [CLI, 'start', ...ARMS[name], '--', process.execPath, SERVER]]);
+    conns[name] = new Conn(name, [process.execPath, [BUILDS[name] ?? CLI, 'start', ...ARMS[name], '--', process.execPath, SERVER]]);
     await conns[name].initialize();
   }
   for (const name of names) for (let i = 0; i < 3000; i++) await conns[name].request('tools/call', { name: 'echo', arguments: ECHO });

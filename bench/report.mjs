@@ -138,7 +138,6 @@ export function noteLines(config, raw, s) {
     return `${arm} ${answered}/${runs.length * config.throughput.n}`;
   };
   const problems = ARMS.reduce((sum, arm) => sum + s.pipelineProblems[arm], 0);
-  const resolution = (calls) => fmt((10 * 1000) / calls, 1); // µs per call of one 10 ms clock tick
   const lines = [
     `Samples: ${raw.latency.direct.length} sequential echo calls per arm in ${config.latency.rounds} interleaved rounds of ${config.latency.perRound} (after ${config.latency.warmup} warm-up); `
       + `${config.throughput.rounds} × ${config.throughput.n} pipelined calls per arm (at most 5000 in flight, under the shim's 10 000 cap); ${config.big.rounds} × 8 MiB results per arm; `
@@ -147,8 +146,8 @@ export function noteLines(config, raw, s) {
     `Added p50 as the median of per-round differences (less sensitive to drift; medians, so they need not add up): shim − direct ${signed(s.addedP50Paired)} µs; `
       + `relay − direct ${signed(s.relay.relayP50Paired)} µs (the floor); shim − relay ${signed(s.relay.addedP50Paired)} µs (Vanguard's own)`
       + (peer ? `; peer − direct ${signed(s.peer.peerP50Paired)} µs; shim − peer ${signed(s.peer.addedP50Paired)} µs.` : '.'),
-    `CPU per call = utime + stime (all threads, /proc/<pid>/stat) of the arm's own process over the timed calls, divided by the calls (direct: the server itself; `
-      + `relay and shim: the proxy only, not the server behind it); one clock tick is ${resolution(raw.latency.cpu.shim.calls)} µs/call sequential, ${resolution(raw.throughput.cpu.shim.calls)} µs/call pipelined.`,
+    `CPU per call = the run time of every thread of the arm's own process (${config.cpuSource === 'stat' ? 'utime + stime from /proc/<pid>/stat, in 10 ms clock ticks' : '/proc/<pid>/task/*/schedstat, in nanoseconds'}) over the timed calls, divided by the calls (direct: the server itself; `
+      + 'relay and shim: the proxy only, not the server behind it; the tree rows: the arm\'s process and every process under it).',
     problems === 0
       ? `Pipelined: every id answered exactly once, no errors (${ARMS.map(checked).join(', ')}).`
       : `WARNING: pipelined runs had ${problems} missing, duplicate, stray or error answers (${ARMS.map((arm) => `${arm} ${s.pipelineProblems[arm]}`).join(', ')}); `

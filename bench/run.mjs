@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { ARM_NAMES, Conn, EVERYTHING, FILESYSTEM, PEER_LINE, SERVER, procCpuTotals } from './harness.mjs';
+import { ARM_NAMES, CPU_SOURCE, Conn, EVERYTHING, FILESYSTEM, PEER_LINE, SERVER, procCpuTotals } from './harness.mjs';
 import { bigResult, latency, startup, startupTen, throughput } from './measures.mjs';
 import { RELAY_NOTE, machineLine, markdownTable, noteLines, summarize, textTable } from './report.mjs';
 import { issueMarkdown, issueRows, issueText } from './issue-targets.mjs';
@@ -116,6 +116,8 @@ async function main() {
   const ten = {};
   for (const [name, server] of Object.entries(servers)) ten[name] = await startupTen(config.ten, track, server);
 
+  // Where the CPU figures were read from (harness.mjs procCpuMs), named with them.
+  config.cpuSource = CPU_SOURCE.last;
   const raw = { latency: lat, throughput: tput, big, memory, startup: start, startupToolsList, ten };
   const { summary, rows, header } = summarize(raw);
   const info = machine((performance.now() - began) / 1000, cpuBefore);
