@@ -10,6 +10,8 @@ const NEWLINE = Buffer.from('\n');
 const JOIN_BELOW_BYTES = 64 * 1024;
 // The smallest block held frames are encoded into (see FrameWriter.block).
 const MIN_BLOCK_BYTES = 16 * 1024;
+// The largest block kept from one chunk for the next (see FrameWriter.spare).
+const KEEP_BLOCK_BYTES = 64 * 1024;
 
 export class FrameWriter {
   private broken = false;
@@ -20,11 +22,17 @@ export class FrameWriter {
    * and leave as one buffer at uncork: `held` bytes of `block`. The frames themselves (strings,
    * views of the chunk read) are let go of at once rather than held to the chunk's end, and
    * the block's bytes are outside the JS heap: under pipelined calls a chunk's hundreds of
-   * frames no longer outlive a young collection there, to be copied and promoted. A block
-   * lasts one chunk (one kept longer outlives collections itself, and its bytes are given
-   * back only by a full one).
+   * frames no longer outlive a young collection there, to be copied and promoted.
    */
   private block: Buffer | undefined;
+  /**
+   * The last chunk's block, when the stream took all of it at once (nothing of it waits to be
+   * written, so nothing reads its bytes any more) and it is at most KEEP_BLOCK_BYTES: the next
+   * chunk's frames are encoded into it rather than into a new one. Sequential calls come one
+   * frame to a chunk, and a new block for each (a 16 KiB buffer, its memory from malloc) cost
+   * more than encoding the frame.
+   */
+  private spare: Buffer | undefined;
   private held = 0;
   /** Bytes held for the last chunk: the next block's size. */
   private lastHeld = 0;
@@ -104,8 +112,10 @@ export class FrameWriter {
   // for what the last chunk held, a later one twice the size.
   private grow(bytes: number): Buffer {
     const old = this.block;
-    const size = old === undefined ? this.lastHeld + (this.lastHeld >> 2) : 2 * old.length;
-    const block = Buffer.allocUnsafe(Math.max(MIN_BLOCK_BYTES, size, bytes));
+    const size = Math.max(MIN_BLOCK_BYTES, old === undefined ? this.lastHeld + (this.lastHeld >> 2) : 2 * old.length, bytes);
+    const spare = this.spare;
+    this.spare = undefined;
+    const block = old === undefined && spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
     if (old !== undefined) old.copy(block, 0, 0, this.held);
     this.block = block;
     return block;
@@ -140,9 +150,12 @@ export class FrameWriter {
 
   uncork(): void {
     if (!this.corked) return;
+    const block = this.block;
     this.writeParts();
     this.corked = false;
     this.stream.uncork();
+    // Taken at once: the stream holds nothing of the block (see `spare`).
+    if (block !== undefined && block.length <= KEEP_BLOCK_BYTES && this.stream.writableLength === 0) this.spare = block;
   }
 
   /**

@@ -190,5 +190,57 @@ describe('FrameWriter, corked', () => {
     await new Promise((resolve) => dest.stream.once('finish', resolve));
     expect(dest.bytes().toString()).toBe('{"id":1}\n{"id":2}\n');
   });
-});
 
+  it('uses a block again only once the stream has written all of it: bytes a write still holds are never overwritten', () => {
+    // As a pipe under libuv: a write taken at once has been copied out; one that waits keeps
+    // pointing at the writer's memory, which is read only when it is written (here, at release).
+    const views: Buffer[] = [];
+    const callbacks: Array<() => void> = [];
+    let holding = false;
+    let writes = 0;
+    const copied: Buffer[] = [];
+    const stream = new Writable({
+      highWaterMark: 1 << 20,
+      decodeStrings: false,
+      writev(entries, callback) {
+        writes++;
+        for (const { chunk, encoding } of entries) (holding ? views : copied).push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
+        if (holding) callbacks.push(callback);
+        else callback();
+      },
+      write(chunk: Buffer | string, encoding, callback) {
+        writes++;
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+        if (holding) {
+          views.push(bytes);
+          callbacks.push(callback);
+        } else {
+          copied.push(Buffer.from(bytes));
+          callback();
+        }
+      },
+    });
+    const writer = new FrameWriter(stream, () => undefined);
+    const expected: string[] = [];
+    // Chunks of one frame (sequential calls), taken at once, then held, then taken at once again.
+    for (let n = 0; n < 30; n++) {
+      holding = n >= 10 && n < 20;
+      writer.cork();
+      const frame = `{"jsonrpc":"2.0","id":${n},"result":{"text":"${String.fromCharCode(97 + (n % 26)).repeat(20 + n)}"}}`;
+      writer.write(n % 2 === 0 ? frame : Buffer.from(frame));
+      expected.push(`${frame}\n`);
+      writer.uncork();
+      if (n === 19) {
+        // What the held writes point at is read now, as the OS would once the pipe has room
+        // (the stream hands on what it kept meanwhile as each finishes, written at once now).
+        holding = false;
+        while (callbacks.length > 0) {
+          copied.push(...views.splice(0).map((view) => Buffer.from(view)));
+          callbacks.splice(0).forEach((callback) => callback());
+        }
+      }
+    }
+    expect(Buffer.concat(copied).toString()).toBe(expected.join(''));
+    expect(writes).toBeGreaterThanOrEqual(20);
+  });
+});
