@@ -26,11 +26,13 @@ export class FrameWriter {
    */
   private block: Buffer | undefined;
   /**
-   * The last chunk's block, when the stream took all of it at once (nothing of it waits to be
-   * written, so nothing reads its bytes any more) and it is at most KEEP_BLOCK_BYTES: the next
-   * chunk's frames are encoded into it rather than into a new one. Sequential calls come one
-   * frame to a chunk, and a new block for each (a 16 KiB buffer, its memory from malloc) cost
-   * more than encoding the frame.
+   * The last chunk's block, when the stream copies what it is given (`streamCopies`), took all
+   * of the block at once (nothing of it waits to be written: a pipe write libuv could not finish
+   * keeps the stream's length above 0 until it has), and it is at most KEEP_BLOCK_BYTES: the
+   * next chunk's frames are encoded into it rather than into a new one. Sequential calls come
+   * one frame to a chunk, and a new block for each (a 16 KiB buffer, its memory from malloc)
+   * cost more than encoding the frame. A stream that hands on the very buffer (a PassThrough)
+   * never gets a block again: its reader may still hold the last one.
    */
   private spare: Buffer | undefined;
   private held = 0;
@@ -46,6 +48,12 @@ export class FrameWriter {
     private readonly stream: Writable,
     /** Called once if the stream fails (EPIPE: the reader went away). */
     onBroken: (error: Error) => void,
+    /**
+     * The stream has copied what it was given by the time it counts it written, as OS pipes,
+     * files and terminals do (not a PassThrough or a Transform, whose reader is handed the very
+     * buffer): a block it took all of may then be used again (see `spare`).
+     */
+    private readonly streamCopies = false,
   ) {
     stream.on('error', (error) => {
       if (this.broken) return;
@@ -155,7 +163,7 @@ export class FrameWriter {
     this.corked = false;
     this.stream.uncork();
     // Taken at once: the stream holds nothing of the block (see `spare`).
-    if (block !== undefined && block.length <= KEEP_BLOCK_BYTES && this.stream.writableLength === 0) this.spare = block;
+    if (this.streamCopies && block !== undefined && block.length <= KEEP_BLOCK_BYTES && this.stream.writableLength === 0) this.spare = block;
   }
 
   /**

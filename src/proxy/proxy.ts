@@ -35,7 +35,8 @@ export interface ProxyOptions {
    * True when clientOut and the server's stdin have copied what is written by the time a
    * write's callback runs, as OS pipes, files and terminals do (not a PassThrough, whose reader
    * is handed the very buffer): the memory of a long line is then written over by a later one
-   * once its outputs are out (src/protocol/framer.ts takeLent).
+   * once its outputs are out (src/protocol/framer.ts takeLent), and a writer's block by the
+   * next chunk's frames once the stream has taken it (src/proxy/frame-writer.ts).
    */
   outputsCopy?: boolean;
   audit: AuditSink;
@@ -133,11 +134,17 @@ class ProxySession {
     // (Each outcome is applied, and done with, before the next decision: see apply.)
     this.engine = new Engine(options.policy, { nowUs: options.nowUs, inspect: options.inspect, scanDefinition: options.scanDefinition, pins: options.pins, scanResult: options.scanResult, approval: options.approval, reuseOutcomes: true });
     // The server stopped reading: because it exited (handled in run) or it closed its stdin.
-    this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'));
-    this.toClient = new FrameWriter(options.clientOut, (error) => {
-      options.audit.log('warn', 'client output closed; stopping the server', { error: error.message });
-      this.shutDown();
-    });
+    // (Writers that copy may use their blocks again: FrameWriter's `spare`.)
+    const copies = options.outputsCopy === true;
+    this.toServer = new FrameWriter(child.stdin, () => this.streamClosed('stdin'), copies);
+    this.toClient = new FrameWriter(
+      options.clientOut,
+      (error) => {
+        options.audit.log('warn', 'client output closed; stopping the server', { error: error.message });
+        this.shutDown();
+      },
+      copies,
+    );
   }
 
   async run(): Promise<number> {

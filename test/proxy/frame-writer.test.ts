@@ -4,8 +4,8 @@
  * writing each frame to the corked stream gave (the reference below), and a waiter for room
  * must wait until the destination has really drained.
  */
-import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
 import { FrameWriter } from '../../src/proxy/frame-writer.js';
 
 // A destination that keeps what it gets; `hold` keeps writes unfinished until release().
@@ -220,7 +220,7 @@ describe('FrameWriter, corked', () => {
         }
       },
     });
-    const writer = new FrameWriter(stream, () => undefined);
+    const writer = new FrameWriter(stream, () => undefined, true);
     const expected: string[] = [];
     // Chunks of one frame (sequential calls), taken at once, then held, then taken at once again.
     for (let n = 0; n < 30; n++) {
@@ -242,5 +242,105 @@ describe('FrameWriter, corked', () => {
     }
     expect(Buffer.concat(copied).toString()).toBe(expected.join(''));
     expect(writes).toBeGreaterThanOrEqual(20);
+  });
+
+  it('with a large frame and writeHeld in the middle of chunks while writes are held, writes the same bytes', () => {
+    const copied: Buffer[] = [];
+    const views: Buffer[] = [];
+    const callbacks: Array<() => void> = [];
+    let holding = false;
+    const take = (bytes: Buffer, callback: () => void): void => {
+      if (holding) {
+        views.push(bytes);
+        callbacks.push(callback);
+      } else {
+        copied.push(Buffer.from(bytes));
+        callback();
+      }
+    };
+    const release = (): void => {
+      holding = false;
+      while (callbacks.length > 0) {
+        copied.push(...views.splice(0).map((view) => Buffer.from(view)));
+        callbacks.splice(0).forEach((callback) => callback());
+      }
+    };
+    const stream = new Writable({
+      highWaterMark: 1 << 20,
+      decodeStrings: false,
+      write(chunk: Buffer | string, encoding, callback) {
+        take(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, callback);
+      },
+      writev(entries, callback) {
+        const parts = entries.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Buffer)));
+        if (holding) {
+          views.push(...parts);
+          callbacks.push(callback);
+        } else {
+          copied.push(...parts.map((part) => Buffer.from(part)));
+          callback();
+        }
+      },
+    });
+    const writer = new FrameWriter(stream, () => undefined, true);
+    const expected: string[] = [];
+    const large = `{"large":"${'B'.repeat(70 * 1024)}"}`;
+    for (let n = 0; n < 40; n++) {
+      holding = n % 7 >= 3 && n % 7 < 6;
+      writer.cork();
+      const frame = (k: number): string => `{"id":${n},"k":${k},"x":"${String.fromCharCode(97 + ((n + k) % 26)).repeat(5 + n)}"}`;
+      writer.write(frame(0));
+      expected.push(`${frame(0)}\n`);
+      if (n % 3 === 0) {
+        writer.write(large);
+        expected.push(`${large}\n`);
+      }
+      if (n % 4 === 0) writer.writeHeld();
+      writer.write(Buffer.from(frame(1)));
+      expected.push(`${frame(1)}\n`);
+      writer.uncork();
+      if (n % 7 === 5) release();
+    }
+    release();
+    expect(Buffer.concat(copied).toString()).toBe(expected.join(''));
+  });
+
+  it('never uses a block again for a stream that hands on the very buffer (a PassThrough), by default', async () => {
+    const through = new PassThrough();
+    const kept: Buffer[] = [];
+    // A reader that keeps what it is handed, without copying, and one that reads it all later.
+    through.on('data', (chunk: Buffer) => kept.push(chunk));
+    const writer = new FrameWriter(through, () => undefined);
+    const expected: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      writer.cork();
+      const frame = `{"id":${n},"x":"${String.fromCharCode(97 + n).repeat(10)}"}`;
+      writer.write(frame);
+      expected.push(`${frame}\n`);
+      writer.uncork();
+    }
+    through.end();
+    await new Promise((resolve) => through.once('end', resolve));
+    expect(Buffer.concat(kept).toString()).toBe(expected.join(''));
+  });
+
+  it('for a stream that copies, chunks of one frame taken at once share one block (one allocation, not one each)', () => {
+    const { stream, bytes } = destination(1 << 20);
+    const writer = new FrameWriter(stream, () => undefined, true);
+    const allocations = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const expected: string[] = [];
+      for (let n = 0; n < 30; n++) {
+        writer.cork();
+        const frame = `{"jsonrpc":"2.0","id":${n},"method":"tools/call"}`;
+        writer.write(frame);
+        expected.push(`${frame}\n`);
+        writer.uncork();
+      }
+      expect(allocations).toHaveBeenCalledTimes(1);
+      expect(bytes().toString()).toBe(expected.join(''));
+    } finally {
+      allocations.mockRestore();
+    }
   });
 });
