@@ -29,7 +29,13 @@ const policy = (name, lines) => {
   writeFileSync(file, ['extends: default', ...lines].join('\n') + '\n');
   return ['--policy', file];
 };
-const BUILDS = Object.fromEntries(process.argv.slice(2).map((arg) => [arg.slice(0, arg.indexOf('=')), path.resolve(arg.slice(arg.indexOf('=') + 1))]));
+const BUILDS = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const at = arg.indexOf('=');
+    if (at < 1 || at === arg.length - 1) throw new Error(`ablate: an argument is name=path/to/bin/vanguard.js, not ${JSON.stringify(arg)}`);
+    return [arg.slice(0, at), path.resolve(arg.slice(at + 1))];
+  }),
+);
 const ARMS = Object.keys(BUILDS).length > 0 ? Object.fromEntries(Object.keys(BUILDS).map((name) => [name, []])) : {
   default: [],
   'no audit line': ['--log-level', 'warn'],

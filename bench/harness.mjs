@@ -205,27 +205,40 @@ export function procMemory(pid) {
 let ticksPerSecond;
 /**
  * CPU time of a process in ms, or NaN: the run time of each of its threads now alive, summed
- * from /proc/<pid>/task/<tid>/schedstat (nanoseconds); where that cannot be read, utime +
- * stime from /proc/<pid>/stat (clock ticks, 10 ms each). The tick read a CPU figure only to
- * within a tick at each end: for a server that takes some 250 ms over the pipelined rounds, 4 %
- * either way, the margin some ratios were decided by. (A thread that ended between two reads
- * takes its time out of the second: the processes measured here keep theirs.)
- * CPU_SOURCE says which one the last read used.
+ * from /proc/<pid>/task/<tid>/schedstat (nanoseconds); where that cannot be read (or reads
+ * nothing, as where the kernel keeps no schedstat), utime + stime from /proc/<pid>/stat (clock
+ * ticks, 10 ms each, utime and stime rounded down apart). The tick read a CPU figure only to
+ * within a tick or two at each end: for a server that takes some 250 ms over the pipelined
+ * rounds, 4-8 % either way, the margin some ratios were decided by. A thread that ended
+ * between two reads takes its time out of the second: CPU_SOURCE.threadsEnded counts the
+ * threads seen once and gone at a later read of the same process, so a report can say so.
  */
 export function procCpuMs(pid) {
   const ns = threadsRunNs(pid);
   if (ns !== undefined) {
-    CPU_SOURCE.last = 'schedstat';
+    noteSource('schedstat');
     return ns / 1e6;
   }
-  CPU_SOURCE.last = 'stat';
-  return statCpuMs(pid);
+  const ms = statCpuMs(pid);
+  if (!Number.isNaN(ms)) noteSource('stat');
+  return ms;
 }
 
-/** Which source procCpuMs read last: 'schedstat' (ns) or 'stat' (clock ticks). */
-export const CPU_SOURCE = { last: 'schedstat' };
+/**
+ * Where procCpuMs read: `source` is 'schedstat' (ns), 'stat' (clock ticks) or 'mixed' (both,
+ * in one run), undefined before any read; `threadsEnded` as above.
+ */
+export const CPU_SOURCE = { source: undefined, threadsEnded: 0 };
 
-// The run time of a process's threads now alive, in ns (the first field of each schedstat), or undefined where it cannot be read.
+function noteSource(source) {
+  CPU_SOURCE.source = CPU_SOURCE.source === undefined || CPU_SOURCE.source === source ? source : 'mixed';
+}
+
+// The threads each process had at its last read (see procCpuMs).
+const threadsSeen = new Map();
+
+// The run time of a process's threads now alive, in ns (the first field of each schedstat), or
+// undefined where it cannot be read or reads no time at all.
 function threadsRunNs(pid) {
   let tasks;
   try {
@@ -234,16 +247,20 @@ function threadsRunNs(pid) {
     return undefined;
   }
   let ns = 0;
-  let read = 0;
+  const read = new Set();
   for (const tid of tasks) {
     try {
       ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      read++;
+      read.add(tid);
     } catch {
       // A thread that ended meanwhile.
     }
   }
-  return read > 0 && Number.isFinite(ns) ? ns : undefined;
+  if (read.size === 0 || !Number.isFinite(ns) || ns <= 0) return undefined;
+  const before = threadsSeen.get(pid);
+  if (before !== undefined) for (const tid of before) if (!read.has(tid)) CPU_SOURCE.threadsEnded++;
+  threadsSeen.set(pid, read);
+  return ns;
 }
 
 /** utime + stime of a process from /proc/<pid>/stat, in ms (clock-tick resolution), or NaN. */

@@ -129,6 +129,13 @@ export const RELAY_NOTE = 'How to read relay vs direct: **relay** is `bench/null
   + 'all arms run interleaved so they see the same conditions, and the pipelined CPU per call is the steadiest view of the work each process does. '
   + 'CPU and RSS are for the arm\'s own process: the server itself for direct, the proxy alone (not the server behind it) for relay and shim.';
 
+// How each source procCpuMs reads is named in the notes (harness.mjs CPU_SOURCE).
+const CPU_SOURCES = {
+  schedstat: '/proc/<pid>/task/*/schedstat, in nanoseconds',
+  stat: 'utime + stime from /proc/<pid>/stat, in 10 ms clock ticks',
+  mixed: 'schedstat in nanoseconds where it could be read, utime + stime in 10 ms ticks elsewhere',
+};
+
 export function noteLines(config, raw, s) {
   const ARMS = armsOf(raw);
   const peer = ARMS.includes('peer');
@@ -146,8 +153,9 @@ export function noteLines(config, raw, s) {
     `Added p50 as the median of per-round differences (less sensitive to drift; medians, so they need not add up): shim − direct ${signed(s.addedP50Paired)} µs; `
       + `relay − direct ${signed(s.relay.relayP50Paired)} µs (the floor); shim − relay ${signed(s.relay.addedP50Paired)} µs (Vanguard's own)`
       + (peer ? `; peer − direct ${signed(s.peer.peerP50Paired)} µs; shim − peer ${signed(s.peer.addedP50Paired)} µs.` : '.'),
-    `CPU per call = the run time of every thread of the arm's own process (${config.cpuSource === 'stat' ? 'utime + stime from /proc/<pid>/stat, in 10 ms clock ticks' : '/proc/<pid>/task/*/schedstat, in nanoseconds'}) over the timed calls, divided by the calls (direct: the server itself; `
-      + 'relay and shim: the proxy only, not the server behind it; the tree rows: the arm\'s process and every process under it).',
+    `CPU per call = the run time of every thread of the arm's own process (${CPU_SOURCES[config.cpuSource] ?? CPU_SOURCES.schedstat}) over the timed calls, divided by the calls (direct: the server itself; `
+      + 'relay and shim: the proxy only, not the server behind it; the tree rows: the arm\'s process and every process under it)'
+      + (config.cpuThreadsEnded > 0 ? `. WARNING: ${config.cpuThreadsEnded} threads ended between two reads of their process; the CPU rows may read low.` : '.'),
     problems === 0
       ? `Pipelined: every id answered exactly once, no errors (${ARMS.map(checked).join(', ')}).`
       : `WARNING: pipelined runs had ${problems} missing, duplicate, stray or error answers (${ARMS.map((arm) => `${arm} ${s.pipelineProblems[arm]}`).join(', ')}); `

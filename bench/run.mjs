@@ -117,7 +117,8 @@ async function main() {
   for (const [name, server] of Object.entries(servers)) ten[name] = await startupTen(config.ten, track, server);
 
   // Where the CPU figures were read from (harness.mjs procCpuMs), named with them.
-  config.cpuSource = CPU_SOURCE.last;
+  config.cpuSource = CPU_SOURCE.source;
+  config.cpuThreadsEnded = CPU_SOURCE.threadsEnded;
   const raw = { latency: lat, throughput: tput, big, memory, startup: start, startupToolsList, ten };
   const { summary, rows, header } = summarize(raw);
   const info = machine((performance.now() - began) / 1000, cpuBefore);
