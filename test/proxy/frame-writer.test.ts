@@ -52,6 +52,55 @@ function referenceWrite(stream: Writable, frame: Buffer | string): boolean {
   return stream.write(Buffer.from('\n'));
 }
 
+// A destination as a pipe under libuv: a write taken at once has been copied out; one made
+// while `holding` keeps pointing at the writer's memory, which is read only when it is
+// written (at release(), which hands on what the stream kept meanwhile too).
+function pipeLike(): { stream: Writable; bytes(): string; writes(): number; hold(on: boolean): void; release(): void } {
+  const copied: Buffer[] = [];
+  const views: Buffer[] = [];
+  const callbacks: Array<() => void> = [];
+  let holding = false;
+  let writes = 0;
+  const take = (parts: Buffer[], callback: () => void): void => {
+    writes++;
+    if (holding) {
+      views.push(...parts);
+      callbacks.push(callback);
+    } else {
+      copied.push(...parts.map((part) => Buffer.from(part)));
+      callback();
+    }
+  };
+  const stream = new Writable({
+    highWaterMark: 1 << 20,
+    decodeStrings: false,
+    write(chunk: Buffer | string, encoding, callback) {
+      take([typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk], callback);
+    },
+    writev(entries, callback) {
+      take(
+        entries.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Buffer))),
+        callback,
+      );
+    },
+  });
+  return {
+    stream,
+    bytes: () => Buffer.concat(copied).toString(),
+    writes: () => writes,
+    hold(on) {
+      holding = on;
+    },
+    release() {
+      holding = false;
+      while (callbacks.length > 0) {
+        copied.push(...views.splice(0).map((view) => Buffer.from(view)));
+        callbacks.splice(0).forEach((callback) => callback());
+      }
+    },
+  };
+}
+
 const FRAMES: Array<Buffer | string> = [
   '{"jsonrpc":"2.0","id":1,"result":{}}',
   Buffer.from('{"jsonrpc":"2.0","id":2,"result":{"text":"é ü 中文"}}'),
@@ -192,101 +241,31 @@ describe('FrameWriter, corked', () => {
   });
 
   it('uses a block again only once the stream has written all of it: bytes a write still holds are never overwritten', () => {
-    // As a pipe under libuv: a write taken at once has been copied out; one that waits keeps
-    // pointing at the writer's memory, which is read only when it is written (here, at release).
-    const views: Buffer[] = [];
-    const callbacks: Array<() => void> = [];
-    let holding = false;
-    let writes = 0;
-    const copied: Buffer[] = [];
-    const stream = new Writable({
-      highWaterMark: 1 << 20,
-      decodeStrings: false,
-      writev(entries, callback) {
-        writes++;
-        for (const { chunk, encoding } of entries) (holding ? views : copied).push(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
-        if (holding) callbacks.push(callback);
-        else callback();
-      },
-      write(chunk: Buffer | string, encoding, callback) {
-        writes++;
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-        if (holding) {
-          views.push(bytes);
-          callbacks.push(callback);
-        } else {
-          copied.push(Buffer.from(bytes));
-          callback();
-        }
-      },
-    });
-    const writer = new FrameWriter(stream, () => undefined, true);
+    const pipe = pipeLike();
+    const writer = new FrameWriter(pipe.stream, () => undefined, true);
     const expected: string[] = [];
     // Chunks of one frame (sequential calls), taken at once, then held, then taken at once again.
     for (let n = 0; n < 30; n++) {
-      holding = n >= 10 && n < 20;
+      pipe.hold(n >= 10 && n < 20);
       writer.cork();
       const frame = `{"jsonrpc":"2.0","id":${n},"result":{"text":"${String.fromCharCode(97 + (n % 26)).repeat(20 + n)}"}}`;
       writer.write(n % 2 === 0 ? frame : Buffer.from(frame));
       expected.push(`${frame}\n`);
       writer.uncork();
-      if (n === 19) {
-        // What the held writes point at is read now, as the OS would once the pipe has room
-        // (the stream hands on what it kept meanwhile as each finishes, written at once now).
-        holding = false;
-        while (callbacks.length > 0) {
-          copied.push(...views.splice(0).map((view) => Buffer.from(view)));
-          callbacks.splice(0).forEach((callback) => callback());
-        }
-      }
+      // What the held writes point at is read now, as the OS would once the pipe has room.
+      if (n === 19) pipe.release();
     }
-    expect(Buffer.concat(copied).toString()).toBe(expected.join(''));
-    expect(writes).toBeGreaterThanOrEqual(20);
+    expect(pipe.bytes()).toBe(expected.join(''));
+    expect(pipe.writes()).toBeGreaterThanOrEqual(20);
   });
 
   it('with a large frame and writeHeld in the middle of chunks while writes are held, writes the same bytes', () => {
-    const copied: Buffer[] = [];
-    const views: Buffer[] = [];
-    const callbacks: Array<() => void> = [];
-    let holding = false;
-    const take = (bytes: Buffer, callback: () => void): void => {
-      if (holding) {
-        views.push(bytes);
-        callbacks.push(callback);
-      } else {
-        copied.push(Buffer.from(bytes));
-        callback();
-      }
-    };
-    const release = (): void => {
-      holding = false;
-      while (callbacks.length > 0) {
-        copied.push(...views.splice(0).map((view) => Buffer.from(view)));
-        callbacks.splice(0).forEach((callback) => callback());
-      }
-    };
-    const stream = new Writable({
-      highWaterMark: 1 << 20,
-      decodeStrings: false,
-      write(chunk: Buffer | string, encoding, callback) {
-        take(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, callback);
-      },
-      writev(entries, callback) {
-        const parts = entries.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Buffer)));
-        if (holding) {
-          views.push(...parts);
-          callbacks.push(callback);
-        } else {
-          copied.push(...parts.map((part) => Buffer.from(part)));
-          callback();
-        }
-      },
-    });
-    const writer = new FrameWriter(stream, () => undefined, true);
+    const pipe = pipeLike();
+    const writer = new FrameWriter(pipe.stream, () => undefined, true);
     const expected: string[] = [];
     const large = `{"large":"${'B'.repeat(70 * 1024)}"}`;
     for (let n = 0; n < 40; n++) {
-      holding = n % 7 >= 3 && n % 7 < 6;
+      pipe.hold(n % 7 >= 3 && n % 7 < 6);
       writer.cork();
       const frame = (k: number): string => `{"id":${n},"k":${k},"x":"${String.fromCharCode(97 + ((n + k) % 26)).repeat(5 + n)}"}`;
       writer.write(frame(0));
@@ -299,10 +278,10 @@ describe('FrameWriter, corked', () => {
       writer.write(Buffer.from(frame(1)));
       expected.push(`${frame(1)}\n`);
       writer.uncork();
-      if (n % 7 === 5) release();
+      if (n % 7 === 5) pipe.release();
     }
-    release();
-    expect(Buffer.concat(copied).toString()).toBe(expected.join(''));
+    pipe.release();
+    expect(pipe.bytes()).toBe(expected.join(''));
   });
 
   it('never uses a block again for a stream that hands on the very buffer (a PassThrough), by default', async () => {
