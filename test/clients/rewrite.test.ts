@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rewriteConfig } from '../../src/clients/rewrite.js';
 import type { WrapTarget } from '../../src/clients/wrap-entry.js';
-import { TARGET, wrappedArgs } from './helpers.js';
+import { parseJsonc, TARGET, wrappedArgs } from './helpers.js';
 
 type Entry = Record<string, unknown>;
 
@@ -81,8 +81,11 @@ describe('wrap then unwrap', () => {
       fc.property(config, targets, (c, target) => {
         const original = render(c);
         const wrapped = wrap(original, target).text;
-        const before = JSON.parse(original);
-        const after = JSON.parse(wrapped);
+        // Read with the tree parser, not JSON.parse: Node 24.21.0's JSON.parse gives an object
+        // whose only key is one escaped character ("\u20ac", "\n") the key "\\" when the last
+        // such object it read had that key (a V8 fault; test/protocol/v8-json-keys.test.ts).
+        const before = parseJsonc(original);
+        const after = parseJsonc(wrapped);
         expect(Object.keys(after)).toEqual(Object.keys(before));
         expect(Object.keys(after.mcpServers)).toEqual(Object.keys(before.mcpServers));
         for (const [name, entry] of Object.entries(before.mcpServers as Record<string, Entry>)) {
