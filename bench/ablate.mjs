@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CLI, Conn, SERVER, procCpuMs as cpuMs } from './harness.mjs';
+import { CLI, Conn, SERVER, median, procCpuMs as cpuMs } from './harness.mjs';
 import { pipelined } from './measures.mjs';
 
 const R = Number(process.env.R ?? 12);
@@ -44,7 +44,6 @@ const ARMS = Object.keys(BUILDS).length > 0 ? Object.fromEntries(Object.keys(BUI
   'no flow rules': policy('no-flow', [FLOW_OFF]),
   'all of them off': [...policy('bare', [DETECTORS_OFF, RESULTS_OFF, FLOW_OFF]), '--log-level', 'warn'],
 };
-
 
 // A round of n pipelined echo calls (bench/measures.mjs: at most 5000 unanswered, every answer
 // checked); one with a refusal, a duplicate or a stray answer stops the run.
@@ -78,10 +77,6 @@ try {
       perCall[name].push(((cpuMs(conns[name].pid) - before) * 1000) / N);
     }
   }
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   console.log(`the shim's own CPU per pipelined call, ${R} rounds of ${N} (Node ${process.versions.node})`);
   for (const name of names) console.log(`${name.padEnd(16)} median ${median(perCall[name]).toFixed(2)} µs  mean ${(perCall[name].reduce((a, b) => a + b, 0) / R).toFixed(2)} µs`);
 } finally {
