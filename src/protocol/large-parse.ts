@@ -19,6 +19,7 @@
  */
 import { asciiFrame } from './ascii-frame.js';
 import { controlFree } from './control-free.js';
+import { hasEscapedKey, readKeysAsWritten } from './escaped-keys.js';
 
 /** From this length on, a text is looked at for long strings. */
 export const LARGE_TEXT_FROM = 256 * 1024;
@@ -33,14 +34,25 @@ const BACKSLASH = 0x5c;
 const MARK = '\\u0000vanguard-slice-';
 
 /**
- * JSON.parse(text): the same value, or the same throw (see the file comment). `bytes`: the
- * frame `text` was read from as latin1 (frameToString does for a large ASCII frame): a long
- * value is then a slice of the text (its bytes are read for control characters); from any
- * other text, it is parsed whole. (A long value used to be copied out of the bytes, a string
+ * JSON.parse(text): the same value, or the same throw (see the file comment), with every key
+ * read as written (Node 24.21.0's JSON.parse can misread one spelled with an escape:
+ * escaped-keys.ts). `bytes`: the frame `text` was read from as latin1 (frameToString does for
+ * a large ASCII frame): a long value is then a slice of the text (its bytes are read for
+ * control characters); from any other text, it is parsed whole. (A long value used to be copied out of the bytes, a string
  * of its own, for V8 lower-cased a slice more slowly; a long one-byte text is no longer
  * lower-cased whole (src/inspect/lower-case.ts), and the copy cost an 8 MiB result 4-6 ms.)
  */
 export function parseJsonText(text: string, bytes?: Buffer): unknown {
+  const value = parseJsonTextNatively(text, bytes);
+  return hasEscapedKey(text) ? readKeysAsWritten(text) : value;
+}
+
+/**
+ * parseJsonText without the look for keys spelled with an escape: on Node 24.21.0 such a key
+ * may be misread. For a caller that learns otherwise whether the text has one (the engine's
+ * server frames: src/engine/server-reading.ts).
+ */
+export function parseJsonTextNatively(text: string, bytes?: Buffer): unknown {
   if (text.length < LARGE_TEXT_FROM || bytes === undefined || bytes.length !== text.length || !asciiFrame(bytes)) return JSON.parse(text);
   // A real string spelled like a placeholder (its NUL can only be written \u0000) could stand in
   // for one a repeated key dropped, and each would look found once: such a text is parsed whole.

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { envelopeSkeleton, scanEnvelope } from '../../src/protocol/envelope-scan.js';
+import { referenceJsonParse } from './json-reference.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
 // What JSON.parse says the envelope is, for comparison.
 function expected(text: string) {
-  const value = JSON.parse(text) as Record<string, unknown>;
+  const value = referenceJsonParse(text) as Record<string, unknown>;
   const scalars = new Map<string, unknown>();
   const containers = new Map<string, string>();
   for (const [key, v] of Object.entries(value)) {

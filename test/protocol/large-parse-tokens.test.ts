@@ -6,7 +6,9 @@
  * and texts just under and over the size it starts at. Each text is passed with its bytes.
  */
 import { describe, expect, it } from 'vitest';
+import { hasEscapedKey } from '../../src/protocol/escaped-keys.js';
 import { LARGE_TEXT_FROM, LONG_STRING_FROM, parseJsonText } from '../../src/protocol/large-parse.js';
+import { referenceJsonParse } from './json-reference.js';
 
 function generator(seed: number): (n: number) => number {
   let state = seed;
@@ -40,10 +42,10 @@ function same(text: string): void {
   const bytes = Buffer.from(text, 'latin1');
   const parse = JSON.parse;
   let shortened = false;
-  let whole = false;
+  let whole = 0;
   JSON.parse = ((source: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
     if (source.length < text.length) shortened = true;
-    else whole = true;
+    else whole++;
     return parse(source, reviver);
   }) as typeof JSON.parse;
   let got: string;
@@ -52,8 +54,10 @@ function same(text: string): void {
   } finally {
     JSON.parse = parse;
   }
-  if (shortened && !whole) sliced++;
-  expect(got, JSON.stringify(text.length > 300 ? text.slice(0, 150) + '…' + text.slice(-150) : text)).toBe(outcome(() => JSON.parse(text)));
+  // (A text with a key spelled with an escape is then read whole once more, by the strict
+  // parser, which asks JSON.parse of it first: escaped-keys.ts. The sliced path ran all the same.)
+  if (shortened && whole === (hasEscapedKey(text) ? 1 : 0)) sliced++;
+  expect(got, JSON.stringify(text.length > 300 ? text.slice(0, 150) + '…' + text.slice(-150) : text)).toBe(outcome(() => referenceJsonParse(text)));
 }
 
 const LONG = LONG_STRING_FROM;

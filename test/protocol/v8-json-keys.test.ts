@@ -7,7 +7,8 @@
  * A client frame with any backslash is read by the shim's own strict parser, never by
  * JSON.parse (src/protocol/plain-read.ts), so a call's argument names are read as written
  * whatever Node runs the shim; these tests hold that, after the very frames that mislead
- * Node 24's JSON.parse. (Server frames are still read by JSON.parse: see the stop 35 note.)
+ * Node 24's JSON.parse. (Server frames: test/engine/server-reading.test.ts and
+ * test/adversarial/escaped-key-frames.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { readClientText } from '../../src/protocol/plain-read.js';
