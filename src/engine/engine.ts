@@ -10,7 +10,8 @@ import { classify, idKey, isObject, type RequestId } from '../protocol/jsonrpc.j
 import { envelopeSkeleton, scanEnvelope } from '../protocol/envelope-scan.js';
 import { sniffId } from '../protocol/sniff-id.js';
 import { frameToString } from '../protocol/framer.js';
-import { parseJsonText } from '../protocol/large-parse.js';
+import { parseJsonTextNatively } from '../protocol/large-parse.js';
+import { readServerFrame } from './server-reading.js';
 import { readAnswerIds, readTopLevelIds, type IdReading, type UnambiguityNote } from '../protocol/answer-id.js';
 import { oneLine, oneLineFrame } from '../protocol/one-line.js';
 import { readRefusedId } from '../protocol/refused-id.js';
@@ -63,10 +64,6 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const NOTHING_WRITTEN: object = Object.freeze({});
 /** From this size on, a server frame is routed by its envelope rather than parsed whole. */
 export const LARGE_FRAME_BYTES = 256 * 1024;
-/** From this size on, a server frame's bytes are read once to tell whether all its strings are plain ASCII. */
-const PLAIN_CHECK_FROM_BYTES = 64 * 1024;
-/** Below this length, an answer's strict reading is worked out with its id, before it is known to be wanted. */
-const WALK_FIRST_BELOW_CHARS = 16 * 1024;
 
 export class Engine {
   readonly state = new SessionState();
@@ -208,21 +205,22 @@ export class Engine {
     const text = asciiText ?? frameToString(frame);
     let value: unknown;
     try {
-      // (A large frame's long strings are slices of its text, not copies: large-parse.ts.)
-      value = parseJsonText(text, frame);
+      // (A large frame's long strings are slices of its text, not copies: large-parse.ts. A key
+      // spelled with an escape is looked for by readServerFrame.)
+      value = parseJsonTextNatively(text, frame);
     } catch {
       // Servers print banners and debug lines to stdout; a client would choke on them.
       return { outputs: [], records: [this.timed({ direction: 'server', verdict: 'drop', rules: ['protocol.noise'], detail: { bytes: frame.length, preview: text.slice(0, 120) } }, start)] };
     }
     if (Array.isArray(value)) return this.serverBatch(text, emptyOutcome(), start);
 
-    const message = classify(value);
-    const known = new ParsedFrame(frame, text, value);
     // An answer is matched by every reading of its top-level id, taken from the bytes: the
     // parse above kept only the last of two. Where results are scanned, most answers are
     // results, whose strict reading is wanted: one walk then learns it and finds the id
     // (a large text, which may well not be wanted read so, is walked only if it is).
-    const readings = message.kind !== 'response' ? undefined : this.deps.scanResult !== undefined && text.length < WALK_FIRST_BELOW_CHARS ? readAnswerIds(text, known) : readTopLevelIds(text);
+    const known = readServerFrame(frame, text, value, this.deps.scanResult !== undefined);
+    const message = known.message;
+    const readings = known.readings;
     const decision = decideServerMessage(message, known, this.state, this.policy, this.deps, readings);
     const action = decision.action;
     const answerText = action.type === 'forward-text' ? action.text : action.type === 'forward' ? text : undefined;
@@ -508,35 +506,5 @@ export class Engine {
   /** Microseconds since `start` (the clock read as a frame came to the engine): a decision's time. */
   private elapsedUs(start: number): number {
     return Math.max(0, Math.round(this.deps.nowUs() - start));
-  }
-}
-
-// A server frame as the deciders read it: its strict reading is worked out from the parse
-// the engine made (strict-json.ts: one parse, then a check), and a large frame's bytes say
-// whether every string in it is plain ASCII, so the scan need not test each one. (One
-// object per frame: a closure with fields set on it cost three, and a slow shape.)
-class ParsedFrame implements FrameText, UnambiguityNote {
-  readonly #text: string;
-  readonly #parsed: unknown;
-  #strict: StrictParseResult | undefined;
-  readonly plain: boolean;
-  /** Set when the walk of strictFromParsed was made already (readAnswerIds). */
-  unambiguous: boolean | undefined;
-
-  constructor(frame: Buffer, text: string, parsed: unknown) {
-    this.#text = text;
-    this.#parsed = parsed;
-    this.#strict = undefined;
-    this.plain = frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame);
-    this.unambiguous = undefined;
-  }
-
-  text(): string {
-    return this.#text;
-  }
-
-  strict(): StrictParseResult {
-    // (strictFromParsed's answer for a text its walk finds unambiguous, without walking it again.)
-    return (this.#strict ??= this.unambiguous === true ? { ok: true, value: this.#parsed } : strictFromParsed(this.#text, this.#parsed));
   }
 }
