@@ -10,6 +10,7 @@
  * refused; work already running finishes; and nothing runs unrecorded either way.
  */
 import type { Outcome, Output } from '../engine/outcome.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** The JSON-RPC error code of a request refused because the audit cannot be written. */
 export const AUDIT_UNAVAILABLE_CODE = -32012;
@@ -66,7 +67,7 @@ export function refuseUnrecorded(outcome: Outcome, isOwn: (id: unknown) => boole
 
 function parse(data: Buffer | string): unknown {
   try {
-    return JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+    return parseJson(typeof data === 'string' ? data : data.toString('utf8'));
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
  * One audit record as a line a person reads in a terminal (`--log-format pretty`, and the
  * rows of `vanguard audit show`). The file always keeps the JSON; this is for eyes only.
  */
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** pino's level numbers by name, and back. */
 const LEVEL_NAMES: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -22,7 +23,7 @@ const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u0
 export function prettyRecord(line: string): string {
   let record: Record<string, unknown>;
   try {
-    const value: unknown = JSON.parse(line);
+    const value: unknown = parseJson(line);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return oneLine(line.trimEnd());
     record = value as Record<string, unknown>;
   } catch {

@@ -25,6 +25,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GENESIS_HASH, chainHash, parseChainLine } from './chain.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** The kinds of break verification can tell apart. */
 export type VerifyProblemKind = 'altered' | 'removed' | 'reordered' | 'malformed' | 'truncated';
@@ -203,7 +204,7 @@ function laterSession(lines: readonly string[], from: number, session: string, s
 
 function jsonObject(body: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(body);
+    const value: unknown = parseJson(body);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

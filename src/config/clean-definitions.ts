@@ -30,6 +30,7 @@
 import path from 'node:path';
 import { crc32Hex, entryName } from '../util/crc32.js';
 import { pruneCacheFolder, readPrivateFile, writePrivateFile } from './cache-files.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** The set a session reads and adds to. */
 export interface CleanDefinitions {
@@ -110,7 +111,7 @@ function readTexts(file: string, keyText: string): string[] {
   try {
     const entry = JSON.parse(bytes.toString('utf8')) as { format?: unknown; key?: unknown; digest?: unknown; body?: unknown };
     if (entry.format !== FORMAT || entry.key !== keyText || typeof entry.body !== 'string' || entry.digest !== crc32Hex(entry.body)) return [];
-    const body = JSON.parse(entry.body) as { texts?: unknown };
+    const body = parseJson(entry.body) as { texts?: unknown };
     if (!Array.isArray(body.texts) || !body.texts.every((t) => typeof t === 'string' && t.length <= MAX_TEXT_CHARS)) return [];
     return body.texts as string[];
   } catch {

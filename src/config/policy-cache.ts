@@ -22,6 +22,7 @@ import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile 
 import type { PolicyIO } from './io.js';
 import type { PolicyIssue } from './issues.js';
 import type { PolicyDocument } from './policy-types.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** What loading a policy gives when it has no errors, and what an entry holds. */
 export interface LoadedPolicy {
@@ -132,7 +133,7 @@ function readEntry(entryFile: string, key: string, io: PolicyIO): LoadedPolicy |
   try {
     const entry = JSON.parse(text) as { format?: unknown; key?: unknown; digest?: unknown; body?: unknown };
     if (entry.format !== FORMAT || entry.key !== key || typeof entry.body !== 'string' || entry.digest !== crc32Hex(entry.body)) return undefined;
-    const body = JSON.parse(entry.body) as { inputs: Inputs; loaded: LoadedPolicy };
+    const body = parseJson(entry.body) as { inputs: Inputs; loaded: LoadedPolicy };
     if (!unchanged(body.inputs, io)) return undefined;
     const { effective, sources, warnings } = body.loaded;
     if (typeof effective !== 'object' || effective === null || !Array.isArray(sources) || !Array.isArray(warnings)) return undefined;
@@ -164,7 +165,7 @@ function writeEntry(entryFile: string, key: string, inputs: Inputs, loaded: Load
   try {
     body = JSON.stringify({ inputs, loaded });
     // Only what JSON gives back unchanged is kept (an undefined-valued key, say, would not be).
-    if (!isDeepStrictEqual(JSON.parse(body), { inputs, loaded })) return;
+    if (!isDeepStrictEqual(parseJson(body), { inputs, loaded })) return;
   } catch {
     return;
   }

@@ -4,6 +4,7 @@
  * what changed. Comparing a live list with it finds changed, new, renamed and removed ones.
  */
 import { fingerprint } from './canonical.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 export type DefinitionKind = 'tools' | 'prompts' | 'resources';
 export const DEFINITION_KINDS: readonly DefinitionKind[] = ['tools', 'prompts', 'resources'];
@@ -53,7 +54,7 @@ export function renderLock(lock: LockFile): string {
 export function parseLock(text: string): { ok: true; lock: LockFile } | { ok: false; message: string } {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch (error) {
     return { ok: false, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const require = createRequire(import.meta.url);
-const sourceDirs = ['audit', 'util'].map((folder) => [folder, join(import.meta.dirname, '../../src', folder)] as const);
+const sourceDirs = ['audit', 'util', 'protocol'].map((folder) => [folder, join(import.meta.dirname, '../../src', folder)] as const);
 let dir: string;
 
 beforeAll(() => {
