@@ -35,6 +35,8 @@ export function hasEscapedKey(text: string): boolean {
       // Backslashes are only ever inside strings: this one is in this string. Its closing
       // quote is the first not escaped (an even run of backslashes before it).
       close = closingQuote(text, close);
+      // (Only in text JSON.parse turned down: a string left open.)
+      if (close === -1) return false;
       if (isKey(text, close)) return true;
       backslash = text.indexOf('\\', close + 1);
       if (backslash === -1) return false;
@@ -84,14 +86,14 @@ function asDoubles(value: unknown): unknown {
   return value;
 }
 
-// The closing quote of a string whose first quote after the opening one is at `q`.
+// The closing quote of a string whose first quote after the opening one is at `q`; -1 if none.
 function closingQuote(text: string, q: number): number {
-  for (;;) {
+  for (; q !== -1; q = text.indexOf('"', q + 1)) {
     let backslashes = 0;
     while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return q;
-    q = text.indexOf('"', q + 1);
   }
+  return -1;
 }
 
 // True when the string closed at `close` is a key: in JSON, the one string a colon follows.

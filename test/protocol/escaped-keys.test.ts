@@ -89,6 +89,12 @@ describe('hasEscapedKey', () => {
     expect(hasEscapedKey('"\\u20ac"')).toBe(false);
     expect(hasEscapedKey('["\\\\",{"\\\\":1}]')).toBe(true);
   });
+
+  it('ends on text JSON.parse turns down (a string left open after an escape)', () => {
+    expect(hasEscapedKey('{"a\\":1')).toBe(false);
+    expect(hasEscapedKey('{"a":"\\"')).toBe(false);
+    expect(hasEscapedKey('{"x":1,"a\\u0041')).toBe(false);
+  });
 });
 
 describe('parseJson', () => {
