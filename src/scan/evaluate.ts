@@ -15,6 +15,7 @@ import type { LockFile } from '../pinning/lock.js';
 import { serializeStrict } from '../protocol/strict-json.js';
 import { entriesOf, LIST_KINDS, LIST_METHODS, type ListKind, type ServerListing } from './list-server.js';
 import { diffLock, type LockDifference } from './lock-diff.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** One thing found in one definition. */
 export interface ScanFinding {
@@ -80,7 +81,7 @@ function answerText(id: number, field: string, page: { entries: unknown[]; nextC
 
 // Keys that survive a rewritten list answer.
 function survivors(text: string, field: string, keyField: string): Set<string> {
-  const message = JSON.parse(text) as { result?: Record<string, unknown> };
+  const message = parseJson(text) as { result?: Record<string, unknown> };
   const list = message.result?.[field];
   return new Set((Array.isArray(list) ? list : []).map((e) => (e as Record<string, unknown>)?.[keyField]).filter((k): k is string => typeof k === 'string'));
 }

@@ -4,6 +4,7 @@
  * verdicts are taken from it, never from wording in an answer.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** The fields of an audit line `vanguard test` reads. */
 export interface AuditRecord {
@@ -57,7 +58,7 @@ export class AuditReader {
     for (const line of lines) {
       if (line.trim() === '') continue;
       try {
-        this.records.push(JSON.parse(line) as AuditRecord);
+        this.records.push(parseJson(line) as AuditRecord);
       } catch {
         // Not ours to judge here: `vanguard audit verify` says what is wrong with a line.
       }

@@ -12,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResultSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { AuditReader } from './audit-reader.js';
+import { parseJson } from '../protocol/escaped-keys.js';
 
 /** `bin/vanguard.js` of this package: src/testing and dist/testing are both two levels down. */
 export const VANGUARD_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vanguard.js');
@@ -94,7 +95,7 @@ class Recorder implements Transport {
 function isAuditLine(line: string): boolean {
   if (!line.startsWith('{')) return false;
   try {
-    return typeof (JSON.parse(line) as { session?: unknown }).session === 'string';
+    return typeof (parseJson(line) as { session?: unknown }).session === 'string';
   } catch {
     return false;
   }

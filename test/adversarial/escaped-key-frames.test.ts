@@ -52,3 +52,36 @@ describe('an envelope key spelled with an escape, after a frame that teaches V8 
     expect(out.records[0]).toMatchObject({ direction: 'server', method: 'sampling/createMessage', verdict: 'block' });
   });
 });
+
+describe('JSON inside an argument, its key spelled with an escape after a string that teaches V8 to misread it', () => {
+  // Servers parse JSON carried in a string argument, so its strings are inspected by what
+  // their keys name: "cmd" is a command. The argument "note" carries JSON whose key is c,
+  // backslash, u; the key "c\u006dd" in "config" was then read as that, not a command.
+  const listed = (h: ReturnType<typeof harness>) => {
+    h.client(request(2, 'tools/list'));
+    h.server({ jsonrpc: '2.0', id: 2, result: { tools: [{ name: 'apply', description: 'Applies a config.', inputSchema: { type: 'object', properties: { note: { type: 'string' }, config: { type: 'string' } } } }] } });
+  };
+  const command = `python -c "import os; os.system('id')"`;
+
+  it('in one call: the command is found and the call refused', () => {
+    const h = harness();
+    listed(h);
+    const first = `vanguardNested${++frames}`;
+    const note = `{"${first}":0,"c\\\\u":1}`;
+    const config = `{"${first}":0,"c\\u006dd":${JSON.stringify(command)}}`;
+    expect(JSON.parse(config)).toEqual({ [first]: 0, cmd: command });
+    const out = h.client(request(3, 'tools/call', { name: 'apply', arguments: { note, config } }));
+    expect(out.toServer).toEqual([]);
+    expect(out.records[0]).toMatchObject({ verdict: 'block', rules: expect.arrayContaining(['cmd.inline-code-exec']) });
+  });
+
+  it('over two calls the same', () => {
+    const h = harness();
+    listed(h);
+    const first = `vanguardNested${++frames}`;
+    h.client(request(3, 'tools/call', { name: 'apply', arguments: { note: `{"${first}":0,"c\\\\u":1}` } }));
+    const out = h.client(request(4, 'tools/call', { name: 'apply', arguments: { config: `{"${first}":0,"c\\u006dd":${JSON.stringify(command)}}` } }));
+    expect(out.records[0]).toMatchObject({ verdict: 'block', rules: expect.arrayContaining(['cmd.inline-code-exec']) });
+  });
+});
+

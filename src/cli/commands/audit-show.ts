@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseSince, renderFollowLine, renderTable, rowFilter, rowsOf, type ShowRow } from '../../audit/show-rows.js';
 import { globProblem } from '../../config/globs.js';
 import { VanguardError } from '../../errors.js';
+import { parseJson } from '../../protocol/escaped-keys.js';
 
 /** Options of `vanguard audit show`. */
 export interface AuditShowArgs {
@@ -91,7 +92,7 @@ export async function auditShowCommand(args: AuditShowArgs): Promise<number> {
       for (const line of tail.read()) {
         let record: unknown;
         try {
-          record = JSON.parse(line);
+          record = parseJson(line);
         } catch {
           skipped++;
           continue;

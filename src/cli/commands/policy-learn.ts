@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { VanguardError } from '../../errors.js';
 import { learnPolicy } from '../../learn/learn.js';
+import { parseJson } from '../../protocol/escaped-keys.js';
 
 export interface PolicyLearnArgs {
   files: string[];
@@ -26,7 +27,7 @@ function readRecords(file: string): { records: Array<Record<string, unknown>>; b
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
-      const value = JSON.parse(line) as unknown;
+      const value = parseJson(line);
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) records.push(value as Record<string, unknown>);
       else bad++;
     } catch {

@@ -2,6 +2,7 @@
  * JSON documents carried inside string values (`"config": "{\"url\": ...}"`): servers parse
  * them, so their strings are inspected too.
  */
+import { parseJson } from '../../protocol/escaped-keys.js';
 
 /** The parsed object or array a string holds, or undefined when it holds none. */
 export function parseNestedJson(text: string): object | undefined {
@@ -14,7 +15,7 @@ export function parseNestedJson(text: string): object | undefined {
   const close = text.charCodeAt(end);
   if (!((open === 0x7b && close === 0x7d) || (open === 0x5b && close === 0x5d))) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     return typeof value === 'object' && value !== null ? value : undefined;
   } catch {
     return undefined;

@@ -2,6 +2,7 @@
  * JSON Web Tokens: three base64url parts, the first a JSON header naming its algorithm.
  * Decoding the header is what tells a real token from three dotted base64 runs.
  */
+import { parseJson } from '../../protocol/escaped-keys.js';
 
 const PART = /^[A-Za-z0-9_-]+$/;
 const MAX_HEADER = 2048;
@@ -21,7 +22,7 @@ function decodeJsonObject(part: string): Record<string, unknown> | undefined {
   const text = decodeBase64Url(part);
   if (text === undefined) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
