@@ -138,7 +138,10 @@ describe('after the frames that mislead Node 24.21.0\'s JSON.parse', () => {
   const prime = (n: number): string => `{"vanguardProbe${n}":0,"a\\\\":1}`;
   const probe = (n: number): string => `{"vanguardProbe${n}":0,"a\\"":1}`;
 
-  it('JSON.parse itself misreads them on 24.21.0 (so the tests below meet the fault there)', () => {
+  // On 24.21.0 JSON.parse misreads them (so the tests below meet the fault there); Node 20 and
+  // 22 read them right. A later Node 24 (CI installs the newest) may have either V8: not asked.
+  const major = Number(process.versions.node.split('.')[0]);
+  it.runIf(process.version === 'v24.21.0' || major < 24)('JSON.parse itself misreads them on 24.21.0, and reads them right on Node 20 and 22', () => {
     JSON.parse(prime(1));
     const keys = Object.keys(JSON.parse(probe(1)) as object);
     expect(keys).toEqual(process.version === 'v24.21.0' ? ['vanguardProbe1', 'a\\'] : ['vanguardProbe1', 'a"']);
