@@ -11,6 +11,8 @@
  * every Node. (On 24.21.0 these failed before server frames were looked through for such keys.)
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { hasPython } from '../protocol/python.js';
 import { harness, INJECTION, request } from './channels-helpers.js';
 
 const params = `{"messages":[{"role":"user","content":{"type":"text","text":${JSON.stringify(INJECTION)}}}],"maxTokens":100}`;
@@ -82,6 +84,16 @@ describe('JSON inside an argument, its key spelled with an escape after a string
     h.client(request(3, 'tools/call', { name: 'apply', arguments: { note: `{"${first}":0,"c\\\\u":1}` } }));
     const out = h.client(request(4, 'tools/call', { name: 'apply', arguments: { config: `{"${first}":0,"c\\u006dd":${JSON.stringify(command)}}` } }));
     expect(out.records[0]).toMatchObject({ verdict: 'block', rules: expect.arrayContaining(['cmd.inline-code-exec']) });
+  });
+});
+
+describe.runIf(hasPython())('how a Python peer reads the same frames (json.loads)', () => {
+  const keys = (text: string): string[] => JSON.parse(execFileSync('python3', ['-c', 'import json,sys; print(json.dumps(list(json.loads(sys.stdin.read()).keys())))'], { input: text, encoding: 'utf8' })) as string[];
+
+  it('reads the key the shim now reads: "method", "cmd"', () => {
+    const [, attack] = pair(7, 'sampling/createMessage', 'm\\\\u006', 'm\\u0065thod');
+    expect(keys(attack)).toContain('method');
+    expect(keys(`{"vanguardPy":0,"c\\u006dd":"x"}`)).toEqual(['vanguardPy', 'cmd']);
   });
 });
 
