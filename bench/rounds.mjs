@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// The shim alone over `npm run bench`'s sequence, one round at a time: its CPU per pipelined
+// call in each round, split by thread (the main thread, V8's worker threads, which compile and
+// help the collector, and any other), so that a round's excess can be told apart as compiling or
+// running. The sequence: initialize, `--seq` sequential echo calls (the latency section's
+// 12 000), `--bigs` calls of `big` (the 8 MiB section's six), 2000 pipelined warm-up calls, then
+// `--rounds` rounds of `--calls` pipelined calls, sent as the bench sends them (measures.mjs).
+//
+//   node bench/rounds.mjs [--seq 12000] [--bigs 6] [--bytes 8388608] [--rounds 5] [--calls 20000]
+//                         [--idle 0] [--pre 0] [--flags="<node flags for the shim>"]
+//
+// --idle MS: the shim left idle that long before each round after the first, as in the full
+// bench, where it waits while the other arms run theirs; the mean then counts the CPU used while
+// idle too, as the bench's does. --pre N: the client's own N calls of `big` (1 KiB) and N of
+// `echo` before the sequential ones. The shim is VANGUARD_BENCH_CLI's build, or this one's.
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CLI, Conn, SERVER, procCpuMs } from './harness.mjs';
+import { pipelined } from './measures.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seq: { type: 'string', default: '12000' },
+    bigs: { type: 'string', default: '6' },
+    bytes: { type: 'string', default: String(8 << 20) },
+    rounds: { type: 'string', default: '5' },
+    calls: { type: 'string', default: '20000' },
+    idle: { type: 'string', default: '0' },
+    pre: { type: 'string', default: '0' },
+    flags: { type: 'string', default: '' },
+  },
+});
+const [SEQ, BIGS, BYTES, ROUNDS, CALLS, IDLE_MS, PRE] = ['seq', 'bigs', 'bytes', 'rounds', 'calls', 'idle', 'pre'].map((name) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes a whole number, not ${values[name]}`);
+  return n;
+});
+const FLAGS = values.flags.split(' ').filter(Boolean);
+const ECHO = { text: 'hello vanguard' };
+
+/** Run time (ns) of each live thread of `pid`, summed by kind: main, V8 workers, other. */
+function threadNs(pid) {
+  const kinds = { main: 0, v8Workers: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      kinds[tid === String(pid) ? 'main' : name.startsWith('V8 Worker') || name.startsWith('V8Worker') ? 'v8Workers' : 'other'] += ns;
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return kinds;
+}
+
+const shim = new Conn('shim', [process.execPath, [...FLAGS, CLI, 'start', '--', process.execPath, SERVER]]);
+await shim.initialize();
+const atStart = procCpuMs(shim.pid);
+for (let i = 0; i < PRE; i++) {
+  await shim.request('tools/call', { name: 'big', arguments: { bytes: 1024, tag: `pre-${i}-` } });
+  await shim.request('tools/call', { name: 'echo', arguments: ECHO });
+}
+for (let i = 0; i < SEQ; i++) await shim.request('tools/call', { name: 'echo', arguments: ECHO });
+const bigMs = [];
+for (let i = 0; i < BIGS; i++) {
+  const answer = await shim.request('tools/call', { name: 'big', arguments: { bytes: BYTES, tag: `shim-${i}-` } }, 60_000);
+  bigMs.push(answer.arrivedAt - answer.sentAt);
+}
+await pipelined(shim, Math.min(CALLS, 2000));
+
+const us = (ns) => Number((ns / 1000 / CALLS).toFixed(2));
+const rows = [];
+const beforeRounds = procCpuMs(shim.pid);
+for (let round = 0; round < ROUNDS; round++) {
+  let idleMs;
+  if (IDLE_MS > 0 && round > 0) {
+    const before = procCpuMs(shim.pid);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    idleMs = Number((procCpuMs(shim.pid) - before).toFixed(1));
+  }
+  const before = threadNs(shim.pid);
+  await pipelined(shim, CALLS);
+  const after = threadNs(shim.pid);
+  const row = { round, main: us(after.main - before.main), v8Workers: us(after.v8Workers - before.v8Workers), other: us(after.other - before.other) };
+  row.total = Number((row.main + row.v8Workers + row.other).toFixed(2));
+  if (idleMs !== undefined) row.idleCpuMs = idleMs;
+  rows.push(row);
+}
+const roundsMeanUs = ((procCpuMs(shim.pid) - beforeRounds) * 1000) / (ROUNDS * CALLS);
+const sessionMs = procCpuMs(shim.pid) - atStart;
+await shim.close();
+
+console.log(`node ${process.version}, shim ${CLI}${FLAGS.length ? ` (${FLAGS.join(' ')})` : ''}`);
+console.log(`8 MiB calls (ms): ${bigMs.map((ms) => ms.toFixed(0)).join(' ')}`);
+console.log('µs of the shim\'s CPU per pipelined call, by round and thread:');
+console.table(rows);
+console.log(`the ${ROUNDS} rounds' mean (idle time included): ${roundsMeanUs.toFixed(2)} µs per call; the session's CPU after initialize: ${sessionMs.toFixed(0)} ms`);
