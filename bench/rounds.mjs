@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The shim alone over `npm run bench`'s sequence, one round at a time: its CPU per pipelined
-// call in each round, split by thread (the main thread, V8's worker threads, which compile and
-// help the collector, and any other), so that a round's excess can be told apart as compiling or
-// running. The sequence: initialize, `--seq` sequential echo calls (the latency section's
-// 12 000), `--bigs` calls of `big` (the 8 MiB section's six), 2000 pipelined warm-up calls, then
+// call in each round, split by thread: the main thread, V8's worker threads (they compile and
+// help the collector) and any other, so that a round's excess can be placed on the main thread or
+// beside it. Node 24 names V8's workers `V8Worker`; Node 20 and 22 name every thread `node`, and
+// there the workers are counted under `other`. The sequence: initialize, `--seq` sequential echo
+// calls (the latency section's 12 000), `--bigs` calls of `big` (the 8 MiB section's six), 2000 pipelined warm-up calls, then
 // `--rounds` rounds of `--calls` pipelined calls, sent as the bench sends them (measures.mjs).
 //
 //   node bench/rounds.mjs [--seq 12000] [--bigs 6] [--bytes 8388608] [--rounds 5] [--calls 20000]
-//                         [--idle 0] [--pre 0] [--flags="<node flags for the shim>"]
+//                         [--idle 0] [--pre 0] [--flags="<node flags for the shim, split at spaces>"]
 //
 // --idle MS: the shim left idle that long before each round after the first, as in the full
 // bench, where it waits while the other arms run theirs; the mean then counts the CPU used while
@@ -38,14 +39,14 @@ const [SEQ, BIGS, BYTES, ROUNDS, CALLS, IDLE_MS, PRE] = ['seq', 'bigs', 'bytes',
 const FLAGS = values.flags.split(' ').filter(Boolean);
 const ECHO = { text: 'hello vanguard' };
 
-/** Run time (ns) of each live thread of `pid`, summed by kind: main, V8 workers, other. */
+/** Run time (ns) of the live threads of `pid`, summed by kind: main, V8 workers (Node 24), other. */
 function threadNs(pid) {
   const kinds = { main: 0, v8Workers: 0, other: 0 };
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      kinds[tid === String(pid) ? 'main' : name.startsWith('V8 Worker') || name.startsWith('V8Worker') ? 'v8Workers' : 'other'] += ns;
+      kinds[tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8Workers' : 'other'] += ns;
     } catch {
       // A thread that ended between the listing and the read.
     }
@@ -79,10 +80,16 @@ for (let round = 0; round < ROUNDS; round++) {
     idleMs = Number((procCpuMs(shim.pid) - before).toFixed(1));
   }
   const before = threadNs(shim.pid);
+  const cpuBefore = procCpuMs(shim.pid);
   await pipelined(shim, CALLS);
   const after = threadNs(shim.pid);
-  const row = { round, main: us(after.main - before.main), v8Workers: us(after.v8Workers - before.v8Workers), other: us(after.other - before.other) };
-  row.total = Number((row.main + row.v8Workers + row.other).toFixed(2));
+  // The total as the bench reads it (procCpuMs, which counts threads that ended too); `other` is
+  // what is left of it.
+  const totalNs = (procCpuMs(shim.pid) - cpuBefore) * 1e6;
+  const row = { round, main: us(after.main - before.main), v8Workers: us(after.v8Workers - before.v8Workers) };
+  // (Read a moment apart from the threads: a few ns below zero read as 0.)
+  row.other = us(Math.max(0, totalNs - (after.main - before.main) - (after.v8Workers - before.v8Workers)));
+  row.total = us(totalNs);
   if (idleMs !== undefined) row.idleCpuMs = idleMs;
   rows.push(row);
 }
