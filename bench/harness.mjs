@@ -237,24 +237,38 @@ function noteSource(source) {
 // The threads each process had at its last read (see procCpuMs).
 const threadsSeen = new Map();
 
-// The run time of a process's threads now alive, in ns (the first field of each schedstat), or
-// undefined where it cannot be read or reads no time at all.
-function threadsRunNs(pid) {
+/**
+ * Each live thread of `pid` with its run time in ns (the first field of its schedstat), or
+ * undefined where the process cannot be read. A thread that ends meanwhile is left out.
+ */
+export function threadRunTimes(pid) {
   let tasks;
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return undefined;
   }
-  let ns = 0;
-  const read = new Set();
+  const threads = [];
   for (const tid of tasks) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      read.add(tid);
+      threads.push({ tid, ns: Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) });
     } catch {
       // A thread that ended meanwhile.
     }
+  }
+  return threads;
+}
+
+// The run time of a process's threads now alive, in ns, or undefined where it cannot be read or
+// reads no time at all.
+function threadsRunNs(pid) {
+  const threads = threadRunTimes(pid);
+  if (threads === undefined) return undefined;
+  let ns = 0;
+  const read = new Set();
+  for (const thread of threads) {
+    ns += thread.ns;
+    read.add(thread.tid);
   }
   if (read.size === 0 || !Number.isFinite(ns) || ns <= 0) return undefined;
   const before = threadsSeen.get(pid);

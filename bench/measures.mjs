@@ -15,7 +15,7 @@ const cpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].cpuM
 /** The same for each arm's whole process tree (direct: the server; the others: proxy, server and helpers). */
 const treeCpuOf = (conns) => byArm((arm) => conns[arm].treeCpuMs());
 const treeCpuSince = (conns, before, calls) => byArm((arm) => ({ ms: conns[arm].treeCpuMs() - before[arm], calls }));
-const ECHO_ARGS = { text: 'hello vanguard' };
+export const ECHO_ARGS = { text: 'hello vanguard' };
 const ECHO_TEXT = JSON.stringify(ECHO_ARGS);
 
 function checkEcho(answer, arm) {

@@ -14,10 +14,10 @@
 // bench, where it waits while the other arms run theirs; the mean then counts the CPU used while
 // idle too, as the bench's does. --pre N: the client's own N calls of `big` (1 KiB) and N of
 // `echo` before the sequential ones. The shim is VANGUARD_BENCH_CLI's build, or this one's.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CLI, Conn, SERVER, procCpuMs } from './harness.mjs';
-import { pipelined } from './measures.mjs';
+import { CLI, Conn, SERVER, procCpuMs, threadRunTimes } from './harness.mjs';
+import { ECHO_ARGS as ECHO, pipelined } from './measures.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -37,19 +37,18 @@ const [SEQ, BIGS, BYTES, ROUNDS, CALLS, IDLE_MS, PRE] = ['seq', 'bigs', 'bytes',
   return n;
 });
 const FLAGS = values.flags.split(' ').filter(Boolean);
-const ECHO = { text: 'hello vanguard' };
 
 /** Run time (ns) of the live threads of `pid`, summed by kind: main, V8 workers (Node 24), other. */
 function threadNs(pid) {
   const kinds = { main: 0, v8Workers: 0, other: 0 };
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+  for (const { tid, ns } of threadRunTimes(pid) ?? []) {
+    let name = '';
     try {
-      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      kinds[tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8Workers' : 'other'] += ns;
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8');
     } catch {
-      // A thread that ended between the listing and the read.
+      // A thread that ended after its run time was read: counted as other.
     }
+    kinds[tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8Workers' : 'other'] += ns;
   }
   return kinds;
 }
@@ -98,7 +97,7 @@ const sessionMs = procCpuMs(shim.pid) - atStart;
 await shim.close();
 
 console.log(`node ${process.version}, shim ${CLI}${FLAGS.length ? ` (${FLAGS.join(' ')})` : ''}`);
-console.log(`8 MiB calls (ms): ${bigMs.map((ms) => ms.toFixed(0)).join(' ')}`);
+console.log(`big calls of ${BYTES} bytes (ms): ${bigMs.map((ms) => ms.toFixed(0)).join(' ')}`);
 console.log('µs of the shim\'s CPU per pipelined call, by round and thread:');
 console.table(rows);
 console.log(`the ${ROUNDS} rounds' mean (idle time included): ${roundsMeanUs.toFixed(2)} µs per call; the session's CPU after initialize: ${sessionMs.toFixed(0)} ms`);
