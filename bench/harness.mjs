@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER = path.join(root, 'test/fixtures/servers/tiny-server.mjs');
@@ -378,4 +379,23 @@ function procCommandLine(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The options of a run over the bench's own session (bench/rounds.mjs, bench/rss-parts.mjs): its
+ * shape as whole numbers (`--seq` sequential calls, `--bigs` results of `--bytes`, `--rounds` of
+ * `--calls` pipelined calls), any `extra` whole-number options ({ name: default }), and `--flags`,
+ * node flags for the shim split at spaces (so a value cannot hold one).
+ */
+export function sessionOptions(extra = {}) {
+  const numbers = { seq: '12000', bigs: '6', bytes: String(8 << 20), rounds: '5', calls: '20000', ...extra };
+  const options = Object.fromEntries(Object.entries(numbers).map(([name, value]) => [name, { type: 'string', default: value }]));
+  const { values } = parseArgs({ options: { ...options, flags: { type: 'string', default: '' } } });
+  const read = {};
+  for (const name of Object.keys(numbers)) {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes a whole number, not ${values[name]}`);
+    read[name] = n;
+  }
+  return { ...read, flags: values.flags.split(' ').filter(Boolean) };
 }

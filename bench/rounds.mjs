@@ -15,28 +15,10 @@
 // idle too, as the bench's does. --pre N: the client's own N calls of `big` (1 KiB) and N of
 // `echo` before the sequential ones. The shim is VANGUARD_BENCH_CLI's build, or this one's.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { CLI, Conn, SERVER, procCpuMs, threadRunTimes } from './harness.mjs';
+import { CLI, Conn, SERVER, procCpuMs, sessionOptions, threadRunTimes } from './harness.mjs';
 import { ECHO_ARGS as ECHO, pipelined } from './measures.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seq: { type: 'string', default: '12000' },
-    bigs: { type: 'string', default: '6' },
-    bytes: { type: 'string', default: String(8 << 20) },
-    rounds: { type: 'string', default: '5' },
-    calls: { type: 'string', default: '20000' },
-    idle: { type: 'string', default: '0' },
-    pre: { type: 'string', default: '0' },
-    flags: { type: 'string', default: '' },
-  },
-});
-const [SEQ, BIGS, BYTES, ROUNDS, CALLS, IDLE_MS, PRE] = ['seq', 'bigs', 'bytes', 'rounds', 'calls', 'idle', 'pre'].map((name) => {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes a whole number, not ${values[name]}`);
-  return n;
-});
-const FLAGS = values.flags.split(' ').filter(Boolean);
+const { seq: SEQ, bigs: BIGS, bytes: BYTES, rounds: ROUNDS, calls: CALLS, idle: IDLE_MS, pre: PRE, flags: FLAGS } = sessionOptions({ idle: '0', pre: '0' });
 
 /** Run time (ns) of the live threads of `pid`, summed by kind: main, V8 workers (Node 24), other. */
 function threadNs(pid) {
