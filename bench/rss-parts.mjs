@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What a proxy's resident memory is made of, read from /proc/<pid>/smaps at points of the bench's
-// session (initialize, the sequential calls, the first 8 MiB result, the rest of them, the
-// pipelined rounds), for the relay and the shim side by side: the peak RSS row compares the two.
+// session (initialize, the sequential calls, the first 8 MiB result, the rest of them, 2000
+// pipelined warm-up calls and the pipelined rounds), for the relay and the shim side by side: the
+// peak RSS row compares the two. Every answer is checked to be the echo (or not an error).
 // The parts:
 //   node binary      pages of the node executable in memory (file-backed: shared with every
 //                    other node process on the machine, but counted in each one's RSS);
@@ -53,6 +54,7 @@ function rssParts(pid) {
       let part = 'other anon';
       if (name === '[heap]') part = 'malloc main';
       else if (name.startsWith('/')) part = name === NODE_BINARY ? 'node binary' : 'other files';
+      else if (name.startsWith('[anon')) part = 'other anon'; // a mapping glibc or V8 named
       else if (name.startsWith('[')) part = undefined; // stack, vdso, vvar: a few kB
       current = { part, rssKb: 0 };
       mappings.push(current);
@@ -68,17 +70,28 @@ function rssParts(pid) {
   return { ...parts, VmRSS: kb('VmRSS'), VmHWM: kb('VmHWM') };
 }
 
+// Memory read after a refused call would be of another workload: every answer is checked.
+function answered(result, what) {
+  if (result.errors > 0 || result.answered !== result.n) throw new Error(`${what}: ${result.answered}/${result.n} answered, ${result.errors} not the echo (${result.firstError})`);
+}
+
 async function session(conn, note) {
   await conn.initialize();
   note('initialize');
-  for (let i = 0; i < SEQ; i++) await conn.request('tools/call', { name: 'echo', arguments: ECHO });
+  for (let i = 0; i < SEQ; i++) {
+    const answer = await conn.request('tools/call', { name: 'echo', arguments: ECHO });
+    if (answer.message.error !== undefined) throw new Error(`${conn.arm}: a sequential call was refused: ${JSON.stringify(answer.message.error)}`);
+  }
   note(`${SEQ} sequential`);
   for (let i = 0; i < BIGS; i++) {
-    await conn.request('tools/call', { name: 'big', arguments: { bytes: BYTES, tag: `${conn.arm}-${i}-` } }, 60_000);
+    const answer = await conn.request('tools/call', { name: 'big', arguments: { bytes: BYTES, tag: `${conn.arm}-${i}-` } }, 60_000);
+    if (answer.message.error !== undefined) throw new Error(`${conn.arm}: a big call was refused: ${JSON.stringify(answer.message.error)}`);
     if (i === 0) note(`first ${BYTES} B result`);
   }
   if (BIGS > 1) note(`${BIGS} results`);
-  for (let round = 0; round < ROUNDS; round++) await pipelined(conn, CALLS);
+  // The bench's own warm-up before its pipelined rounds.
+  answered(await pipelined(conn, Math.min(CALLS, 2000)), `${conn.arm} warm-up`);
+  for (let round = 0; round < ROUNDS; round++) answered(await pipelined(conn, CALLS), `${conn.arm} round ${round}`);
   note(`${ROUNDS} x ${CALLS} pipelined`);
 }
 
