@@ -102,6 +102,39 @@ export function pipelined(conn, n, timeoutMs = 60_000) {
   });
 }
 
+/** pipelined(), failing unless every id was answered exactly once with the echo: a refused call would make the figures another workload's. */
+async function pipelinedChecked(conn, n) {
+  const r = await pipelined(conn, n);
+  const problems = r.duplicates + r.stray + r.errors + (r.n - r.answered);
+  if (problems > 0) throw new Error(`${conn.arm}: ${r.answered}/${r.n} pipelined calls answered, ${r.duplicates} twice, ${r.stray} stray, ${r.errors} not the echo (${r.firstError})`);
+  return r;
+}
+
+/**
+ * The bench's sequence on one connection after initialize, for the tools that look at one arm
+ * over it (bench/rounds.mjs, bench/rss-parts.mjs): `seq` sequential echo calls, `bigs` results of
+ * `bytes`, 2000 pipelined warm-up calls (as throughput's), then `rounds` of `calls` pipelined
+ * calls. Every answer is checked as the bench checks it. `at` is told where the session is:
+ * at('sequential') after those calls, at('big', i, answer) after each result, and
+ * at('round', r) and at('round done', r) around each round.
+ */
+export async function benchSession(conn, { seq, bigs, bytes, rounds, calls }, at = async () => {}) {
+  for (let i = 0; i < seq; i++) checkEcho(await conn.request('tools/call', { name: 'echo', arguments: ECHO_ARGS }), conn.arm);
+  await at('sequential');
+  for (let i = 0; i < bigs; i++) {
+    const answer = await conn.request('tools/call', { name: 'big', arguments: { bytes, tag: `${conn.arm}-${i}-` } }, 60_000);
+    const length = answer.message.result?.content?.[0]?.text?.length;
+    if (length !== bytes) throw new Error(`${conn.arm}: big result has ${length} bytes of text, expected ${bytes}`);
+    await at('big', i, answer);
+  }
+  await pipelinedChecked(conn, Math.min(calls, 2000));
+  for (let round = 0; round < rounds; round++) {
+    await at('round', round);
+    await pipelinedChecked(conn, calls);
+    await at('round done', round);
+  }
+}
+
 /** 2. Pipelined throughput, `rounds` runs per arm, and CPU used by each arm's process over them. */
 export async function throughput(conns, { n, rounds }) {
   const runs = byArm(() => []);

@@ -5,7 +5,8 @@
 // beside it. Node 24 names V8's workers `V8Worker`; Node 20 and 22 name every thread `node`, and
 // there the workers are counted under `other`. The sequence: initialize, `--seq` sequential echo
 // calls (the latency section's 12 000), `--bigs` calls of `big` (the 8 MiB section's six), 2000 pipelined warm-up calls, then
-// `--rounds` rounds of `--calls` pipelined calls, sent as the bench sends them (measures.mjs).
+// `--rounds` rounds of `--calls` pipelined calls, sent as the bench sends them and every answer
+// checked as it checks them (measures.mjs benchSession).
 //
 //   node bench/rounds.mjs [--seq 12000] [--bigs 6] [--bytes 8388608] [--rounds 5] [--calls 20000]
 //                         [--idle 0] [--pre 0] [--flags="<node flags for the shim, split at spaces>"]
@@ -16,7 +17,7 @@
 // `echo` before the sequential ones. The shim is VANGUARD_BENCH_CLI's build, or this one's.
 import { readFileSync } from 'node:fs';
 import { CLI, Conn, SERVER, procCpuMs, sessionOptions, threadRunTimes } from './harness.mjs';
-import { ECHO_ARGS as ECHO, pipelined } from './measures.mjs';
+import { ECHO_ARGS as ECHO, benchSession } from './measures.mjs';
 
 const { seq: SEQ, bigs: BIGS, bytes: BYTES, rounds: ROUNDS, calls: CALLS, idle: IDLE_MS, pre: PRE, flags: FLAGS } = sessionOptions({ idle: '0', pre: '0' });
 
@@ -42,38 +43,38 @@ for (let i = 0; i < PRE; i++) {
   await shim.request('tools/call', { name: 'big', arguments: { bytes: 1024, tag: `pre-${i}-` } });
   await shim.request('tools/call', { name: 'echo', arguments: ECHO });
 }
-for (let i = 0; i < SEQ; i++) await shim.request('tools/call', { name: 'echo', arguments: ECHO });
 const bigMs = [];
-for (let i = 0; i < BIGS; i++) {
-  const answer = await shim.request('tools/call', { name: 'big', arguments: { bytes: BYTES, tag: `shim-${i}-` } }, 60_000);
-  bigMs.push(answer.arrivedAt - answer.sentAt);
-}
-await pipelined(shim, Math.min(CALLS, 2000));
-
 const us = (ns) => Number((ns / 1000 / CALLS).toFixed(2));
 const rows = [];
-const beforeRounds = procCpuMs(shim.pid);
-for (let round = 0; round < ROUNDS; round++) {
-  let idleMs;
-  if (IDLE_MS > 0 && round > 0) {
-    const before = procCpuMs(shim.pid);
-    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-    idleMs = Number((procCpuMs(shim.pid) - before).toFixed(1));
+let beforeRounds;
+let round;
+await benchSession(shim, { seq: SEQ, bigs: BIGS, bytes: BYTES, rounds: ROUNDS, calls: CALLS }, async (where, i, answer) => {
+  if (where === 'big') bigMs.push(answer.arrivedAt - answer.sentAt);
+  else if (where === 'round') {
+    beforeRounds ??= procCpuMs(shim.pid);
+    round = { row: { round: i } };
+    if (IDLE_MS > 0 && i > 0) {
+      const before = procCpuMs(shim.pid);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      round.idleMs = Number((procCpuMs(shim.pid) - before).toFixed(1));
+    }
+    round.threads = threadNs(shim.pid);
+    round.cpu = procCpuMs(shim.pid);
+  } else if (where === 'round done') {
+    const after = threadNs(shim.pid);
+    const { row, threads: before } = round;
+    // The total as the bench reads it (procCpuMs, which counts threads that ended too); `other` is
+    // what is left of it.
+    const totalNs = (procCpuMs(shim.pid) - round.cpu) * 1e6;
+    row.main = us(after.main - before.main);
+    row.v8Workers = us(after.v8Workers - before.v8Workers);
+    // (Read a moment apart from the threads: a few ns below zero read as 0.)
+    row.other = us(Math.max(0, totalNs - (after.main - before.main) - (after.v8Workers - before.v8Workers)));
+    row.total = us(totalNs);
+    if (round.idleMs !== undefined) row.idleCpuMs = round.idleMs;
+    rows.push(row);
   }
-  const before = threadNs(shim.pid);
-  const cpuBefore = procCpuMs(shim.pid);
-  await pipelined(shim, CALLS);
-  const after = threadNs(shim.pid);
-  // The total as the bench reads it (procCpuMs, which counts threads that ended too); `other` is
-  // what is left of it.
-  const totalNs = (procCpuMs(shim.pid) - cpuBefore) * 1e6;
-  const row = { round, main: us(after.main - before.main), v8Workers: us(after.v8Workers - before.v8Workers) };
-  // (Read a moment apart from the threads: a few ns below zero read as 0.)
-  row.other = us(Math.max(0, totalNs - (after.main - before.main) - (after.v8Workers - before.v8Workers)));
-  row.total = us(totalNs);
-  if (idleMs !== undefined) row.idleCpuMs = idleMs;
-  rows.push(row);
-}
+});
 const roundsMeanUs = ((procCpuMs(shim.pid) - beforeRounds) * 1000) / (ROUNDS * CALLS);
 const sessionMs = procCpuMs(shim.pid) - atStart;
 await shim.close();

@@ -2,7 +2,7 @@
 // What a proxy's resident memory is made of, read from /proc/<pid>/smaps at points of the bench's
 // session (initialize, the sequential calls, the first 8 MiB result, the rest of them, 2000
 // pipelined warm-up calls and the pipelined rounds), for the relay and the shim side by side: the
-// peak RSS row compares the two. Every answer is checked to be the echo (or not an error).
+// peak RSS row compares the two. Every answer is checked as the bench checks it (measures.mjs benchSession).
 // The parts:
 //   node binary      pages of the node executable in memory (file-backed: shared with every
 //                    other node process on the machine, but counted in each one's RSS);
@@ -20,9 +20,9 @@
 //                            [--flags="<node flags for the shim, split at spaces>"]
 import { readFileSync, realpathSync } from 'node:fs';
 import { CLI, Conn, RELAY, SERVER, sessionOptions } from './harness.mjs';
-import { ECHO_ARGS as ECHO, pipelined } from './measures.mjs';
+import { benchSession } from './measures.mjs';
 
-const { seq: SEQ, bigs: BIGS, bytes: BYTES, rounds: ROUNDS, calls: CALLS, flags: FLAGS } = sessionOptions();
+const { flags: FLAGS, ...SHAPE } = sessionOptions();
 
 const ARENA_ALIGN = 64n * 1024n * 1024n;
 const NODE_BINARY = realpathSync(process.execPath);
@@ -70,31 +70,6 @@ function rssParts(pid) {
   return { ...parts, VmRSS: kb('VmRSS'), VmHWM: kb('VmHWM') };
 }
 
-// Memory read after a refused call would be of another workload: every answer is checked.
-function answered(result, what) {
-  if (result.errors > 0 || result.answered !== result.n) throw new Error(`${what}: ${result.answered}/${result.n} answered, ${result.errors} not the echo (${result.firstError})`);
-}
-
-async function session(conn, note) {
-  await conn.initialize();
-  note('initialize');
-  for (let i = 0; i < SEQ; i++) {
-    const answer = await conn.request('tools/call', { name: 'echo', arguments: ECHO });
-    if (answer.message.error !== undefined) throw new Error(`${conn.arm}: a sequential call was refused: ${JSON.stringify(answer.message.error)}`);
-  }
-  note(`${SEQ} sequential`);
-  for (let i = 0; i < BIGS; i++) {
-    const answer = await conn.request('tools/call', { name: 'big', arguments: { bytes: BYTES, tag: `${conn.arm}-${i}-` } }, 60_000);
-    if (answer.message.error !== undefined) throw new Error(`${conn.arm}: a big call was refused: ${JSON.stringify(answer.message.error)}`);
-    if (i === 0) note(`first ${BYTES} B result`);
-  }
-  if (BIGS > 1) note(`${BIGS} results`);
-  // The bench's own warm-up before its pipelined rounds.
-  answered(await pipelined(conn, Math.min(CALLS, 2000)), `${conn.arm} warm-up`);
-  for (let round = 0; round < ROUNDS; round++) answered(await pipelined(conn, CALLS), `${conn.arm} round ${round}`);
-  note(`${ROUNDS} x ${CALLS} pipelined`);
-}
-
 const arms = {
   relay: [process.execPath, [RELAY, process.execPath, SERVER]],
   shim: [process.execPath, [...FLAGS, CLI, 'start', '--', process.execPath, SERVER]],
@@ -104,9 +79,16 @@ console.log(`node ${process.version}; shim ${CLI}${FLAGS.length ? ` (${FLAGS.joi
 for (const [arm, argv] of Object.entries(arms)) {
   const conn = new Conn(arm, argv);
   const rows = [];
-  await session(conn, (point) => {
+  const note = (point) => {
     const parts = rssParts(conn.pid);
     if (parts) rows.push({ point, ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round1(v)])) });
+  };
+  await conn.initialize();
+  note('initialize');
+  await benchSession(conn, SHAPE, async (where, i) => {
+    if (where === 'sequential') note(`${SHAPE.seq} sequential`);
+    else if (where === 'big' && (i === 0 || i === SHAPE.bigs - 1)) note(i === 0 ? `first ${SHAPE.bytes} B result` : `${SHAPE.bigs} results`);
+    else if (where === 'round done' && i === SHAPE.rounds - 1) note(`${SHAPE.rounds} x ${SHAPE.calls} pipelined`);
   });
   await conn.close();
   console.log(`\n${arm}`);
