@@ -20,28 +20,19 @@ const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 
 /**
- * True when some key of `text` (JSON that JSON.parse accepted) is spelled with an escape.
- * Strings that close before the next backslash are passed over by their quotes; only a
- * string with a backslash in it is looked at, and the search stops at the last backslash.
+ * True when some key of `text` (JSON that JSON.parse accepted) is spelled with an escape. A
+ * backslash is only ever inside a string, so the first quote after it that no backslash
+ * escapes closes that string, whatever came before it: only the strings with a backslash are
+ * looked at, each found from its first backslash, and strings without one are not walked.
  */
 export function hasEscapedKey(text: string): boolean {
   let backslash = text.indexOf('\\');
-  if (backslash === -1) return false;
-  let open = text.indexOf('"');
-  while (open !== -1) {
-    let close = text.indexOf('"', open + 1);
+  while (backslash !== -1) {
+    const close = closingQuote(text, text.indexOf('"', backslash + 1));
+    // (Only in text JSON.parse turned down: a string left open.)
     if (close === -1) return false;
-    if (backslash < close) {
-      // Backslashes are only ever inside strings: this one is in this string. Its closing
-      // quote is the first not escaped (an even run of backslashes before it).
-      close = closingQuote(text, close);
-      // (Only in text JSON.parse turned down: a string left open.)
-      if (close === -1) return false;
-      if (isKey(text, close)) return true;
-      backslash = text.indexOf('\\', close + 1);
-      if (backslash === -1) return false;
-    }
-    open = text.indexOf('"', close + 1);
+    if (isKey(text, close)) return true;
+    backslash = text.indexOf('\\', close + 1);
   }
   return false;
 }
@@ -86,7 +77,8 @@ function asDoubles(value: unknown): unknown {
   return value;
 }
 
-// The closing quote of a string whose first quote after the opening one is at `q`; -1 if none.
+// The closing quote of a string whose first quote after the opening one (or after a backslash in
+// it) is at `q`; -1 if none.
 function closingQuote(text: string, q: number): number {
   for (; q !== -1; q = text.indexOf('"', q + 1)) {
     let backslashes = 0;

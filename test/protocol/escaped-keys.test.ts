@@ -88,6 +88,11 @@ describe('hasEscapedKey', () => {
     expect(hasEscapedKey('{"a":1}')).toBe(false);
     expect(hasEscapedKey('"\\u20ac"')).toBe(false);
     expect(hasEscapedKey('["\\\\",{"\\\\":1}]')).toBe(true);
+    // Strings with no backslash, before and between those with one, are not walked: each string
+    // with one is found from its backslash, and closed by the first quote no backslash escapes.
+    expect(hasEscapedKey('{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{\\"k\\":\\"v\\"}"}]}}')).toBe(false);
+    expect(hasEscapedKey('{"a":"b","c":"\\\\\\"","d":"e","f\\u0067":1}')).toBe(true);
+    expect(hasEscapedKey('{"a":"b","c":"\\\\\\"","e\\"":1}')).toBe(true);
   });
 
   it('ends on text JSON.parse turns down (a string left open after an escape)', () => {
