@@ -11,8 +11,9 @@
  * A peer reading the same bytes (the SDK on another Node, a Python client) sees the key as
  * written, so the shim must too: text with a key spelled with an escape is read by the strict
  * parser instead, with JSON.parse's own rules (the last of a repeated key wins, numbers are
- * doubles, no depth limit). Real frames spell their keys plainly; values with escapes (`\n`,
- * Python's `\u00e9`) cost one native search per string up to the last backslash.
+ * doubles, no depth limit). Real frames spell their keys plainly; a string without a backslash
+ * is not looked at, and one with escapes (`\n`, Python's `\u00e9`) costs a search from its first
+ * backslash to its closing quote.
  */
 import { parseStrict, RawNumber } from './strict-json.js';
 
