@@ -37,6 +37,7 @@ import vm from 'node:vm';
 import { pruneCacheFolder, readPrivateFile, vanguardCacheRoot, writePrivateFile } from '../config/cache-files.js';
 import { enableLinearEngine } from '../rules/linear-regex.js';
 import { crc32Hex, entryName } from '../util/crc32.js';
+import { wrappedBundle } from './bundle-wrapper.js';
 import { setHeapFlagsAtStart } from './heap-settings.js';
 
 const FORMAT = 'vanguard-code-cache-3';
@@ -91,7 +92,8 @@ export function compileBundle(file: string, bytes: Buffer, dir: string | undefin
   const entry = dir === undefined ? undefined : codeCacheEntry(dir, bytes, file);
   const stored = entry && readPrivateFile(entry.file, MAX_ENTRY_BYTES);
   const cachedData = entry && stored && decodeCodeCache(stored, entry.key);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __vanguardBeforeSpawn, __vanguardAfterSpawn) { ${source}\n})`, {
+  // (Written inside its wrapper by the build, the text is compiled as read: bundle-wrapper.ts.)
+  const script = new vm.Script(wrappedBundle(source), {
     filename: file,
     ...(cachedData && { cachedData }),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

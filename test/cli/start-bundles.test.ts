@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE_WRAPPER_OPEN, isWrappedBundle } from '../../src/cli/bundle-wrapper.js';
 import { linkStartBundles, sameBuild } from '../../src/cli/start-loader.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +30,15 @@ const modulesIn = (file: string): string[] =>
 const asked = (file: string, link: 'Before' | 'After'): string[] => [...new Set([...text(file).matchAll(new RegExp(`__vanguard${link}Spawn\\("([^"]+)"\\)`, 'g'))].map((m) => m[1]!))];
 
 describe('the two start bundles', () => {
+  it('are written inside the loader\'s wrapper, after their build line', () => {
+    for (const file of [first, second]) {
+      const lines = text(file).split('\n', 2);
+      expect(lines[0]).toMatch(/^\/\/ vanguard build \S+$/);
+      expect(lines[1]!.startsWith(BUNDLE_WRAPPER_OPEN)).toBe(true);
+      expect(isWrappedBundle(text(file))).toBe(true);
+    }
+  });
+
   it('hold each module once', () => {
     const before = modulesIn(first);
     const after = modulesIn(second);

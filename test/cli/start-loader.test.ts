@@ -10,6 +10,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUNDLE_WRAPPER_CLOSE, BUNDLE_WRAPPER_OPEN, isWrappedBundle, wrappedBundle } from '../../src/cli/bundle-wrapper.js';
 import { codeCacheEntry, compileBundle, decodeCodeCache, encodeCodeCache, runBundle } from '../../src/cli/start-loader.js';
 
 let temp: string;
@@ -79,14 +80,15 @@ describe('the start bundle code cache', () => {
     writeFileSync(codeCacheEntry(dir, two, bundleFile()).file, stale, { mode: 0o600 });
     // V8 itself would take it and run the old code: the check is ours to make.
     const data = decodeCodeCache(stale, codeCacheEntry(dir, one, bundleFile()).key)!;
-    const wrapped = (b: Buffer) => `(function (exports, require, module, __filename, __dirname) { ${b.toString('latin1')}\n})`;
-    const trusting = new vm.Script(wrapped(two), { filename: bundleFile(), cachedData: data });
+    // (Wrapped as the loader wraps it, so that V8 sees the length it made the code for.)
+    const trusting = new vm.Script(wrappedBundle(two.toString('latin1')), { filename: bundleFile(), cachedData: data });
+    expect(trusting.cachedDataRejected).toBe(false);
     const exportsOf = (script: vm.Script) => {
       const module = { exports: {} as { value?: () => number } };
       (script.runInThisContext() as (...a: unknown[]) => void)(module.exports, undefined, module, 'x.cjs', '.');
       return module.exports.value!();
     };
-    if (!trusting.cachedDataRejected) expect(exportsOf(trusting)).toBe(1);
+    expect(exportsOf(trusting)).toBe(1);
 
     expect(load(two)).toMatchObject({ cache: 'miss', value: 2 });
   });
@@ -165,5 +167,40 @@ describe('the start bundle code cache', () => {
     expect((runBundle(file, compiled) as { value: () => number }).value()).toBe(3);
     expect(compiled.save()).toBe(false);
     expect(readdirSync(temp)).toEqual(['start.bundle.cjs']);
+  });
+});
+
+describe('the bundle wrapper', () => {
+  const body = 'exports.value = () => 5;\n';
+  const built = `// vanguard build 0.0.0+test\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`;
+
+  it('knows a bundle the build wrapped, after its build line or without one', () => {
+    expect(isWrappedBundle(built)).toBe(true);
+    expect(isWrappedBundle(`${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`)).toBe(true);
+    // Leaves the text it is given alone when it is wrapped, and wraps it once otherwise.
+    expect(wrappedBundle(built)).toBe(built);
+    expect(wrappedBundle(body)).toBe(`${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`);
+    expect(wrappedBundle(wrappedBundle(body))).toBe(wrappedBundle(body));
+  });
+
+  it('wraps what only looks wrapped in part', () => {
+    // Opened but not closed, closed but not opened, opened after a first line that is code, and opened on a third line.
+    for (const text of [`${BUNDLE_WRAPPER_OPEN}${body}`, `${body}${BUNDLE_WRAPPER_CLOSE}`, `var x = 1;\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`, `// a\n// b\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`]) {
+      expect(isWrappedBundle(text)).toBe(false);
+      expect(wrappedBundle(text).startsWith(BUNDLE_WRAPPER_OPEN)).toBe(true);
+    }
+  });
+
+  it('runs a wrapped bundle as it runs one without the wrapper, and keys the cache by the bytes read', () => {
+    const file = bundleFile();
+    const wrappedBytes = Buffer.from(built);
+    writeFileSync(file, wrappedBytes);
+    const compiled = compileBundle(file, wrappedBytes, dir);
+    expect(compiled.cache).toBe('miss');
+    expect((runBundle(file, compiled) as { value: () => number }).value()).toBe(5);
+    expect(compiled.save()).toBe(true);
+    const again = compileBundle(file, wrappedBytes, dir);
+    expect(again.cache).toBe('hit');
+    expect((runBundle(file, again) as { value: () => number }).value()).toBe(5);
   });
 });
