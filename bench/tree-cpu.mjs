@@ -1,10 +1,13 @@
 // CPU per pipelined call of every process of the shim's tree (the shim, the server, the audit relay),
-// over 200 000 calls pumped as the bench pumps them (chunks of 500, at most 5000 unanswered).
+// over 200 000 calls pumped as the bench pumps them (chunks of 500, at most 5000 unanswered): the
+// run time of every thread (harness.mjs procCpuMs, in nanoseconds where /proc has schedstat), and
+// the context switches of every thread (voluntary and not) per 1000 calls, which tell how often a
+// process went to sleep and was woken, such as a server waiting on the proxy.
 // Interleave builds by hand for an A/B: node bench/tree-cpu.mjs OLD/bin/vanguard.js; node bench/tree-cpu.mjs bin/vanguard.js; ...
 // `direct` and `relay` measure the server alone and behind the null relay, the same way.
 //   node bench/tree-cpu.mjs [path/to/bin/vanguard.js | direct | relay]
-import { readFileSync } from 'node:fs';
-const { CLI, Conn, SERVER, armArgv } = await import('./harness.mjs');
+import { readdirSync, readFileSync } from 'node:fs';
+const { CLI, Conn, SERVER, armArgv, procCpuMs } = await import('./harness.mjs');
 const cli = process.argv[2] ?? CLI;
 const argv = cli === 'direct' || cli === 'relay' ? armArgv(cli) : [process.execPath, [cli, 'start', '--', process.execPath, SERVER]];
 const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
@@ -13,9 +16,18 @@ await conn.initialize();
 for (let i = 0; i < 5; i++) await conn.request('tools/call', ECHO);
 const kids = (pid) => { try { return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; } };
 const tree = (pid) => [pid, ...kids(pid).flatMap(tree)];
-const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
-const comm = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 60);
-const pids = tree(conn.pid); const before = pids.map(cpu);
+const cpu = procCpuMs;
+// Context switches of every thread of `pid` so far.
+const switches = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => {
+  try {
+    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    return sum + Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]);
+  } catch {
+    return sum; // a thread that ended meanwhile
+  }
+}, 0);
+const comm = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/[\0\s]+/g, ' ').slice(0, 60);
+const pids = tree(conn.pid); const before = pids.map(cpu); const switchesBefore = pids.map(switches);
 const CHUNK = 500, WINDOW = 5000, R = 10, N = 20000;
 for (let round = 0; round < R; round++) {
   const chunks = [];
@@ -24,5 +36,5 @@ for (let round = 0; round < R; round++) {
   const pump = () => { while (written < chunks.length && written * CHUNK - answered <= WINDOW - CHUNK) conn.write(chunks[written++]); };
   await new Promise((resolve, reject) => (conn.onLine = (line) => { if (line.includes('"error"')) reject(new Error(`an error answer: ${line.slice(0, 200)}`)); if (++answered === N) resolve(); else pump(); }, pump()));
 }
-pids.forEach((p, i) => console.log(((cpu(p) - before[i]) * 1000 / (R * N)).toFixed(2), 'µs/call', comm(p)));
+pids.forEach((p, i) => console.log(((cpu(p) - before[i]) * 1000 / (R * N)).toFixed(2), 'µs/call', (((switches(p) - switchesBefore[i]) * 1000) / (R * N)).toFixed(1), 'switches/1000 calls', comm(p)));
 await conn.close();
