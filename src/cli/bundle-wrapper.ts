@@ -15,11 +15,12 @@ export const BUNDLE_WRAPPER_OPEN = '(function (exports, require, module, __filen
 export const BUNDLE_WRAPPER_CLOSE = '\n})\n';
 
 /**
- * Whether `text` is a bundle written inside the wrapper: the wrapper opens on its first line, or
- * on its second after a `//` comment line (the build line), and closes at its end.
+ * Whether `text` is a bundle the build wrote inside the wrapper: the wrapper opens on its first
+ * line, or on its second after a `//` comment line (the build line). Only the opening is read:
+ * a file whose end differs (CRLF line ends, a newline more or less) is still the build's, and one
+ * whose function is not closed is a syntax error when compiled, never a function wrapped twice.
  */
 export function isWrappedBundle(text: string): boolean {
-  if (!text.endsWith(BUNDLE_WRAPPER_CLOSE)) return false;
   if (text.startsWith(BUNDLE_WRAPPER_OPEN)) return true;
   const newline = text.indexOf('\n');
   return newline !== -1 && text.startsWith('//') && text.startsWith(BUNDLE_WRAPPER_OPEN, newline + 1);

@@ -259,6 +259,11 @@ export async function runBundledStart(argv: string[], env: NodeJS.ProcessEnv = p
   enableLinearEngine();
   setHeapFlagsAtStart();
   const { exports, compiled } = linkStartBundles({ file: START_BUNDLE, bytes }, AFTER_SPAWN_BUNDLE, codeDir);
+  // (A bundle run by a loader of another build that wraps it again, or a damaged one, exports nothing.)
+  if (typeof exports.runStart !== 'function') {
+    process.stderr.write(`vanguard: ${path.basename(START_BUNDLE)} has no start to run (damaged, or from another build than the loader); reinstall Vanguard\n`);
+    return 1;
+  }
   const runStart = exports.runStart as RunStart;
   return runStart(argv, {
     ready() {

@@ -186,8 +186,20 @@ describe('the two start bundles', () => {
       expect(uncached.stderr).toMatch(/after-spawn\.bundle\.cjs cannot be run \(.+\); reinstall Vanguard/);
       expect(existsSync(marker)).toBe(false);
 
-      // The good one again: the session answers.
+      // A first bundle with its build line whose function exports nothing (as one wrapped a
+      // second time by a loader of another build would run): one clear line, no server started.
       writeFileSync(copySecond, good, 'latin1');
+      const copyFirst = path.join(copy, 'dist', 'cli', 'start.bundle.cjs');
+      const goodFirst = readFileSync(copyFirst, 'latin1');
+      writeFileSync(copyFirst, `${goodFirst.split('\n', 1)[0]}\n${BUNDLE_WRAPPER_OPEN}\n})\n`, 'latin1');
+      const empty = start();
+      expect(empty.status).toBe(1);
+      expect(empty.stderr).toContain('start.bundle.cjs has no start to run (damaged, or from another build than the loader); reinstall Vanguard');
+      expect(empty.stdout).toBe('');
+      expect(existsSync(marker)).toBe(false);
+
+      // The good ones again: the session answers.
+      writeFileSync(copyFirst, goodFirst, 'latin1');
       const fine = start();
       expect(fine.stdout).toContain('"id":1');
     } finally {

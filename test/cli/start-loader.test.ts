@@ -173,6 +173,12 @@ describe('the start bundle code cache', () => {
 describe('the bundle wrapper', () => {
   const body = 'exports.value = () => 5;\n';
   const built = `// vanguard build 0.0.0+test\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`;
+  const run = (text: string): number => {
+    const file = bundleFile();
+    const bytes = Buffer.from(text, 'latin1');
+    writeFileSync(file, bytes);
+    return (runBundle(file, compileBundle(file, bytes, undefined)) as { value: () => number }).value();
+  };
 
   it('knows a bundle the build wrapped, after its build line or without one', () => {
     expect(isWrappedBundle(built)).toBe(true);
@@ -183,15 +189,29 @@ describe('the bundle wrapper', () => {
     expect(wrappedBundle(wrappedBundle(body))).toBe(wrappedBundle(body));
   });
 
-  it('wraps what only looks wrapped in part', () => {
-    // Opened but not closed, closed but not opened, opened after a first line that is code, and opened on a third line.
-    for (const text of [`${BUNDLE_WRAPPER_OPEN}${body}`, `${body}${BUNDLE_WRAPPER_CLOSE}`, `var x = 1;\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`, `// a\n// b\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`]) {
-      expect(isWrappedBundle(text)).toBe(false);
-      expect(wrappedBundle(text).startsWith(BUNDLE_WRAPPER_OPEN)).toBe(true);
+  it('reads only the opening: a wrapped bundle whose end differs still runs once, as it is', () => {
+    // CRLF line ends, a newline more, a newline less.
+    for (const text of [built.replaceAll('\n', '\r\n'), `${built}\n`, built.slice(0, -1)]) {
+      expect(isWrappedBundle(text)).toBe(true);
+      expect(wrappedBundle(text)).toBe(text);
+      expect(run(text)).toBe(5);
     }
+    // One whose function is never closed is not wrapped again: it fails to compile.
+    const unclosed = built.slice(0, -BUNDLE_WRAPPER_CLOSE.length);
+    expect(wrappedBundle(unclosed)).toBe(unclosed);
+    expect(() => run(unclosed)).toThrow(SyntaxError);
   });
 
-  it('runs a wrapped bundle as it runs one without the wrapper, and keys the cache by the bytes read', () => {
+  it('wraps a bundle the build did not', () => {
+    // Closed but not opened, opened after a first line that is code, opened on a third line, and no wrapper at all.
+    for (const text of [`${body}${BUNDLE_WRAPPER_CLOSE}`, `var x = 1;\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`, `// a\n// b\n${BUNDLE_WRAPPER_OPEN}${body}${BUNDLE_WRAPPER_CLOSE}`, body]) {
+      expect(isWrappedBundle(text)).toBe(false);
+      expect(wrappedBundle(text)).toBe(`${BUNDLE_WRAPPER_OPEN}${text}${BUNDLE_WRAPPER_CLOSE}`);
+    }
+    expect(run(body)).toBe(5);
+  });
+
+  it('keys the cache of a wrapped bundle by the bytes read, and runs it from the entry', () => {
     const file = bundleFile();
     const wrappedBytes = Buffer.from(built);
     writeFileSync(file, wrappedBytes);
@@ -199,6 +219,7 @@ describe('the bundle wrapper', () => {
     expect(compiled.cache).toBe('miss');
     expect((runBundle(file, compiled) as { value: () => number }).value()).toBe(5);
     expect(compiled.save()).toBe(true);
+    expect(entries()).toEqual([path.basename(codeCacheEntry(dir, wrappedBytes, file).file)]);
     const again = compileBundle(file, wrappedBytes, dir);
     expect(again.cache).toBe('hit');
     expect((runBundle(file, again) as { value: () => number }).value()).toBe(5);
