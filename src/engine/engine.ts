@@ -137,7 +137,7 @@ export class Engine {
     }
     // readClientText(text), made of its two halves: the usual frame's value is read with no
     // reading object made around it.
-    let value = readPlainClientText(text, asciiText !== undefined);
+    let value = asciiText !== undefined ? readPlainClientText(text, true, frame) : readPlainClientText(text);
     let sendable = true;
     if (value === NOT_PLAIN_TEXT) {
       const reading = readClientTextSlowly(text);
@@ -217,7 +217,7 @@ export class Engine {
     // parse above kept only the last of two. Where results are scanned, most answers are
     // results, whose strict reading is wanted: one walk then learns it and finds the id
     // (a large text, which may well not be wanted read so, is walked only if it is).
-    const known = readServerFrame(frame, text, value, this.deps.scanResult !== undefined);
+    const known = readServerFrame(frame, text, value, this.deps.scanResult !== undefined, asciiText !== undefined);
     const message = known.message;
     const readings = known.readings;
     const decision = decideServerMessage(message, known, this.state, this.policy, this.deps, readings);

@@ -24,13 +24,17 @@ const WALK_FIRST_BELOW_CHARS = 16 * 1024;
  * Reads one server frame: `parsed` is JSON.parse's value of `text` (not an array), `frame` its
  * bytes. `scansResults`: answers are read strictly anyway, so a small one's walk is made first.
  */
-export function readServerFrame(frame: Buffer, text: string, parsed: unknown, scansResults: boolean): ParsedFrame {
-  const known = new ParsedFrame(frame, text, parsed);
+export function readServerFrame(frame: Buffer, text: string, parsed: unknown, scansResults: boolean, ascii = false): ParsedFrame {
   // (Backslashes are only ever inside strings: without one, every key is spelled plainly.)
   const escapes = text.indexOf('\\') !== -1;
+  // Text of ASCII bytes (the framer read them: `ascii`) with no escape and no DEL, which
+  // JSON.parse accepted, holds only printable ASCII in its strings (a raw control character
+  // cannot sit in one): every string is plain, as stringsArePlain would say, with no test.
+  const known = new ParsedFrame(frame, text, parsed, ascii && !escapes && scansResults && text.indexOf('\x7f') === -1);
   // A text with escapes is looked through either way: where results are scanned, by the walk
   // a result's strict reading needs anyway.
-  if (known.message.kind === 'response') known.readings = scansResults && (escapes || text.length < WALK_FIRST_BELOW_CHARS) ? readAnswerIds(text, known) : readTopLevelIds(text);
+  // (ASCII bytes with no backslash are walked as bytes: see unambiguousIdEnd.)
+  if (known.message.kind === 'response') known.readings = scansResults && (escapes || text.length < WALK_FIRST_BELOW_CHARS) ? readAnswerIds(text, known, ascii && !escapes ? frame : undefined) : readTopLevelIds(text);
   if (escapes && known.unambiguous !== true && hasEscapedKey(text)) known.readAgain(readKeysAsWritten(text));
   return known;
 }
@@ -49,13 +53,14 @@ export class ParsedFrame implements FrameText, UnambiguityNote {
   /** Set when the walk of strictFromParsed was made already (readAnswerIds). */
   unambiguous: boolean | undefined;
 
-  constructor(frame: Buffer, text: string, parsed: unknown) {
+  /** `plainKnown`: every string is known plain already (see readServerFrame). */
+  constructor(frame: Buffer, text: string, parsed: unknown, plainKnown = false) {
     this.#text = text;
     this.#parsed = parsed;
     this.#strict = undefined;
     this.message = classify(parsed);
     this.readings = undefined;
-    this.plain = frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame);
+    this.plain = plainKnown || (frame.length >= PLAIN_CHECK_FROM_BYTES && stringsArePlain(frame));
     this.unambiguous = undefined;
   }
 

@@ -42,8 +42,9 @@ export interface UnambiguityNote {
  * way, and in an unambiguous text that key is the only "id" member, spelled plainly, so its
  * value is read from there. Any other text is read by readTopLevelIds.
  */
-export function readAnswerIds(text: string, note: UnambiguityNote): IdReading[] {
-  const idEnd = unambiguousIdEnd(text);
+export function readAnswerIds(text: string, note: UnambiguityNote, plainBytes?: Uint8Array): IdReading[] {
+  // (`plainBytes`: the text's ASCII bytes, given only for text with no backslash: unambiguousIdEnd.)
+  const idEnd = unambiguousIdEnd(text, plainBytes);
   note.unambiguous = idEnd !== AMBIGUOUS;
   return idEnd >= 0 ? [scalarAfterKey(text, idEnd)] : readTopLevelIds(text);
 }

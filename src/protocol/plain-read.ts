@@ -25,6 +25,8 @@ const NOT_PLAIN = /[^\x20-\x5b\x5d-\x7e]/;
 // parseStrict's default nesting limit, which the engine reads client frames with.
 const MAX_DEPTH = 512;
 const MAX_DIGITS = 15;
+// The longest text read from its bytes when given them: a longer one's strings are skipped natively.
+const BYTES_WALK_MAX_CHARS = 1024;
 
 const SPACE = 0x20;
 const QUOTE = 0x22;
@@ -58,7 +60,12 @@ export const NOT_PLAIN_TEXT: unique symbol = Symbol('not plain text');
  * first two are looked for natively, the other two by the structure walk, which reads every
  * character outside strings anyway. Either way the same texts are plain.
  */
-export function readPlainClientText(text: string, ascii = false): unknown {
+export function readPlainClientText(text: string, ascii = false, bytes?: Uint8Array): unknown {
+  // `bytes`: the ASCII bytes the text was read from, one per character. The walk then reads
+  // them rather than the string (an element of a byte array is a cheaper read than a character
+  // of a string), and looks for a backslash or DEL itself: outside strings JSON.parse allows
+  // neither, and it reads every character inside one (plainBytes).
+  if (ascii && bytes !== undefined && bytes.length === text.length && text.length <= BYTES_WALK_MAX_CHARS) return readPlainBytes(text, bytes);
   if (ascii ? text.indexOf('\\') !== -1 || text.indexOf('\x7f') !== -1 : NOT_PLAIN.test(text)) return NOT_PLAIN_TEXT;
   let value: unknown;
   try {
@@ -67,6 +74,17 @@ export function readPlainClientText(text: string, ascii = false): unknown {
     return NOT_PLAIN_TEXT;
   }
   return plainStructure(text) ? value : NOT_PLAIN_TEXT;
+}
+
+// readPlainClientText of ASCII text and its bytes (see there).
+function readPlainBytes(text: string, bytes: Uint8Array): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return NOT_PLAIN_TEXT;
+  }
+  return plainBytes(text, bytes) ? value : NOT_PLAIN_TEXT;
 }
 
 /** readClientText for text readPlainClientText does not read. */
@@ -123,6 +141,68 @@ function plainStructure(text: string): boolean {
       i = at;
       continue;
     } else if (c < SPACE) {
+      return false;
+    }
+    i++;
+  }
+  return true;
+}
+
+const BACKSLASH = 0x5c;
+const DEL = 0x7f;
+
+/**
+ * plainStructure(text) for ASCII text accepted by JSON.parse, read from its bytes (`bytes[i]`
+ * is text's character i), and false for text with a backslash or DEL (the rest of NOT_PLAIN
+ * that readPlainClientText looks for natively in the string): a string is read to its closing
+ * quote byte by byte, and either one in it ends the walk. Outside strings JSON.parse allows
+ * neither, and every other character is read as plainStructure reads it.
+ */
+function plainBytes(text: string, bytes: Uint8Array): boolean {
+  const open = OPEN;
+  open.reset();
+  let expectKey = false;
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i]!;
+    if (c === QUOTE) {
+      // No backslash before it (one ends the walk): the next quote closes the string.
+      let close = i + 1;
+      for (; close < n; close++) {
+        const d = bytes[close]!;
+        if (d === QUOTE) break;
+        if (d === BACKSLASH || d === DEL) return false;
+      }
+      if (expectKey) {
+        expectKey = false;
+        if (!open.add(text, i + 1, close)) return false;
+      }
+      i = close + 1;
+      continue;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (open.depth >= MAX_DEPTH) return false;
+      open.open(c === OPEN_BRACE);
+      expectKey = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      open.close();
+      expectKey = false;
+    } else if (c === COMMA) {
+      expectKey = open.inObject;
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      let at = c === MINUS ? i + 1 : i;
+      // Valid JSON: a minus is followed by a digit, and a 0 starts no longer integer.
+      if (c === MINUS && bytes[at] === DIGIT_0) return false;
+      const first = at;
+      while (at < n && bytes[at]! >= DIGIT_0 && bytes[at]! <= DIGIT_9) at++;
+      if (at - first > MAX_DIGITS) return false;
+      const next = at < n ? bytes[at]! : 0;
+      // A fraction or an exponent.
+      if (next === 0x2e || next === 0x65 || next === 0x45) return false;
+      i = at;
+      continue;
+    } else if (c < SPACE || c === BACKSLASH || c === DEL) {
       return false;
     }
     i++;

@@ -141,3 +141,40 @@ describe('readPlainClientText of text known to be ASCII', () => {
     expect(readPlainClientText('{"a": [1, "b"]}', true)).toEqual({ a: [1, 'b'] });
   });
 });
+
+describe('readPlainClientText of ASCII text read from its bytes', () => {
+  it('reads the same value, or turns down the same texts, as from the string alone (property)', () => {
+    let plain = 0;
+    let turned = 0;
+    fc.assert(
+      fc.property(asciiText, (text) => {
+        const before = readPlainClientText(text);
+        const known = readPlainClientText(text, true, Buffer.from(text, 'latin1'));
+        if (before === NOT_PLAIN_TEXT) {
+          expect(known).toBe(NOT_PLAIN_TEXT);
+          turned++;
+        } else {
+          expect(known).not.toBe(NOT_PLAIN_TEXT);
+          expect(isDeepStrictEqual(known, before)).toBe(true);
+          expect(serializeStrict(known)).toBe(serializeStrict(before));
+          plain++;
+        }
+      }),
+      { numRuns: 6000 },
+    );
+    expect(plain).toBeGreaterThan(800);
+    expect(turned).toBeGreaterThan(800);
+  });
+
+  it('turns down tab, CR, DEL, backslash, repeated keys, long and fractional numbers and deep nesting', () => {
+    const deep = `${'['.repeat(513)}${']'.repeat(513)}`;
+    for (const text of ['{\t"a":1}', '{"a":1}\r', '{"a" :\r1}', '[1,\t2]', '\t{}', '{"a":"\x7f"}', '{"a":"\\u0041"}', '{"a":"\\\\"}', '{"a":1,"a":2}', '{"b":{"a":1,"c":[{"a":1,"a":2}]}}', '[1234567890123456]', '[1.5]', '[1e3]', '[-0]', deep]) {
+      expect(JSON.parse(text)).toBeDefined();
+      expect(readPlainClientText(text, true, Buffer.from(text, 'latin1'))).toBe(NOT_PLAIN_TEXT);
+      expect(readPlainClientText(text)).toBe(NOT_PLAIN_TEXT);
+    }
+    expect(readPlainClientText('{"a": [1, "b", -12, 123456789012345], "c": {"a": 0}}', true, Buffer.from('{"a": [1, "b", -12, 123456789012345], "c": {"a": 0}}'))).toEqual({ a: [1, 'b', -12, 123456789012345], c: { a: 0 } });
+    // Bytes that are not the text's (another length) are not read: the string is.
+    expect(readPlainClientText('{"a":1}', true, Buffer.from('{"a":1} '))).toEqual({ a: 1 });
+  });
+});

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isUnambiguous } from '../../src/protocol/unambiguous.js';
+import { isUnambiguous, unambiguousIdEnd } from '../../src/protocol/unambiguous.js';
 import { isUnambiguousBefore, parses } from './unambiguous-before.js';
 
 // Keys: plain, repeated, spelled with escapes (of a quote, a backslash, a letter), and many.
@@ -88,5 +88,34 @@ describe('isUnambiguous answers as the walk before it', () => {
         expect(isUnambiguous(`{"a":${before},${key}:1}`, { maxDepth: 512, rejectDuplicateKeys: true })).toBe(key === '"k"');
       }
     }
+  });
+});
+
+describe('unambiguousIdEnd read from the bytes of ASCII text with no backslash', () => {
+  // Texts with no backslash and no character past ASCII: the ones the bytes walk is given.
+  const plainAscii = (t: string): boolean => !t.includes('\\') && /^[\x00-\x7f]*$/.test(t);
+  const same = (text: string): boolean => {
+    if (!parses(text) || !plainAscii(text)) return false;
+    expect(unambiguousIdEnd(text, Buffer.from(text, 'latin1'))).toBe(unambiguousIdEnd(text));
+    return true;
+  };
+
+  it('answers as the walk of the string does (property)', () => {
+    let walked = 0;
+    fc.assert(
+      fc.property(fc.oneof(value, answer, fc.json()), (text) => {
+        if (same(text)) walked++;
+      }),
+      { numRuns: 8000 },
+    );
+    expect(walked).toBeGreaterThan(1000);
+  });
+
+  it('finds the id, repeated keys, inexact numbers and deep nesting as the string walk does', () => {
+    const deep = `${'['.repeat(513)}${']'.repeat(513)}`;
+    for (const text of ['{"result":{},"jsonrpc":"2.0","id":7}', '{"id":1,"id":2}', '{"a":{"id":1},"b":2}', '{"id":1234567890123456789}', '{"id":1.5}', '{"a":[1,{"a":1,"a":2}]}', '{ "id" : "x y" , "r" : [ ] }', deep, `{"id":1,"d":${deep}}`]) {
+      expect(same(text)).toBe(true);
+    }
+    expect(unambiguousIdEnd('{"result":{},"jsonrpc":"2.0","id":7}', Buffer.from('{"result":{},"jsonrpc":"2.0","id":7}'))).toBe(33);
   });
 });
