@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // In-process A/B of the engine alone (no child, no pipes, no audit) on pipelined echo calls: a
-// window of 5000 client frames decided, then their 5000 answers; CPU per call (the frame and its
+// window of 5000 client frames decided, then their 5000 answers, each given with its ASCII text
+// as the proxy gives it (until stop 40 it was given the bytes alone, which the engine decodes); CPU per call (the frame and its
 // answer, GC included) after 4 rounds of warm-up. Each arm runs in a process of its own, arms
 // interleaved, PAIRS times (a shared machine's load hits both alike). A copy of an old dist
 // needs a node_modules link beside it (ln -s "$PWD/node_modules" /tmp/old/).
@@ -51,9 +52,13 @@ async function cpuPerCall(dir) {
       client.push(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: ECHO })));
       server.push(Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'hello vanguard' }] } })));
     }
+    // Each frame with its text read as latin1, as the proxy's framer hands on an ASCII frame
+    // (src/protocol/framer.ts, FrameEvent): the engine's path for the usual frame.
+    const clientText = client.map((frame) => frame.latin1Slice());
+    const serverText = server.map((frame) => frame.latin1Slice());
     const c0 = round >= 4 ? process.cpuUsage() : undefined;
-    for (let i = 0; i < W; i++) if (engine.fromClient(client[i]).outputs[0]?.to !== 'server') throw new Error('a call was not forwarded');
-    for (let i = 0; i < W; i++) if (engine.fromServer(server[i]).outputs[0]?.to !== 'client') throw new Error('an answer was not forwarded');
+    for (let i = 0; i < W; i++) if (engine.fromClient(client[i], clientText[i]).outputs[0]?.to !== 'server') throw new Error('a call was not forwarded');
+    for (let i = 0; i < W; i++) if (engine.fromServer(server[i], serverText[i]).outputs[0]?.to !== 'client') throw new Error('an answer was not forwarded');
     // (Only the deciding counts: making the frames above is the bench's own work.)
     if (c0 !== undefined) {
       const d = process.cpuUsage(c0);
