@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStrict, serializeStrict } from '../../src/protocol/strict-json.js';
 import { engine, frame, linesPerReader, toClientText, toServerText, toolList } from './helpers.js';
+import { scaled } from '../test-scale.js';
 
 // Every reader reads exactly one line from `written`, and it parses to `decided`.
 function expectOneFrame(written: string, decided: unknown): void {
@@ -90,7 +91,7 @@ describe('one frame is one line for every reader', () => {
         const out = engine().fromClient(Buffer.from(raw));
         for (const written of toServerText(out)) expectOneFrame(written, JSON.parse(raw));
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300) },
     );
   });
 });

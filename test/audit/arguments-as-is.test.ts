@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createArgumentProcessor, truncate, DEFAULT_ARGUMENT_LIMITS, hashLeaf, type ArgumentLimits, type ArgumentsMode } from '../../src/audit/arguments.js';
 import { REDACTED, compileKeyGlob, isSecretKeyName, redactSecretsInText } from '../../src/audit/secret-patterns.js';
+import { scaled } from '../test-scale.js';
 
 // The walk as it was before: every container copied, whatever happened to it.
 function referenceProcessor(mode: ArgumentsMode, redactKeys: readonly string[], limitsIn: Partial<ArgumentLimits>, redactText: (text: string) => string) {
@@ -99,7 +100,7 @@ describe('arguments handed back as they came', () => {
           // The input is never changed, whatever was redacted.
           expect(JSON.stringify(value)).toBe(copy);
         }),
-        { numRuns: 1500 },
+        { numRuns: scaled(1500) },
       );
     });
   }

@@ -11,6 +11,7 @@ import { decisionFields, decisionMessage, decisionText } from '../../src/audit/r
 import { createSecretRedactor } from '../../src/audit/secret-patterns.js';
 import type { DecisionRecord } from '../../src/audit/types.js';
 import { pinoWriter } from './helpers.js';
+import { scaled } from '../test-scale.js';
 
 const TIME = '2026-12-03T08:00:00.000Z';
 const BASE = { server: 'tiny-server', session: 's"1\\' };
@@ -50,7 +51,7 @@ describe('decisionText', () => {
           expect(line).toBe(pinoLine(fields, msg));
           expect(line).toBe(decisionLine(levelPrefix(30), `,"time":"${TIME}"`, bindingsText(BASE), fields, msg));
         }),
-        { numRuns: 1500 },
+        { numRuns: scaled(1500) },
       );
     });
   }

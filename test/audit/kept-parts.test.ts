@@ -15,6 +15,7 @@ import { createSecretRedactor } from '../../src/audit/secret-patterns.js';
 import { PairMemo, TextMemo } from '../../src/audit/text-memo.js';
 import type { DecisionRecord } from '../../src/audit/types.js';
 import { pinoWriter } from './helpers.js';
+import { scaled } from '../test-scale.js';
 
 const TIME = '2026-12-04T08:00:00.000Z';
 const BASE = { server: 'tiny-server', session: '5f188dac' };
@@ -100,7 +101,7 @@ describe('kept parts of decision lines', () => {
           expect(line).toBe(decisionLine(levelPrefix(30), `,"time":"${TIME}"`, bindingsText(BASE), fields, msg));
           if (line !== undefined) expect(line).toBe(pinoLine(fields, msg));
         }),
-        { numRuns: 2500 },
+        { numRuns: scaled(2500) },
       );
     });
   }
@@ -118,7 +119,7 @@ describe('kept parts of decision lines', () => {
           if (line !== undefined) expect(line).toBe(heads[at]!.pinoLine(decisionFields(d, processArgs, redactValue, redactText), msg));
         }
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 
@@ -179,7 +180,7 @@ describe('ArgumentProcessor.text', () => {
           expect(shown).toBe(JSON.stringify(processed));
           expect(shown).toBe(valueText(processed));
         }),
-        { numRuns: 3000 },
+        { numRuns: scaled(3000) },
       );
       // The property above must not hold only for want of cases.
       expect(written).toBeGreaterThan(100);

@@ -9,6 +9,7 @@ import { createSecretRedactor, mayHoldSecretShape, secretShapes, redactAllShapes
 import { shippedRules } from '../../src/inspect/build.js';
 import { buildSecretRedactor, secretRulesPreTest } from '../../src/inspect/secret-redactor.js';
 import { corpusItemStrings } from '../inspect/corpus-strings.js';
+import { scaled } from '../test-scale.js';
 
 // A small deterministic generator, so a failure names a string that can be made again.
 function random(seed: number): () => number {
@@ -82,7 +83,7 @@ describe('the secret shapes pre-test', () => {
     expect(shapes.length).toBeGreaterThanOrEqual(12);
     for (const { name, regex } of shapes) {
       const source = regex.source.replace(/\\b/g, '');
-      const texts = fc.sample(fc.tuple(fc.stringMatching(new RegExp(`^(?:${source})$`), { size: 'xsmall' }), fc.infiniteStream(fc.boolean())), { numRuns: 300, seed: 7 });
+      const texts = fc.sample(fc.tuple(fc.stringMatching(new RegExp(`^(?:${source})$`), { size: 'xsmall' }), fc.infiniteStream(fc.boolean())), { numRuns: scaled(300), seed: 7 });
       for (const [text, flips] of texts) {
         const flipped = regex.flags.includes('i') ? [...text].map((ch) => (flips.next().value ? ch.toUpperCase() : ch.toLowerCase())).join('') : text;
         expect(mayHoldSecretShape(flipped), `${name}: ${JSON.stringify(flipped.slice(0, 80))}`).toBe(true);
@@ -169,7 +170,7 @@ describe('the secret rules pre-test', () => {
         let texts: string[];
         try {
           const source = regex.source.replace(/\\b/g, '');
-          texts = fc.sample(fc.stringMatching(new RegExp(`^(?:${source})$`, regex.flags.replace(/[gy]/g, '')), { size: 'xsmall' }), { numRuns: 60, seed: 11 });
+          texts = fc.sample(fc.stringMatching(new RegExp(`^(?:${source})$`, regex.flags.replace(/[gy]/g, '')), { size: 'xsmall' }), { numRuns: scaled(60), seed: 11 });
         } catch {
           continue; // a pattern fast-check cannot read (lookbehind and the like)
         }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../src/clients/diff.js';
+import { scaled } from '../test-scale.js';
 
 /** Apply a unified diff to `before` by its hunk headers, checking every context and removed line. */
 function applyDiff(before: string, diff: string): string {
@@ -64,7 +65,7 @@ describe('unifiedDiff', () => {
         expect(diff === '').toBe(before === after);
         if (diff !== '') expect(applyDiff(before, diff)).toBe(after);
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JsonSyntaxError, parseJsonTree } from '../../src/clients/json-tree.js';
 import { toValue } from './helpers.js';
 import { referenceJsonParse } from '../protocol/json-reference.js';
+import { scaled } from '../test-scale.js';
 
 function syntaxError(text: string, jsonc = false): { message: string; at: string } {
   try {
@@ -23,7 +24,7 @@ describe('parseJsonTree', () => {
         expect(toValue(tree)).toEqual(referenceJsonParse(text));
         if (tree.kind === 'object') expect(tree.members.map((m) => m.key)).toEqual(Object.keys(referenceJsonParse(text) as object));
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300) },
     );
   });
 

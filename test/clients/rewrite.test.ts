@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { rewriteConfig } from '../../src/clients/rewrite.js';
 import type { WrapTarget } from '../../src/clients/wrap-entry.js';
 import { parseJsonc, TARGET, wrappedArgs } from './helpers.js';
+import { scaled } from '../test-scale.js';
 
 type Entry = Record<string, unknown>;
 
@@ -72,7 +73,7 @@ describe('wrap then unwrap', () => {
         expect(unwrap(wrapped).text).toBe(original);
         expect(unwrap(original).text).toBe(original);
       }),
-      { numRuns: 400 },
+      { numRuns: scaled(400) },
     );
   });
 
@@ -106,7 +107,7 @@ describe('wrap then unwrap', () => {
         if (c.crlf) expect(wrapped.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
         expect(/\n$/.test(wrapped)).toBe(c.finalNewline);
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300) },
     );
   });
 });
@@ -121,7 +122,7 @@ describe('wrap then unwrap with comments (VS Code JSONC)', () => {
         expect(wrapped.split(comment.trim()).length).toBe(original.split(comment.trim()).length);
         expect(rewriteConfig(wrapped, { client: 'vscode', mode: 'unwrap' }).text).toBe(original);
       }),
-      { numRuns: 200 },
+      { numRuns: scaled(200) },
     );
   });
 });

@@ -4,6 +4,7 @@ import type { KindHints } from '../../src/inspect/kinds.js';
 import type { ArgumentKind } from '../../src/inspect/types.js';
 import { corpusCalls, corpusStrings } from '../inspect/corpus-strings.js';
 import { learnFactsInFull } from './learn-facts-reference.js';
+import { scaled, scaledItems } from '../test-scale.js';
 
 // learnFacts skips strings that cannot give a fact and makes an argument's facts only when one
 // is found; what it returns must be, byte for byte, what reading every string in full returns.
@@ -58,8 +59,8 @@ describe('learnFacts against the reading in full', () => {
   });
 
   it('gives the same facts for the corpora\'s calls and their strings under every argument name', () => {
-    for (const { args } of corpusCalls()) same(args);
+    for (const { args } of scaledItems(corpusCalls())) same(args);
     const strings = corpusStrings(20_000);
-    for (const args of generatedArgs(strings.length > 0 ? strings : GENERATED, 6_000, 29)) same(args);
+    for (const args of generatedArgs(strings.length > 0 ? strings : GENERATED, scaled(6_000), 29)) same(args);
   });
 });

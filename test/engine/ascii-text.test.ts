@@ -13,6 +13,7 @@ import { compilePolicy } from '../../src/config/compile.js';
 import { withDefaults } from '../../src/config/merge.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { Outcome } from '../../src/engine/outcome.js';
+import { scaled } from '../test-scale.js';
 
 function engineOf(): Engine {
   let t = 0;
@@ -60,8 +61,8 @@ describe('the engine given an ASCII frame text (differential)', () => {
           expect(after).toBe(before);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300) },
     );
-    expect(given).toBeGreaterThan(1500);
+    expect(given).toBeGreaterThan(scaled(1500));
   });
 });

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { labelCall } from '../../src/flow/call-labels.js';
+import { scaled } from '../test-scale.js';
 
 const ctx = {
   paths: { roots: ['/work/project'], deny: ['**/secrets/**'], cwd: '/work/project', home: '/home/dev' },
@@ -49,7 +50,7 @@ describe('label inference walks the arguments', () => {
       fc.property(fc.constantFrom('run_task', 'fetch_page', 'write_file', 'echo'), ARGS, (tool, args) => {
         expect(labelCall(tool, args, undefined, ctx)).toEqual(labelCall(tool, flat(args), undefined, ctx));
       }),
-      { numRuns: 3000 },
+      { numRuns: scaled(3000) },
     );
   });
 

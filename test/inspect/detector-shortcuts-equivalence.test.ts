@@ -22,6 +22,7 @@ import { kindsOf, kindsReadInFull, type KindHints } from '../../src/inspect/kind
 import { isAddressAsData, LOOKED_UP_ADDRESS, type SchemaHint } from '../../src/inspect/looked-up-address.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import { CATEGORIES, type ArgumentKind, type InspectedString, type NetworkContext, type PathContext } from '../../src/inspect/types.js';
+import { scaled } from '../test-scale.js';
 
 
 const CORPUS = corpusCalls(8192);
@@ -51,7 +52,7 @@ const SEEDS = [
 ];
 // Distinct texts, evenly sampled down to a few thousand (the shared machine runs this under load).
 const sample = <T>(items: readonly T[], most: number): T[] => (items.length <= most ? [...items] : items.filter((_, i) => i % Math.ceil(items.length / most) === 0));
-const TEXTS = [...SEEDS, ...sample([...new Set([...EXAMPLES, ...CORPUS.flatMap((c) => stringsIn(c.args))])].filter((t) => t.length <= 4096), 3000)];
+const TEXTS = [...SEEDS, ...sample([...new Set([...EXAMPLES, ...CORPUS.flatMap((c) => stringsIn(c.args))])].filter((t) => t.length <= 4096), scaled(3000))];
 const KEYS = [undefined, 'path', 'filePath', 'url', 'webhook', 'command', 'cmd', 'sql', 'query', 'text', 'host', 'channel', 'sourceDir', 'q'];
 const HINTS: KindHints[] = [
   {},
@@ -78,7 +79,7 @@ describe('kindsOf (shared sets, names read once) against the full reading', () =
   it('on random text', () => {
     fc.assert(fc.property(text, fc.constantFrom(...KEYS), fc.constantFrom(...HINTS), (raw, key, hints) => {
       check(str(raw, key), hints);
-    }), { numRuns: 3000 });
+    }), { numRuns: scaled(3000) });
   });
 });
 
@@ -97,7 +98,7 @@ describe('pathSpellings (a plain path is its one spelling) against the full walk
   it('on random text', () => {
     fc.assert(fc.property(text, (raw) => {
       check(str(raw, "path"));
-    }), { numRuns: 5000 });
+    }), { numRuns: scaled(5000) });
   });
 });
 
@@ -181,7 +182,7 @@ describe('commandBase (the last part found by lastIndexOf) against the regex spl
     for (const w of [...words, '', '/', 'C:\\Tools\\GIT.EXE', '/usr/bin/python3.cmd', 'a.exe.bat', '.exe', 'x/', '\u0130/\u0130.EXE']) expect(commandBase(w), w).toBe(bySplit(w));
   });
   it('agrees on random names of separators, dots and extensions', () => {
-    fc.assert(fc.property(word, (w) => commandBase(w) === bySplit(w)), { numRuns: 20_000 });
+    fc.assert(fc.property(word, (w) => commandBase(w) === bySplit(w)), { numRuns: scaled(20_000) });
   });
 });
 
@@ -209,7 +210,7 @@ describe('whole inspection, kept answers cold and warm', () => {
     const result = inspectArguments({ tool: call.tool, args: call.args, hints: {}, exempt: new Set() }, { ...inspector, onSteps: (used) => (steps = used) });
     return { result, steps };
   };
-  const calls: Call[] = [...sample(CORPUS, 2500), ...SEEDS.flatMap((s) => ['path', 'url', 'command', 'sql', 'text'].map((k) => ({ tool: 'tool', args: { [k]: s } })))];
+  const calls: Call[] = [...sample(CORPUS, scaled(2500)), ...SEEDS.flatMap((s) => ['path', 'url', 'command', 'sql', 'text'].map((k) => ({ tool: 'tool', args: { [k]: s } })))];
   it('gives the same verdict, findings and steps on every corpus call', () => {
     const cold = calls.map((call) => {
       forgetHostHits();
@@ -218,6 +219,6 @@ describe('whole inspection, kept answers cold and warm', () => {
     });
     // Warm: every answer kept from the calls before, in another order.
     for (const i of calls.map((_, i) => calls.length - 1 - i)) expect(run(calls[i] as Call), JSON.stringify(calls[i]).slice(0, 200)).toEqual(cold[i]);
-    expect(cold.filter((r) => r.result.verdict === 'block').length).toBeGreaterThan(CORPORA_DIR === undefined ? 10 : 500);
+    expect(cold.filter((r) => r.result.verdict === 'block').length).toBeGreaterThan(CORPORA_DIR === undefined ? 10 : scaled(500));
   }, 300_000);
 });

@@ -13,6 +13,7 @@ import { inspectArguments, type CategorySetting, type Inspector } from '../../sr
 import type { KindHints } from '../../src/inspect/kinds.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import { CATEGORIES, type ArgumentKind, type Category } from '../../src/inspect/types.js';
+import { scaled } from '../test-scale.js';
 
 const rules = shippedRules().rules;
 const EXAMPLES = rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).filter((e): e is string => typeof e === 'string' && e.length <= 2048);
@@ -33,7 +34,7 @@ function calls(): Call[] {
     if (i % 7 === 0) args.config = JSON.stringify({ url: text });
     out.push({ tool: `tool${i % 4}`, args });
   });
-  return [...out, ...every(corpusCalls(8192), 1000), { tool: 'echo', args: { text: 'hello vanguard' } }, { tool: 'echo', args: {} }, { tool: 'write_file', args: { path: '~/.bashrc', content: 'x' } }];
+  return [...out, ...every(corpusCalls(8192), scaled(1000)), { tool: 'echo', args: { text: 'hello vanguard' } }, { tool: 'echo', args: {} }, { tool: 'write_file', args: { path: '~/.bashrc', content: 'x' } }];
 }
 
 const setting = (action: CategorySetting['action'], minSeverity: CategorySetting['minSeverity'] = 'low'): CategorySetting => ({ action, minSeverity });
@@ -80,8 +81,8 @@ describe('inspection with its scratch against inspection as it was', () => {
           expect(run(inspectArguments, call, c), JSON.stringify(call).slice(0, 200)).toEqual(expected[c]);
         }
         // The calls exercise what they are for: blocks and allows, findings of several detectors.
-        expect(expected.filter((r) => r.result.verdict === 'block').length).toBeGreaterThan(100);
-        expect(expected.filter((r) => r.result.verdict === 'allow').length).toBeGreaterThan(50);
+        expect(expected.filter((r) => r.result.verdict === 'block').length).toBeGreaterThan(scaled(100));
+        expect(expected.filter((r) => r.result.verdict === 'allow').length).toBeGreaterThan(scaled(50));
         const detectorRules = new Set(expected.flatMap((r) => r.result.findings.map((f) => f.ruleId.split('.')[0])));
         const prefixes: Array<[Category, string]> = [['path-traversal', 'path'], ['command-injection', 'cmd'], ['sql-injection', 'sql'], ['ssrf', 'ssrf']];
         for (const [category, prefix] of prefixes) if (settings[category].action !== 'off') expect(detectorRules, prefix).toContain(prefix);

@@ -10,6 +10,7 @@ import { shippedRules, INSPECTION_BUDGET_MS } from '../../src/inspect/build.js';
 import { inspectArguments, type CategorySetting, type Inspector } from '../../src/inspect/inspect.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import { CATEGORIES, type Category } from '../../src/inspect/types.js';
+import { scaled } from '../test-scale.js';
 
 const rules = shippedRules().rules;
 const EXAMPLES = rules.flatMap((r) => r.examples.match).filter((e): e is string => typeof e === 'string' && e.length <= 2048);
@@ -28,7 +29,7 @@ function generatedCalls(): Call[] {
     if (i % 5 === 0) args.nested = { list: [text, 'hello', { [KEYS[i % KEYS.length] as string]: text }] };
     calls.push({ tool: `tool${i % 4}`, args });
   });
-  return [...calls, ...every(corpusCalls(8192), 1200), { tool: 'echo', args: { text: 'hello vanguard' } }, { tool: 'echo', args: {} }];
+  return [...calls, ...every(corpusCalls(8192), scaled(1200)), { tool: 'echo', args: { text: 'hello vanguard' } }, { tool: 'echo', args: {} }];
 }
 
 const setting = (action: CategorySetting['action'], minSeverity: CategorySetting['minSeverity'] = 'low'): CategorySetting => ({ action, minSeverity });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusStrings } from './corpus-strings.js';
 import { shippedRules } from '../../src/inspect/build.js';
 import { PATH_SHAPE, URL_SHAPE, pathShaped, urlShaped } from '../../src/inspect/kinds.js';
+import { scaled, scaledItems } from '../test-scale.js';
 
 // Strings of the characters the expressions turn on, every short one made of them (and a few
 // characters the expressions do not name), so that every branch and every colon position is met.
@@ -25,7 +26,7 @@ function crafted(): string[] {
 
 describe('the shapes of paths and URLs, first characters read first', () => {
   it('answer as PATH_SHAPE and URL_SHAPE do', () => {
-    const strings = [...crafted(), ...shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).filter((e): e is string => typeof e === 'string'), ...corpusStrings(65_536)];
+    const strings = [...crafted(), ...shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).filter((e): e is string => typeof e === 'string'), ...scaledItems(corpusStrings(65_536))];
     let paths = 0;
     let urls = 0;
     for (const s of strings) {
@@ -35,7 +36,7 @@ describe('the shapes of paths and URLs, first characters read first', () => {
       if (urlShaped(s)) urls++;
     }
     // Both answers are met many times, so a shortcut that said no too often would show.
-    expect(paths).toBeGreaterThan(1000);
-    expect(urls).toBeGreaterThan(50);
+    expect(paths).toBeGreaterThan(scaled(1000));
+    expect(urls).toBeGreaterThan(scaled(50));
   });
 });

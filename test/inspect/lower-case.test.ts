@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BY_STRETCH_FROM, LowerCase, lowerSameLength } from '../../src/inspect/lower-case.js';
 import { lowerLatin1 } from '../../src/rules/keyword-lanes.js';
+import { scaled } from '../test-scale.js';
 
 // Counts how often the whole lower case is asked for (slice asks for it once it stops making stretches).
 class Counted extends LowerCase {
@@ -41,7 +42,7 @@ describe('lower case made as read', () => {
         // lowerSameLength's lower case is toLowerCase's here.
         expect(new LowerCase(text, lowerSameLength).slice(0, 100)).toBe(lower.slice(0, 100));
       }),
-      { numRuns: 200 },
+      { numRuns: scaled(200) },
     );
   });
 
@@ -58,7 +59,7 @@ describe('lower case made as read', () => {
         // Only a search with a letter that has another case made the whole lower case.
         expect(made.wholes > 0).toBe(/[a-zé]/i.test(search) || /[ÉA]/.test(search));
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 

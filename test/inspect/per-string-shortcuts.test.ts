@@ -13,6 +13,7 @@ import { kindsOf, sharedKindSets } from '../../src/inspect/kinds.js';
 import { ruleIndexOf } from '../../src/inspect/rule-index.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import type { ArgumentKind, InspectContext, InspectedString } from '../../src/inspect/types.js';
+import { scaled } from '../test-scale.js';
 
 const KIND_SETS: ReadonlySet<ArgumentKind>[] = [
   kindsOf({ path: 'a', key: 'note', isKey: false, raw: 'plain words', variants: [] }),
@@ -51,7 +52,7 @@ describe('chargedContext against one charge per string at its highest rate', () 
         }
         expect(spent, `${detector.category} ${JSON.stringify(order)} ${JSON.stringify(kindIndex)}`).toBe(expected);
       }
-    }), { numRuns: 3000 });
+    }), { numRuns: scaled(3000) });
   });
 });
 
@@ -72,7 +73,7 @@ describe('chargesFor: a detector given the plain context is one the charged cont
         if (!chargesFor(detector, bits)) expect(spent, `${detector.category} ${JSON.stringify(kindIndex)}`).toBe(0);
         else if (!asked.some((s) => kindsOfString(s).has('mystery' as ArgumentKind))) expect(spent, `${detector.category} ${JSON.stringify(kindIndex)}`).toBeGreaterThan(0);
       }
-    }), { numRuns: 2000 });
+    }), { numRuns: scaled(2000) });
   });
 });
 
@@ -120,6 +121,6 @@ describe('RuleIndex.kindsScratch against kindsInto', () => {
         if (direct) index.kindsInto(KIND_SETS[(k + 1) % KIND_SETS.length]!, index.scratch[1]);
         expect([...index.kindsScratch(kinds)]).toEqual([...index.kindsInto(kinds, index.empty())]);
       }
-    }), { numRuns: 2000 });
+    }), { numRuns: scaled(2000) });
   });
 });

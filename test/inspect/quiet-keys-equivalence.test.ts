@@ -17,6 +17,7 @@ import type { ArgumentKind, InspectedString } from '../../src/inspect/types.js';
 import { budgetedRun } from './budgeted-run.js';
 import { corpusStrings } from './corpus-strings.js';
 import * as before from './reference/pattern-rules-per-rule.js';
+import { scaled } from '../test-scale.js';
 
 const all = shippedRules().rules;
 const someCategories = all.filter((r) => r.category !== 'secrets' && r.category !== 'pii');
@@ -67,7 +68,7 @@ describe('pattern rules: argument names remembered when quiet', () => {
 
   it('on random names (property)', () => {
     const piece = fc.oneof(fc.constantFrom('key', 'token', 'secret', 'pass', 'word', '_', '-', 'ai', 'system', ':', 'sk-', 'xoxb-', '4111 1111 1111 1111', '\n'), fc.string({ maxLength: 8 }));
-    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }).map((p) => p.join('')), (name) => expectSame(name)), { numRuns: 300 });
+    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }).map((p) => p.join('')), (name) => expectSame(name)), { numRuns: scaled(300) });
   });
 
   it('refuses at the same limits as the reading it stands for, remembered or not', () => {

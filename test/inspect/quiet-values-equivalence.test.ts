@@ -18,6 +18,7 @@ import type { ArgumentKind, InspectedString } from '../../src/inspect/types.js';
 import { budgetedRun } from './budgeted-run.js';
 import { corpusStrings } from './corpus-strings.js';
 import * as before from './reference/pattern-rules-per-rule.js';
+import { scaled, scaledItems } from '../test-scale.js';
 
 const all = shippedRules().rules;
 const someCategories = all.filter((r) => r.category !== 'secrets' && r.category !== 'pii');
@@ -72,18 +73,18 @@ describe('pattern rules: short values remembered when quiet', () => {
   });
 
   it('on the rules own examples', () => {
-    expect(expectSame(examples)).toBeGreaterThan(100);
+    expect(expectSame(scaledItems(examples))).toBeGreaterThan(scaled(100));
   }, 600_000);
 
   it('on the strings of the corpora', () => {
     const seen = new Set<string>();
-    for (const text of corpusStrings(3000)) if (text.length <= 80 && seen.size < 300) seen.add(text);
+    for (const text of corpusStrings(3000)) if (text.length <= 80 && seen.size < scaled(300)) seen.add(text);
     expectSame([...seen]);
   }, 600_000);
 
   it('on random values (property)', () => {
     const piece = fc.oneof(fc.constantFrom('ignore', ' previous', ' instructions', 'sk-', 'xoxb-', '4111 1111 1111 1111', '/etc/passwd', '..', '/', ';', ' rm -rf', 'select', ' or 1=1', '169.254.169.254', 'http://', '\n', 'AKIA'), fc.string({ maxLength: 8 }));
-    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }).map((p) => p.join('')), (text) => void expectSame([text])), { numRuns: 60 });
+    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }).map((p) => p.join('')), (text) => void expectSame([text])), { numRuns: scaled(60) });
   }, 600_000);
 
   it('tells apart values that share a slot of the table', () => {

@@ -11,6 +11,7 @@ import { corpusStrings, stringsIn } from './corpus-strings.js';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
 import { normalizeArguments } from '../../src/inspect/normalize/index.js';
 import { RuleIndex, type SpellingScan } from '../../src/inspect/rule-index.js';
+import { scaled } from '../test-scale.js';
 
 
 const all = shippedRules().rules;
@@ -96,7 +97,7 @@ describe('rule index: kept scans and flat checks', () => {
       fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (parts) => {
         expect(differences(index, [parts.join(''), ...parts, parts.join(' ')].map((p) => p.toLowerCase()))).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: scaled(200) },
     );
   });
 

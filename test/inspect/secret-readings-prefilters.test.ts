@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusStrings, stringsIn } from './corpus-strings.js';
 import { shippedRules } from '../../src/inspect/build.js';
 import { hasTokenRun, joinedDashes } from '../../src/inspect/secret-readings.js';
+import { scaled } from '../test-scale.js';
 
 // The expressions as secret-readings.ts had them before the pre-tests (the oracle).
 const LONG_RUN = /[A-Za-z0-9_+/=-]{16}/;
@@ -43,6 +44,6 @@ describe('secret readings: pre-tests', () => {
     const unit = fc.constantFrom(...'aZ09_+/=-- .:\u00e9\u0130'.split(''));
     fc.assert(fc.property(fc.string({ unit, maxLength: 60 }), (t) => {
       expect(mismatches([t])).toEqual([]);
-    }), { numRuns: 5000 });
+    }), { numRuns: scaled(5000) });
   });
 });

@@ -19,6 +19,7 @@ import { detached } from '../../src/inspect/quiet-strings.js';
 import { encodingMarks } from '../../src/inspect/normalize/variants.js';
 import { DETECTORS } from '../../src/inspect/registry.js';
 import { CATEGORIES, type ArgumentKind, type Category } from '../../src/inspect/types.js';
+import { scaled } from '../test-scale.js';
 
 // encodingMarks as it was before the lower-case path: every character through every test.
 const BLOB = /[A-Za-z0-9+/_-]/;
@@ -49,7 +50,7 @@ describe('encodingMarks against every character through every test', () => {
         expect(answer, JSON.stringify(raw)).toBe(referenceMarks(raw));
         seen.add(answer);
       }),
-      { numRuns: 6000 },
+      { numRuns: scaled(6000) },
     );
     expect([...seen].sort()).toEqual([0, 1, 2]);
   });
@@ -78,9 +79,9 @@ describe('showKey reads plain keys without a regex', () => {
           expect(showKey(key)).toBe(key);
         } else expect(showKey(key)).not.toBe(key);
       }),
-      { numRuns: 4000 },
+      { numRuns: scaled(4000) },
     );
-    expect(plain).toBeGreaterThan(200);
+    expect(plain).toBeGreaterThan(scaled(200));
   });
 });
 
@@ -97,7 +98,7 @@ describe("kindBits' and isSharedKinds' last shared set", () => {
           expect(isSharedKinds(kinds)).toBe(i < shared.length);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 });
@@ -153,9 +154,9 @@ describe('proseMayLead reads the first character before trimming', () => {
         expect(proseMayLead(text, 'text'), JSON.stringify(text)).toBe(expected);
         if (expected) leads++;
       }),
-      { numRuns: 5000 },
+      { numRuns: scaled(5000) },
     );
-    expect(leads).toBeGreaterThan(200);
+    expect(leads).toBeGreaterThan(scaled(200));
     expect(proseMayLead('\u00a0//10.0.0.1', undefined)).toBe(true);
     expect(proseMayLead('\u007f//10.0.0.1', undefined)).toBe(false);
   });
@@ -173,9 +174,9 @@ describe('mayBeNumeric: what spellingsOfNumericString reads before it gives noth
           expect(mayBeNumeric(text), JSON.stringify(text)).toBe(true);
         }
       }),
-      { numRuns: 4000 },
+      { numRuns: scaled(4000) },
     );
-    expect(spelled).toBeGreaterThan(100);
+    expect(spelled).toBeGreaterThan(scaled(100));
     expect(mayBeNumeric('1'.repeat(81))).toBe(false);
     expect(mayBeNumeric('')).toBe(false);
   });
@@ -190,7 +191,7 @@ describe('detached: a copy of its own, written whole', () => {
         expect(detached(cut)).toBe(text);
         expect(detached(cut).length).toBe(text.length);
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 });

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quotedIdAt, readTopLevelIds } from '../../src/protocol/answer-id.js';
+import { scaled } from '../test-scale.js';
 
 const ID_TEXTS = fc.oneof(
   fc.nat().map(String),
@@ -26,7 +27,7 @@ describe('readTopLevelIds', () => {
         expect(readings[0]!.raw).toBe(idText);
         expect(Object.is(readings[0]!.value, JSON.parse(text).id)).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: scaled(3000) },
     );
   });
 
@@ -37,7 +38,7 @@ describe('readTopLevelIds', () => {
         expect(readings.map((r) => r.raw)).toEqual([a, b]);
         readings.forEach((r, i) => expect(Object.is(r.value, JSON.parse([a, b][i]!))).toBe(true));
       }),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000) },
     );
   });
 });
@@ -52,7 +53,7 @@ describe('quotedIdAt', () => {
       fc.property(TEXTS, (text) => {
         for (let from = 0; from <= text.length + 1; from++) expect(quotedIdAt(text, from)).toBe(text.indexOf('"id"', from));
       }),
-      { numRuns: 5000 },
+      { numRuns: scaled(5000) },
     );
   });
 

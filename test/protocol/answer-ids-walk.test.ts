@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readAnswerIds, readTopLevelIds } from '../../src/protocol/answer-id.js';
 import { isUnambiguous } from '../../src/protocol/unambiguous.js';
 import { parses } from './unambiguous-before.js';
+import { scaled } from '../test-scale.js';
 
 const ID_TEXTS = ['1', '3', '"3"', '" 3"', '-0', '0', '3.0', '1e21', '1E2', '12345678901234567890', '9007199254740993', '123456789012345', 'null', 'true', '"\\u0033"', '"a\\"b"', '"\\\\"', '"\ud800"', '"\\ud800"', '"\u2028"', '{}', '[1]', '{"id":1}'];
 // The key "id" plainly, with an escaped letter, and keys like it.
@@ -49,17 +50,17 @@ function expectAsBefore(text: string): void {
 describe('readAnswerIds reads as readTopLevelIds and isUnambiguous do', () => {
   it('on generated answers', () => {
     seen.walked = seen.fellBack = 0;
-    fc.assert(fc.property(answer, expectAsBefore), { numRuns: 6000 });
-    expect(seen.walked).toBeGreaterThan(1000);
-    expect(seen.fellBack).toBeGreaterThan(1000);
+    fc.assert(fc.property(answer, expectAsBefore), { numRuns: scaled(6000) });
+    expect(seen.walked).toBeGreaterThan(scaled(1000));
+    expect(seen.fellBack).toBeGreaterThan(scaled(1000));
   });
 
   it('on generated answers made long, where the walk does not look ahead for backslashes', () => {
     const pad = ' '.repeat(64 * 1024);
     seen.walked = seen.fellBack = 0;
-    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: 400 });
-    expect(seen.walked).toBeGreaterThan(40);
-    expect(seen.fellBack).toBeGreaterThan(40);
+    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: scaled(400) });
+    expect(seen.walked).toBeGreaterThan(scaled(40));
+    expect(seen.fellBack).toBeGreaterThan(scaled(40));
   }, 60_000);
 
   it('on answers as servers write them, any id and text', () => {
@@ -67,12 +68,12 @@ describe('readAnswerIds reads as readTopLevelIds and isUnambiguous do', () => {
       fc.property(fc.oneof(fc.integer(), fc.string(), fc.double(), fc.constant(null)), fc.string(), (id, text) =>
         expectAsBefore(JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }] } })),
       ),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 
   it('on fc.json() texts, and on objects nested past the depth limit', () => {
-    fc.assert(fc.property(fc.json(), expectAsBefore), { numRuns: 2000 });
+    fc.assert(fc.property(fc.json(), expectAsBefore), { numRuns: scaled(2000) });
     for (const levels of [511, 512, 513]) expectAsBefore(`{"id":1,"r":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`);
   });
 

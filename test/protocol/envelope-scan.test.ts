@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { envelopeSkeleton, scanEnvelope } from '../../src/protocol/envelope-scan.js';
 import { referenceJsonParse } from './json-reference.js';
+import { scaled } from '../test-scale.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -30,7 +31,7 @@ describe('scanEnvelope', () => {
         expect(Object.fromEntries(scan.envelope.scalars)).toEqual(Object.fromEntries(want.scalars));
         expect(Object.fromEntries(scan.envelope.containers)).toEqual(Object.fromEntries(want.containers));
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 
@@ -53,7 +54,7 @@ describe('scanEnvelope', () => {
         else if (scan.ok) expect([...scan.envelope.keys].sort()).toEqual(Object.keys(parsed as object).sort());
         else expect(scan.reason).toMatch(/duplicate top-level key/);
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { hasEscapedKey, parseJson } from '../../src/protocol/escaped-keys.js';
 import { parseJsonText } from '../../src/protocol/large-parse.js';
 import { referenceJsonParse } from './json-reference.js';
+import { scaled } from '../test-scale.js';
 
 // A value to write: strings, numbers, and objects as [key, value] pairs (keys may repeat).
 type Tree = string | number | boolean | null | Tree[] | { pairs: Array<[string, Tree]> };
@@ -75,7 +76,7 @@ describe('hasEscapedKey', () => {
         const { text, escapedKey } = write(t, spell);
         expect(hasEscapedKey(text)).toBe(escapedKey);
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 
@@ -113,7 +114,7 @@ describe('parseJson', () => {
         expect(got).toStrictEqual(want);
         expect(shape(got)).toEqual(shape(want));
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 

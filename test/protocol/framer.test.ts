@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { frameToString, LineFramer, OVERSIZE_KEEP_BYTES, SPARE_KEPT_FOR_BYTES, STORE_FROM_BYTES, type FrameEvent, type LentStore } from '../../src/protocol/framer.js';
+import { scaled } from '../test-scale.js';
 
 const BIG = 64 * 1024 * 1024;
 
@@ -51,7 +52,7 @@ describe('LineFramer: splitting', () => {
           expect(frameTexts(events)).toEqual(frames.map(([f]) => f));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 
@@ -256,7 +257,7 @@ describe('LineFramer: long lines (a store of their own)', () => {
           expect(shown(run(chunks, max))).toEqual(shown(expectedEvents(input, max)));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: scaled(40) },
     );
   });
 
@@ -353,7 +354,7 @@ describe('frameToString', () => {
         const text = frameToString(bytes);
         expect(text === bytes.toString('utf8')).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300) },
     );
   });
 });
@@ -441,7 +442,7 @@ describe('LineFramer: a reusing sink (differential)', () => {
           for (const e of frames) expect(e.kind === 'frame' && e.bytes.length).toBe(0);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: scaled(400) },
     );
   });
 
@@ -535,10 +536,10 @@ describe('LineFramer: the text of a line read in an ASCII chunk (differential)',
           expect(got).toEqual(definedEvents(input, max));
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: scaled(1500) },
     );
-    expect(withText).toBeGreaterThan(300);
-    expect(without).toBeGreaterThan(300);
+    expect(withText).toBeGreaterThan(scaled(300));
+    expect(without).toBeGreaterThan(scaled(300));
   });
 });
 
@@ -674,7 +675,7 @@ describe('LineFramer: the store of a long line, taken back (takeLent, giveBack)'
           for (const f of seen) if (!f.givenBack) expect([f.bytes.length, all(f.bytes, 0x41 + (f.index % 26))]).toEqual([lines[f.index]![0], true]);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: scaled(40) },
     );
   });
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { hasEscapedKey } from '../../src/protocol/escaped-keys.js';
 import { LARGE_TEXT_FROM, LONG_STRING_FROM, parseJsonText } from '../../src/protocol/large-parse.js';
 import { referenceJsonParse } from './json-reference.js';
+import { scaled } from '../test-scale.js';
 
 function generator(seed: number): (n: number) => number {
   let state = seed;
@@ -110,13 +111,13 @@ describe('parseJsonText token by token', () => {
   it('parses what JSON.parse parses, the same way, and throws where it throws', () => {
     const next = generator(88);
     let texts = 0;
-    for (let i = 0; i < 1200; i++) {
+    for (let i = 0; i < scaled(1200); i++) {
       const target = [LARGE_TEXT_FROM - 2, LARGE_TEXT_FROM, LARGE_TEXT_FROM + 1, LARGE_TEXT_FROM + 5000][next(4)]!;
       const before = sliced;
       same(text(next, target));
       if (sliced > before) texts++;
     }
     // Many texts take the sliced path (the rest are broken, too short, or fall back to JSON.parse).
-    expect(texts).toBeGreaterThan(150);
+    expect(texts).toBeGreaterThan(scaled(150));
   });
 });

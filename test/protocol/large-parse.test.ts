@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { controlFree } from '../../src/protocol/control-free.js';
 import { LARGE_TEXT_FROM, LONG_STRING_FROM, parseJsonText } from '../../src/protocol/large-parse.js';
 import { referenceJsonParse } from './json-reference.js';
+import { scaled } from '../test-scale.js';
 
 function same(text: string): void {
   let expected: unknown;
@@ -70,7 +71,7 @@ describe('parseJsonText', () => {
         same(t);
         if (t.length > 10) same(t.slice(0, t.length - 3));
       }),
-      { numRuns: 400 },
+      { numRuns: scaled(400) },
     );
   });
 

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { frameToString } from '../../src/protocol/framer.js';
 import { isOneLine, oneLineFrame, oneLineText } from '../../src/protocol/one-line.js';
+import { scaled } from '../test-scale.js';
 
 // oneLineFrame as it was at 8823f16 (the bytes asked first), the reference.
 function oneLineFrameBefore(bytes: Buffer, text: string): Buffer | string {
@@ -55,10 +56,10 @@ describe('oneLineFrame', () => {
         }
         if (strict !== undefined) expectAsBefore(bytes, strict);
       }),
-      { numRuns: 6000 },
+      { numRuns: scaled(6000) },
     );
-    expect(seen.bytes).toBeGreaterThan(2000);
-    expect(seen.text).toBeGreaterThan(2000);
+    expect(seen.bytes).toBeGreaterThan(scaled(2000));
+    expect(seen.text).toBeGreaterThan(scaled(2000));
   });
 
   it('passes an ASCII answer on as its bytes, and rewrites one with a CR, a BOM or a separator', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { NOT_PLAIN_TEXT, readClientText, readPlainClientText } from '../../src/protocol/plain-read.js';
 import { parseStrict, serializeStrict } from '../../src/protocol/strict-json.js';
 import { sendableAsWritten } from '../../src/protocol/verbatim.js';
+import { scaled } from '../test-scale.js';
 
 // The reading the engine made before: the strict parser, then the verbatim check.
 function expectAsBefore(text: string): void {
@@ -42,14 +43,14 @@ const value: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
 describe('readClientText', () => {
   it('reads every generated text as parseStrict and sendableAsWritten do', () => {
     seen.sendable = seen.other = seen.refused = 0;
-    fc.assert(fc.property(value, expectAsBefore), { numRuns: 4000 });
-    expect(seen.sendable).toBeGreaterThan(400);
-    expect(seen.other).toBeGreaterThan(400);
-    expect(seen.refused).toBeGreaterThan(400);
+    fc.assert(fc.property(value, expectAsBefore), { numRuns: scaled(4000) });
+    expect(seen.sendable).toBeGreaterThan(scaled(400));
+    expect(seen.other).toBeGreaterThan(scaled(400));
+    expect(seen.refused).toBeGreaterThan(scaled(400));
   });
 
   it('reads fc.json() texts, any string, and broken JSON as before', () => {
-    fc.assert(fc.property(fc.oneof(fc.json(), fc.string(), fc.json().map((t) => t.slice(0, -1)), fc.json().map((t) => `${t},`)), expectAsBefore), { numRuns: 3000 });
+    fc.assert(fc.property(fc.oneof(fc.json(), fc.string(), fc.json().map((t) => t.slice(0, -1)), fc.json().map((t) => `${t},`)), expectAsBefore), { numRuns: scaled(3000) });
   });
 
   it('reads typical calls, with ids and text varied, as before', () => {
@@ -57,7 +58,7 @@ describe('readClientText', () => {
       fc.property(fc.oneof(fc.integer(), fc.string(), fc.double()), fc.string(), (id, text) =>
         expectAsBefore(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text } } })),
       ),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 
@@ -126,10 +127,10 @@ describe('readPlainClientText of text known to be ASCII', () => {
           plain++;
         }
       }),
-      { numRuns: 6000 },
+      { numRuns: scaled(6000) },
     );
-    expect(plain).toBeGreaterThan(800);
-    expect(turned).toBeGreaterThan(800);
+    expect(plain).toBeGreaterThan(scaled(800));
+    expect(turned).toBeGreaterThan(scaled(800));
   });
 
   it('turns down tab, CR, DEL and backslash wherever JSON.parse allows them', () => {
@@ -160,10 +161,10 @@ describe('readPlainClientText of ASCII text read from its bytes', () => {
           plain++;
         }
       }),
-      { numRuns: 6000 },
+      { numRuns: scaled(6000) },
     );
-    expect(plain).toBeGreaterThan(800);
-    expect(turned).toBeGreaterThan(800);
+    expect(plain).toBeGreaterThan(scaled(800));
+    expect(turned).toBeGreaterThan(scaled(800));
   });
 
   it('turns down tab, CR, DEL, backslash, repeated keys, long and fractional numbers and deep nesting', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringsArePlain } from '../../src/protocol/plain-strings.js';
+import { scaled } from '../test-scale.js';
 
 const PLAIN = /^[\t\n\r\x20-\x7e]*$/;
 
@@ -24,7 +25,7 @@ describe('stringsArePlain', () => {
       fc.property(text, (json) => {
         if (stringsArePlain(Buffer.from(json))) for (const s of strings(JSON.parse(json))) expect(s).toMatch(PLAIN);
       }),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000) },
     );
   });
 

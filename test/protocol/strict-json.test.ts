@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStrict, RawNumber, serializeStrict, type StrictParseResult } from '../../src/protocol/strict-json.js';
 import { referenceJsonParse } from './json-reference.js';
+import { scaled } from '../test-scale.js';
 
 /** The parsed value, failing the test if the parse failed. */
 function valueOf(result: StrictParseResult): unknown {
@@ -39,7 +40,7 @@ describe('parseStrict agrees with JSON.parse', () => {
       fc.property(fc.json(), (text) => {
         expect(valueOf(parseStrict(text))).toStrictEqual(referenceJsonParse(text));
       }),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000) },
     );
   });
 
@@ -82,7 +83,7 @@ describe('parseStrict agrees with JSON.parse', () => {
         expect(result.ok).toBe(nativeParses(mutated));
         if (result.ok) expect(toPlain(result.value)).toStrictEqual(referenceJsonParse(mutated));
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 });
@@ -93,7 +94,7 @@ describe('serializeStrict', () => {
       fc.property(fc.json(), (text) => {
         expect(serializeStrict(valueOf(parseStrict(text)))).toBe(JSON.stringify(JSON.parse(text)));
       }),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000) },
     );
   });
 
@@ -113,7 +114,7 @@ describe('serializeStrict', () => {
         expect(n instanceof RawNumber ? n.value : n).toBe(Number(text));
         expect(n instanceof RawNumber).toBe(String(Number(text)) !== text);
       }),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000) },
     );
   });
 

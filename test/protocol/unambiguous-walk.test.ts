@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isUnambiguous, unambiguousIdEnd } from '../../src/protocol/unambiguous.js';
 import { isUnambiguousBefore, parses } from './unambiguous-before.js';
+import { scaled } from '../test-scale.js';
 
 // Keys: plain, repeated, spelled with escapes (of a quote, a backslash, a letter), and many.
 const KEYS = ['"a"', '"b"', '"id"', '"\\u0069d"', '"i\\u0064"', '"a\\""', '"a\\\\"', '"\\\\"', '"\\""', '"x\\\\\\"y"', '"__proto__"', '""', '" a"', '"\u2028"', '"é"'];
@@ -44,30 +45,30 @@ function expectAsBefore(text: string, options = { maxDepth: 512, rejectDuplicate
 describe('isUnambiguous answers as the walk before it', () => {
   it('on generated texts: escapes in keys and values, odd numbers, repeated keys, white space', () => {
     seen.yes = seen.no = 0;
-    fc.assert(fc.property(value, fc.boolean(), (text, reject) => expectAsBefore(text, { maxDepth: 512, rejectDuplicateKeys: reject })), { numRuns: 6000 });
-    expect(seen.yes).toBeGreaterThan(1500);
-    expect(seen.no).toBeGreaterThan(1500);
+    fc.assert(fc.property(value, fc.boolean(), (text, reject) => expectAsBefore(text, { maxDepth: 512, rejectDuplicateKeys: reject })), { numRuns: scaled(6000) });
+    expect(seen.yes).toBeGreaterThan(scaled(1500));
+    expect(seen.no).toBeGreaterThan(scaled(1500));
   });
 
   it('on answers shaped as servers write them', () => {
     seen.yes = seen.no = 0;
-    fc.assert(fc.property(answer, (text) => expectAsBefore(text)), { numRuns: 3000 });
-    expect(seen.yes).toBeGreaterThan(500);
-    expect(seen.no).toBeGreaterThan(500);
+    fc.assert(fc.property(answer, (text) => expectAsBefore(text)), { numRuns: scaled(3000) });
+    expect(seen.yes).toBeGreaterThan(scaled(500));
+    expect(seen.no).toBeGreaterThan(scaled(500));
   });
 
   it('on fc.json() texts and texts with any strings in them', () => {
-    fc.assert(fc.property(fc.json(), (text) => expectAsBefore(text)), { numRuns: 2000 });
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.string()), fc.string(), (object, s) => expectAsBefore(JSON.stringify({ ...object, s, [s]: 1 }))), { numRuns: 2000 });
+    fc.assert(fc.property(fc.json(), (text) => expectAsBefore(text)), { numRuns: scaled(2000) });
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.string()), fc.string(), (object, s) => expectAsBefore(JSON.stringify({ ...object, s, [s]: 1 }))), { numRuns: scaled(2000) });
   });
 
   it('on the same texts made long, where the walk does not look ahead for backslashes', () => {
     const pad = ' '.repeat(64 * 1024);
     seen.yes = seen.no = 0;
-    fc.assert(fc.property(value, fc.boolean(), (text, reject) => expectAsBefore(pad + text, { maxDepth: 512, rejectDuplicateKeys: reject })), { numRuns: 600 });
-    fc.assert(fc.property(answer, (text) => expectAsBefore(`${text}${pad}`)), { numRuns: 300 });
-    expect(seen.yes).toBeGreaterThan(200);
-    expect(seen.no).toBeGreaterThan(200);
+    fc.assert(fc.property(value, fc.boolean(), (text, reject) => expectAsBefore(pad + text, { maxDepth: 512, rejectDuplicateKeys: reject })), { numRuns: scaled(600) });
+    fc.assert(fc.property(answer, (text) => expectAsBefore(`${text}${pad}`)), { numRuns: scaled(300) });
+    expect(seen.yes).toBeGreaterThan(scaled(200));
+    expect(seen.no).toBeGreaterThan(scaled(200));
   }, 60_000);
 
   it('on nesting at and past the limit', () => {
@@ -106,9 +107,9 @@ describe('unambiguousIdEnd read from the bytes of ASCII text with no backslash',
       fc.property(fc.oneof(value, answer, fc.json()), (text) => {
         if (same(text)) walked++;
       }),
-      { numRuns: 8000 },
+      { numRuns: scaled(8000) },
     );
-    expect(walked).toBeGreaterThan(1000);
+    expect(walked).toBeGreaterThan(scaled(1000));
   });
 
   it('finds the id, repeated keys, inexact numbers and deep nesting as the string walk does', () => {

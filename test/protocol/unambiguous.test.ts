@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStrict, strictFromParsed, type StrictParseOptions, type StrictParseResult } from '../../src/protocol/strict-json.js';
 import { isUnambiguous } from '../../src/protocol/unambiguous.js';
+import { scaled } from '../test-scale.js';
 
 // Leading whitespace long enough that parseStrict reads the text natively and checks it.
 const PAD = ' '.repeat(20 * 1024);
@@ -22,7 +23,7 @@ const ODD_NUMBERS = ['1.0', '-0', '1e400', '1E5', '12345678901234567890', '0.1',
 
 describe('parseStrict on long text (JSON.parse, then the check) reads like the strict parser', () => {
   it('on any fc.json() text', () => {
-    fc.assert(fc.property(fc.json(), (text) => expectSameReading(text)), { numRuns: 300 });
+    fc.assert(fc.property(fc.json(), (text) => expectSameReading(text)), { numRuns: scaled(300) });
   });
 
   it('on objects that repeat keys, spelled alike or escaped, at any depth', () => {
@@ -32,7 +33,7 @@ describe('parseStrict on long text (JSON.parse, then the check) reads like the s
     })).obj;
     fc.assert(
       fc.property(object, fc.boolean(), (text, reject) => expectSameReading(text, { rejectDuplicateKeys: reject })),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 
@@ -47,7 +48,7 @@ describe('parseStrict on long text (JSON.parse, then the check) reads like the s
         expectSameReading(text);
         expect(isUnambiguous(text, { maxDepth: 512, rejectDuplicateKeys: true })).toBe(!repeat);
       }),
-      { numRuns: 400 },
+      { numRuns: scaled(400) },
     );
   });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oneLineText } from '../../src/protocol/one-line.js';
 import { sendableAsWritten } from '../../src/protocol/verbatim.js';
+import { scaled } from '../test-scale.js';
 
 describe('sendableAsWritten', () => {
   it('takes printable ASCII with plain integers, whatever the spacing', () => {
@@ -49,7 +50,7 @@ describe('sendableAsWritten and one-line output', () => {
       fc.property(anyText, (text) => {
         if (sendableAsWritten(text)) expect(oneLineText(text)).toBe(text);
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 });

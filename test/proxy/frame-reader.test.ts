@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineFramer, type FrameEvent } from '../../src/protocol/framer.js';
 import { readFrames } from '../../src/proxy/frame-reader.js';
+import { scaled } from '../test-scale.js';
 
 type Step = string;
 
@@ -91,7 +92,7 @@ describe('readFrames over a reused event (differential)', () => {
           expect(got).toEqual(expected);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: scaled(150) },
     );
   });
 });

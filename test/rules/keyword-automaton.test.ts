@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
 import { KeywordAutomaton } from '../../src/rules/keyword-automaton.js';
 import { charsOf, type CharSet } from '../../src/rules/required-chars.js';
+import { scaled } from '../test-scale.js';
 
 function expected(keywords: readonly string[], text: string): Set<string> {
   return new Set(keywords.filter((k) => text.includes(k)));
@@ -72,7 +73,7 @@ describe('keyword automaton', () => {
         const automaton = new KeywordAutomaton([...new Set(keywords)]);
         for (const text of texts) check(automaton, text);
       }),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000) },
     );
   });
 
@@ -82,7 +83,7 @@ describe('keyword automaton', () => {
         const automaton = new KeywordAutomaton([...new Set(keywords)]);
         for (const text of texts) check(automaton, text + keywords.join(''));
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 
@@ -93,7 +94,7 @@ describe('keyword automaton', () => {
     for (const rule of shippedRules().rules) for (const e of [...rule.examples.match, ...rule.examples.nomatch]) check(shipped, (typeof e === 'string' ? e : JSON.stringify(e.args)).toLowerCase());
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constantFrom(...keywords), fc.string({ maxLength: 3 })), { maxLength: 20 }), (parts) => check(shipped, parts.join(''))),
-      { numRuns: 500 },
+      { numRuns: scaled(500) },
     );
   });
 
@@ -115,7 +116,7 @@ describe('keyword automaton', () => {
           expect(scan.chars).toEqual(charsOf(t.toLowerCase()));
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: scaled(1500) },
     );
   });
 

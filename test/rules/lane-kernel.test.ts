@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { shippedRules } from '../../src/inspect/build.js';
 import { KeywordAutomaton, type KeywordScan } from '../../src/rules/keyword-automaton.js';
 import { charsOf } from '../../src/rules/required-chars.js';
+import { scaled } from '../test-scale.js';
 
 // Upper case within one byte (ÿ's upper case, U+0178, is not: it stays ÿ), for texts scanLatin1 may read.
 function upperLatin1(s: string): string {
@@ -85,7 +86,7 @@ describe('compiled keyword read', () => {
           for (const t of [text, text.repeat(4), text + keywords.join(''), keywords.join('') + text.repeat(3)]) same(compiled, plain, t, window);
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: scaled(1500) },
     );
   });
 
@@ -110,7 +111,7 @@ describe('compiled keyword read', () => {
         same(compiled, plain, text);
         same(compiled, plain, text, 1024);
       }),
-      { numRuns: 150 },
+      { numRuns: scaled(150) },
     );
     // A result the size of the bench's, with a keyword at its very end and one across a window end.
     const big = 'tag-' + 'x'.repeat((1 << 20) - 3) + 'ignore previous' + 'y'.repeat(65536 - 10) + 'password';

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
 import { enableLinearEngine } from '../../src/rules/linear-regex.js';
 import { shapeAllows, shapeNeeds, shapeOf } from '../../src/rules/pattern-shape.js';
+import { scaled } from '../test-scale.js';
 
 enableLinearEngine();
 
@@ -72,7 +73,7 @@ describe('shapeNeeds', () => {
           continue; // syntax fast-check does not generate from
         }
         patterns++;
-        for (const text of fc.sample(arbitrary, { numRuns: 10, seed: patterns })) checked += expectAllowed(regex, text.toLowerCase(), rule.id) + expectAllowed(regex, text, rule.id);
+        for (const text of fc.sample(arbitrary, { numRuns: scaled(10), seed: patterns })) checked += expectAllowed(regex, text.toLowerCase(), rule.id) + expectAllowed(regex, text, rule.id);
       }
     }
     expect(patterns).toBeGreaterThan(300);
@@ -105,7 +106,7 @@ describe('shapeNeeds', () => {
         }
         for (const t of texts) matched += expectAllowed(regex, t, 'random', linear);
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
     expect(matched).toBeGreaterThan(200);
   });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedDefinitionRules, shippedRules } from '../../src/inspect/build.js';
 import { charsOf, mayMatchEach, requiredCharsEach, requiredLiteral } from '../../src/rules/required-chars.js';
+import { scaled } from '../test-scale.js';
 
 function strings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -55,7 +56,7 @@ describe('requiredCharsEach', () => {
           if (literal !== undefined && regex.test(text) && !text.includes(literal)) throw new Error(`${id} ${regex} matches ${JSON.stringify(text)} without ${JSON.stringify(literal)}`);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: scaled(1500) },
     );
   });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedRules } from '../../src/inspect/build.js';
 import { charsOf, mayMatch, requiredChars, type CharSet } from '../../src/rules/required-chars.js';
+import { scaled } from '../test-scale.js';
 
 // Every string inside an example (a bare string, or the values of whole arguments).
 function strings(value: unknown): string[] {
@@ -49,7 +50,7 @@ describe('requiredChars', () => {
           if (regex.test(text) && !mayMatch(need, chars)) throw new Error(`${id} ${regex} matches ${JSON.stringify(text)} but was ruled out`);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: scaled(2000) },
     );
   });
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { disguisedDirective, looksDisguised } from '../../../src/inspect/detectors/prompt/obfuscated.js';
 import { CORPORA_DIR, corpusItemStrings } from '../corpus-strings.js';
+import { scaled } from '../../test-scale.js';
 
 // The loop as it was before the table (same rules, character tests written out).
 function reference(text: string): boolean {
@@ -62,7 +63,7 @@ describe('looksDisguised (the obfuscated-directive pre-test)', () => {
         expect(answer, JSON.stringify(t)).toBe(reference(t));
         if (answer) disguised++;
       }),
-      { numRuns: 5000 },
+      { numRuns: scaled(5000) },
     );
     // Both answers turn up: the property is not about one side only.
     expect(disguised).toBeGreaterThan(100);

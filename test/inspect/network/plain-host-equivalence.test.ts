@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { whatwgHost } from '../../../src/inspect/detectors/network/url-parse.js';
 import { corpusStrings } from '../corpus-strings.js';
+import { scaled } from '../../test-scale.js';
 
 // What whatwgHost answered before the shortcut: the URL parser's hostname and port.
 function parsed(text: string): { host: string; port: string | undefined } | undefined {
@@ -45,7 +46,7 @@ describe('whatwgHost: the plain-URL shortcut answers as the URL parser does', ()
       fc.property(url, ([scheme, user, h, after, tail]) => {
         expectSame(`${scheme}${user}${h}${after}${tail}`);
       }),
-      { numRuns: 20_000 },
+      { numRuns: scaled(20_000) },
     );
   });
 

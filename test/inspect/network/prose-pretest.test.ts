@@ -11,6 +11,7 @@ import { inspectProse, proseMayLead } from '../../../src/inspect/detectors/netwo
 import { shippedRules } from '../../../src/inspect/build.js';
 import type { NetworkContext } from '../../../src/inspect/types.js';
 import { spellings } from './helpers.js';
+import { scaled } from '../../test-scale.js';
 
 const NETWORKS: NetworkContext[] = [
   { allowHosts: [], denyHosts: [] },
@@ -101,7 +102,7 @@ describe('proseMayLead (the SSRF pre-test for prose)', () => {
       fc.property(textFrom, fc.constantFrom(...KEYS), (text, key) => {
         for (const spelling of readings(text)) check(spelling, key);
       }),
-      { numRuns: 3000 },
+      { numRuns: scaled(3000) },
     );
   });
 

@@ -10,6 +10,7 @@ import { corpusStrings, stringsIn } from '../corpus-strings.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { findBareHosts, findBareHostsReadInFull } from '../../../src/inspect/detectors/network/extract.js';
 import { mayHoldSpace } from '../../../src/inspect/detectors/network/ssrf.js';
+import { scaled } from '../../test-scale.js';
 
 
 const EXAMPLES = shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap((e) => (typeof e === 'string' ? [e] : stringsIn(e.args)));
@@ -51,11 +52,11 @@ describe('findBareHosts (one pass, plain tokens read in it) against the split an
     expect(hosts).toBeGreaterThan(1000);
   }, 120_000);
   it('on commands of separators, Unicode spaces and host-like tokens', () => {
-    fc.assert(fc.property(command, check), { numRuns: 20_000 });
+    fc.assert(fc.property(command, check), { numRuns: scaled(20_000) });
   });
   it('on random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), check), { numRuns: 5000 });
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), check), { numRuns: 5000 });
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), check), { numRuns: scaled(5000) });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), check), { numRuns: scaled(5000) });
   });
 });
 
@@ -72,7 +73,7 @@ describe('mayHoldSpace against \\s', () => {
   it('is false only where \\s finds nothing', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
       if (!mayHoldSpace(text)) expect(/\s/.test(text)).toBe(false);
-    }), { numRuns: 20_000 });
+    }), { numRuns: scaled(20_000) });
     for (const text of TEXTS) if (!mayHoldSpace(text)) expect(/\s/.test(text)).toBe(false);
   });
 });

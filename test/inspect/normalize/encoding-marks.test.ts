@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZE_LIMITS } from '../../../src/inspect/normalize/index.js';
 import { buildVariants, decodeEveryWay, mayBeEncoded } from '../../../src/inspect/normalize/variants.js';
 import { CORPORA_DIR, corpusItemStrings } from '../corpus-strings.js';
+import { scaled } from '../../test-scale.js';
 
 const pieces = ['%', '%2e', '%252f', '&', '&amp;', '&#46;', '\\', '\\x2e', '\\u002e', '0x2e', '0X2F', 'x', '0', '+', '=', '-', '_', '/', ' ', '\t', '\n',
   'aGVsbG8gd29ybGQgZnJvbSBiYXNlNjQ=', 'Y3VybCBodHRwOi8vZXZpbC5leGFtcGxlIHwgc2g', '68656c6c6f20776f726c6421', 'SignatureCheckMode', 'abcdefghijklmno', 'abcdefghijklmnop',
@@ -22,7 +23,7 @@ describe('spellings only where the text has the marks of an encoding', () => {
         expect(buildVariants(raw, DEFAULT_NORMALIZE_LIMITS)).toEqual(decodeEveryWay(raw, DEFAULT_NORMALIZE_LIMITS));
         if (!mayBeEncoded(raw)) expect(decodeEveryWay(raw, DEFAULT_NORMALIZE_LIMITS)).toEqual([]);
       }),
-      { numRuns: 3000 },
+      { numRuns: scaled(3000) },
     );
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZE_LIMITS, normalizeArguments, type NormalizeResult } from '../../../src/inspect/normalize/index.js';
 import type { InspectedString } from '../../../src/inspect/types.js';
 import { parseStrict } from '../../../src/protocol/strict-json.js';
+import { scaled } from '../../test-scale.js';
 
 function strings(result: NormalizeResult): InspectedString[] {
   if (!result.ok) throw new Error(result.reason);
@@ -133,7 +134,7 @@ describe('normalizeArguments: properties', () => {
           expect(s.variants.length).toBeLessThanOrEqual(DEFAULT_NORMALIZE_LIMITS.maxVariantsPerString);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300) },
     );
   });
 
@@ -143,7 +144,7 @@ describe('normalizeArguments: properties', () => {
         const raws = strings(normalizeArguments(obj)).filter((s) => !s.isKey).map((s) => s.raw);
         for (const value of Object.values(obj)) expect(raws).toContain(value);
       }),
-      { numRuns: 200 },
+      { numRuns: scaled(200) },
     );
   });
 
@@ -154,7 +155,7 @@ describe('normalizeArguments: properties', () => {
         const [inspected] = strings(normalizeArguments(encoded));
         expect(inspected?.variants.map((v) => v.text)).toContain(s);
       }),
-      { numRuns: 200 },
+      { numRuns: scaled(200) },
     );
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusStrings, stringsIn } from '../corpus-strings.js';
 import { shippedRules } from '../../../src/inspect/build.js';
 import { spellingsOfNumber, spellingsOfNumericString } from '../../../src/inspect/normalize/numbers.js';
+import { scaled } from '../../test-scale.js';
 
 const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
 const PY_UNDERSCORES = /^[+-]?[0-9]+(?:_[0-9]+)+(?:\.[0-9]+(?:_[0-9]+)*)?$/;
@@ -46,7 +47,7 @@ describe('numeric strings: first-character pre-test', () => {
       fc.property(fc.string({ unit, maxLength: 24 }), (t) => {
         expect(differing([t])).toEqual([]);
       }),
-      { numRuns: 5000 },
+      { numRuns: scaled(5000) },
     );
   });
 });

@@ -13,6 +13,7 @@ import { relativeBases, renderPath, renderPathFrom, resolveLexically, resolveLex
 import { countDotDots, dotDotKind } from '../../../src/inspect/detectors/paths/traversal.js';
 import { compileChecks, globForms, globFormsApart, trimWindowsName, trimWindowsNameReadInFull } from '../../../src/inspect/detectors/paths/match.js';
 import type { PathContext } from '../../../src/inspect/types.js';
+import { scaled, scaledItems } from '../../test-scale.js';
 
 
 const EXAMPLES = shippedRules().rules.flatMap((r) => [...r.examples.match, ...r.examples.nomatch]).flatMap((e) => (typeof e === 'string' ? [e] : stringsIn(e.args)));
@@ -54,13 +55,13 @@ describe('resolveReal: a path realpath gives back unchanged, not parsed again', 
   };
   it('on the lexical paths of corpus strings, examples and seeds, under every context', () => {
     let n = 0;
-    for (const text of TEXTS) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
-    expect(n).toBeGreaterThan(5000);
+    for (const text of scaledItems(TEXTS)) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
+    expect(n).toBeGreaterThan(scaled(5000));
   }, 120_000);
   it('on generated paths', () => {
     fc.assert(fc.property(pathText, (text) => {
       for (const lexical of lexicalPaths(text)) check(lexical);
-    }), { numRuns: 10_000 });
+    }), { numRuns: scaled(10_000) });
   });
   it('on a POSIX path whose first part is ?? (which reads back as a device path)', () => {
     check({ anchor: { type: 'posix' }, segments: ['??', 'c:', 'x'] });
@@ -89,8 +90,8 @@ describe('resolveLexically and renderPathFrom: an absolute path without dots tak
   };
   it('on corpus strings, examples and seeds, under every context', () => {
     let n = 0;
-    for (const text of TEXTS) n += check(text);
-    expect(n).toBeGreaterThan(5000);
+    for (const text of scaledItems(TEXTS)) n += check(text);
+    expect(n).toBeGreaterThan(scaled(5000));
     // Not a comparison that never meets the shortcut: many corpus paths are written as they
     // render, so renderPathFrom answers with the text given. (Strings compare by value: whether
     // that is the text itself or a copy no test here can tell; the retention tests hold that a
@@ -100,7 +101,7 @@ describe('resolveLexically and renderPathFrom: an absolute path without dots tak
   it('on generated paths', () => {
     fc.assert(fc.property(pathText, (text) => {
       check(text);
-    }), { numRuns: 3000 });
+    }), { numRuns: scaled(3000) });
   });
 });
 
@@ -110,7 +111,7 @@ describe('countDotDots: a text without ".." has none', () => {
     for (const text of TEXTS) expect(countDotDots(text), text).toBe(split(text));
     fc.assert(fc.property(pathText, (text) => {
       expect(countDotDots(text)).toBe(split(text));
-    }), { numRuns: 5000 });
+    }), { numRuns: scaled(5000) });
   });
 });
 
@@ -120,10 +121,10 @@ describe('trimWindowsName: a name ending in none of the trimmed characters is ke
     for (const text of TEXTS) for (const part of text.split(/[\\/]/)) expect(trimWindowsName(part), part).toBe(trimWindowsNameReadInFull(part));
     fc.assert(fc.property(name, (n) => {
       expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
-    }), { numRuns: 10_000 });
+    }), { numRuns: scaled(10_000) });
     fc.assert(fc.property(fc.string({ maxLength: 12 }), (n) => {
       expect(trimWindowsName(n)).toBe(trimWindowsNameReadInFull(n));
-    }), { numRuns: 5000 });
+    }), { numRuns: scaled(5000) });
   });
 });
 
@@ -166,10 +167,10 @@ describe('parsePath: a plain POSIX path read at once, parts split by char codes'
   it('on generated paths and random text', () => {
     fc.assert(fc.property(pathText, (text) => {
       if (plain(text)) expect(parsePath(text)).toEqual(parsePlainInFull(text));
-    }), { numRuns: 10_000 });
+    }), { numRuns: scaled(10_000) });
     fc.assert(fc.property(fc.string({ maxLength: 16 }), (text) => {
       if (plain(text)) expect(parsePath(text)).toEqual(parsePlainInFull(text));
-    }), { numRuns: 10_000 });
+    }), { numRuns: scaled(10_000) });
   });
   it('on texts that start like the other anchors', () => {
     for (const text of ['/', '\\', '//', '/?', '/??', '/??/', '\\??\\x', '/?x/y', '//?/c:/x', '\\\\.\\pipe\\x', '/\\x', '\\/x', '/.', '/x//y\\\\z/', 'f', 'F:/x', 'file', 'File:/x'.slice(1)]) {
@@ -199,13 +200,13 @@ describe('globVerdict: the forms spelled once for the denied globs and the sensi
   };
   it('on the lexical paths of corpus strings, examples and seeds', () => {
     let n = 0;
-    for (const text of TEXTS) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
-    expect(n).toBeGreaterThan(5000);
+    for (const text of scaledItems(TEXTS)) for (const lexical of lexicalPaths(text)) (check(lexical), n++);
+    expect(n).toBeGreaterThan(scaled(5000));
   }, 120_000);
   it('on generated paths, and on names Windows trims', () => {
     fc.assert(fc.property(pathText, (text) => {
       for (const lexical of lexicalPaths(text)) check(lexical);
-    }), { numRuns: 3000 });
+    }), { numRuns: scaled(3000) });
     for (const text of ['/srv/data/secrets./x', '/srv/data/a.key ', 'C:\\work\\vault.\\x', '/home/user/.ssh::$DATA/id_rsa', '/srv/data/private /k']) for (const lexical of lexicalPaths(text)) check(lexical);
   });
 });

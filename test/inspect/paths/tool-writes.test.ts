@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toolWrites } from '../../../src/inspect/detectors/paths/write-targets.js';
 import { changesThings, toolWords } from '../../../src/flow/tool-words.js';
+import { scaled } from '../../test-scale.js';
 
 describe('toolWrites', () => {
   it('answers as the words of the name say, for named and generated tools', () => {
@@ -15,6 +16,6 @@ describe('toolWrites', () => {
     fc.assert(fc.property(fc.array(fc.oneof(word, fc.string({ maxLength: 4 })), { maxLength: 6 }), fc.constantFrom('_', '-', '', '.'), (words, joint) => {
       const name = words.join(joint);
       expect(toolWrites(name)).toBe(changesThings(toolWords(name)));
-    }), { numRuns: 2000 });
+    }), { numRuns: scaled(2000) });
   });
 });

@@ -13,6 +13,7 @@ import type { PolicyDocument } from '../../../src/config/policy-types.js';
 import { scanResult, type ResultScanner } from '../../../src/inspect/results/scan-result.js';
 import { referenceScanResult } from './reference-scan-result.js';
 import { resultScanner } from './result-scanner.js';
+import { scaled } from '../../test-scale.js';
 
 
 const scanner = (results: PolicyDocument['results'], stepLimit?: (chars: number) => number): ResultScanner => resultScanner(results, stepLimit ? { stepLimit } : {});
@@ -68,7 +69,7 @@ describe('scanResult: a warmed memory answers as the walk that remembers nothing
   it('on generated results under several policies (warm, fresh and reference agree)', () => {
     const next = generator(20261204);
     const warm = POLICIES.map((p) => scanner(p));
-    for (let i = 0; i < 6000; i++) {
+    for (let i = 0; i < scaled(6000); i++) {
       const p = i % POLICIES.length;
       const result = next();
       const got = scanResult(result, warm[p] as ResultScanner);

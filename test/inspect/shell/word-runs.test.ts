@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseShell } from '../../../src/inspect/detectors/shell/lexer.js';
 import { WordBuilder, type ShellWord } from '../../../src/inspect/detectors/shell/word.js';
+import { scaled } from '../../test-scale.js';
 
 type Op = { kind: 'push'; c: string } | { kind: 'run'; text: string } | { kind: 'mark'; quoted: boolean } | { kind: 'expansion' } | { kind: 'glob'; c: string } | { kind: 'take' };
 
@@ -47,7 +48,7 @@ describe('WordBuilder.pushRun against pushing each character', () => {
   it('builds the same words, flags and starts after any sequence of marks, pushes and runs', () => {
     fc.assert(fc.property(fc.array(op, { maxLength: 24 }), (ops) => {
       expect(build(ops, true)).toEqual(build(ops, false));
-    }), { numRuns: 5000 });
+    }), { numRuns: scaled(5000) });
   });
   it('splits a word whose run of letters follows a quote between letters (c""url)', () => {
     const [word] = parseShell(`c""url -s x`, { windows: false, escapedNewlines: true }).commands[0]!.words;

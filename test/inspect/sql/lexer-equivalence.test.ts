@@ -16,6 +16,7 @@ import { shippedRules } from '../../../src/inspect/build.js';
 import { tautologies as tautologiesBefore } from '../reference/sql/conditions-before.js';
 import { tokenizeSql as tokenizeBefore } from '../reference/sql/lexer-before.js';
 import { corpusStrings } from '../corpus-strings.js';
+import { scaled, scaledItems } from '../../test-scale.js';
 
 const READINGS: Array<[boolean, SqlCommentDialect]> = [[false, {}], [true, {}], [true, { dashNeedsSpace: true }], [false, { hashComments: false }], [false, { hashComments: true, dashNeedsSpace: true }]];
 
@@ -46,11 +47,11 @@ describe('SQL tokenizer and constant conditions: the same answers as the version
   });
 
   it('on the corpora\'s strings', () => {
-    for (const text of corpusStrings(20_000)) expectSame(text);
+    for (const text of scaledItems(corpusStrings(20_000))) expectSame(text);
   }, 300_000);
 
   it('on generated SQL-shaped text (property)', () => {
-    fc.assert(fc.property(sqlish, (text) => expectSame(text)), { numRuns: 3000 });
+    fc.assert(fc.property(sqlish, (text) => expectSame(text)), { numRuns: scaled(3000) });
   });
 
   it('on numbers near the end of the text and far from it', () => {
