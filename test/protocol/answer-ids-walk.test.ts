@@ -50,17 +50,18 @@ function expectAsBefore(text: string): void {
 describe('readAnswerIds reads as readTopLevelIds and isUnambiguous do', () => {
   it('on generated answers', () => {
     seen.walked = seen.fellBack = 0;
-    fc.assert(fc.property(answer, expectAsBefore), { numRuns: scaled(6000) });
-    expect(seen.walked).toBeGreaterThan(scaled(1000));
-    expect(seen.fellBack).toBeGreaterThan(scaled(1000));
+    // (Not scaled, nor the next: at a quarter of the runs, how often the walk settles it sits near its threshold.)
+    fc.assert(fc.property(answer, expectAsBefore), { numRuns: 6000 });
+    expect(seen.walked).toBeGreaterThan(1000);
+    expect(seen.fellBack).toBeGreaterThan(1000);
   });
 
   it('on generated answers made long, where the walk does not look ahead for backslashes', () => {
     const pad = ' '.repeat(64 * 1024);
     seen.walked = seen.fellBack = 0;
-    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: scaled(400) });
-    expect(seen.walked).toBeGreaterThan(scaled(40));
-    expect(seen.fellBack).toBeGreaterThan(scaled(40));
+    fc.assert(fc.property(answer, (text) => expectAsBefore(pad + text)), { numRuns: 400 });
+    expect(seen.walked).toBeGreaterThan(40);
+    expect(seen.fellBack).toBeGreaterThan(40);
   }, 60_000);
 
   it('on answers as servers write them, any id and text', () => {
