@@ -5,7 +5,8 @@
  * the longest corpus loops (their hand-written cases kept whole; the rule examples of
  * test/inspect/quiet-values-equivalence.test.ts are scaled too), so that three Node lines fit its
  * time on a slow machine. Two seeded differentials run fewer of their seeds there
- * (test/engine/id-table.test.ts, pending-set-request.test.ts). A property whose count of an
+ * (test/engine/id-table.test.ts, pending-set-request.test.ts), and the slow-client fault test repeats
+ * fewer runs (test/e2e/slow-client.test.ts). A property whose count of an
  * outcome would sit near its threshold at fewer runs is not scaled.
  */
 function scaleFromEnv(value: string | undefined): number {

@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { scaled } from '../test-scale.js';
 import { CLI, FIXTURE_POLICIES } from './harness.js';
 
 const LIFECYCLE_SERVER = path.join(path.dirname(CLI), '..', 'test', 'fixtures', 'servers', 'lifecycle-server.mjs');
-// 20 runs in a row; CI's extra Node lines repeat fewer (VANGUARD_REPEAT_RUNS) to keep the run short.
-const RUNS = Number(process.env.VANGUARD_REPEAT_RUNS ?? 20);
+// 20 runs in a row; CI's extra Node lines repeat fewer (VANGUARD_TEST_SCALE: 5 at 0.25) to keep the run short.
+const RUNS = scaled(20);
 const REQUESTS = 1000;
 
 // Read `stream` a small piece at a time with a pause between pieces, as a slow client does,
