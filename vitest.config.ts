@@ -1,11 +1,19 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Files that must load the source fresh: they mock a module (vi.mock), which a module already
-// loaded by an earlier file in the same worker would not see.
-const FRESH_MODULES = ['test/cli/warm-up.test.ts'];
+// Files that need a worker of their own, whatever the setting below: each runs in a fresh
+// process, as every file does under `npm test`.
+const ISOLATED_FILES = [
+  // It mocks a module (vi.mock), which a module already loaded by an earlier file would not see.
+  'test/cli/warm-up.test.ts',
+  // It reads the worker's own young generation, which earlier files can have grown (Node 24
+  // grows it a page at a time: 128 MiB after the shared files of one worker).
+  'test/proxy/large-frames.test.ts',
+  // It turns off V8's compilation cache for the whole process it runs in.
+  'test/cli/start-loader.test.ts',
+];
 
 // VANGUARD_TEST_SHARED_MODULES=1 lets the test files of a worker share loaded modules (vitest's
-// isolate off), apart from FRESH_MODULES: CI's Node 22 and 24 lines use it to spend less time
+// isolate off), apart from ISOLATED_FILES: CI's Node 22 and 24 lines use it to spend less time
 // importing. `npm test` keeps every file isolated.
 const shared = process.env.VANGUARD_TEST_SHARED_MODULES === '1';
 if (process.env.VANGUARD_TEST_SHARED_MODULES !== undefined && !['0', '1'].includes(process.env.VANGUARD_TEST_SHARED_MODULES)) {
@@ -22,8 +30,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // (Each project names its files: a project's include is added to one it extends.)
-      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...FRESH_MODULES], isolate: !shared } },
-      { extends: true, test: { name: 'fresh-modules', include: FRESH_MODULES, isolate: true } },
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ISOLATED_FILES], isolate: !shared } },
+      { extends: true, test: { name: 'isolated', include: ISOLATED_FILES, isolate: true } },
     ],
   },
 });
