@@ -33,7 +33,7 @@ describe('calls held for the listing whose text is mostly outside ASCII', () => 
     const send = (frames: object[]) => child.stdin.write(frames.map((frame) => `${JSON.stringify(frame)}\n`).join(''));
     const answered = new Set<number>();
     const results = new Set<number>();
-    const { until } = jsonLines(child.stdout, (message) => {
+    const { untilStalled } = jsonLines(child.stdout, (message) => {
       const m = message as { id?: unknown; result?: { isError?: boolean }; error?: { message?: string } };
       if (typeof m.id !== 'number') return;
       answered.add(m.id);
@@ -46,8 +46,9 @@ describe('calls held for the listing whose text is mostly outside ASCII', () => 
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       ...Array.from({ length: CALLS }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'echo', arguments: { t: WIDE } } })),
     ]);
-    // (A few seconds when nothing stalls; the bound only ends a stall.)
-    await until(() => answered.size === CALLS, 15_000);
+    // (A few seconds when nothing stalls, more on a busy machine: the wait ends at a stall, ten
+    // seconds with no line from the shim, past the listing's two.)
+    await untilStalled(() => answered.size === CALLS, 10_000);
     child.kill();
     // Every call answered; the calls held were released to the server and answered by it.
     expect(answered.size).toBe(CALLS);

@@ -25,7 +25,7 @@ async function pipelined(waitForList: boolean): Promise<{ answers: number; liste
   const send = (frames: object[]) => child.stdin.write(frames.map((frame) => `${JSON.stringify(frame)}\n`).join(''));
   const answered = new Set<number>();
   let listed = false;
-  const { until } = jsonLines(child.stdout, (message) => {
+  const { until, untilStalled } = jsonLines(child.stdout, (message) => {
     const m = message as { id?: unknown; result?: unknown };
     if (m.id === 'list') listed = true;
     if (typeof m.id === 'number' && m.result !== undefined) answered.add(m.id);
@@ -37,8 +37,9 @@ async function pipelined(waitForList: boolean): Promise<{ answers: number; liste
   ]);
   if (waitForList) await until(() => listed, 10_000);
   send(Array.from({ length: CALLS }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'echo', arguments: { i } } })));
-  // (Well under a second a thousand answers when nothing stalls; the bound only ends a stall.)
-  await until(() => answered.size === CALLS && listed, 15_000);
+  // (Well under a second a thousand answers when nothing stalls, more on a busy machine: the
+  // wait ends at a stall, ten seconds with no line from the shim.)
+  await untilStalled(() => answered.size === CALLS && listed, 10_000);
   child.kill();
   return { answers: answered.size, listed };
 }
