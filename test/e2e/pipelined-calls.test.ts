@@ -30,17 +30,20 @@ async function pipelined(waitForList: boolean): Promise<{ answers: number; liste
     if (m.id === 'list') listed = true;
     if (typeof m.id === 'number' && m.result !== undefined) answered.add(m.id);
   });
-  send([
-    { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipelined', version: '1' } } },
-    { jsonrpc: '2.0', method: 'notifications/initialized' },
-    { jsonrpc: '2.0', id: 'list', method: 'tools/list' },
-  ]);
-  if (waitForList) await until(() => listed, 10_000);
-  send(Array.from({ length: CALLS }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'echo', arguments: { i } } })));
-  // (Well under a second a thousand answers when nothing stalls, more on a busy machine: the
-  // wait ends at a stall, ten seconds with no line from the shim.)
-  await untilStalled(() => answered.size === CALLS && listed, 10_000);
-  child.kill();
+  try {
+    send([
+      { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipelined', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 'list', method: 'tools/list' },
+    ]);
+    if (waitForList) await until(() => listed, 10_000);
+    send(Array.from({ length: CALLS }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'echo', arguments: { i } } })));
+    // (Well under a second a thousand answers when nothing stalls, more on a busy machine: the
+    // wait ends at a stall, ten seconds with no line from the shim; or after 45 s in all.)
+    await untilStalled(() => answered.size === CALLS && listed, 10_000, 45_000);
+  } finally {
+    child.kill();
+  }
   return { answers: answered.size, listed };
 }
 
