@@ -45,7 +45,7 @@ const SEND_BYTES = 64 * 1024;
 const MAX_BYTES_PER_UNIT = 3;
 
 /** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
-export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(): Promise<void> }) | undefined {
+export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(waitMs?: number): Promise<void> }) | undefined {
   const cat = findCat();
   if (cat === undefined) return undefined;
   let relay: ChildProcess;
@@ -165,6 +165,8 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
     close() {
       void stop(STDERR_EXIT_WAIT_MS);
     },
-    closed: () => stop(STDERR_EXIT_WAIT_MS),
+    // (`waitMs`: how long the relay gets to finish; the first close's wait is the one kept.
+    // Tests of what arrives give it longer than an exit would, on a busy machine.)
+    closed: (waitMs = STDERR_EXIT_WAIT_MS) => stop(waitMs),
   };
 }

@@ -12,6 +12,11 @@ import { expect, it } from 'vitest';
 import { expectDropsReported } from './helpers.js';
 
 const relayModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-relay.js')).href;
+// How long the relay gets to finish in the tests of what arrives (passed into their scripts):
+// the exit's own bound (STDERR_EXIT_WAIT_MS, 500 ms) is about a shim's exit, and on a busy machine
+// `cat` can need longer to hand megabytes to a reader. The test of a close before stderr has
+// drained keeps that bound.
+const LONG_WAIT_MS = 20_000;
 
 // Runs `script` (an ES module) and gives its stdout and stderr as bytes; stderr is read only
 // once stdout has said `go` when `holdStderr` is set.
@@ -55,12 +60,14 @@ it('delivers every batch as its UTF-8 bytes, in order, written at once or after 
     batch(2000);
     await pause();
     batch(5);
-    await relay.closed();
+    await relay.closed(${LONG_WAIT_MS});
     // No exit: stdout is a pipe, and an exit would cut what it still holds.
     process.stdout.write(Buffer.concat(expected));
   `;
   const { out, err } = await run(script);
   expect(out.length).toBeGreaterThan(1_000_000);
+  // (The length first: a failure then says whether bytes went missing or changed.)
+  expect(err.length).toBe(out.length);
   expect(err.equals(out)).toBe(true);
 }, 30_000);
 
@@ -96,7 +103,7 @@ it('writes exactly the batches it kept, in order, when it drops others while std
     // Once the parent reads: the notice, then one more batch, then everything kept as expected.
     setTimeout(async () => {
       batch(2, 3);
-      await relay.closed();
+      await relay.closed(${LONG_WAIT_MS});
       const notice = Buffer.from('DROPPED ' + dropped + '\\n');
       const expected = Buffer.concat([...kept.slice(0, -1), notice, kept.at(-1)]);
       process.stdout.write('expected ' + expected.toString('base64') + '\\n');
@@ -109,13 +116,14 @@ it('writes exactly the batches it kept, in order, when it drops others while std
   expect(Number(keptLines)).toBeGreaterThan(0);
   const expected = Buffer.from(/expected (\S+)/.exec(text)?.[1] ?? '', 'base64');
   expect(expected.length).toBeGreaterThan(600 * 1024);
+  expect(err.length).toBe(expected.length);
   expect(err.equals(expected)).toBe(true);
 }, 30_000);
 
 it('drops and counts lines while stderr is not read, and says how many once it drains', async () => {
   const script = droppingScript(`
     // Once the parent reads, the pipe drains; the notice follows, then the last line.
-    setTimeout(async () => { relay.write(['last\\n']); await relay.closed(); process.exit(0); }, 1500);
+    setTimeout(async () => { relay.write(['last\\n']); await relay.closed(${LONG_WAIT_MS}); process.exit(0); }, 1500);
   `);
   const { out, err } = await run(script, true);
   expectDropsReported(out.toString(), err.toString('utf8'), 2000);
