@@ -1,5 +1,6 @@
 /**
- * Audit lines for stderr through a relay process (`cat`, its stdout our fd 2), so that no
+ * Audit lines for stderr through a relay process (a copier, its stdout our fd 2: see
+ * stderr-copier.ts for which, and why not simply `cat`), so that no
  * thread of ours ever blocks on a stderr nobody reads. A blocking write in a worker or a
  * libuv pool thread is not enough: an exit joins both (process.exit joins workers, libuv's
  * shutdown joins its pool), so a shim whose stderr is full could not even exit. The relay
@@ -8,28 +9,9 @@
  * many once it catches up. On close the relay gets a moment to finish, then is killed by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { findCopier } from './stderr-copier.js';
 import type { StderrQueue } from './stderr-queue.js';
 import { STDERR_EXIT_WAIT_MS, STDERR_QUEUE_BYTES } from './stderr-queue.js';
-
-/**
- * Where `cat` is: the system folders first, since a GUI client starts servers with a short
- * PATH (or none), then PATH. Undefined when there is none (the caller uses another relay).
- */
-export function findCat(envPath = process.env.PATH ?? ''): string | undefined {
-  const folders = ['/bin', '/usr/bin', ...envPath.split(path.delimiter).filter((d) => path.isAbsolute(d))];
-  for (const folder of folders) {
-    const file = path.join(folder, 'cat');
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
 
 /**
  * The size of the relay's reused buffer, into which batches are encoded as they come (a
@@ -44,13 +26,13 @@ const SEND_BYTES = 64 * 1024;
 /** The most bytes UTF-8 takes for one UTF-16 unit (a lone surrogate is written as U+FFFD, 3 bytes). */
 const MAX_BYTES_PER_UNIT = 3;
 
-/** Start the relay for fd 2; undefined when it cannot be started (no `cat`). */
+/** Start the relay for fd 2; undefined when it cannot be started (no copier). */
 export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(waitMs?: number): Promise<void> }) | undefined {
-  const cat = findCat();
-  if (cat === undefined) return undefined;
+  const copier = findCopier();
+  if (copier === undefined) return undefined;
   let relay: ChildProcess;
   try {
-    relay = spawn(cat, [], { stdio: ['pipe', 2, 'ignore'] });
+    relay = spawn(copier.file, copier.args, { stdio: ['pipe', 2, 'ignore'] });
   } catch {
     return undefined;
   }

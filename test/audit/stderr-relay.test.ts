@@ -120,6 +120,41 @@ it('writes exactly the batches it kept, in order, when it drops others while std
   expect(err.equals(expected)).toBe(true);
 }, 30_000);
 
+it('delivers every byte when fd 2 has been made non-blocking by another process sharing it, and its reader lags', async () => {
+  // fd 2 is one open file shared with the server and often the client: a Node process that
+  // touches its process.stderr sets O_NONBLOCK on it for everyone (libuv), as every Node MCP
+  // server does. Here the script does it itself. `cat` got EAGAIN once the reader fell behind
+  // and exited: 268 550 of 2 020 890 bytes arrived, and nothing said so.
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { createStderrRelay } from '${relayModule}';
+    const nonBlocking = () => process.platform !== 'linux' ? 'unknown' : String((parseInt(/^flags:\\s*(\\d+)/m.exec(readFileSync('/proc/self/fdinfo/2', 'utf8'))[1], 8) & 0o4000) !== 0);
+    const before = nonBlocking();
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n', 64 << 20);
+    process.stderr;
+    const expected = [];
+    for (let i = 0; i < 2000; i++) {
+      const line = 'line ' + i + ' ' + 'é'.repeat(i % 7) + 'x'.repeat(1000) + '\\n';
+      expected.push(line);
+      relay.write([line]);
+      if (i % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Past anything the pipe holds, while the parent does not read.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.stdout.write('before ' + before + ' after ' + nonBlocking() + ' dropped ' + relay.dropped() + '\\ngo\\n');
+    await relay.closed(${LONG_WAIT_MS});
+    process.stdout.write('expected ' + Buffer.from(expected.join('')).toString('base64') + '\\n');
+  `;
+  const { out, err } = await run(script, true);
+  const text = out.toString();
+  if (process.platform === 'linux') expect(text).toContain('before false after true');
+  expect(text).toContain(' dropped 0\n');
+  const expected = Buffer.from(/expected (\S+)/.exec(text)?.[1] ?? '', 'base64');
+  expect(expected.length).toBeGreaterThan(2_000_000);
+  expect(err.length).toBe(expected.length);
+  expect(err.equals(expected)).toBe(true);
+}, 30_000);
+
 it('drops and counts lines while stderr is not read, and says how many once it drains', async () => {
   const script = droppingScript(`
     // Once the parent reads, the pipe drains; the notice follows, then the last line.

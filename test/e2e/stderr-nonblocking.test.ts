@@ -1,0 +1,70 @@
+/**
+ * The audit's stderr copy behind a real Node server, with a client that reads stderr late.
+ * The shim's fd 2 is one open file shared with the server it starts, and the official
+ * filesystem server writes to its stderr at start: Node then makes that open file
+ * non-blocking for every process that shares it. A relay that stops at the first EAGAIN
+ * (`cat`) loses every record after the client's reader first falls behind; the copier must
+ * wait for room instead. Driven by the SDK's real Client over stdio, stderr a pipe that is not
+ * read until every call has been answered.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLI, FILESYSTEM_SERVER } from './sdk-harness.js';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'vanguard-stderr-nonblocking-'));
+  writeFileSync(path.join(root, 'note.txt'), 'a short note\n');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const CALLS = 2000;
+
+it('keeps every audit record on stderr when the server has made it non-blocking and the client reads it late', async () => {
+  const policy = path.join(root, 'policy.yaml');
+  writeFileSync(policy, 'extends: filesystem-readonly\naudit:\n  stderr: true\n');
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'start', '--policy', policy, '--', process.execPath, FILESYSTEM_SERVER, root],
+    env: { ...(process.env as Record<string, string>) },
+    stderr: 'pipe',
+  });
+  const stderr = transport.stderr;
+  if (stderr === null) throw new Error('no stderr stream');
+  // Not read: the SDK's stream fills, then the pipe behind it.
+  stderr.pause();
+  const client = new Client({ name: 'stderr-late-reader', version: '1.0.0' });
+  const chunks: Buffer[] = [];
+  try {
+    await client.connect(transport);
+    // The filesystem server has written to its stderr by now (its start line): on Linux the
+    // shared open file's flags say so.
+    const pid = transport.pid;
+    if (process.platform === 'linux' && pid !== null) {
+      const flags = /^flags:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/2`, 'utf8'))?.[1] ?? '0';
+      expect(parseInt(flags, 8) & 0o4000).not.toBe(0);
+    }
+    for (let i = 0; i < CALLS; i++) {
+      const result = await client.callTool({ name: 'read_text_file', arguments: { path: path.join(root, 'note.txt') } });
+      expect(result.isError).not.toBe(true);
+    }
+  } finally {
+    stderr.on('data', (chunk: Buffer | string) => chunks.push(Buffer.from(chunk)));
+    stderr.resume();
+    const ended = new Promise((resolve) => stderr.once('end', resolve));
+    await client.close();
+    await ended;
+  }
+  {
+    const text = Buffer.concat(chunks).toString('utf8');
+    const calls = text.split('\n').filter((line) => line.includes('"tools/call"') && line.includes('"read_text_file"'));
+    // Well past what the pipe and the SDK's stream hold, and under the relay's bound (no drop).
+    expect(text.length).toBeGreaterThan(CALLS * 400);
+    expect(text).not.toMatch(/dropped/i);
+    expect(calls.length).toBeGreaterThanOrEqual(CALLS);
+  }
+}, 120_000);
