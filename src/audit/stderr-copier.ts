@@ -16,7 +16,8 @@ import path from 'node:path';
 /**
  * Copies stdin to stdout, 64 KiB at a time; a write that would block (EAGAIN, the first
  * argument's number) waits until stdout has room, an interrupted one (EINTR, the second) is
- * tried again; any other error, or the end of stdin, ends it. No modules are loaded.
+ * tried again; any other error, a write of nothing (which no pipe, socket or file gives; `cat`
+ * also stops there), or the end of stdin ends it. No modules are loaded.
  */
 const COPY_SCRIPT = [
   'my ($again, $intr) = @ARGV;',
@@ -29,7 +30,8 @@ const COPY_SCRIPT = [
   '  my $at = 0;',
   '  while ($at < $n) {',
   '    my $w = syswrite(STDOUT, $buf, $n - $at, $at);',
-  '    if (defined $w) { $at += $w; next; }',
+  '    if ($w) { $at += $w; next; }',
+  '    exit 3 if defined $w;',
   '    if ($! == $again) { select(undef, my $ready = $room, undef, undef); next; }',
   '    next if $! == $intr;',
   '    exit 3;',
@@ -37,19 +39,17 @@ const COPY_SCRIPT = [
   '}',
 ].join('\n');
 
-/** How to start a copier: the program and its arguments, and whether it survives a non-blocking fd 2. */
+/** How to start a copier: the program and its arguments. */
 export interface Copier {
   file: string;
   args: string[];
-  waitsForRoom: boolean;
 }
 
-/**
- * The program `name` as a file that can be run: the system folders first, since a GUI client
- * starts servers with a short PATH (or none), then PATH's absolute folders.
- */
-export function findProgram(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  const folders = ['/bin', '/usr/bin', ...envPath.split(path.delimiter).filter((d) => path.isAbsolute(d))];
+/** The folders the system's own programs are in, looked in before PATH. */
+export const SYSTEM_FOLDERS: readonly string[] = ['/bin', '/usr/bin'];
+
+/** The program `name` as a file that can be run, from `folders` in order. */
+export function findProgram(name: string, folders: readonly string[]): string | undefined {
   for (const folder of folders) {
     const file = path.join(folder, name);
     try {
@@ -62,11 +62,21 @@ export function findProgram(name: string, envPath = process.env.PATH ?? ''): str
   return undefined;
 }
 
-/** The copier to start: Perl's when there is a `perl`, else `cat`; undefined when neither is found. */
-export function findCopier(envPath = process.env.PATH ?? '', find: (name: string, envPath: string) => string | undefined = findProgram): Copier | undefined {
-  const perl = find('perl', envPath);
+/**
+ * The copier to start: the system's `perl`, else the system's `cat` (a GUI client starts
+ * servers with a short PATH, or none, so the system folders come first), and only where the
+ * system has neither, the first of them in PATH's absolute folders: a `perl` that some PATH
+ * entry holds (a version manager's shim, a user's own folder) is not preferred to the system's
+ * `cat`. Undefined when there is none.
+ */
+export function findCopier(envPath = process.env.PATH ?? '', find: (name: string, folders: readonly string[]) => string | undefined = findProgram): Copier | undefined {
+  const pathFolders = envPath.split(path.delimiter).filter((d) => path.isAbsolute(d));
   const { EAGAIN, EINTR } = osConstants.errno;
-  if (perl !== undefined) return { file: perl, args: ['-e', COPY_SCRIPT, String(EAGAIN), String(EINTR)], waitsForRoom: true };
-  const cat = find('cat', envPath);
-  return cat === undefined ? undefined : { file: cat, args: [], waitsForRoom: false };
+  for (const folders of [SYSTEM_FOLDERS, pathFolders]) {
+    const perl = find('perl', folders);
+    if (perl !== undefined) return { file: perl, args: ['-e', COPY_SCRIPT, String(EAGAIN), String(EINTR)] };
+    const cat = find('cat', folders);
+    if (cat !== undefined) return { file: cat, args: [] };
+  }
+  return undefined;
 }

@@ -32,7 +32,9 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
   if (copier === undefined) return undefined;
   let relay: ChildProcess;
   try {
-    relay = spawn(copier.file, copier.args, { stdio: ['pipe', 2, 'ignore'] });
+    // No environment: it needs none, and Perl reads some (PERL5OPT, PERL5LIB) that a user may
+    // have set for their own work, and that would make it load code or fail to start.
+    relay = spawn(copier.file, copier.args, { stdio: ['pipe', 2, 'ignore'], env: {} });
   } catch {
     return undefined;
   }

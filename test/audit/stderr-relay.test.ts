@@ -155,6 +155,20 @@ it('delivers every byte when fd 2 has been made non-blocking by another process 
   expect(err.equals(expected)).toBe(true);
 }, 30_000);
 
+it('is not changed by the Perl settings of the environment it is started from', async () => {
+  // A user's PERL5OPT naming a module that is not there stops perl before it copies a byte.
+  const script = `
+    process.env.PERL5OPT = '-MNo::Such::Vanguard::Module';
+    process.env.PERL5LIB = '/nonexistent';
+    const { createStderrRelay } = await import('${relayModule}');
+    const relay = createStderrRelay((n) => 'DROPPED ' + n + '\\n');
+    relay.write(['one\\n', 'two\\n']);
+    await relay.closed(${LONG_WAIT_MS});
+  `;
+  const { err } = await run(script);
+  expect(err.toString()).toBe('one\ntwo\n');
+}, 30_000);
+
 it('drops and counts lines while stderr is not read, and says how many once it drains', async () => {
   const script = droppingScript(`
     // Once the parent reads, the pipe drains; the notice follows, then the last line.
