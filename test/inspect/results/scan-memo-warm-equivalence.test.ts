@@ -76,7 +76,7 @@ describe('scanResult: a warmed memory answers as the walk that remembers nothing
       expect(got).toEqual(scanResult(result, scanner(POLICIES[p])));
       expect(got).toEqual(referenceScanResult(result, scanner(POLICIES[p])));
     }
-  }, 20_000);
+  }, 120_000);
 
   it('refuses at the same step limit warm as fresh', () => {
     const next = generator(7);
@@ -103,5 +103,5 @@ describe('scanResult: a warmed memory answers as the walk that remembers nothing
       limit = steps;
       expect(scanResult(result, warm).failure).toBeUndefined();
     }
-  }, 20_000);
+  }, 120_000);
 });
