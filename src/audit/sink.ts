@@ -8,7 +8,7 @@ import { openAuditFile, type ReopenReason } from './audit-file.js';
 import { AuditError } from './errors.js';
 import { prettyRecord } from './pretty.js';
 import { createStderrQueue } from './stderr-queue.js';
-import { createStderrRelay } from './stderr-relay.js';
+import { createFallbackRelay } from './stderr-relay.js';
 import { bindingsText, decisionLine, levelPrefix } from './line.js';
 import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, shownToolOf, operationalFields, type AuditLevel } from './record.js';
 import { createSecretRedactor } from './secret-patterns.js';
@@ -121,8 +121,12 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const stderrWriter = (): StderrWriter | undefined => {
     if (!stderrOpen) {
       stderrOpen = true;
-      stderr = openStderr(options.stderr, (dropped) =>
-        `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
+      stderr = openStderr(
+        options.stderr,
+        (dropped) =>
+          `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
+        (copier, code, signal) =>
+          `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), copier, code, signal, msg: `the process copying audit lines to stderr stopped; lines given to it may be missing here (the audit file, if any, has them)` })}\n`,
       );
     }
     return stderr;
@@ -337,11 +341,15 @@ interface StderrWriter {
   close(): Promise<void>;
 }
 
-function openStderr(option: AuditSinkOptions['stderr'], notice: (dropped: number) => string): StderrWriter | undefined {
+function openStderr(
+  option: AuditSinkOptions['stderr'],
+  notice: (dropped: number) => string,
+  stopped: (copier: string, code: number | null, signal: NodeJS.Signals | null) => string,
+): StderrWriter | undefined {
   if (option === false) return undefined;
   if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined, close: () => Promise.resolve() };
-  // A relay process where there is `cat`; elsewhere (Windows) a worker thread.
-  const relay = process.platform === 'win32' ? undefined : createStderrRelay(notice);
+  // A relay process where there is a copier (Perl, or `cat`); elsewhere (Windows) a worker thread.
+  const relay = process.platform === 'win32' ? undefined : createFallbackRelay(notice, stopped);
   if (relay !== undefined) return { write: (lines) => relay.write(lines), flush: () => relay.flush(), close: () => relay.closed() };
   const queue = createStderrQueue(2, notice);
   return {

@@ -9,7 +9,7 @@
  * many once it catches up. On close the relay gets a moment to finish, then is killed by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { findCopier } from './stderr-copier.js';
+import { findCopier, findCopiers, type Copier } from './stderr-copier.js';
 import type { StderrQueue } from './stderr-queue.js';
 import { STDERR_EXIT_WAIT_MS, STDERR_QUEUE_BYTES } from './stderr-queue.js';
 
@@ -26,9 +26,20 @@ const SEND_BYTES = 64 * 1024;
 /** The most bytes UTF-8 takes for one UTF-16 unit (a lone surrogate is written as U+FFFD, 3 bytes). */
 const MAX_BYTES_PER_UNIT = 3;
 
-/** Start the relay for fd 2; undefined when it cannot be started (no copier). */
-export function createStderrRelay(notice: (dropped: number) => string, maxBytes = STDERR_QUEUE_BYTES): (StderrQueue & { closed(waitMs?: number): Promise<void> }) | undefined {
-  const copier = findCopier();
+/** A relay: the stderr queue, and a close that can be awaited. */
+export type StderrRelay = StderrQueue & { closed(waitMs?: number): Promise<void> };
+
+/**
+ * Start the relay for fd 2 with `copier` (by default the first choice); undefined when it
+ * cannot be started. `onStop` hears of a copier that ended before the relay was closed, unless
+ * it died of SIGPIPE (nobody reads stderr any more): what it had been given is then lost.
+ */
+export function createStderrRelay(
+  notice: (dropped: number) => string,
+  maxBytes = STDERR_QUEUE_BYTES,
+  copier: Copier | undefined = findCopier(),
+  onStop?: (code: number | null, signal: NodeJS.Signals | null) => void,
+): StderrRelay | undefined {
   if (copier === undefined) return undefined;
   let relay: ChildProcess;
   try {
@@ -49,7 +60,13 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
   let droppedLines = 0;
   let reported = 0;
   let closing: Promise<void> | undefined;
-  const exited = new Promise<void>((resolve) => relay.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    relay.once('exit', (code, signal) => {
+      broken = true;
+      if (closing === undefined && signal !== 'SIGPIPE') onStop?.(code, signal);
+      resolve();
+    }),
+  );
   const report = (): void => {
     if (droppedLines > reported && input.writableLength === 0 && !broken) {
       input.write(notice(droppedLines - reported));
@@ -152,5 +169,53 @@ export function createStderrRelay(notice: (dropped: number) => string, maxBytes 
     // (`waitMs`: how long the relay gets to finish; the first close's wait is the one kept.
     // Tests of what arrives give it longer than an exit would, on a busy machine.)
     closed: (waitMs = STDERR_EXIT_WAIT_MS) => stop(waitMs),
+  };
+}
+
+/**
+ * A relay that outlives its copier: when one stops before the session ends (it could not run,
+ * or was killed), the next of `copiers` takes over, and the first line it is given says what
+ * happened (`stopped`), since what the stopped one held and what came before its exit was
+ * seen are lost. Each copier is tried once. Undefined when none can be started.
+ */
+export function createFallbackRelay(
+  notice: (dropped: number) => string,
+  stopped: (file: string, code: number | null, signal: NodeJS.Signals | null) => string,
+  copiers: readonly Copier[] = findCopiers(),
+  maxBytes = STDERR_QUEUE_BYTES,
+): StderrRelay | undefined {
+  let next = 0;
+  let current: StderrRelay | undefined;
+  let closing = false;
+  // Every stop so far: each copier that takes over is given them all, since those given to a
+  // copier that stopped in turn may never have been written.
+  const stops: string[] = [];
+  const start = (): StderrRelay | undefined => {
+    while (next < copiers.length) {
+      const copier = copiers[next++] as Copier;
+      const relay = createStderrRelay(notice, maxBytes, copier, (code, signal) => {
+        if (closing || relay !== current) return;
+        stops.push(stopped(copier.file, code, signal));
+        current = start();
+        current?.write([...stops]);
+      });
+      if (relay !== undefined) return relay;
+    }
+    return undefined;
+  };
+  current = start();
+  if (current === undefined) return undefined;
+  return {
+    write: (lines) => current?.write(lines),
+    flush: () => current?.flush(),
+    dropped: () => current?.dropped() ?? 0,
+    close: () => {
+      closing = true;
+      current?.close();
+    },
+    closed: (waitMs) => {
+      closing = true;
+      return current?.closed(waitMs) ?? Promise.resolve();
+    },
   };
 }

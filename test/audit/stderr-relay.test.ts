@@ -8,10 +8,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectDropsReported } from './helpers.js';
 
 const relayModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-relay.js')).href;
+const copierModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-copier.js')).href;
 // How long the relay gets to finish in the tests of what arrives (passed into their scripts):
 // the exit's own bound (STDERR_EXIT_WAIT_MS, 500 ms) is about a shim's exit, and on a busy machine
 // `cat` can need longer to hand megabytes to a reader. The test of a close before stderr has
@@ -214,3 +215,43 @@ function droppingScript(then: string): string {
     process.stdout.write('dropped ' + relay.dropped() + '\\ngo\\n');
 ${then}`;
 }
+
+describe('a relay whose copier stops before the session ends', () => {
+  // Copiers that stop at once, without reading: by exiting with 2, by SIGKILL, by SIGPIPE.
+  const exits = "{ file: '/bin/sh', args: ['-c', 'exit 2'] }";
+  const killed = "{ file: '/bin/sh', args: ['-c', 'kill -KILL $$'] }";
+  const piped = "{ file: '/bin/sh', args: ['-c', 'kill -PIPE $$'] }";
+  const script = (copiers: string) => `
+    import { createFallbackRelay } from '${relayModule}';
+    import { findCopiers } from '${copierModule}';
+    const copiers = ${copiers};
+    const relay = createFallbackRelay((n) => 'DROPPED ' + n + '\\n', (file, code, signal) => 'STOPPED ' + file + ' ' + code + ' ' + signal + '\\n', copiers);
+    relay.write(['before\\n']);
+    // Time for the first copier's exit to be seen (nothing else waits on it).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    relay.write(['after\\n']);
+    await relay.closed(${LONG_WAIT_MS});
+    process.stdout.write('closed\\n');
+  `;
+
+  it('hands over to the next copier, whose first line says which stopped and how', async () => {
+    const { out, err } = await run(script(`[${exits}, ...findCopiers()]`));
+    expect(out.toString()).toBe('closed\n');
+    expect(err.toString()).toBe('STOPPED /bin/sh 2 null\nafter\n');
+  }, 30_000);
+
+  it('hands over when the copier is killed, and tries each copier once', async () => {
+    const { out, err } = await run(script(`[${killed}, ${exits}, ...findCopiers()]`));
+    expect(out.toString()).toBe('closed\n');
+    expect(err.toString()).toBe('STOPPED /bin/sh null SIGKILL\nSTOPPED /bin/sh 2 null\nafter\n');
+  }, 30_000);
+
+  it('does not hand over when the copier died of SIGPIPE (nobody reads stderr), nor when none is left', async () => {
+    const none = await run(script(`[${exits}]`));
+    expect(none.out.toString()).toBe('closed\n');
+    expect(none.err.toString()).toBe('');
+    const pipe = await run(script(`[${piped}, ...findCopiers()]`));
+    expect(pipe.out.toString()).toBe('closed\n');
+    expect(pipe.err.toString()).toBe('');
+  }, 30_000);
+});

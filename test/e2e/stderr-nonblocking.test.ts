@@ -5,7 +5,8 @@
  * non-blocking for every process that shares it. A relay that stops at the first EAGAIN
  * (`cat`) loses every record after the client's reader first falls behind; the copier must
  * wait for room instead. Driven by the SDK's real Client over stdio, stderr a pipe that is not
- * read until every call has been answered.
+ * read until every call has been answered. Then a copier killed mid-session: the next one takes
+ * over, and its first line says so.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { findProgram, SYSTEM_FOLDERS } from '../../src/audit/stderr-copier.js';
 import { CLI, FILESYSTEM_SERVER } from './sdk-harness.js';
 
 let root: string;
@@ -24,15 +26,20 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const CALLS = 2000;
 
-it('keeps every audit record on stderr when the server has made it non-blocking and the client reads it late', async () => {
+// The real CLI in front of the filesystem server, its stderr a pipe the test reads when it chooses.
+function shimTransport(): StdioClientTransport {
   const policy = path.join(root, 'policy.yaml');
   writeFileSync(policy, 'extends: filesystem-readonly\naudit:\n  stderr: true\n');
-  const transport = new StdioClientTransport({
+  return new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'start', '--policy', policy, '--', process.execPath, FILESYSTEM_SERVER, root],
     env: { ...(process.env as Record<string, string>) },
     stderr: 'pipe',
   });
+}
+
+it('keeps every audit record on stderr when the server has made it non-blocking and the client reads it late', async () => {
+  const transport = shimTransport();
   const stderr = transport.stderr;
   if (stderr === null) throw new Error('no stderr stream');
   // Not read: the SDK's stream fills, then the pipe behind it.
@@ -68,3 +75,37 @@ it('keeps every audit record on stderr when the server has made it non-blocking 
     expect(calls.length).toBeGreaterThanOrEqual(CALLS);
   }
 }, 120_000);
+
+// The copier's pid: the shim's child that runs perl (Linux: /proc).
+function copierPid(shimPid: number): number | undefined {
+  const children = readFileSync(`/proc/${shimPid}/task/${shimPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.endsWith('/perl'));
+}
+
+it.runIf(process.platform === 'linux' && findProgram('perl', SYSTEM_FOLDERS) !== undefined)('says on stderr that its copier was killed, and goes on with the next', async () => {
+  const transport = shimTransport();
+  let text = '';
+  transport.stderr?.on('data', (chunk: Buffer | string) => (text += chunk.toString()));
+  const client = new Client({ name: 'stderr-copier-killed', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    const call = () => client.callTool({ name: 'read_text_file', arguments: { path: path.join(root, 'note.txt') } });
+    await call();
+    const copier = copierPid(transport.pid as number);
+    expect(copier).toBeDefined();
+    process.kill(copier as number, 'SIGKILL');
+    // The exit is seen on the shim's next turns; calls after it are copied by the next copier.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < 3; i++) await call();
+  } finally {
+    await client.close();
+  }
+  const lines = text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const stop = lines.findIndex((line) => typeof line.msg === 'string' && line.msg.startsWith('the process copying audit lines to stderr stopped'));
+  expect(stop).toBeGreaterThanOrEqual(0);
+  expect(lines[stop]).toMatchObject({ signal: 'SIGKILL', code: null });
+  expect(String(lines[stop]?.copier)).toMatch(/\/perl$/);
+  // The three calls after it, and the session's end.
+  expect(lines.slice(stop).filter((line) => line.method === 'tools/call' && line.tool === 'read_text_file')).toHaveLength(3);
+  expect(lines.at(-1)?.msg).toBe('server exited');
+}, 60_000);
