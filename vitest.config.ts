@@ -13,8 +13,8 @@ const ISOLATED_FILES = [
 ];
 
 // VANGUARD_TEST_SHARED_MODULES=1 lets the test files of a worker share loaded modules (vitest's
-// isolate off), apart from ISOLATED_FILES, which then run as a project of their own. CI does not
-// set it yet (.ci/run says why); unset, the suite runs as one project, every file isolated.
+// isolate off), apart from ISOLATED_FILES, which then run as a project of their own: CI's Node 22
+// and 24 lines set it. Unset, as `npm test` runs, the suite is one project, every file isolated.
 const shared = process.env.VANGUARD_TEST_SHARED_MODULES === '1';
 if (process.env.VANGUARD_TEST_SHARED_MODULES !== undefined && !['0', '1'].includes(process.env.VANGUARD_TEST_SHARED_MODULES)) {
   throw new Error(`VANGUARD_TEST_SHARED_MODULES must be 0 or 1, not ${JSON.stringify(process.env.VANGUARD_TEST_SHARED_MODULES)}`);

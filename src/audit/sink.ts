@@ -121,12 +121,13 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const stderrWriter = (): StderrWriter | undefined => {
     if (!stderrOpen) {
       stderrOpen = true;
+      // The stderr copy's own warnings, as lines of their own.
+      const warning = (fields: Record<string, unknown>, msg: string): string =>
+        `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), ...fields, msg: `${msg} (the audit file, if any, has them)` })}\n`;
       stderr = openStderr(
         options.stderr,
-        (dropped) =>
-          `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), dropped, msg: `stderr was not being read: ${dropped} audit lines were not written to it (the audit file, if any, has them)` })}\n`,
-        (copier, code, signal) =>
-          `${JSON.stringify({ level: LEVEL_NUMBERS.warn, time: isoTime(now()), server: options.serverName, session: sessionId(), copier, code, signal, msg: `the process copying audit lines to stderr stopped; lines given to it may be missing here (the audit file, if any, has them)` })}\n`,
+        (dropped) => warning({ dropped }, `stderr was not being read: ${dropped} audit lines were not written to it`),
+        (copier, code, signal) => warning({ copier, code, signal }, 'the process copying audit lines to stderr stopped; lines given to it may be missing here'),
       );
     }
     return stderr;

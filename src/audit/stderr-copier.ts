@@ -65,24 +65,23 @@ export function findProgram(name: string, folders: readonly string[]): string | 
 /**
  * The copiers to start, first choice first: the system's `perl`, then the system's `cat` (a
  * GUI client starts servers with a short PATH, or none, so the system folders come first), and
- * after them the same two from PATH's absolute folders: a `perl` that some PATH entry holds (a
- * version manager's shim, a user's own folder) is not preferred to the system's `cat`. The
- * later ones stand in when an earlier one stops (stderr-relay.ts). Empty when there is none.
+ * after them the same two from PATH's other absolute folders: a `perl` that some PATH entry
+ * holds (a version manager's shim, a user's own folder) is not preferred to the system's `cat`.
+ * The later ones stand in when an earlier one stops (stderr-relay.ts), so each is looked for
+ * only when it is asked for: a start looks for the first alone.
  */
-export function findCopiers(envPath = process.env.PATH ?? '', find: (name: string, folders: readonly string[]) => string | undefined = findProgram): Copier[] {
-  const pathFolders = envPath.split(path.delimiter).filter((d) => path.isAbsolute(d));
+export function* findCopiers(envPath = process.env.PATH ?? '', find: (name: string, folders: readonly string[]) => string | undefined = findProgram): Generator<Copier> {
   const { EAGAIN, EINTR } = osConstants.errno;
-  const copiers: Copier[] = [];
-  for (const folders of [SYSTEM_FOLDERS, pathFolders]) {
-    const perl = find('perl', folders);
-    if (perl !== undefined && !copiers.some((c) => c.file === perl)) copiers.push({ file: perl, args: ['-e', COPY_SCRIPT, String(EAGAIN), String(EINTR)] });
-    const cat = find('cat', folders);
-    if (cat !== undefined && !copiers.some((c) => c.file === cat)) copiers.push({ file: cat, args: [] });
+  const pathFolders = () => envPath.split(path.delimiter).filter((d) => path.isAbsolute(d) && !SYSTEM_FOLDERS.includes(d));
+  for (const folders of [() => SYSTEM_FOLDERS, pathFolders]) {
+    const perl = find('perl', folders());
+    if (perl !== undefined) yield { file: perl, args: ['-e', COPY_SCRIPT, String(EAGAIN), String(EINTR)] };
+    const cat = find('cat', folders());
+    if (cat !== undefined) yield { file: cat, args: [] };
   }
-  return copiers;
 }
 
 /** The first choice of findCopiers(); undefined when there is none. */
 export function findCopier(envPath = process.env.PATH ?? '', find: (name: string, folders: readonly string[]) => string | undefined = findProgram): Copier | undefined {
-  return findCopiers(envPath, find)[0];
+  return findCopiers(envPath, find).next().value ?? undefined;
 }

@@ -181,18 +181,19 @@ export function createStderrRelay(
 export function createFallbackRelay(
   notice: (dropped: number) => string,
   stopped: (file: string, code: number | null, signal: NodeJS.Signals | null) => string,
-  copiers: readonly Copier[] = findCopiers(),
+  copiers: Iterable<Copier> = findCopiers(),
   maxBytes = STDERR_QUEUE_BYTES,
 ): StderrRelay | undefined {
-  let next = 0;
+  // Taken one at a time, as each is needed (each is looked for on disk only then).
+  const left = copiers[Symbol.iterator]();
   let current: StderrRelay | undefined;
   let closing = false;
   // Every stop so far: each copier that takes over is given them all, since those given to a
   // copier that stopped in turn may never have been written.
   const stops: string[] = [];
   const start = (): StderrRelay | undefined => {
-    while (next < copiers.length) {
-      const copier = copiers[next++] as Copier;
+    for (let step = left.next(); step.done !== true; step = left.next()) {
+      const copier = step.value;
       const relay = createStderrRelay(notice, maxBytes, copier, (code, signal) => {
         if (closing || relay !== current) return;
         stops.push(stopped(copier.file, code, signal));

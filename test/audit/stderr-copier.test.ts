@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { findCopier, findProgram, SYSTEM_FOLDERS } from '../../src/audit/stderr-copier.js';
+import { findCopier, findCopiers, findProgram, SYSTEM_FOLDERS } from '../../src/audit/stderr-copier.js';
 
 // A lookup over made-up folders: `have` maps a folder to the programs in it.
 const lookup = (have: Record<string, string[]>) => (name: string, folders: readonly string[]) => {
@@ -26,6 +26,21 @@ it("prefers the system's perl, then the system's cat, and a PATH program only wh
   expect(findCopier('/opt/bin:relative', lookup({ '/opt/bin': ['perl', 'cat'], relative: ['cat'] }))?.file).toBe('/opt/bin/perl');
   expect(findCopier('relative', lookup({ relative: ['perl', 'cat'] }))).toBeUndefined();
   expect(findCopier('', lookup({}))).toBeUndefined();
+  // PATH's system folders are not looked in twice.
+  expect([...findCopiers('/usr/bin:/opt/bin', lookup({ '/usr/bin': ['perl', 'cat'], '/opt/bin': ['cat'] }))].map((c) => c.file)).toEqual(['/usr/bin/perl', '/usr/bin/cat', '/opt/bin/cat']);
+});
+
+it('looks for each copier only when it is asked for', () => {
+  const asked: string[] = [];
+  const find = (name: string, folders: readonly string[]) => {
+    asked.push(`${name} in ${folders.join(':')}`);
+    return `${folders[0]}/${name}`;
+  };
+  const copiers = findCopiers('/opt/bin', find);
+  expect(copiers.next().value?.file).toBe('/bin/perl');
+  expect(asked).toEqual(['perl in /bin:/usr/bin']);
+  expect([...copiers].map((c) => c.file)).toEqual(['/bin/cat', '/opt/bin/perl', '/opt/bin/cat']);
+  expect(asked).toHaveLength(4);
 });
 
 it('finds a program only where it can be run, in the order of the folders', () => {
