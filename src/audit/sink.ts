@@ -7,7 +7,8 @@ import { createArgumentProcessor, type ArgumentsMode } from './arguments.js';
 import { openAuditFile, type ReopenReason } from './audit-file.js';
 import { AuditError } from './errors.js';
 import { prettyRecord } from './pretty.js';
-import { createStderrQueue } from './stderr-queue.js';
+import { findCopiers } from './stderr-copier.js';
+import { STDERR_QUEUE_BYTES, createStderrQueue } from './stderr-queue.js';
 import { createFallbackRelay } from './stderr-relay.js';
 import { bindingsText, decisionLine, levelPrefix } from './line.js';
 import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, shownToolOf, operationalFields, type AuditLevel } from './record.js';
@@ -349,8 +350,9 @@ function openStderr(
 ): StderrWriter | undefined {
   if (option === false) return undefined;
   if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined, close: () => Promise.resolve() };
-  // A relay process where there is a copier (Perl, or `cat`); elsewhere (Windows) a worker thread.
-  const relay = process.platform === 'win32' ? undefined : createFallbackRelay(notice, stopped);
+  // A relay process where there is a copier (Perl, or `cat`); elsewhere (Windows) a worker
+  // thread, which also takes over from the last copier that stops (see createFallbackRelay).
+  const relay = process.platform === 'win32' ? undefined : createFallbackRelay(notice, stopped, findCopiers(), STDERR_QUEUE_BYTES, () => createStderrQueue(2, notice));
   if (relay !== undefined) return { write: (lines) => relay.write(lines), flush: () => relay.flush(), close: () => relay.closed() };
   const queue = createStderrQueue(2, notice);
   return {

@@ -7,7 +7,7 @@
  * and nothing says so. The copier here waits for room instead (select), whichever way the flag
  * is set, and blocks only itself. It is Perl, which macOS and every Debian-based system carry
  * (perl-base is essential there); where there is none, `cat` is the fallback, with that
- * weakness.
+ * weakness, and when it stops the in-process queue takes over (createFallbackRelay).
  */
 import { accessSync, constants } from 'node:fs';
 import { constants as osConstants } from 'node:os';

@@ -1,6 +1,7 @@
 /**
- * The fallback where there is no `cat` to relay through (Windows; see stderr-relay.ts, which
- * is used elsewhere): audit lines for stderr, written off the protocol path. A client that never reads our
+ * The fallback where there is no copier to relay through (Windows; see stderr-relay.ts, which
+ * is used elsewhere), and the last resort once every copier has stopped (createFallbackRelay):
+ * audit lines for stderr, written off the protocol path. A client that never reads our
  * stderr fills the pipe after ~64 KiB; a write to fd 2 then blocks, and with it every frame
  * and signal the main thread handles. So the blocking write runs in a worker thread, and
  * the main thread only hands it text while the text not yet written stays under a bound.

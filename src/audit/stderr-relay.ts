@@ -176,17 +176,25 @@ export function createStderrRelay(
  * A relay that outlives its copier: when one stops before the session ends (it could not run,
  * or was killed), the next of `copiers` takes over, and the first line it is given says what
  * happened (`stopped`), since what the stopped one held and what came before its exit was
- * seen are lost. Each copier is tried once. Undefined when none can be started.
+ * seen are lost. Each copier is tried once. When none is left, `last` (if given) makes the
+ * writer that takes over for the rest of the session: the sink gives the in-process queue
+ * (stderr-queue.ts), which waits out a non-blocking fd 2 as Perl does. Where `cat` is the
+ * only copier (Alpine, distroless), the first full pipe after a Node server made fd 2
+ * non-blocking ends it, and without this stderr was silent from then on. Undefined when no
+ * copier can be started at all (the caller then uses the queue from the start).
  */
 export function createFallbackRelay(
   notice: (dropped: number) => string,
   stopped: (file: string, code: number | null, signal: NodeJS.Signals | null) => string,
   copiers: Iterable<Copier> = findCopiers(),
   maxBytes = STDERR_QUEUE_BYTES,
+  last?: () => StderrQueue | undefined,
 ): StderrRelay | undefined {
   // Taken one at a time, as each is needed (each is looked for on disk only then).
   const left = copiers[Symbol.iterator]();
   let current: StderrRelay | undefined;
+  // The writer of last resort, once no copier is left (it is not replaced in turn).
+  let lastWriter: StderrQueue | undefined;
   let closing = false;
   // Every stop so far: each copier that takes over is given them all, since those given to a
   // copier that stopped in turn may never have been written.
@@ -198,7 +206,8 @@ export function createFallbackRelay(
         if (closing || relay !== current) return;
         stops.push(stopped(copier.file, code, signal));
         current = start();
-        current?.write([...stops]);
+        if (current === undefined) lastWriter = last?.();
+        (current ?? lastWriter)?.write([...stops]);
       });
       if (relay !== undefined) return relay;
     }
@@ -207,16 +216,21 @@ export function createFallbackRelay(
   current = start();
   if (current === undefined) return undefined;
   return {
-    write: (lines) => current?.write(lines),
-    flush: () => current?.flush(),
-    dropped: () => current?.dropped() ?? 0,
+    write: (lines) => (current ?? lastWriter)?.write(lines),
+    flush: () => (current ?? lastWriter)?.flush(),
+    dropped: () => (current ?? lastWriter)?.dropped() ?? 0,
     close: () => {
       closing = true;
       current?.close();
+      lastWriter?.flush();
+      lastWriter?.close();
     },
     closed: (waitMs) => {
       closing = true;
-      return current?.closed(waitMs) ?? Promise.resolve();
+      if (current !== undefined) return current.closed(waitMs);
+      lastWriter?.flush(waitMs);
+      lastWriter?.close();
+      return Promise.resolve();
     },
   };
 }

@@ -1,17 +1,19 @@
 /**
- * The stderr relay (a `cat` process) with real pipes: every batch arrives byte for byte as
+ * The stderr relay (a copier process: Perl, or `cat`) with real pipes: every batch arrives byte for byte as
  * its lines' UTF-8, in order, whether it was written while the pipe held nothing (through the
  * relay's reused buffer) or while earlier batches were still on their way, and however large;
  * while nobody reads, lines past the bound are dropped and counted, and once the reader
  * catches up one line says how many went.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectDropsReported } from './helpers.js';
 
 const relayModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-relay.js')).href;
+const queueModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-queue.js')).href;
 const copierModule = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'audit', 'stderr-copier.js')).href;
 // How long the relay gets to finish in the tests of what arrives (passed into their scripts):
 // the exit's own bound (STDERR_EXIT_WAIT_MS, 500 ms) is about a shim's exit, and on a busy machine
@@ -221,11 +223,13 @@ describe('a relay whose copier stops before the session ends', () => {
   const exits = "{ file: '/bin/sh', args: ['-c', 'exit 2'] }";
   const killed = "{ file: '/bin/sh', args: ['-c', 'kill -KILL $$'] }";
   const piped = "{ file: '/bin/sh', args: ['-c', 'kill -PIPE $$'] }";
-  const script = (copiers: string) => `
+  // `lastResort`: the in-process queue takes over when no copier is left.
+  const script = (copiers: string, lastResort = false) => `
     import { createFallbackRelay } from '${relayModule}';
     import { findCopiers } from '${copierModule}';
     const copiers = ${copiers};
-    const relay = createFallbackRelay((n) => 'DROPPED ' + n + '\\n', (file, code, signal) => 'STOPPED ' + file + ' ' + code + ' ' + signal + '\\n', copiers);
+    import { createStderrQueue } from '${queueModule}';
+    const relay = createFallbackRelay((n) => 'DROPPED ' + n + '\\n', (file, code, signal) => 'STOPPED ' + file + ' ' + code + ' ' + signal + '\\n', copiers, 1 << 20, ${lastResort ? "() => createStderrQueue(2, (n) => 'DROPPED ' + n + '\\n')" : 'undefined'});
     relay.write(['before\\n']);
     // Time for the first copier's exit to be seen (nothing else waits on it).
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -246,12 +250,59 @@ describe('a relay whose copier stops before the session ends', () => {
     expect(err.toString()).toBe('STOPPED /bin/sh null SIGKILL\nSTOPPED /bin/sh 2 null\nafter\n');
   }, 30_000);
 
-  it('does not hand over when the copier died of SIGPIPE (nobody reads stderr), nor when none is left', async () => {
+  it('does not hand over when the copier died of SIGPIPE (nobody reads stderr), nor when none is left and no last writer is given', async () => {
     const none = await run(script(`[${exits}]`));
     expect(none.out.toString()).toBe('closed\n');
     expect(none.err.toString()).toBe('');
-    const pipe = await run(script(`[${piped}, ...findCopiers()]`));
+    const pipe = await run(script(`[${piped}, ...findCopiers()]`, true));
     expect(pipe.out.toString()).toBe('closed\n');
     expect(pipe.err.toString()).toBe('');
   }, 30_000);
+
+  it('hands over to the last writer (the in-process queue) when no copier is left, and says which stopped', async () => {
+    const { out, err } = await run(script(`[${killed}, ${exits}]`, true));
+    expect(out.toString()).toBe('closed\n');
+    expect(err.toString()).toBe('STOPPED /bin/sh null SIGKILL\nSTOPPED /bin/sh 2 null\nafter\n');
+  }, 30_000);
+
+  it('where `cat` is the only copier and a non-blocking fd 2 ends it, the queue takes over and loses nothing after', async () => {
+    // Alpine and distroless images have no perl: `cat` exits at its first EAGAIN once a Node
+    // server has made fd 2 non-blocking (see stderr-copier.ts), and stderr used to stay silent.
+    const cat = ['/bin/cat', '/usr/bin/cat'].find((file) => existsSync(file));
+    if (cat === undefined) throw new Error('no cat to test with');
+    const alone = `
+    import { readFileSync } from 'node:fs';
+    import { createFallbackRelay } from '${relayModule}';
+    import { createStderrQueue } from '${queueModule}';
+    const notice = (n) => 'DROPPED ' + n + '\\n';
+    const relay = createFallbackRelay(notice, (file, code, signal) => 'STOPPED ' + file + ' ' + code + ' ' + signal + '\\n', [{ file: '${cat}', args: [] }], 64 << 20, () => createStderrQueue(2, notice, 64 << 20));
+    process.stderr;
+    const nonBlocking = process.platform !== 'linux' ? 'unknown' : String((parseInt(/^flags:\\s*(\\d+)/m.exec(readFileSync('/proc/self/fdinfo/2', 'utf8'))[1], 8) & 0o4000) !== 0);
+    // Far more than the pipes and cat's buffer hold, while the parent does not read: cat stops.
+    for (let i = 0; i < 2000; i++) relay.write(['early ' + i + ' ' + 'x'.repeat(1000) + '\\n']);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const late = [];
+    for (let i = 0; i < 2000; i++) {
+      const line = 'late ' + i + ' ' + 'é'.repeat(i % 7) + 'y'.repeat(1000) + '\\n';
+      late.push(line);
+      relay.write([line]);
+    }
+    // Still not read: the queue meets a full, non-blocking pipe too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.stdout.write('nonblocking ' + nonBlocking + ' dropped ' + relay.dropped() + '\\ngo\\n');
+    await relay.closed(${LONG_WAIT_MS});
+    process.stdout.write('late ' + Buffer.from(late.join('')).toString('base64') + '\\n');
+    `;
+    const { out, err } = await run(alone, true);
+    const text = out.toString();
+    if (process.platform === 'linux') expect(text).toContain('nonblocking true dropped 0\n');
+    const late = Buffer.from(/late (\S+)/.exec(text)?.[1] ?? '', 'base64');
+    expect(late.length).toBeGreaterThan(2_000_000);
+    // What cat had not written when it stopped is lost (the stop line says so); from the stop
+    // line on, every byte.
+    const stop = Buffer.from(`STOPPED ${cat} 1 null\n`);
+    const at = err.indexOf(stop);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(err.subarray(at + stop.length).equals(late)).toBe(true);
+  }, 60_000);
 });

@@ -109,3 +109,52 @@ it.runIf(process.platform === 'linux' && findProgram('perl', SYSTEM_FOLDERS) !==
   expect(lines.slice(stop).filter((line) => line.method === 'tools/call' && line.tool === 'read_text_file')).toHaveLength(3);
   expect(lines.at(-1)?.msg).toBe('server exited');
 }, 60_000);
+
+// Every copier the shim runs (Linux: /proc), with the program it runs.
+function copiers(shimPid: number): Array<{ pid: number; file: string }> {
+  const children = readFileSync(`/proc/${shimPid}/task/${shimPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return children
+    .map((pid) => ({ pid, file: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '' }))
+    .filter(({ file }) => /\/(perl|cat)$/.test(file));
+}
+
+it.runIf(process.platform === 'linux')('when every copier is killed in turn, the shim writes its stderr itself, and says which stopped', async () => {
+  // As on a system whose only copier (`cat`) a non-blocking fd 2 ended: nothing left to relay
+  // through, and the audit lines must still reach the client's log.
+  const transport = shimTransport();
+  let text = '';
+  transport.stderr?.on('data', (chunk: Buffer | string) => (text += chunk.toString()));
+  const client = new Client({ name: 'stderr-copiers-killed', version: '1.0.0' });
+  await client.connect(transport);
+  const killed: string[] = [];
+  try {
+    // `head` marks a call in its audit record.
+    const call = (head = 1) => client.callTool({ name: 'read_text_file', arguments: { path: path.join(root, 'note.txt'), head } });
+    await call();
+    for (let left = copiers(transport.pid as number); left.length > 0; left = copiers(transport.pid as number)) {
+      expect(killed.length).toBeLessThan(6);
+      const [copier] = left as [{ pid: number; file: string }];
+      process.kill(copier.pid, 'SIGKILL');
+      killed.push(copier.file);
+      // The exit is seen on the shim's next turns, and the next copier (if any) started.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await call(100 + killed.length);
+    }
+    for (let i = 0; i < 3; i++) await call(200 + i);
+  } finally {
+    await client.close();
+  }
+  expect(killed.length).toBeGreaterThanOrEqual(1);
+  const lines = text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const stops = lines.flatMap((line, at) => (typeof line.msg === 'string' && line.msg.startsWith('the process copying audit lines to stderr stopped') ? [at] : []));
+  // Each writer that takes over is given every stop so far: the last of them are the whole list.
+  const last = stops.slice(-killed.length);
+  expect(last.map((at) => lines[at]?.copier)).toEqual(killed);
+  expect(last.map((at) => lines[at]?.signal)).toEqual(killed.map(() => 'SIGKILL'));
+  const after = lines.slice((last.at(-1) as number) + 1);
+  // The calls made once none was left: the last kill's own call and three more. (The call
+  // before that kill may be here too: its record can still have been queued in the shim.)
+  const heads = after.filter((line) => line.method === 'tools/call' && line.tool === 'read_text_file').map((line) => (line.args as { head?: number }).head);
+  expect(heads.slice(-4)).toEqual([100 + killed.length, 200, 201, 202]);
+  expect(lines.at(-1)?.msg).toBe('server exited');
+}, 60_000);
