@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Sequential calls (one in flight, as an agent makes them), for one arm: each process of its
+// tree with its CPU per call (every thread, harness.mjs procCpuMs), and its sleeps and
+// preemptions per call; then the calls' p50 and wall time per call. The sequential companion of
+// tree-cpu.mjs: the bench's added-p50 row is paid here, where every call wakes each process once.
+//   node bench/seq-cpu.mjs [direct | relay | path/to/bin/vanguard.js] [start options…]
+//   N=10000 (timed calls, after 2000 warm-up calls)
+// e.g. node bench/seq-cpu.mjs bin/vanguard.js --policy my-policy.yaml   (start options go before --)
+import { readdirSync, readFileSync } from 'node:fs';
+import { CLI, Conn, SERVER, armArgv, procCpuMs } from './harness.mjs';
+
+const [arm = CLI, ...options] = process.argv.slice(2);
+const argv = arm === 'direct' || arm === 'relay' ? armArgv(arm) : [process.execPath, [arm, 'start', ...options, '--', process.execPath, SERVER]];
+const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
+const N = Number(process.env.N ?? 10_000);
+
+const conn = new Conn(arm, argv);
+await conn.initialize();
+await conn.request('tools/list', {});
+for (let i = 0; i < 2000; i++) await conn.request('tools/call', ECHO);
+
+const children = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const tree = (pid) => [pid, ...children(pid).flatMap(tree)];
+// [voluntary, involuntary] context switches of every thread of `pid` so far.
+const switches = (pid) =>
+  readdirSync(`/proc/${pid}/task`).reduce(
+    ([slept, preempted], tid) => {
+      try {
+        const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+        return [slept + Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]), preempted + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1])];
+      } catch {
+        return [slept, preempted]; // a thread that ended meanwhile
+      }
+    },
+    [0, 0],
+  );
+const command = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/[\0\s]+/g, ' ').slice(0, 70);
+
+const pids = tree(conn.pid);
+const cpuBefore = pids.map(procCpuMs);
+const switchesBefore = pids.map(switches);
+const took = [];
+const started = performance.now();
+for (let i = 0; i < N; i++) {
+  const at = performance.now();
+  await conn.request('tools/call', ECHO);
+  took.push(performance.now() - at);
+}
+const wall = performance.now() - started;
+took.sort((a, b) => a - b);
+pids.forEach((pid, i) => {
+  const [slept, preempted] = switches(pid);
+  const cpu = ((procCpuMs(pid) - cpuBefore[i]) * 1000) / N;
+  console.log(`${cpu.toFixed(1).padStart(7)} µs/call  ${((slept - switchesBefore[i][0]) / N).toFixed(2)} sleeps  ${((preempted - switchesBefore[i][1]) / N).toFixed(2)} preemptions  ${command(pid)}`);
+});
+console.log(`p50 ${(took[N >> 1] * 1000).toFixed(0)} µs, wall ${((wall * 1000) / N).toFixed(0)} µs per call (${N} calls, ${process.version})`);
+await conn.close();
