@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, Conn, RELAY, SERVER } from './harness.mjs';
+import { ECHO_ARGS, pipelined } from './measures.mjs';
 
 const args = process.argv.slice(2);
 const arm = args[0] && !args[0].startsWith('--') ? args[0] : CLI;
@@ -19,7 +20,7 @@ const workload = args.includes('pipelined') ? 'pipelined' : 'sequential';
 const top = Number(args[args.indexOf('--top') + 1]) || 25;
 const node = process.env.NODE_BIN ?? process.execPath;
 const inner = arm === 'relay' ? [RELAY, process.execPath, SERVER] : [arm, 'start', '--', process.execPath, SERVER];
-const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
+const ECHO = { name: 'echo', arguments: ECHO_ARGS };
 const dir = mkdtempSync(path.join(tmpdir(), 'vanguard-perf-'));
 const data = path.join(dir, 'perf.data');
 
@@ -27,34 +28,15 @@ const conn = new Conn(arm, [node, ['--perf-basic-prof-only-functions', ...inner]
 await conn.initialize();
 await conn.request('tools/list', {});
 
-// Pumped as the bench pumps pipelined calls (measures.mjs): chunks of 500, at most 5000 unanswered.
-async function pipelined(n) {
-  const CHUNK = 500;
-  const WINDOW = 5000;
-  const chunks = [];
-  for (let i = 0; i < n; i += CHUNK) {
-    let text = '';
-    for (let j = 0; j < CHUNK; j++) text += JSON.stringify({ jsonrpc: '2.0', id: conn.nextId++, method: 'tools/call', params: ECHO }) + '\n';
-    chunks.push(text);
-  }
-  let answered = 0;
-  let written = 0;
-  const pump = () => {
-    while (written < chunks.length && written * CHUNK - answered <= WINDOW - CHUNK) conn.write(chunks[written++]);
-  };
-  await new Promise((resolve, reject) => {
-    conn.onLine = (line) => {
-      if (line.includes('"error"')) reject(new Error(`an error answer: ${line.slice(0, 200)}`));
-      if (++answered === n) resolve();
-      else pump();
-    };
-    pump();
-  });
-  conn.onLine = null;
+// The bench's own pipelined calls (measures.mjs: chunks of 500, at most 5000 unanswered), each
+// answer checked: a refused call would profile refusals.
+async function pipelinedChecked(n) {
+  const r = await pipelined(conn, n);
+  if (r.answered !== n || r.errors + r.duplicates + r.stray > 0) throw new Error(`${arm}: ${r.answered}/${n} pipelined calls answered, ${r.errors} not the echo (${r.firstError})`);
 }
 
 const calls = workload === 'pipelined' ? 20_000 * Number(process.env.ROUNDS ?? 5) : Number(process.env.N ?? 10_000);
-if (workload === 'pipelined') for (let i = 0; i < 3; i++) await pipelined(20_000);
+if (workload === 'pipelined') for (let i = 0; i < 3; i++) await pipelinedChecked(20_000);
 else for (let i = 0; i < 2000; i++) await conn.request('tools/call', ECHO);
 
 const recorder = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '10000', '-o', data, '-p', String(conn.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -65,7 +47,7 @@ recorder.on('error', (error) => {
   process.exit(1);
 });
 await new Promise((resolve) => setTimeout(resolve, 500));
-if (workload === 'pipelined') for (let done = 0; done < calls; done += 20_000) await pipelined(20_000);
+if (workload === 'pipelined') for (let done = 0; done < calls; done += 20_000) await pipelinedChecked(20_000);
 else for (let i = 0; i < calls; i++) await conn.request('tools/call', ECHO);
 recorder.kill('SIGINT');
 await new Promise((resolve) => recorder.on('close', resolve));

@@ -7,11 +7,12 @@
 //   N=10000 (timed calls, after 2000 warm-up calls)
 // e.g. node bench/seq-cpu.mjs bin/vanguard.js --policy my-policy.yaml   (start options go before --)
 import { readdirSync, readFileSync } from 'node:fs';
-import { CLI, Conn, SERVER, armArgv, procCpuMs } from './harness.mjs';
+import { CLI, Conn, SERVER, armArgv, procCpuMs, procTree } from './harness.mjs';
+import { ECHO_ARGS } from './measures.mjs';
 
 const [arm = CLI, ...options] = process.argv.slice(2);
 const argv = arm === 'direct' || arm === 'relay' ? armArgv(arm) : [process.execPath, [arm, 'start', ...options, '--', process.execPath, SERVER]];
-const ECHO = { name: 'echo', arguments: { text: 'hello vanguard' } };
+const ECHO = { name: 'echo', arguments: ECHO_ARGS };
 const N = Number(process.env.N ?? 10_000);
 
 const conn = new Conn(arm, argv);
@@ -19,14 +20,6 @@ await conn.initialize();
 await conn.request('tools/list', {});
 for (let i = 0; i < 2000; i++) await conn.request('tools/call', ECHO);
 
-const children = (pid) => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-const tree = (pid) => [pid, ...children(pid).flatMap(tree)];
 // [voluntary, involuntary] context switches of every thread of `pid` so far.
 const switches = (pid) =>
   readdirSync(`/proc/${pid}/task`).reduce(
@@ -42,7 +35,7 @@ const switches = (pid) =>
   );
 const command = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/[\0\s]+/g, ' ').slice(0, 70);
 
-const pids = tree(conn.pid);
+const pids = procTree(conn.pid);
 const cpuBefore = pids.map(procCpuMs);
 const switchesBefore = pids.map(switches);
 const took = [];

@@ -8,7 +8,7 @@ import { openAuditFile, type ReopenReason } from './audit-file.js';
 import { AuditError } from './errors.js';
 import { prettyRecord } from './pretty.js';
 import { findCopiers } from './stderr-copier.js';
-import { STDERR_QUEUE_BYTES, createStderrQueue } from './stderr-queue.js';
+import { STDERR_QUEUE_BYTES, createStderrQueue, type StderrQueue } from './stderr-queue.js';
 import { createFallbackRelay } from './stderr-relay.js';
 import { bindingsText, decisionLine, levelPrefix } from './line.js';
 import { decisionFields, decisionLevel, decisionMessage, decisionText, LEVEL_NUMBERS, shownToolOf, operationalFields, type AuditLevel } from './record.js';
@@ -352,9 +352,10 @@ function openStderr(
   if (option !== true) return { write: (lines) => lines.forEach((line) => option.write(line)), flush: () => undefined, close: () => Promise.resolve() };
   // A relay process where there is a copier (Perl, or `cat`); elsewhere (Windows) a worker
   // thread, which also takes over from the last copier that stops (see createFallbackRelay).
-  const relay = process.platform === 'win32' ? undefined : createFallbackRelay(notice, stopped, findCopiers(), STDERR_QUEUE_BYTES, () => createStderrQueue(2, notice));
+  const openQueue = (): StderrQueue => createStderrQueue(2, notice);
+  const relay = process.platform === 'win32' ? undefined : createFallbackRelay(notice, stopped, findCopiers(), STDERR_QUEUE_BYTES, openQueue);
   if (relay !== undefined) return { write: (lines) => relay.write(lines), flush: () => relay.flush(), close: () => relay.closed() };
-  const queue = createStderrQueue(2, notice);
+  const queue = openQueue();
   return {
     write: (lines) => queue.write(lines),
     flush: () => queue.flush(),
