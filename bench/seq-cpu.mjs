@@ -3,15 +3,28 @@
 // tree with its CPU per call (every thread, harness.mjs procCpuMs), and its sleeps and
 // preemptions per call; then the calls' p50 and wall time per call. The sequential companion of
 // tree-cpu.mjs: the bench's added-p50 row is paid here, where every call wakes each process once.
-//   node bench/seq-cpu.mjs [direct | relay | path/to/bin/vanguard.js] [start options…]
+//   node bench/seq-cpu.mjs [direct | relay | parse | path/to/bin/vanguard.js] [start options…]
 //   N=10000 (timed calls, after 2000 warm-up calls)
+//   PROXY_NODE_FLAGS='--flag …': node options for the proxy's own process (relay, parse or shim)
 // e.g. node bench/seq-cpu.mjs bin/vanguard.js --policy my-policy.yaml   (start options go before --)
+// `parse` is bench/parse-relay.mjs (with VANGUARD_FLOOR_AUDIT=1, its audit line per call): the
+// floor for a proxy that reads every frame, which a leaner frame path could at best come down to.
+// PROXY_NODE_FLAGS='--require ./bench/spin-preload.cjs' keeps the proxy from sleeping (see there).
 import { readdirSync, readFileSync } from 'node:fs';
-import { CLI, Conn, SERVER, armArgv, procCpuMs, procTree } from './harness.mjs';
+import { fileURLToPath } from 'node:url';
+import { CLI, Conn, RELAY, SERVER, armArgv, procCpuMs, procTree } from './harness.mjs';
 import { ECHO_ARGS } from './measures.mjs';
 
 const [arm = CLI, ...options] = process.argv.slice(2);
-const argv = arm === 'direct' || arm === 'relay' ? armArgv(arm) : [process.execPath, [arm, 'start', ...options, '--', process.execPath, SERVER]];
+const flags = process.env.PROXY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+const PARSE_RELAY = fileURLToPath(new URL('parse-relay.mjs', import.meta.url));
+const server = [process.execPath, SERVER];
+const argv =
+  arm === 'direct'
+    ? armArgv(arm)
+    : arm === 'relay' || arm === 'parse'
+      ? [process.execPath, [...flags, arm === 'relay' ? RELAY : PARSE_RELAY, ...server]]
+      : [process.execPath, [...flags, arm, 'start', ...options, '--', ...server]];
 const ECHO = { name: 'echo', arguments: ECHO_ARGS };
 const N = Number(process.env.N ?? 10_000);
 
