@@ -41,8 +41,25 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
+// A reference workload, timed between the samples: this row's target is in µs, and a shared
+// machine's speed can move by 2× from one minute to the next (bench/runtime-flags.md, stop 45).
+// The p50 in units of it compares runs and machines where the µs do not.
+const REFERENCE_FRAME = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'read_file', arguments: { path: '/srv/data/reports/2026-q3.md', encoding: 'utf8', lines: [1, 2, 3] } } });
+let referenceSink = 0;
+const REFERENCE_OPS = 20;
+// µs per reference op (a JSON.parse and a JSON.stringify of REFERENCE_FRAME), over REFERENCE_OPS.
+function timeReference() {
+  const start = performance.now();
+  for (let i = 0; i < REFERENCE_OPS; i++) referenceSink += JSON.stringify(JSON.parse(REFERENCE_FRAME)).length;
+  return ((performance.now() - start) * 1000) / REFERENCE_OPS;
+}
+const referenceUs = [];
+
 // Typical calls: many rounds over the five, after warm-up.
-for (let i = 0; i < 2000; i++) for (const [tool, args] of TYPICAL) inspect(tool, args);
+for (let i = 0; i < 2000; i++) {
+  for (const [tool, args] of TYPICAL) inspect(tool, args);
+  timeReference();
+}
 const samples = [];
 // The same samples by tool: the pooled p50 falls among the cheaper calls' slower ones (three of
 // the five are well under the other two), so each call's own p50 is shown beside it.
@@ -55,7 +72,10 @@ for (let i = 0; i < (quick ? 2000 : 20000); i++) {
   samples.push(us);
   byTool[i % TYPICAL.length].push(us);
   if (result.verdict !== 'allow') throw new Error(`typical call refused: ${tool} ${JSON.stringify(result.findings)}`);
+  if (i % 25 === 0) referenceUs.push(timeReference());
 }
+if (referenceSink === 0) throw new Error('the reference workload did not run');
+referenceUs.sort((a, b) => a - b);
 samples.sort((a, b) => a - b);
 for (const list of byTool) list.sort((a, b) => a - b);
 
@@ -158,6 +178,7 @@ const lines = [
   '| --- | ---: | ---: | --- |',
   `| typical small call, p50 | ${p50.toFixed(1)} µs | ≤ 10 µs | ${p50 <= 10 ? 'PASS' : '**FAIL**'} |`,
   `| typical small call, p99 | ${percentile(samples, 0.99).toFixed(1)} µs |  |  |`,
+  `| typical small call, p50, in reference units | ${(p50 / percentile(referenceUs, 0.5)).toFixed(2)} | | the reference: a JSON.parse and a JSON.stringify of a ${REFERENCE_FRAME.length}-byte call frame, ${percentile(referenceUs, 0.5).toFixed(2)} µs (p50 of ${referenceUs.length} timings between the samples) |`,
   `| each call's own p50 | ${TYPICAL.map(([tool], k) => `${tool} ${percentile(byTool[k], 0.5).toFixed(1)}`).join(', ')} µs |  |  |`,
   '',
   '| Adversarial argument | 1 MiB | 1 MiB, first run | 2 MiB | 2 MiB ÷ 1 MiB | verdict at 1 MiB | Target (1 MiB ≤ 50 ms) |',
