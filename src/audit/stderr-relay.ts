@@ -1,9 +1,11 @@
 /**
  * Audit lines for stderr through a relay process (a copier, its stdout our fd 2: see
  * stderr-copier.ts for which, and why not simply `cat`), so that no
- * thread of ours ever blocks on a stderr nobody reads. A blocking write in a worker or a
- * libuv pool thread is not enough: an exit joins both (process.exit joins workers, libuv's
- * shutdown joins its pool), so a shim whose stderr is full could not even exit. The relay
+ * thread of ours ever blocks on a stderr nobody reads. A blocking write in a worker thread is
+ * not enough: process.exit joins workers, so a shim whose stderr is full could not even exit.
+ * One on a libuv pool thread does not hold an exit (checked on Linux with Node 20, 22 and 24;
+ * the queue, stderr-queue.ts, writes so), but it holds one of the pool's threads, which the
+ * process's other asynchronous file work shares, for as long as nobody reads. The relay
  * blocks instead; our end of the pipe to it is written asynchronously, and the text not yet
  * taken by it is bounded: past the bound, lines are dropped and counted, and one line says how
  * many once it catches up. On close the relay gets a moment to finish, then is killed by pid.
